@@ -1,0 +1,3 @@
+//! The `iam-policy` command.
+
+fn main() {}

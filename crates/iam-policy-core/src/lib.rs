@@ -1,0 +1,48 @@
+//! The IAM policy grammar and every validation rule, written once and shared by the `policy!`
+//! macro (at compile time) and the `iam-policy` CLI and runtime parser (at run time).
+//! Implementation detail of `iam-policy`; not covered by semver.
+
+pub mod finding;
+pub mod json;
+mod rules;
+
+pub use finding::{Finding, IssueCode, Severity};
+pub use json::{Member, Node, Span, Value};
+
+/// What kind of policy a document is: it decides which rules and which size quota apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PolicyKind {
+    /// Attached to a user, group or role (a managed policy: 6,144 characters).
+    Identity,
+    /// Attached to a resource (bucket, key, queue, ...): needs `Principal`.
+    Resource,
+    /// A role's trust policy (`AssumeRolePolicyDocument`): `Principal`, no `Resource`.
+    RoleTrust,
+    /// An AWS Organizations service control policy.
+    Scp,
+    /// An AWS Organizations resource control policy.
+    Rcp,
+}
+
+/// How to validate a document.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The declared kind; `None` means: resource policy when any statement has `Principal` or
+    /// `NotPrincipal`, identity policy otherwise.
+    pub kind: Option<PolicyKind>,
+    /// Checks waived on purpose, for the whole policy or one statement.
+    pub waivers: Vec<Waiver>,
+}
+
+/// A check switched off on purpose, visibly, in the policy's source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Waiver {
+    pub code: IssueCode,
+    /// The statement (index in `Statement`) it applies to; `None` for the whole policy.
+    pub statement: Option<usize>,
+}
+
+/// Every finding in `document`, in source order.
+pub fn validate(document: &Node, options: &Options) -> Vec<Finding> {
+    rules::check(document, options)
+}

@@ -1,0 +1,1 @@
+//! AWS IAM policies written as Rust, checked by the compiler.

@@ -1,0 +1,1 @@
+//! Workspace-level tests of `iam-policy`; the tests are under `tests/`.
