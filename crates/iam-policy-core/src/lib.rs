@@ -32,6 +32,34 @@ pub struct Options {
     pub kind: Option<PolicyKind>,
     /// Checks waived on purpose, for the whole policy or one statement.
     pub waivers: Vec<Waiver>,
+    /// Placeholders the policy declares, written `{name}` inside its strings.
+    pub parameters: Vec<Parameter>,
+}
+
+/// A placeholder of a documented policy, such as `{account-id}`: checked with a typical value of
+/// its kind at compile time, bound to a real value later.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Parameter {
+    /// The name as the documentation prints it, e.g. `account-id`.
+    pub name: String,
+    pub kind: ParameterKind,
+}
+
+/// What a parameter stands for, which decides the values it accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ParameterKind {
+    /// An AWS Region code, e.g. `us-east-1`.
+    Region,
+    /// A 12-digit AWS account ID.
+    AccountId,
+    /// An EC2 instance ID: `i-` and 8 or 17 hex digits.
+    InstanceId,
+    /// A KMS key ARN or alias ARN.
+    KmsKeyArn,
+    /// A tag key (1 to 128 characters).
+    TagKey,
+    /// A tag value (0 to 256 characters).
+    TagValue,
 }
 
 /// A check switched off on purpose, visibly, in the policy's source.
