@@ -1,6 +1,9 @@
 //! The rules, one module per part of the policy language. `check` runs them all and collects
 //! every finding; no rule stops another.
 
+mod operator;
+mod value;
+
 use crate::json::{Node, Span};
 use crate::{Finding, IssueCode, Options, PolicyKind};
 
