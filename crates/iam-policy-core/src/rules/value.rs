@@ -109,13 +109,20 @@ fn check_clock(clock: &str) -> Result<bool, DateProblem> {
     {
         return Err(DateProblem::NotADate);
     }
-    let value = |i: usize| parts.get(i).and_then(|p| p.parse::<u32>().ok()).unwrap_or(0);
+    let value = |i: usize| {
+        parts
+            .get(i)
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
     Ok(zone_ok && value(0) <= 23 && value(1) <= 59 && value(2) <= 60)
 }
 
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -206,7 +213,7 @@ impl IpRange {
 pub(crate) fn is_base64(text: &str) -> bool {
     let body = text.trim_end_matches('=');
     !text.is_empty()
-        && text.len() % 4 == 0
+        && text.len().is_multiple_of(4)
         && text.len() - body.len() <= 2
         && body
             .bytes()
@@ -264,22 +271,6 @@ pub(crate) fn has_wildcard(text: &str) -> bool {
         .any(|piece| matches!(piece, Piece::Literal(text) if text.contains(['*', '?'])))
 }
 
-/// The number of literal characters before the first wildcard or resolving variable.
-pub(crate) fn literal_prefix_len(text: &str) -> usize {
-    let mut len = 0;
-    for piece in pieces(text) {
-        match piece {
-            Piece::Literal(text) => match text.find(['*', '?']) {
-                Some(at) => return len + text[..at].chars().count(),
-                None => len += text.chars().count(),
-            },
-            Piece::Variable(name) if is_escape(name) => len += 1,
-            Piece::Variable(_) => return len,
-        }
-    }
-    len
-}
-
 fn is_escape(name: &str) -> bool {
     matches!(name, "*" | "?" | "$")
 }
@@ -320,11 +311,31 @@ mod tests {
         ] {
             assert_eq!(check_date(good), Ok(()), "{good}");
         }
-        for not_a_date in ["tomorrow", "", "2026/01/31", "31-01-2026", "2026-01-31 12:00", "2026-01-31T1200"] {
-            assert_eq!(check_date(not_a_date), Err(DateProblem::NotADate), "{not_a_date}");
+        for not_a_date in [
+            "tomorrow",
+            "",
+            "2026/01/31",
+            "31-01-2026",
+            "2026-01-31 12:00",
+            "2026-01-31T1200",
+        ] {
+            assert_eq!(
+                check_date(not_a_date),
+                Err(DateProblem::NotADate),
+                "{not_a_date}"
+            );
         }
-        for suspicious in ["2026-13-01", "2023-02-29", "2026-04-31", "2026-01-31T25:00:00Z", "1700000000000"] {
-            assert!(matches!(check_date(suspicious), Err(DateProblem::Suspicious(_))), "{suspicious}");
+        for suspicious in [
+            "2026-13-01",
+            "2023-02-29",
+            "2026-04-31",
+            "2026-01-31T25:00:00Z",
+            "1700000000000",
+        ] {
+            assert!(
+                matches!(check_date(suspicious), Err(DateProblem::Suspicious(_))),
+                "{suspicious}"
+            );
         }
     }
 
@@ -334,12 +345,22 @@ mod tests {
         assert_eq!(range("203.0.113.0/24").map(|r| r.prefix), Some(24));
         assert_eq!(range("203.0.113.7").map(|r| r.prefix), Some(32));
         assert_eq!(range("2001:db8::/32").map(|r| r.prefix), Some(32));
-        for bad in ["203.0.113.0/33", "300.1.1.1", "10.0.0.0/", "10.0.0.0/x", "fe80::/129", "vpc-1"] {
+        for bad in [
+            "203.0.113.0/33",
+            "300.1.1.1",
+            "10.0.0.0/",
+            "10.0.0.0/x",
+            "fe80::/129",
+            "vpc-1",
+        ] {
             assert_eq!(range(bad), None, "{bad}");
         }
         let normalized = |text| range(text).and_then(IpRange::normalized);
         assert_eq!(normalized("10.1.2.3/8").as_deref(), Some("10.0.0.0/8"));
-        assert_eq!(normalized("2001:db8::1/32").as_deref(), Some("2001:db8::/32"));
+        assert_eq!(
+            normalized("2001:db8::1/32").as_deref(),
+            Some("2001:db8::/32")
+        );
         assert_eq!(normalized("10.0.0.0/8"), None);
         assert_eq!(normalized("10.1.2.3"), None);
         let private = |text| range(text).is_some_and(IpRange::is_private);
@@ -352,7 +373,9 @@ mod tests {
     #[test]
     fn base64() {
         assert!(is_base64("QmluYXJ5") && is_base64("YQ==") && is_base64("YWI="));
-        assert!(!is_base64("") && !is_base64("abc") && !is_base64("a===") && !is_base64("not base64!"));
+        assert!(
+            !is_base64("") && !is_base64("abc") && !is_base64("a===") && !is_base64("not base64!")
+        );
     }
 
     #[test]
@@ -368,13 +391,13 @@ mod tests {
         assert!(!has_wildcard("home/${*}") && !has_wildcard("${aws:username}"));
         assert!(has_variable("home/${aws:username}/*"));
         assert!(!has_variable("literal ${*} and ${$}"));
-        assert_eq!(literal_prefix_len("home/*"), 5);
-        assert_eq!(literal_prefix_len("${aws:username}"), 0);
-        assert_eq!(literal_prefix_len("ab${*}cd"), 5);
-        assert_eq!(literal_prefix_len("123456789012"), 12);
         assert_eq!(
             pieces("a${x}b${"),
-            vec![Piece::Literal("a"), Piece::Variable("x"), Piece::Literal("b${")]
+            vec![
+                Piece::Literal("a"),
+                Piece::Variable("x"),
+                Piece::Literal("b${")
+            ]
         );
     }
 }
