@@ -5,6 +5,7 @@
 
 use super::operator::{Family, Operator, SetQualifier};
 use super::value::{self, DateProblem, IpRange};
+use super::variable;
 use super::{Condition, Context, Effect, Entry, Statement, path_index};
 use crate::IssueCode;
 use crate::json::{Node, Value};
@@ -629,7 +630,7 @@ fn check_variable_fits_operator(
     value: &ConditionValue<'_>,
     ctx: &mut Context<'_>,
 ) {
-    if operator.family.takes_variables() || !value.text.contains("${") {
+    if operator.family.takes_variables() || !variable::has_variable(value.text) {
         return;
     }
     ctx.report(
@@ -750,7 +751,7 @@ fn check_well_known_value(
 ) {
     let text = value.text;
     let compares_text = matches!(operator.family, Family::String | Family::Arn);
-    if !compares_text || value::has_wildcard(text) || text.contains("${") {
+    if !compares_text || value::has_wildcard(text) || variable::has_variable(text) {
         return;
     }
     let key = condition.key.text.to_ascii_lowercase();
@@ -1482,6 +1483,14 @@ pub(super) mod tests {
         assert!(
             !codes(&statement(r#""Effect": "Allow", "NotAction": "s3:GetObject", "Resource": "*", "Condition": {"StringLike": {"s3:prefix": "a*"}}"#), None)
                 .contains(&UnsupportedActionForConditionKey)
+        );
+        // The cross-service keys of the global-keys page go with every action too.
+        assert_eq!(
+            check(
+                r#""s3:GetObject""#,
+                r#"{"ArnEquals": {"lambda:SourceFunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:f"}}"#
+            ),
+            []
         );
         // A gap of the reference that AWS documents.
         assert_eq!(
