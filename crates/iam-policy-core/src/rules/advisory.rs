@@ -19,7 +19,9 @@ pub(crate) fn check_document(document: &Document<'_>, ctx: &mut Context<'_>) {
         check_redundant_resources(statement, ctx);
         check_tag_keys_supported(statement, ctx);
         check_service_principal_restricted(statement, ctx);
+        check_service_principal_weak_keys(statement, ctx);
         check_identity_provider_conditions(statement, ctx);
+        check_rcp_principal_guards(statement, ctx);
     }
     check_redundant_statements(document, ctx);
 }
@@ -511,6 +513,41 @@ fn check_service_principal_restricted(statement: &Statement<'_>, ctx: &mut Conte
     }
 }
 
+/// Keys whose value the caller sets, which say nothing trustworthy about a service principal.
+const WEAK_SERVICE_PRINCIPAL_KEYS: &[&str] = &["aws:Referer", "aws:UserAgent"];
+
+/// A service principal limited by `aws:Referer` or `aws:UserAgent` instead of the `aws:Source*`
+/// keys, which AWS sets itself.
+fn check_service_principal_weak_keys(statement: &Statement<'_>, ctx: &mut Context<'_>) {
+    let has_service = statement.principal.as_ref().is_some_and(|principal| {
+        !principal.negated
+            && principal
+                .entries
+                .iter()
+                .any(|(kind, _)| kind.text == "Service")
+    });
+    if !has_service || statement.effect != Some(Effect::Allow) {
+        return;
+    }
+    for condition in &statement.conditions {
+        if WEAK_SERVICE_PRINCIPAL_KEYS
+            .iter()
+            .any(|key| key.eq_ignore_ascii_case(condition.key.text))
+        {
+            ctx.report_entry(
+                IssueCode::RecommendedConditionKeyForServicePrincipal,
+                &condition.key,
+                Some(statement.index),
+                format!(
+                    "`{}` is set by the caller and does not identify what a service acts for",
+                    condition.key.text
+                ),
+                Some("use `aws:SourceArn` or `aws:SourceAccount`".to_owned()),
+            );
+        }
+    }
+}
+
 /// GitHub's OIDC provider: its `sub` claim names the repository and branch.
 const GITHUB: &str = "token.actions.githubusercontent.com";
 
@@ -617,6 +654,97 @@ fn check_github_subject(
                     Some("name one repository and branch, e.g. `repo:OWNER/REPO:ref:refs/heads/main`".to_owned()),
                 );
             }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resource control policies
+
+/// Keys about the calling principal, which service principals do not carry.
+const PRINCIPAL_KEYS: &[&str] = &[
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:PrincipalAccount",
+    "aws:PrincipalTag/",
+];
+
+/// Keys about the resource a service principal acts for, which only service calls carry.
+const SOURCE_GUARDED_KEYS: &[&str] =
+    &["aws:SourceOrgID", "aws:SourceOrgPaths", "aws:SourceAccount"];
+
+/// An RCP deny on principal keys must be limited to non-service callers
+/// (`BoolIfExists aws:PrincipalIsAWSService false`), or it denies AWS services acting for the
+/// account; a deny on source keys must be limited to service callers
+/// (`aws:PrincipalIsAWSService true`) and to requests that carry a source
+/// (`Null aws:SourceAccount false`).
+fn check_rcp_principal_guards(statement: &Statement<'_>, ctx: &mut Context<'_>) {
+    if ctx.kind != PolicyKind::Rcp || statement.effect != Some(Effect::Deny) {
+        return;
+    }
+    let uses = |keys: &[&str]| {
+        statement.conditions.iter().find(|condition| {
+            keys.iter().any(|key| {
+                let name = condition.key.text;
+                if key.ends_with('/') {
+                    name.get(..key.len())
+                        .is_some_and(|start| start.eq_ignore_ascii_case(key))
+                } else {
+                    name.eq_ignore_ascii_case(key)
+                }
+            })
+        })
+    };
+    let tests = |key: &str, operator_prefix: &str, value: &str| {
+        statement.conditions.iter().any(|condition| {
+            condition.key.text.eq_ignore_ascii_case(key)
+                && condition.operator.text.starts_with(operator_prefix)
+                && condition.values.iter().any(|node| match &node.value {
+                    Value::String(text) => text.eq_ignore_ascii_case(value),
+                    Value::Bool(flag) => flag.to_string() == value,
+                    _ => false,
+                })
+        })
+    };
+    if let Some(condition) = uses(PRINCIPAL_KEYS)
+        && !tests("aws:PrincipalIsAWSService", "Bool", "false")
+    {
+        ctx.report_entry(
+            IssueCode::RcpMissingRelatedPrincipalConditionKey,
+            &condition.key,
+            Some(statement.index),
+            format!(
+                "`{}` is absent for AWS services, so this deny also stops services acting for you",
+                condition.key.text
+            ),
+            Some("add `\"BoolIfExists\": {\"aws:PrincipalIsAWSService\": \"false\"}`".to_owned()),
+        );
+    }
+    if let Some(condition) = uses(SOURCE_GUARDED_KEYS) {
+        if !tests("aws:PrincipalIsAWSService", "Bool", "true") {
+            ctx.report_entry(
+                IssueCode::RcpMissingRelatedServicePrincipalConditionKey,
+                &condition.key,
+                Some(statement.index),
+                format!(
+                    "`{}` is only set for AWS services, so this deny also stops every other caller",
+                    condition.key.text
+                ),
+                Some("add `\"Bool\": {\"aws:PrincipalIsAWSService\": \"true\"}`".to_owned()),
+            );
+        }
+        if !tests("aws:SourceAccount", "Null", "false") && !tests("aws:SourceArn", "Null", "false")
+        {
+            ctx.report_entry(
+                IssueCode::RcpMissingServiceConditionKeyNullCheck,
+                &condition.key,
+                Some(statement.index),
+                format!(
+                    "`{}` is absent when a service acts for no resource, so this deny also stops those calls",
+                    condition.key.text
+                ),
+                Some("add `\"Null\": {\"aws:SourceAccount\": \"false\"}`".to_owned()),
+            );
         }
     }
 }
@@ -870,6 +998,48 @@ mod tests {
                     r#", "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:123456789012:t"}}"#
                 ),
                 Some(PolicyKind::Resource)
+            ),
+            []
+        );
+    }
+
+    #[test]
+    fn service_principals_with_caller_set_keys() {
+        let policy = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"Service": "cloudfront.amazonaws.com"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringLike": {"aws:Referer": "https://example.com/*"}, "StringEquals": {"aws:SourceAccount": "123456789012"}}}}"#;
+        assert_eq!(
+            codes(policy, Some(PolicyKind::Resource)),
+            [RecommendedConditionKeyForServicePrincipal]
+        );
+    }
+
+    #[test]
+    fn rcp_guards() {
+        let rcp = |condition: &str| {
+            format!(
+                r#"{{"Version": "2012-10-17", "Statement": {{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {condition}}}}}"#
+            )
+        };
+        let rcp_codes = |condition: &str| codes(&rcp(condition), Some(PolicyKind::Rcp));
+        assert_eq!(
+            rcp_codes(r#"{"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}"#),
+            [RcpMissingRelatedPrincipalConditionKey]
+        );
+        assert_eq!(
+            rcp_codes(
+                r#"{"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}, "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}"#
+            ),
+            []
+        );
+        assert_eq!(
+            rcp_codes(r#"{"StringNotEqualsIfExists": {"aws:SourceOrgID": "o-a1b2c3d4e5"}}"#),
+            [
+                RcpMissingRelatedServicePrincipalConditionKey,
+                RcpMissingServiceConditionKeyNullCheck
+            ]
+        );
+        assert_eq!(
+            rcp_codes(
+                r#"{"StringNotEqualsIfExists": {"aws:SourceOrgID": "o-a1b2c3d4e5"}, "Null": {"aws:SourceAccount": "false"}, "Bool": {"aws:PrincipalIsAWSService": "true"}}"#
             ),
             []
         );
