@@ -760,6 +760,34 @@ mod tests {
         codes(&statement(elements), None)
     }
 
+    /// Session Manager's sample policies (AWS documentation), placeholders filled in.
+    #[test]
+    fn session_manager_samples_pass() {
+        let end_user = r#"{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["ssm:StartSession"],
+             "Resource": ["arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0",
+                          "arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell"],
+             "Condition": {"BoolIfExists": {"ssm:SessionDocumentAccessCheck": "true"}}},
+            {"Effect": "Allow", "Action": ["ssm:DescribeSessions", "ssm:GetConnectionStatus",
+             "ssm:DescribeInstanceProperties", "ec2:DescribeInstances"], "Resource": "*"},
+            {"Effect": "Allow", "Action": ["ssm:TerminateSession", "ssm:ResumeSession"],
+             "Resource": ["arn:aws:ssm:*:*:session/${aws:userid}-*"]},
+            {"Effect": "Allow", "Action": ["kms:GenerateDataKey"],
+             "Resource": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"}]}"#;
+        assert_eq!(codes(end_user, None), []);
+        let administrator = r#"{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["ssm:StartSession"],
+             "Resource": ["arn:aws:ec2:us-east-1:123456789012:instance/*"],
+             "Condition": {"StringLike": {"ssm:resourceTag/Finance": ["WebServers"]}}},
+            {"Effect": "Allow", "Action": ["ssm:DescribeSessions", "ssm:GetConnectionStatus",
+             "ssm:DescribeInstanceProperties", "ec2:DescribeInstances"], "Resource": "*"},
+            {"Effect": "Allow", "Action": ["ssm:CreateDocument", "ssm:UpdateDocument", "ssm:GetDocument", "ssm:StartSession"],
+             "Resource": "arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell"},
+            {"Effect": "Allow", "Action": ["ssm:TerminateSession", "ssm:ResumeSession"],
+             "Resource": ["arn:aws:ssm:*:*:session/${aws:userid}-*"]}]}"#;
+        assert_eq!(codes(administrator, None), []);
+    }
+
     #[test]
     fn pass_role_on_every_role() {
         assert_eq!(
