@@ -4,6 +4,7 @@
 
 pub mod finding;
 pub mod json;
+pub mod parameter;
 mod rules;
 
 pub use finding::{Finding, IssueCode, Severity};
