@@ -266,9 +266,7 @@ pub fn placeholders(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>,
                 continue;
             }
             let rest = text.get(open + 1..)?;
-            let Some(close) = rest.find('}') else {
-                return None;
-            };
+            let close = rest.find('}')?;
             let name = rest.get(..close)?;
             let well_formed = name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
                 && name
@@ -284,10 +282,11 @@ pub fn placeholders(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>,
 }
 
 /// `text` with each placeholder for which `value_of` gives a value replaced by that value; the
-/// others (undeclared or unbound) are left as written.
+/// others (undeclared or unbound) are left as written. `value_of` gets the placeholder's name
+/// (a slice of `text`), so `|name| Some(name)` renders placeholders as bare names.
 pub fn replace_placeholders<'t, 'v>(
     text: &'t str,
-    mut value_of: impl FnMut(&str) -> Option<&'v str>,
+    mut value_of: impl FnMut(&'t str) -> Option<&'v str>,
 ) -> Cow<'t, str> {
     let mut out = String::new();
     let mut copied = 0;
@@ -406,6 +405,10 @@ mod tests {
             replace_placeholders("${aws:userid}", |_| Some("x")),
             Cow::Borrowed(_)
         ));
+        assert_eq!(
+            replace_placeholders("arn:aws:ec2:{region}:{account-id}:instance/*", Some),
+            "arn:aws:ec2:region:account-id:instance/*"
+        );
     }
 
     #[test]
