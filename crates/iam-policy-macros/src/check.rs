@@ -1,6 +1,8 @@
 //! Runs the core's rules on a document and turns the findings into compile errors (at the
 //! literal that caused them, all of one call together) and compiler warnings.
 
+use std::time::{Duration, Instant};
+
 use iam_policy_core::{
     Finding, IssueCode, Node, Options, Parameter, Severity, Value, Waiver, validate,
 };
@@ -18,6 +20,8 @@ pub(crate) struct Checked {
     pub errors: Option<syn::Error>,
     /// Items that make rustc print one warning per warning-severity finding.
     pub warnings: TokenStream,
+    /// Time spent in the core's rules, for `IAM_POLICY_MACRO_TIMINGS`.
+    pub validate_time: Duration,
 }
 
 /// Warnings of Access Analyzer that `policy!` rejects.
@@ -60,12 +64,16 @@ pub(crate) fn check(document: &Document) -> Checked {
                 spans,
                 errors: errors.0,
                 warnings: TokenStream::new(),
+                validate_time: Duration::ZERO,
             };
         }
     };
     let options = options(&document.settings, &node, &mut errors);
     let mut warnings = TokenStream::new();
-    for finding in validate(&node, &options) {
+    let started = Instant::now();
+    let findings = validate(&node, &options);
+    let validate_time = started.elapsed();
+    for finding in findings {
         let span = spans.get(finding.span);
         let severity = severity(&finding);
         let text = text(&finding);
@@ -80,6 +88,7 @@ pub(crate) fn check(document: &Document) -> Checked {
         spans,
         errors: errors.0,
         warnings,
+        validate_time,
     }
 }
 

@@ -9,8 +9,11 @@ use iam_policy_core::{Member, Node, ParameterKind, Value};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use std::time::Instant;
+
 use crate::check::{self, Checked};
 use crate::input::{Document, Input, Item};
+use crate::timings;
 use crate::tokens::SpanTable;
 
 pub(crate) fn expand(input: Input) -> TokenStream {
@@ -46,17 +49,20 @@ fn item(item: &Item) -> TokenStream {
 /// The policy's value (or the placeholder after errors) and the items that carry its
 /// diagnostics: `compile_error!`s and warnings.
 fn policy(document: &Document) -> (TokenStream, TokenStream) {
+    let started = Instant::now();
     let Checked {
         node,
         spans,
         errors,
         warnings,
+        validate_time,
     } = check::check(document);
     let value = match (node, errors) {
         (Some(node), None) => Generator { spans: &spans }.policy(&node, document),
         (_, Some(errors)) => Err(errors),
         (None, None) => Err(syn::Error::new(document.group.span(), "expected a policy")),
     };
+    timings::record(started.elapsed(), validate_time);
     match value {
         Ok(value) => (value, warnings),
         Err(errors) => {
