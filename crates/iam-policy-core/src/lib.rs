@@ -5,6 +5,7 @@
 pub mod finding;
 pub mod json;
 pub mod parameter;
+pub mod parse;
 mod rules;
 
 pub use finding::{Finding, IssueCode, Severity};
