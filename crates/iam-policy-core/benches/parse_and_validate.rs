@@ -13,11 +13,17 @@ fn main() {
         .skip(1)
         .find(|arg| !arg.starts_with('-'))
         .map_or_else(
-            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/aws-managed-dev"),
+            || {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../../shared/corpus/aws-managed-dev")
+            },
             PathBuf::from,
         );
     let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!("no corpus at {}: pass a folder of JSON policies", dir.display());
+        eprintln!(
+            "no corpus at {}: pass a folder of JSON policies",
+            dir.display()
+        );
         return;
     };
     let mut texts: Vec<String> = entries
@@ -28,7 +34,12 @@ fn main() {
         .collect();
     texts.sort();
     let bytes: usize = texts.iter().map(String::len).sum();
-    println!("{} files, {} bytes, from {}", texts.len(), bytes, dir.display());
+    println!(
+        "{} files, {} bytes, from {}",
+        texts.len(),
+        bytes,
+        dir.display()
+    );
 
     // Warm up the reference's lazily built indexes so they are not charged to the first run.
     for text in &texts {
@@ -55,8 +66,16 @@ fn main() {
     });
     let ratio = |time: Duration| time.as_secs_f64() / serde.as_secs_f64();
     println!("serde_json::Value parse   {:>10.3} ms  1.00x", ms(serde));
-    println!("core parse (spanned tree) {:>10.3} ms  {:.2}x", ms(parse), ratio(parse));
-    println!("core parse + validate     {:>10.3} ms  {:.2}x", ms(validate), ratio(validate));
+    println!(
+        "core parse (spanned tree) {:>10.3} ms  {:.2}x",
+        ms(parse),
+        ratio(parse)
+    );
+    println!(
+        "core parse + validate     {:>10.3} ms  {:.2}x",
+        ms(validate),
+        ratio(validate)
+    );
 }
 
 fn ms(time: Duration) -> f64 {
