@@ -3,11 +3,17 @@
 
 use std::cmp::Ordering;
 
-/// Compares as if both were lower-cased (the order the importer sorts the tables in).
+/// Compares as if both were lower-cased (the order the importer sorts the tables in). A plain
+/// loop: this runs in every binary search, and the macro runs it unoptimized.
 pub(crate) fn compare_ignore_case(a: &str, b: &str) -> Ordering {
-    a.bytes()
-        .map(|byte| byte.to_ascii_lowercase())
-        .cmp(b.bytes().map(|byte| byte.to_ascii_lowercase()))
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// IAM's `*` (any run of characters) and `?` (one character), ignoring ASCII case.
@@ -69,6 +75,11 @@ pub(crate) fn split_variable(template: &str) -> Option<(&str, &str)> {
 /// non-empty text (`aws:PrincipalTag/${TagKey}` matches `aws:PrincipalTag/team`); the rest
 /// compares ignoring ASCII case. A template also matches its own spelling.
 pub(crate) fn template_matches(template: &str, name: &str) -> bool {
+    // Cheap rejection first: templates are scanned for every key looked up.
+    let first = |text: &str| text.bytes().next().map(|byte| byte.to_ascii_lowercase());
+    if !template.starts_with(['$', '<']) && first(template) != first(name) {
+        return false;
+    }
     if template.eq_ignore_ascii_case(name) {
         return true;
     }
@@ -361,6 +372,17 @@ fn intersects(format: &[FormatToken], arn: &[ArnToken]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn case_insensitive_order_is_lower_case_byte_order() {
+        assert_eq!(
+            compare_ignore_case("StartSession", "startsession"),
+            Ordering::Equal
+        );
+        assert_eq!(compare_ignore_case("ssm", "ssm-contacts"), Ordering::Less);
+        assert_eq!(compare_ignore_case("ssm-contacts", "ssm:x"), Ordering::Less);
+        assert_eq!(compare_ignore_case("B", "a"), Ordering::Greater);
+    }
 
     #[test]
     fn wildcards() {
