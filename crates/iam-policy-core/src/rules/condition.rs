@@ -6,7 +6,7 @@
 use super::operator::{Family, Operator, SetQualifier};
 use super::value::{self, DateProblem, IpRange};
 use super::variable;
-use super::{Condition, Context, Effect, Entry, Statement, path_index};
+use super::{Condition, Context, Effect, Entry, Statement, did_you_mean, path_index};
 use crate::IssueCode;
 use crate::json::{Node, Value};
 use iam_policy_reference::{self as reference, ConditionKey, ConditionKeyType};
@@ -1220,10 +1220,6 @@ fn report(
     help: Option<String>,
 ) {
     ctx.report_entry(code, entry, Some(statement.index), message, help);
-}
-
-fn did_you_mean(candidate: Option<&str>) -> Option<String> {
-    candidate.map(|candidate| format!("did you mean `{candidate}`?"))
 }
 
 fn backticked(names: &[String]) -> String {
