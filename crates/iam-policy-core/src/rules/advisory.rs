@@ -122,15 +122,15 @@ fn check_guarded_action(statement: &Statement<'_>, guarded: &GuardedAction, ctx:
         Grant::NotAction => format!("`NotAction` (which leaves `{}` in)", guarded.action),
     };
     let scope = if resources.negated {
-        "`NotResource`".to_owned()
+        "every resource outside `NotResource`".to_owned()
     } else {
-        format!("`{}`", entry.text)
+        format!("`{}`, which names every role", entry.text)
     };
     ctx.report_entry(
         code,
         entry,
         Some(statement.index),
-        format!("{how} is allowed on {scope}, for every role"),
+        format!("{how} is allowed on {scope}"),
         Some(format!(
             "name the roles in `Resource`, or add a condition on `{}`",
             guarded.guard_key

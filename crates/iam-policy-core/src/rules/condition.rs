@@ -265,6 +265,7 @@ fn check_duplicate_keys(statement: &Statement<'_>, ctx: &mut Context<'_>) {
 // ---------------------------------------------------------------------------------------------
 // One condition: operator, key and values together
 
+/// Every check of one `key: values` pair under its operator.
 fn check_condition(statement: &Statement<'_>, checked: &Checked<'_, '_>, ctx: &mut Context<'_>) {
     let condition = checked.condition;
     check_empty_values(statement, condition, checked.operator, ctx);
