@@ -80,6 +80,10 @@ fn resolve(
         );
         return None;
     }
+    // The common case first: one look-up for a known action.
+    if !wildcard && let Some(action) = reference::action(text) {
+        return Some((false, false, vec![action]));
+    }
     let prefix_has_wildcard = prefix.contains(['*', '?']);
     if !prefix_has_wildcard && reference::service(prefix).is_none() {
         unknown_service(entry, prefix, name, at, ctx);
@@ -119,8 +123,6 @@ fn resolve(
                 None
             }
         }
-    } else if let Some(action) = reference::action(text) {
-        Some((false, false, vec![action]))
     } else if let Some(spelling) = reference::retired_action(text) {
         ctx.report_entry(
             IssueCode::RetiredAction,
