@@ -1253,9 +1253,9 @@ pub(super) mod tests {
     use crate::IssueCode::{self, *};
     use crate::{Finding, Options, PolicyKind, parse};
 
-    /// The findings of the condition and advisory rules alone on `text` (the view is built by
-    /// the grammar and action rules, whose own findings are left out), until `rules::check`
-    /// runs them.
+    /// The findings of the condition and advisory rules alone on `text`: the view is built by
+    /// the grammar and action rules, whose findings (like those of the other rules) are left
+    /// out, so each test sees only what it is about.
     pub(in super::super) fn findings(text: &str, kind: Option<PolicyKind>) -> Vec<Finding> {
         let Ok(node) = parse::parse(text) else {
             unreachable!("test document is not JSON: {text}");
