@@ -9,12 +9,20 @@ use super::{Context, Document, Effect, Entry, ListElement, Statement};
 use crate::json::{Node, Value};
 use crate::{IssueCode, PolicyKind};
 use iam_policy_reference as reference;
+use std::borrow::Cow;
 
 /// Runs every advisory check on the document.
 pub(crate) fn check_document(document: &Document<'_>, ctx: &mut Context<'_>) {
+    let pass_role = reference::action(PASS_ROLE.action);
+    let create_service_linked_role = reference::action(CREATE_SERVICE_LINKED_ROLE.action);
     for statement in &document.statements {
-        check_guarded_action(statement, &PASS_ROLE, ctx);
-        check_guarded_action(statement, &CREATE_SERVICE_LINKED_ROLE, ctx);
+        check_guarded_action(statement, &PASS_ROLE, pass_role, ctx);
+        check_guarded_action(
+            statement,
+            &CREATE_SERVICE_LINKED_ROLE,
+            create_service_linked_role,
+            ctx,
+        );
         check_redundant_actions(statement, ctx);
         check_redundant_resources(statement, ctx);
         check_tag_keys_supported(statement, ctx);
@@ -83,7 +91,12 @@ enum Grant<'e> {
 /// through `NotResource`, without a condition on `iam:PassedToService` (`iam:AWSServiceName`)
 /// lets the caller hand any role to any service. Only identity policies grant these actions
 /// (an SCP or RCP `Allow` only sets a ceiling).
-fn check_guarded_action(statement: &Statement<'_>, guarded: &GuardedAction, ctx: &mut Context<'_>) {
+fn check_guarded_action(
+    statement: &Statement<'_>,
+    guarded: &GuardedAction,
+    target: Option<reference::Action>,
+    ctx: &mut Context<'_>,
+) {
     if statement.effect != Some(Effect::Allow) || ctx.kind != PolicyKind::Identity {
         return;
     }
@@ -93,7 +106,7 @@ fn check_guarded_action(statement: &Statement<'_>, guarded: &GuardedAction, ctx:
     if has_condition_key(statement, guarded.guard_key) {
         return;
     }
-    let Some(grant) = grant_of(statement, actions, guarded.action) else {
+    let Some(grant) = grant_of(statement, actions, target) else {
         return;
     };
     let star_resource = resources
@@ -142,9 +155,8 @@ fn check_guarded_action(statement: &Statement<'_>, guarded: &GuardedAction, ctx:
 fn grant_of<'e>(
     statement: &'e Statement<'_>,
     actions: &'e ListElement<'e>,
-    target: &str,
+    target: Option<reference::Action>,
 ) -> Option<Grant<'e>> {
-    let target = reference::action(target);
     let names_target = |resolved: &super::ResolvedAction| {
         resolved.everything || target.is_some_and(|target| resolved.actions.contains(&target))
     };
@@ -191,19 +203,23 @@ fn check_redundant_actions(statement: &Statement<'_>, ctx: &mut Context<'_>) {
         return;
     };
     // Each entry's actions, sorted for subset tests; `None` stands for `"*"`.
-    let sets: Vec<Option<Vec<reference::Action>>> = statement
+    let sets: Vec<Option<Cow<'_, [reference::Action]>>> = statement
         .actions
         .iter()
         .map(|resolved| {
             (!resolved.everything).then(|| {
-                let mut actions = resolved.actions.clone();
-                actions.sort_unstable();
-                actions
+                if resolved.actions.is_sorted() {
+                    Cow::Borrowed(resolved.actions.as_slice())
+                } else {
+                    let mut actions = resolved.actions.clone();
+                    actions.sort_unstable();
+                    Cow::Owned(actions)
+                }
             })
         })
         .collect();
-    let covers = |wide: &Option<Vec<reference::Action>>,
-                  narrow: &Option<Vec<reference::Action>>| {
+    let covers = |wide: &Option<Cow<'_, [reference::Action]>>,
+                  narrow: &Option<Cow<'_, [reference::Action]>>| {
         match (wide, narrow) {
             (None, _) => true,
             (Some(_), None) => false,
@@ -363,18 +379,13 @@ fn same_statement(a: &Node, b: &Node) -> bool {
     let (Value::Object(a), Value::Object(b)) = (&a.value, &b.value) else {
         return false;
     };
-    let members = |members: &'_ [crate::json::Member]| -> Vec<(String, Node)> {
-        members
-            .iter()
-            .filter(|member| member.key != "Sid")
-            .map(|member| (member.key.clone(), member.value.clone()))
-            .collect()
+    let without_sid = |members: &[crate::json::Member]| {
+        members.iter().filter(|member| member.key != "Sid").count()
     };
-    let (a, b) = (members(a), members(b));
-    a.len() == b.len()
-        && a.iter().all(|(key, value)| {
+    without_sid(a) == without_sid(b)
+        && a.iter().filter(|member| member.key != "Sid").all(|member| {
             b.iter()
-                .any(|(other_key, other)| other_key == key && same_json(value, other))
+                .any(|other| other.key == member.key && same_json(&member.value, &other.value))
         })
 }
 
