@@ -25,10 +25,12 @@ pub(crate) fn check_document(document: &Document<'_>, ctx: &mut Context<'_>) {
         );
         check_redundant_actions(statement, ctx);
         check_redundant_resources(statement, ctx);
+        check_wildcard_in_service_name(statement, ctx);
         check_tag_keys_supported(statement, ctx);
         check_service_principal_restricted(statement, ctx);
         check_service_principal_weak_keys(statement, ctx);
         check_identity_provider_conditions(statement, ctx);
+        check_redundant_session_principals(statement, ctx);
         check_rcp_principal_guards(statement, ctx);
     }
     check_redundant_statements(document, ctx);
@@ -300,6 +302,34 @@ fn check_redundant_resources(statement: &Statement<'_>, ctx: &mut Context<'_>) {
                 Some(statement.index),
                 format!("`{}` is already covered by `{}`", entry.text, other.text),
                 Some(format!("remove `{}`", entry.text)),
+            );
+        }
+    }
+}
+
+/// A wildcard in an ARN's service name (`arn:aws:*code*:...`) reaches unrelated services, and
+/// services yet to come. A service field that is `*` alone names every service on purpose, like
+/// `"Resource": "*"`.
+fn check_wildcard_in_service_name(statement: &Statement<'_>, ctx: &mut Context<'_>) {
+    let Some(element) = &statement.resource else {
+        return;
+    };
+    for entry in &element.entries {
+        let mut fields = entry.text.splitn(4, ':');
+        let (Some("arn"), Some(_), Some(service)) = (fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        if service != "*" && service.contains(['*', '?']) {
+            ctx.report_entry(
+                IssueCode::WildcardInServiceName,
+                entry,
+                Some(statement.index),
+                format!(
+                    "service field `{service}` of `{}` matches several services, future ones too",
+                    entry.text
+                ),
+                Some("name the service in each ARN".to_owned()),
             );
         }
     }
@@ -582,6 +612,56 @@ fn check_service_principal_weak_keys(statement: &Statement<'_>, ctx: &mut Contex
                     condition.key.text
                 ),
                 Some("use `aws:SourceArn` or `aws:SourceAccount`".to_owned()),
+            );
+        }
+    }
+}
+
+/// A role trust policy that trusts a role needs no entry for that role's sessions
+/// (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION` beside `arn:aws:iam::ACCOUNT:role/ROLE`).
+fn check_redundant_session_principals(statement: &Statement<'_>, ctx: &mut Context<'_>) {
+    if ctx.kind != PolicyKind::RoleTrust {
+        return;
+    }
+    let Some(principal) = statement.principal.as_ref().filter(|p| !p.negated) else {
+        return;
+    };
+    let values: Vec<&Entry<'_>> = principal
+        .entries
+        .iter()
+        .filter(|(kind, _)| kind.text == "AWS")
+        .flat_map(|(_, values)| values)
+        .collect();
+    let roles: Vec<(&str, &str)> = values
+        .iter()
+        .filter_map(|value| {
+            let (_partition, rest) = value.text.strip_prefix("arn:")?.split_once(":iam::")?;
+            let (account, role) = rest.split_once(":role/")?;
+            Some((account, role.rsplit('/').next().unwrap_or(role)))
+        })
+        .collect();
+    for value in &values {
+        let Some((account, session)) = value
+            .text
+            .strip_prefix("arn:")
+            .and_then(|rest| rest.split_once(":sts::"))
+            .and_then(|(_, rest)| rest.split_once(":assumed-role/"))
+        else {
+            continue;
+        };
+        let Some((role, _)) = session.split_once('/') else {
+            continue;
+        };
+        if roles.contains(&(account, role)) {
+            ctx.report_entry(
+                IssueCode::RedundantPrincipalInRoleTrustPolicy,
+                value,
+                Some(statement.index),
+                format!(
+                    "session `{}` is already trusted through its role `{role}`",
+                    value.text
+                ),
+                Some(format!("remove `{}`", value.text)),
             );
         }
     }
@@ -1172,6 +1252,31 @@ mod tests {
         );
         assert_eq!(
             trust_codes("arn:aws:iam::123456789012:saml-provider/corp", ""),
+            []
+        );
+    }
+
+    #[test]
+    fn sessions_beside_their_role() {
+        let trust = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::123456789012:role/ops/Admin", "arn:aws:sts::123456789012:assumed-role/Admin/alice", "arn:aws:sts::123456789012:assumed-role/Other/bob"]}, "Action": "sts:AssumeRole"}}"#;
+        let finding = only(
+            trust,
+            Some(PolicyKind::RoleTrust),
+            RedundantPrincipalInRoleTrustPolicy,
+        );
+        assert!(finding.path.ends_with("AWS[1]"), "{finding:?}");
+    }
+
+    #[test]
+    fn wildcards_in_service_names() {
+        assert_eq!(
+            check(
+                r#""Effect": "Allow", "Action": "s3:GetObject", "Resource": ["arn:aws:*code*:us-east-1:123456789012:*", "arn:aws:s3:::b/*"]"#
+            ),
+            [WildcardInServiceName]
+        );
+        assert_eq!(
+            check(r#""Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:*:*:*:*""#),
             []
         );
     }
