@@ -75,10 +75,16 @@ pub(crate) fn split_variable(template: &str) -> Option<(&str, &str)> {
 /// non-empty text (`aws:PrincipalTag/${TagKey}` matches `aws:PrincipalTag/team`); the rest
 /// compares ignoring ASCII case. A template also matches its own spelling.
 pub(crate) fn template_matches(template: &str, name: &str) -> bool {
-    // Cheap rejection first: templates are scanned for every key looked up.
-    let first = |text: &str| text.bytes().next().map(|byte| byte.to_ascii_lowercase());
-    if !template.starts_with(['$', '<']) && first(template) != first(name) {
-        return false;
+    // Cheap checks first, with byte operations the standard library ships optimized: templates
+    // are scanned for every key looked up, and the macro runs this crate unoptimized.
+    let bytes = template.as_bytes();
+    if !bytes.contains(&b'$') && !bytes.contains(&b'<') {
+        return template.eq_ignore_ascii_case(name);
+    }
+    match (bytes.first(), name.as_bytes().first()) {
+        (Some(b'$' | b'<'), _) => {}
+        (Some(t), Some(n)) if t.eq_ignore_ascii_case(n) => {}
+        _ => return false,
     }
     if template.eq_ignore_ascii_case(name) {
         return true;
