@@ -739,6 +739,12 @@ mod tests {
         Ok(())
     }
 
+    const SSM_ONLY: (&str, &str) = ("data/services.json", r#"["ssm"]"#);
+    const SSM_NAME: (&str, &str) = (
+        "data/serviceNames.json",
+        r#"{"ssm": "AWS Systems Manager"}"#,
+    );
+
     /// Writes a small unpacked package (npm's `package/` folder) under a fresh temp folder.
     fn fixture(name: &str, version: &str, files: &[(&str, &str)]) -> Result<PathBuf> {
         let root = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
@@ -765,11 +771,8 @@ mod tests {
             "new",
             "0.3.1",
             &[
-                ("data/services.json", r#"["ssm"]"#),
-                (
-                    "data/serviceNames.json",
-                    r#"{"ssm": "AWS Systems Manager"}"#,
-                ),
+                SSM_ONLY,
+                SSM_NAME,
                 (
                     "data/actions/ssm.json",
                     r#"{"startsession": {"name": "StartSession", "accessLevel": "Write",
@@ -845,11 +848,8 @@ mod tests {
             "broken",
             "0.3.1",
             &[
-                ("data/services.json", r#"["ssm"]"#),
-                (
-                    "data/serviceNames.json",
-                    r#"{"ssm": "AWS Systems Manager"}"#,
-                ),
+                SSM_ONLY,
+                SSM_NAME,
                 (
                     "data/actions/ssm.json",
                     r#"{"startsession": {"name": "StartSession", "accessLevel": "Write",
