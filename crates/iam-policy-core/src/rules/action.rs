@@ -141,7 +141,7 @@ fn resolve(
             entry,
             at,
             format!(
-                "`{name}` is not an action of `{}`",
+                "`{text}` is not an action: `{}` has no action `{name}`",
                 prefix.to_ascii_lowercase()
             ),
             did_you_mean(reference::suggest_action(text).first().map(String::as_str)).or_else(
@@ -232,7 +232,10 @@ mod tests {
     #[test]
     fn unknown_action_suggests_the_nearest() {
         let finding = only(&actions(r#""ssm:StartSesion""#), None, C::InvalidAction);
-        assert_eq!(finding.message, "`StartSesion` is not an action of `ssm`");
+        assert_eq!(
+            finding.message,
+            "`ssm:StartSesion` is not an action: `ssm` has no action `StartSesion`"
+        );
         assert_eq!(
             finding.help.as_deref(),
             Some("did you mean `ssm:StartSession`?")
