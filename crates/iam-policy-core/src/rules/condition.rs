@@ -407,23 +407,24 @@ fn check_operator_fits_key(
     ctx: &mut Context<'_>,
 ) {
     let allowed = allowed_families(key.value_type());
-    if operator.family == Family::Null || allowed.is_empty() {
+    if operator.family == Family::Null {
         return;
     }
     if !allowed.contains(&operator.family) {
-        let names: Vec<&str> = allowed.iter().map(|family| family.name()).collect();
+        // Name the key's own family; the others are accepted, not recommended.
+        let own = allowed.first().map_or("matching", |family| family.name());
         report(
             ctx,
             statement,
             &condition.operator,
             IssueCode::TypeMismatch,
             format!(
-                "operator `{}` does not fit condition key `{}` of type {:?}",
+                "operator `{}` does not fit condition key `{}` of type {}",
                 condition.operator.text,
                 condition.key.text,
-                key.value_type()
+                key.value_type().as_str()
             ),
-            Some(format!("use a {} operator", names.join(" or "))),
+            Some(format!("use a {own} operator")),
         );
         return;
     }
@@ -452,8 +453,7 @@ fn check_operator_fits_key(
     }
 }
 
-/// The operator families a key type takes; the first is the key's own. Empty for a type this
-/// code does not know (future reference data), which is then not checked.
+/// The operator families a key type takes; the first is the key's own.
 fn allowed_families(key_type: ConditionKeyType) -> &'static [Family] {
     match key_type {
         // ARN operators compare strings too, segment by segment; AWS documents them on string
@@ -463,12 +463,11 @@ fn allowed_families(key_type: ConditionKeyType) -> &'static [Family] {
         }
         ConditionKeyType::Arn | ConditionKeyType::ArrayOfArn => &[Family::Arn, Family::String],
         ConditionKeyType::Bool | ConditionKeyType::ArrayOfBool => &[Family::Bool],
-        ConditionKeyType::Numeric => &[Family::Numeric],
-        ConditionKeyType::Date => &[Family::Date],
+        ConditionKeyType::Numeric | ConditionKeyType::ArrayOfNumeric => &[Family::Numeric],
+        ConditionKeyType::Date | ConditionKeyType::ArrayOfDate => &[Family::Date],
         ConditionKeyType::DateOrNumeric => &[Family::Date, Family::Numeric],
-        ConditionKeyType::IpAddress => &[Family::IpAddress],
+        ConditionKeyType::IpAddress | ConditionKeyType::ArrayOfIpAddress => &[Family::IpAddress],
         ConditionKeyType::Binary => &[Family::Binary],
-        _ => &[],
     }
 }
 
