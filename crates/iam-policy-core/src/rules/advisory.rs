@@ -457,7 +457,7 @@ fn check_tag_keys_supported(statement: &Statement<'_>, ctx: &mut Context<'_>) {
             key.get(..tag.len())
                 .is_some_and(|start| start.eq_ignore_ascii_case(tag))
         });
-        let Some(template) = reference::condition_key(key).filter(|_| is_tag_key) else {
+        let Some(template) = is_tag_key.then(|| reference::condition_key(key)).flatten() else {
             continue;
         };
         let Ok(operator) = super::operator::Operator::parse(condition.operator.text) else {
