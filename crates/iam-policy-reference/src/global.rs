@@ -5,6 +5,12 @@
 
 use crate::ConditionKeyType as T;
 
+/// Whether `name` has the `aws:` prefix (any case): such keys come from the page only.
+pub(crate) fn is_aws_key(name: &str) -> bool {
+    name.get(..4)
+        .is_some_and(|prefix| prefix.eq_ignore_ascii_case("aws:"))
+}
+
 /// One documented global key.
 #[derive(Debug)]
 pub(crate) struct GlobalKey {

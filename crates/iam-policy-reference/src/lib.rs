@@ -542,10 +542,7 @@ pub fn condition_key(name: &str) -> Option<ConditionKey> {
     if let Some(key) = global_key(name) {
         return Some(key);
     }
-    if name
-        .get(..4)
-        .is_some_and(|prefix| prefix.eq_ignore_ascii_case("aws:"))
-    {
+    if global::is_aws_key(name) {
         return None;
     }
     let row = |index: &u32| {

@@ -7,7 +7,7 @@
 //! one letter) differs; the 3 nearest, best first.
 
 use crate::data::{CONDITION_KEY_INDEX, CONDITION_KEYS};
-use crate::global::GLOBAL_KEYS;
+use crate::global::{GLOBAL_KEYS, is_aws_key};
 use crate::matching::{compare_ignore_case, split_variable};
 use crate::{Service, service, services, text};
 
@@ -84,10 +84,7 @@ pub fn suggest_condition_key(name: &str) -> Vec<String> {
         .iter()
         .filter_map(|&index| CONDITION_KEYS.get(index as usize))
         .map(|row| text(row.1))
-        .filter(|key| {
-            !key.get(..4)
-                .is_some_and(|start| start.eq_ignore_ascii_case("aws:"))
-        });
+        .filter(|key| !is_aws_key(key));
     let all: Vec<&'static str> = global.chain(listed).collect();
     let same_prefix = |key: &&str| {
         key.split_once(':')
