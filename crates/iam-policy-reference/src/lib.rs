@@ -39,10 +39,6 @@ fn text(id: u32) -> &'static str {
     }
 }
 
-fn range(start: u32, end: u32) -> Range<u32> {
-    start..end
-}
-
 fn names(start: u32, end: u32) -> impl Iterator<Item = &'static str> {
     NAME_LISTS
         .get(start as usize..end as usize)
@@ -77,7 +73,7 @@ pub fn services() -> impl Iterator<Item = Service> {
 pub fn service(prefix: &str) -> Option<Service> {
     let index = search(
         &SERVICES,
-        range(0, u32::try_from(SERVICES.len()).ok()?),
+        0..u32::try_from(SERVICES.len()).ok()?,
         prefix,
         |row| row.0,
     )?;
@@ -97,8 +93,9 @@ pub struct Service(u16);
 
 impl Service {
     fn row(self) -> &'static table::ServiceRow {
-        // Handles are only made from valid indices; the fallback is never reached.
-        SERVICES.get(usize::from(self.0)).unwrap_or(&SERVICES[0])
+        SERVICES
+            .get(usize::from(self.0))
+            .unwrap_or(&table::EMPTY_SERVICE)
     }
 
     /// The prefix used in action names and condition keys, e.g. `ssm`.
@@ -114,20 +111,20 @@ impl Service {
     /// Its actions, sorted by name ignoring case.
     pub fn actions(self) -> impl Iterator<Item = Action> {
         let row = self.row();
-        range(row.2, row.3).map(Action)
+        (row.2..row.3).map(Action)
     }
 
     /// Its resource types, sorted by name ignoring case.
     pub fn resource_types(self) -> impl Iterator<Item = ResourceType> {
         let row = self.row();
-        range(row.4, row.5).map(ResourceType)
+        (row.4..row.5).map(ResourceType)
     }
 
     /// The condition keys the service lists (its own and the global ones it supports); global
     /// keys come from the table of documented global keys where they are there.
     pub fn condition_keys(self) -> impl Iterator<Item = ConditionKey> {
         let row = self.row();
-        range(row.6, row.7).map(|index| {
+        (row.6..row.7).map(|index| {
             let name = CONDITION_KEYS
                 .get(index as usize)
                 .map_or("", |row| text(row.1));
@@ -138,7 +135,7 @@ impl Service {
     /// One of its actions by name, ignoring case.
     pub fn action(self, name: &str) -> Option<Action> {
         let row = self.row();
-        search(&ACTIONS, range(row.2, row.3), name, |row| row.1).map(Action)
+        search(&ACTIONS, row.2..row.3, name, |row| row.1).map(Action)
     }
 }
 
@@ -189,7 +186,7 @@ pub struct Action(u32);
 
 impl Action {
     fn row(self) -> &'static table::ActionRow {
-        ACTIONS.get(self.0 as usize).unwrap_or(&ACTIONS[0])
+        ACTIONS.get(self.0 as usize).unwrap_or(&table::EMPTY_ACTION)
     }
 
     pub fn service(self) -> Service {
@@ -208,7 +205,7 @@ impl Action {
     /// The resource types the action applies to, as the reference lists them.
     pub fn resource_types(self) -> impl Iterator<Item = ActionResourceType> {
         let row = self.row();
-        range(row.3, row.4).filter_map(|index| {
+        (row.3..row.4).filter_map(|index| {
             let entry = ACTION_RESOURCE_TYPES.get(index as usize)?;
             Some(ActionResourceType {
                 resource_type: ResourceType(entry.0),
@@ -271,7 +268,7 @@ impl ActionResourceType {
     fn row(self) -> &'static table::ActionResourceTypeRow {
         ACTION_RESOURCE_TYPES
             .get(self.row as usize)
-            .unwrap_or(&ACTION_RESOURCE_TYPES[0])
+            .unwrap_or(&table::EMPTY_ACTION_RESOURCE_TYPE)
     }
 
     /// Condition keys that apply when the action targets this resource type.
@@ -295,7 +292,7 @@ impl ResourceType {
     fn row(self) -> &'static table::ResourceTypeRow {
         RESOURCE_TYPES
             .get(self.0 as usize)
-            .unwrap_or(&RESOURCE_TYPES[0])
+            .unwrap_or(&table::EMPTY_RESOURCE_TYPE)
     }
 
     pub fn service(self) -> Service {
@@ -545,10 +542,7 @@ pub fn condition_key(name: &str) -> Option<ConditionKey> {
     if let Some(key) = global_key(name) {
         return Some(key);
     }
-    if name
-        .get(..4)
-        .is_some_and(|prefix| prefix.eq_ignore_ascii_case("aws:"))
-    {
+    if global::is_aws_key(name) {
         return None;
     }
     let row = |index: &u32| {
