@@ -515,7 +515,10 @@ mod tests {
             "${www.amazon.com:user_id}",
             "${aws:PrincipalAccount}",
         ] {
-            let found = codes(&resource(&format!("arn:aws:s3:::bucket/{variable}/*")), None);
+            let found = codes(
+                &resource(&format!("arn:aws:s3:::bucket/{variable}/*")),
+                None,
+            );
             assert!(found.is_empty(), "{variable}: {found:?}");
         }
     }
