@@ -22,11 +22,14 @@
 // Generated code names `::iam_policy::__private`, which must resolve inside this crate too.
 extern crate self as iam_policy;
 
+mod bind;
 mod de;
 mod error;
+pub mod export;
 mod model;
 mod ser;
 
+pub use bind::BindError;
 pub use error::{Error, LocatedFinding};
 pub use iam_policy_core::{Finding, IssueCode, PolicyKind, Severity};
 pub use iam_policy_macros::policy;

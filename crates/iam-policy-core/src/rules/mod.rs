@@ -202,9 +202,14 @@ pub(crate) struct Condition<'a> {
 }
 
 pub(crate) fn check(document: &Node, options: &Options) -> Vec<Finding> {
-    // PARAMETERS: once `parameter.rs` (the `samples` helper) is merged, declared `{name}`
-    // placeholders are replaced here, before any rule runs:
-    // `let document = &parameter::substitute_examples(document, &options.parameters);`
+    // Declared `{name}` placeholders are checked as typical values of their kind.
+    let substituted;
+    let document = if options.parameters.is_empty() {
+        document
+    } else {
+        substituted = crate::parameter::substitute_examples(document, &options.parameters);
+        &substituted
+    };
     let kind = options
         .kind
         .unwrap_or_else(|| grammar::inferred_kind(document));
