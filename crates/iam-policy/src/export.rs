@@ -28,7 +28,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 use std::io;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde::Serialize;
@@ -262,12 +262,8 @@ fn check_paths(catalogue: &[Entry<'_>]) -> Result<(), ExportError> {
             path: entry.path.to_owned(),
             reason,
         };
-        let plain = !entry.path.contains('\\')
-            && Path::new(entry.path)
-                .components()
-                .all(|c| matches!(c, Component::Normal(_)));
-        if !plain || entry.path.is_empty() {
-            return Err(bad("must be a relative path without `..`, `.` or `\\`"));
+        if !is_plain_path(entry.path) {
+            return Err(bad("must be relative, plain names separated by `/`"));
         }
         if !entry.path.ends_with(".json") {
             return Err(bad("must end in `.json`"));
@@ -280,6 +276,13 @@ fn check_paths(catalogue: &[Entry<'_>]) -> Result<(), ExportError> {
         }
     }
     Ok(())
+}
+
+/// `/`-separated names, none empty, `.` or `..`, without `\\` or `:` (which Windows reads as
+/// separators or drive letters).
+fn is_plain_path(path: &str) -> bool {
+    let plain = |name: &str| !matches!(name, "" | "." | "..") && !name.contains(['\\', ':']);
+    path.split('/').all(plain)
 }
 
 fn target(out: &Path, path: &str) -> PathBuf {
@@ -349,13 +352,8 @@ fn previously_exported(out: &Path) -> Vec<String> {
         .into_iter()
         .flatten()
         .filter_map(|policy| policy.get("path")?.as_str())
-        .filter(|path| {
-            // Only paths the export itself could have written.
-            Path::new(path)
-                .components()
-                .all(|c| matches!(c, Component::Normal(_)))
-                && path.ends_with(".json")
-        })
+        // Only paths the export itself could have written.
+        .filter(|path| is_plain_path(path) && path.ends_with(".json") && *path != INDEX)
         .map(str::to_owned)
         .collect()
 }
@@ -536,6 +534,215 @@ pub fn main(
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy;
+
+    policy! {
+        /// One placeholder.
+        #[parameters("account-id": AccountId)]
+        const LOGS = {
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Action": "logs:GetLogEvents",
+                "Resource": "arn:aws:logs:us-east-1:{account-id}:log-group:app:*"
+            }]
+        };
+
+        /// None.
+        const OBJECTS = {
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::example-bucket/*"
+            }]
+        };
+    }
+
+    const SOURCE: Source<'static> = Source {
+        url: "https://example.com",
+        section: "tests",
+    };
+
+    const fn entry(path: &'static str, policy: &'static Policy) -> Entry<'static> {
+        Entry {
+            path,
+            title: "title",
+            description: "description",
+            source: SOURCE,
+            policy,
+        }
+    }
+
+    const CATALOGUE: &[Entry<'static>] = &[
+        entry("a/logs.json", &LOGS),
+        entry("b/objects.json", &OBJECTS),
+    ];
+
+    /// A fresh folder under the system's temporary folder, removed on drop.
+    struct Scratch(PathBuf);
+
+    impl Scratch {
+        fn new(name: &str) -> Result<Scratch, ExportError> {
+            let dir = std::env::temp_dir()
+                .join(format!("iam-policy-export-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+            Ok(Scratch(dir))
+        }
+
+        fn read(&self, path: &str) -> Option<String> {
+            std::fs::read_to_string(target(&self.0, path)).ok()
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn render_is_deterministic_and_indexes_every_file() -> Result<(), ExportError> {
+        let bindings = [("account-id", "111122223333")];
+        let files = render(CATALOGUE, &bindings, "cargo test")?;
+        assert_eq!(files, render(CATALOGUE, &bindings, "cargo test")?);
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["a/logs.json", "b/objects.json", "index.json"]);
+        assert!(files.iter().all(|f| f.contents.ends_with("}\n")));
+        let index: serde_json::Value = serde_json::from_str(&files[2].contents).unwrap_or_default();
+        assert_eq!(
+            index,
+            serde_json::json!({
+                "generated_by": "cargo test",
+                "policies": [
+                    {
+                        "path": "a/logs.json", "title": "title", "description": "description",
+                        "parameters": [{"name": "account-id", "kind": "AccountId", "value": "111122223333"}],
+                        "source": {"url": "https://example.com", "section": "tests"}
+                    },
+                    {
+                        "path": "b/objects.json", "title": "title", "description": "description",
+                        "parameters": [],
+                        "source": {"url": "https://example.com", "section": "tests"}
+                    }
+                ]
+            })
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn bad_paths_are_refused() {
+        for path in [
+            "../x.json",
+            "/x.json",
+            "a/./x.json",
+            "x.txt",
+            "index.json",
+            "a\\x.json",
+            "",
+        ] {
+            let catalogue = [entry(path, &OBJECTS)];
+            assert!(
+                matches!(
+                    render(&catalogue, &[], "t"),
+                    Err(ExportError::BadPath { .. })
+                ),
+                "{path}"
+            );
+        }
+        let twice = [entry("x.json", &OBJECTS), entry("x.json", &LOGS)];
+        assert!(matches!(
+            render(&twice, &[], "t"),
+            Err(ExportError::BadPath { .. })
+        ));
+    }
+
+    #[test]
+    fn write_then_check_finds_nothing_and_removes_what_it_wrote_before() -> Result<(), ExportError>
+    {
+        let scratch = Scratch::new("write")?;
+        let files = render(CATALOGUE, &[], "t")?;
+        write(&scratch.0, &files)?;
+        assert_eq!(check(&scratch.0, &files)?, []);
+        std::fs::write(scratch.0.join("notes.txt"), "mine").map_err(io_error(&scratch.0))?;
+        let fewer = render(&CATALOGUE[..1], &[], "t")?;
+        write(&scratch.0, &fewer)?;
+        assert_eq!(
+            scratch.read("b/objects.json"),
+            None,
+            "a file the old index listed stays"
+        );
+        assert_eq!(scratch.read("notes.txt").as_deref(), Some("mine"));
+        assert_eq!(
+            check(&scratch.0, &fewer)?,
+            [Difference::Extra("notes.txt".to_owned())]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_old_files_whole() -> Result<(), ExportError> {
+        let scratch = Scratch::new("atomic")?;
+        write(&scratch.0, &render(&CATALOGUE[..1], &[], "t")?)?;
+        let old_logs = scratch.read("a/logs.json");
+        let old_index = scratch.read("index.json");
+        // `b` is a file, so `b/objects.json` cannot be written after `a/logs.json` was staged.
+        std::fs::write(scratch.0.join("b"), "in the way").map_err(io_error(&scratch.0))?;
+        let bound = render(CATALOGUE, &[("account-id", "111122223333")], "t")?;
+        assert!(matches!(
+            write(&scratch.0, &bound),
+            Err(ExportError::Io { .. })
+        ));
+        assert_eq!(scratch.read("a/logs.json"), old_logs);
+        assert_eq!(scratch.read("index.json"), old_index);
+        let mut left = Vec::new();
+        list_files(&scratch.0, "", &mut left)?;
+        left.sort();
+        assert_eq!(
+            left,
+            ["a/logs.json", "b", "index.json"],
+            "temporary files were left"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn args_parse() {
+        let parse = |args: &[&str]| Args::parse(args.iter().map(|a| (*a).to_owned()));
+        assert_eq!(
+            parse(&[
+                "--set",
+                "key-name=arn:aws:kms:a=b",
+                "--out=dist2",
+                "--check",
+                "--set=region=us-east-1"
+            ]),
+            Ok(Args {
+                bindings: vec![
+                    ("key-name".to_owned(), "arn:aws:kms:a=b".to_owned()),
+                    ("region".to_owned(), "us-east-1".to_owned())
+                ],
+                out: Some(PathBuf::from("dist2")),
+                check: true,
+            })
+        );
+        for bad in [
+            &["--set"][..],
+            &["--set", "region"],
+            &["--out"],
+            &["--check=yes"],
+            &["dist"],
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
         }
     }
 }
