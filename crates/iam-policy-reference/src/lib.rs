@@ -22,8 +22,8 @@ pub use suggest::{suggest_action, suggest_condition_key, suggest_service};
 
 use data::{
     ACTION_RESOURCE_TYPES, ACTIONS, CONDITION_KEY_INDEX, CONDITION_KEYS, NAME_LISTS,
-    RESOURCE_TYPES, RETIRED_ACTIONS, RETIRED_SERVICES, SERVICES, STRING_STARTS, STRINGS,
-    TEMPLATED_CONDITION_KEYS,
+    RESOURCE_TYPES, RESOURCE_TYPES_BY_ARN_SERVICE, RETIRED_ACTIONS, RETIRED_SERVICES, SERVICES,
+    STRING_STARTS, STRINGS, TEMPLATED_CONDITION_KEYS,
 };
 use global::{DEPRECATED_KEYS, GLOBAL_KEYS, Scope};
 use matching::{compare_ignore_case, literal_length, template_matches, wildcard_matches};
@@ -333,15 +333,32 @@ impl fmt::Debug for ResourceType {
 /// service field may differ from the owning service's prefix. In table order.
 pub fn resource_types_for_arn(arn: &str) -> Vec<ResourceType> {
     let pattern = matching::ArnPattern::new(arn);
-    (0..RESOURCE_TYPES.len())
-        .filter_map(|index| u32::try_from(index).ok())
-        .map(ResourceType)
+    let candidates: &[u32] = match pattern.service() {
+        // Only the formats whose service field is that text: one binary search.
+        Some(service) => {
+            let field = |row: &u32| {
+                let format = ResourceType(*row).arn_formats().next().unwrap_or_default();
+                format.split(':').nth(2).unwrap_or_default().as_bytes()
+            };
+            let start = RESOURCE_TYPES_BY_ARN_SERVICE.partition_point(|row| field(row) < service);
+            let end = RESOURCE_TYPES_BY_ARN_SERVICE.partition_point(|row| field(row) <= service);
+            RESOURCE_TYPES_BY_ARN_SERVICE
+                .get(start..end)
+                .unwrap_or_default()
+        }
+        None => &RESOURCE_TYPES_BY_ARN_SERVICE,
+    };
+    let mut found: Vec<ResourceType> = candidates
+        .iter()
+        .map(|&row| ResourceType(row))
         .filter(|resource_type| {
             resource_type
                 .arn_formats()
                 .any(|format| pattern.can_name(format))
         })
-        .collect()
+        .collect();
+    found.sort_unstable();
+    found
 }
 
 /// The type of a condition key's value, spelled as in the Service Authorization Reference.
