@@ -39,10 +39,6 @@ fn text(id: u32) -> &'static str {
     }
 }
 
-fn range(start: u32, end: u32) -> Range<u32> {
-    start..end
-}
-
 fn names(start: u32, end: u32) -> impl Iterator<Item = &'static str> {
     NAME_LISTS
         .get(start as usize..end as usize)
@@ -77,7 +73,7 @@ pub fn services() -> impl Iterator<Item = Service> {
 pub fn service(prefix: &str) -> Option<Service> {
     let index = search(
         &SERVICES,
-        range(0, u32::try_from(SERVICES.len()).ok()?),
+        0..u32::try_from(SERVICES.len()).ok()?,
         prefix,
         |row| row.0,
     )?;
@@ -114,20 +110,20 @@ impl Service {
     /// Its actions, sorted by name ignoring case.
     pub fn actions(self) -> impl Iterator<Item = Action> {
         let row = self.row();
-        range(row.2, row.3).map(Action)
+        (row.2..row.3).map(Action)
     }
 
     /// Its resource types, sorted by name ignoring case.
     pub fn resource_types(self) -> impl Iterator<Item = ResourceType> {
         let row = self.row();
-        range(row.4, row.5).map(ResourceType)
+        (row.4..row.5).map(ResourceType)
     }
 
     /// The condition keys the service lists (its own and the global ones it supports); global
     /// keys come from the table of documented global keys where they are there.
     pub fn condition_keys(self) -> impl Iterator<Item = ConditionKey> {
         let row = self.row();
-        range(row.6, row.7).map(|index| {
+        (row.6..row.7).map(|index| {
             let name = CONDITION_KEYS
                 .get(index as usize)
                 .map_or("", |row| text(row.1));
@@ -138,7 +134,7 @@ impl Service {
     /// One of its actions by name, ignoring case.
     pub fn action(self, name: &str) -> Option<Action> {
         let row = self.row();
-        search(&ACTIONS, range(row.2, row.3), name, |row| row.1).map(Action)
+        search(&ACTIONS, row.2..row.3, name, |row| row.1).map(Action)
     }
 }
 
@@ -208,7 +204,7 @@ impl Action {
     /// The resource types the action applies to, as the reference lists them.
     pub fn resource_types(self) -> impl Iterator<Item = ActionResourceType> {
         let row = self.row();
-        range(row.3, row.4).filter_map(|index| {
+        (row.3..row.4).filter_map(|index| {
             let entry = ACTION_RESOURCE_TYPES.get(index as usize)?;
             Some(ActionResourceType {
                 resource_type: ResourceType(entry.0),
