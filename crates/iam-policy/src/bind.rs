@@ -108,13 +108,16 @@ impl Policy {
             version: self.version.as_ref().map(bind),
             id: self.id.as_ref().map(bind),
             statement: map_one_or_many(&self.statement, |s| bind_statement(s, &bind)),
+            kind: self.kind,
             parameters: Cow::Owned(unbound),
         };
         bound.validate().map_err(BindError::InvalidPolicy)?;
         Ok(bound)
     }
 
-    /// Runs every rule on the policy, its unbound parameters checked with typical values.
+    /// Runs every rule on the policy, its unbound parameters checked with typical values, for its
+    /// declared kind. The model does not carry the waivers of `policy!`, so a check waived
+    /// there is reported here.
     fn validate(&self) -> Result<(), crate::Error> {
         // Serialized without its parameters, the policy keeps `{name}` as written, which is what
         // the rules expect next to the declared parameters.
@@ -144,6 +147,7 @@ impl Policy {
                     kind: p.kind,
                 })
                 .collect(),
+            kind: self.kind,
             ..Options::default()
         };
         let errors = crate::errors(&document, &options);
