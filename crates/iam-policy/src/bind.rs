@@ -87,6 +87,10 @@ impl Policy {
                     rule,
                 })?;
         }
+        if values.is_empty() {
+            // Nothing changes: the policy is as valid as it was when it was built.
+            return Ok(self.clone());
+        }
         let value_of = |name: &str| {
             values
                 .iter()

@@ -4,13 +4,23 @@
 //!
 //! ```no_run
 //! use iam_policy::export::{self, Entry, Source};
-//! # const MY_POLICY: iam_policy::Policy = iam_policy::__private::PLACEHOLDER;
+//! use iam_policy::{Policy, policy};
+//!
+//! const DEPLOY: Policy = policy!({
+//!     "Version": "2012-10-17",
+//!     "Statement": [{
+//!         "Effect": "Allow",
+//!         "Action": "s3:PutObject",
+//!         "Resource": "arn:aws:s3:::example-artifacts/*"
+//!     }]
+//! });
+//!
 //! const CATALOGUE: &[Entry<'static>] = &[Entry {
 //!     path: "ci/deploy.json",
 //!     title: "Deploy",
 //!     description: "What the CI role may do.",
 //!     source: Source { url: "https://example.com/wiki/deploy", section: "CI" },
-//!     policy: &MY_POLICY,
+//!     policy: &DEPLOY,
 //! }];
 //!
 //! fn main() -> std::process::ExitCode {
