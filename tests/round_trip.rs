@@ -2,7 +2,7 @@
 //! written, and parsing that JSON back gives the same policy; parsing then serializing a document
 //! written in AWS's element order gives back the same text.
 
-use iam_policy::{Policy, policy};
+use iam_policy::{IssueCode, Policy, policy};
 use serde_json::Value;
 
 /// Writes the same document with `policy!` and with `serde_json::json!` and compares them.
@@ -21,7 +21,12 @@ fn check(policy: &Policy, written: &Value) -> Result<(), String> {
     if &serialized != written {
         return Err(format!("serialized {serialized:#}\nwritten {written:#}"));
     }
-    let parsed = Policy::from_json(&policy.to_json_pretty()).map_err(|error| error.to_string())?;
+    let text = policy.to_json_pretty();
+    let parsed = match policy.kind {
+        Some(kind) => Policy::from_json_as(&text, kind),
+        None => Policy::from_json(&text),
+    };
+    let parsed = parsed.map_err(|error| error.to_string())?;
     if &parsed != policy {
         return Err(format!("parsed back {parsed:?}\nconstant {policy:?}"));
     }
@@ -208,11 +213,11 @@ fn from_json_reports_located_findings() -> Result<(), String> {
         return Err("an unknown action was accepted".to_owned());
     };
     let first = &error.findings()[0];
-    if (first.line, first.column) != (3, 47) || !first.finding.message.contains("ssm:StartSesion") {
+    if (first.line, first.column) != (3, 47) || first.finding.code != IssueCode::InvalidAction {
         return Err(format!("unexpected finding: {first}"));
     }
     let syntax = Policy::from_json("{\"Version\": \"2012-10-17\",}");
-    if !matches!(&syntax, Err(error) if error.findings()[0].finding.code == iam_policy::IssueCode::JsonSyntaxError)
+    if !matches!(&syntax, Err(error) if error.findings()[0].finding.code == IssueCode::JsonSyntaxError)
     {
         return Err(format!("a trailing comma gave {syntax:?}"));
     }

@@ -3,17 +3,21 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod export;
 mod reference;
 
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  reference import [--check] PATH...   regenerate the AWS reference tables from iam-data snapshots";
+  reference import [--check] PATH...   regenerate the AWS reference tables from iam-data snapshots
+  export [--set NAME=VALUE]... [--out DIR] [--check]
+                                       write every sample policy to dist/ (or check it is fresh)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = project_root();
     let result = match args.split_first() {
+        Some((command, rest)) if command == "export" => return export::run(rest.iter().cloned()),
         Some((command, rest)) if command == "reference" => reference::run(rest, &root),
         Some((command, _)) if command == "-h" || command == "--help" => {
             println!("{USAGE}");

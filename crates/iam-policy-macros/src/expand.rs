@@ -5,7 +5,7 @@
 //! The rules have already accepted the document; a shape the model cannot hold is still a
 //! located error, never a panic.
 
-use iam_policy_core::{Member, Node, ParameterKind, Value};
+use iam_policy_core::{Member, Node, ParameterKind, PolicyKind, Value};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
@@ -124,12 +124,21 @@ impl Generator<'_> {
             };
             quote!(p::Parameter { name: p::Borrowed(#name), kind: p::ParameterKind::#kind })
         });
+        let kind = match document.settings.kind {
+            None => quote!(p::None),
+            Some(PolicyKind::Identity) => quote!(p::Some(p::PolicyKind::Identity)),
+            Some(PolicyKind::Resource) => quote!(p::Some(p::PolicyKind::Resource)),
+            Some(PolicyKind::RoleTrust) => quote!(p::Some(p::PolicyKind::RoleTrust)),
+            Some(PolicyKind::Scp) => quote!(p::Some(p::PolicyKind::Scp)),
+            Some(PolicyKind::Rcp) => quote!(p::Some(p::PolicyKind::Rcp)),
+        };
         Ok(quote! {{
             use ::iam_policy::__private as p;
             p::Policy {
                 version: #version,
                 id: #id,
                 statement: #statement,
+                kind: #kind,
                 parameters: p::Borrowed(&[#(#parameters),*]),
             }
         }})

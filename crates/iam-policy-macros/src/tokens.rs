@@ -332,7 +332,11 @@ impl Parser<'_> {
                 return None;
             }
             _ => {
-                let message = format!("expected a JSON value, found `{text}`");
+                let message = if negative {
+                    format!("expected a number after `-`, found `{text}`")
+                } else {
+                    format!("expected a JSON value, found `{text}`")
+                };
                 self.error(literal.span(), message);
                 return None;
             }

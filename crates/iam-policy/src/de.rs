@@ -23,6 +23,7 @@ pub(crate) fn policy_from_node(document: &Node) -> Result<Policy, Finding> {
         version: None,
         id: None,
         statement: OneOrMany::Many(Cow::Borrowed(&[])),
+        kind: None,
         parameters: Cow::Borrowed(&[]),
     };
     let mut has_statement = false;
@@ -256,13 +257,6 @@ impl<'de> Deserialize<'de> for Policy {
         }
         policy_from_node(&document).map_err(|error| de::Error::custom(error.message))
     }
-}
-
-pub(crate) fn node_from_json(text: &str) -> Result<Node, serde_json::Error> {
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let node = NodeSeed.deserialize(&mut deserializer)?;
-    deserializer.end()?;
-    Ok(node)
 }
 
 /// Builds the core's tree from any serde data format. Spans are left empty: findings then carry

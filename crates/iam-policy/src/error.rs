@@ -24,8 +24,8 @@ impl Error {
         let findings = findings
             .into_iter()
             .map(|finding| {
-                let _ = text;
-                let (line, column) = (0, 0);
+                let (line, column) =
+                    iam_policy_core::parse::line_col(text, finding.span.start as usize);
                 LocatedFinding {
                     finding,
                     line,

@@ -22,17 +22,20 @@
 // Generated code names `::iam_policy::__private`, which must resolve inside this crate too.
 extern crate self as iam_policy;
 
+mod bind;
 mod de;
 mod error;
+pub mod export;
 mod model;
 mod ser;
 
+pub use bind::BindError;
 pub use error::{Error, LocatedFinding};
-pub use iam_policy_core::{Finding, IssueCode, PolicyKind, Severity};
+pub use iam_policy_core::{Finding, IssueCode, Severity};
 pub use iam_policy_macros::policy;
 pub use model::{
     ConditionBlock, ConditionEntry, ConditionValue, Effect, OneOrMany, Parameter, ParameterKind,
-    Policy, Principal, PrincipalEntry, Statement, Text,
+    Policy, PolicyKind, Principal, PrincipalEntry, Statement, Text,
 };
 
 use iam_policy_core::Options;
@@ -56,14 +59,13 @@ impl Policy {
     }
 
     fn from_json_with(text: &str, options: &Options) -> Result<Policy, Error> {
-        // Until the core's text parser lands: serde_json, without source positions.
-        let document = de::node_from_json(text).map_err(|error| {
+        let document = iam_policy_core::parse::parse(text).map_err(|error| {
             let finding = Finding {
                 code: IssueCode::JsonSyntaxError,
                 severity: Severity::Error,
-                message: error.to_string(),
+                message: error.message,
                 help: None,
-                span: iam_policy_core::Span::default(),
+                span: error.span,
                 path: String::new(),
                 statement: None,
             };
@@ -73,7 +75,10 @@ impl Policy {
         if !errors.is_empty() {
             return Err(Error::new(text, errors));
         }
-        de::policy_from_node(&document).map_err(|finding| Error::new(text, vec![finding]))
+        let mut policy =
+            de::policy_from_node(&document).map_err(|finding| Error::new(text, vec![finding]))?;
+        policy.kind = options.kind;
+        Ok(policy)
     }
 
     /// The document as minified JSON; unbound parameters print as their bare names.
@@ -101,7 +106,7 @@ pub(crate) fn errors(document: &iam_policy_core::Node, options: &Options) -> Vec
 pub mod __private {
     pub use crate::model::{
         ConditionBlock, ConditionEntry, ConditionValue, Effect, OneOrMany, Parameter,
-        ParameterKind, Policy, Principal, PrincipalEntry, Statement,
+        ParameterKind, Policy, PolicyKind, Principal, PrincipalEntry, Statement,
     };
     pub use std::borrow::Cow::Borrowed;
     pub use std::option::Option::{None, Some};
@@ -124,6 +129,7 @@ pub mod __private {
         version: None,
         id: None,
         statement: OneOrMany::Many(Borrowed(&[])),
+        kind: None,
         parameters: Borrowed(&[]),
     };
 }

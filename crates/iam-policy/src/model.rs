@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-pub use iam_policy_core::ParameterKind;
+pub use iam_policy_core::{ParameterKind, PolicyKind};
 
 /// A text of the policy: a borrowed literal in constants, an owned string at run time.
 pub type Text = Cow<'static, str>;
@@ -22,6 +22,10 @@ pub struct Policy {
     pub id: Option<Text>,
     /// `Statement`: one statement object or an array of them.
     pub statement: OneOrMany<Statement>,
+    /// The declared kind (`#[kind = "..."]`), which decides the rules and the size quota that
+    /// apply; `None`: a resource policy when a statement has `Principal` or `NotPrincipal`, an
+    /// identity policy otherwise. Not part of the JSON document.
+    pub kind: Option<PolicyKind>,
     /// The placeholders the policy declares (written `{name}` in its strings), not part of the
     /// JSON document.
     pub parameters: Cow<'static, [Parameter]>,

@@ -3,7 +3,8 @@ use iam_policy::policy;
 policy! {
     /// Each attribute mistake is reported at the attribute, and the constant is still declared.
     #[kind = "identity-policy"]
-    #[parameters("region": Regoin, "account id": AccountId)]
+    #[parameters("region": Regoin)]
+    #[parameters("account id": AccountId)]
     #[waive(INVALID_ACTON)]
     #[waive(INVALID_ACTION, sid = "NoSuchStatement")]
     pub const BAD_ATTRIBUTES = {

@@ -1,0 +1,13 @@
+//! The repository's exporter: `cargo run -p infra-policies --bin export -- [--set NAME=VALUE]...
+//! [--out DIR] [--check]` writes every policy to `policies/`.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    iam_policy::export::main(
+        infra_policies::POLICIES,
+        concat!(env!("CARGO_MANIFEST_DIR"), "/policies"),
+        "cargo run -p infra-policies --bin export",
+        std::env::args().skip(1),
+    )
+}
