@@ -158,6 +158,7 @@ issue_codes! {
     StringLikeOperatorWithArnConditionKeys = ("STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS", SecurityWarning),
     DynamodbAttributesWithoutSelect = ("DYNAMODB_ATTRIBUTES_WITHOUT_SELECT", SecurityWarning),
     ForanyvalueWithAudienceClaimType = ("FORANYVALUE_WITH_AUDIENCE_CLAIM_TYPE", SecurityWarning),
+    S3PrefixInNegativeContext = ("S3_PREFIX_IN_NEGATIVE_CONTEXT", SecurityWarning),
     CreateSlrWithNotResource = ("CREATE_SLR_WITH_NOT_RESOURCE", Warning),
     CreateSlrWithStarInActionAndNotResource = ("CREATE_SLR_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE", Warning),
     CreateSlrWithNotActionAndNotResource = ("CREATE_SLR_WITH_NOT_ACTION_AND_NOT_RESOURCE", Warning),
@@ -178,6 +179,9 @@ issue_codes! {
     TypeMismatchDate = ("TYPE_MISMATCH_DATE", Warning),
     TypeMismatchNumber = ("TYPE_MISMATCH_NUMBER", Warning),
     TypeMismatchString = ("TYPE_MISMATCH_STRING", Warning),
+    /// Ours, beside Access Analyzer's `TYPE_MISMATCH_*` family: an ARN operator value that is
+    /// not an ARN.
+    TypeMismatchArn = ("TYPE_MISMATCH_ARN", Warning),
     SpecificGithubRepoAndBranchRecommended = ("SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED", Warning),
     PolicySizeExceedsRoleTrustPolicyQuota = ("POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA", Warning),
     RcpMissingRelatedPrincipalConditionKey = ("RCP_MISSING_RELATED_PRINCIPAL_CONDITION_KEY", Warning),
@@ -218,9 +222,14 @@ issue_codes! {
     RetiredService = ("RETIRED_SERVICE", Warning),
     /// An action that was in the 2024 reference and is gone now: it no longer grants anything.
     RetiredAction = ("RETIRED_ACTION", Warning),
-    /// A resource ARN that no action of its statement can act on, so the statement grants or
-    /// denies nothing on it (e.g. an EC2 volume beside only `ssm:StartSession`). Waivable.
+    /// A resource ARN of a service none of the statement's actions belongs to, so the
+    /// statement grants or denies nothing on it (e.g. an EC2 volume beside only
+    /// `ssm:StartSession`). Waivable.
     ResourceNotSupportedByActions = ("RESOURCE_NOT_SUPPORTED_BY_ACTIONS", Error),
+    /// A resource ARN whose service has actions in the statement, none of which lists the
+    /// ARN's resource type in the reference. A warning: the reference's per-action resource
+    /// lists have gaps that its ARN formats do not.
+    ResourceTypeNotListedForActions = ("RESOURCE_TYPE_NOT_LISTED_FOR_ACTIONS", Warning),
     /// The service field of an ARN names no service of the reference.
     InvalidArnService = ("INVALID_ARN_SERVICE", Error),
     /// A multivalued condition key used as a policy variable: IAM cannot substitute a list.
