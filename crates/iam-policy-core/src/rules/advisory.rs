@@ -122,15 +122,15 @@ fn check_guarded_action(statement: &Statement<'_>, guarded: &GuardedAction, ctx:
         Grant::NotAction => format!("`NotAction` (which leaves `{}` in)", guarded.action),
     };
     let scope = if resources.negated {
-        "`NotResource`".to_owned()
+        "every resource outside `NotResource`".to_owned()
     } else {
-        format!("`{}`", entry.text)
+        format!("`{}`, which names every role", entry.text)
     };
     ctx.report_entry(
         code,
         entry,
         Some(statement.index),
-        format!("{how} is allowed on {scope}, for every role"),
+        format!("{how} is allowed on {scope}"),
         Some(format!(
             "name the roles in `Resource`, or add a condition on `{}`",
             guarded.guard_key
@@ -1163,5 +1163,18 @@ mod tests {
             trust_codes("arn:aws:iam::123456789012:saml-provider/corp", ""),
             []
         );
+    }
+
+    /// Trust policies from AWS's documentation: none of them may be reported.
+    #[test]
+    fn documented_trust_policies_pass() {
+        let saml = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::123456789012:saml-provider/corp"}, "Action": ["sts:AssumeRoleWithSAML", "sts:TagSession"], "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}}}"#;
+        let eks = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub": "system:serviceaccount:default:my-sa", "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:aud": "sts.amazonaws.com"}}}}"#;
+        let ec2 = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}}"#;
+        let cross_account = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "abc"}, "Bool": {"aws:MultiFactorAuthPresent": "true"}}}}"#;
+        let google = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"Federated": "accounts.google.com"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"accounts.google.com:aud": "66677788899900pro0"}}}}"#;
+        for trust in [saml, eks, ec2, cross_account, google] {
+            assert_eq!(codes(trust, Some(PolicyKind::RoleTrust)), [], "{trust}");
+        }
     }
 }

@@ -38,28 +38,9 @@ pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) 
 struct Checked<'c, 'a> {
     condition: &'c Condition<'a>,
     operator: Option<Operator>,
-    key: Key,
-}
-
-/// What a condition key names.
-#[derive(Clone, Copy)]
-enum Key {
-    /// A key of the reference (global `aws:` key or service key, templates matched).
-    Known(ConditionKey),
-    /// A claim of an identity provider the reference cannot list (any OIDC provider URL may be
-    /// a prefix, e.g. `oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:sub`).
-    Provider,
-    /// Unknown or malformed (already reported).
-    Unknown,
-}
-
-impl Key {
-    fn known(self) -> Option<ConditionKey> {
-        match self {
-            Key::Known(key) => Some(key),
-            Key::Provider | Key::Unknown => None,
-        }
-    }
+    /// The reference's key; `None` for an unknown key (reported) or a claim of an identity
+    /// provider the reference cannot list.
+    key: Option<ConditionKey>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -130,8 +111,13 @@ const TAG_FAMILIES: &[&str] = &["resourcetag", "requesttag", "principaltag"];
 
 /// The key must be `prefix:name` and known: a global `aws:` key, a key of the service named by
 /// the prefix (templated keys such as `ssm:resourceTag/${TagKey}` match any tag), or a claim of
-/// an identity provider.
-fn check_key(statement: &Statement<'_>, condition: &Condition<'_>, ctx: &mut Context<'_>) -> Key {
+/// an identity provider (any OIDC provider URL may be a prefix, e.g.
+/// `oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:sub`, so these are not judged).
+fn check_key(
+    statement: &Statement<'_>,
+    condition: &Condition<'_>,
+    ctx: &mut Context<'_>,
+) -> Option<ConditionKey> {
     let entry = &condition.key;
     let name = entry.text;
     let Some((prefix, rest)) = name.split_once(':').filter(|(prefix, rest)| {
@@ -145,7 +131,7 @@ fn check_key(statement: &Statement<'_>, condition: &Condition<'_>, ctx: &mut Con
             format!("condition key `{name}` is not of the form `prefix:name`"),
             Some("write a key such as `aws:SourceIp` or `s3:prefix`".to_owned()),
         );
-        return Key::Unknown;
+        return None;
     };
     if prefix.eq_ignore_ascii_case("aws") && rest.eq_ignore_ascii_case("ARN") {
         report(
@@ -164,10 +150,10 @@ fn check_key(statement: &Statement<'_>, condition: &Condition<'_>, ctx: &mut Con
             format!("global condition key `{name}` is deprecated"),
             Some("use `aws:PrincipalArn`".to_owned()),
         );
-        return Key::Unknown;
+        return None;
     }
     if let Some(key) = reference::condition_key(name) {
-        return Key::Known(key);
+        return Some(key);
     }
     if is_tag_family_without_key(rest) {
         report(
@@ -181,12 +167,13 @@ fn check_key(statement: &Statement<'_>, condition: &Condition<'_>, ctx: &mut Con
                 name.trim_end_matches('/')
             )),
         );
-        return Key::Unknown;
+        return None;
     }
     let help = did_you_mean(
         reference::suggest_condition_key(name)
             .first()
-            .map(String::as_str),
+            .map(|suggestion| fill_template(suggestion, name))
+            .as_deref(),
     );
     if prefix.eq_ignore_ascii_case("aws") {
         report(
@@ -197,7 +184,7 @@ fn check_key(statement: &Statement<'_>, condition: &Condition<'_>, ctx: &mut Con
             format!("unknown global condition key `{name}`"),
             help,
         );
-        return Key::Unknown;
+        return None;
     }
     if reference::service(prefix).is_some() {
         report(
@@ -208,10 +195,10 @@ fn check_key(statement: &Statement<'_>, condition: &Condition<'_>, ctx: &mut Con
             format!("service `{prefix}` has no condition key `{name}`"),
             help,
         );
-        return Key::Unknown;
+        return None;
     }
     if is_identity_provider(prefix) {
-        return Key::Provider;
+        return None;
     }
     report(
         ctx,
@@ -221,7 +208,19 @@ fn check_key(statement: &Statement<'_>, condition: &Condition<'_>, ctx: &mut Con
         format!("unknown service prefix `{prefix}` in condition key `{name}`"),
         did_you_mean(reference::suggest_service(prefix).first().copied()),
     );
-    Key::Unknown
+    None
+}
+
+/// A suggested templated key with the variable part the user wrote: `aws:PrincipalTag/${TagKey}`
+/// for `aws:PrincipalTagg/team` becomes `aws:PrincipalTag/team`.
+fn fill_template(suggestion: &str, written: &str) -> String {
+    let template_at_end = suggestion.find("${").filter(|_| suggestion.ends_with('}'));
+    match (template_at_end, written.split_once('/')) {
+        (Some(at), Some((_, part))) if !part.is_empty() && suggestion[..at].ends_with('/') => {
+            format!("{}{part}", &suggestion[..at])
+        }
+        _ => suggestion.to_owned(),
+    }
 }
 
 /// `aws:ResourceTag`, `ec2:ResourceTag/` and the like: a tag key family without its tag key.
@@ -266,6 +265,7 @@ fn check_duplicate_keys(statement: &Statement<'_>, ctx: &mut Context<'_>) {
 // ---------------------------------------------------------------------------------------------
 // One condition: operator, key and values together
 
+/// Every check of one `key: values` pair under its operator.
 fn check_condition(statement: &Statement<'_>, checked: &Checked<'_, '_>, ctx: &mut Context<'_>) {
     let condition = checked.condition;
     check_empty_values(statement, condition, checked.operator, ctx);
@@ -273,7 +273,7 @@ fn check_condition(statement: &Statement<'_>, checked: &Checked<'_, '_>, ctx: &m
     let Some(operator) = checked.operator else {
         return;
     };
-    if let Some(key) = checked.key.known() {
+    if let Some(key) = checked.key {
         check_operator_fits_key(statement, condition, operator, key, ctx);
         check_set_qualifier(statement, condition, operator, key, ctx);
     }
@@ -1076,7 +1076,7 @@ fn check_actions_support_keys(
     let has_wildcards =
         statement.actions.iter().any(|resolved| resolved.wildcard) || !statement.actions_complete;
     for (index, item) in checked.iter().enumerate() {
-        let Some(key) = item.key.known() else {
+        let Some(key) = item.key else {
             continue;
         };
         let name = item.condition.key.text;
@@ -1460,6 +1460,17 @@ pub(super) mod tests {
         assert_eq!(
             check(S3, r#"{"StringEquals": {"aws:SourceVcp": "vpc-1a2b3c4d"}}"#),
             [InvalidGlobalConditionKey]
+        );
+        let finding = only(
+            &statement(
+                r#""Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTagg/team": "ops"}}"#,
+            ),
+            None,
+            InvalidGlobalConditionKey,
+        );
+        assert_eq!(
+            finding.help.as_deref(),
+            Some("did you mean `aws:PrincipalTag/team`?")
         );
         assert_eq!(
             check(S3, r#"{"StringEquals": {"s3:prefixx": "a"}}"#),
