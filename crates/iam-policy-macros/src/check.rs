@@ -178,3 +178,40 @@ fn statement_with_sid(document: &Node, sid: &str) -> Option<usize> {
         _ => has_sid(statement).then_some(0),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document(text: &str) -> Result<Node, String> {
+        iam_policy_core::parse::parse(text).map_err(|error| error.message)
+    }
+
+    #[test]
+    fn finds_the_statement_a_waiver_names() -> Result<(), String> {
+        let many = document(r#"{"Statement": [{"Sid": "A"}, {"Sid": "B"}]}"#)?;
+        assert_eq!(statement_with_sid(&many, "B"), Some(1));
+        assert_eq!(statement_with_sid(&many, "C"), None);
+        let one = document(r#"{"Statement": {"Sid": "A"}}"#)?;
+        assert_eq!(statement_with_sid(&one, "A"), Some(0));
+        Ok(())
+    }
+
+    #[test]
+    fn type_mismatches_and_size_are_errors_other_warnings_stay() {
+        let finding = |code: IssueCode| Finding {
+            code,
+            severity: code.severity(),
+            message: String::new(),
+            help: None,
+            span: iam_policy_core::Span::default(),
+            path: String::new(),
+            statement: None,
+        };
+        for code in REJECTED_WARNINGS {
+            assert_eq!(severity(&finding(*code)), Severity::Error, "{code:?}");
+        }
+        let version = finding(IssueCode::MissingVersion);
+        assert_eq!(severity(&version), Severity::Warning);
+    }
+}
