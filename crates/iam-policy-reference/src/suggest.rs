@@ -65,11 +65,8 @@ fn nearest_actions(services: impl Iterator<Item = Service>, action: &str) -> Vec
     nearest(
         action,
         services.flat_map(|service| service.actions()).map(|found| {
-            (
-                found.to_string(),
-                found.name().to_owned(),
-                distance(action, found.name()),
-            )
+            let full = found.to_string();
+            (full.clone(), full, distance(action, found.name()))
         }),
     )
 }

@@ -208,19 +208,23 @@ mod tests {
 
     fn actions(list: &str) -> String {
         statement(&format!(
-            r#""Effect": "Allow", "Action": {list}, "Resource": "*""#
+            r#""Effect": "Deny", "Action": {list}, "Resource": "*""#
         ))
     }
 
     #[test]
     fn known_actions_pass_in_any_case() {
-        let found = codes(
-            &actions(
-                r#"["ssm:StartSession", "SSM:startsession", "ec2:Describe*", "s3:Get?bject", "*"]"#,
-            ),
-            None,
-        );
-        assert!(found.is_empty(), "{found:?}");
+        // One entry per document: together the advisory rules would call them redundant.
+        for entry in [
+            "ssm:StartSession",
+            "SSM:startsession",
+            "ec2:Describe*",
+            "s3:Get?bject",
+            "*",
+        ] {
+            let found = codes(&actions(&format!(r#""{entry}""#)), None);
+            assert!(found.is_empty(), "{entry}: {found:?}");
+        }
     }
 
     #[test]
@@ -264,7 +268,7 @@ mod tests {
         let doc = actions(r#"["ec2:*Instances", "ec2:Describe*", "*"]"#);
         let finding = only(&doc, Some(PolicyKind::Scp), C::ScpSyntaxErrorActionWildcard);
         assert_eq!(finding.path, "Statement[0].Action[0]");
-        assert!(codes(&doc, None).is_empty());
+        assert!(!codes(&doc, None).contains(&C::ScpSyntaxErrorActionWildcard));
     }
 
     #[test]

@@ -1420,6 +1420,44 @@ pub(super) mod tests {
         );
     }
 
+    /// Every mix of odd operators, keys and values is checked without a panic.
+    #[test]
+    fn odd_conditions_never_panic() {
+        let operators = [
+            "ForAllValues:Null",
+            "NullIfExists",
+            "IpAddress",
+            "DateEquals",
+            "ArnLike",
+            "ForAnyValue:NumericLessThan",
+            "BinaryEquals",
+        ];
+        let keys = [
+            "aws:SourceIp",
+            ":x",
+            "x.y:aud",
+            "aws:ResourceTag/",
+            "ec2:ResourceTag/\u{e9}",
+        ];
+        let values = [
+            "[]",
+            r#""""#,
+            r#""*""#,
+            r#"["a", 1]"#,
+            r#""${aws:username""#,
+            r#""10.0.0.1/99""#,
+            r#""\u65e5""#,
+        ];
+        for operator in operators {
+            for key in keys {
+                for value in values {
+                    let condition = format!(r#"{{"{operator}": {{"{key}": {value}}}}}"#);
+                    let _ = check(r#"["s3:ListBucket", "iam:Pass*"]"#, &condition);
+                }
+            }
+        }
+    }
+
     #[test]
     fn operator_must_exist() {
         let finding = only(

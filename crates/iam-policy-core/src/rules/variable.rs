@@ -509,7 +509,7 @@ mod tests {
         );
         assert!(codes(&doc, None).contains(&C::VariableUnsupportedInElement));
         let doc = statement(
-            r#""Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringLike": {"s3:prefix": ["home/${aws:username}/*"]}}"#,
+            r#""Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::bucket", "Condition": {"StringLike": {"s3:prefix": ["home/${aws:username}/*"]}}"#,
         );
         assert!(codes(&doc, None).is_empty());
         let doc = statement(
