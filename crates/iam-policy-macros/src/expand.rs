@@ -20,7 +20,7 @@ pub(crate) fn expand(input: Input) -> TokenStream {
     match input {
         Input::Expression(document) => {
             let (value, extra) = policy(&document);
-            quote! {{ #extra const POLICY: ::iam_policy::Policy = #value; POLICY }}
+            quote! {{ #extra const POLICY: ::iam_policy::__private::Policy = #value; POLICY }}
         }
         Input::Items(items) => items.iter().map(item).collect(),
     }
@@ -39,10 +39,11 @@ fn item(item: &Item) -> TokenStream {
         Some(token) => quote!(#token),
         None => quote!(const),
     };
+    // The diagnostics go inside the initializer, so that the item's lint attributes
+    // (`#[allow(deprecated)]`) apply to its warnings.
     quote! {
         #(#attrs)*
-        #vis #keyword #name: ::iam_policy::Policy = #value;
-        #extra
+        #vis #keyword #name: ::iam_policy::__private::Policy = { #extra #value };
     }
 }
 
