@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant};
 
+use iam_policy_core::parameter::placeholders;
 use iam_policy_core::{
     Finding, IssueCode, Node, Options, Parameter, Severity, Value, Waiver, validate,
 };
@@ -68,6 +69,7 @@ pub(crate) fn check(document: &Document) -> Checked {
             };
         }
     };
+    check_parameters_used(&document.settings, &node, &mut errors);
     let options = options(&document.settings, &node, &mut errors);
     let mut warnings = TokenStream::new();
     let started = Instant::now();
@@ -158,6 +160,44 @@ fn options(settings: &Settings, node: &Node, errors: &mut Errors) -> Options {
                 kind: *kind,
             })
             .collect(),
+    }
+}
+
+/// A declared parameter the document never writes is a mistake in the declaration (a misspelt
+/// name, or a placeholder left as literal text).
+fn check_parameters_used(settings: &Settings, node: &Node, errors: &mut Errors) {
+    if settings.parameters.is_empty() {
+        return;
+    }
+    let mut written = Vec::new();
+    collect_placeholders(node, &mut written);
+    for (name, _) in &settings.parameters {
+        let name_text = name.value();
+        if !written.iter().any(|written| *written == name_text) {
+            errors.push(syn::Error::new(
+                name.span(),
+                format!(
+                    "parameter `{name_text}` is declared but the policy never writes `{{{name_text}}}`"
+                ),
+            ));
+        }
+    }
+}
+
+/// The placeholder names written in the strings and keys of `node`.
+fn collect_placeholders<'n>(node: &'n Node, written: &mut Vec<&'n str>) {
+    match &node.value {
+        Value::String(text) => written.extend(placeholders(text).map(|(_, name)| name)),
+        Value::Array(items) => items
+            .iter()
+            .for_each(|item| collect_placeholders(item, written)),
+        Value::Object(members) => {
+            for member in members {
+                written.extend(placeholders(&member.key).map(|(_, name)| name));
+                collect_placeholders(&member.value, written);
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
     }
 }
 
