@@ -57,6 +57,12 @@ impl Parse for Input {
             }
             return Ok(Input::Expression(document));
         }
+        if input.peek(LitStr) {
+            return Err(input.error(
+                "expected the policy document in braces\n\
+                 help: write `policy!({ \"Version\": ... })` (the document is one JSON object)",
+            ));
+        }
         let mut items = vec![item(input, attrs)?];
         while !input.is_empty() {
             let attrs = input.call(Attribute::parse_outer)?;
