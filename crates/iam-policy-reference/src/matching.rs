@@ -154,6 +154,13 @@ enum ArnToken {
     },
 }
 
+/// The `${...}` that starts at byte `index` of `text`: its inner text and the index after it.
+fn variable_at(text: &str, index: usize) -> Option<(&str, usize)> {
+    let rest = text.get(index..)?.strip_prefix("${")?;
+    let close = rest.find('}')?;
+    Some((rest.get(..close)?, index + 2 + close + 1))
+}
+
 /// Parses an ARN format. Which characters a variable may hold follows the ARN's structure:
 /// - in the partition, service, region and account fields: no `/`, no `:`;
 /// - opening the resource part (an S3 bucket name, an SNS topic name): no `/`, no `:`, so
@@ -169,17 +176,15 @@ fn format_tokens(format: &str) -> Vec<FormatToken> {
     let mut index = 0;
     while let Some(&byte) = bytes.get(index) {
         if byte == b'$'
-            && bytes.get(index + 1) == Some(&b'{')
-            && let Some(close) = format.get(index..).and_then(|rest| rest.find('}'))
+            && let Some((_, end)) = variable_at(format, index)
         {
             let opens_resource = colons == 5 && tokens.last() == Some(&FormatToken::Literal(b':'));
             let in_resource = colons >= 5 && !opens_resource;
-            let last = index + close + 1 == bytes.len();
             tokens.push(FormatToken::Variable {
                 slash: in_resource,
-                colon: in_resource && last,
+                colon: in_resource && end == bytes.len(),
             });
-            index += close + 1;
+            index = end;
             continue;
         }
         if byte == b':' {
@@ -203,17 +208,15 @@ fn arn_tokens(arn: &str) -> Vec<ArnToken> {
     while let Some(&byte) = bytes.get(index) {
         let colon = colons >= 5;
         if byte == b'$'
-            && bytes.get(index + 1) == Some(&b'{')
-            && let Some(close) = arn.get(index..).and_then(|rest| rest.find('}'))
+            && let Some((inner, end)) = variable_at(arn, index)
         {
-            let inner = arn.get(index + 2..index + close).unwrap_or("");
             tokens.push(match inner {
                 "*" => ArnToken::Literal(b'*'),
                 "?" => ArnToken::Literal(b'?'),
                 "$" => ArnToken::Literal(b'$'),
                 _ => ArnToken::Any { colon },
             });
-            index += close + 1;
+            index = end;
             continue;
         }
         tokens.push(match byte {

@@ -80,6 +80,10 @@ fn resolve(
         );
         return None;
     }
+    // The common case first: one look-up for a known action.
+    if !wildcard && let Some(action) = reference::action(text) {
+        return Some((false, false, vec![action]));
+    }
     let prefix_has_wildcard = prefix.contains(['*', '?']);
     if !prefix_has_wildcard && reference::service(prefix).is_none() {
         unknown_service(entry, prefix, name, at, ctx);
@@ -119,8 +123,6 @@ fn resolve(
                 None
             }
         }
-    } else if let Some(action) = reference::action(text) {
-        Some((false, false, vec![action]))
     } else if let Some(spelling) = reference::retired_action(text) {
         ctx.report_entry(
             IssueCode::RetiredAction,
@@ -139,7 +141,7 @@ fn resolve(
             entry,
             at,
             format!(
-                "`{name}` is not an action of `{}`",
+                "`{text}` is not an action: `{}` has no action `{name}`",
                 prefix.to_ascii_lowercase()
             ),
             did_you_mean(reference::suggest_action(text).first().map(String::as_str)).or_else(
@@ -230,7 +232,10 @@ mod tests {
     #[test]
     fn unknown_action_suggests_the_nearest() {
         let finding = only(&actions(r#""ssm:StartSesion""#), None, C::InvalidAction);
-        assert_eq!(finding.message, "`StartSesion` is not an action of `ssm`");
+        assert_eq!(
+            finding.message,
+            "`ssm:StartSesion` is not an action: `ssm` has no action `StartSesion`"
+        );
         assert_eq!(
             finding.help.as_deref(),
             Some("did you mean `ssm:StartSession`?")

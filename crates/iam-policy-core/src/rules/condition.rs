@@ -133,22 +133,30 @@ fn check_key(
         );
         return None;
     };
-    if prefix.eq_ignore_ascii_case("aws") && rest.eq_ignore_ascii_case("ARN") {
-        report(
-            ctx,
-            statement,
-            entry,
-            IssueCode::UnsupportedGlobalConditionKey,
-            format!("global condition key `{name}` is not supported"),
-            Some("use `aws:PrincipalArn` or `aws:SourceArn`".to_owned()),
-        );
+    if let Some(deprecated) = reference::deprecated_condition_key(name) {
+        let replacements: Vec<String> = deprecated
+            .replacements
+            .iter()
+            .map(|replacement| format!("`{replacement}`"))
+            .collect();
+        let help = format!("use {}", replacements.join(" or "));
+        if deprecated.unsupported {
+            report(
+                ctx,
+                statement,
+                entry,
+                IssueCode::UnsupportedGlobalConditionKey,
+                format!("global condition key `{name}` is not supported"),
+                Some(help.clone()),
+            );
+        }
         report(
             ctx,
             statement,
             entry,
             IssueCode::DeprecatedGlobalConditionKey,
             format!("global condition key `{name}` is deprecated"),
-            Some("use `aws:PrincipalArn`".to_owned()),
+            Some(help),
         );
         return None;
     }
@@ -290,7 +298,7 @@ fn check_condition(statement: &Statement<'_>, checked: &Checked<'_, '_>, ctx: &m
         check_value_fits_operator(statement, condition, operator, &value, ctx);
         check_variable_fits_operator(statement, operator, &value, ctx);
         check_wildcard_needs_like(statement, condition, operator, &value, ctx);
-        check_permissive_wildcard(statement, condition, operator, &value, ctx);
+        check_permissive_wildcard(statement, checked, operator, &value, ctx);
         check_well_known_value(statement, condition, operator, &value, ctx);
     }
     check_multiple_booleans(statement, condition, operator, ctx);
@@ -509,7 +517,9 @@ fn check_set_qualifier(
     }
 }
 
-/// `ForAnyValue:` on an identity provider's `aud` claim: the audience is one value.
+/// A set qualifier on an identity provider's `aud` claim: `ForAnyValue:` treats the single
+/// audience as a set; `ForAllValues:` is also true without any audience, so the claim had better
+/// really hold several values.
 fn check_audience_qualifier(
     statement: &Statement<'_>,
     condition: &Condition<'_>,
@@ -523,6 +533,22 @@ fn check_audience_qualifier(
         .is_some_and(|(prefix, claim)| {
             is_identity_provider(prefix) && claim.eq_ignore_ascii_case("aud")
         });
+    if is_audience && operator.qualifier == Some(SetQualifier::ForAllValues) {
+        report(
+            ctx,
+            statement,
+            &condition.operator,
+            IssueCode::ConfirmAudienceClaimType,
+            format!(
+                "`ForAllValues` on audience claim `{}` matches even a token without an audience",
+                condition.key.text
+            ),
+            Some(format!(
+                "confirm the provider sends several audiences; otherwise write `{}`",
+                operator_without_qualifier(operator)
+            )),
+        );
+    }
     if is_audience && operator.qualifier == Some(SetQualifier::ForAnyValue) {
         report(
             ctx,
@@ -680,27 +706,12 @@ fn check_wildcard_needs_like(
     );
 }
 
-/// Keys that name an account, organization or network endpoint (AWS's list): a wildcard in
-/// their value can match someone else's.
-const SENSITIVE_KEYS: &[&str] = &[
-    "aws:PrincipalAccount",
-    "aws:PrincipalOrgID",
-    "aws:ResourceAccount",
-    "aws:ResourceOrgID",
-    "aws:SourceAccount",
-    "aws:SourceOrgID",
-    "aws:SourceVpc",
-    "aws:SourceVpce",
-    "aws:VpceAccount",
-    "aws:VpceOrgID",
-];
-
-/// Wildcards are too permissive in the value of a sensitive key, and in the unique-ID part of
-/// `aws:userid` (before the colon); a policy variable mixed with a wildcard on a sensitive key
-/// is too permissive as well.
+/// Wildcards are too permissive in the value of a sensitive key (one naming an account,
+/// organization or network endpoint, by AWS's list), and in the unique-ID part of `aws:userid`
+/// (before the colon); a policy variable mixed with a wildcard there is too permissive as well.
 fn check_permissive_wildcard(
     statement: &Statement<'_>,
-    condition: &Condition<'_>,
+    checked: &Checked<'_, '_>,
     operator: Operator,
     value: &ConditionValue<'_>,
     ctx: &mut Context<'_>,
@@ -708,10 +719,8 @@ fn check_permissive_wildcard(
     if !operator.matches_wildcards() || !value::has_wildcard(value.text) {
         return;
     }
-    let key = condition.key.text;
-    let sensitive = SENSITIVE_KEYS
-        .iter()
-        .any(|sensitive| sensitive.eq_ignore_ascii_case(key));
+    let key = checked.condition.key.text;
+    let sensitive = checked.key.is_some_and(ConditionKey::is_sensitive);
     let userid_wildcard = key.eq_ignore_ascii_case("aws:userid")
         && value::has_wildcard(value.text.split(':').next().unwrap_or_default());
     if !sensitive && !userid_wildcard {
@@ -919,7 +928,7 @@ fn check_wildcard_only_value(
             ),
             format!("write `\"Null\": {{\"{key}\": \"false\"}}`"),
         ),
-        (true, None, _) => (
+        (true, None | Some(SetQualifier::ForAllValues), _) => (
             IssueCode::EquivalentToNullTrue,
             format!(
                 "`{}` with `*` only tests that `{key}` is absent",
@@ -927,7 +936,14 @@ fn check_wildcard_only_value(
             ),
             format!("write `\"Null\": {{\"{key}\": \"true\"}}`"),
         ),
-        (true, Some(_), _) => return,
+        (true, Some(SetQualifier::ForAnyValue), _) => (
+            IssueCode::RedundantStatementDueToWildcardInCondition,
+            format!(
+                "`{}` with `*` never matches: this statement never applies",
+                condition.operator.text
+            ),
+            "remove the statement, or fix the condition".to_owned(),
+        ),
     };
     report(ctx, statement, &condition.key, code, message, Some(help));
 }
@@ -1256,9 +1272,9 @@ pub(super) mod tests {
     use crate::IssueCode::{self, *};
     use crate::{Finding, Options, PolicyKind, parse};
 
-    /// The findings of the condition and advisory rules alone on `text` (the view is built by
-    /// the grammar and action rules, whose own findings are left out), until `rules::check`
-    /// runs them.
+    /// The findings of the condition and advisory rules alone on `text`: the view is built by
+    /// the grammar and action rules, whose findings (like those of the other rules) are left
+    /// out, so each test sees only what it is about.
     pub(in super::super) fn findings(text: &str, kind: Option<PolicyKind>) -> Vec<Finding> {
         let Ok(node) = parse::parse(text) else {
             unreachable!("test document is not JSON: {text}");
@@ -1560,6 +1576,26 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn aws_source_owner_is_deprecated() {
+        // SNS's default topic policy still writes it.
+        let finding = only(
+            &statement(
+                r#""Effect": "Allow", "Action": "sns:Publish", "Resource": "*", "Condition": {"StringEquals": {"AWS:SourceOwner": "123456789012"}}"#,
+            ),
+            None,
+            DeprecatedGlobalConditionKey,
+        );
+        assert_eq!(finding.help.as_deref(), Some("use `aws:SourceAccount`"));
+        assert_eq!(
+            check(
+                r#""sns:Publish""#,
+                r#"{"StringEquals": {"AWS:SourceOwner": "123456789012"}}"#
+            ),
+            [DeprecatedGlobalConditionKey]
+        );
+    }
+
+    #[test]
     fn tag_keys_need_a_tag() {
         assert_eq!(
             check(S3, r#"{"StringEquals": {"aws:ResourceTag": "x"}}"#),
@@ -1813,6 +1849,13 @@ pub(super) mod tests {
             ),
             [ForanyvalueWithAudienceClaimType]
         );
+        assert_eq!(
+            check(
+                r#""sts:AssumeRoleWithWebIdentity""#,
+                r#"{"ForAllValues:StringEquals": {"example.com:aud": "x"}}"#
+            ),
+            [ConfirmAudienceClaimType]
+        );
     }
 
     #[test]
@@ -1873,6 +1916,10 @@ pub(super) mod tests {
         assert_eq!(
             check(S3, r#"{"StringNotLike": {"aws:RequestTag/team": "*"}}"#),
             [EquivalentToNullTrue]
+        );
+        assert_eq!(
+            check(S3, r#"{"ForAnyValue:StringNotLike": {"aws:TagKeys": "*"}}"#),
+            [RedundantStatementDueToWildcardInCondition]
         );
         assert_eq!(
             check(

@@ -178,7 +178,7 @@ fn check_key(
     ctx: &mut Context<'_>,
 ) {
     if let Some(found) = reference::condition_key(key) {
-        if found.is_multivalued() {
+        if !found.can_be_policy_variable() {
             ctx.report(
                 IssueCode::MultivaluedKeyInVariable,
                 span,
