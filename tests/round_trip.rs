@@ -227,7 +227,7 @@ fn from_json_reports_located_findings() -> Result<(), String> {
 /// `Deserialize` runs the same rules as `from_json` and builds the same policy.
 #[test]
 fn deserialize_validates_like_from_json() -> Result<(), String> {
-    let text = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*",
+    let text = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": "arn:aws:s3:::example-bucket",
         "Condition": {"NumericLessThan": {"s3:max-keys": 10}}}}"#;
     let deserialized: Policy = serde_json::from_str(text).map_err(|error| error.to_string())?;
     let parsed = Policy::from_json(text).map_err(|error| error.to_string())?;
