@@ -78,7 +78,7 @@ pub(crate) fn check(document: &Document) -> Checked {
     for finding in findings {
         let span = spans.get(finding.span);
         let severity = severity(&finding);
-        let text = text(&finding);
+        let text = text(&finding, &document.settings);
         if severity == Severity::Error {
             errors.push(syn::Error::new(span, text));
         } else {
@@ -105,12 +105,33 @@ impl Errors {
     }
 }
 
-/// `unknown action `ssm:StartSesion` (INVALID_ACTION)` and the help on its own line.
-fn text(finding: &Finding) -> String {
+/// `unknown action `ssm:StartSesion` (INVALID_ACTION)` and the help on its own line. When the
+/// message quotes the typical value a placeholder was checked with, a note says which
+/// placeholder it stands for.
+fn text(finding: &Finding, settings: &Settings) -> String {
     let mut text = format!("{} ({})", finding.message, finding.code.as_str());
     if let Some(help) = &finding.help {
         text.push_str("\nhelp: ");
         text.push_str(help);
+    }
+    let quoted = |example: &str| finding.message.contains(example);
+    let notes: Vec<String> = settings
+        .parameters
+        .iter()
+        .map(|(name, kind)| (name.value(), kind.example()))
+        .filter(|(_, example)| quoted(example))
+        // The example KMS key ARN holds the example Region and account: name the longest.
+        .filter(|(_, example)| {
+            !settings.parameters.iter().any(|(_, other)| {
+                let other = other.example();
+                other.len() > example.len() && other.contains(example) && quoted(other)
+            })
+        })
+        .map(|(name, example)| format!("`{{{name}}}` as `{example}`"))
+        .collect();
+    if !notes.is_empty() {
+        text.push_str("\nnote: placeholders are checked with a typical value: ");
+        text.push_str(&notes.join(", "));
     }
     text
 }
@@ -222,6 +243,7 @@ fn statement_with_sid(document: &Node, sid: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use iam_policy_core::ParameterKind;
 
     fn document(text: &str) -> Result<Node, String> {
         iam_policy_core::parse::parse(text).map_err(|error| error.message)
@@ -235,6 +257,43 @@ mod tests {
         let one = document(r#"{"Statement": {"Sid": "A"}}"#)?;
         assert_eq!(statement_with_sid(&one, "A"), Some(0));
         Ok(())
+    }
+
+    #[test]
+    fn names_the_placeholder_a_quoted_typical_value_stands_for() {
+        let settings = Settings {
+            parameters: [
+                ("region", ParameterKind::Region),
+                ("account-id", ParameterKind::AccountId),
+                ("key-name", ParameterKind::KmsKeyArn),
+            ]
+            .into_iter()
+            .map(|(name, kind)| (syn::LitStr::new(name, Span::call_site()), kind))
+            .collect(),
+            ..Settings::default()
+        };
+        let finding = |message: String| Finding {
+            code: IssueCode::InvalidArnRegion,
+            severity: Severity::Error,
+            message,
+            help: None,
+            span: iam_policy_core::Span::default(),
+            path: String::new(),
+            statement: None,
+        };
+        let region = text(
+            &finding("`123456789012` is not a Region code".into()),
+            &settings,
+        );
+        assert!(
+            region.ends_with("value: `{account-id}` as `123456789012`"),
+            "{region}"
+        );
+        let key = ParameterKind::KmsKeyArn.example();
+        let key = text(&finding(format!("`{key}` is not an S3 ARN")), &settings);
+        assert!(key.ends_with("value: `{key-name}` as `arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`"), "{key}");
+        let plain = text(&finding("`x` is not a Region code".into()), &settings);
+        assert!(!plain.contains("note"), "{plain}");
     }
 
     #[test]
