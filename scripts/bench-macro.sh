@@ -4,10 +4,10 @@
 # Generates, in a temporary directory, two library crates holding the same 200 policies of 5
 # statements each: one writes them with `policy!` (as constants), the other with `json!` (as
 # functions, since `json!` is not const). Builds both once, then touches each crate's source and
-# times the rebuild RUNS times, printing the median of each and their ratio. It also runs one more
-# rebuild of the `policy!` crate with `IAM_POLICY_MACRO_TIMINGS` set and prints the macro's own
-# figures: the first call (which pays for the first use of the reference data) and the median
-# call, in total and inside the core's rules.
+# times the rebuild RUNS times (the crates taking turns), printing the median of each and their
+# ratio. The `policy!` rebuilds run with `IAM_POLICY_MACRO_TIMINGS` set, so the macro's own figures
+# come too (medians over the runs): the first call of a build (which pays for the first use of the
+# reference data), any later call, in total and inside the core's rules, and all calls of a build.
 #
 # Usage: scripts/bench-macro.sh [RUNS]   (default 5; set CARGO_TARGET_DIR to reuse a target dir)
 set -euo pipefail
@@ -100,35 +100,41 @@ cd "$work"
 echo "building dependencies and both crates once..." >&2
 cargo build --quiet -p policy-macro -p json-macro
 
-# Median of the rebuild times of a crate, in milliseconds.
-rebuild() {
-    local crate="$1" times=()
-    for _ in $(seq 1 "$runs"); do
-        touch "$crate/src/lib.rs"
-        local start end
-        start=$(date +%s%N)
-        cargo build --quiet -p "$crate"
-        end=$(date +%s%N)
-        times+=($(((end - start) / 1000000)))
-    done
-    printf '%s\n' "${times[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+median() {
+    sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
-policy_ms=$(rebuild policy-macro)
-json_ms=$(rebuild json-macro)
+# Rebuild time of a crate after a touch, in milliseconds.
+rebuild() {
+    local crate="$1" start end
+    touch "$crate/src/lib.rs"
+    start=$(date +%s%N)
+    cargo build --quiet -p "$crate"
+    end=$(date +%s%N)
+    echo $(((end - start) / 1000000))
+}
 
+# The two crates take turns, so that a change of load on the machine touches both alike. The
+# macro records its own timings in every `policy!` rebuild (200 lines a run).
 timings="$work/timings.txt"
-touch policy-macro/src/lib.rs
-IAM_POLICY_MACRO_TIMINGS="$timings" cargo build --quiet -p policy-macro
-first=$(head -n 1 "$timings")
-median_total=$(tail -n +2 "$timings" | awk '{ print $1 }' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-median_validate=$(tail -n +2 "$timings" | awk '{ print $2 }' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-all_total=$(awk '{ s += $1 } END { print s }' "$timings")
+policy_times=() json_times=()
+for _ in $(seq 1 "$runs"); do
+    policy_times+=("$(IAM_POLICY_MACRO_TIMINGS="$timings" rebuild policy-macro)")
+    json_times+=("$(rebuild json-macro)")
+done
+policy_ms=$(printf '%s\n' "${policy_times[@]}" | median)
+json_ms=$(printf '%s\n' "${json_times[@]}" | median)
+
+first_total=$(awk -v n="$policies" 'NR % n == 1 { print $1 }' "$timings" | median)
+first_validate=$(awk -v n="$policies" 'NR % n == 1 { print $2 }' "$timings" | median)
+call_total=$(awk -v n="$policies" 'NR % n != 1 { print $1 }' "$timings" | median)
+call_validate=$(awk -v n="$policies" 'NR % n != 1 { print $2 }' "$timings" | median)
+all_calls=$(awk -v n="$policies" '{ s += $1 } NR % n == 0 { print s; s = 0 }' "$timings" | median)
 
 echo "policies: $policies x 5 statements, rebuild after touch, median of $runs runs"
-echo "policy! crate: ${policy_ms} ms"
-echo "json!   crate: ${json_ms} ms"
+echo "policy! crate: ${policy_ms} ms (runs: ${policy_times[*]})"
+echo "json!   crate: ${json_ms} ms (runs: ${json_times[*]})"
 awk -v p="$policy_ms" -v j="$json_ms" 'BEGIN { printf "ratio policy!/json!: %.2f\n", p / j }'
-echo "inside the macro (µs): first call total/validate: ${first/ //}"
-echo "inside the macro (µs): median call total ${median_total}, of which validate ${median_validate}"
-echo "inside the macro (µs): all $policies calls ${all_total}"
+echo "inside policy!, first call of a build: ${first_total} µs, of which ${first_validate} µs in the rules (first use of the reference data)"
+echo "inside policy!, any later call: ${call_total} µs, of which ${call_validate} µs in the rules"
+echo "inside policy!, all $policies calls of a build: ${all_calls} µs"

@@ -35,7 +35,6 @@ fn check(policy: &Policy, written: &Value) -> Result<(), String> {
 
 round_trip!(identity_policy_with_single_values_and_arrays, => {
     "Version": "2012-10-17",
-    "Id": "ReadLogs",
     "Statement": [
         {
             "Sid": "Read",
@@ -62,6 +61,7 @@ round_trip!(statement_written_as_one_object, => {
 
 round_trip!(bucket_policy_with_principals, #[kind = "resource"] => {
     "Version": "2012-10-17",
+    "Id": "ExampleBucketPolicy",
     "Statement": [
         {
             "Sid": "AccountRead",
@@ -222,4 +222,21 @@ fn from_json_reports_located_findings() -> Result<(), String> {
         return Err(format!("a trailing comma gave {syntax:?}"));
     }
     Ok(())
+}
+
+/// `Deserialize` runs the same rules as `from_json` and builds the same policy.
+#[test]
+fn deserialize_validates_like_from_json() -> Result<(), String> {
+    let text = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": "arn:aws:s3:::example-bucket",
+        "Condition": {"NumericLessThan": {"s3:max-keys": 10}}}}"#;
+    let deserialized: Policy = serde_json::from_str(text).map_err(|error| error.to_string())?;
+    let parsed = Policy::from_json(text).map_err(|error| error.to_string())?;
+    if deserialized != parsed {
+        return Err(format!("{deserialized:?}\n{parsed:?}"));
+    }
+    let invalid = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"}]}"#;
+    match serde_json::from_str::<Policy>(invalid) {
+        Err(error) if error.to_string().contains("Statement[0].Action: ") => Ok(()),
+        other => Err(format!("an unknown action gave {other:?}")),
+    }
 }

@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant};
 
+use iam_policy_core::parameter::placeholders;
 use iam_policy_core::{
     Finding, IssueCode, Node, Options, Parameter, Severity, Value, Waiver, validate,
 };
@@ -68,6 +69,7 @@ pub(crate) fn check(document: &Document) -> Checked {
             };
         }
     };
+    check_parameters_used(&document.settings, &node, &mut errors);
     let options = options(&document.settings, &node, &mut errors);
     let mut warnings = TokenStream::new();
     let started = Instant::now();
@@ -76,7 +78,7 @@ pub(crate) fn check(document: &Document) -> Checked {
     for finding in findings {
         let span = spans.get(finding.span);
         let severity = severity(&finding);
-        let text = text(&finding);
+        let text = text(&finding, &document.settings);
         if severity == Severity::Error {
             errors.push(syn::Error::new(span, text));
         } else {
@@ -103,12 +105,33 @@ impl Errors {
     }
 }
 
-/// `unknown action `ssm:StartSesion` (INVALID_ACTION)` and the help on its own line.
-fn text(finding: &Finding) -> String {
+/// `unknown action `ssm:StartSesion` (INVALID_ACTION)` and the help on its own line. When the
+/// message quotes the typical value a placeholder was checked with, a note says which
+/// placeholder it stands for.
+fn text(finding: &Finding, settings: &Settings) -> String {
     let mut text = format!("{} ({})", finding.message, finding.code.as_str());
     if let Some(help) = &finding.help {
         text.push_str("\nhelp: ");
         text.push_str(help);
+    }
+    let quoted = |example: &str| finding.message.contains(example);
+    let notes: Vec<String> = settings
+        .parameters
+        .iter()
+        .map(|(name, kind)| (name.value(), kind.example()))
+        .filter(|(_, example)| quoted(example))
+        // The example KMS key ARN holds the example Region and account: name the longest.
+        .filter(|(_, example)| {
+            !settings.parameters.iter().any(|(_, other)| {
+                let other = other.example();
+                other.len() > example.len() && other.contains(example) && quoted(other)
+            })
+        })
+        .map(|(name, example)| format!("`{{{name}}}` as `{example}`"))
+        .collect();
+    if !notes.is_empty() {
+        text.push_str("\nnote: placeholders are checked with a typical value: ");
+        text.push_str(&notes.join(", "));
     }
     text
 }
@@ -161,6 +184,44 @@ fn options(settings: &Settings, node: &Node, errors: &mut Errors) -> Options {
     }
 }
 
+/// A declared parameter the document never writes is a mistake in the declaration (a misspelt
+/// name, or a placeholder left as literal text).
+fn check_parameters_used(settings: &Settings, node: &Node, errors: &mut Errors) {
+    if settings.parameters.is_empty() {
+        return;
+    }
+    let mut written = Vec::new();
+    collect_placeholders(node, &mut written);
+    for (name, _) in &settings.parameters {
+        let name_text = name.value();
+        if !written.iter().any(|written| *written == name_text) {
+            errors.push(syn::Error::new(
+                name.span(),
+                format!(
+                    "parameter `{name_text}` is declared but the policy never writes `{{{name_text}}}`"
+                ),
+            ));
+        }
+    }
+}
+
+/// The placeholder names written in the strings and keys of `node`.
+fn collect_placeholders<'n>(node: &'n Node, written: &mut Vec<&'n str>) {
+    match &node.value {
+        Value::String(text) => written.extend(placeholders(text).map(|(_, name)| name)),
+        Value::Array(items) => items
+            .iter()
+            .for_each(|item| collect_placeholders(item, written)),
+        Value::Object(members) => {
+            for member in members {
+                written.extend(placeholders(&member.key).map(|(_, name)| name));
+                collect_placeholders(&member.value, written);
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
 /// The index in `Statement` of the statement whose `Sid` is `sid`.
 fn statement_with_sid(document: &Node, sid: &str) -> Option<usize> {
     let Value::Object(members) = &document.value else {
@@ -176,5 +237,80 @@ fn statement_with_sid(document: &Node, sid: &str) -> Option<usize> {
     match &statement.value {
         Value::Array(statements) => statements.iter().position(has_sid),
         _ => has_sid(statement).then_some(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iam_policy_core::ParameterKind;
+
+    fn document(text: &str) -> Result<Node, String> {
+        iam_policy_core::parse::parse(text).map_err(|error| error.message)
+    }
+
+    #[test]
+    fn finds_the_statement_a_waiver_names() -> Result<(), String> {
+        let many = document(r#"{"Statement": [{"Sid": "A"}, {"Sid": "B"}]}"#)?;
+        assert_eq!(statement_with_sid(&many, "B"), Some(1));
+        assert_eq!(statement_with_sid(&many, "C"), None);
+        let one = document(r#"{"Statement": {"Sid": "A"}}"#)?;
+        assert_eq!(statement_with_sid(&one, "A"), Some(0));
+        Ok(())
+    }
+
+    #[test]
+    fn names_the_placeholder_a_quoted_typical_value_stands_for() {
+        let settings = Settings {
+            parameters: [
+                ("region", ParameterKind::Region),
+                ("account-id", ParameterKind::AccountId),
+                ("key-name", ParameterKind::KmsKeyArn),
+            ]
+            .into_iter()
+            .map(|(name, kind)| (syn::LitStr::new(name, Span::call_site()), kind))
+            .collect(),
+            ..Settings::default()
+        };
+        let finding = |message: String| Finding {
+            code: IssueCode::InvalidArnRegion,
+            severity: Severity::Error,
+            message,
+            help: None,
+            span: iam_policy_core::Span::default(),
+            path: String::new(),
+            statement: None,
+        };
+        let region = text(
+            &finding("`123456789012` is not a Region code".into()),
+            &settings,
+        );
+        assert!(
+            region.ends_with("value: `{account-id}` as `123456789012`"),
+            "{region}"
+        );
+        let key = ParameterKind::KmsKeyArn.example();
+        let key = text(&finding(format!("`{key}` is not an S3 ARN")), &settings);
+        assert!(key.ends_with("value: `{key-name}` as `arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`"), "{key}");
+        let plain = text(&finding("`x` is not a Region code".into()), &settings);
+        assert!(!plain.contains("note"), "{plain}");
+    }
+
+    #[test]
+    fn type_mismatches_and_size_are_errors_other_warnings_stay() {
+        let finding = |code: IssueCode| Finding {
+            code,
+            severity: code.severity(),
+            message: String::new(),
+            help: None,
+            span: iam_policy_core::Span::default(),
+            path: String::new(),
+            statement: None,
+        };
+        for code in REJECTED_WARNINGS {
+            assert_eq!(severity(&finding(*code)), Severity::Error, "{code:?}");
+        }
+        let version = finding(IssueCode::MissingVersion);
+        assert_eq!(severity(&version), Severity::Warning);
     }
 }

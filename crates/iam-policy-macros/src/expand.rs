@@ -1,15 +1,15 @@
 //! Code generation: a validated document as a constant `iam_policy::Policy`.
 //!
 //! The generated code names only `::iam_policy::__private` (imported as `p` inside a block of
-//! its own) and is kept short, because its size is most of what `policy!` costs the compiler.
+//! its own) and is kept short: the compiler checks and evaluates every token of it.
 //! The rules have already accepted the document; a shape the model cannot hold is still a
 //! located error, never a panic.
+
+use std::time::Instant;
 
 use iam_policy_core::{Member, Node, ParameterKind, PolicyKind, Value};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
-
-use std::time::Instant;
 
 use crate::check::{self, Checked};
 use crate::input::{Document, Input, Item};
@@ -20,7 +20,7 @@ pub(crate) fn expand(input: Input) -> TokenStream {
     match input {
         Input::Expression(document) => {
             let (value, extra) = policy(&document);
-            quote! {{ #extra const POLICY: ::iam_policy::Policy = #value; POLICY }}
+            quote! {{ #extra const POLICY: ::iam_policy::__private::Policy = #value; POLICY }}
         }
         Input::Items(items) => items.iter().map(item).collect(),
     }
@@ -39,10 +39,11 @@ fn item(item: &Item) -> TokenStream {
         Some(token) => quote!(#token),
         None => quote!(const),
     };
+    // The diagnostics go inside the initializer, so that the item's lint attributes
+    // (`#[allow(deprecated)]`) apply to its warnings.
     quote! {
         #(#attrs)*
-        #vis #keyword #name: ::iam_policy::Policy = #value;
-        #extra
+        #vis #keyword #name: ::iam_policy::__private::Policy = { #extra #value };
     }
 }
 

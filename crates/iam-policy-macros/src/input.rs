@@ -2,6 +2,7 @@
 //! `policy! { #[attrs] /// doc
 //! pub const NAME = { ... }; ... }`, and the attributes both share.
 
+use iam_policy_core::parameter::placeholders;
 use iam_policy_core::{IssueCode, ParameterKind, PolicyKind};
 use proc_macro2::{Delimiter, Group, TokenTree};
 use syn::parse::{Parse, ParseStream};
@@ -55,6 +56,12 @@ impl Parse for Input {
                 return Err(input.error("unexpected tokens after the policy document"));
             }
             return Ok(Input::Expression(document));
+        }
+        if input.peek(LitStr) {
+            return Err(input.error(
+                "expected the policy document in braces\n\
+                 help: write `policy!({ \"Version\": ... })` (the document is one JSON object)",
+            ));
         }
         let mut items = vec![item(input, attrs)?];
         while !input.is_empty() {
@@ -191,16 +198,14 @@ fn parameters(attr: &Attribute, declared: &mut Vec<(LitStr, ParameterKind)>) -> 
             }
         };
         let text = name.value();
-        let valid = !text.is_empty()
-            && text
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        // A name the document can write as a placeholder: `{` `name` `}`.
+        let valid = placeholders(&format!("{{{text}}}")).any(|(_, written)| written == text);
         if !valid {
             return Err(syn::Error::new(
                 name.span(),
                 format!(
                     "`{text}` is not a parameter name\n\
-                     help: use letters, digits, `-` and `_`, as in `account-id`"
+                     help: start with a letter, then letters, digits, `-` and `_`, as in `account-id`"
                 ),
             ));
         }

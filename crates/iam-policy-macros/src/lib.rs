@@ -2,9 +2,9 @@
 //! expands it into `const` values of `iam_policy::Policy`. Use it through `iam-policy`, whose
 //! documentation describes the syntax.
 //!
-//! Thin on purpose: [`input`] parses the macro's input, [`tokens`] turns the document's tokens
-//! into the core's JSON tree, [`check`] runs the core's rules and maps findings to compile errors
-//! and warnings, [`expand`] writes the constant.
+//! Thin on purpose: `input` parses the macro's input, `tokens` turns the document's tokens
+//! into the core's JSON tree, `check` runs the core's rules and maps findings to compile errors
+//! and warnings, `expand` writes the constant.
 
 mod check;
 mod expand;

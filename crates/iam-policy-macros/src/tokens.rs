@@ -53,6 +53,7 @@ pub(crate) fn document(group: &Group, spans: &mut SpanTable) -> Result<Node, syn
     let mut parser = Parser {
         spans,
         errors: Vec::new(),
+        depth: 0,
     };
     let node = parser.group(group);
     let mut errors = parser.errors.into_iter();
@@ -69,7 +70,12 @@ pub(crate) fn document(group: &Group, spans: &mut SpanTable) -> Result<Node, syn
 struct Parser<'s> {
     spans: &'s mut SpanTable,
     errors: Vec<syn::Error>,
+    /// Groups entered; deeper than [`MAX_DEPTH`] is refused rather than risking the stack.
+    depth: usize,
 }
+
+/// The core's text parser has the same limit; IAM policies need five levels.
+const MAX_DEPTH: usize = 128;
 
 /// Tokens of one group, read front to back.
 struct Cursor {
@@ -188,6 +194,17 @@ impl Parser<'_> {
     }
 
     fn group(&mut self, group: &Group) -> Option<Node> {
+        if self.depth >= MAX_DEPTH {
+            self.error(group.span(), "the document is nested too deeply");
+            return None;
+        }
+        self.depth += 1;
+        let node = self.group_contents(group);
+        self.depth -= 1;
+        node
+    }
+
+    fn group_contents(&mut self, group: &Group) -> Option<Node> {
         match group.delimiter() {
             Delimiter::Brace => self.object(group),
             Delimiter::Bracket => self.array(group),
@@ -292,15 +309,14 @@ impl Parser<'_> {
     fn separator(&mut self, cursor: &mut Cursor, close: &str) {
         match cursor.bump() {
             None => {}
-            Some(comma) if is_punct(&comma, ',') => {
-                if cursor.at_end() {
-                    self.error(
-                        comma.span(),
-                        "trailing comma: JSON allows no `,` before the closing bracket\n\
-                         help: remove this `,`",
-                    );
-                }
+            Some(comma) if is_punct(&comma, ',') && cursor.at_end() => {
+                self.error(
+                    comma.span(),
+                    "trailing comma: JSON allows no `,` before the closing bracket\n\
+                     help: remove this `,`",
+                );
             }
+            Some(comma) if is_punct(&comma, ',') => {}
             Some(other) => {
                 let message = format!("expected `,` or `{close}`, found {}", describe(&other));
                 self.error(other.span(), message);
@@ -398,24 +414,24 @@ mod tests {
     }
 
     #[test]
-    fn converts_every_json_type() {
+    fn converts_every_json_type() -> Result<(), String> {
         let node = parse(quote! {
             "s": "text", "n": -12.5e3, "t": true, "f": false, "z": null, "a": [1, {"k": []}]
-        });
-        let Ok(Node {
-            value: Value::Object(members),
-            ..
-        }) = node
-        else {
-            return assert!(false, "not an object: {node:?}");
+        })?;
+        let Value::Object(members) = node.value else {
+            return Err(format!("not an object: {node:?}"));
         };
-        let values: Vec<_> = members.iter().map(|m| m.value.value.clone()).collect();
-        assert_eq!(values[0], Value::String("text".into()));
-        assert_eq!(values[1], Value::Number("-12.5e3".into()));
-        assert_eq!(values[2], Value::Bool(true));
-        assert_eq!(values[3], Value::Bool(false));
-        assert_eq!(values[4], Value::Null);
+        let values: Vec<_> = members.into_iter().map(|m| m.value.value).collect();
+        let expected = [
+            Value::String("text".into()),
+            Value::Number("-12.5e3".into()),
+            Value::Bool(true),
+            Value::Bool(false),
+            Value::Null,
+        ];
+        assert_eq!(values[..5], expected);
         assert!(matches!(&values[5], Value::Array(items) if items.len() == 2));
+        Ok(())
     }
 
     #[test]
@@ -448,6 +464,16 @@ mod tests {
             errors.contains("expected `,` or `}`, found `\"b\"`"),
             "{errors}"
         );
+    }
+
+    #[test]
+    fn refuses_deep_nesting_without_overflowing() {
+        let mut tokens = quote!(1);
+        for _ in 0..1000 {
+            tokens = quote!([#tokens]);
+        }
+        let errors = parse(quote!("a": #tokens)).err().unwrap_or_default();
+        assert!(errors.contains("nested too deeply"), "{errors}");
     }
 
     #[test]

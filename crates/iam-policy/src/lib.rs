@@ -18,6 +18,49 @@
 //!
 //! [`policy!`] validates the document with every rule of `iam-policy-core` at compile time and
 //! expands into a constant [`Policy`]; [`Policy::from_json`] runs the same rules at run time.
+//!
+//! Many named, documented constants in one call, with the policy kind and placeholders declared
+//! (`{name}` in a string; unbound, it serializes as the bare name, as AWS's documentation prints
+//! it):
+//!
+//! ```
+//! use iam_policy::policy;
+//!
+//! policy! {
+//!     /// Lets operators start sessions on one instance.
+//!     #[kind = "identity"]
+//!     #[parameters("region": Region, "account-id": AccountId, "instance-id": InstanceId)]
+//!     pub const START_SESSION = {
+//!         "Version": "2012-10-17",
+//!         "Statement": [{
+//!             "Effect": "Allow",
+//!             "Action": "ssm:StartSession",
+//!             "Resource": "arn:aws:ec2:{region}:{account-id}:instance/{instance-id}"
+//!         }]
+//!     };
+//! }
+//!
+//! assert!(START_SESSION.to_json().contains("arn:aws:ec2:region:account-id:instance/instance-id"));
+//! ```
+//!
+//! Mistakes are compile errors at the offending literal, e.g. a `Bool` condition set to `"yes"`:
+//!
+//! ```compile_fail
+//! const SECURE: iam_policy::Policy = iam_policy::policy!({
+//!     "Version": "2012-10-17",
+//!     "Statement": [{
+//!         "Effect": "Deny",
+//!         "Action": "s3:*",
+//!         "Resource": "*",
+//!         "Condition": {"Bool": {"aws:SecureTransport": "yes"}}
+//!     }]
+//! });
+//! ```
+//!
+//! Findings of lower severity (security warnings, warnings, suggestions) are compiler warnings at
+//! the literal (`#[allow(deprecated)]` silences them, `#[deny(deprecated)]` makes them errors);
+//! `#[waive(CODE)]` or `#[waive(CODE, sid = "Sid")]` switches a check off for the policy or one
+//! statement.
 
 // Generated code names `::iam_policy::__private`, which must resolve inside this crate too.
 extern crate self as iam_policy;

@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 
+use iam_policy_core::parameter::replace_placeholders;
 use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
 
@@ -24,32 +25,18 @@ fn with<'a, T: ?Sized>(value: &'a T, parameters: &'a [Parameter]) -> With<'a, T>
     With { value, parameters }
 }
 
-/// `text` with each declared `{name}` replaced by `name`. A `{` right after `$` opens an IAM
-/// policy variable (`${aws:userid}`) and is left alone.
+/// `text` with each declared `{name}` printed as `name` (a `{` right after `$` opens an IAM
+/// policy variable such as `${aws:userid}` and is left alone).
 pub(crate) fn render<'t>(text: &'t str, parameters: &[Parameter]) -> Cow<'t, str> {
-    if parameters.is_empty() || !text.contains('{') {
+    if parameters.is_empty() {
         return Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        let variable = rest[..open].ends_with('$');
-        let name = after.find('}').map(|close| &after[..close]);
-        match name {
-            Some(name) if !variable && parameters.iter().any(|p| p.name == name) => {
-                out.push_str(&rest[..open]);
-                out.push_str(name);
-                rest = &after[name.len() + 1..];
-            }
-            _ => {
-                out.push_str(&rest[..=open]);
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    Cow::Owned(out)
+    replace_placeholders(text, |name| {
+        parameters
+            .iter()
+            .any(|parameter| parameter.name == name)
+            .then_some(name)
+    })
 }
 
 impl Serialize for Policy {

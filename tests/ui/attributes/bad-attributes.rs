@@ -11,6 +11,13 @@ policy! {
         "Version": "2012-10-17",
         "Statement": [{"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]
     };
+
+    /// A declared placeholder the document never writes, and a name no placeholder can have.
+    #[parameters("account-id": AccountId, "1st-bucket": TagValue)]
+    pub const UNUSED_PARAMETER = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"}]
+    };
 }
 
 const UNKNOWN: iam_policy::Policy = policy!(#[serde(rename = "x")] {
@@ -19,5 +26,5 @@ const UNKNOWN: iam_policy::Policy = policy!(#[serde(rename = "x")] {
 });
 
 fn main() {
-    let _ = (&BAD_ATTRIBUTES, &UNKNOWN);
+    let _ = (&BAD_ATTRIBUTES, &UNKNOWN, &UNUSED_PARAMETER);
 }

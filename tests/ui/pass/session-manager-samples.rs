@@ -300,6 +300,11 @@ fn main() {
         &ADMIN_ALL,
     ];
     for policy in all {
-        assert_eq!(Policy::from_json(&policy.to_json_pretty()).as_ref(), Ok(policy));
+        let text = policy.to_json_pretty();
+        let parsed = match policy.kind {
+            Some(kind) => Policy::from_json_as(&text, kind),
+            None => Policy::from_json(&text),
+        };
+        assert_eq!(parsed.as_ref(), Ok(policy));
     }
 }

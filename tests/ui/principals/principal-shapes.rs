@@ -34,4 +34,24 @@ const IDENTITY: Policy = policy!(#[kind = "identity"] {
     }]
 });
 
+const SCP: Policy = policy!(#[kind = "scp"] {
+    "Version": "2012-10-17",
+    "Statement": [{
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": "*"
+    }]
+});
+
+const RCP: Policy = policy!(#[kind = "rcp"] {
+    "Version": "2012-10-17",
+    "Statement": [{
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": "*"
+    }]
+});
+
 fn main() {}

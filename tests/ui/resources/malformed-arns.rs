@@ -11,6 +11,8 @@ const ARNS: Policy = policy!({
             "arn:aws:EC2:us-east-1:123456789012:instance/i-0123456789abcdef0",
             "arn:aws:ec2:us-east-1:12345:instance/i-0123456789abcdef0",
             "arn:aws:iam:us-east-1:123456789012:role/Admin",
+            "arn:aws:ec2::123456789012:instance/i-0123456789abcdef0",
+            "arn:aws:s3::123456789012:bucket/key",
             "arn:aws:s3:::bucket/${aws:username}/*",
             "arn:aws:ssm:us-east-1:123456789012:documentation/Shell",
             "bucket/key"

@@ -10,4 +10,6 @@ const NUMBERS: iam_policy::Policy = policy!({
         "Condition": {"NumericEquals": {"s3:max-keys": [10u8, 1_000, 01, -"x"]}}}]
 });
 
+const UNBRACED: iam_policy::Policy = policy! { "Version": "2012-10-17", "Statement": [] };
+
 fn main() {}

@@ -15,11 +15,33 @@ const WAIVED: Policy = policy!(
             {
                 "Sid": "Current",
                 "Effect": "Allow",
-                "Action": "ssm:GetDocument",
+                "Action": "ssm:DescribeDocument",
                 "Resource": "arn:aws:ssm:us-east-1:123456789012:documentation/Shell"
             }
         ]
     }
 );
 
-fn main() {}
+// Waived for the whole policy, the same check is silent on every statement.
+const WAIVED_EVERYWHERE: Policy = policy!(
+    #[waive(INVALID_ARN_RESOURCE)]
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "ssm:GetDocument",
+                "Resource": "arn:aws:ssm:us-east-1:123456789012:documentation/Shell"
+            },
+            {
+                "Effect": "Allow",
+                "Action": "ssm:DescribeDocument",
+                "Resource": "arn:aws:ssm:us-east-1:123456789012:documentation/Legacy"
+            }
+        ]
+    }
+);
+
+fn main() {
+    let _ = (WAIVED, WAIVED_EVERYWHERE);
+}
