@@ -1121,10 +1121,7 @@ fn check_actions_support_keys(
             .filter(|action| !supports_condition_key(**action, name))
             .map(ToString::to_string)
             .collect();
-        // `...IfExists` is true where the key is absent: the other actions pass on purpose
-        // (AWS's Session Manager samples pair `ssm:SendCommand` with `BoolIfExists`).
-        let if_exists = item.operator.is_some_and(|operator| operator.if_exists);
-        if unsupported.is_empty() || (if_exists && unsupported.len() < named.len()) {
+        if unsupported.is_empty() {
             continue;
         }
         let message = if unsupported.len() == named.len() && !has_wildcards {
