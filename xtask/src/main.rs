@@ -1,3 +1,38 @@
 //! Project automation, run as `cargo xtask <command>` (see <https://github.com/matklad/cargo-xtask>).
 
-fn main() {}
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+mod reference;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  reference import [--check] PATH...   regenerate the AWS reference tables from iam-data snapshots";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = project_root();
+    let result = match args.split_first() {
+        Some((command, rest)) if command == "reference" => reference::run(rest, &root),
+        Some((command, _)) if command == "-h" || command == "--help" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some((command, _)) => Err(format!("unknown command `{command}`\n{USAGE}")),
+        None => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: xtask lives one level below it.
+fn project_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map_or(manifest.clone(), PathBuf::from)
+}

@@ -1,0 +1,447 @@
+//! Text matching: IAM wildcards in action names, templated condition keys and ARN patterns
+//! against ARN formats.
+
+use std::cmp::Ordering;
+
+/// Compares as if both were lower-cased (the order the importer sorts the tables in).
+pub(crate) fn compare_ignore_case(a: &str, b: &str) -> Ordering {
+    a.bytes()
+        .map(|byte| byte.to_ascii_lowercase())
+        .cmp(b.bytes().map(|byte| byte.to_ascii_lowercase()))
+}
+
+/// IAM's `*` (any run of characters) and `?` (one character), ignoring ASCII case.
+pub(crate) fn wildcard_matches(pattern: &str, text: &str) -> bool {
+    let (pattern, text) = (pattern.as_bytes(), text.as_bytes());
+    let (mut p, mut t) = (0, 0);
+    // Where the last `*` was and how much text it has taken so far, for backtracking.
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some(b'*') => {
+                star = Some((p, t));
+                p += 1;
+            }
+            Some(&byte)
+                if byte == b'?' || text.get(t).is_some_and(|c| c.eq_ignore_ascii_case(&byte)) =>
+            {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                Some((star_p, star_t)) => {
+                    p = star_p + 1;
+                    t = star_t + 1;
+                    star = Some((star_p, star_t + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern
+        .get(p..)
+        .is_some_and(|rest| rest.iter().all(|&byte| byte == b'*'))
+}
+
+/// Splits a templated condition key at its first variable: `${TagKey}`, or `<key>` as the
+/// reference writes a few s3 keys (`s3:ExistingObjectTag/<key>`). Returns the text before and
+/// after the variable.
+pub(crate) fn split_variable(template: &str) -> Option<(&str, &str)> {
+    let dollar = template.find("${").map(|start| (start, "}"));
+    let angle = template.find('<').map(|start| (start, ">"));
+    let (start, close) = match (dollar, angle) {
+        (Some(d), Some(a)) => {
+            if d.0 < a.0 {
+                d
+            } else {
+                a
+            }
+        }
+        (found, None) | (None, found) => found?,
+    };
+    let head = template.get(..start)?;
+    let rest = template.get(start..)?;
+    let end = rest.find(close)?;
+    Some((head, rest.get(end + close.len()..)?))
+}
+
+/// Whether `name` is an instance of the templated key `template`: each variable stands for a
+/// non-empty text (`aws:PrincipalTag/${TagKey}` matches `aws:PrincipalTag/team`); the rest
+/// compares ignoring ASCII case. A template also matches its own spelling.
+pub(crate) fn template_matches(template: &str, name: &str) -> bool {
+    if template.eq_ignore_ascii_case(name) {
+        return true;
+    }
+    match split_variable(template) {
+        None => false,
+        Some((head, tail)) => {
+            let Some(after_head) = strip_prefix_ignore_case(name, head) else {
+                return false;
+            };
+            // The variable takes at least one character, then the tail must match the rest.
+            after_head
+                .char_indices()
+                .skip(1)
+                .map(|(index, _)| index)
+                .chain(std::iter::once(after_head.len()))
+                .filter(|&index| index > 0)
+                .any(|index| {
+                    after_head
+                        .get(index..)
+                        .is_some_and(|rest| template_matches(tail, rest))
+                })
+        }
+    }
+}
+
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| text.get(prefix.len()..))
+        .flatten()
+}
+
+/// Literal characters count when choosing between templates that both match.
+pub(crate) fn literal_length(template: &str) -> usize {
+    let mut length = 0;
+    let mut rest = template;
+    while let Some((head, tail)) = split_variable(rest) {
+        length += head.len();
+        rest = tail;
+    }
+    length + rest.len()
+}
+
+/// One piece of an ARN format (`arn:${Partition}:ec2:${Region}:${Account}:instance/${InstanceId}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FormatToken {
+    Literal(u8),
+    /// A `${Var}`: one or more characters; `/` and `:` only where the flags allow.
+    Variable {
+        slash: bool,
+        colon: bool,
+    },
+}
+
+/// One piece of an ARN or ARN pattern written in a policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ArnToken {
+    Literal(u8),
+    /// `*`, or a policy variable such as `${aws:userid}`, whose value can be anything.
+    Any {
+        colon: bool,
+    },
+    /// `?`: exactly one character.
+    One {
+        colon: bool,
+    },
+}
+
+/// Parses an ARN format. Which characters a variable may hold follows the ARN's structure:
+/// - in the partition, service, region and account fields: no `/`, no `:`;
+/// - opening the resource part (an S3 bucket name, an SNS topic name): no `/`, no `:`, so
+///   `arn:aws:s3:::bucket/key` is an object, not a bucket;
+/// - later in the resource part: `/` (paths, object keys, log group names) but no `:`, so
+///   `log-group:${LogGroupName}:log-stream:...` keeps its parts apart;
+/// - ending the format: anything, as qualified names do (`function:f:alias` is a Lambda
+///   function, `log-group:g:*` a log group).
+fn format_tokens(format: &str) -> Vec<FormatToken> {
+    let bytes = format.as_bytes();
+    let mut tokens = Vec::with_capacity(bytes.len());
+    let mut colons = 0;
+    let mut index = 0;
+    while let Some(&byte) = bytes.get(index) {
+        if byte == b'$'
+            && bytes.get(index + 1) == Some(&b'{')
+            && let Some(close) = format.get(index..).and_then(|rest| rest.find('}'))
+        {
+            let opens_resource = colons == 5 && tokens.last() == Some(&FormatToken::Literal(b':'));
+            let in_resource = colons >= 5 && !opens_resource;
+            let last = index + close + 1 == bytes.len();
+            tokens.push(FormatToken::Variable {
+                slash: in_resource,
+                colon: in_resource && last,
+            });
+            index += close + 1;
+            continue;
+        }
+        if byte == b':' {
+            colons += 1;
+        }
+        tokens.push(FormatToken::Literal(byte));
+        index += 1;
+    }
+    tokens
+}
+
+/// Parses an ARN pattern: `*`, `?`, policy variables (anything), and the escapes `${*}`,
+/// `${?}`, `${$}` for literal characters. Wildcards in the first five fields stay inside their
+/// field, as AWS recommends writing them; in the resource part, or ending the pattern (`*`,
+/// `arn:aws:ssm:*`), they may span `:`.
+fn arn_tokens(arn: &str) -> Vec<ArnToken> {
+    let bytes = arn.as_bytes();
+    let mut tokens = Vec::with_capacity(bytes.len());
+    let mut colons = 0;
+    let mut index = 0;
+    while let Some(&byte) = bytes.get(index) {
+        let colon = colons >= 5;
+        if byte == b'$'
+            && bytes.get(index + 1) == Some(&b'{')
+            && let Some(close) = arn.get(index..).and_then(|rest| rest.find('}'))
+        {
+            let inner = arn.get(index + 2..index + close).unwrap_or("");
+            tokens.push(match inner {
+                "*" => ArnToken::Literal(b'*'),
+                "?" => ArnToken::Literal(b'?'),
+                "$" => ArnToken::Literal(b'$'),
+                _ => ArnToken::Any { colon },
+            });
+            index += close + 1;
+            continue;
+        }
+        tokens.push(match byte {
+            b'*' => ArnToken::Any { colon },
+            b'?' => ArnToken::One { colon },
+            _ => ArnToken::Literal(byte),
+        });
+        if byte == b':' {
+            colons += 1;
+        }
+        index += 1;
+    }
+    if let Some(ArnToken::Any { colon }) = tokens.last_mut() {
+        *colon = true;
+    }
+    tokens
+}
+
+fn variable_takes(slash: bool, colon: bool, byte: u8) -> bool {
+    match byte {
+        b':' => colon,
+        b'/' => slash,
+        _ => true,
+    }
+}
+
+/// A compiled ARN pattern, matched against many formats.
+#[derive(Debug)]
+pub(crate) struct ArnPattern {
+    tokens: Vec<ArnToken>,
+    /// The service field when it is plain text, to skip formats of other services quickly.
+    service: Option<String>,
+}
+
+impl ArnPattern {
+    pub(crate) fn new(arn: &str) -> Self {
+        let service = arn
+            .split(':')
+            .nth(2)
+            .filter(|field| !field.contains(['*', '?', '$']) && arn.split(':').count() > 3)
+            .map(str::to_owned);
+        Self {
+            tokens: arn_tokens(arn),
+            service,
+        }
+    }
+
+    /// Whether some ARN is both named by this pattern and of the shape `format` describes.
+    pub(crate) fn can_name(&self, format: &str) -> bool {
+        if let Some(service) = &self.service
+            && format.split(':').nth(2) != Some(service.as_str())
+        {
+            return false;
+        }
+        intersects(&format_tokens(format), &self.tokens)
+    }
+}
+
+/// Whether the languages of a format and a pattern share a string: a search over pairs of
+/// positions (format token, pattern token, whether the current variable has taken a character).
+fn intersects(format: &[FormatToken], arn: &[ArnToken]) -> bool {
+    let width = arn.len() + 1;
+    let state = |i: usize, j: usize, started: bool| (i * width + j) * 2 + usize::from(started);
+    let mut seen = vec![false; (format.len() + 1) * width * 2];
+    let mut stack = vec![(0usize, 0usize, false)];
+    while let Some((i, j, started)) = stack.pop() {
+        let Some(slot) = seen.get_mut(state(i, j, started)) else {
+            continue;
+        };
+        if *slot {
+            continue;
+        }
+        *slot = true;
+        if i == format.len() && j == arn.len() {
+            return true;
+        }
+        let f = format.get(i).copied();
+        let a = arn.get(j).copied();
+        // A `*` may match nothing.
+        if matches!(a, Some(ArnToken::Any { .. })) {
+            stack.push((i, j + 1, started));
+        }
+        // A variable that has taken a character may end.
+        if started && matches!(f, Some(FormatToken::Variable { .. })) {
+            stack.push((i + 1, j, false));
+        }
+        // Both sides take one character.
+        let (Some(f), Some(a)) = (f, a) else { continue };
+        let compatible = match (f, a) {
+            (FormatToken::Literal(x), ArnToken::Literal(y)) => x == y,
+            (FormatToken::Variable { slash, colon }, ArnToken::Literal(y)) => {
+                variable_takes(slash, colon, y)
+            }
+            (FormatToken::Literal(x), ArnToken::Any { colon } | ArnToken::One { colon }) => {
+                colon || x != b':'
+            }
+            (FormatToken::Variable { .. }, ArnToken::Any { .. } | ArnToken::One { .. }) => true,
+        };
+        if !compatible {
+            continue;
+        }
+        let (next_i, next_started) = match f {
+            FormatToken::Literal(_) => (i + 1, false),
+            FormatToken::Variable { .. } => (i, true),
+        };
+        let next_j = if matches!(a, ArnToken::Any { .. }) {
+            j
+        } else {
+            j + 1
+        };
+        stack.push((next_i, next_j, next_started));
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards() {
+        assert!(wildcard_matches("Start*", "StartSession"));
+        assert!(wildcard_matches("start*", "StartSession"));
+        assert!(wildcard_matches("Get?bject", "GetObject"));
+        assert!(!wildcard_matches("Get?bject", "GetObjects"));
+        assert!(wildcard_matches("*Session*", "StartSession"));
+        assert!(wildcard_matches("*", ""));
+        assert!(!wildcard_matches("?", ""));
+        assert!(wildcard_matches("a*b*c", "axxbyyc"));
+        assert!(!wildcard_matches("a*b*c", "axxbyy"));
+    }
+
+    #[test]
+    fn templates() {
+        assert!(template_matches(
+            "aws:PrincipalTag/${TagKey}",
+            "aws:principaltag/team"
+        ));
+        assert!(template_matches(
+            "aws:PrincipalTag/${TagKey}",
+            "aws:PrincipalTag/${TagKey}"
+        ));
+        assert!(!template_matches(
+            "aws:PrincipalTag/${TagKey}",
+            "aws:PrincipalTag/"
+        ));
+        assert!(template_matches(
+            "codebuild:secondarySources/${sourceIdentifier}.auth.type",
+            "codebuild:secondarySources/src1.auth.type"
+        ));
+        assert!(!template_matches(
+            "events:Metadata/${MetadataKey}/Matcher",
+            "events:Metadata/x"
+        ));
+        assert!(template_matches(
+            "agent.${Domain}.buildkite.dev:cluster_id",
+            "agent.acme.buildkite.dev:cluster_id"
+        ));
+        assert_eq!(literal_length("aws:PrincipalTag/${TagKey}"), 17);
+        assert!(template_matches(
+            "s3:ExistingObjectTag/<key>",
+            "s3:ExistingObjectTag/Project"
+        ));
+        assert_eq!(literal_length("s3:ExistingObjectTag/<key>"), 21);
+        assert_eq!(
+            split_variable("kms:EncryptionContext:${Key}"),
+            Some(("kms:EncryptionContext:", ""))
+        );
+    }
+
+    fn names(arn: &str, format: &str) -> bool {
+        ArnPattern::new(arn).can_name(format)
+    }
+
+    const INSTANCE: &str = "arn:${Partition}:ec2:${Region}:${Account}:instance/${InstanceId}";
+    const BUCKET: &str = "arn:${Partition}:s3:::${BucketName}";
+    const OBJECT: &str = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
+
+    #[test]
+    fn arns_against_formats() {
+        assert!(names(
+            "arn:aws:ec2:us-east-1:123456789012:instance/i-0123",
+            INSTANCE
+        ));
+        assert!(names("arn:aws:ec2:*:*:instance/*", INSTANCE));
+        assert!(names(
+            "arn:aws:ec2:us-east-?:123456789012:instance/i-????",
+            INSTANCE
+        ));
+        assert!(names(
+            "arn:aws:ec2:${aws:RequestedRegion}:${aws:PrincipalAccount}:instance/*",
+            INSTANCE
+        ));
+        assert!(!names(
+            "arn:aws:ec2:us-east-1:123456789012:volume/vol-1",
+            INSTANCE
+        ));
+        assert!(!names(
+            "arn:aws:ssm:us-east-1:123456789012:instance/i-1",
+            INSTANCE
+        ));
+        assert!(names("*", INSTANCE));
+        assert!(names("arn:aws:s3:::bucket", BUCKET));
+        assert!(!names("arn:aws:s3:::bucket", OBJECT));
+        assert!(!names("arn:aws:s3:::bucket/key", BUCKET));
+        assert!(names("arn:aws:s3:::bucket/a/b/c", OBJECT));
+        assert!(names("arn:aws:s3:::bucket/${aws:userid}/*", OBJECT));
+        assert!(names("arn:aws:s3:::*", BUCKET) && names("arn:aws:s3:::*", OBJECT));
+        // Empty fields of the format stay empty.
+        assert!(!names("arn:aws:s3:us-east-1::bucket", BUCKET));
+        // A variable takes at least one character.
+        assert!(!names(
+            "arn:aws:ec2:us-east-1:123456789012:instance/",
+            INSTANCE
+        ));
+        // `${*}` is a literal star.
+        assert!(names("arn:aws:s3:::b/${*}", OBJECT));
+        assert!(names("arn:aws:s3:::${*}", BUCKET) && !names("arn:aws:s3:::${*}", OBJECT));
+    }
+
+    #[test]
+    fn colons_separate_resource_parts() {
+        let group = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}";
+        let stream = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}";
+        let arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f";
+        assert!(names(arn, group) && !names(arn, stream));
+        // A variable that ends the format takes qualifiers (`log-group:g:*` names a group).
+        let arn = "arn:aws:logs:us-east-1:123456789012:log-group:g:log-stream:s";
+        assert!(names(arn, group) && names(arn, stream));
+        assert!(names(
+            "arn:aws:logs:us-east-1:123456789012:log-group:g:*",
+            group
+        ));
+        let stream_first = "arn:aws:logs:*:*:log-group:g:log-stream:*";
+        assert!(names(stream_first, stream));
+    }
+
+    #[test]
+    fn wildcards_stay_in_their_field_before_the_resource() {
+        let session = "arn:${Partition}:ssm:${Region}:${Account}:session/${SessionId}";
+        let definition =
+            "arn:${Partition}:ssm:${Region}:${Account}:automation-definition/${Name}:${VersionId}";
+        let arn = "arn:aws:ssm:*:*:session/${aws:userid}-*";
+        assert!(names(arn, session) && !names(arn, definition));
+        assert!(!names("arn:aws:ec2:*:instance/i-1", INSTANCE));
+        assert!(names("arn:aws:ec2:*", INSTANCE));
+    }
+}

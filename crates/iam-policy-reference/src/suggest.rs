@@ -1,0 +1,125 @@
+//! "Did you mean": the nearest existing names for a misspelled service prefix, action or
+//! condition key. Distance is `strsim`'s Damerau-Levenshtein on lower-cased names (IAM names are
+//! case-insensitive): typing slips are mostly a dropped, doubled, replaced or swapped letter,
+//! which it counts as one edit each. A name is suggested when at most a third of it (at least
+//! one letter) differs; the 3 nearest, best first.
+
+use crate::data::{CONDITION_KEY_INDEX, CONDITION_KEYS};
+use crate::global::GLOBAL_KEYS;
+use crate::matching::{compare_ignore_case, split_variable};
+use crate::{Service, service, services, text};
+
+const MAX_SUGGESTIONS: usize = 3;
+
+fn distance(a: &str, b: &str) -> usize {
+    strsim::damerau_levenshtein(&a.to_ascii_lowercase(), &b.to_ascii_lowercase())
+}
+
+fn close_enough(distance: usize, typed: &str) -> bool {
+    distance <= (typed.chars().count() / 3).max(1)
+}
+
+/// Keeps the nearest candidates within reach of `typed`, best first, ties by name.
+fn nearest<T: Clone>(typed: &str, candidates: impl Iterator<Item = (T, String, usize)>) -> Vec<T> {
+    let mut scored: Vec<(usize, String, T)> = candidates
+        .filter(|(_, _, distance)| close_enough(*distance, typed))
+        .map(|(value, name, distance)| (distance, name, value))
+        .collect();
+    scored.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| compare_ignore_case(&a.1, &b.1)));
+    scored.dedup_by(|a, b| a.1.eq_ignore_ascii_case(&b.1));
+    scored
+        .into_iter()
+        .take(MAX_SUGGESTIONS)
+        .map(|(_, _, value)| value)
+        .collect()
+}
+
+/// The service prefixes nearest to `prefix`: `sms` suggests `ssm`, among others.
+pub fn suggest_service(prefix: &str) -> Vec<&'static str> {
+    nearest(
+        prefix,
+        services().map(|service| {
+            let name = service.prefix();
+            (name, name.to_owned(), distance(prefix, name))
+        }),
+    )
+}
+
+/// The actions nearest to `name` (`service:Action`, or a bare action name searched in every
+/// service): `ssm:StartSesion` suggests `ssm:StartSession`. A misspelled prefix is corrected
+/// first.
+pub fn suggest_action(name: &str) -> Vec<String> {
+    let Some((prefix, action)) = name.split_once(':') else {
+        return nearest_actions(services(), name);
+    };
+    match service(prefix) {
+        Some(service) => nearest_actions(std::iter::once(service), action),
+        None => {
+            let near = suggest_service(prefix).into_iter().filter_map(service);
+            nearest_actions(near, action)
+        }
+    }
+}
+
+fn nearest_actions(services: impl Iterator<Item = Service>, action: &str) -> Vec<String> {
+    nearest(
+        action,
+        services.flat_map(|service| service.actions()).map(|found| {
+            (
+                found.to_string(),
+                found.name().to_owned(),
+                distance(action, found.name()),
+            )
+        }),
+    )
+}
+
+/// The condition keys nearest to `name`: the documented global keys and the keys services
+/// list, with the same prefix when that prefix has keys. A templated key is compared on its
+/// fixed text before the variable, so `aws:PrincipalTags/team` suggests
+/// `aws:PrincipalTag/${TagKey}`.
+pub fn suggest_condition_key(name: &str) -> Vec<String> {
+    let prefix = name.split_once(':').map_or("", |(prefix, _)| prefix);
+    let global = GLOBAL_KEYS.iter().map(|key| key.name);
+    let listed = CONDITION_KEY_INDEX
+        .iter()
+        .filter_map(|&index| CONDITION_KEYS.get(index as usize))
+        .map(|row| text(row.1))
+        .filter(|key| {
+            !key.get(..4)
+                .is_some_and(|start| start.eq_ignore_ascii_case("aws:"))
+        });
+    let all: Vec<&'static str> = global.chain(listed).collect();
+    let same_prefix = |key: &&str| {
+        key.split_once(':')
+            .is_some_and(|(p, _)| p.eq_ignore_ascii_case(prefix))
+    };
+    let candidates: Vec<&'static str> = if all.iter().any(same_prefix) {
+        all.iter().copied().filter(same_prefix).collect()
+    } else {
+        all
+    };
+    nearest(
+        name,
+        candidates
+            .into_iter()
+            .map(|key| (key.to_owned(), key.to_owned(), key_distance(name, key))),
+    )
+}
+
+fn key_distance(typed: &str, key: &str) -> usize {
+    match split_variable(key) {
+        // Compare the typed name's start with the template's fixed start, then charge nothing
+        // for the variable's text.
+        Some((head, _)) => {
+            let typed_head = typed.rsplit_once('/').map_or(typed, |(start, _)| start);
+            let head = head.strip_suffix('/').unwrap_or(head);
+            if typed.contains('/') {
+                distance(typed_head, head)
+            } else {
+                distance(typed, head) + 1
+            }
+        }
+        None => distance(typed, key),
+    }
+}

