@@ -214,6 +214,19 @@ issue_codes! {
     RedundantStatementDueToWildcardInCondition = ("REDUNDANT_STATEMENT_DUE_TO_WILDCARD_IN_CONDITION", Suggestion),
     ConfirmAudienceClaimType = ("CONFIRM_AUDIENCE_CLAIM_TYPE", Suggestion),
     // Codes of our own, for problems Access Analyzer has no code for. Add new ones here.
+    /// A service prefix that was in the 2024 reference and is gone now: the service was retired.
+    RetiredService = ("RETIRED_SERVICE", Warning),
+    /// An action that was in the 2024 reference and is gone now: it no longer grants anything.
+    RetiredAction = ("RETIRED_ACTION", Warning),
+    /// A resource ARN that no action of its statement can act on, so the statement grants or
+    /// denies nothing on it (e.g. an EC2 volume beside only `ssm:StartSession`). Waivable.
+    ResourceNotSupportedByActions = ("RESOURCE_NOT_SUPPORTED_BY_ACTIONS", Error),
+    /// The service field of an ARN names no service of the reference.
+    InvalidArnService = ("INVALID_ARN_SERVICE", Error),
+    /// A multivalued condition key used as a policy variable: IAM cannot substitute a list.
+    MultivaluedKeyInVariable = ("MULTIVALUED_KEY_IN_VARIABLE", Error),
+    /// `Id` in an identity policy: the IAM grammar gives it meaning only in resource policies.
+    IdInIdentityPolicy = ("ID_IN_IDENTITY_POLICY", Warning),
 }
 
 /// One problem found in a policy, located in the source.

@@ -4,6 +4,7 @@
 
 pub mod finding;
 pub mod json;
+pub mod parse;
 mod rules;
 
 pub use finding::{Finding, IssueCode, Severity};

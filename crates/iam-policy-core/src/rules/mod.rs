@@ -1,8 +1,20 @@
 //! The rules, one module per part of the policy language. `check` runs them all and collects
 //! every finding; no rule stops another.
 
+mod action;
+mod arn;
+mod grammar;
+mod principal;
+mod resource;
+mod size;
+mod variable;
+
+#[cfg(test)]
+mod testing;
+
 use crate::json::{Node, Span};
 use crate::{Finding, IssueCode, Options, PolicyKind};
+use iam_policy_reference::Action;
 
 /// Collects the findings of one validation run.
 pub(crate) struct Context<'o> {
@@ -13,6 +25,42 @@ pub(crate) struct Context<'o> {
 }
 
 impl<'o> Context<'o> {
+    pub fn new(options: &'o Options, kind: PolicyKind) -> Self {
+        Context {
+            options,
+            kind,
+            findings: Vec::new(),
+        }
+    }
+
+    /// Records a finding about one literal of the policy.
+    pub fn report_entry(
+        &mut self,
+        code: IssueCode,
+        entry: &Entry<'_>,
+        statement: Option<usize>,
+        message: String,
+        help: Option<String>,
+    ) {
+        self.report(code, entry.span, &entry.path, statement, message, help);
+    }
+
+    /// The findings that are not waived, in source order.
+    fn finish(self) -> Vec<Finding> {
+        let waivers = &self.options.waivers;
+        let mut findings: Vec<Finding> = self
+            .findings
+            .into_iter()
+            .filter(|finding| {
+                !waivers.iter().any(|waiver| {
+                    waiver.code == finding.code
+                        && (waiver.statement.is_none() || waiver.statement == finding.statement)
+                })
+            })
+            .collect();
+        findings.sort_by_key(|finding| (finding.span.start, finding.span.end));
+        findings
+    }
     /// Records a finding with the code's own severity.
     pub fn report(
         &mut self,
@@ -68,6 +116,43 @@ pub(crate) struct Statement<'a> {
     pub resource: Option<ListElement<'a>>,
     /// Every `operator: { key: values }` of `Condition`, in source order.
     pub conditions: Vec<Condition<'a>>,
+    /// What each entry of `action` names in the reference, filled in by the action rules
+    /// before the principal, resource, variable and condition rules run. Entries that name
+    /// nothing (unknown, retired, malformed) are left out.
+    pub actions: Vec<ResolvedAction>,
+    /// True when every entry of `action` resolved, so `actions` is the statement's whole list.
+    pub actions_complete: bool,
+}
+
+impl Statement<'_> {
+    /// True when `Action` (not `NotAction`) is written and has a `"*"` entry.
+    pub fn allows_every_action(&self) -> bool {
+        self.actions.iter().any(|resolved| resolved.everything)
+    }
+
+    /// Every reference action the statement's `Action` entries name (duplicates possible);
+    /// empty for `NotAction`. Does not list the actions of a `"*"` entry.
+    pub fn named_actions(&self) -> impl Iterator<Item = Action> + '_ {
+        let negated = self.action.as_ref().is_some_and(|action| action.negated);
+        self.actions
+            .iter()
+            .filter(move |_| !negated)
+            .flat_map(|resolved| resolved.actions.iter().copied())
+    }
+}
+
+/// One `Action`/`NotAction` entry resolved against the reference.
+#[derive(Clone, Debug)]
+pub(crate) struct ResolvedAction {
+    /// Index of the entry in `ListElement::entries`.
+    pub entry: usize,
+    /// The entry is `"*"`: every action of every service. `actions` is left empty rather
+    /// than listing all of them.
+    pub everything: bool,
+    /// The entry holds `*` or `?`.
+    pub wildcard: bool,
+    /// The actions the entry names, sorted.
+    pub actions: Vec<Action>,
 }
 
 /// A string literal of the policy and where it is.
@@ -101,6 +186,10 @@ pub(crate) struct PrincipalElement<'a> {
 }
 
 /// One `key: values` pair under one operator of `Condition`.
+#[allow(
+    dead_code,
+    reason = "read by the condition rules (`rules/condition.rs`); drop once they are merged"
+)]
 pub(crate) struct Condition<'a> {
     /// The operator as written, e.g. `ForAnyValue:StringLikeIfExists`.
     pub operator: Entry<'a>,
@@ -113,6 +202,38 @@ pub(crate) struct Condition<'a> {
 }
 
 pub(crate) fn check(document: &Node, options: &Options) -> Vec<Finding> {
-    let _ = (document, options);
-    Vec::new()
+    // PARAMETERS: once `parameter.rs` (the `samples` helper) is merged, declared `{name}`
+    // placeholders are replaced here, before any rule runs:
+    // `let document = &parameter::substitute_examples(document, &options.parameters);`
+    let kind = options
+        .kind
+        .unwrap_or_else(|| grammar::inferred_kind(document));
+    let mut ctx = Context::new(options, kind);
+    let mut doc = grammar::check_document(document, &mut ctx);
+    for statement in &mut doc.statements {
+        let (actions, complete) = action::check_statement(statement, &mut ctx);
+        statement.actions = actions;
+        statement.actions_complete = complete;
+        principal::check_statement(statement, &mut ctx);
+        resource::check_statement(statement, &mut ctx);
+        variable::check_statement(statement, doc.version, &mut ctx);
+        // CONDITIONS: `condition::check_statement(statement, &mut ctx);` once merged.
+    }
+    variable::check_document(&doc, &mut ctx);
+    // ADVISORY: `advisory::check_document(&doc, &mut ctx);` once merged.
+    size::check_document(document, &mut ctx);
+    ctx.finish()
+}
+
+/// "did you mean `x`?" for the best suggestion, if any.
+pub(crate) fn did_you_mean(candidate: Option<&str>) -> Option<String> {
+    candidate.map(|name| format!("did you mean `{name}`?"))
+}
+
+/// A JSON path step: `.Key` or `[index]`.
+pub(crate) fn path_index(parent: &str, index: Option<usize>) -> String {
+    match index {
+        Some(index) => format!("{parent}[{index}]"),
+        None => parent.to_owned(),
+    }
 }

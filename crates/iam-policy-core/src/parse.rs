@@ -1,0 +1,541 @@
+//! Strict JSON text to the spanned tree, for the CLI and the runtime parser.
+//!
+//! Hand-written on purpose. The crates for JSON with source positions were weighed:
+//! `jsonc-parser` (the best kept) builds its own AST of `Cow` strings and ranges that would
+//! have to be copied into [`Node`] a second time, its scanner is lenient by design (JSONC
+//! extensions have to be switched off one by one), and it recurses without a depth limit, so a
+//! deeply nested input overflows the stack instead of giving an error. `serde_json` is strict
+//! and fast but keeps no positions and drops duplicated keys, which the rules must report.
+//! This parser reads bytes once into the tree the rules walk, keeps every duplicated key,
+//! caps nesting depth and accepts exactly RFC 8259 JSON: no comments, no trailing commas, no
+//! single quotes, no leading zeros, no control characters in strings.
+
+use crate::json::{Member, Node, Span, Value};
+
+/// Deeper nesting is refused with an error rather than risking the stack. IAM policies need
+/// five levels (document, statement list, statement, condition operator, key values).
+const MAX_DEPTH: usize = 128;
+
+/// Why a text is not JSON, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// Lower case, no final period, e.g. "expected `,` or `}` after an object member, found `]`".
+    pub message: String,
+    /// Byte offsets of the offending character (or the end of the text).
+    pub span: Span,
+}
+
+impl std::fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SyntaxError {}
+
+/// Parses one JSON value (with optional surrounding whitespace); spans are byte offsets.
+pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+    if u32::try_from(text.len()).is_err() {
+        return Err(SyntaxError {
+            message: "the document is larger than 4 GiB".to_owned(),
+            span: Span::default(),
+        });
+    }
+    let mut parser = Parser {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
+    parser.skip_whitespace();
+    let node = parser.value(0)?;
+    parser.skip_whitespace();
+    if parser.pos < parser.bytes.len() {
+        return Err(parser.unexpected("the end of the document after the top-level value"));
+    }
+    Ok(node)
+}
+
+/// The 1-based line and column (in characters) of a byte offset of `text`. An offset past
+/// the end, or inside a character, counts up to the nearest character boundary before it.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = text.get(..end).unwrap_or_default();
+    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+    let line = before.bytes().filter(|&byte| byte == b'\n').count() + 1;
+    let column = before.get(line_start..).unwrap_or_default().chars().count() + 1;
+    (line, column)
+}
+
+struct Parser<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+    pos: usize,
+}
+
+/// Offsets fit in `u32`: `parse` refuses longer texts up front.
+fn offset(pos: usize) -> u32 {
+    u32::try_from(pos).unwrap_or(u32::MAX)
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn span_from(&self, start: usize) -> Span {
+        Span {
+            start: offset(start),
+            end: offset(self.pos),
+        }
+    }
+
+    fn error_at(&self, start: usize, end: usize, message: String) -> SyntaxError {
+        SyntaxError {
+            message,
+            span: Span {
+                start: offset(start),
+                end: offset(end),
+            },
+        }
+    }
+
+    /// "expected X, found `c`" at the current character.
+    fn unexpected(&self, expected: &str) -> SyntaxError {
+        match self
+            .text
+            .get(self.pos..)
+            .and_then(|rest| rest.chars().next())
+        {
+            None => self.error_at(
+                self.pos,
+                self.pos,
+                format!("expected {expected}, found the end of the document"),
+            ),
+            Some(found) => {
+                let shown = match found {
+                    '\n' => "a line break".to_owned(),
+                    '/' if matches!(self.bytes.get(self.pos + 1), Some(b'/' | b'*')) => {
+                        "a comment (JSON has none)".to_owned()
+                    }
+                    '\'' => "`'` (JSON strings use double quotes)".to_owned(),
+                    c if c.is_control() => format!("control character U+{:04X}", u32::from(c)),
+                    c => format!("`{c}`"),
+                };
+                self.error_at(
+                    self.pos,
+                    self.pos + found.len_utf8(),
+                    format!("expected {expected}, found {shown}"),
+                )
+            }
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Node, SyntaxError> {
+        let start = self.pos;
+        let value = match self.peek() {
+            Some(b'{') => self.object(depth)?,
+            Some(b'[') => self.array(depth)?,
+            Some(b'"') => Value::String(self.string()?),
+            Some(b'-' | b'0'..=b'9') => self.number()?,
+            Some(b't') => self.literal("true", Value::Bool(true))?,
+            Some(b'f') => self.literal("false", Value::Bool(false))?,
+            Some(b'n') => self.literal("null", Value::Null)?,
+            _ => return Err(self.unexpected("a value")),
+        };
+        Ok(Node {
+            value,
+            span: self.span_from(start),
+        })
+    }
+
+    fn literal(&mut self, word: &str, value: Value) -> Result<Value, SyntaxError> {
+        if self.bytes.get(self.pos..self.pos + word.len()) == Some(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(value)
+        } else {
+            Err(self.unexpected("a value"))
+        }
+    }
+
+    fn nest(&self, depth: usize) -> Result<usize, SyntaxError> {
+        if depth >= MAX_DEPTH {
+            return Err(self.error_at(
+                self.pos,
+                self.pos + 1,
+                format!("nesting deeper than {MAX_DEPTH} levels"),
+            ));
+        }
+        Ok(depth + 1)
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, SyntaxError> {
+        let depth = self.nest(depth)?;
+        self.pos += 1; // `{`
+        let mut members = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(members));
+        }
+        loop {
+            if self.peek() != Some(b'"') {
+                let expected = if members.is_empty() {
+                    "a member name in double quotes or `}`"
+                } else {
+                    "a member name in double quotes (JSON has no trailing commas)"
+                };
+                return Err(self.unexpected(expected));
+            }
+            let key_start = self.pos;
+            let key = self.string()?;
+            let key_span = self.span_from(key_start);
+            self.skip_whitespace();
+            if self.peek() != Some(b':') {
+                return Err(self.unexpected("`:` after the member name"));
+            }
+            self.pos += 1;
+            self.skip_whitespace();
+            let value = self.value(depth)?;
+            members.push(Member {
+                key,
+                key_span,
+                value,
+            });
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_whitespace();
+                }
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Object(members));
+                }
+                _ => return Err(self.unexpected("`,` or `}` after an object member")),
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, SyntaxError> {
+        let depth = self.nest(depth)?;
+        self.pos += 1; // `[`
+        let mut items = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            if self.peek() == Some(b']') {
+                return Err(self.unexpected("a value (JSON has no trailing commas)"));
+            }
+            items.push(self.value(depth)?);
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_whitespace();
+                }
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                _ => return Err(self.unexpected("`,` or `]` after an array element")),
+            }
+        }
+    }
+
+    fn number(&mut self) -> Result<Value, SyntaxError> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => {
+                self.pos += 1;
+                if let Some(b'0'..=b'9') = self.peek() {
+                    return Err(self.error_at(
+                        start,
+                        self.pos + 1,
+                        "a number cannot have a leading zero".to_owned(),
+                    ));
+                }
+            }
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.unexpected("a digit")),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.unexpected("a digit after the decimal point"));
+            }
+            self.digits();
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.unexpected("a digit in the exponent"));
+            }
+            self.digits();
+        }
+        let text = self.text.get(start..self.pos).unwrap_or_default();
+        Ok(Value::Number(text.to_owned()))
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    /// A string literal starting at `"`; returns its decoded contents.
+    fn string(&mut self) -> Result<String, SyntaxError> {
+        let open = self.pos;
+        self.pos += 1;
+        let mut out = String::new();
+        let mut run_start = self.pos;
+        loop {
+            // Copy runs of plain characters in one go: they are valid UTF-8 already.
+            while let Some(byte) = self.peek() {
+                if byte == b'"' || byte == b'\\' || byte < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            out.push_str(self.text.get(run_start..self.pos).unwrap_or_default());
+            match self.peek() {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.escape(&mut out)?;
+                    run_start = self.pos;
+                }
+                Some(_) => {
+                    return Err(self.unexpected(
+                        "the rest of the string (control characters must be escaped)",
+                    ));
+                }
+                None => {
+                    return Err(self.error_at(
+                        open,
+                        self.pos,
+                        "this string is never closed: expected `\"`".to_owned(),
+                    ));
+                }
+            }
+        }
+    }
+
+    fn escape(&mut self, out: &mut String) -> Result<(), SyntaxError> {
+        let start = self.pos;
+        self.pos += 1; // `\`
+        let Some(kind) = self.peek() else {
+            return Err(self.unexpected("an escape character"));
+        };
+        self.pos += 1;
+        let decoded = match kind {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let first = self.hex4()?;
+                let code = if (0xD800..0xDC00).contains(&first) {
+                    // A high surrogate must be followed by `\u` and a low surrogate.
+                    if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                        return Err(self.error_at(
+                            start,
+                            self.pos,
+                            "unpaired surrogate in `\\u` escape".to_owned(),
+                        ));
+                    }
+                    self.pos += 2;
+                    let second = self.hex4()?;
+                    if !(0xDC00..0xE000).contains(&second) {
+                        return Err(self.error_at(
+                            start,
+                            self.pos,
+                            "unpaired surrogate in `\\u` escape".to_owned(),
+                        ));
+                    }
+                    0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+                } else {
+                    first
+                };
+                match char::from_u32(code) {
+                    Some(c) => c,
+                    None => {
+                        return Err(self.error_at(
+                            start,
+                            self.pos,
+                            "unpaired surrogate in `\\u` escape".to_owned(),
+                        ));
+                    }
+                }
+            }
+            _ => {
+                self.pos = start + 1;
+                return Err(
+                    self.unexpected("one of `\"` `\\` `/` `b` `f` `n` `r` `t` `u` after `\\`")
+                );
+            }
+        };
+        out.push(decoded);
+        Ok(())
+    }
+
+    fn hex4(&mut self) -> Result<u32, SyntaxError> {
+        let mut code = 0;
+        for _ in 0..4 {
+            let digit = match self.peek() {
+                Some(byte @ b'0'..=b'9') => byte - b'0',
+                Some(byte @ b'a'..=b'f') => byte - b'a' + 10,
+                Some(byte @ b'A'..=b'F') => byte - b'A' + 10,
+                _ => return Err(self.unexpected("four hex digits after `\\u`")),
+            };
+            code = code * 16 + u32::from(digit);
+            self.pos += 1;
+        }
+        Ok(code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(text: &str) -> SyntaxError {
+        match parse(text) {
+            Ok(node) => unreachable!("`{text}` parsed as {node:?}"),
+            Err(error) => error,
+        }
+    }
+
+    #[test]
+    fn spans_are_byte_offsets_of_values_and_keys() {
+        let text = r#"{ "Sid": "é", "Action": ["a", 1.5e3] }"#;
+        let Ok(node) = parse(text) else {
+            unreachable!("valid JSON")
+        };
+        assert_eq!(node.span, Span { start: 0, end: 39 });
+        let Value::Object(members) = &node.value else {
+            unreachable!("an object")
+        };
+        assert_eq!(members.len(), 2);
+        assert_eq!(
+            &text[members[0].key_span.start as usize..members[0].key_span.end as usize],
+            "\"Sid\""
+        );
+        assert_eq!(members[0].value.value, Value::String("é".to_owned()));
+        assert_eq!(
+            &text[members[0].value.span.start as usize..members[0].value.span.end as usize],
+            "\"é\""
+        );
+        let Value::Array(items) = &members[1].value.value else {
+            unreachable!("an array")
+        };
+        assert_eq!(items[1].value, Value::Number("1.5e3".to_owned()));
+    }
+
+    #[test]
+    fn duplicated_keys_are_kept() {
+        let Ok(node) = parse(r#"{"a":1,"a":2}"#) else {
+            unreachable!("valid JSON")
+        };
+        let Value::Object(members) = node.value else {
+            unreachable!("an object")
+        };
+        assert_eq!(members.len(), 2);
+    }
+
+    #[test]
+    fn escapes_are_decoded() {
+        let Ok(node) = parse(r#""a\"b\\c\/\n\u00e9\ud83d\ude00""#) else {
+            unreachable!("valid JSON")
+        };
+        assert_eq!(node.value, Value::String("a\"b\\c/\né😀".to_owned()));
+    }
+
+    #[test]
+    fn trailing_commas_and_comments_are_refused() {
+        let trailing = error(r#"{"a": [1, 2,]}"#);
+        assert_eq!(trailing.span, Span { start: 12, end: 13 });
+        assert!(
+            trailing.message.contains("trailing commas"),
+            "{}",
+            trailing.message
+        );
+        let member = error(r#"{"a": 1,}"#);
+        assert!(
+            member.message.contains("trailing commas"),
+            "{}",
+            member.message
+        );
+        let comment = error("{ // c\n}");
+        assert!(comment.message.contains("comment"), "{}", comment.message);
+    }
+
+    #[test]
+    fn malformed_inputs_give_located_errors() {
+        for (text, start) in [
+            ("", 0),
+            ("{", 1),
+            ("{\"a\" 1}", 5),
+            ("[1 2]", 3),
+            ("01", 0),
+            ("1.", 2),
+            ("-", 1),
+            ("tru", 0),
+            ("'a'", 0),
+            ("\"a", 0),
+            ("\"\\x\"", 2),
+            ("\"\\ud800\"", 1),
+            ("\"\u{1}\"", 1),
+            ("{} {}", 3),
+            ("[\"\\u12\"]", 6),
+        ] {
+            let found = error(text);
+            assert_eq!(found.span.start, start, "{text:?}: {}", found.message);
+            assert!(!found.message.is_empty());
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = "[".repeat(100_000);
+        let found = error(&text);
+        assert!(found.message.contains("nesting"), "{}", found.message);
+        assert!(parse(&format!("{}{}", "[".repeat(100), "]".repeat(100))).is_ok());
+    }
+
+    #[test]
+    fn line_and_column_are_one_based_characters() {
+        let text = "{\n  \"é\": x\n}";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 2), (2, 1));
+        // `x` is at byte 10: after two spaces, `"é"` (4 bytes, 3 characters), `:` and a space.
+        assert_eq!(line_col(text, 10), (2, 8));
+        assert_eq!(line_col(text, 1000), (3, 2));
+        assert_eq!(line_col(text, 5), (2, 4));
+        // Inside `é`: counts up to the character's start.
+        assert_eq!(line_col(text, 6), (2, 4));
+    }
+}

@@ -1,0 +1,330 @@
+//! `Action`/`NotAction`: every entry must name actions of the reference. Resolves each entry
+//! to the actions it names, for the rules that run after this one.
+
+use super::{Context, Entry, ResolvedAction, Statement, did_you_mean};
+use crate::{IssueCode, PolicyKind};
+use iam_policy_reference as reference;
+
+/// Checks the statement's action entries; returns what they resolve to and whether all did.
+pub(crate) fn check_statement(
+    statement: &Statement<'_>,
+    ctx: &mut Context<'_>,
+) -> (Vec<ResolvedAction>, bool) {
+    let Some(element) = &statement.action else {
+        return (Vec::new(), false);
+    };
+    let at = Some(statement.index);
+    if element.negated && ctx.kind == PolicyKind::Rcp {
+        ctx.report(
+            IssueCode::RcpSyntaxErrorNotaction,
+            element.name_span,
+            &format!("{}.NotAction", statement.path),
+            at,
+            "a resource control policy cannot use `NotAction`".to_owned(),
+            Some("list the actions in `Action` instead".to_owned()),
+        );
+    }
+    let mut resolved = Vec::with_capacity(element.entries.len());
+    let mut complete = true;
+    for (index, entry) in element.entries.iter().enumerate() {
+        match resolve(entry, at, ctx) {
+            Some((everything, wildcard, actions)) => resolved.push(ResolvedAction {
+                entry: index,
+                everything,
+                wildcard,
+                actions,
+            }),
+            None => complete = false,
+        }
+    }
+    (resolved, complete)
+}
+
+/// `(everything, wildcard, actions)` for one entry, or `None` (reported) when it names nothing.
+fn resolve(
+    entry: &Entry<'_>,
+    at: Option<usize>,
+    ctx: &mut Context<'_>,
+) -> Option<(bool, bool, Vec<reference::Action>)> {
+    let text = entry.text;
+    if text == "*" {
+        return Some((true, true, Vec::new()));
+    }
+    let Some((prefix, name)) = text.split_once(':') else {
+        ctx.report_entry(
+            IssueCode::InvalidAction,
+            entry,
+            at,
+            format!("`{text}` is not an action: actions are written `service:ActionName`"),
+            Some("write e.g. `ssm:StartSession`, or `\"*\"` for every action".to_owned()),
+        );
+        return None;
+    };
+    let wildcard = text.contains(['*', '?']);
+    if ctx.kind == PolicyKind::Scp && scp_wildcard_misplaced(prefix, name) {
+        ctx.report_entry(
+            IssueCode::ScpSyntaxErrorActionWildcard,
+            entry,
+            at,
+            format!("`{text}`: a service control policy allows `*` only at the end of an action"),
+            Some("write e.g. `ec2:Describe*`, or list the actions".to_owned()),
+        );
+    }
+    if prefix.is_empty() || name.is_empty() {
+        ctx.report_entry(
+            IssueCode::InvalidAction,
+            entry,
+            at,
+            format!("`{text}` is not an action: the service prefix or the action name is empty"),
+            Some("write e.g. `ssm:StartSession`".to_owned()),
+        );
+        return None;
+    }
+    let prefix_has_wildcard = prefix.contains(['*', '?']);
+    if !prefix_has_wildcard && reference::service(prefix).is_none() {
+        unknown_service(entry, prefix, name, at, ctx);
+        return None;
+    }
+    if wildcard {
+        match reference::actions_matching(text) {
+            Ok(actions) if !actions.is_empty() => Some((false, true, actions)),
+            Ok(_) | Err(reference::PatternError::NoMatch { .. }) => {
+                let scope = if prefix_has_wildcard {
+                    "any service".to_owned()
+                } else {
+                    format!("`{}`", prefix.to_ascii_lowercase())
+                };
+                ctx.report_entry(
+                    IssueCode::InvalidAction,
+                    entry,
+                    at,
+                    format!("`{text}` matches no action of {scope}"),
+                    did_you_mean(reference::suggest_action(text).first().map(String::as_str))
+                        .or_else(|| Some("check the spelling of the pattern".to_owned())),
+                );
+                None
+            }
+            Err(reference::PatternError::UnknownService { .. }) => {
+                unknown_service(entry, prefix, name, at, ctx);
+                None
+            }
+            Err(error) => {
+                ctx.report_entry(
+                    IssueCode::InvalidAction,
+                    entry,
+                    at,
+                    format!("`{text}` is not a valid action pattern: {error}"),
+                    None,
+                );
+                None
+            }
+        }
+    } else if let Some(action) = reference::action(text) {
+        Some((false, false, vec![action]))
+    } else if let Some(spelling) = reference::retired_action(text) {
+        ctx.report_entry(
+            IssueCode::RetiredAction,
+            entry,
+            at,
+            format!(
+                "`{spelling}` was retired: it is in the 2024 reference but no longer an action of `{}`",
+                prefix.to_ascii_lowercase()
+            ),
+            Some("remove it: it grants nothing any more".to_owned()),
+        );
+        None
+    } else {
+        ctx.report_entry(
+            IssueCode::InvalidAction,
+            entry,
+            at,
+            format!(
+                "`{name}` is not an action of `{}`",
+                prefix.to_ascii_lowercase()
+            ),
+            did_you_mean(reference::suggest_action(text).first().map(String::as_str)).or_else(
+                || {
+                    Some(format!(
+                        "run `iam-policy actions {}` to list its actions",
+                        prefix.to_ascii_lowercase()
+                    ))
+                },
+            ),
+        );
+        None
+    }
+}
+
+/// In an SCP `*` may only end the action name: no `*` in the prefix or inside the name.
+fn scp_wildcard_misplaced(prefix: &str, name: &str) -> bool {
+    let inner = name.strip_suffix('*').unwrap_or(name);
+    prefix.contains('*') || inner.contains('*')
+}
+
+fn unknown_service(
+    entry: &Entry<'_>,
+    prefix: &str,
+    name: &str,
+    at: Option<usize>,
+    ctx: &mut Context<'_>,
+) {
+    if reference::retired_service(prefix) {
+        ctx.report_entry(
+            IssueCode::RetiredService,
+            entry,
+            at,
+            format!(
+                "the service `{prefix}` was retired: it is in the 2024 reference but not any more"
+            ),
+            Some(format!(
+                "remove the actions of `{prefix}`: they grant nothing any more"
+            )),
+        );
+        return;
+    }
+    // Prefer naming a whole action that exists with the suggested prefix.
+    let suggestions = reference::suggest_service(prefix);
+    let help = suggestions
+        .iter()
+        .find_map(|candidate| {
+            let spelled = format!("{candidate}:{name}");
+            reference::action(&spelled).map(|action| action.to_string())
+        })
+        .or_else(|| suggestions.first().map(|candidate| (*candidate).to_owned()));
+    ctx.report_entry(
+        IssueCode::InvalidServiceInAction,
+        entry,
+        at,
+        format!("`{prefix}` is not a service prefix"),
+        did_you_mean(help.as_deref())
+            .or_else(|| Some("run `iam-policy actions` to list the services".to_owned())),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{codes, only, statement};
+    use crate::{IssueCode as C, PolicyKind};
+
+    fn actions(list: &str) -> String {
+        statement(&format!(
+            r#""Effect": "Allow", "Action": {list}, "Resource": "*""#
+        ))
+    }
+
+    #[test]
+    fn known_actions_pass_in_any_case() {
+        let found = codes(
+            &actions(
+                r#"["ssm:StartSession", "SSM:startsession", "ec2:Describe*", "s3:Get?bject", "*"]"#,
+            ),
+            None,
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn unknown_action_suggests_the_nearest() {
+        let finding = only(&actions(r#""ssm:StartSesion""#), None, C::InvalidAction);
+        assert_eq!(finding.message, "`StartSesion` is not an action of `ssm`");
+        assert_eq!(
+            finding.help.as_deref(),
+            Some("did you mean `ssm:StartSession`?")
+        );
+        assert_eq!(finding.path, "Statement[0].Action");
+    }
+
+    #[test]
+    fn unknown_service_suggests_a_prefix() {
+        let finding = only(
+            &actions(r#"["ssm:StartSession", "sssm:StartSession"]"#),
+            None,
+            C::InvalidServiceInAction,
+        );
+        assert_eq!(finding.message, "`sssm` is not a service prefix");
+        assert_eq!(
+            finding.help.as_deref(),
+            Some("did you mean `ssm:StartSession`?")
+        );
+        assert_eq!(finding.path, "Statement[0].Action[1]");
+    }
+
+    #[test]
+    fn a_pattern_that_matches_nothing() {
+        let finding = only(&actions(r#""ssm:Strat*""#), None, C::InvalidAction);
+        assert_eq!(finding.message, "`ssm:Strat*` matches no action of `ssm`");
+        let found = codes(&actions(r#""ssm""#), None);
+        assert_eq!(found, vec![C::InvalidAction]);
+        let found = codes(&actions(r#""ssm:""#), None);
+        assert_eq!(found, vec![C::InvalidAction]);
+    }
+
+    #[test]
+    fn scp_wildcards_only_at_the_end() {
+        let doc = actions(r#"["ec2:*Instances", "ec2:Describe*", "*"]"#);
+        let finding = only(&doc, Some(PolicyKind::Scp), C::ScpSyntaxErrorActionWildcard);
+        assert_eq!(finding.path, "Statement[0].Action[0]");
+        assert!(codes(&doc, None).is_empty());
+    }
+
+    #[test]
+    fn rcp_refuses_not_action() {
+        let doc = statement(
+            r#""Effect": "Deny", "Principal": "*", "NotAction": "s3:GetObject", "Resource": "*""#,
+        );
+        let finding = only(&doc, Some(PolicyKind::Rcp), C::RcpSyntaxErrorNotaction);
+        assert_eq!(finding.path, "Statement[0].NotAction");
+    }
+
+    #[test]
+    fn retired_names_are_warnings() {
+        // `deeplens` and `sso:DescribeDirectories` are in the 2024 snapshot and gone now.
+        let finding = only(
+            &actions(r#""deeplens:ListProjects""#),
+            None,
+            C::RetiredService,
+        );
+        assert_eq!(
+            finding.message,
+            "the service `deeplens` was retired: it is in the 2024 reference but not any more"
+        );
+        let finding = only(
+            &actions(r#""sso:DescribeDirectories""#),
+            None,
+            C::RetiredAction,
+        );
+        assert!(
+            finding
+                .message
+                .starts_with("`sso:DescribeDirectories` was retired"),
+            "{}",
+            finding.message
+        );
+        assert_eq!(
+            codes(&actions(r#""sso:DescribeDirectories""#), None),
+            vec![C::RetiredAction]
+        );
+    }
+
+    #[test]
+    fn entries_resolve_for_the_later_rules() {
+        let Ok(node) = crate::parse::parse(&actions(
+            r#"["ssm:StartSession", "ssm:Get*", "nope:X", "*"]"#,
+        )) else {
+            unreachable!("valid JSON")
+        };
+        let options = crate::Options::default();
+        let mut ctx = super::super::Context::new(&options, PolicyKind::Identity);
+        let doc = super::super::grammar::check_document(&node, &mut ctx);
+        let Some(statement) = doc.statements.first() else {
+            unreachable!("one statement")
+        };
+        let (resolved, complete) = super::check_statement(statement, &mut ctx);
+        assert!(!complete);
+        assert_eq!(resolved.len(), 3);
+        assert_eq!(resolved[0].actions.len(), 1);
+        assert!(resolved[1].wildcard && resolved[1].actions.len() > 5);
+        assert!(resolved[2].everything && resolved[2].actions.is_empty());
+        assert_eq!(resolved[2].entry, 3);
+    }
+}

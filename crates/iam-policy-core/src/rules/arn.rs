@@ -1,0 +1,502 @@
+//! ARN syntax: `arn:partition:service:region:account:resource`, checked field by field and
+//! against the ARN formats of the reference's resource types. `*`, `?` and `${...}` policy
+//! variables may appear inside any field (the variable rules decide where variables may be).
+
+use super::{Context, Entry};
+use crate::IssueCode;
+use iam_policy_reference as reference;
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+/// The six fields of an ARN, as written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Arn<'a> {
+    pub partition: &'a str,
+    pub service: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
+    /// Everything after the fifth colon (it may hold more colons).
+    pub resource: &'a str,
+}
+
+/// Splits an ARN at its first five colons, skipping colons inside `${...}` (as in
+/// `${aws:username}`). `None` when it has fewer than six fields or does not start with `arn:`.
+pub(crate) fn split(text: &str) -> Option<Arn<'_>> {
+    let mut fields = [0usize; 5];
+    let mut found = 0;
+    let bytes = text.as_bytes();
+    let mut index = 0;
+    while index < bytes.len() && found < fields.len() {
+        match bytes.get(index) {
+            Some(b'$') if bytes.get(index + 1) == Some(&b'{') => {
+                // Jump over the variable; an unclosed one runs to the end.
+                index = text
+                    .get(index..)
+                    .and_then(|rest| rest.find('}'))
+                    .map_or(bytes.len(), |close| index + close + 1);
+                continue;
+            }
+            Some(b':') => {
+                if let Some(slot) = fields.get_mut(found) {
+                    *slot = index;
+                }
+                found += 1;
+            }
+            _ => {}
+        }
+        index += 1;
+    }
+    if found < fields.len() {
+        return None;
+    }
+    let [first, second, third, fourth, fifth] = fields;
+    if text.get(..first) != Some("arn") {
+        return None;
+    }
+    Some(Arn {
+        partition: text.get(first + 1..second)?,
+        service: text.get(second + 1..third)?,
+        region: text.get(third + 1..fourth)?,
+        account: text.get(fourth + 1..fifth)?,
+        resource: text.get(fifth + 1..)?,
+    })
+}
+
+/// Byte offset where the resource field of an ARN starts, if `text` is an ARN.
+pub(crate) fn resource_start(text: &str) -> Option<usize> {
+    let arn = split(text)?;
+    Some(arn.resource.as_ptr() as usize - text.as_ptr() as usize)
+}
+
+/// Holds a wildcard or a variable, so it stands for values we cannot check literally.
+fn is_pattern(field: &str) -> bool {
+    field.contains(['*', '?']) || field.contains("${")
+}
+
+fn known_partition(partition: &str) -> bool {
+    matches!(partition, "aws" | "aws-cn" | "aws-us-gov" | "aws-eusc")
+        || partition.strip_prefix("aws-iso").is_some_and(|rest| {
+            rest.is_empty()
+                || rest.strip_prefix('-').is_some_and(|letter| {
+                    letter.len() == 1 && letter.bytes().all(|b| b.is_ascii_lowercase())
+                })
+        })
+}
+
+/// `us-east-1`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`, `eusc-de-east-1`.
+fn region_shaped(region: &str) -> bool {
+    let mut parts = region.split('-');
+    let Some(area) = parts.next() else {
+        return false;
+    };
+    let rest: Vec<&str> = parts.collect();
+    let Some((number, words)) = rest.split_last() else {
+        return false;
+    };
+    (2..=4).contains(&area.len())
+        && area.bytes().all(|b| b.is_ascii_lowercase())
+        && !words.is_empty()
+        && words
+            .iter()
+            .all(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase()))
+        && (1..=2).contains(&number.len())
+        && number.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The account field: 12 digits, or `aws` (AWS managed policies), or a pattern.
+fn account_shaped(account: &str) -> bool {
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())) || account == "aws"
+}
+
+/// Every service field that some ARN format of the reference uses.
+fn arn_services() -> &'static HashSet<&'static str> {
+    static SERVICES: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SERVICES.get_or_init(|| {
+        reference::services()
+            .flat_map(|service| service.resource_types())
+            .flat_map(|resource_type| resource_type.arn_formats())
+            .filter_map(|format| split(format).map(|arn| arn.service))
+            .collect()
+    })
+}
+
+/// Checks one `Resource`/`NotResource` entry that is not `"*"`. Returns the resource types it
+/// can name, or `None` when it is malformed (reported) or cannot be matched (service pattern).
+pub(crate) fn check(
+    entry: &Entry<'_>,
+    statement: Option<usize>,
+    ctx: &mut Context<'_>,
+) -> Option<Vec<reference::ResourceType>> {
+    let text = entry.text;
+    if !text.starts_with("arn:") {
+        ctx.report_entry(
+            IssueCode::InvalidArnPrefix,
+            entry,
+            statement,
+            format!("`{text}` is not an ARN: it must start with `arn:`"),
+            Some(
+                "write `arn:partition:service:region:account:resource`, or `\"*\"` for every resource"
+                    .to_owned(),
+            ),
+        );
+        return None;
+    }
+    let Some(arn) = split(text) else {
+        ctx.report_entry(
+            IssueCode::MissingArnField,
+            entry,
+            statement,
+            format!("`{text}` has fewer than the six fields of an ARN"),
+            Some("write `arn:partition:service:region:account:resource`; leave a field empty (`::`) where the resource type has none".to_owned()),
+        );
+        return None;
+    };
+    let mut well_formed = true;
+    if !is_pattern(arn.partition) && !known_partition(arn.partition) {
+        ctx.report_entry(
+            IssueCode::InvalidPartition,
+            entry,
+            statement,
+            format!("`{}` is not an AWS partition", arn.partition),
+            Some("use `aws`, `aws-cn`, `aws-us-gov` or an `aws-iso` partition".to_owned()),
+        );
+        well_formed = false;
+    }
+    if arn.service.bytes().any(|b| b.is_ascii_uppercase()) && !arn.service.contains("${") {
+        ctx.report_entry(
+            IssueCode::InvalidArnServiceCase,
+            entry,
+            statement,
+            format!("the service `{}` of an ARN must be lower case", arn.service),
+            Some(format!("write `{}`", arn.service.to_ascii_lowercase())),
+        );
+        return None;
+    }
+    if !arn.region.is_empty() && !is_pattern(arn.region) && !region_shaped(arn.region) {
+        ctx.report_entry(
+            IssueCode::InvalidArnRegion,
+            entry,
+            statement,
+            format!("`{}` is not a Region code", arn.region),
+            Some("write a Region code such as `us-east-1`, or `*`".to_owned()),
+        );
+        well_formed = false;
+    }
+    if !arn.account.is_empty() && !is_pattern(arn.account) && !account_shaped(arn.account) {
+        ctx.report_entry(
+            IssueCode::InvalidArnAccount,
+            entry,
+            statement,
+            format!(
+                "`{}` is not an account ID: it must be 12 digits",
+                arn.account
+            ),
+            Some("write the 12-digit account ID without hyphens, or `*`".to_owned()),
+        );
+        well_formed = false;
+    }
+    if is_pattern(arn.service) {
+        return None;
+    }
+    if !arn_services().contains(arn.service) {
+        ctx.report_entry(
+            IssueCode::InvalidArnService,
+            entry,
+            statement,
+            format!(
+                "no service names its resources with `{}` in ARNs",
+                arn.service
+            ),
+            super::did_you_mean(
+                reference::suggest_service(arn.service)
+                    .first()
+                    .copied()
+                    .filter(|prefix| arn_services().contains(prefix)),
+            ),
+        );
+        return None;
+    }
+    let types = of_service(reference::resource_types_for_arn(text), arn.service);
+    if !types.is_empty() {
+        if well_formed && !fields_fit(entry, &arn, &types, statement, ctx) {
+            return None;
+        }
+        return Some(types);
+    }
+    // Nothing fits: tell a misplaced Region or account apart from a wrong resource part.
+    let relaxed = format!("arn:{}:{}:*:*:{}", arn.partition, arn.service, arn.resource);
+    let types = of_service(reference::resource_types_for_arn(&relaxed), arn.service);
+    if types.is_empty() || fields_fit(entry, &arn, &types, statement, ctx) {
+        let help = nearest_format(arn.service, arn.resource)
+            .map(|format| format!("did you mean a resource like `{format}`?"));
+        ctx.report_entry(
+            IssueCode::InvalidArnResource,
+            entry,
+            statement,
+            format!(
+                "`{}` fits no resource type of `{}` ARNs",
+                arn.resource, arn.service
+            ),
+            help.or_else(|| {
+                Some(format!(
+                    "run `iam-policy describe {}` to list its resource types",
+                    arn.service
+                ))
+            }),
+        );
+    }
+    None
+}
+
+/// Keeps the resource types that have an ARN format in this ARN service field.
+fn of_service(types: Vec<reference::ResourceType>, service: &str) -> Vec<reference::ResourceType> {
+    types
+        .into_iter()
+        .filter(|resource_type| {
+            resource_type
+                .arn_formats()
+                .any(|format| split(format).is_some_and(|arn| arn.service == service))
+        })
+        .collect()
+}
+
+/// Checks that the Region and account fields are filled exactly where the resource types'
+/// ARN formats have them. Returns false when it reported something.
+fn fields_fit(
+    entry: &Entry<'_>,
+    arn: &Arn<'_>,
+    types: &[reference::ResourceType],
+    statement: Option<usize>,
+    ctx: &mut Context<'_>,
+) -> bool {
+    let formats: Vec<Arn<'static>> = types
+        .iter()
+        .flat_map(|resource_type| resource_type.arn_formats())
+        .filter_map(split)
+        .filter(|format| format.service == arn.service)
+        .collect();
+    if formats.is_empty() {
+        return true;
+    }
+    let names = type_names(types);
+    let region_given = !arn.region.is_empty() && arn.region != "*";
+    let account_given = !arn.account.is_empty() && arn.account != "*";
+    let mut fits = true;
+    if region_given && formats.iter().all(|format| format.region.is_empty()) {
+        ctx.report_entry(
+            IssueCode::ArnRegionNotAllowed,
+            entry,
+            statement,
+            format!(
+                "{names} ARNs have no Region, but this one has `{}`",
+                arn.region
+            ),
+            Some("leave the Region field empty (`::`)".to_owned()),
+        );
+        fits = false;
+    }
+    if arn.region.is_empty() && formats.iter().all(|format| !format.region.is_empty()) {
+        ctx.report_entry(
+            IssueCode::MissingArnRegion,
+            entry,
+            statement,
+            format!("{names} ARNs need a Region, and this one has none"),
+            Some("fill in the Region, e.g. `us-east-1`, or `*`".to_owned()),
+        );
+        fits = false;
+    }
+    if account_given && formats.iter().all(|format| format.account.is_empty()) {
+        ctx.report_entry(
+            IssueCode::ArnAccountNotAllowed,
+            entry,
+            statement,
+            format!(
+                "{names} ARNs have no account, but this one has `{}`",
+                arn.account
+            ),
+            Some("leave the account field empty (`::`)".to_owned()),
+        );
+        fits = false;
+    }
+    if arn.account.is_empty() && formats.iter().all(|format| !format.account.is_empty()) {
+        ctx.report_entry(
+            IssueCode::MissingArnAccount,
+            entry,
+            statement,
+            format!("{names} ARNs need an account, and this one has none"),
+            Some("fill in the 12-digit account ID, or `*`".to_owned()),
+        );
+        fits = false;
+    }
+    fits
+}
+
+/// "`bucket`" or "`instance` and `volume`" for messages.
+fn type_names(types: &[reference::ResourceType]) -> String {
+    let mut names: Vec<&str> = types
+        .iter()
+        .map(|resource_type| resource_type.name())
+        .collect();
+    names.dedup();
+    let quoted: Vec<String> = names
+        .iter()
+        .take(3)
+        .map(|name| format!("`{name}`"))
+        .collect();
+    match quoted.as_slice() {
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [] => "these".to_owned(),
+    }
+}
+
+/// The resource part of the ARN format of `service` closest to `resource`.
+fn nearest_format(service: &str, resource: &str) -> Option<&'static str> {
+    let head = |text: &str| -> String {
+        text.split(['/', ':'])
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+    };
+    let wanted = head(resource);
+    if wanted.is_empty() || is_pattern(&wanted) {
+        return None;
+    }
+    reference::services()
+        .flat_map(|service| service.resource_types())
+        .flat_map(|resource_type| resource_type.arn_formats())
+        .filter_map(split)
+        .filter(|format| format.service == service)
+        .map(|format| {
+            (
+                strsim::levenshtein(&wanted, &head(format.resource)),
+                format.resource,
+            )
+        })
+        .filter(|(distance, _)| *distance <= 3)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, resource)| resource)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{codes, only, statement};
+    use super::*;
+    use crate::IssueCode as C;
+
+    fn resource(arn: &str) -> String {
+        statement(&format!(
+            r#""Effect": "Allow", "Action": "*", "Resource": "{arn}""#
+        ))
+    }
+
+    #[test]
+    fn split_skips_colons_in_variables() {
+        let Some(arn) = split("arn:aws:s3:::bucket/${aws:username}/*") else {
+            unreachable!("an ARN")
+        };
+        assert_eq!(arn.service, "s3");
+        assert_eq!(arn.resource, "bucket/${aws:username}/*");
+        let Some(arn) = split("arn:${aws:partition}:iam::123456789012:user/a:b") else {
+            unreachable!("an ARN")
+        };
+        assert_eq!(arn.partition, "${aws:partition}");
+        assert_eq!(arn.resource, "user/a:b");
+        assert_eq!(split("arn:aws:s3::bucket"), None);
+        assert_eq!(split("urn:aws:s3:::bucket"), None);
+        assert_eq!(resource_start("arn:aws:s3:::b"), Some(13));
+    }
+
+    #[test]
+    fn shapes_of_fields() {
+        assert!(region_shaped("us-east-1") && region_shaped("us-gov-west-1"));
+        assert!(region_shaped("us-isob-east-1") && region_shaped("cn-northwest-1"));
+        assert!(
+            !region_shaped("us-east") && !region_shaped("useast1") && !region_shaped("US-EAST-1")
+        );
+        assert!(known_partition("aws-iso-b") && known_partition("aws-iso"));
+        assert!(!known_partition("amazon") && !known_partition("aws-iso-bb"));
+        assert!(account_shaped("123456789012") && account_shaped("aws"));
+        assert!(!account_shaped("1234-5678-9012"));
+    }
+
+    #[test]
+    fn valid_arns_pass() {
+        for arn in [
+            "arn:aws:s3:::my-bucket/*",
+            "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0",
+            "arn:aws:ec2:*:*:instance/*",
+            "arn:aws:iam::123456789012:role/service-role/app",
+            "arn:aws:iam::aws:policy/AdministratorAccess",
+            "arn:aws:logs:us-east-1:123456789012:log-group:app:*",
+            "arn:aws-cn:s3:::bucket",
+            "arn:aws:s3:::bucket-${aws:username}/*",
+            "arn:aws:*:*:*:*",
+        ] {
+            let found = codes(&resource(arn), None);
+            assert!(found.is_empty(), "{arn}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn field_errors() {
+        for (arn, code) in [
+            ("bucket/*", C::InvalidArnPrefix),
+            ("arn:aws:s3::bucket", C::MissingArnField),
+            ("arn:amazon:s3:::bucket", C::InvalidPartition),
+            ("arn:aws:S3:::bucket", C::InvalidArnServiceCase),
+            (
+                "arn:aws:ec2:useast1:123456789012:instance/*",
+                C::InvalidArnRegion,
+            ),
+            (
+                "arn:aws:ec2:us-east-1:1234:instance/*",
+                C::InvalidArnAccount,
+            ),
+            ("arn:aws:s3:us-east-1::bucket", C::ArnRegionNotAllowed),
+            ("arn:aws:s3::123456789012:bucket", C::ArnAccountNotAllowed),
+            ("arn:aws:ec2::123456789012:instance/*", C::MissingArnRegion),
+            ("arn:aws:ec2:us-east-1::instance/*", C::MissingArnAccount),
+            (
+                "arn:aws:ec2:us-east-1:123456789012:instanse/i-1",
+                C::InvalidArnResource,
+            ),
+            (
+                "arn:aws:nosuchservice:us-east-1:123456789012:thing/1",
+                C::InvalidArnService,
+            ),
+        ] {
+            let found = codes(&resource(arn), None);
+            assert_eq!(found, vec![code], "{arn}");
+        }
+    }
+
+    #[test]
+    fn messages_name_the_field_and_the_fix() {
+        let finding = only(
+            &resource("arn:aws:ec2:us-east-1:123456789012:instanse/i-1"),
+            None,
+            C::InvalidArnResource,
+        );
+        assert_eq!(
+            finding.message,
+            "`instanse/i-1` fits no resource type of `ec2` ARNs"
+        );
+        assert_eq!(
+            finding.help.as_deref(),
+            Some("did you mean a resource like `instance/${InstanceId}`?")
+        );
+        let finding = only(
+            &resource("arn:aws:s3:us-east-1::bucket"),
+            None,
+            C::ArnRegionNotAllowed,
+        );
+        assert!(
+            finding
+                .message
+                .contains("have no Region, but this one has `us-east-1`"),
+            "{}",
+            finding.message
+        );
+    }
+}

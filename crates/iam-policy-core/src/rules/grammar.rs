@@ -1,0 +1,1168 @@
+//! The IAM JSON policy grammar: which elements exist, which are required, their JSON types.
+//! Builds the statement view the other rules read; whatever is malformed is reported here
+//! and left out of the view.
+//!
+//! A duplicated element (`"Effect"` twice in one statement) is `INVALID_POLICY_ELEMENT`: the
+//! text is well-formed JSON, so it is no `JSON_SYNTAX_ERROR`, but JSON readers keep only one
+//! of the two values, so the policy IAM stores is not the one that was written.
+
+use super::{
+    Condition, Context, Document, Effect, Entry, ListElement, PrincipalElement, Statement,
+    did_you_mean, path_index,
+};
+use crate::json::{Member, Node, Value};
+use crate::{IssueCode, PolicyKind};
+
+const TOP_LEVEL_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
+const STATEMENT_ELEMENTS: [&str; 9] = [
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+const PRINCIPAL_TYPES: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUser"];
+
+/// The kind of an undeclared document: resource policy when a statement has `Principal` or
+/// `NotPrincipal`, identity policy otherwise.
+pub(crate) fn inferred_kind(document: &Node) -> PolicyKind {
+    let has_principal = |statement: &Node| {
+        members(statement).is_some_and(|members| {
+            members
+                .iter()
+                .any(|member| member.key == "Principal" || member.key == "NotPrincipal")
+        })
+    };
+    let statements = members(document)
+        .and_then(|members| members.iter().find(|member| member.key == "Statement"));
+    let any = match statements.map(|member| &member.value.value) {
+        Some(Value::Array(items)) => items.iter().any(has_principal),
+        Some(Value::Object(_)) => statements.is_some_and(|member| has_principal(&member.value)),
+        _ => false,
+    };
+    if any {
+        PolicyKind::Resource
+    } else {
+        PolicyKind::Identity
+    }
+}
+
+fn members(node: &Node) -> Option<&[Member]> {
+    match &node.value {
+        Value::Object(members) => Some(members),
+        _ => None,
+    }
+}
+
+/// "a string", "an array", ... for messages.
+pub(crate) fn json_type(node: &Node) -> &'static str {
+    match node.value {
+        Value::Null => "`null`",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The known name closest to an unknown element name, if any is close.
+fn nearest<'n>(name: &str, known: &[&'n str]) -> Option<&'n str> {
+    known
+        .iter()
+        .map(|candidate| {
+            let distance =
+                strsim::levenshtein(&name.to_ascii_lowercase(), &candidate.to_ascii_lowercase());
+            (distance, *candidate)
+        })
+        .filter(|(distance, candidate)| *distance <= 2.max(candidate.len() / 4))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+pub(crate) fn check_document<'a>(document: &'a Node, ctx: &mut Context<'_>) -> Document<'a> {
+    let mut doc = Document {
+        node: document,
+        version: None,
+        statements: Vec::new(),
+    };
+    let Value::Object(members) = &document.value else {
+        ctx.report(
+            IssueCode::DataTypeMismatch,
+            document.span,
+            "",
+            None,
+            format!(
+                "a policy document must be a JSON object, found {}",
+                json_type(document)
+            ),
+            Some("write `{\"Version\": \"2012-10-17\", \"Statement\": [...]}`".to_owned()),
+        );
+        return doc;
+    };
+    let mut seen = [false; TOP_LEVEL_ELEMENTS.len()];
+    let mut statement_member = None;
+    for member in members {
+        let Some(slot) = TOP_LEVEL_ELEMENTS
+            .iter()
+            .position(|name| *name == member.key)
+        else {
+            let suggestion = nearest(&member.key, &TOP_LEVEL_ELEMENTS)
+                .or_else(|| nearest(&member.key, &STATEMENT_ELEMENTS).map(|_| "Statement"));
+            ctx.report(
+                IssueCode::InvalidPolicyElement,
+                member.key_span,
+                &member.key,
+                None,
+                format!(
+                    "`{}` is not a policy element (the top level holds `Version`, `Id` and `Statement`)",
+                    member.key
+                ),
+                did_you_mean(suggestion),
+            );
+            continue;
+        };
+        let Some(seen_slot) = seen.get_mut(slot) else {
+            continue;
+        };
+        if std::mem::replace(seen_slot, true) {
+            ctx.report(
+                IssueCode::InvalidPolicyElement,
+                member.key_span,
+                &member.key,
+                None,
+                format!("`{}` is given twice", member.key),
+                Some("keep one: JSON readers silently drop one of the two".to_owned()),
+            );
+            continue;
+        }
+        match member.key.as_str() {
+            "Version" => doc.version = version(member, ctx),
+            "Id" => id(member, ctx),
+            _ => statement_member = Some(member),
+        }
+    }
+    if seen.first() == Some(&false) {
+        ctx.report(
+            IssueCode::MissingVersion,
+            document.span,
+            "",
+            None,
+            "the policy has no `Version`, so IAM reads it in the 2008 language and leaves policy variables as text".to_owned(),
+            Some("add `\"Version\": \"2012-10-17\"`".to_owned()),
+        );
+    }
+    match statement_member {
+        None => ctx.report(
+            IssueCode::MissingStatement,
+            document.span,
+            "",
+            None,
+            "the policy has no `Statement`".to_owned(),
+            Some("add `\"Statement\": [...]` with at least one statement".to_owned()),
+        ),
+        Some(member) => statements(member, ctx, &mut doc),
+    }
+    sids(&doc, ctx);
+    doc
+}
+
+fn version<'a>(member: &'a Member, ctx: &mut Context<'_>) -> Option<&'a str> {
+    let Value::String(text) = &member.value.value else {
+        ctx.report(
+            IssueCode::DataTypeMismatch,
+            member.value.span,
+            "Version",
+            None,
+            format!(
+                "`Version` must be a string, found {}",
+                json_type(&member.value)
+            ),
+            Some("write `\"Version\": \"2012-10-17\"`".to_owned()),
+        );
+        return None;
+    };
+    if text != "2012-10-17" && text != "2008-10-17" {
+        ctx.report(
+            IssueCode::InvalidVersion,
+            member.value.span,
+            "Version",
+            None,
+            format!("`{text}` is not a policy language version"),
+            Some(
+                "use `2012-10-17` (the current version; `2008-10-17` is the legacy one)".to_owned(),
+            ),
+        );
+        return None;
+    }
+    Some(text)
+}
+
+fn id(member: &Member, ctx: &mut Context<'_>) {
+    if !matches!(member.value.value, Value::String(_)) {
+        ctx.report(
+            IssueCode::DataTypeMismatch,
+            member.value.span,
+            "Id",
+            None,
+            format!("`Id` must be a string, found {}", json_type(&member.value)),
+            None,
+        );
+    } else if ctx.kind == PolicyKind::Identity {
+        ctx.report(
+            IssueCode::IdInIdentityPolicy,
+            member.key_span,
+            "Id",
+            None,
+            "`Id` has a meaning only in resource policies".to_owned(),
+            Some("remove it, or declare the policy as a resource policy".to_owned()),
+        );
+    }
+}
+
+fn statements<'a>(member: &'a Member, ctx: &mut Context<'_>, doc: &mut Document<'a>) {
+    match &member.value.value {
+        Value::Object(_) => {
+            if let Some(statement) = statement(&member.value, 0, "Statement".to_owned(), ctx) {
+                doc.statements.push(statement);
+            }
+        }
+        Value::Array(items) => {
+            if items.is_empty() {
+                ctx.report(
+                    IssueCode::MissingStatement,
+                    member.value.span,
+                    "Statement",
+                    None,
+                    "`Statement` is empty".to_owned(),
+                    Some("add at least one statement".to_owned()),
+                );
+            }
+            for (index, item) in items.iter().enumerate() {
+                let path = path_index("Statement", Some(index));
+                if matches!(item.value, Value::Object(_)) {
+                    if let Some(statement) = statement(item, index, path, ctx) {
+                        doc.statements.push(statement);
+                    }
+                } else {
+                    ctx.report(
+                        IssueCode::DataTypeMismatch,
+                        item.span,
+                        &path,
+                        Some(index),
+                        format!("a statement must be an object, found {}", json_type(item)),
+                        None,
+                    );
+                }
+            }
+        }
+        _ => ctx.report(
+            IssueCode::DataTypeMismatch,
+            member.value.span,
+            "Statement",
+            None,
+            format!(
+                "`Statement` must be an object or an array of objects, found {}",
+                json_type(&member.value)
+            ),
+            None,
+        ),
+    }
+}
+
+/// One statement object; `None` only when it is not an object (callers check).
+fn statement<'a>(
+    node: &'a Node,
+    index: usize,
+    path: String,
+    ctx: &mut Context<'_>,
+) -> Option<Statement<'a>> {
+    let members = members(node)?;
+    let mut view = Statement {
+        index,
+        path,
+        node,
+        sid: None,
+        effect: None,
+        principal: None,
+        action: None,
+        resource: None,
+        conditions: Vec::new(),
+        actions: Vec::new(),
+        actions_complete: false,
+    };
+    let at = Some(index);
+    let mut seen: [Option<&Member>; STATEMENT_ELEMENTS.len()] = [None; STATEMENT_ELEMENTS.len()];
+    for member in members {
+        let element_path = format!("{}.{}", view.path, member.key);
+        let Some(slot) = STATEMENT_ELEMENTS
+            .iter()
+            .position(|name| *name == member.key)
+        else {
+            ctx.report(
+                IssueCode::InvalidPolicyElement,
+                member.key_span,
+                &element_path,
+                at,
+                format!("`{}` is not a statement element", member.key),
+                did_you_mean(nearest(&member.key, &STATEMENT_ELEMENTS)).or_else(|| {
+                    Some("a statement holds `Sid`, `Effect`, `Principal`, `NotPrincipal`, `Action`, `NotAction`, `Resource`, `NotResource` and `Condition`".to_owned())
+                }),
+            );
+            continue;
+        };
+        let Some(seen_slot) = seen.get_mut(slot) else {
+            continue;
+        };
+        if seen_slot.is_some() {
+            ctx.report(
+                IssueCode::InvalidPolicyElement,
+                member.key_span,
+                &element_path,
+                at,
+                format!("`{}` is given twice in this statement", member.key),
+                Some("keep one: JSON readers silently drop one of the two".to_owned()),
+            );
+            continue;
+        }
+        *seen_slot = Some(member);
+        // The second half of an exclusive pair is reported and left out of the view.
+        let partner = match member.key.as_str() {
+            "Principal" => Some("NotPrincipal"),
+            "NotPrincipal" => Some("Principal"),
+            "Action" => Some("NotAction"),
+            "NotAction" => Some("Action"),
+            "Resource" => Some("NotResource"),
+            "NotResource" => Some("Resource"),
+            _ => None,
+        };
+        if let Some(partner) = partner {
+            let partner_seen = STATEMENT_ELEMENTS
+                .iter()
+                .position(|name| *name == partner)
+                .and_then(|slot| seen.get(slot).copied().flatten());
+            if partner_seen.is_some() {
+                ctx.report(
+                    IssueCode::UnsupportedElementCombination,
+                    member.key_span,
+                    &element_path,
+                    at,
+                    format!(
+                        "a statement cannot have both `{partner}` and `{}`",
+                        member.key
+                    ),
+                    Some(format!("keep either `{partner}` or `{}`", member.key)),
+                );
+                continue;
+            }
+        }
+        match member.key.as_str() {
+            "Sid" => view.sid = sid(member, element_path, at, ctx),
+            "Effect" => view.effect = effect(member, &element_path, at, ctx),
+            "Principal" | "NotPrincipal" => {
+                view.principal = principal(member, element_path, at, ctx);
+            }
+            "Action" | "NotAction" => {
+                view.action = list(member, element_path, at, IssueCode::EmptyArrayAction, ctx);
+            }
+            "Resource" | "NotResource" => {
+                if ctx.kind == PolicyKind::RoleTrust {
+                    ctx.report(
+                        IssueCode::RoleTrustPolicySyntaxErrorResource,
+                        member.key_span,
+                        &element_path,
+                        at,
+                        format!("a role trust policy cannot have `{}`", member.key),
+                        Some(
+                            "remove it: the resource of a trust policy is the role itself"
+                                .to_owned(),
+                        ),
+                    );
+                } else {
+                    view.resource =
+                        list(member, element_path, at, IssueCode::EmptyArrayResource, ctx);
+                }
+            }
+            _ => view.conditions = conditions(member, &element_path, at, ctx),
+        }
+    }
+    let present = |name: &str| {
+        STATEMENT_ELEMENTS
+            .iter()
+            .position(|candidate| *candidate == name)
+            .and_then(|slot| seen.get(slot).copied().flatten())
+            .is_some()
+    };
+    let statement_path = view.path.clone();
+    let missing = |ctx: &mut Context<'_>, code: IssueCode, message: &str, help: &str| {
+        ctx.report(
+            code,
+            node.span,
+            &statement_path,
+            at,
+            message.to_owned(),
+            Some(help.to_owned()),
+        );
+    };
+    if !present("Effect") {
+        missing(
+            ctx,
+            IssueCode::MissingEffect,
+            "the statement has no `Effect`",
+            "add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`",
+        );
+    }
+    if !present("Action") && !present("NotAction") {
+        missing(
+            ctx,
+            IssueCode::MissingAction,
+            "the statement has no `Action` or `NotAction`",
+            "add `\"Action\"` with the actions the statement is about",
+        );
+    }
+    if ctx.kind != PolicyKind::RoleTrust && !present("Resource") && !present("NotResource") {
+        missing(
+            ctx,
+            IssueCode::MissingResource,
+            "the statement has no `Resource` or `NotResource`",
+            "add `\"Resource\"` with the ARNs the statement is about, or `\"*\"`",
+        );
+    }
+    let needs_principal = matches!(
+        ctx.kind,
+        PolicyKind::Resource | PolicyKind::RoleTrust | PolicyKind::Rcp
+    );
+    if needs_principal && !present("Principal") && !present("NotPrincipal") {
+        missing(
+            ctx,
+            IssueCode::MissingPrincipal,
+            "the statement has no `Principal`",
+            "add `\"Principal\"` with who the statement is about",
+        );
+    }
+    Some(view)
+}
+
+fn string_entry<'a>(
+    member: &'a Member,
+    path: String,
+    at: Option<usize>,
+    ctx: &mut Context<'_>,
+) -> Option<Entry<'a>> {
+    match &member.value.value {
+        Value::String(text) => Some(Entry {
+            text,
+            span: member.value.span,
+            path,
+        }),
+        _ => {
+            ctx.report(
+                IssueCode::DataTypeMismatch,
+                member.value.span,
+                &path,
+                at,
+                format!(
+                    "`{}` must be a string, found {}",
+                    member.key,
+                    json_type(&member.value)
+                ),
+                None,
+            );
+            None
+        }
+    }
+}
+
+fn sid<'a>(
+    member: &'a Member,
+    path: String,
+    at: Option<usize>,
+    ctx: &mut Context<'_>,
+) -> Option<Entry<'a>> {
+    let entry = string_entry(member, path, at, ctx)?;
+    if entry.text.is_empty() {
+        ctx.report_entry(
+            IssueCode::EmptySidValue,
+            &entry,
+            at,
+            "`Sid` is empty".to_owned(),
+            Some("remove it, or name the statement".to_owned()),
+        );
+        return None;
+    }
+    // Resource policies of other services accept more characters (S3 allows spaces); IAM,
+    // Organizations and trust policies accept only letters and digits.
+    if ctx.kind != PolicyKind::Resource
+        && let Some(bad) = entry.text.chars().find(|c| !c.is_ascii_alphanumeric())
+    {
+        let fixed: String = entry
+            .text
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
+        ctx.report_entry(
+            IssueCode::UnsupportedSid,
+            &entry,
+            at,
+            format!(
+                "`Sid` `{}` has the character `{bad}`; only ASCII letters and digits are allowed",
+                entry.text
+            ),
+            (!fixed.is_empty()).then(|| format!("write `{fixed}`")),
+        );
+    }
+    Some(entry)
+}
+
+/// Sids must be unique within the policy: required in IAM and Organizations policies,
+/// recommended in resource policies.
+fn sids(doc: &Document<'_>, ctx: &mut Context<'_>) {
+    let code = if ctx.kind == PolicyKind::Resource {
+        IssueCode::UniqueSidsRecommended
+    } else {
+        IssueCode::UniqueSidsRequired
+    };
+    for (position, statement) in doc.statements.iter().enumerate() {
+        let Some(sid) = &statement.sid else { continue };
+        let earlier = doc
+            .statements
+            .get(..position)
+            .unwrap_or_default()
+            .iter()
+            .find(|other| {
+                other
+                    .sid
+                    .as_ref()
+                    .is_some_and(|other| other.text == sid.text)
+            });
+        if let Some(earlier) = earlier {
+            ctx.report_entry(
+                code,
+                sid,
+                Some(statement.index),
+                format!("`Sid` `{}` is already used by `{}`", sid.text, earlier.path),
+                Some("give each statement its own `Sid`".to_owned()),
+            );
+        }
+    }
+}
+
+fn effect(member: &Member, path: &str, at: Option<usize>, ctx: &mut Context<'_>) -> Option<Effect> {
+    let entry = string_entry(member, path.to_owned(), at, ctx)?;
+    match entry.text {
+        "Allow" => Some(Effect::Allow),
+        "Deny" => Some(Effect::Deny),
+        other => {
+            let suggestion = if other.eq_ignore_ascii_case("allow") {
+                Some("`Allow`")
+            } else if other.eq_ignore_ascii_case("deny") {
+                Some("`Deny`")
+            } else {
+                None
+            };
+            ctx.report_entry(
+                IssueCode::InvalidEffect,
+                &entry,
+                at,
+                format!("`{other}` is not an effect"),
+                Some(match suggestion {
+                    Some(name) => format!("did you mean {name}? (effects are case-sensitive)"),
+                    None => "use `Allow` or `Deny`".to_owned(),
+                }),
+            );
+            None
+        }
+    }
+}
+
+/// `Action`, `Resource` and their `Not` forms: one string or an array of strings.
+fn list<'a>(
+    member: &'a Member,
+    path: String,
+    at: Option<usize>,
+    empty_code: IssueCode,
+    ctx: &mut Context<'_>,
+) -> Option<ListElement<'a>> {
+    let mut element = ListElement {
+        negated: member.key.starts_with("Not"),
+        name_span: member.key_span,
+        node: &member.value,
+        entries: Vec::new(),
+    };
+    match &member.value.value {
+        Value::String(text) => element.entries.push(Entry {
+            text,
+            span: member.value.span,
+            path,
+        }),
+        Value::Array(items) => {
+            if items.is_empty() {
+                ctx.report(
+                    empty_code,
+                    member.value.span,
+                    &path,
+                    at,
+                    format!(
+                        "`{}` is an empty array, so the statement matches nothing",
+                        member.key
+                    ),
+                    Some("list at least one entry, or remove the statement".to_owned()),
+                );
+            }
+            for (index, item) in items.iter().enumerate() {
+                let item_path = path_index(&path, Some(index));
+                match &item.value {
+                    Value::String(text) => element.entries.push(Entry {
+                        text,
+                        span: item.span,
+                        path: item_path,
+                    }),
+                    _ => ctx.report(
+                        IssueCode::DataTypeMismatch,
+                        item.span,
+                        &item_path,
+                        at,
+                        format!(
+                            "each entry of `{}` must be a string, found {}",
+                            member.key,
+                            json_type(item)
+                        ),
+                        None,
+                    ),
+                }
+            }
+        }
+        _ => {
+            ctx.report(
+                IssueCode::DataTypeMismatch,
+                member.value.span,
+                &path,
+                at,
+                format!(
+                    "`{}` must be a string or an array of strings, found {}",
+                    member.key,
+                    json_type(&member.value)
+                ),
+                None,
+            );
+            return None;
+        }
+    }
+    Some(element)
+}
+
+fn principal<'a>(
+    member: &'a Member,
+    path: String,
+    at: Option<usize>,
+    ctx: &mut Context<'_>,
+) -> Option<PrincipalElement<'a>> {
+    let mut element = PrincipalElement {
+        negated: member.key == "NotPrincipal",
+        name_span: member.key_span,
+        node: &member.value,
+        wildcard: false,
+        entries: Vec::new(),
+    };
+    match &member.value.value {
+        Value::String(text) if text == "*" => element.wildcard = true,
+        Value::Object(types) => {
+            if types.is_empty() {
+                ctx.report(
+                    IssueCode::EmptyObjectPrincipal,
+                    member.value.span,
+                    &path,
+                    at,
+                    format!("`{}` is an empty object, so it names nobody", member.key),
+                    Some("name principals, e.g. `{\"AWS\": \"123456789012\"}`".to_owned()),
+                );
+            }
+            for (position, principal_type) in types.iter().enumerate() {
+                let type_path = format!("{path}.{}", principal_type.key);
+                if !PRINCIPAL_TYPES.contains(&principal_type.key.as_str()) {
+                    ctx.report(
+                        IssueCode::InvalidPrincipalKey,
+                        principal_type.key_span,
+                        &type_path,
+                        at,
+                        format!("`{}` is not a principal type", principal_type.key),
+                        did_you_mean(nearest(&principal_type.key, &PRINCIPAL_TYPES)).or_else(
+                            || {
+                                Some(
+                                    "use `AWS`, `Service`, `Federated` or `CanonicalUser`"
+                                        .to_owned(),
+                                )
+                            },
+                        ),
+                    );
+                    continue;
+                }
+                let repeated = types
+                    .get(..position)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|earlier| earlier.key == principal_type.key);
+                if repeated {
+                    ctx.report(
+                        IssueCode::InvalidPrincipalKey,
+                        principal_type.key_span,
+                        &type_path,
+                        at,
+                        format!("principal type `{}` is given twice", principal_type.key),
+                        Some(
+                            "put all its values in one array: JSON readers drop one of the two"
+                                .to_owned(),
+                        ),
+                    );
+                    continue;
+                }
+                let type_entry = Entry {
+                    text: &principal_type.key,
+                    span: principal_type.key_span,
+                    path: type_path.clone(),
+                };
+                let values = principal_values(principal_type, &type_path, at, ctx);
+                element.entries.push((type_entry, values));
+            }
+        }
+        _ => {
+            ctx.report(
+                IssueCode::InvalidPrincipalFormat,
+                member.value.span,
+                &path,
+                at,
+                format!(
+                    "`{}` must be `\"*\"` or an object of principal types, found {}",
+                    member.key,
+                    match &member.value.value {
+                        Value::String(text) => format!("`{text}`"),
+                        _ => json_type(&member.value).to_owned(),
+                    }
+                ),
+                Some(format!(
+                    "write e.g. `\"{}\": {{\"AWS\": \"arn:aws:iam::123456789012:root\"}}`",
+                    member.key
+                )),
+            );
+            return None;
+        }
+    }
+    Some(element)
+}
+
+fn principal_values<'a>(
+    member: &'a Member,
+    path: &str,
+    at: Option<usize>,
+    ctx: &mut Context<'_>,
+) -> Vec<Entry<'a>> {
+    match &member.value.value {
+        Value::String(text) => vec![Entry {
+            text,
+            span: member.value.span,
+            path: path.to_owned(),
+        }],
+        Value::Array(items) => {
+            if items.is_empty() {
+                ctx.report(
+                    IssueCode::EmptyArrayPrincipal,
+                    member.value.span,
+                    path,
+                    at,
+                    format!("`{}` is an empty array, so it names nobody", member.key),
+                    Some("list at least one principal, or remove the principal type".to_owned()),
+                );
+            }
+            let mut values = Vec::with_capacity(items.len());
+            for (index, item) in items.iter().enumerate() {
+                let item_path = path_index(path, Some(index));
+                match &item.value {
+                    Value::String(text) => values.push(Entry {
+                        text,
+                        span: item.span,
+                        path: item_path,
+                    }),
+                    _ => ctx.report(
+                        IssueCode::DataTypeMismatch,
+                        item.span,
+                        &item_path,
+                        at,
+                        format!("a principal must be a string, found {}", json_type(item)),
+                        None,
+                    ),
+                }
+            }
+            values
+        }
+        _ => {
+            ctx.report(
+                IssueCode::DataTypeMismatch,
+                member.value.span,
+                path,
+                at,
+                format!(
+                    "`{}` must be a string or an array of strings, found {}",
+                    member.key,
+                    json_type(&member.value)
+                ),
+                None,
+            );
+            Vec::new()
+        }
+    }
+}
+
+/// `Condition`: `{ operator: { key: value or [values] } }`. The operators, keys and values
+/// themselves are the condition rules' business; this checks the shape only.
+fn conditions<'a>(
+    member: &'a Member,
+    path: &str,
+    at: Option<usize>,
+    ctx: &mut Context<'_>,
+) -> Vec<Condition<'a>> {
+    let mut conditions = Vec::new();
+    let Value::Object(operators) = &member.value.value else {
+        ctx.report(
+            IssueCode::DataTypeMismatch,
+            member.value.span,
+            path,
+            at,
+            format!(
+                "`Condition` must be an object of operators, found {}",
+                json_type(&member.value)
+            ),
+            Some("write e.g. `\"Condition\": {\"StringEquals\": {\"aws:PrincipalTag/team\": \"admins\"}}`".to_owned()),
+        );
+        return conditions;
+    };
+    if operators.is_empty() {
+        ctx.report(
+            IssueCode::EmptyObjectCondition,
+            member.value.span,
+            path,
+            at,
+            "`Condition` is an empty object".to_owned(),
+            Some("remove it, or add a condition".to_owned()),
+        );
+    }
+    for operator in operators {
+        let operator_path = format!("{path}.{}", operator.key);
+        let Value::Object(keys) = &operator.value.value else {
+            ctx.report(
+                IssueCode::DataTypeMismatch,
+                operator.value.span,
+                &operator_path,
+                at,
+                format!(
+                    "the operator `{}` must hold an object of condition keys, found {}",
+                    operator.key,
+                    json_type(&operator.value)
+                ),
+                None,
+            );
+            continue;
+        };
+        if keys.is_empty() {
+            ctx.report(
+                IssueCode::EmptyObjectCondition,
+                operator.value.span,
+                &operator_path,
+                at,
+                format!("the operator `{}` holds no condition key", operator.key),
+                Some("remove it, or add a condition key".to_owned()),
+            );
+        }
+        for key in keys {
+            let key_path = format!("{operator_path}.{}", key.key);
+            let values = condition_values(&key.value, &key_path, at, ctx);
+            conditions.push(Condition {
+                operator: Entry {
+                    text: &operator.key,
+                    span: operator.key_span,
+                    path: operator_path.clone(),
+                },
+                key: Entry {
+                    text: &key.key,
+                    span: key.key_span,
+                    path: key_path,
+                },
+                values_node: &key.value,
+                values,
+            });
+        }
+    }
+    conditions
+}
+
+fn condition_values<'a>(
+    node: &'a Node,
+    path: &str,
+    at: Option<usize>,
+    ctx: &mut Context<'_>,
+) -> Vec<&'a Node> {
+    let scalar = |node: &Node| {
+        matches!(
+            node.value,
+            Value::String(_) | Value::Number(_) | Value::Bool(_)
+        )
+    };
+    match &node.value {
+        Value::Array(items) => {
+            let mut values = Vec::with_capacity(items.len());
+            for (index, item) in items.iter().enumerate() {
+                if scalar(item) {
+                    values.push(item);
+                } else {
+                    ctx.report(
+                        IssueCode::DataTypeMismatch,
+                        item.span,
+                        &path_index(path, Some(index)),
+                        at,
+                        format!(
+                            "a condition value must be a string, number or boolean, found {}",
+                            json_type(item)
+                        ),
+                        None,
+                    );
+                }
+            }
+            values
+        }
+        _ if scalar(node) => vec![node],
+        _ => {
+            ctx.report(
+                IssueCode::DataTypeMismatch,
+                node.span,
+                path,
+                at,
+                format!(
+                    "condition values must be a string, number, boolean or an array of them, found {}",
+                    json_type(node)
+                ),
+                None,
+            );
+            Vec::new()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{codes, findings, only, statement};
+    use crate::{IssueCode as C, PolicyKind};
+
+    const ALLOW_S3: &str = r#""Effect": "Allow", "Action": "s3:GetObject", "Resource": "*""#;
+
+    #[test]
+    fn a_minimal_statement_passes_the_grammar() {
+        let found = codes(&statement(ALLOW_S3), None);
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn version() {
+        let doc = r#"{"Version": "2012-10-18", "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}"#;
+        let finding = only(doc, None, C::InvalidVersion);
+        assert_eq!(
+            finding.message,
+            "`2012-10-18` is not a policy language version"
+        );
+        assert_eq!(finding.path, "Version");
+        let doc =
+            r#"{"Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}"#;
+        assert_eq!(codes(doc, None), vec![C::MissingVersion]);
+        let doc = r#"{"Version": 2012, "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}"#;
+        assert_eq!(codes(doc, None), vec![C::DataTypeMismatch]);
+        let doc = r#"{"Version": "2008-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}"#;
+        assert!(codes(doc, None).is_empty());
+    }
+
+    #[test]
+    fn statement_must_be_there_and_be_objects() {
+        assert_eq!(
+            codes(r#"{"Version": "2012-10-17"}"#, None),
+            vec![C::MissingStatement]
+        );
+        assert_eq!(
+            codes(r#"{"Version": "2012-10-17", "Statement": []}"#, None),
+            vec![C::MissingStatement]
+        );
+        assert_eq!(
+            codes(r#"{"Version": "2012-10-17", "Statement": "x"}"#, None),
+            vec![C::DataTypeMismatch]
+        );
+        assert_eq!(
+            codes(r#"{"Version": "2012-10-17", "Statement": [1]}"#, None),
+            vec![C::DataTypeMismatch]
+        );
+        assert_eq!(codes("[]", None), vec![C::DataTypeMismatch]);
+    }
+
+    #[test]
+    fn effect() {
+        let doc = statement(r#""Effect": "allow", "Action": "s3:GetObject", "Resource": "*""#);
+        let finding = only(&doc, None, C::InvalidEffect);
+        assert_eq!(finding.path, "Statement[0].Effect");
+        assert_eq!(
+            finding.help.as_deref(),
+            Some("did you mean `Allow`? (effects are case-sensitive)")
+        );
+        let doc = statement(r#""Action": "s3:GetObject", "Resource": "*""#);
+        assert_eq!(codes(&doc, None), vec![C::MissingEffect]);
+    }
+
+    #[test]
+    fn action_and_not_action() {
+        let doc = statement(r#""Effect": "Allow", "Resource": "*""#);
+        assert_eq!(codes(&doc, None), vec![C::MissingAction]);
+        let doc = statement(
+            r#""Effect": "Allow", "Action": "s3:GetObject", "NotAction": "s3:PutObject", "Resource": "*""#,
+        );
+        let finding = only(&doc, None, C::UnsupportedElementCombination);
+        assert_eq!(finding.path, "Statement[0].NotAction");
+        let doc = statement(r#""Effect": "Allow", "Action": [], "Resource": "*""#);
+        assert_eq!(codes(&doc, None), vec![C::EmptyArrayAction]);
+        let doc = statement(r#""Effect": "Allow", "Action": ["s3:GetObject", 3], "Resource": "*""#);
+        let finding = only(&doc, None, C::DataTypeMismatch);
+        assert_eq!(finding.path, "Statement[0].Action[1]");
+        let doc = statement(r#""Effect": "Allow", "Action": {"a": 1}, "Resource": "*""#);
+        assert_eq!(codes(&doc, None), vec![C::DataTypeMismatch]);
+    }
+
+    #[test]
+    fn resource_per_kind() {
+        let doc = statement(r#""Effect": "Allow", "Action": "s3:GetObject""#);
+        assert_eq!(codes(&doc, None), vec![C::MissingResource]);
+        let doc = statement(r#""Effect": "Allow", "Action": "s3:GetObject", "Resource": []"#);
+        assert_eq!(codes(&doc, None), vec![C::EmptyArrayResource]);
+        let trust = statement(
+            r#""Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole", "Resource": "*""#,
+        );
+        assert_eq!(
+            codes(&trust, Some(PolicyKind::RoleTrust)),
+            vec![C::RoleTrustPolicySyntaxErrorResource]
+        );
+    }
+
+    #[test]
+    fn unknown_and_duplicated_elements() {
+        let doc = statement(r#""Effect": "Allow", "Action": "s3:GetObject", "Resources": "*""#);
+        let found = findings(&doc, None);
+        let invalid = found
+            .iter()
+            .find(|finding| finding.code == C::InvalidPolicyElement);
+        assert_eq!(
+            invalid.and_then(|finding| finding.help.as_deref()),
+            Some("did you mean `Resource`?")
+        );
+        assert!(
+            found
+                .iter()
+                .any(|finding| finding.code == C::MissingResource)
+        );
+        let doc = statement(
+            r#""Effect": "Allow", "Effect": "Deny", "Action": "s3:GetObject", "Resource": "*""#,
+        );
+        let finding = only(&doc, None, C::InvalidPolicyElement);
+        assert_eq!(finding.message, "`Effect` is given twice in this statement");
+        let doc = r#"{"Version": "2012-10-17", "Version": "2012-10-17", "Statment": []}"#;
+        let found = codes(doc, None);
+        assert_eq!(
+            found,
+            vec![
+                C::InvalidPolicyElement,
+                C::InvalidPolicyElement,
+                C::MissingStatement
+            ]
+        );
+    }
+
+    #[test]
+    fn sids() {
+        let doc = statement(&format!(r#""Sid": "Read logs", {ALLOW_S3}"#));
+        let finding = only(&doc, None, C::UnsupportedSid);
+        assert_eq!(finding.help.as_deref(), Some("write `Readlogs`"));
+        // Resource policies of other services allow more characters.
+        let resource = statement(&format!(
+            r#""Sid": "Read logs", "Principal": "*", {ALLOW_S3}"#
+        ));
+        assert!(codes(&resource, None).is_empty());
+        let doc = statement(&format!(r#""Sid": "", {ALLOW_S3}"#));
+        assert_eq!(codes(&doc, None), vec![C::EmptySidValue]);
+        let twice = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Sid": "A", {ALLOW_S3}}}, {{"Sid": "A", {ALLOW_S3}}}]}}"#
+        );
+        let finding = only(&twice, None, C::UniqueSidsRequired);
+        assert_eq!(finding.statement, Some(1));
+        assert_eq!(
+            finding.message,
+            "`Sid` `A` is already used by `Statement[0]`"
+        );
+        let twice = twice.replace("\"Sid\"", "\"Principal\": \"*\", \"Sid\"");
+        assert_eq!(codes(&twice, None), vec![C::UniqueSidsRecommended]);
+    }
+
+    #[test]
+    fn id_belongs_to_resource_policies() {
+        let doc = format!(r#"{{"Version": "2012-10-17", "Id": "x", "Statement": {{{ALLOW_S3}}}}}"#);
+        assert_eq!(codes(&doc, None), vec![C::IdInIdentityPolicy]);
+        assert!(codes(&doc, Some(PolicyKind::Resource)).contains(&C::MissingPrincipal));
+        assert!(!codes(&doc, Some(PolicyKind::Resource)).contains(&C::IdInIdentityPolicy));
+    }
+
+    #[test]
+    fn principal_shapes() {
+        let doc = statement(&format!(r#""Principal": {{}}, {ALLOW_S3}"#));
+        assert_eq!(codes(&doc, None), vec![C::EmptyObjectPrincipal]);
+        let doc = statement(&format!(r#""Principal": {{"AWS": []}}, {ALLOW_S3}"#));
+        assert_eq!(codes(&doc, None), vec![C::EmptyArrayPrincipal]);
+        let doc = statement(&format!(r#""Principal": {{"Aws": "*"}}, {ALLOW_S3}"#));
+        let finding = only(&doc, None, C::InvalidPrincipalKey);
+        assert_eq!(finding.help.as_deref(), Some("did you mean `AWS`?"));
+        let doc = statement(&format!(
+            r#""Principal": "arn:aws:iam::123456789012:root", {ALLOW_S3}"#
+        ));
+        assert_eq!(codes(&doc, None), vec![C::InvalidPrincipalFormat]);
+        let doc = statement(&format!(r#""Principal": {{"AWS": [1]}}, {ALLOW_S3}"#));
+        assert_eq!(codes(&doc, None), vec![C::DataTypeMismatch]);
+        let doc = statement(&format!(
+            r#""Principal": "*", "NotPrincipal": "*", {ALLOW_S3}"#
+        ));
+        assert!(codes(&doc, None).contains(&C::UnsupportedElementCombination));
+    }
+
+    #[test]
+    fn kind_is_inferred_from_principals() {
+        assert_eq!(
+            codes(&statement(ALLOW_S3), Some(PolicyKind::Resource)),
+            vec![C::MissingPrincipal]
+        );
+        let doc = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}, {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+        let finding = only(doc, None, C::MissingPrincipal);
+        assert_eq!(finding.statement, Some(1));
+    }
+
+    #[test]
+    fn condition_shapes() {
+        let doc = statement(&format!(r#"{ALLOW_S3}, "Condition": {{}}"#));
+        assert_eq!(codes(&doc, None), vec![C::EmptyObjectCondition]);
+        let doc = statement(&format!(r#"{ALLOW_S3}, "Condition": []"#));
+        assert_eq!(codes(&doc, None), vec![C::DataTypeMismatch]);
+        let doc = statement(&format!(
+            r#"{ALLOW_S3}, "Condition": {{"StringEquals": {{}}}}"#
+        ));
+        assert_eq!(codes(&doc, None), vec![C::EmptyObjectCondition]);
+        let doc = statement(&format!(
+            r#"{ALLOW_S3}, "Condition": {{"StringEquals": {{"aws:username": [{{}}]}}}}"#
+        ));
+        let finding = only(&doc, None, C::DataTypeMismatch);
+        assert_eq!(
+            finding.path,
+            "Statement[0].Condition.StringEquals.aws:username[0]"
+        );
+    }
+}

@@ -1,0 +1,144 @@
+//! Policy size against the quota of the policy kind. IAM and Organizations count characters
+//! without the whitespace between JSON tokens, so the size is that of the minified document.
+//!
+//! Resource policies have a quota per service (SQS 8,192 bytes, S3 bucket policies 20 KB,
+//! KMS key policies 32 KB). Without the target resource type we use 20,480, the S3 bucket
+//! policy quota, which is also Lambda's and Secrets Manager's: the common case, and no false
+//! warning for policies that fit the larger quotas.
+
+use super::Context;
+use crate::json::{Node, Value};
+use crate::{IssueCode, PolicyKind};
+
+/// The quota of `kind`, in characters, and the code reported above it.
+fn quota(kind: PolicyKind) -> (usize, IssueCode, &'static str) {
+    match kind {
+        PolicyKind::Identity => (
+            6_144,
+            IssueCode::PolicySizeExceedsIdentityPolicyQuota,
+            "a managed policy",
+        ),
+        PolicyKind::Resource => (
+            20_480,
+            IssueCode::PolicySizeExceedsResourcePolicyQuota,
+            "a resource policy (S3 bucket policy quota)",
+        ),
+        PolicyKind::RoleTrust => (
+            2_048,
+            IssueCode::PolicySizeExceedsRoleTrustPolicyQuota,
+            "a role trust policy (default quota)",
+        ),
+        PolicyKind::Scp => (
+            5_120,
+            IssueCode::PolicySizeExceedsScpQuota,
+            "a service control policy",
+        ),
+        PolicyKind::Rcp => (
+            5_120,
+            IssueCode::PolicySizeExceedsRcpQuota,
+            "a resource control policy",
+        ),
+    }
+}
+
+/// Characters of `node` written as minified JSON.
+pub(crate) fn minified_size(node: &Node) -> usize {
+    match &node.value {
+        Value::Null => 4,
+        Value::Bool(true) => 4,
+        Value::Bool(false) => 5,
+        Value::Number(text) => text.len(),
+        Value::String(text) => string_size(text),
+        // Brackets plus the commas between items.
+        Value::Array(items) => {
+            2 + items.len().saturating_sub(1) + items.iter().map(minified_size).sum::<usize>()
+        }
+        // Braces, commas, and a colon per member.
+        Value::Object(members) => {
+            2 + members.len().saturating_sub(1)
+                + members
+                    .iter()
+                    .map(|member| string_size(&member.key) + 1 + minified_size(&member.value))
+                    .sum::<usize>()
+        }
+    }
+}
+
+/// Characters of a JSON string literal, quotes and escapes included.
+fn string_size(text: &str) -> usize {
+    2 + text
+        .chars()
+        .map(|c| match c {
+            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+            c if u32::from(c) < 0x20 => 6,
+            _ => 1,
+        })
+        .sum::<usize>()
+}
+
+pub(crate) fn check_document(document: &Node, ctx: &mut Context<'_>) {
+    let (limit, code, what) = quota(ctx.kind);
+    let size = minified_size(document);
+    if size > limit {
+        ctx.report(
+            code,
+            document.span,
+            "",
+            None,
+            format!("the policy has {size} characters without whitespace; {what} may have at most {limit}"),
+            Some("split it into several policies, or use wildcards where they stay precise".to_owned()),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{codes, only};
+    use super::*;
+    use crate::{IssueCode as C, parse};
+
+    #[test]
+    fn size_is_the_minified_length() {
+        let text = r#"{ "a" : [1, true, null, "x\"y\u0001é"], "b": {} }"#;
+        let Ok(node) = parse::parse(text) else {
+            unreachable!("valid JSON")
+        };
+        let minified = r#"{"a":[1,true,null,"x\"y\u0001é"],"b":{}}"#;
+        assert_eq!(minified_size(&node), minified.chars().count());
+    }
+
+    fn document_of_size(actions: usize) -> String {
+        let list: Vec<String> = (0..actions)
+            .map(|_| "\"s3:GetObject\"".to_owned())
+            .collect();
+        format!(
+            r#"{{"Version": "2012-10-17", "Statement": {{"Effect": "Deny", "Action": [{}], "Resource": "*"}}}}"#,
+            list.join(", ")
+        )
+    }
+
+    #[test]
+    fn quotas_per_kind() {
+        // 78 characters of frame plus 15 per action.
+        let under = document_of_size(400);
+        assert!(!codes(&under, None).contains(&C::PolicySizeExceedsIdentityPolicyQuota));
+        let over = document_of_size(420);
+        let finding = only(&over, None, C::PolicySizeExceedsIdentityPolicyQuota);
+        assert!(
+            finding
+                .message
+                .starts_with("the policy has 6377 characters"),
+            "{}",
+            finding.message
+        );
+        assert!(codes(&over, Some(PolicyKind::Scp)).contains(&C::PolicySizeExceedsScpQuota));
+        assert!(
+            codes(&document_of_size(340), Some(PolicyKind::Rcp))
+                .contains(&C::PolicySizeExceedsRcpQuota)
+        );
+        assert!(
+            !codes(&document_of_size(330), Some(PolicyKind::Rcp))
+                .contains(&C::PolicySizeExceedsRcpQuota)
+        );
+    }
+}
