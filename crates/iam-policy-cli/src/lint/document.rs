@@ -57,6 +57,16 @@ pub fn lint_bytes(bytes: &[u8], options: &Options) -> LintedFile {
 pub fn lint_text(text: &str, options: &Options) -> Vec<Diagnostic> {
     let root = match parse::parse(text) {
         Ok(root) => root,
+        Err(error) if error.span.start == 0 && text.starts_with('\u{feff}') => {
+            // IAM accepts only tab, line feed, carriage return and U+0020 to U+00FF.
+            let mut finding = syntax_error(
+                "the file starts with a byte order mark (U+FEFF), a character IAM policies may not hold"
+                    .to_owned(),
+                span(0, 3),
+            );
+            finding.help = Some("save the file as UTF-8 without a byte order mark".to_owned());
+            return vec![locate(text, finding)];
+        }
         Err(error) => return vec![locate(text, syntax_error(error.message, error.span))],
     };
     let document = policy_document(&root);

@@ -72,6 +72,12 @@ fn excerpt(text: &str, start: usize, end: usize) -> (usize, &str) {
     let line_end = text[end..]
         .find('\n')
         .map_or(text.len(), |newline| end + newline);
+    // A CRLF file's carriage return is no part of the line (the renderer would draw it).
+    let line_end = if end < line_end && text[..line_end].ends_with('\r') {
+        line_end - 1
+    } else {
+        line_end
+    };
     (line_start, &text[line_start..line_end])
 }
 
@@ -109,5 +115,7 @@ mod tests {
             (2, "  \"Action\": \"ssm:Nope\"")
         );
         assert_eq!(excerpt(text, text.len(), text.len()), (text.len(), ""));
+        let crlf = "{\r\n  \"Effect\": 1\r\n}";
+        assert_eq!(excerpt(crlf, 13, 14), (3, "  \"Effect\": 1"));
     }
 }
