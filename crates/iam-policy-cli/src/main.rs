@@ -1,3 +1,33 @@
-//! The `iam-policy` command.
+//! The `iam-policy` command: look-ups in the AWS service authorization reference (and, later,
+//! lint of JSON policies). Parses the command line and dispatches; each subcommand lives in its
+//! own module.
 
-fn main() {}
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod reference;
+
+/// Check AWS IAM policies and look things up in the AWS service authorization reference.
+#[derive(Debug, Parser)]
+#[command(name = "iam-policy", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Actions(reference::ActionsArgs),
+    Describe(reference::DescribeArgs),
+    Reference(reference::ReferenceArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Actions(args) => reference::actions(&args),
+        Command::Describe(args) => reference::describe(&args),
+        Command::Reference(args) => reference::reference(&args),
+    }
+}
