@@ -218,9 +218,14 @@ issue_codes! {
     RetiredService = ("RETIRED_SERVICE", Warning),
     /// An action that was in the 2024 reference and is gone now: it no longer grants anything.
     RetiredAction = ("RETIRED_ACTION", Warning),
-    /// A resource ARN that no action of its statement can act on, so the statement grants or
-    /// denies nothing on it (e.g. an EC2 volume beside only `ssm:StartSession`). Waivable.
+    /// A resource ARN of a service none of the statement's actions belongs to, so the
+    /// statement grants or denies nothing on it (e.g. an EC2 volume beside only
+    /// `ssm:StartSession`). Waivable.
     ResourceNotSupportedByActions = ("RESOURCE_NOT_SUPPORTED_BY_ACTIONS", Error),
+    /// A resource ARN whose service has actions in the statement, none of which lists the
+    /// ARN's resource type in the reference. A warning: the reference's per-action resource
+    /// lists have gaps that its ARN formats do not.
+    ResourceTypeNotListedForActions = ("RESOURCE_TYPE_NOT_LISTED_FOR_ACTIONS", Warning),
     /// The service field of an ARN names no service of the reference.
     InvalidArnService = ("INVALID_ARN_SERVICE", Error),
     /// A multivalued condition key used as a policy variable: IAM cannot substitute a list.

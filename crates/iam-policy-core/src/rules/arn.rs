@@ -199,6 +199,11 @@ pub(crate) fn check(
         return None;
     }
     if !arn_services().contains(arn.service) {
+        // A service of the reference without ARN formats (`applicationinsights`) or with
+        // formats under another service field (`devops-guru`): nothing to check against.
+        if reference::service(arn.service).is_some() {
+            return None;
+        }
         ctx.report_entry(
             IssueCode::InvalidArnService,
             entry,
@@ -226,25 +231,28 @@ pub(crate) fn check(
     // Nothing fits: tell a misplaced Region or account apart from a wrong resource part.
     let relaxed = format!("arn:{}:{}:*:*:{}", arn.partition, arn.service, arn.resource);
     let types = of_service(reference::resource_types_for_arn(&relaxed), arn.service);
-    if types.is_empty() || fields_fit(entry, &arn, &types, statement, ctx) {
-        let help = nearest_format(arn.service, arn.resource)
-            .map(|format| format!("did you mean a resource like `{format}`?"));
-        ctx.report_entry(
-            IssueCode::InvalidArnResource,
-            entry,
-            statement,
-            format!(
-                "`{}` fits no resource type of `{}` ARNs",
-                arn.resource, arn.service
-            ),
-            help.or_else(|| {
-                Some(format!(
-                    "run `iam-policy describe {}` to list its resource types",
-                    arn.service
-                ))
-            }),
-        );
+    if !types.is_empty() {
+        // Only the Region or account kept it from fitting: report which, unless that is an
+        // accepted exception (an AWS-owned resource in no account).
+        return fields_fit(entry, &arn, &types, statement, ctx).then_some(types);
     }
+    let help = nearest_format(arn.service, arn.resource)
+        .map(|format| format!("did you mean a resource like `{format}`?"));
+    ctx.report_entry(
+        IssueCode::InvalidArnResource,
+        entry,
+        statement,
+        format!(
+            "`{}` fits no resource type of `{}` ARNs",
+            arn.resource, arn.service
+        ),
+        help.or_else(|| {
+            Some(format!(
+                "run `iam-policy describe {}` to list its resource types",
+                arn.service
+            ))
+        }),
+    );
     None
 }
 
@@ -279,8 +287,8 @@ fn fields_fit(
         return true;
     }
     let names = type_names(types);
-    let region_given = !arn.region.is_empty() && arn.region != "*";
-    let account_given = !arn.account.is_empty() && arn.account != "*";
+    let region_given = !arn.region.is_empty() && !is_pattern(arn.region);
+    let account_given = !arn.account.is_empty() && !is_pattern(arn.account);
     let mut fits = true;
     if region_given && formats.iter().all(|format| format.region.is_empty()) {
         ctx.report_entry(
@@ -318,7 +326,10 @@ fn fields_fit(
         );
         fits = false;
     }
-    if arn.account.is_empty() && formats.iter().all(|format| !format.account.is_empty()) {
+    if arn.account.is_empty()
+        && formats.iter().all(|format| !format.account.is_empty())
+        && !aws_owned(arn)
+    {
         ctx.report_entry(
             IssueCode::MissingArnAccount,
             entry,
@@ -329,6 +340,16 @@ fn fields_fit(
         fits = false;
     }
     fits
+}
+
+/// Resources AWS owns and shares live in no account, although their resource type's ARN
+/// format has one: SSM documents (`document/AWS-RunShellScript`), public parameters
+/// (`parameter/aws/service/...`) and automation definitions.
+fn aws_owned(arn: &Arn<'_>) -> bool {
+    arn.service == "ssm"
+        && ["document/", "parameter/", "automation-definition/"]
+            .iter()
+            .any(|prefix| arn.resource.starts_with(prefix))
 }
 
 /// "`bucket`" or "`instance` and `volume`" for messages.
@@ -432,6 +453,11 @@ mod tests {
             "arn:aws-cn:s3:::bucket",
             "arn:aws:s3:::bucket-${aws:username}/*",
             "arn:aws:*:*:*:*",
+            // AWS-owned documents and public parameters have no account.
+            "arn:aws:ssm:*::document/AWS-RunShellScript",
+            "arn:aws:ssm:us-east-1::parameter/aws/service/ami-amazon-linux-latest/*",
+            // Services without ARN formats of their own in the reference.
+            "arn:aws:applicationinsights:*:*:application/resource-group/x",
         ] {
             let found = codes(&resource(arn), None);
             assert!(found.is_empty(), "{arn}: {found:?}");
@@ -457,6 +483,7 @@ mod tests {
             ("arn:aws:s3::123456789012:bucket", C::ArnAccountNotAllowed),
             ("arn:aws:ec2::123456789012:instance/*", C::MissingArnRegion),
             ("arn:aws:ec2:us-east-1::instance/*", C::MissingArnAccount),
+            ("arn:aws:ssm:us-east-1::session/*", C::MissingArnAccount),
             (
                 "arn:aws:ec2:us-east-1:123456789012:instanse/i-1",
                 C::InvalidArnResource,

@@ -1074,9 +1074,9 @@ mod tests {
         assert_eq!(
             found,
             vec![
+                C::MissingStatement,
                 C::InvalidPolicyElement,
-                C::InvalidPolicyElement,
-                C::MissingStatement
+                C::InvalidPolicyElement
             ]
         );
     }

@@ -202,9 +202,15 @@ pub(crate) struct Condition<'a> {
 }
 
 pub(crate) fn check(document: &Node, options: &Options) -> Vec<Finding> {
-    // PARAMETERS: once `parameter.rs` (the `samples` helper) is merged, declared `{name}`
-    // placeholders are replaced here, before any rule runs:
-    // `let document = &parameter::substitute_examples(document, &options.parameters);`
+    // Declared `{name}` placeholders are checked with a typical value of their kind; spans
+    // are kept, so findings still point at the literal as written.
+    let substituted;
+    let document = if options.parameters.is_empty() {
+        document
+    } else {
+        substituted = crate::parameter::substitute_examples(document, &options.parameters);
+        &substituted
+    };
     let kind = options
         .kind
         .unwrap_or_else(|| grammar::inferred_kind(document));
@@ -223,6 +229,39 @@ pub(crate) fn check(document: &Node, options: &Options) -> Vec<Finding> {
     // ADVISORY: `advisory::check_document(&doc, &mut ctx);` once merged.
     size::check_document(document, &mut ctx);
     ctx.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Options, Parameter, ParameterKind, parse};
+
+    #[test]
+    fn declared_parameters_are_checked_with_examples() {
+        let text = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "arn:aws:ec2:{region}:{account-id}:instance/{instance-id}"}}"#;
+        let Ok(node) = parse::parse(text) else {
+            unreachable!("valid JSON")
+        };
+        let bare = crate::validate(&node, &Options::default());
+        assert!(
+            !bare.is_empty(),
+            "the placeholders are no Region or account"
+        );
+        let parameters = [
+            ("region", ParameterKind::Region),
+            ("account-id", ParameterKind::AccountId),
+            ("instance-id", ParameterKind::InstanceId),
+        ]
+        .map(|(name, kind)| Parameter {
+            name: name.to_owned(),
+            kind,
+        });
+        let options = Options {
+            parameters: parameters.to_vec(),
+            ..Options::default()
+        };
+        let found = crate::validate(&node, &options);
+        assert!(found.is_empty(), "{found:?}");
+    }
 }
 
 /// "did you mean `x`?" for the best suggestion, if any.

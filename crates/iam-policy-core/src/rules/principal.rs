@@ -400,6 +400,17 @@ fn trust_actions(
             );
         }
     }
+    // A `Federated` value that is no provider was reported already; its kind is unknown.
+    let federated_values = statement
+        .principal
+        .iter()
+        .flat_map(|element| &element.entries)
+        .filter(|(principal_type, _)| principal_type.text == "Federated")
+        .map(|(_, values)| values.len())
+        .sum::<usize>();
+    if federated_values != federated.len() {
+        return;
+    }
     for (needed, provider) in [
         ("AssumeRoleWithSAML", Provider::Saml),
         ("AssumeRoleWithWebIdentity", Provider::Oidc),

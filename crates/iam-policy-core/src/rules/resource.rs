@@ -38,6 +38,18 @@ fn same_type(left: reference::ResourceType, right: reference::ResourceType) -> b
     left.name() == right.name() && left.service().prefix() == right.service().prefix()
 }
 
+/// Service prefixes renamed with both names still authorizing the same resources.
+const ALIASES: [(&str, &str); 1] = [("codestar-connections", "codeconnections")];
+
+fn aliased(left: &str, right: &str) -> bool {
+    ALIASES
+        .iter()
+        .any(|&(a, b)| (left == a && right == b) || (left == b && right == a))
+}
+
+/// Reports a resource none of the statement's actions acts on. When the statement has no
+/// action of the service that owns the resource type it is certain (an error); when it has
+/// some, none of which lists the type, the reference may just be incomplete (a warning).
 fn match_actions(
     statement: &Statement<'_>,
     entry: &Entry<'_>,
@@ -54,23 +66,71 @@ fn match_actions(
     if statement.named_actions().any(acts_on) {
         return;
     }
-    let Some(first) = types.first() else { return };
+    let owners = |action: reference::Action| {
+        let prefix = action.service().prefix();
+        types
+            .iter()
+            .map(|resource_type| resource_type.service().prefix())
+            .find(|owner| *owner == prefix || aliased(owner, prefix))
+    };
+    let same_service = statement.named_actions().find_map(owners);
+    if same_service.is_some_and(|owner| {
+        statement
+            .named_actions()
+            .any(|action| aliased(owner, action.service().prefix()))
+    }) {
+        return;
+    }
+    // Name the type the ARN's own service owns (an `ec2` volume ARN is also a type of
+    // `workspaces-instances`).
+    let arn_service = arn::split(entry.text).map_or("", |arn| arn.service);
+    let Some(first) = types
+        .iter()
+        .find(|resource_type| resource_type.service().prefix() == arn_service)
+        .or_else(|| types.first())
+    else {
+        return;
+    };
+    let own_types = types
+        .iter()
+        .filter(|resource_type| resource_type.service().prefix() == arn_service)
+        .count();
+    let what = if own_types <= 1 {
+        format!(
+            "resource type `{}` of `{}`",
+            first.name(),
+            first.service().prefix()
+        )
+    } else {
+        format!("resource types of `{arn_service}`")
+    };
     // Point at an action that would act on it, from the service that owns the type.
     let example = first
         .service()
         .actions()
         .find(|action| acts_on(*action))
         .map(|action| action.to_string());
+    let (code, message) = match same_service {
+        None => (
+            IssueCode::ResourceNotSupportedByActions,
+            format!(
+                "no action of this statement acts on `{}` ({what}), so the statement grants nothing on it",
+                entry.text
+            ),
+        ),
+        Some(owner) => (
+            IssueCode::ResourceTypeNotListedForActions,
+            format!(
+                "none of the `{owner}` actions of this statement lists `{}` ({what}) among its resource types",
+                entry.text
+            ),
+        ),
+    };
     ctx.report_entry(
-        IssueCode::ResourceNotSupportedByActions,
+        code,
         entry,
         Some(statement.index),
-        format!(
-            "no action of this statement acts on `{}` (a `{}` of `{}`), so the statement grants nothing on it",
-            entry.text,
-            first.name(),
-            first.service().prefix()
-        ),
+        message,
         Some(match example {
             Some(action) => format!(
                 "move it to a statement with actions on it, such as `{action}`, or remove it"
@@ -104,7 +164,7 @@ mod tests {
         assert_eq!(finding.path, "Statement[0].Resource[1]");
         assert!(
             finding.message.starts_with(&format!(
-                "no action of this statement acts on `{VOLUME}` (a `volume` of `ec2`)"
+                "no action of this statement acts on `{VOLUME}` (resource type `volume` of `ec2`)"
             )),
             "{}",
             finding.message
@@ -120,6 +180,17 @@ mod tests {
     }
 
     #[test]
+    fn a_resource_type_the_services_actions_do_not_list() {
+        let text = doc(r#""s3:ListAllMyBuckets""#, r#""arn:aws:s3:::*""#);
+        let finding = only(&text, None, C::ResourceTypeNotListedForActions);
+        assert!(
+            finding.message.starts_with("none of the `s3` actions of this statement lists `arn:aws:s3:::*` (resource types of `s3`)"),
+            "{}",
+            finding.message
+        );
+    }
+
+    #[test]
     fn skipped_when_the_actions_are_not_a_closed_list() {
         for action in [r#""*""#, r#"["ssm:StartSession", "*"]"#] {
             assert!(
@@ -131,6 +202,12 @@ mod tests {
             r#""Effect": "Allow", "NotAction": "ssm:StartSession", "Resource": "{VOLUME}""#
         ));
         assert!(codes(&not_action, None).is_empty());
+        // Renamed services authorize each other's resources.
+        let renamed = doc(
+            r#""codestar-connections:PassConnection""#,
+            r#""arn:aws:codeconnections:us-east-1:123456789012:connection/c""#,
+        );
+        assert!(codes(&renamed, None).is_empty());
         // A wildcard narrower than `*` is expanded and checked.
         assert_eq!(
             codes(&doc(r#""ssm:Start*""#, &format!(r#""{VOLUME}""#)), None),

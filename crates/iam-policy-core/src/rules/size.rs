@@ -119,7 +119,7 @@ mod tests {
 
     #[test]
     fn quotas_per_kind() {
-        // 78 characters of frame plus 15 per action.
+        // 81 characters of frame plus 15 per action.
         let under = document_of_size(400);
         assert!(!codes(&under, None).contains(&C::PolicySizeExceedsIdentityPolicyQuota));
         let over = document_of_size(420);
@@ -127,7 +127,7 @@ mod tests {
         assert!(
             finding
                 .message
-                .starts_with("the policy has 6377 characters"),
+                .starts_with("the policy has 6380 characters"),
             "{}",
             finding.message
         );

@@ -484,7 +484,7 @@ mod tests {
         );
         assert_eq!(
             codes(
-                &resource("arn:aws:ec2:${aws:RequestedRegion}:123456789012:instance/*"),
+                &resource("arn:aws:s3:${aws:RequestedRegion}::bucket/*"),
                 None
             ),
             vec![C::VariableUnsupportedInElement]

@@ -1,0 +1,264 @@
+//! The input of `policy!`: the expression form `policy!(#[attrs] { ... })` or the item form
+//! `policy! { #[attrs] /// doc
+//! pub const NAME = { ... }; ... }`, and the attributes both share.
+
+use iam_policy_core::{IssueCode, ParameterKind, PolicyKind};
+use proc_macro2::{Delimiter, Group, TokenTree};
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Attribute, Ident, LitStr, Token, Visibility};
+
+pub(crate) enum Input {
+    Expression(Document),
+    Items(Vec<Item>),
+}
+
+/// One policy document and the attributes written before it.
+pub(crate) struct Document {
+    pub settings: Settings,
+    /// The `{ ... }` group.
+    pub group: Group,
+    /// Errors in the attributes, reported with the document's own so that the item is still
+    /// declared (with a placeholder value).
+    pub attribute_errors: Option<syn::Error>,
+}
+
+/// `pub const NAME = { ... };` with its attributes (doc comments are passed through).
+pub(crate) struct Item {
+    pub attrs: Vec<Attribute>,
+    pub vis: Visibility,
+    pub static_token: Option<Token![static]>,
+    pub name: Ident,
+    pub document: Document,
+}
+
+/// What the attributes `kind`, `parameters` and `waive` declare.
+#[derive(Default)]
+pub(crate) struct Settings {
+    pub kind: Option<PolicyKind>,
+    pub parameters: Vec<(LitStr, ParameterKind)>,
+    pub waivers: Vec<WaiverAttr>,
+}
+
+/// `#[waive(CODE, ..., sid = "Sid")]`: the statement is resolved once the document is parsed.
+pub(crate) struct WaiverAttr {
+    pub codes: Vec<IssueCode>,
+    pub sid: Option<LitStr>,
+}
+
+impl Parse for Input {
+    fn parse(input: ParseStream) -> syn::Result<Input> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        if input.peek(syn::token::Brace) {
+            let document = document(input, attrs, false)?.1;
+            if !input.is_empty() {
+                return Err(input.error("unexpected tokens after the policy document"));
+            }
+            return Ok(Input::Expression(document));
+        }
+        let mut items = vec![item(input, attrs)?];
+        while !input.is_empty() {
+            let attrs = input.call(Attribute::parse_outer)?;
+            items.push(item(input, attrs)?);
+        }
+        Ok(Input::Items(items))
+    }
+}
+
+fn item(input: ParseStream, attrs: Vec<Attribute>) -> syn::Result<Item> {
+    let vis: Visibility = input.parse()?;
+    let static_token: Option<Token![static]> = input.parse()?;
+    if static_token.is_none() {
+        input.parse::<Token![const]>().map_err(|error| {
+            syn::Error::new(
+                error.span(),
+                "expected a policy document `{ ... }` or an item `pub const NAME = { ... };`",
+            )
+        })?;
+    }
+    let name: Ident = input.parse()?;
+    input.parse::<Token![=]>()?;
+    if !input.peek(syn::token::Brace) {
+        return Err(input.error("expected the policy document `{ ... }`"));
+    }
+    let (attrs, document) = document(input, attrs, true)?;
+    input.parse::<Token![;]>()?;
+    Ok(Item {
+        attrs,
+        vis,
+        static_token,
+        name,
+        document,
+    })
+}
+
+/// Reads the document group; returns the attributes that are not ours (only items have them).
+fn document(
+    input: ParseStream,
+    attrs: Vec<Attribute>,
+    item: bool,
+) -> syn::Result<(Vec<Attribute>, Document)> {
+    let mut settings = Settings::default();
+    let mut errors: Option<syn::Error> = None;
+    let mut passed = Vec::new();
+    for attr in attrs {
+        let result = if attr.path().is_ident("kind") {
+            kind(&attr).map(|kind| settings.kind = Some(kind))
+        } else if attr.path().is_ident("parameters") {
+            parameters(&attr, &mut settings.parameters)
+        } else if attr.path().is_ident("waive") {
+            waiver(&attr).map(|waiver| settings.waivers.push(waiver))
+        } else if item {
+            passed.push(attr);
+            Ok(())
+        } else {
+            Err(syn::Error::new_spanned(
+                attr.path(),
+                "unknown attribute: `policy!` takes `kind`, `parameters` and `waive`",
+            ))
+        };
+        if let Err(error) = result {
+            match &mut errors {
+                Some(errors) => errors.combine(error),
+                None => errors = Some(error),
+            }
+        }
+    }
+    let group = match input.parse::<TokenTree>()? {
+        TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => group,
+        other => return Err(syn::Error::new(other.span(), "expected `{`")),
+    };
+    let document = Document {
+        settings,
+        group,
+        attribute_errors: errors,
+    };
+    Ok((passed, document))
+}
+
+/// `#[kind = "identity" | "resource" | "role-trust" | "scp" | "rcp"]`.
+fn kind(attr: &Attribute) -> syn::Result<PolicyKind> {
+    const KINDS: &str = "`identity`, `resource`, `role-trust`, `scp` or `rcp`";
+    let value = &attr.meta.require_name_value()?.value;
+    let syn::Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Str(text),
+        ..
+    }) = value
+    else {
+        return Err(syn::Error::new_spanned(
+            value,
+            format!("expected a policy kind in quotes: {KINDS}"),
+        ));
+    };
+    match text.value().as_str() {
+        "identity" => Ok(PolicyKind::Identity),
+        "resource" => Ok(PolicyKind::Resource),
+        "role-trust" => Ok(PolicyKind::RoleTrust),
+        "scp" => Ok(PolicyKind::Scp),
+        "rcp" => Ok(PolicyKind::Rcp),
+        other => Err(syn::Error::new(
+            text.span(),
+            format!("unknown policy kind `{other}`\nhelp: use {KINDS}"),
+        )),
+    }
+}
+
+/// `#[parameters("region": Region, "account-id": AccountId, ...)]`.
+fn parameters(attr: &Attribute, declared: &mut Vec<(LitStr, ParameterKind)>) -> syn::Result<()> {
+    struct Declaration(LitStr, Ident);
+    impl Parse for Declaration {
+        fn parse(input: ParseStream) -> syn::Result<Declaration> {
+            let name = input.parse()?;
+            input.parse::<Token![:]>()?;
+            Ok(Declaration(name, input.parse()?))
+        }
+    }
+    const KINDS: &str = "`Region`, `AccountId`, `InstanceId`, `KmsKeyArn`, `TagKey` or `TagValue`";
+    let list = attr.parse_args_with(Punctuated::<Declaration, Token![,]>::parse_terminated)?;
+    for Declaration(name, kind) in list {
+        let kind = match kind.to_string().as_str() {
+            "Region" => ParameterKind::Region,
+            "AccountId" => ParameterKind::AccountId,
+            "InstanceId" => ParameterKind::InstanceId,
+            "KmsKeyArn" => ParameterKind::KmsKeyArn,
+            "TagKey" => ParameterKind::TagKey,
+            "TagValue" => ParameterKind::TagValue,
+            other => {
+                return Err(syn::Error::new(
+                    kind.span(),
+                    format!("unknown parameter kind `{other}`\nhelp: use {KINDS}"),
+                ));
+            }
+        };
+        let text = name.value();
+        let valid = !text.is_empty()
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !valid {
+            return Err(syn::Error::new(
+                name.span(),
+                format!(
+                    "`{text}` is not a parameter name\n\
+                     help: use letters, digits, `-` and `_`, as in `account-id`"
+                ),
+            ));
+        }
+        if declared.iter().any(|(other, _)| other.value() == text) {
+            return Err(syn::Error::new(
+                name.span(),
+                format!("parameter `{text}` is declared twice"),
+            ));
+        }
+        declared.push((name, kind));
+    }
+    Ok(())
+}
+
+/// `#[waive(CODE, ...)]` or `#[waive(CODE, ..., sid = "Sid")]`.
+fn waiver(attr: &Attribute) -> syn::Result<WaiverAttr> {
+    let mut waiver = WaiverAttr {
+        codes: Vec::new(),
+        sid: None,
+    };
+    attr.parse_args_with(|input: ParseStream| {
+        while !input.is_empty() {
+            let name: Ident = input.parse()?;
+            if name == "sid" {
+                input.parse::<Token![=]>()?;
+                waiver.sid = Some(input.parse()?);
+            } else {
+                waiver.codes.push(issue_code(&name)?);
+            }
+            if !input.is_empty() {
+                input.parse::<Token![,]>()?;
+            }
+        }
+        Ok(())
+    })?;
+    if waiver.codes.is_empty() {
+        return Err(syn::Error::new_spanned(
+            attr,
+            "`waive` needs the issue codes it waives, e.g. `#[waive(INVALID_ARN_RESOURCE)]`",
+        ));
+    }
+    Ok(waiver)
+}
+
+fn issue_code(name: &Ident) -> syn::Result<IssueCode> {
+    let text = name.to_string();
+    IssueCode::from_name(&text).ok_or_else(|| {
+        let nearest = IssueCode::ALL
+            .iter()
+            .map(|code| (strsim::levenshtein(code.as_str(), &text), code.as_str()))
+            .min();
+        let help = match nearest {
+            Some((distance, code)) if distance <= text.len() / 3 + 1 => {
+                format!("\nhelp: did you mean `{code}`?")
+            }
+            _ => "\nhelp: use an IAM Access Analyzer issue code such as `INVALID_ARN_RESOURCE`"
+                .to_owned(),
+        };
+        syn::Error::new(name.span(), format!("unknown issue code `{text}`{help}"))
+    })
+}

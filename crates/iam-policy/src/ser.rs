@@ -1,0 +1,278 @@
+//! `Serialize`: the JSON document as written, elements in AWS's order (`Version`, `Id`,
+//! `Statement`; `Sid`, `Effect`, `Principal`, `NotPrincipal`, `Action`, `NotAction`, `Resource`,
+//! `NotResource`, `Condition`), unbound `{name}` placeholders printed as the bare name.
+//!
+//! Written by hand rather than derived because every string needs the policy's parameters to be
+//! rendered, and numbers are kept as the text they were written as.
+
+use std::borrow::Cow;
+
+use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct};
+use serde::{Serialize, Serializer};
+
+use crate::model::{
+    ConditionBlock, ConditionValue, Effect, OneOrMany, Parameter, Policy, Principal, Statement,
+};
+
+/// A part of a policy together with the parameters its strings may name.
+struct With<'a, T: ?Sized> {
+    value: &'a T,
+    parameters: &'a [Parameter],
+}
+
+fn with<'a, T: ?Sized>(value: &'a T, parameters: &'a [Parameter]) -> With<'a, T> {
+    With { value, parameters }
+}
+
+/// `text` with each declared `{name}` replaced by `name`. A `{` right after `$` opens an IAM
+/// policy variable (`${aws:userid}`) and is left alone.
+pub(crate) fn render<'t>(text: &'t str, parameters: &[Parameter]) -> Cow<'t, str> {
+    if parameters.is_empty() || !text.contains('{') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let variable = rest[..open].ends_with('$');
+        let name = after.find('}').map(|close| &after[..close]);
+        match name {
+            Some(name) if !variable && parameters.iter().any(|p| p.name == name) => {
+                out.push_str(&rest[..open]);
+                out.push_str(name);
+                rest = &after[name.len() + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..=open]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+impl Serialize for Policy {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let parameters = &self.parameters[..];
+        let len = 1 + usize::from(self.version.is_some()) + usize::from(self.id.is_some());
+        let mut document = serializer.serialize_struct("Policy", len)?;
+        if let Some(version) = &self.version {
+            document.serialize_field("Version", &render(version, parameters))?;
+        }
+        if let Some(id) = &self.id {
+            document.serialize_field("Id", &render(id, parameters))?;
+        }
+        document.serialize_field("Statement", &with(&self.statement, parameters))?;
+        document.end()
+    }
+}
+
+impl Serialize for Statement {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        with(self, &[]).serialize(serializer)
+    }
+}
+
+impl Serialize for With<'_, OneOrMany<Statement>> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.value {
+            OneOrMany::One(statement) => with(statement, self.parameters).serialize(serializer),
+            OneOrMany::Many(statements) => {
+                let mut seq = serializer.serialize_seq(Some(statements.len()))?;
+                for statement in statements.iter() {
+                    seq.serialize_element(&with(statement, self.parameters))?;
+                }
+                seq.end()
+            }
+        }
+    }
+}
+
+impl Serialize for With<'_, Statement> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (s, parameters) = (self.value, self.parameters);
+        let len = 1
+            + usize::from(s.sid.is_some())
+            + usize::from(s.principal.is_some())
+            + usize::from(s.not_principal.is_some())
+            + usize::from(s.action.is_some())
+            + usize::from(s.not_action.is_some())
+            + usize::from(s.resource.is_some())
+            + usize::from(s.not_resource.is_some())
+            + usize::from(s.condition.is_some());
+        let mut statement = serializer.serialize_struct("Statement", len)?;
+        if let Some(sid) = &s.sid {
+            statement.serialize_field("Sid", &render(sid, parameters))?;
+        }
+        statement.serialize_field("Effect", s.effect.as_str())?;
+        if let Some(principal) = &s.principal {
+            statement.serialize_field("Principal", &with(principal, parameters))?;
+        }
+        if let Some(principal) = &s.not_principal {
+            statement.serialize_field("NotPrincipal", &with(principal, parameters))?;
+        }
+        let lists = [
+            ("Action", &s.action),
+            ("NotAction", &s.not_action),
+            ("Resource", &s.resource),
+            ("NotResource", &s.not_resource),
+        ];
+        for (name, list) in lists {
+            if let Some(list) = list {
+                statement.serialize_field(name, &with(list, parameters))?;
+            }
+        }
+        if let Some(condition) = &s.condition {
+            statement.serialize_field("Condition", &with(&condition[..], parameters))?;
+        }
+        statement.end()
+    }
+}
+
+impl Serialize for Effect {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl Serialize for With<'_, Principal> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.value {
+            Principal::Any => serializer.serialize_str("*"),
+            Principal::Map(entries) => {
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for entry in entries.iter() {
+                    map.serialize_entry(
+                        &render(&entry.principal_type, self.parameters),
+                        &with(&entry.values, self.parameters),
+                    )?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+impl Serialize for With<'_, OneOrMany<Cow<'static, str>>> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.value {
+            OneOrMany::One(text) => serializer.serialize_str(&render(text, self.parameters)),
+            OneOrMany::Many(texts) => {
+                let mut seq = serializer.serialize_seq(Some(texts.len()))?;
+                for text in texts.iter() {
+                    seq.serialize_element(&render(text, self.parameters))?;
+                }
+                seq.end()
+            }
+        }
+    }
+}
+
+impl Serialize for With<'_, [ConditionBlock]> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut operators = serializer.serialize_map(Some(self.value.len()))?;
+        for block in self.value {
+            operators.serialize_entry(&block.operator, &with(block, self.parameters))?;
+        }
+        operators.end()
+    }
+}
+
+impl Serialize for With<'_, ConditionBlock> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let entries = &self.value.entries;
+        let mut keys = serializer.serialize_map(Some(entries.len()))?;
+        for entry in entries.iter() {
+            keys.serialize_entry(
+                &render(&entry.key, self.parameters),
+                &with(&entry.values, self.parameters),
+            )?;
+        }
+        keys.end()
+    }
+}
+
+impl Serialize for With<'_, OneOrMany<ConditionValue>> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.value {
+            OneOrMany::One(value) => with(value, self.parameters).serialize(serializer),
+            OneOrMany::Many(values) => {
+                let mut seq = serializer.serialize_seq(Some(values.len()))?;
+                for value in values.iter() {
+                    seq.serialize_element(&with(value, self.parameters))?;
+                }
+                seq.end()
+            }
+        }
+    }
+}
+
+impl Serialize for With<'_, ConditionValue> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.value {
+            ConditionValue::String(text) => {
+                serializer.serialize_str(&render(text, self.parameters))
+            }
+            ConditionValue::Bool(value) => serializer.serialize_bool(*value),
+            ConditionValue::Number(text) => serialize_number(text, serializer),
+        }
+    }
+}
+
+/// A number as written: integers exactly, other numbers as the nearest `f64`. Text that is no
+/// number (only a hand-built `ConditionValue::Number` can hold one) is written as a string,
+/// which is how IAM compares condition values anyway.
+fn serialize_number<S: Serializer>(text: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    if let Ok(value) = text.parse::<u64>() {
+        serializer.serialize_u64(value)
+    } else if let Ok(value) = text.parse::<i64>() {
+        serializer.serialize_i64(value)
+    } else if let Ok(value) = text.parse::<f64>()
+        && value.is_finite()
+    {
+        serializer.serialize_f64(value)
+    } else {
+        serializer.serialize_str(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ParameterKind;
+
+    fn parameter(name: &'static str, kind: ParameterKind) -> Parameter {
+        Parameter {
+            name: Cow::Borrowed(name),
+            kind,
+        }
+    }
+
+    #[test]
+    fn render_prints_declared_placeholders_as_bare_names() {
+        let parameters = [
+            parameter("region", ParameterKind::Region),
+            parameter("account-id", ParameterKind::AccountId),
+            parameter("instance-id", ParameterKind::InstanceId),
+        ];
+        assert_eq!(
+            render(
+                "arn:aws:ec2:{region}:{account-id}:instance/{instance-id}",
+                &parameters
+            ),
+            "arn:aws:ec2:region:account-id:instance/instance-id"
+        );
+    }
+
+    #[test]
+    fn render_leaves_policy_variables_and_undeclared_braces_alone() {
+        let parameters = [parameter("region", ParameterKind::Region)];
+        assert_eq!(
+            render("arn:aws:ssm:*:*:session/${aws:userid}-*", &parameters),
+            "arn:aws:ssm:*:*:session/${aws:userid}-*"
+        );
+        assert_eq!(render("a{other}b{region", &parameters), "a{other}b{region");
+        assert_eq!(render("{region}", &[]), "{region}");
+    }
+}

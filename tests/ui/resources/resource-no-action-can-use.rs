@@ -1,0 +1,16 @@
+use iam_policy::{Policy, policy};
+
+// An EC2 volume beside only `ssm:StartSession`: the statement grants nothing on it.
+const UNREACHABLE: Policy = policy!({
+    "Version": "2012-10-17",
+    "Statement": [{
+        "Effect": "Allow",
+        "Action": "ssm:StartSession",
+        "Resource": [
+            "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0",
+            "arn:aws:ec2:us-east-1:123456789012:volume/vol-0123456789abcdef0"
+        ]
+    }]
+});
+
+fn main() {}
