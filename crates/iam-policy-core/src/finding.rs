@@ -158,6 +158,7 @@ issue_codes! {
     StringLikeOperatorWithArnConditionKeys = ("STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS", SecurityWarning),
     DynamodbAttributesWithoutSelect = ("DYNAMODB_ATTRIBUTES_WITHOUT_SELECT", SecurityWarning),
     ForanyvalueWithAudienceClaimType = ("FORANYVALUE_WITH_AUDIENCE_CLAIM_TYPE", SecurityWarning),
+    S3PrefixInNegativeContext = ("S3_PREFIX_IN_NEGATIVE_CONTEXT", SecurityWarning),
     CreateSlrWithNotResource = ("CREATE_SLR_WITH_NOT_RESOURCE", Warning),
     CreateSlrWithStarInActionAndNotResource = ("CREATE_SLR_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE", Warning),
     CreateSlrWithNotActionAndNotResource = ("CREATE_SLR_WITH_NOT_ACTION_AND_NOT_RESOURCE", Warning),
@@ -178,6 +179,9 @@ issue_codes! {
     TypeMismatchDate = ("TYPE_MISMATCH_DATE", Warning),
     TypeMismatchNumber = ("TYPE_MISMATCH_NUMBER", Warning),
     TypeMismatchString = ("TYPE_MISMATCH_STRING", Warning),
+    /// Ours, beside Access Analyzer's `TYPE_MISMATCH_*` family: an ARN operator value that is
+    /// not an ARN.
+    TypeMismatchArn = ("TYPE_MISMATCH_ARN", Warning),
     SpecificGithubRepoAndBranchRecommended = ("SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED", Warning),
     PolicySizeExceedsRoleTrustPolicyQuota = ("POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA", Warning),
     RcpMissingRelatedPrincipalConditionKey = ("RCP_MISSING_RELATED_PRINCIPAL_CONDITION_KEY", Warning),

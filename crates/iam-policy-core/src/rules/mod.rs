@@ -2,11 +2,23 @@
 //! every finding; no rule stops another.
 
 mod action;
+#[cfg_attr(
+    not(test),
+    allow(dead_code, reason = "until `check` calls `advisory::check_document`")
+)]
+mod advisory;
 mod arn;
+#[cfg_attr(
+    not(test),
+    allow(dead_code, reason = "until `check` calls `condition::check_statement`")
+)]
+mod condition;
 mod grammar;
+mod operator;
 mod principal;
 mod resource;
 mod size;
+mod value;
 mod variable;
 
 #[cfg(test)]

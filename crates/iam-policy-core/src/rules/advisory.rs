@@ -1,0 +1,1096 @@
+//! Access Analyzer's security warnings and suggestions that look at a statement as a whole or
+//! at the document: privilege-escalation patterns (`iam:PassRole`,
+//! `iam:CreateServiceLinkedRole`), redundancy, tag keys on services without tag support, and
+//! unguarded service and identity-provider principals.
+//!
+//! Each check is one small function; its comment states the rule.
+
+use super::{Context, Document, Effect, Entry, ListElement, Statement};
+use crate::json::{Node, Value};
+use crate::{IssueCode, PolicyKind};
+use iam_policy_reference as reference;
+
+/// Runs every advisory check on the document.
+pub(crate) fn check_document(document: &Document<'_>, ctx: &mut Context<'_>) {
+    for statement in &document.statements {
+        check_guarded_action(statement, &PASS_ROLE, ctx);
+        check_guarded_action(statement, &CREATE_SERVICE_LINKED_ROLE, ctx);
+        check_redundant_actions(statement, ctx);
+        check_redundant_resources(statement, ctx);
+        check_tag_keys_supported(statement, ctx);
+        check_service_principal_restricted(statement, ctx);
+        check_service_principal_weak_keys(statement, ctx);
+        check_identity_provider_conditions(statement, ctx);
+        check_rcp_principal_guards(statement, ctx);
+    }
+    check_redundant_statements(document, ctx);
+}
+
+// ---------------------------------------------------------------------------------------------
+// iam:PassRole and iam:CreateServiceLinkedRole
+
+/// An action that is dangerous on every resource unless a condition key narrows it, with the
+/// six codes of its family.
+struct GuardedAction {
+    action: &'static str,
+    /// The key that names what the action may be used for; a condition on it disarms the check.
+    guard_key: &'static str,
+    /// Resource patterns, after the ARN's fifth colon, that mean "every role".
+    star_resources: &'static [&'static str],
+    not_resource: IssueCode,
+    star_in_action_and_not_resource: IssueCode,
+    not_action_and_not_resource: IssueCode,
+    star_in_resource: IssueCode,
+    star_in_action_and_resource: IssueCode,
+    star_in_resource_and_not_action: IssueCode,
+}
+
+const PASS_ROLE: GuardedAction = GuardedAction {
+    action: "iam:PassRole",
+    guard_key: "iam:PassedToService",
+    star_resources: &["*", "role/*"],
+    not_resource: IssueCode::PassRoleWithNotResource,
+    star_in_action_and_not_resource: IssueCode::PassRoleWithStarInActionAndNotResource,
+    not_action_and_not_resource: IssueCode::PassRoleWithNotActionAndNotResource,
+    star_in_resource: IssueCode::PassRoleWithStarInResource,
+    star_in_action_and_resource: IssueCode::PassRoleWithStarInActionAndResource,
+    star_in_resource_and_not_action: IssueCode::PassRoleWithStarInResourceAndNotAction,
+};
+
+const CREATE_SERVICE_LINKED_ROLE: GuardedAction = GuardedAction {
+    action: "iam:CreateServiceLinkedRole",
+    guard_key: "iam:AWSServiceName",
+    star_resources: &["*", "role/*", "role/aws-service-role/*"],
+    not_resource: IssueCode::CreateSlrWithNotResource,
+    star_in_action_and_not_resource: IssueCode::CreateSlrWithStarInActionAndNotResource,
+    not_action_and_not_resource: IssueCode::CreateSlrWithNotActionAndNotResource,
+    star_in_resource: IssueCode::CreateSlrWithStarInResource,
+    star_in_action_and_resource: IssueCode::CreateSlrWithStarInActionAndResource,
+    star_in_resource_and_not_action: IssueCode::CreateSlrWithStarInResourceAndNotAction,
+};
+
+/// How a statement's `Action`/`NotAction` grants a guarded action.
+enum Grant<'e> {
+    /// Written by name.
+    Named(&'e Entry<'e>),
+    /// Through a wildcard entry such as `iam:*` or `*`.
+    Wildcard(&'e Entry<'e>),
+    /// `NotAction` that does not exclude it.
+    NotAction,
+}
+
+/// An Allow that grants `iam:PassRole` (or `iam:CreateServiceLinkedRole`) on every role, or
+/// through `NotResource`, without a condition on `iam:PassedToService` (`iam:AWSServiceName`)
+/// lets the caller hand any role to any service.
+fn check_guarded_action(statement: &Statement<'_>, guarded: &GuardedAction, ctx: &mut Context<'_>) {
+    if statement.effect != Some(Effect::Allow) || ctx.kind == PolicyKind::RoleTrust {
+        return;
+    }
+    let (Some(actions), Some(resources)) = (&statement.action, &statement.resource) else {
+        return;
+    };
+    if has_condition_key(statement, guarded.guard_key) {
+        return;
+    }
+    let Some(grant) = grant_of(statement, actions, guarded.action) else {
+        return;
+    };
+    let star_resource = resources
+        .entries
+        .iter()
+        .find(|entry| is_star_resource(entry.text, guarded.star_resources));
+    let (code, entry) = match (&grant, resources.negated, star_resource) {
+        (Grant::Named(entry), true, _) => (guarded.not_resource, *entry),
+        (Grant::Wildcard(entry), true, _) => (guarded.star_in_action_and_not_resource, *entry),
+        (Grant::NotAction, true, _) => match resources.entries.first() {
+            Some(entry) => (guarded.not_action_and_not_resource, entry),
+            None => return,
+        },
+        (Grant::Named(_), false, Some(resource)) => (guarded.star_in_resource, resource),
+        (Grant::Wildcard(_), false, Some(resource)) => {
+            (guarded.star_in_action_and_resource, resource)
+        }
+        (Grant::NotAction, false, Some(resource)) => {
+            (guarded.star_in_resource_and_not_action, resource)
+        }
+        (_, false, None) => return,
+    };
+    let how = match grant {
+        Grant::Named(_) => format!("`{}`", guarded.action),
+        Grant::Wildcard(entry) => format!("`{}` (which includes `{}`)", entry.text, guarded.action),
+        Grant::NotAction => format!("`NotAction` (which leaves `{}` in)", guarded.action),
+    };
+    let scope = if resources.negated {
+        "`NotResource`".to_owned()
+    } else {
+        format!("`{}`", entry.text)
+    };
+    ctx.report_entry(
+        code,
+        entry,
+        Some(statement.index),
+        format!("{how} is allowed on {scope}, for every role"),
+        Some(format!(
+            "name the roles in `Resource`, or add a condition on `{}`",
+            guarded.guard_key
+        )),
+    );
+}
+
+/// How the statement's action element grants `target`, if it does.
+fn grant_of<'e>(
+    statement: &'e Statement<'_>,
+    actions: &'e ListElement<'e>,
+    target: &str,
+) -> Option<Grant<'e>> {
+    let names_target = |resolved: &super::ResolvedAction| {
+        resolved.everything
+            || resolved
+                .actions
+                .iter()
+                .any(|action| action.to_string().eq_ignore_ascii_case(target))
+    };
+    let mut matching = statement
+        .actions
+        .iter()
+        .filter(|resolved| names_target(resolved));
+    if actions.negated {
+        return matching.next().is_none().then_some(Grant::NotAction);
+    }
+    let mut wildcard = None;
+    for resolved in matching {
+        let entry = actions.entries.get(resolved.entry)?;
+        if !resolved.wildcard && !resolved.everything {
+            return Some(Grant::Named(entry));
+        }
+        wildcard.get_or_insert(entry);
+    }
+    wildcard.map(Grant::Wildcard)
+}
+
+/// `*`, or an IAM ARN whose resource part is one of `star_resources`.
+fn is_star_resource(text: &str, star_resources: &[&str]) -> bool {
+    if text == "*" {
+        return true;
+    }
+    let fields: Vec<&str> = text.splitn(6, ':').collect();
+    matches!(fields.as_slice(), ["arn", _, "iam" | "*", _, _, resource] if star_resources.contains(resource))
+}
+
+fn has_condition_key(statement: &Statement<'_>, key: &str) -> bool {
+    statement
+        .conditions
+        .iter()
+        .any(|condition| condition.key.text.eq_ignore_ascii_case(key))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Redundancy
+
+/// An `Action` entry whose actions another entry of the same list already names all of.
+fn check_redundant_actions(statement: &Statement<'_>, ctx: &mut Context<'_>) {
+    let Some(element) = statement.action.as_ref().filter(|element| !element.negated) else {
+        return;
+    };
+    let resolved = &statement.actions;
+    for (index, entry) in resolved.iter().enumerate() {
+        if !entry.everything && entry.actions.is_empty() {
+            continue;
+        }
+        let covering = resolved.iter().enumerate().find(|(other_index, other)| {
+            if *other_index == index || other.entry == entry.entry {
+                return false;
+            }
+            let covers = |a: &super::ResolvedAction, b: &super::ResolvedAction| {
+                a.everything
+                    || !b.everything
+                        && !a.actions.is_empty()
+                        && b.actions.iter().all(|action| a.actions.contains(action))
+            };
+            // Two entries naming the same actions: only the later one is redundant.
+            covers(other, entry) && (!covers(entry, other) || *other_index < index)
+        });
+        let (Some((_, other)), Some(written)) = (covering, element.entries.get(entry.entry)) else {
+            continue;
+        };
+        let Some(other_written) = element.entries.get(other.entry) else {
+            continue;
+        };
+        let message = if written.text.eq_ignore_ascii_case(other_written.text) {
+            format!("`{}` is listed twice", written.text)
+        } else {
+            format!(
+                "`{}` is already covered by `{}`",
+                written.text, other_written.text
+            )
+        };
+        ctx.report_entry(
+            IssueCode::RedundantAction,
+            written,
+            Some(statement.index),
+            message,
+            Some(format!("remove `{}`", written.text)),
+        );
+    }
+}
+
+/// A `Resource` entry that a wildcard entry of the same list already matches.
+fn check_redundant_resources(statement: &Statement<'_>, ctx: &mut Context<'_>) {
+    let Some(element) = statement
+        .resource
+        .as_ref()
+        .filter(|element| !element.negated)
+    else {
+        return;
+    };
+    let entries = &element.entries;
+    for (index, entry) in entries.iter().enumerate() {
+        let covering = entries.iter().enumerate().find(|(other_index, other)| {
+            *other_index != index
+                && resource_covers(other.text, entry.text)
+                && (!resource_covers(entry.text, other.text) || *other_index < index)
+        });
+        if let Some((_, other)) = covering {
+            ctx.report_entry(
+                IssueCode::RedundantResource,
+                entry,
+                Some(statement.index),
+                format!("`{}` is already covered by `{}`", entry.text, other.text),
+                Some(format!("remove `{}`", entry.text)),
+            );
+        }
+    }
+}
+
+/// True when every resource `narrow` can name is named by `wide` as well. A `narrow` pattern
+/// with wildcards of its own is covered only by `*` or by a prefix ending in `*`.
+fn resource_covers(wide: &str, narrow: &str) -> bool {
+    if wide == narrow || wide == "*" {
+        return true;
+    }
+    if !wide.contains(['*', '?']) {
+        return false;
+    }
+    if narrow.contains(['*', '?']) {
+        return wide
+            .strip_suffix('*')
+            .is_some_and(|prefix| !prefix.contains(['*', '?']) && narrow.starts_with(prefix));
+    }
+    wildcard_match(wide, narrow)
+}
+
+/// Matches `text` against `pattern`, where `*` matches any run of characters (across `/` and
+/// `:`) and `?` any one character.
+fn wildcard_match(pattern: &str, text: &str) -> bool {
+    let (pattern, text): (Vec<char>, Vec<char>) =
+        (pattern.chars().collect(), text.chars().collect());
+    let (mut p, mut t) = (0, 0);
+    let mut backtrack: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some('*') => {
+                backtrack = Some((p, t));
+                p += 1;
+            }
+            Some(&c) if c == '?' || c == text[t] => {
+                p += 1;
+                t += 1;
+            }
+            _ => match backtrack {
+                Some((star, matched)) => {
+                    p = star + 1;
+                    t = matched + 1;
+                    backtrack = Some((star, matched + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[p..].iter().all(|c| *c == '*')
+}
+
+/// A statement that repeats another one exactly (apart from its `Sid`).
+fn check_redundant_statements(document: &Document<'_>, ctx: &mut Context<'_>) {
+    for (index, statement) in document.statements.iter().enumerate() {
+        let earlier = document.statements[..index]
+            .iter()
+            .find(|other| same_statement(other.node, statement.node));
+        if let Some(earlier) = earlier {
+            ctx.report(
+                IssueCode::RedundantStatement,
+                statement.node.span,
+                &statement.path,
+                Some(statement.index),
+                format!(
+                    "statement {} repeats statement {}",
+                    statement.index, earlier.index
+                ),
+                Some("remove one of them".to_owned()),
+            );
+        }
+    }
+}
+
+/// Two statement objects with the same members apart from `Sid`, in any order.
+fn same_statement(a: &Node, b: &Node) -> bool {
+    let (Value::Object(a), Value::Object(b)) = (&a.value, &b.value) else {
+        return false;
+    };
+    let members = |members: &'_ [crate::json::Member]| -> Vec<(String, Node)> {
+        members
+            .iter()
+            .filter(|member| member.key != "Sid")
+            .map(|member| (member.key.clone(), member.value.clone()))
+            .collect()
+    };
+    let (a, b) = (members(a), members(b));
+    a.len() == b.len()
+        && a.iter().all(|(key, value)| {
+            b.iter()
+                .any(|(other_key, other)| other_key == key && same_json(value, other))
+        })
+}
+
+/// Equal JSON values, spans ignored; object members in any order.
+fn same_json(a: &Node, b: &Node) -> bool {
+    match (&a.value, &b.value) {
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_json(a, b))
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len()
+                && a.iter().all(|member| {
+                    b.iter().any(|other| {
+                        other.key == member.key && same_json(&member.value, &other.value)
+                    })
+                })
+        }
+        (a, b) => a == b,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tag keys
+
+/// The global tag keys, whose support differs from service to service.
+const TAG_KEYS: &[&str] = &["aws:ResourceTag/", "aws:RequestTag/", "aws:TagKeys"];
+
+/// A condition on a global tag key that an action's service never sets makes the condition
+/// false for that action: an Allow never allows it, a Deny never denies it. Only conditions
+/// that are false for an absent key (positive, without `IfExists`) are judged.
+fn check_tag_keys_supported(statement: &Statement<'_>, ctx: &mut Context<'_>) {
+    let (Some(effect), Some(actions)) = (statement.effect, &statement.action) else {
+        return;
+    };
+    for condition in &statement.conditions {
+        let key = condition.key.text;
+        let is_tag_key = TAG_KEYS.iter().any(|tag| {
+            key.get(..tag.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(tag))
+        });
+        let Some(template) = reference::condition_key(key).filter(|_| is_tag_key) else {
+            continue;
+        };
+        let Ok(operator) = super::operator::Operator::parse(condition.operator.text) else {
+            continue;
+        };
+        if operator.negated
+            || operator.if_exists
+            || operator.family == super::operator::Family::Null
+        {
+            continue;
+        }
+        if actions.negated {
+            let code = match effect {
+                Effect::Allow => IssueCode::AllowNotactionWithUnsupportedTagConditionKeyForService,
+                Effect::Deny => IssueCode::DenyNotactionWithUnsupportedTagConditionKeyForService,
+            };
+            let verb = if effect == Effect::Allow {
+                "allows"
+            } else {
+                "denies"
+            };
+            ctx.report_entry(
+                code,
+                &condition.key,
+                Some(statement.index),
+                format!(
+                    "with `NotAction`, this statement only {verb} the actions of services that support `{key}`"
+                ),
+                Some("list the actions instead of excluding some".to_owned()),
+            );
+            continue;
+        }
+        let mut unsupported: Vec<&str> = Vec::new();
+        for resolved in statement
+            .actions
+            .iter()
+            .filter(|resolved| !resolved.everything)
+        {
+            for action in &resolved.actions {
+                let service = action.service();
+                let supported = service
+                    .condition_keys()
+                    .any(|known| known.name().eq_ignore_ascii_case(template.name()));
+                if !supported && !unsupported.contains(&service.prefix()) {
+                    unsupported.push(service.prefix());
+                }
+            }
+        }
+        if unsupported.is_empty() {
+            continue;
+        }
+        let (code, outcome) = match effect {
+            Effect::Allow => (
+                IssueCode::AllowWithUnsupportedTagConditionKeyForService,
+                "never allowed",
+            ),
+            Effect::Deny => (
+                IssueCode::DenyWithUnsupportedTagConditionKeyForService,
+                "never denied",
+            ),
+        };
+        let services: Vec<String> = unsupported
+            .iter()
+            .map(|prefix| format!("`{prefix}`"))
+            .collect();
+        ctx.report_entry(
+            code,
+            &condition.key,
+            Some(statement.index),
+            format!(
+                "the actions of {} are {outcome} here: the service does not support `{key}`",
+                services.join(", ")
+            ),
+            Some("move those actions to a statement without this tag condition".to_owned()),
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Principals
+
+/// The keys that tie a service principal to the resource it acts for (confused deputy).
+const SOURCE_KEYS: &[&str] = &[
+    "aws:SourceArn",
+    "aws:SourceAccount",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+];
+
+/// A resource policy that allows a service principal without `aws:SourceArn`,
+/// `aws:SourceAccount`, `aws:SourceOrgID` or `aws:SourceOrgPaths` lets the service act for
+/// anyone's resources.
+fn check_service_principal_restricted(statement: &Statement<'_>, ctx: &mut Context<'_>) {
+    if ctx.kind != PolicyKind::Resource || statement.effect != Some(Effect::Allow) {
+        return;
+    }
+    let Some(principal) = statement.principal.as_ref().filter(|p| !p.negated) else {
+        return;
+    };
+    if SOURCE_KEYS
+        .iter()
+        .any(|key| has_condition_key(statement, key))
+    {
+        return;
+    }
+    for (kind, values) in &principal.entries {
+        if kind.text != "Service" {
+            continue;
+        }
+        for value in values {
+            ctx.report_entry(
+                IssueCode::RestrictAccessToServicePrincipal,
+                value,
+                Some(statement.index),
+                format!(
+                    "service principal `{}` is allowed for every account's resources",
+                    value.text
+                ),
+                Some("add a condition on `aws:SourceArn` or `aws:SourceAccount`".to_owned()),
+            );
+        }
+    }
+}
+
+/// Keys whose value the caller sets, which say nothing trustworthy about a service principal.
+const WEAK_SERVICE_PRINCIPAL_KEYS: &[&str] = &["aws:Referer", "aws:UserAgent"];
+
+/// A service principal limited by `aws:Referer` or `aws:UserAgent` instead of the `aws:Source*`
+/// keys, which AWS sets itself.
+fn check_service_principal_weak_keys(statement: &Statement<'_>, ctx: &mut Context<'_>) {
+    let has_service = statement.principal.as_ref().is_some_and(|principal| {
+        !principal.negated
+            && principal
+                .entries
+                .iter()
+                .any(|(kind, _)| kind.text == "Service")
+    });
+    if !has_service || statement.effect != Some(Effect::Allow) {
+        return;
+    }
+    for condition in &statement.conditions {
+        if WEAK_SERVICE_PRINCIPAL_KEYS
+            .iter()
+            .any(|key| key.eq_ignore_ascii_case(condition.key.text))
+        {
+            ctx.report_entry(
+                IssueCode::RecommendedConditionKeyForServicePrincipal,
+                &condition.key,
+                Some(statement.index),
+                format!(
+                    "`{}` is set by the caller and does not identify what a service acts for",
+                    condition.key.text
+                ),
+                Some("use `aws:SourceArn` or `aws:SourceAccount`".to_owned()),
+            );
+        }
+    }
+}
+
+/// GitHub's OIDC provider: its `sub` claim names the repository and branch.
+const GITHUB: &str = "token.actions.githubusercontent.com";
+
+/// Web identity providers that are named by host rather than by provider ARN.
+const BUILT_IN_PROVIDERS: &[&str] = &[
+    "accounts.google.com",
+    "cognito-identity.amazonaws.com",
+    "graph.facebook.com",
+    "www.amazon.com",
+];
+
+/// Trust to an OIDC provider needs a condition on that provider's claims, or every identity of
+/// the provider (any GitHub repository, any Google user) may assume the role; for GitHub the
+/// `sub` claim must be there and should name a repository and branch.
+fn check_identity_provider_conditions(statement: &Statement<'_>, ctx: &mut Context<'_>) {
+    if statement.effect != Some(Effect::Allow) {
+        return;
+    }
+    let Some(principal) = statement.principal.as_ref().filter(|p| !p.negated) else {
+        return;
+    };
+    for (kind, values) in &principal.entries {
+        if kind.text != "Federated" {
+            continue;
+        }
+        for value in values {
+            let Some(provider) = oidc_provider(value.text) else {
+                continue;
+            };
+            let claims: Vec<_> = statement
+                .conditions
+                .iter()
+                .filter(|condition| {
+                    condition
+                        .key
+                        .text
+                        .rsplit_once(':')
+                        .is_some_and(|(prefix, _)| prefix.eq_ignore_ascii_case(provider))
+                })
+                .collect();
+            if provider.eq_ignore_ascii_case(GITHUB) {
+                check_github_subject(statement, value, &claims, ctx);
+            } else if claims.is_empty() {
+                ctx.report_entry(
+                    IssueCode::MissingConditionKeyForOidcPrincipal,
+                    value,
+                    Some(statement.index),
+                    format!("any identity of `{provider}` may assume this role"),
+                    Some(format!(
+                        "add a condition on `{provider}:aud` or `{provider}:sub`"
+                    )),
+                );
+            }
+        }
+    }
+}
+
+/// The provider host of a Federated principal that is an OIDC provider, if it is one.
+fn oidc_provider(federated: &str) -> Option<&str> {
+    if let Some((_, path)) = federated.split_once(":oidc-provider/") {
+        return Some(path);
+    }
+    BUILT_IN_PROVIDERS
+        .iter()
+        .find(|provider| provider.eq_ignore_ascii_case(federated))
+        .map(|_| federated)
+}
+
+/// GitHub trust needs `token.actions.githubusercontent.com:sub`, without wildcards.
+fn check_github_subject(
+    statement: &Statement<'_>,
+    principal: &Entry<'_>,
+    claims: &[&super::Condition<'_>],
+    ctx: &mut Context<'_>,
+) {
+    let subjects: Vec<_> = claims
+        .iter()
+        .filter(|condition| condition.key.text.to_ascii_lowercase().ends_with(":sub"))
+        .collect();
+    if subjects.is_empty() {
+        ctx.report_entry(
+            IssueCode::MissingGithubRepoConditionKey,
+            principal,
+            Some(statement.index),
+            "any GitHub repository may assume this role".to_owned(),
+            Some(format!(
+                "add `\"StringEquals\": {{\"{GITHUB}:sub\": \"repo:OWNER/REPO:ref:refs/heads/BRANCH\"}}`"
+            )),
+        );
+        return;
+    }
+    for condition in subjects {
+        for node in &condition.values {
+            let Value::String(text) = &node.value else {
+                continue;
+            };
+            if text.contains(['*', '?']) {
+                ctx.report(
+                    IssueCode::SpecificGithubRepoAndBranchRecommended,
+                    node.span,
+                    &condition.key.path,
+                    Some(statement.index),
+                    format!("`{text}` lets several repositories or branches assume this role"),
+                    Some("name one repository and branch, e.g. `repo:OWNER/REPO:ref:refs/heads/main`".to_owned()),
+                );
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resource control policies
+
+/// Keys about the calling principal, which service principals do not carry.
+const PRINCIPAL_KEYS: &[&str] = &[
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:PrincipalAccount",
+    "aws:PrincipalTag/",
+];
+
+/// Keys about the resource a service principal acts for, which only service calls carry.
+const SOURCE_GUARDED_KEYS: &[&str] =
+    &["aws:SourceOrgID", "aws:SourceOrgPaths", "aws:SourceAccount"];
+
+/// An RCP deny on principal keys must be limited to non-service callers
+/// (`BoolIfExists aws:PrincipalIsAWSService false`), or it denies AWS services acting for the
+/// account; a deny on source keys must be limited to service callers
+/// (`aws:PrincipalIsAWSService true`) and to requests that carry a source
+/// (`Null aws:SourceAccount false`).
+fn check_rcp_principal_guards(statement: &Statement<'_>, ctx: &mut Context<'_>) {
+    if ctx.kind != PolicyKind::Rcp || statement.effect != Some(Effect::Deny) {
+        return;
+    }
+    let uses = |keys: &[&str]| {
+        statement.conditions.iter().find(|condition| {
+            keys.iter().any(|key| {
+                let name = condition.key.text;
+                if key.ends_with('/') {
+                    name.get(..key.len())
+                        .is_some_and(|start| start.eq_ignore_ascii_case(key))
+                } else {
+                    name.eq_ignore_ascii_case(key)
+                }
+            })
+        })
+    };
+    let tests = |key: &str, operator_prefix: &str, value: &str| {
+        statement.conditions.iter().any(|condition| {
+            condition.key.text.eq_ignore_ascii_case(key)
+                && condition.operator.text.starts_with(operator_prefix)
+                && condition.values.iter().any(|node| match &node.value {
+                    Value::String(text) => text.eq_ignore_ascii_case(value),
+                    Value::Bool(flag) => flag.to_string() == value,
+                    _ => false,
+                })
+        })
+    };
+    if let Some(condition) = uses(PRINCIPAL_KEYS)
+        && !tests("aws:PrincipalIsAWSService", "Bool", "false")
+    {
+        ctx.report_entry(
+            IssueCode::RcpMissingRelatedPrincipalConditionKey,
+            &condition.key,
+            Some(statement.index),
+            format!(
+                "`{}` is absent for AWS services, so this deny also stops services acting for you",
+                condition.key.text
+            ),
+            Some("add `\"BoolIfExists\": {\"aws:PrincipalIsAWSService\": \"false\"}`".to_owned()),
+        );
+    }
+    if let Some(condition) = uses(SOURCE_GUARDED_KEYS) {
+        if !tests("aws:PrincipalIsAWSService", "Bool", "true") {
+            ctx.report_entry(
+                IssueCode::RcpMissingRelatedServicePrincipalConditionKey,
+                &condition.key,
+                Some(statement.index),
+                format!(
+                    "`{}` is only set for AWS services, so this deny also stops every other caller",
+                    condition.key.text
+                ),
+                Some("add `\"Bool\": {\"aws:PrincipalIsAWSService\": \"true\"}`".to_owned()),
+            );
+        }
+        if !tests("aws:SourceAccount", "Null", "false") && !tests("aws:SourceArn", "Null", "false")
+        {
+            ctx.report_entry(
+                IssueCode::RcpMissingServiceConditionKeyNullCheck,
+                &condition.key,
+                Some(statement.index),
+                format!(
+                    "`{}` is absent when a service acts for no resource, so this deny also stops those calls",
+                    condition.key.text
+                ),
+                Some("add `\"Null\": {\"aws:SourceAccount\": \"false\"}`".to_owned()),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::condition::tests::{codes, only};
+    use super::super::testing::statement;
+    use crate::IssueCode::{self, *};
+    use crate::PolicyKind;
+
+    fn check(elements: &str) -> Vec<IssueCode> {
+        codes(&statement(elements), None)
+    }
+
+    #[test]
+    fn pass_role_on_every_role() {
+        assert_eq!(
+            check(r#""Effect": "Allow", "Action": "iam:PassRole", "Resource": "*""#),
+            [PassRoleWithStarInResource]
+        );
+        assert_eq!(
+            check(
+                r#""Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/*""#
+            ),
+            [PassRoleWithStarInResource]
+        );
+        assert_eq!(
+            check(r#""Effect": "Allow", "Action": "iam:Pass*", "Resource": "*""#),
+            [PassRoleWithStarInActionAndResource]
+        );
+        assert_eq!(
+            check(r#""Effect": "Allow", "NotAction": "s3:*", "Resource": "*""#),
+            [
+                PassRoleWithStarInResourceAndNotAction,
+                CreateSlrWithStarInResourceAndNotAction
+            ]
+        );
+        assert_eq!(
+            check(
+                r#""Effect": "Allow", "Action": "iam:PassRole", "NotResource": "arn:aws:iam::123456789012:role/admin""#
+            ),
+            [PassRoleWithNotResource]
+        );
+        assert_eq!(
+            check(
+                r#""Effect": "Allow", "Action": "iam:*", "NotResource": "arn:aws:iam::123456789012:role/admin""#
+            ),
+            [
+                PassRoleWithStarInActionAndNotResource,
+                CreateSlrWithStarInActionAndNotResource
+            ]
+        );
+        assert_eq!(
+            check(r#""Effect": "Allow", "NotAction": "s3:*", "NotResource": "arn:aws:s3:::b""#),
+            [
+                PassRoleWithNotActionAndNotResource,
+                CreateSlrWithNotActionAndNotResource
+            ]
+        );
+    }
+
+    #[test]
+    fn pass_role_that_is_scoped_passes() {
+        assert_eq!(
+            check(
+                r#""Effect": "Allow", "Action": "iam:PassRole", "Resource": "*", "Condition": {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}"#
+            ),
+            []
+        );
+        assert_eq!(
+            check(
+                r#""Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/app-*""#
+            ),
+            []
+        );
+        assert_eq!(
+            check(r#""Effect": "Deny", "Action": "iam:PassRole", "Resource": "*""#),
+            []
+        );
+        assert_eq!(
+            check(r#""Effect": "Allow", "NotAction": "iam:*", "Resource": "*""#),
+            []
+        );
+    }
+
+    #[test]
+    fn create_service_linked_role_on_every_role() {
+        assert_eq!(
+            check(r#""Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "Resource": "*""#),
+            [CreateSlrWithStarInResource]
+        );
+        assert_eq!(
+            check(r#""Effect": "Allow", "Action": "iam:Create*", "Resource": "*""#),
+            [CreateSlrWithStarInActionAndResource]
+        );
+        assert_eq!(
+            check(
+                r#""Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "NotResource": "arn:aws:iam::123456789012:role/x""#
+            ),
+            [CreateSlrWithNotResource]
+        );
+        assert_eq!(
+            check(
+                r#""Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "Resource": "*", "Condition": {"StringEquals": {"iam:AWSServiceName": "rds.amazonaws.com"}}"#
+            ),
+            []
+        );
+    }
+
+    #[test]
+    fn redundant_actions() {
+        let finding = only(
+            &statement(
+                r#""Effect": "Allow", "Action": ["iam:Get*", "iam:GetCredentialReport"], "Resource": "*""#,
+            ),
+            None,
+            RedundantAction,
+        );
+        assert_eq!(
+            finding.message,
+            "`iam:GetCredentialReport` is already covered by `iam:Get*`"
+        );
+        assert!(finding.path.ends_with("Action[1]"));
+        let finding = only(
+            &statement(
+                r#""Effect": "Allow", "Action": ["s3:GetObject", "S3:getobject"], "Resource": "*""#,
+            ),
+            None,
+            RedundantAction,
+        );
+        assert!(finding.path.ends_with("Action[1]"), "{finding:?}");
+        assert_eq!(
+            check(
+                r#""Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "*""#
+            ),
+            []
+        );
+    }
+
+    #[test]
+    fn redundant_resources() {
+        let finding = only(
+            &statement(
+                r#""Effect": "Allow", "Action": "s3:GetObject", "Resource": ["arn:aws:s3:::b/*", "arn:aws:s3:::b/reports/2026.csv"]"#,
+            ),
+            None,
+            RedundantResource,
+        );
+        assert!(finding.path.ends_with("Resource[1]"));
+        // `x*` covers `x?`, but `x?` does not cover `x*`.
+        let finding = only(
+            &statement(
+                r#""Effect": "Allow", "Action": "s3:GetObject", "Resource": ["arn:aws:s3:::b/x?", "arn:aws:s3:::b/x*"]"#,
+            ),
+            None,
+            RedundantResource,
+        );
+        assert!(finding.path.ends_with("Resource[0]"));
+        assert_eq!(
+            check(
+                r#""Effect": "Allow", "Action": "s3:GetObject", "Resource": ["arn:aws:s3:::b/*", "arn:aws:s3:::b/logs/*"]"#
+            ),
+            [RedundantResource]
+        );
+    }
+
+    #[test]
+    fn wildcard_matching() {
+        assert!(super::wildcard_match(
+            "arn:aws:s3:::b/*",
+            "arn:aws:s3:::b/a/b"
+        ));
+        assert!(super::wildcard_match("a?c*", "abcdef"));
+        assert!(super::wildcard_match("*x*", "axb"));
+        assert!(!super::wildcard_match("a?c", "ac"));
+        assert!(!super::wildcard_match(
+            "arn:aws:s3:::b/*",
+            "arn:aws:s3:::c/a"
+        ));
+    }
+
+    #[test]
+    fn redundant_statements() {
+        let doc = r#"{"Version": "2012-10-17", "Statement": [
+            {"Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},
+            {"Sid": "B", "Resource": "arn:aws:s3:::b/*", "Action": "s3:GetObject", "Effect": "Allow"}]}"#;
+        let finding = only(doc, None, RedundantStatement);
+        assert_eq!(finding.statement, Some(1));
+        let different = doc.replace("\"Effect\": \"Allow\"}", "\"Effect\": \"Deny\"}");
+        assert_eq!(codes(&different, None), []);
+    }
+
+    #[test]
+    fn tag_keys_on_services_without_tags() {
+        // Resource Groups Tagging API (`tag:`) has no `aws:ResourceTag` support.
+        let condition = r#""Condition": {"StringEquals": {"aws:ResourceTag/team": "blue"}}"#;
+        assert_eq!(
+            check(&format!(
+                r#""Effect": "Allow", "Action": ["ec2:StartInstances", "tag:GetResources"], "Resource": "*", {condition}"#
+            )),
+            [AllowWithUnsupportedTagConditionKeyForService]
+        );
+        assert_eq!(
+            check(&format!(
+                r#""Effect": "Deny", "Action": ["ec2:StartInstances", "tag:GetResources"], "Resource": "*", {condition}"#
+            )),
+            [DenyWithUnsupportedTagConditionKeyForService]
+        );
+        assert_eq!(
+            check(&format!(
+                r#""Effect": "Allow", "NotAction": "iam:*", "Resource": "*", {condition}"#
+            )),
+            [AllowNotactionWithUnsupportedTagConditionKeyForService]
+        );
+        assert_eq!(
+            check(&format!(
+                r#""Effect": "Deny", "NotAction": "iam:*", "Resource": "*", {condition}"#
+            )),
+            [DenyNotactionWithUnsupportedTagConditionKeyForService]
+        );
+        assert_eq!(
+            check(&format!(
+                r#""Effect": "Allow", "Action": "ec2:StartInstances", "Resource": "*", {condition}"#
+            )),
+            []
+        );
+        // A negated condition is true when the key is absent: nothing escapes.
+        assert_eq!(
+            check(
+                r#""Effect": "Deny", "Action": ["ec2:StartInstances", "tag:GetResources"], "Resource": "*", "Condition": {"StringNotEquals": {"aws:ResourceTag/team": "blue"}}"#
+            ),
+            []
+        );
+    }
+
+    #[test]
+    fn service_principals_need_a_source() {
+        let policy = |condition: &str| {
+            format!(
+                r#"{{"Version": "2012-10-17", "Statement": {{"Effect": "Allow", "Principal": {{"Service": "sns.amazonaws.com"}}, "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:123456789012:q"{condition}}}}}"#
+            )
+        };
+        assert_eq!(
+            codes(&policy(""), Some(PolicyKind::Resource)),
+            [RestrictAccessToServicePrincipal]
+        );
+        assert_eq!(
+            codes(
+                &policy(
+                    r#", "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:123456789012:t"}}"#
+                ),
+                Some(PolicyKind::Resource)
+            ),
+            []
+        );
+    }
+
+    #[test]
+    fn service_principals_with_caller_set_keys() {
+        let policy = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"Service": "cloudfront.amazonaws.com"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringLike": {"aws:Referer": "https://example.com/*"}, "StringEquals": {"aws:SourceAccount": "123456789012"}}}}"#;
+        assert_eq!(
+            codes(policy, Some(PolicyKind::Resource)),
+            [RecommendedConditionKeyForServicePrincipal]
+        );
+    }
+
+    #[test]
+    fn rcp_guards() {
+        let rcp = |condition: &str| {
+            format!(
+                r#"{{"Version": "2012-10-17", "Statement": {{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {condition}}}}}"#
+            )
+        };
+        let rcp_codes = |condition: &str| codes(&rcp(condition), Some(PolicyKind::Rcp));
+        assert_eq!(
+            rcp_codes(r#"{"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}"#),
+            [RcpMissingRelatedPrincipalConditionKey]
+        );
+        assert_eq!(
+            rcp_codes(
+                r#"{"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}, "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}"#
+            ),
+            []
+        );
+        assert_eq!(
+            rcp_codes(r#"{"StringNotEqualsIfExists": {"aws:SourceOrgID": "o-a1b2c3d4e5"}}"#),
+            [
+                RcpMissingRelatedServicePrincipalConditionKey,
+                RcpMissingServiceConditionKeyNullCheck
+            ]
+        );
+        assert_eq!(
+            rcp_codes(
+                r#"{"StringNotEqualsIfExists": {"aws:SourceOrgID": "o-a1b2c3d4e5"}, "Null": {"aws:SourceAccount": "false"}, "Bool": {"aws:PrincipalIsAWSService": "true"}}"#
+            ),
+            []
+        );
+    }
+
+    #[test]
+    fn identity_providers_need_claims() {
+        let trust = |federated: &str, condition: &str| {
+            format!(
+                r#"{{"Version": "2012-10-17", "Statement": {{"Effect": "Allow", "Principal": {{"Federated": "{federated}"}}, "Action": "sts:AssumeRoleWithWebIdentity"{condition}}}}}"#
+            )
+        };
+        let github = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+        let trust_codes =
+            |federated, condition| codes(&trust(federated, condition), Some(PolicyKind::RoleTrust));
+        assert_eq!(trust_codes(github, ""), [MissingGithubRepoConditionKey]);
+        assert_eq!(
+            trust_codes(
+                github,
+                r#", "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}"#
+            ),
+            [MissingGithubRepoConditionKey]
+        );
+        assert_eq!(
+            trust_codes(
+                github,
+                r#", "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:octo/app:*"}}"#
+            ),
+            [SpecificGithubRepoAndBranchRecommended]
+        );
+        assert_eq!(
+            trust_codes(
+                github,
+                r#", "Condition": {"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:octo/app:ref:refs/heads/main"}}"#
+            ),
+            []
+        );
+        assert_eq!(
+            trust_codes("accounts.google.com", ""),
+            [MissingConditionKeyForOidcPrincipal]
+        );
+        assert_eq!(
+            trust_codes(
+                "accounts.google.com",
+                r#", "Condition": {"StringEquals": {"accounts.google.com:aud": "my-app"}}"#
+            ),
+            []
+        );
+        assert_eq!(
+            trust_codes("arn:aws:iam::123456789012:saml-provider/corp", ""),
+            []
+        );
+    }
+}

@@ -1,0 +1,1910 @@
+//! The `Condition` element, statement by statement: operators, keys, the fit between them and
+//! the values, set qualifiers, and the Access Analyzer checks on well-known keys.
+//!
+//! Each check is one small function; its comment states the rule.
+
+use super::operator::{Family, Operator, SetQualifier};
+use super::value::{self, DateProblem, IpRange};
+use super::variable;
+use super::{Condition, Context, Effect, Entry, Statement, path_index};
+use crate::IssueCode;
+use crate::json::{Node, Value};
+use iam_policy_reference::{self as reference, ConditionKey, ConditionKeyType};
+
+/// Runs every condition rule on one statement.
+pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) {
+    let mut checked: Vec<Checked<'_, '_>> = Vec::with_capacity(statement.conditions.len());
+    for (index, condition) in statement.conditions.iter().enumerate() {
+        // An operator holding several keys is one literal: report its problems once.
+        let first_of_block =
+            index == 0 || statement.conditions[index - 1].operator.span != condition.operator.span;
+        let operator = check_operator(statement, condition, first_of_block, ctx);
+        let key = check_key(statement, condition, ctx);
+        let checked_condition = Checked {
+            condition,
+            operator,
+            key,
+        };
+        check_condition(statement, &checked_condition, ctx);
+        checked.push(checked_condition);
+    }
+    check_duplicate_keys(statement, ctx);
+    check_actions_support_keys(statement, &checked, ctx);
+    check_dynamodb_attributes_with_select(statement, &checked, ctx);
+    check_paired_keys(statement, &checked, ctx);
+}
+
+/// A condition with its operator and key read, where they could be.
+struct Checked<'c, 'a> {
+    condition: &'c Condition<'a>,
+    operator: Option<Operator>,
+    key: Key,
+}
+
+/// What a condition key names.
+#[derive(Clone, Copy)]
+enum Key {
+    /// A key of the reference (global `aws:` key or service key, templates matched).
+    Known(ConditionKey),
+    /// A claim of an identity provider the reference cannot list (any OIDC provider URL may be
+    /// a prefix, e.g. `oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:sub`).
+    Provider,
+    /// Unknown or malformed (already reported).
+    Unknown,
+}
+
+impl Key {
+    fn known(self) -> Option<ConditionKey> {
+        match self {
+            Key::Known(key) => Some(key),
+            Key::Provider | Key::Unknown => None,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operators
+
+/// The operator must be one IAM defines; `Null` takes no `IfExists` and no set qualifier.
+fn check_operator(
+    statement: &Statement<'_>,
+    condition: &Condition<'_>,
+    first_of_block: bool,
+    ctx: &mut Context<'_>,
+) -> Option<Operator> {
+    let entry = &condition.operator;
+    let operator = match Operator::parse(entry.text) {
+        Ok(operator) => operator,
+        Err(suggestion) => {
+            if first_of_block {
+                report(
+                    ctx,
+                    statement,
+                    entry,
+                    IssueCode::InvalidConditionOperator,
+                    format!("unknown condition operator `{}`", entry.text),
+                    did_you_mean(suggestion.as_deref()),
+                );
+            }
+            return None;
+        }
+    };
+    if first_of_block && operator.family == Family::Null && operator.if_exists {
+        report(
+            ctx,
+            statement,
+            entry,
+            IssueCode::NullWithIfExists,
+            format!(
+                "`{}`: the `Null` operator takes no `IfExists` suffix",
+                entry.text
+            ),
+            Some("write `Null`; it already tests whether the key is present".to_owned()),
+        );
+    }
+    if first_of_block
+        && operator.family == Family::Null
+        && let Some(qualifier) = operator.qualifier
+    {
+        let outcome = match qualifier {
+            SetQualifier::ForAllValues => "always true",
+            SetQualifier::ForAnyValue => "always false",
+        };
+        report(
+            ctx,
+            statement,
+            entry,
+            IssueCode::NullWithQualifier,
+            format!("`{}` is {outcome}", entry.text),
+            Some("write `Null` without a set qualifier".to_owned()),
+        );
+    }
+    Some(operator)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys
+
+/// Tag keys that need a `/tag-key` suffix, in lower case.
+const TAG_FAMILIES: &[&str] = &["resourcetag", "requesttag", "principaltag"];
+
+/// The key must be `prefix:name` and known: a global `aws:` key, a key of the service named by
+/// the prefix (templated keys such as `ssm:resourceTag/${TagKey}` match any tag), or a claim of
+/// an identity provider.
+fn check_key(statement: &Statement<'_>, condition: &Condition<'_>, ctx: &mut Context<'_>) -> Key {
+    let entry = &condition.key;
+    let name = entry.text;
+    let Some((prefix, rest)) = name.split_once(':').filter(|(prefix, rest)| {
+        !prefix.is_empty() && !rest.is_empty() && !prefix.contains(char::is_whitespace)
+    }) else {
+        report(
+            ctx,
+            statement,
+            entry,
+            IssueCode::InvalidConditionKeyFormat,
+            format!("condition key `{name}` is not of the form `prefix:name`"),
+            Some("write a key such as `aws:SourceIp` or `s3:prefix`".to_owned()),
+        );
+        return Key::Unknown;
+    };
+    if prefix.eq_ignore_ascii_case("aws") && rest.eq_ignore_ascii_case("ARN") {
+        report(
+            ctx,
+            statement,
+            entry,
+            IssueCode::UnsupportedGlobalConditionKey,
+            format!("global condition key `{name}` is not supported"),
+            Some("use `aws:PrincipalArn` or `aws:SourceArn`".to_owned()),
+        );
+        report(
+            ctx,
+            statement,
+            entry,
+            IssueCode::DeprecatedGlobalConditionKey,
+            format!("global condition key `{name}` is deprecated"),
+            Some("use `aws:PrincipalArn`".to_owned()),
+        );
+        return Key::Unknown;
+    }
+    if let Some(key) = reference::condition_key(name) {
+        return Key::Known(key);
+    }
+    if is_tag_family_without_key(rest) {
+        report(
+            ctx,
+            statement,
+            entry,
+            IssueCode::MissingTagKeyInCondition,
+            format!("condition key `{name}` names no tag key"),
+            Some(format!(
+                "write the tag key after a slash, e.g. `{}/CostCenter`",
+                name.trim_end_matches('/')
+            )),
+        );
+        return Key::Unknown;
+    }
+    let help = did_you_mean(
+        reference::suggest_condition_key(name)
+            .first()
+            .map(String::as_str),
+    );
+    if prefix.eq_ignore_ascii_case("aws") {
+        report(
+            ctx,
+            statement,
+            entry,
+            IssueCode::InvalidGlobalConditionKey,
+            format!("unknown global condition key `{name}`"),
+            help,
+        );
+        return Key::Unknown;
+    }
+    if reference::service(prefix).is_some() {
+        report(
+            ctx,
+            statement,
+            entry,
+            IssueCode::InvalidServiceConditionKey,
+            format!("service `{prefix}` has no condition key `{name}`"),
+            help,
+        );
+        return Key::Unknown;
+    }
+    if is_identity_provider(prefix) {
+        return Key::Provider;
+    }
+    report(
+        ctx,
+        statement,
+        entry,
+        IssueCode::InvalidService,
+        format!("unknown service prefix `{prefix}` in condition key `{name}`"),
+        did_you_mean(reference::suggest_service(prefix).first().copied()),
+    );
+    Key::Unknown
+}
+
+/// `aws:ResourceTag`, `ec2:ResourceTag/` and the like: a tag key family without its tag key.
+fn is_tag_family_without_key(rest: &str) -> bool {
+    let family = rest.strip_suffix('/').unwrap_or(rest);
+    TAG_FAMILIES
+        .iter()
+        .any(|tag| family.eq_ignore_ascii_case(tag))
+}
+
+/// Identity-provider claims are prefixed with the provider's host name (and path), which holds
+/// a dot: `accounts.google.com:aud`, `token.actions.githubusercontent.com:sub`.
+fn is_identity_provider(prefix: &str) -> bool {
+    prefix.contains('.')
+}
+
+/// One operator block must not hold a key twice in different case (key names are
+/// case-insensitive, so IAM would see two values for one key).
+fn check_duplicate_keys(statement: &Statement<'_>, ctx: &mut Context<'_>) {
+    for (index, condition) in statement.conditions.iter().enumerate() {
+        let earlier = statement.conditions[..index].iter().find(|other| {
+            other.operator.span == condition.operator.span
+                && other.key.text != condition.key.text
+                && other.key.text.eq_ignore_ascii_case(condition.key.text)
+        });
+        if let Some(earlier) = earlier {
+            report(
+                ctx,
+                statement,
+                &condition.key,
+                IssueCode::DuplicateKeysWithDifferentCase,
+                format!(
+                    "condition key `{}` repeats `{}` under `{}` (key names ignore case)",
+                    condition.key.text, earlier.key.text, condition.operator.text
+                ),
+                Some("merge the values under one key".to_owned()),
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One condition: operator, key and values together
+
+fn check_condition(statement: &Statement<'_>, checked: &Checked<'_, '_>, ctx: &mut Context<'_>) {
+    let condition = checked.condition;
+    check_empty_values(statement, condition, checked.operator, ctx);
+    check_value_types_agree(statement, condition, ctx);
+    let Some(operator) = checked.operator else {
+        return;
+    };
+    if let Some(key) = checked.key.known() {
+        check_operator_fits_key(statement, condition, operator, key, ctx);
+        check_set_qualifier(statement, condition, operator, key, ctx);
+    }
+    check_audience_qualifier(statement, condition, operator, ctx);
+    for (index, node) in condition.values.iter().enumerate() {
+        let Some(text) = scalar_text(node) else {
+            continue;
+        };
+        let value = ConditionValue {
+            text,
+            node,
+            path: value_path(condition, index),
+        };
+        check_value_fits_operator(statement, condition, operator, &value, ctx);
+        check_variable_fits_operator(statement, operator, &value, ctx);
+        check_wildcard_needs_like(statement, condition, operator, &value, ctx);
+        check_permissive_wildcard(statement, condition, operator, &value, ctx);
+        check_well_known_value(statement, condition, operator, &value, ctx);
+    }
+    check_multiple_booleans(statement, condition, operator, ctx);
+    check_wildcard_only_value(statement, condition, operator, ctx);
+    check_source_ip_private(statement, condition, operator, ctx);
+    check_redundant_numeric_bounds(statement, condition, operator, ctx);
+    check_s3_prefix_context(statement, condition, operator, ctx);
+}
+
+/// One value of a condition, as text, with where it is.
+struct ConditionValue<'a> {
+    text: &'a str,
+    node: &'a Node,
+    path: String,
+}
+
+/// `[]` as the values: the condition never matches, or matches only when the key is absent.
+fn check_empty_values(
+    statement: &Statement<'_>,
+    condition: &Condition<'_>,
+    operator: Option<Operator>,
+    ctx: &mut Context<'_>,
+) {
+    if !matches!(&condition.values_node.value, Value::Array(values) if values.is_empty()) {
+        return;
+    }
+    let (code, help) = match operator {
+        Some(Operator {
+            qualifier: Some(SetQualifier::ForAllValues),
+            ..
+        }) => (
+            IssueCode::EmptyArrayConditionForallvalues,
+            "`ForAllValues` with no values matches only when the key is absent; use `Null` with `true`",
+        ),
+        Some(Operator {
+            qualifier: Some(SetQualifier::ForAnyValue),
+            ..
+        }) => (
+            IssueCode::EmptyArrayConditionForanyvalue,
+            "`ForAnyValue` with no values never matches; remove the condition or add values",
+        ),
+        Some(Operator {
+            if_exists: true, ..
+        }) => (
+            IssueCode::EmptyArrayConditionIfexists,
+            "`IfExists` with no values matches only when the key is absent; use `Null` with `true`",
+        ),
+        _ => (
+            IssueCode::EmptyArrayCondition,
+            "add the values to compare, or remove the condition",
+        ),
+    };
+    ctx.report(
+        code,
+        condition.values_node.span,
+        &condition.key.path,
+        Some(statement.index),
+        format!("condition key `{}` has no values", condition.key.text),
+        Some(help.to_owned()),
+    );
+}
+
+/// The values of one key must all have the same JSON type.
+fn check_value_types_agree(
+    statement: &Statement<'_>,
+    condition: &Condition<'_>,
+    ctx: &mut Context<'_>,
+) {
+    let kind = |node: &Node| match node.value {
+        Value::String(_) => "string",
+        Value::Number(_) => "number",
+        Value::Bool(_) => "boolean",
+        Value::Null | Value::Array(_) | Value::Object(_) => "other",
+    };
+    let Some(first) = condition.values.first() else {
+        return;
+    };
+    if let Some(other) = condition
+        .values
+        .iter()
+        .find(|node| kind(node) != kind(first))
+    {
+        ctx.report(
+            IssueCode::InvalidConditionDataType,
+            condition.values_node.span,
+            &condition.key.path,
+            Some(statement.index),
+            format!(
+                "the values of `{}` mix JSON types ({} and {})",
+                condition.key.text,
+                kind(first),
+                kind(other)
+            ),
+            Some("write every value of one key with the same type, e.g. all strings".to_owned()),
+        );
+    }
+}
+
+/// The operator family must fit the key's type (ARN keys also take String operators, but
+/// `StringLike` lets `*` run across ARN segments, so it gets a warning).
+fn check_operator_fits_key(
+    statement: &Statement<'_>,
+    condition: &Condition<'_>,
+    operator: Operator,
+    key: ConditionKey,
+    ctx: &mut Context<'_>,
+) {
+    let allowed = allowed_families(key.value_type());
+    if operator.family == Family::Null || allowed.is_empty() {
+        return;
+    }
+    if !allowed.contains(&operator.family) {
+        let names: Vec<&str> = allowed.iter().map(|family| family.name()).collect();
+        report(
+            ctx,
+            statement,
+            &condition.operator,
+            IssueCode::TypeMismatch,
+            format!(
+                "operator `{}` does not fit condition key `{}` of type {:?}",
+                condition.operator.text,
+                condition.key.text,
+                key.value_type()
+            ),
+            Some(format!("use a {} operator", names.join(" or "))),
+        );
+        return;
+    }
+    let arn_key = matches!(
+        key.value_type(),
+        ConditionKeyType::Arn | ConditionKeyType::ArrayOfArn
+    );
+    if operator.family == Family::String && arn_key && operator.matches_wildcards() {
+        report(
+            ctx,
+            statement,
+            &condition.operator,
+            IssueCode::StringLikeOperatorWithArnConditionKeys,
+            format!(
+                "`{}` on ARN condition key `{}` lets `*` match across ARN segments",
+                condition.operator.text, condition.key.text
+            ),
+            Some(format!(
+                "use `{}`, which matches each ARN segment on its own",
+                operator
+                    .full_name()
+                    .replace("StringNotLike", "ArnNotLike")
+                    .replace("StringLike", "ArnLike")
+            )),
+        );
+    }
+}
+
+/// The operator families a key type takes; the first is the key's own. Empty for a type this
+/// code does not know (future reference data), which is then not checked.
+fn allowed_families(key_type: ConditionKeyType) -> &'static [Family] {
+    match key_type {
+        // ARN operators compare strings too, segment by segment; AWS documents them on string
+        // keys that hold ARNs (`kms:EncryptionContext:aws:s3:arn`).
+        ConditionKeyType::String | ConditionKeyType::ArrayOfString => {
+            &[Family::String, Family::Arn]
+        }
+        ConditionKeyType::Arn | ConditionKeyType::ArrayOfArn => &[Family::Arn, Family::String],
+        ConditionKeyType::Bool | ConditionKeyType::ArrayOfBool => &[Family::Bool],
+        ConditionKeyType::Numeric => &[Family::Numeric],
+        ConditionKeyType::Date => &[Family::Date],
+        ConditionKeyType::DateOrNumeric => &[Family::Date, Family::Numeric],
+        ConditionKeyType::IpAddress => &[Family::IpAddress],
+        ConditionKeyType::Binary => &[Family::Binary],
+        _ => &[],
+    }
+}
+
+/// Multivalued keys need `ForAllValues:`/`ForAnyValue:`; `ForAllValues:` on a single-valued key
+/// is also true when the key is absent.
+fn check_set_qualifier(
+    statement: &Statement<'_>,
+    condition: &Condition<'_>,
+    operator: Operator,
+    key: ConditionKey,
+    ctx: &mut Context<'_>,
+) {
+    if operator.family == Family::Null {
+        return;
+    }
+    match (operator.qualifier, key.is_multivalued()) {
+        (None, true) => report(
+            ctx,
+            statement,
+            &condition.key,
+            IssueCode::MissingQualifier,
+            format!(
+                "condition key `{}` has several values in a request, but `{}` has no set qualifier",
+                condition.key.text, condition.operator.text
+            ),
+            Some(format!(
+                "write `ForAnyValue:{0}` (any value matches) or `ForAllValues:{0}` (every value matches)",
+                condition.operator.text
+            )),
+        ),
+        (Some(SetQualifier::ForAllValues), false) => report(
+            ctx,
+            statement,
+            &condition.operator,
+            IssueCode::ForallvaluesWithSingleValuedKey,
+            format!(
+                "`ForAllValues` on single-valued condition key `{}` is also true when the key is absent",
+                condition.key.text
+            ),
+            Some(format!(
+                "write `{}` without the set qualifier",
+                operator_without_qualifier(operator)
+            )),
+        ),
+        _ => {}
+    }
+}
+
+/// `ForAnyValue:` on an identity provider's `aud` claim: the audience is one value.
+fn check_audience_qualifier(
+    statement: &Statement<'_>,
+    condition: &Condition<'_>,
+    operator: Operator,
+    ctx: &mut Context<'_>,
+) {
+    let is_audience = condition
+        .key
+        .text
+        .rsplit_once(':')
+        .is_some_and(|(prefix, claim)| {
+            is_identity_provider(prefix) && claim.eq_ignore_ascii_case("aud")
+        });
+    if is_audience && operator.qualifier == Some(SetQualifier::ForAnyValue) {
+        report(
+            ctx,
+            statement,
+            &condition.operator,
+            IssueCode::ForanyvalueWithAudienceClaimType,
+            format!(
+                "`ForAnyValue` on audience claim `{}`, which holds a single value",
+                condition.key.text
+            ),
+            Some(format!("write `{}`", operator_without_qualifier(operator))),
+        );
+    }
+}
+
+fn operator_without_qualifier(operator: Operator) -> String {
+    Operator {
+        qualifier: None,
+        ..operator
+    }
+    .full_name()
+}
+
+/// Each value must be of the operator's type: `true`/`false` for Bool and Null, numbers, ISO
+/// 8601 dates or epoch seconds, IP ranges, base64, ARNs.
+fn check_value_fits_operator(
+    statement: &Statement<'_>,
+    condition: &Condition<'_>,
+    operator: Operator,
+    value: &ConditionValue<'_>,
+    ctx: &mut Context<'_>,
+) {
+    let text = value.text;
+    if value::has_variable(text) {
+        // Reported by the variable check when the family takes no variables.
+        return;
+    }
+    let operator_name = condition.operator.text;
+    let problem = match operator.family {
+        Family::Bool | Family::Null if value::parse_bool(text).is_none() => Some((
+            IssueCode::TypeMismatchBoolean,
+            format!("`{operator_name}` takes `true` or `false`, not `{text}`"),
+            "write `true` or `false`".to_owned(),
+        )),
+        Family::Numeric if value::parse_number(text).is_none() => Some((
+            IssueCode::TypeMismatchNumber,
+            format!("`{operator_name}` takes a number, not `{text}`"),
+            "write an integer or a decimal number, e.g. `3600`".to_owned(),
+        )),
+        Family::Date => match value::check_date(text) {
+            Ok(()) => None,
+            Err(DateProblem::NotADate) => Some((
+                IssueCode::TypeMismatchDate,
+                format!("`{operator_name}` takes a date, not `{text}`"),
+                "write an ISO 8601 date such as `2026-01-31` or `2026-01-31T12:00:00Z`".to_owned(),
+            )),
+            Err(DateProblem::Suspicious(reason)) => Some((
+                IssueCode::InvalidDateValue,
+                format!("date `{text}` may not resolve as intended: {reason}"),
+                "write the date as `YYYY-MM-DD` or `YYYY-MM-DDThh:mm:ssZ`".to_owned(),
+            )),
+        },
+        Family::IpAddress => match IpRange::parse(text) {
+            None => Some((
+                IssueCode::TypeMismatchIpRange,
+                format!("`{operator_name}` takes an IP address or CIDR range, not `{text}`"),
+                "write an IPv4 or IPv6 range such as `203.0.113.0/24`".to_owned(),
+            )),
+            Some(range) => range.normalized().map(|normalized| {
+                (
+                    IssueCode::ImproveIpRange,
+                    format!("IP range `{text}` has host bits set after the prefix"),
+                    format!("write `{normalized}`"),
+                )
+            }),
+        },
+        Family::Binary if !value::is_base64(text) => Some((
+            IssueCode::TypeMismatchString,
+            format!("`{operator_name}` takes a base64-encoded value, not `{text}`"),
+            "encode the bytes in base64".to_owned(),
+        )),
+        Family::Arn if !value::is_arn_pattern(text) => Some((
+            IssueCode::TypeMismatchArn,
+            format!("`{operator_name}` takes an ARN, not `{text}`"),
+            "write an ARN such as `arn:aws:iam::123456789012:role/name`; wildcards are allowed in each segment".to_owned(),
+        )),
+        _ => None,
+    };
+    if let Some((code, message, help)) = problem {
+        ctx.report(
+            code,
+            value.node.span,
+            &value.path,
+            Some(statement.index),
+            message,
+            Some(help),
+        );
+    }
+}
+
+/// Policy variables resolve only in the values of String and ARN operators.
+fn check_variable_fits_operator(
+    statement: &Statement<'_>,
+    operator: Operator,
+    value: &ConditionValue<'_>,
+    ctx: &mut Context<'_>,
+) {
+    if operator.family.takes_variables() || !variable::has_variable(value.text) {
+        return;
+    }
+    ctx.report(
+        IssueCode::InvalidVariableForOperator,
+        value.node.span,
+        &value.path,
+        Some(statement.index),
+        format!(
+            "a policy variable in `{}` does not resolve with a {} operator",
+            value.text,
+            operator.family.name()
+        ),
+        Some("policy variables work only with String and ARN operators".to_owned()),
+    );
+}
+
+/// `*` and `?` are wildcards only for the `...Like` string operators; elsewhere they are
+/// compared as literal characters.
+fn check_wildcard_needs_like(
+    statement: &Statement<'_>,
+    condition: &Condition<'_>,
+    operator: Operator,
+    value: &ConditionValue<'_>,
+    ctx: &mut Context<'_>,
+) {
+    if operator.family != Family::String
+        || operator.matches_wildcards()
+        || !value::has_wildcard(value.text)
+    {
+        return;
+    }
+    let like = if operator.negated {
+        "StringNotLike"
+    } else {
+        "StringLike"
+    };
+    ctx.report(
+        IssueCode::WildcardWithoutLikeOperator,
+        value.node.span,
+        &value.path,
+        Some(statement.index),
+        format!(
+            "`{}` compares `{}` literally: `*` and `?` are not wildcards for it",
+            condition.operator.text, value.text
+        ),
+        Some(format!("use `{like}` to match a pattern")),
+    );
+}
+
+/// Keys that name an account, organization or network endpoint (AWS's list): a wildcard in
+/// their value can match someone else's.
+const SENSITIVE_KEYS: &[&str] = &[
+    "aws:PrincipalAccount",
+    "aws:PrincipalOrgID",
+    "aws:ResourceAccount",
+    "aws:ResourceOrgID",
+    "aws:SourceAccount",
+    "aws:SourceOrgID",
+    "aws:SourceVpc",
+    "aws:SourceVpce",
+    "aws:VpceAccount",
+    "aws:VpceOrgID",
+];
+
+/// Wildcards are too permissive in the value of a sensitive key, and in the unique-ID part of
+/// `aws:userid` (before the colon); a policy variable mixed with a wildcard on a sensitive key
+/// is too permissive as well.
+fn check_permissive_wildcard(
+    statement: &Statement<'_>,
+    condition: &Condition<'_>,
+    operator: Operator,
+    value: &ConditionValue<'_>,
+    ctx: &mut Context<'_>,
+) {
+    if !operator.matches_wildcards() || !value::has_wildcard(value.text) {
+        return;
+    }
+    let key = condition.key.text;
+    let sensitive = SENSITIVE_KEYS
+        .iter()
+        .any(|sensitive| sensitive.eq_ignore_ascii_case(key));
+    let userid_wildcard = key.eq_ignore_ascii_case("aws:userid")
+        && value::has_wildcard(value.text.split(':').next().unwrap_or_default());
+    if !sensitive && !userid_wildcard {
+        return;
+    }
+    let code = if value::has_variable(value.text) {
+        IssueCode::VariableUsageTooPermissive
+    } else {
+        IssueCode::WildcardUsageTooPermissive
+    };
+    let help = if userid_wildcard {
+        "name the role or user by its unique ID before the colon"
+    } else {
+        "list the exact values; a wildcard here can match other accounts, organizations or endpoints"
+    };
+    ctx.report(
+        code,
+        value.node.span,
+        &value.path,
+        Some(statement.index),
+        format!(
+            "wildcard in `{}` for condition key `{key}` is too permissive",
+            value.text
+        ),
+        Some(help.to_owned()),
+    );
+}
+
+/// Values of keys with a known shape: VPC and VPC endpoint IDs, KMS key ARNs, service
+/// principals.
+fn check_well_known_value(
+    statement: &Statement<'_>,
+    condition: &Condition<'_>,
+    operator: Operator,
+    value: &ConditionValue<'_>,
+    ctx: &mut Context<'_>,
+) {
+    let text = value.text;
+    let compares_text = matches!(operator.family, Family::String | Family::Arn);
+    if !compares_text || value::has_wildcard(text) || variable::has_variable(text) {
+        return;
+    }
+    let key = condition.key.text.to_ascii_lowercase();
+    let problem = match key.as_str() {
+        "aws:sourcevpc" | "aws:ec2instancesourcevpc" if !is_resource_id(text, "vpc-") => Some((
+            IssueCode::InvalidVpcFormat,
+            format!("`{text}` is not a VPC ID"),
+            "a VPC ID is `vpc-` and 8 or 17 letters and digits, e.g. `vpc-1a2b3c4d`",
+        )),
+        "aws:sourcevpce" if !is_resource_id(text, "vpce-") => Some((
+            IssueCode::InvalidVpceFormat,
+            format!("`{text}` is not a VPC endpoint ID"),
+            "a VPC endpoint ID is `vpce-` and 8 or 17 letters and digits, e.g. `vpce-1a2b3c4d`",
+        )),
+        "kms:viaservice" if !is_service_principal(text, 2) => Some((
+            IssueCode::InvalidServicePrincipalFormat,
+            format!("`{text}` is not a service endpoint name"),
+            "write `service.region.amazonaws.com`, e.g. `s3.us-east-1.amazonaws.com`",
+        )),
+        "iam:passedtoservice"
+        | "iam:awsservicename"
+        | "aws:principalservicename"
+        | "aws:principalservicenameslist"
+        | "aws:calledvia"
+        | "aws:calledviafirst"
+        | "aws:calledvialast"
+            if !is_service_principal(text, 1) =>
+        {
+            Some((
+                IssueCode::InvalidServicePrincipalFormat,
+                format!("`{text}` is not a service principal"),
+                "write the service principal, e.g. `ec2.amazonaws.com`",
+            ))
+        }
+        _ if is_kms_key_condition_key(&key) && !is_kms_key_arn(text) => Some((
+            IssueCode::InvalidKmsKeyValue,
+            format!("`{text}` is not a KMS key ARN"),
+            "write `arn:aws:kms:region:account-id:key/key-id`",
+        )),
+        _ => None,
+    };
+    if let Some((code, message, help)) = problem {
+        ctx.report(
+            code,
+            value.node.span,
+            &value.path,
+            Some(statement.index),
+            message,
+            Some(help.to_owned()),
+        );
+    }
+}
+
+/// `vpc-1a2b3c4d` / `vpc-0123456789abcdef0`: the prefix and 8 or 17 lower-case letters and
+/// digits.
+fn is_resource_id(text: &str, prefix: &str) -> bool {
+    text.strip_prefix(prefix).is_some_and(|id| {
+        matches!(id.len(), 8 | 17)
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    })
+}
+
+/// DNS names under which AWS service principals live.
+const SERVICE_DOMAINS: &[&str] = &[
+    ".amazonaws.com",
+    ".amazonaws.com.cn",
+    ".amazon.com",
+    ".aws.internal",
+    ".c2s.ic.gov",
+    ".sc2s.sgov.gov",
+];
+
+/// A service principal: lower-case DNS labels ending in an AWS domain, with at least
+/// `min_labels` labels before the domain (`ec2.amazonaws.com` has 1,
+/// `s3.us-east-1.amazonaws.com` has 2).
+fn is_service_principal(text: &str, min_labels: usize) -> bool {
+    let labels_ok = text.split('.').all(|label| {
+        !label.is_empty()
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    });
+    labels_ok
+        && SERVICE_DOMAINS.iter().any(|domain| {
+            text.strip_suffix(domain)
+                .is_some_and(|name| name.split('.').count() >= min_labels)
+        })
+}
+
+/// ARN-typed service keys that name a KMS key, e.g. `s3:x-amz-server-side-encryption-aws-kms-key-id`
+/// or `sagemaker:VolumeKmsKey`; `key` is in lower case.
+fn is_kms_key_condition_key(key: &str) -> bool {
+    !key.starts_with("kms:")
+        && key.contains("kms")
+        && reference::condition_key(key).is_some_and(|known| {
+            matches!(
+                known.value_type(),
+                ConditionKeyType::Arn | ConditionKeyType::ArrayOfArn
+            )
+        })
+}
+
+/// `arn:partition:kms:region:account:key/id`.
+fn is_kms_key_arn(text: &str) -> bool {
+    let fields: Vec<&str> = text.splitn(6, ':').collect();
+    matches!(fields.as_slice(), ["arn", _, "kms", _, _, resource] if resource.starts_with("key/"))
+}
+
+/// A Bool condition tests one value; several make no sense (`true` or `false` is always true).
+fn check_multiple_booleans(
+    statement: &Statement<'_>,
+    condition: &Condition<'_>,
+    operator: Operator,
+    ctx: &mut Context<'_>,
+) {
+    if operator.family != Family::Bool || condition.values.len() < 2 {
+        return;
+    }
+    ctx.report(
+        IssueCode::InvalidConditionMultipleBoolean,
+        condition.values_node.span,
+        &condition.key.path,
+        Some(statement.index),
+        format!(
+            "condition key `{}` is given {} boolean values",
+            condition.key.text,
+            condition.values.len()
+        ),
+        Some("give one value, `true` or `false`".to_owned()),
+    );
+}
+
+/// A lone `*` with a wildcard operator only asks whether the key is present (or absent), or
+/// always matches.
+fn check_wildcard_only_value(
+    statement: &Statement<'_>,
+    condition: &Condition<'_>,
+    operator: Operator,
+    ctx: &mut Context<'_>,
+) {
+    let matches_everything = condition
+        .values
+        .iter()
+        .any(|node| matches!(&node.value, Value::String(text) if text == "*"));
+    if !operator.matches_wildcards() || !matches_everything {
+        return;
+    }
+    let key = condition.key.text;
+    let (code, message, help) = match (operator.negated, operator.qualifier, operator.if_exists) {
+        (false, Some(SetQualifier::ForAllValues), _) | (false, _, true) => (
+            IssueCode::RedundantKeyDueToWildcardInCondition,
+            format!(
+                "`{}` with `*` always matches: the condition on `{key}` adds nothing",
+                condition.operator.text
+            ),
+            "remove the condition".to_owned(),
+        ),
+        (false, None | Some(SetQualifier::ForAnyValue), false) => (
+            IssueCode::EquivalentToNullFalse,
+            format!(
+                "`{}` with `*` only tests that `{key}` is present",
+                condition.operator.text
+            ),
+            format!("write `\"Null\": {{\"{key}\": \"false\"}}`"),
+        ),
+        (true, None, _) => (
+            IssueCode::EquivalentToNullTrue,
+            format!(
+                "`{}` with `*` only tests that `{key}` is absent",
+                condition.operator.text
+            ),
+            format!("write `\"Null\": {{\"{key}\": \"true\"}}`"),
+        ),
+        (true, Some(_), _) => return,
+    };
+    report(ctx, statement, &condition.key, code, message, Some(help));
+}
+
+/// `aws:SourceIp` never holds a private address (private traffic comes through VPC endpoints,
+/// where `aws:VpcSourceIp` applies): all private ranges make the condition constant, some make
+/// those entries dead.
+fn check_source_ip_private(
+    statement: &Statement<'_>,
+    condition: &Condition<'_>,
+    operator: Operator,
+    ctx: &mut Context<'_>,
+) {
+    if operator.family != Family::IpAddress
+        || !condition.key.text.eq_ignore_ascii_case("aws:SourceIp")
+    {
+        return;
+    }
+    let ranges: Vec<IpRange> = condition
+        .values
+        .iter()
+        .filter_map(|node| scalar_text(node).and_then(IpRange::parse))
+        .collect();
+    let private = ranges.iter().filter(|range| range.is_private()).count();
+    if private == 0 || ranges.len() != condition.values.len() {
+        return;
+    }
+    let all = private == ranges.len();
+    let code = match (operator.negated, all) {
+        (false, true) => IssueCode::PrivateIpAddress,
+        (true, true) => IssueCode::PrivateNotIpAddress,
+        (false, false) => IssueCode::PrivateIpAddressSubset,
+        (true, false) => IssueCode::PrivateNotIpAddressSubset,
+    };
+    let message = match (operator.negated, all) {
+        (false, true) => {
+            "`aws:SourceIp` never holds these private ranges: the condition never matches"
+        }
+        (true, true) => {
+            "`aws:SourceIp` never holds these private ranges: the condition always matches"
+        }
+        (_, false) => "`aws:SourceIp` never holds the private ranges among these values",
+    };
+    ctx.report(
+        code,
+        condition.values_node.span,
+        &condition.key.path,
+        Some(statement.index),
+        message.to_owned(),
+        Some("use `aws:VpcSourceIp` for addresses inside a VPC".to_owned()),
+    );
+}
+
+/// Several bounds of one numeric comparison: one of them subsumes the others.
+fn check_redundant_numeric_bounds(
+    statement: &Statement<'_>,
+    condition: &Condition<'_>,
+    operator: Operator,
+    ctx: &mut Context<'_>,
+) {
+    let is_bound = operator.family == Family::Numeric
+        && (operator.base.contains("LessThan") || operator.base.contains("GreaterThan"));
+    let numbers = condition
+        .values
+        .iter()
+        .filter(|node| scalar_text(node).and_then(value::parse_number).is_some())
+        .count();
+    if !is_bound || numbers < 2 {
+        return;
+    }
+    let keep = if operator.base.contains("LessThan") {
+        "largest"
+    } else {
+        "smallest"
+    };
+    ctx.report(
+        IssueCode::RedundantConditionValueNum,
+        condition.values_node.span,
+        &condition.key.path,
+        Some(statement.index),
+        format!(
+            "`{}` with {numbers} bounds for `{}`: only the {keep} one counts",
+            condition.operator.text, condition.key.text
+        ),
+        Some(format!("keep only the {keep} value")),
+    );
+}
+
+/// `s3:prefix` in a negative context (a Deny, or a negated operator in an Allow) is bypassed
+/// by asking for a shorter prefix.
+fn check_s3_prefix_context(
+    statement: &Statement<'_>,
+    condition: &Condition<'_>,
+    operator: Operator,
+    ctx: &mut Context<'_>,
+) {
+    let deny = statement.effect == Some(Effect::Deny);
+    if !condition.key.text.eq_ignore_ascii_case("s3:prefix")
+        || operator.family != Family::String
+        || deny == operator.negated
+    {
+        return;
+    }
+    report(
+        ctx,
+        statement,
+        &condition.key,
+        IssueCode::S3PrefixInNegativeContext,
+        format!(
+            "`s3:prefix` under `{}` in a {} statement can be bypassed with a shorter prefix",
+            condition.operator.text,
+            if deny { "Deny" } else { "Allow" }
+        ),
+        Some("allow the prefixes that may be listed instead of excluding some".to_owned()),
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The statement's keys against its actions
+
+/// A service key must be supported by the statement's actions (listed on the action or on one
+/// of its resource types); otherwise the condition is never true for them. Like Access Analyzer,
+/// only actions written without wildcards are judged, and `NotAction` is left alone. Global
+/// keys are supported by every action.
+fn check_actions_support_keys(
+    statement: &Statement<'_>,
+    checked: &[Checked<'_, '_>],
+    ctx: &mut Context<'_>,
+) {
+    if statement
+        .action
+        .as_ref()
+        .is_none_or(|action| action.negated)
+    {
+        return;
+    }
+    let named: Vec<reference::Action> = statement
+        .actions
+        .iter()
+        .filter(|resolved| !resolved.wildcard && !resolved.everything)
+        .flat_map(|resolved| resolved.actions.iter().copied())
+        .collect();
+    if named.is_empty() {
+        return;
+    }
+    let has_wildcards =
+        statement.actions.iter().any(|resolved| resolved.wildcard) || !statement.actions_complete;
+    for (index, item) in checked.iter().enumerate() {
+        let Some(key) = item.key.known() else {
+            continue;
+        };
+        let name = item.condition.key.text;
+        let already = checked[..index]
+            .iter()
+            .any(|other| other.condition.key.text.eq_ignore_ascii_case(name));
+        if key.is_global() || already {
+            continue;
+        }
+        let unsupported: Vec<String> = named
+            .iter()
+            .filter(|action| !supports_condition_key(**action, name))
+            .map(ToString::to_string)
+            .collect();
+        if unsupported.is_empty() {
+            continue;
+        }
+        let message = if unsupported.len() == named.len() && !has_wildcards {
+            format!("no action of this statement supports condition key `{name}`")
+        } else {
+            format!(
+                "condition key `{name}` is not supported by {}",
+                backticked(&unsupported)
+            )
+        };
+        report(
+            ctx,
+            statement,
+            &item.condition.key,
+            IssueCode::UnsupportedActionForConditionKey,
+            message,
+            Some(
+                "the condition is never true for these actions; move them to a statement without this key"
+                    .to_owned(),
+            ),
+        );
+    }
+}
+
+/// Keys that AWS documents for actions whose reference entry does not list them:
+/// `(key, actions)`, in lower case. AWS Marketplace's buyer guide filters `Subscribe` and
+/// `Unsubscribe` by `aws-marketplace:ProductId` (and AWS's `ROSAManageSubscription` does so).
+const SUPPORT_MISSING_FROM_REFERENCE: &[(&str, &[&str])] = &[(
+    "aws-marketplace:productid",
+    &["aws-marketplace:subscribe", "aws-marketplace:unsubscribe"],
+)];
+
+/// The reference's answer, completed by `SUPPORT_MISSING_FROM_REFERENCE`.
+fn supports_condition_key(action: reference::Action, key: &str) -> bool {
+    action.supports_condition_key(key)
+        || SUPPORT_MISSING_FROM_REFERENCE
+            .iter()
+            .any(|(known, actions)| {
+                known.eq_ignore_ascii_case(key)
+                    && actions
+                        .iter()
+                        .any(|name| name.eq_ignore_ascii_case(&action.to_string()))
+            })
+}
+
+/// An Allow that limits `dynamodb:Attributes` must also pin `dynamodb:Select` to
+/// `SPECIFIC_ATTRIBUTES`, or a request can read every attribute without naming any.
+fn check_dynamodb_attributes_with_select(
+    statement: &Statement<'_>,
+    checked: &[Checked<'_, '_>],
+    ctx: &mut Context<'_>,
+) {
+    if statement.effect != Some(Effect::Allow) {
+        return;
+    }
+    let has_key = |name: &str| {
+        checked
+            .iter()
+            .find(|item| item.condition.key.text.eq_ignore_ascii_case(name))
+    };
+    if let (Some(attributes), None) = (has_key("dynamodb:Attributes"), has_key("dynamodb:Select")) {
+        report(
+            ctx,
+            statement,
+            &attributes.condition.key,
+            IssueCode::DynamodbAttributesWithoutSelect,
+            "`dynamodb:Attributes` is limited but `dynamodb:Select` is not".to_owned(),
+            Some(
+                "add `\"StringEquals\": {\"dynamodb:Select\": \"SPECIFIC_ATTRIBUTES\"}`".to_owned(),
+            ),
+        );
+    }
+}
+
+/// Keys that are only safe together with a companion key: `aws:VpcSourceIp` matches the same
+/// private address in every VPC unless the VPC or endpoint is pinned too.
+const PAIRED_KEYS: &[(&str, &[&str])] =
+    &[("aws:VpcSourceIp", &["aws:SourceVpc", "aws:SourceVpce"])];
+
+/// A key of `PAIRED_KEYS` used in an Allow without any of its companions.
+fn check_paired_keys(
+    statement: &Statement<'_>,
+    checked: &[Checked<'_, '_>],
+    ctx: &mut Context<'_>,
+) {
+    if statement.effect != Some(Effect::Allow) {
+        return;
+    }
+    for (key, companions) in PAIRED_KEYS {
+        let uses = |name: &str| {
+            checked
+                .iter()
+                .find(|item| item.condition.key.text.eq_ignore_ascii_case(name))
+        };
+        let Some(item) = uses(key) else {
+            continue;
+        };
+        if companions.iter().any(|companion| uses(companion).is_some()) {
+            continue;
+        }
+        let names: Vec<String> = companions.iter().map(|name| (*name).to_owned()).collect();
+        report(
+            ctx,
+            statement,
+            &item.condition.key,
+            IssueCode::MissingPairedConditionKeys,
+            format!(
+                "`{}` without {} matches the same address in every VPC",
+                item.condition.key.text,
+                backticked(&names).replace(", ", " or ")
+            ),
+            Some(format!("add a condition on `{}`", companions[0])),
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+fn report(
+    ctx: &mut Context<'_>,
+    statement: &Statement<'_>,
+    entry: &Entry<'_>,
+    code: IssueCode,
+    message: String,
+    help: Option<String>,
+) {
+    ctx.report_entry(code, entry, Some(statement.index), message, help);
+}
+
+fn did_you_mean(candidate: Option<&str>) -> Option<String> {
+    candidate.map(|candidate| format!("did you mean `{candidate}`?"))
+}
+
+fn backticked(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A string, number or boolean value as text (`true`/`false` for JSON booleans).
+fn scalar_text(node: &Node) -> Option<&str> {
+    match &node.value {
+        Value::String(text) | Value::Number(text) => Some(text),
+        Value::Bool(true) => Some("true"),
+        Value::Bool(false) => Some("false"),
+        Value::Null | Value::Array(_) | Value::Object(_) => None,
+    }
+}
+
+/// The JSON path of the `index`th value: the key's path, plus `[index]` for an array.
+fn value_path(condition: &Condition<'_>, index: usize) -> String {
+    let in_array = matches!(condition.values_node.value, Value::Array(_));
+    path_index(&condition.key.path, in_array.then_some(index))
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::super::testing::statement;
+    use super::super::{Context, action, advisory, grammar};
+    use crate::IssueCode::{self, *};
+    use crate::{Finding, Options, PolicyKind, parse};
+
+    /// The findings of the condition and advisory rules alone on `text` (the view is built by
+    /// the grammar and action rules, whose own findings are left out), until `rules::check`
+    /// runs them.
+    pub(in super::super) fn findings(text: &str, kind: Option<PolicyKind>) -> Vec<Finding> {
+        let Ok(node) = parse::parse(text) else {
+            unreachable!("test document is not JSON: {text}");
+        };
+        let options = Options::default();
+        let kind = kind.unwrap_or_else(|| grammar::inferred_kind(&node));
+        let mut view_ctx = Context::new(&options, kind);
+        let mut document = grammar::check_document(&node, &mut view_ctx);
+        let mut ctx = Context::new(&options, kind);
+        for statement in &mut document.statements {
+            let (actions, complete) = action::check_statement(statement, &mut view_ctx);
+            statement.actions = actions;
+            statement.actions_complete = complete;
+            super::check_statement(statement, &mut ctx);
+        }
+        advisory::check_document(&document, &mut ctx);
+        ctx.finish()
+    }
+
+    pub(in super::super) fn codes(text: &str, kind: Option<PolicyKind>) -> Vec<IssueCode> {
+        findings(text, kind)
+            .into_iter()
+            .map(|finding| finding.code)
+            .collect()
+    }
+
+    /// The one finding with `code`.
+    pub(in super::super) fn only(text: &str, kind: Option<PolicyKind>, code: IssueCode) -> Finding {
+        let all = findings(text, kind);
+        let mut matching = all.iter().filter(|finding| finding.code == code);
+        match (matching.next(), matching.next()) {
+            (Some(finding), None) => finding.clone(),
+            _ => unreachable!("expected one {code:?} in {all:#?}"),
+        }
+    }
+
+    /// The codes of an identity-policy statement `Allow` with `action` and `condition`.
+    fn check(action: &str, condition: &str) -> Vec<IssueCode> {
+        check_effect("Allow", action, condition)
+    }
+
+    fn check_effect(effect: &str, action: &str, condition: &str) -> Vec<IssueCode> {
+        codes(
+            &statement(&format!(
+                r#""Effect": "{effect}", "Action": {action}, "Resource": "*", "Condition": {condition}"#
+            )),
+            None,
+        )
+    }
+
+    const S3: &str = r#""s3:ListBucket""#;
+
+    #[test]
+    fn a_correct_condition_passes() {
+        assert_eq!(
+            check(
+                S3,
+                r#"{"StringLike": {"s3:prefix": ["home/${aws:username}/*"]}, "Bool": {"aws:SecureTransport": "true"}}"#
+            ),
+            []
+        );
+        assert_eq!(
+            check(
+                r#""ssm:StartSession""#,
+                r#"{"StringEquals": {"ssm:resourceTag/Finance": "WebServers"}}"#
+            ),
+            []
+        );
+    }
+
+    #[test]
+    fn operator_must_exist() {
+        let finding = only(
+            &statement(
+                r#""Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*", "Condition": {"StringEqual": {"s3:prefix": "a", "aws:SourceVpc": "vpc-1a2b3c4d"}}"#,
+            ),
+            None,
+            InvalidConditionOperator,
+        );
+        assert_eq!(
+            finding.help.as_deref(),
+            Some("did you mean `StringEquals`?")
+        );
+        assert!(finding.path.ends_with("Condition.StringEqual"));
+        assert!(
+            check(S3, r#"{"stringlike": {"s3:prefix": "a"}}"#).contains(&InvalidConditionOperator)
+        );
+    }
+
+    #[test]
+    fn null_takes_no_if_exists_or_qualifier() {
+        assert_eq!(
+            check(S3, r#"{"NullIfExists": {"aws:SourceVpc": "true"}}"#),
+            [NullWithIfExists]
+        );
+        assert_eq!(
+            check(S3, r#"{"ForAnyValue:Null": {"aws:TagKeys": "true"}}"#),
+            [NullWithQualifier]
+        );
+    }
+
+    #[test]
+    fn key_format_and_known_keys() {
+        assert_eq!(
+            check(S3, r#"{"StringEquals": {"SourceVpc": "vpc-1a2b3c4d"}}"#),
+            [InvalidConditionKeyFormat]
+        );
+        assert_eq!(
+            check(S3, r#"{"StringEquals": {"aws:SourceVcp": "vpc-1a2b3c4d"}}"#),
+            [InvalidGlobalConditionKey]
+        );
+        assert_eq!(
+            check(S3, r#"{"StringEquals": {"s3:prefixx": "a"}}"#),
+            [InvalidServiceConditionKey]
+        );
+        assert_eq!(
+            check(S3, r#"{"StringEquals": {"s4:prefix": "a"}}"#),
+            [InvalidService]
+        );
+        let finding = only(
+            &statement(
+                r#""Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*", "Condition": {"StringEquals": {"aws:SourceVcp": "vpc-1a2b3c4d"}}"#,
+            ),
+            None,
+            InvalidGlobalConditionKey,
+        );
+        assert!(
+            finding
+                .help
+                .is_some_and(|help| help.starts_with("did you mean `aws:Source"))
+        );
+        // Key names are case-insensitive.
+        assert_eq!(
+            check(S3, r#"{"StringEquals": {"AWS:sourcevpc": "vpc-1a2b3c4d"}}"#),
+            []
+        );
+        // Claims of any OIDC provider are keys too.
+        assert_eq!(
+            check(
+                r#""sts:AssumeRoleWithWebIdentity""#,
+                r#"{"StringEquals": {"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub": "system:serviceaccount:a:b"}}"#
+            ),
+            []
+        );
+    }
+
+    #[test]
+    fn aws_arn_is_unsupported_and_deprecated() {
+        assert_eq!(
+            check(
+                S3,
+                r#"{"ArnEquals": {"aws:ARN": "arn:aws:iam::123456789012:role/x"}}"#
+            ),
+            [UnsupportedGlobalConditionKey, DeprecatedGlobalConditionKey]
+        );
+    }
+
+    #[test]
+    fn tag_keys_need_a_tag() {
+        assert_eq!(
+            check(S3, r#"{"StringEquals": {"aws:ResourceTag": "x"}}"#),
+            [MissingTagKeyInCondition]
+        );
+        assert_eq!(
+            check(
+                r#""ssm:StartSession""#,
+                r#"{"StringEquals": {"ssm:resourceTag/": "x"}}"#
+            ),
+            [MissingTagKeyInCondition]
+        );
+    }
+
+    #[test]
+    fn keys_differing_in_case_only() {
+        assert_eq!(
+            check(
+                S3,
+                r#"{"StringEquals": {"aws:SourceVpc": "vpc-1a2b3c4d", "aws:sourcevpc": "vpc-2a2b3c4d"}}"#
+            ),
+            [DuplicateKeysWithDifferentCase]
+        );
+    }
+
+    #[test]
+    fn actions_must_support_service_keys() {
+        // `s3:prefix` belongs to ListBucket, not to GetObject.
+        assert_eq!(
+            check(
+                r#"["s3:ListBucket", "s3:GetObject"]"#,
+                r#"{"StringLike": {"s3:prefix": "home/*"}}"#
+            ),
+            [UnsupportedActionForConditionKey]
+        );
+        assert_eq!(
+            check(
+                r#""s3:GetObject""#,
+                r#"{"StringLike": {"s3:prefix": "home/*"}}"#
+            ),
+            [UnsupportedActionForConditionKey]
+        );
+        // Keys of a resource type count: StartSession on an instance has ssm:resourceTag.
+        assert_eq!(
+            check(
+                r#""ssm:StartSession""#,
+                r#"{"StringEquals": {"ssm:resourceTag/a": "b"}}"#
+            ),
+            []
+        );
+        // Global keys go with every action; wildcard entries and NotAction are not judged.
+        assert_eq!(
+            check(
+                r#""s3:GetObject""#,
+                r#"{"StringEquals": {"aws:ResourceAccount": "123456789012"}}"#
+            ),
+            []
+        );
+        assert_eq!(
+            check(r#""s3:Get*""#, r#"{"StringLike": {"s3:prefix": "home/*"}}"#),
+            []
+        );
+        assert!(
+            !codes(&statement(r#""Effect": "Allow", "NotAction": "s3:GetObject", "Resource": "*", "Condition": {"StringLike": {"s3:prefix": "a*"}}"#), None)
+                .contains(&UnsupportedActionForConditionKey)
+        );
+        // The cross-service keys of the global-keys page go with every action too.
+        assert_eq!(
+            check(
+                r#""s3:GetObject""#,
+                r#"{"ArnEquals": {"lambda:SourceFunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:f"}}"#
+            ),
+            []
+        );
+        // A gap of the reference that AWS documents.
+        assert_eq!(
+            check(
+                r#""aws-marketplace:Subscribe""#,
+                r#"{"ForAnyValue:StringEquals": {"aws-marketplace:ProductId": "abc"}}"#
+            ),
+            []
+        );
+    }
+
+    #[test]
+    fn operator_family_fits_key_type() {
+        let finding = only(
+            &statement(
+                r#""Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*", "Condition": {"StringEquals": {"aws:SecureTransport": "true"}}"#,
+            ),
+            None,
+            TypeMismatch,
+        );
+        assert_eq!(finding.help.as_deref(), Some("use a Bool operator"));
+        assert_eq!(
+            check(S3, r#"{"NumericLessThan": {"aws:SourceVpc": "3"}}"#),
+            [TypeMismatch]
+        );
+        assert_eq!(
+            check(
+                S3,
+                r#"{"DateGreaterThan": {"aws:EpochTime": "2026-01-01"}}"#
+            ),
+            []
+        );
+        assert_eq!(
+            check(
+                S3,
+                r#"{"NumericGreaterThan": {"aws:EpochTime": "1700000000"}}"#
+            ),
+            []
+        );
+        assert_eq!(
+            check(S3, r#"{"Null": {"aws:SecureTransport": "false"}}"#),
+            []
+        );
+        // ARN keys take ARN and String operators; StringLike lets `*` cross segments.
+        assert_eq!(
+            check(
+                S3,
+                r#"{"StringEquals": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/a"}}"#
+            ),
+            []
+        );
+        assert_eq!(
+            check(
+                S3,
+                r#"{"StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/a"}}"#
+            ),
+            [StringLikeOperatorWithArnConditionKeys]
+        );
+    }
+
+    #[test]
+    fn boolean_values() {
+        let finding = only(
+            &statement(
+                r#""Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "yes"}}"#,
+            ),
+            None,
+            TypeMismatchBoolean,
+        );
+        assert!(finding.message.contains("`yes`"));
+        assert_eq!(check(S3, r#"{"Bool": {"aws:SecureTransport": true}}"#), []);
+        assert_eq!(
+            check(
+                S3,
+                r#"{"Bool": {"aws:SecureTransport": ["true", "false"]}}"#
+            ),
+            [InvalidConditionMultipleBoolean]
+        );
+        assert_eq!(
+            check(S3, r#"{"Null": {"aws:SourceVpc": "maybe"}}"#),
+            [TypeMismatchBoolean]
+        );
+    }
+
+    #[test]
+    fn numeric_date_ip_binary_and_arn_values() {
+        assert_eq!(
+            check(
+                S3,
+                r#"{"NumericLessThan": {"aws:MultiFactorAuthAge": "an hour"}}"#
+            ),
+            [TypeMismatchNumber]
+        );
+        assert_eq!(
+            check(
+                S3,
+                r#"{"NumericLessThan": {"aws:MultiFactorAuthAge": 3600}}"#
+            ),
+            []
+        );
+        assert_eq!(
+            check(S3, r#"{"DateLessThan": {"aws:CurrentTime": "next year"}}"#),
+            [TypeMismatchDate]
+        );
+        assert_eq!(
+            check(S3, r#"{"DateLessThan": {"aws:CurrentTime": "2026-02-30"}}"#),
+            [InvalidDateValue]
+        );
+        assert_eq!(
+            check(
+                S3,
+                r#"{"DateLessThan": {"aws:CurrentTime": "2026-02-28T12:00:00Z"}}"#
+            ),
+            []
+        );
+        assert_eq!(
+            check(S3, r#"{"IpAddress": {"aws:SourceIp": "203.0.113.300"}}"#),
+            [TypeMismatchIpRange]
+        );
+        let finding = only(
+            &statement(
+                r#""Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": ["203.0.113.5/24"]}}"#,
+            ),
+            None,
+            ImproveIpRange,
+        );
+        assert_eq!(finding.help.as_deref(), Some("write `203.0.113.0/24`"));
+        assert!(finding.path.ends_with("aws:SourceIp[0]"));
+        assert_eq!(
+            check(S3, r#"{"BinaryEquals": {"aws:UserAgent": "not base64!"}}"#),
+            [TypeMismatch, TypeMismatchString]
+        );
+        assert_eq!(
+            check(S3, r#"{"ArnLike": {"aws:PrincipalArn": "role/admin"}}"#),
+            [TypeMismatchArn]
+        );
+    }
+
+    #[test]
+    fn mixed_json_types() {
+        assert_eq!(
+            check(
+                S3,
+                r#"{"StringEquals": {"aws:PrincipalAccount": ["123456789012", 210987654321]}}"#
+            ),
+            [InvalidConditionDataType]
+        );
+    }
+
+    #[test]
+    fn set_qualifiers() {
+        assert_eq!(
+            check(S3, r#"{"StringEquals": {"aws:TagKeys": "a"}}"#),
+            [MissingQualifier]
+        );
+        assert_eq!(
+            check(S3, r#"{"ForAllValues:StringEquals": {"aws:TagKeys": "a"}}"#),
+            []
+        );
+        assert_eq!(
+            check(
+                S3,
+                r#"{"ForAllValues:StringEquals": {"aws:SourceVpc": "vpc-1a2b3c4d"}}"#
+            ),
+            [ForallvaluesWithSingleValuedKey]
+        );
+        assert_eq!(
+            check(
+                S3,
+                r#"{"ForAnyValue:StringEquals": {"aws:SourceVpc": "vpc-1a2b3c4d"}}"#
+            ),
+            []
+        );
+        assert_eq!(
+            check(
+                r#""sts:AssumeRoleWithWebIdentity""#,
+                r#"{"ForAnyValue:StringEquals": {"accounts.google.com:aud": "x"}}"#
+            ),
+            [ForanyvalueWithAudienceClaimType]
+        );
+    }
+
+    #[test]
+    fn variables_only_with_string_and_arn_operators() {
+        assert_eq!(
+            check(
+                S3,
+                r#"{"NumericLessThan": {"aws:MultiFactorAuthAge": "${aws:username}"}}"#
+            ),
+            [InvalidVariableForOperator]
+        );
+        assert_eq!(
+            check(
+                S3,
+                r#"{"StringEquals": {"aws:ResourceAccount": "${aws:PrincipalAccount}"}}"#
+            ),
+            []
+        );
+    }
+
+    #[test]
+    fn wildcards() {
+        assert_eq!(
+            check(S3, r#"{"StringEquals": {"s3:prefix": "home/*"}}"#),
+            [WildcardWithoutLikeOperator]
+        );
+        assert_eq!(
+            check(S3, r#"{"StringEquals": {"s3:prefix": "home/${*}"}}"#),
+            []
+        );
+        assert_eq!(
+            check(S3, r#"{"StringLike": {"aws:SourceAccount": "1234*"}}"#),
+            [WildcardUsageTooPermissive]
+        );
+        assert_eq!(
+            check(
+                S3,
+                r#"{"StringLike": {"aws:SourceAccount": "${aws:PrincipalAccount}*"}}"#
+            ),
+            [VariableUsageTooPermissive]
+        );
+        assert_eq!(
+            check(S3, r#"{"StringLike": {"aws:userid": "*:alice"}}"#),
+            [WildcardUsageTooPermissive]
+        );
+        assert_eq!(
+            check(S3, r#"{"StringLike": {"aws:userid": "AROAEXAMPLEID:*"}}"#),
+            []
+        );
+    }
+
+    #[test]
+    fn lone_wildcard_tests_presence() {
+        assert_eq!(
+            check(S3, r#"{"StringLike": {"aws:RequestTag/team": "*"}}"#),
+            [EquivalentToNullFalse]
+        );
+        assert_eq!(
+            check(S3, r#"{"StringNotLike": {"aws:RequestTag/team": "*"}}"#),
+            [EquivalentToNullTrue]
+        );
+        assert_eq!(
+            check(
+                S3,
+                r#"{"StringLikeIfExists": {"aws:RequestTag/team": "*"}}"#
+            ),
+            [RedundantKeyDueToWildcardInCondition]
+        );
+    }
+
+    #[test]
+    fn empty_value_arrays() {
+        assert_eq!(
+            check(S3, r#"{"StringEquals": {"aws:SourceVpc": []}}"#),
+            [EmptyArrayCondition]
+        );
+        assert_eq!(
+            check(S3, r#"{"ForAllValues:StringEquals": {"aws:TagKeys": []}}"#),
+            [EmptyArrayConditionForallvalues]
+        );
+        assert_eq!(
+            check(S3, r#"{"ForAnyValue:StringEquals": {"aws:TagKeys": []}}"#),
+            [EmptyArrayConditionForanyvalue]
+        );
+        assert_eq!(
+            check(S3, r#"{"StringEqualsIfExists": {"aws:SourceVpc": []}}"#),
+            [EmptyArrayConditionIfexists]
+        );
+    }
+
+    #[test]
+    fn source_ip_private_ranges() {
+        assert_eq!(
+            check(
+                S3,
+                r#"{"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "192.168.0.0/16"]}}"#
+            ),
+            [PrivateIpAddress]
+        );
+        assert_eq!(
+            check(S3, r#"{"NotIpAddress": {"aws:SourceIp": "172.16.0.0/12"}}"#),
+            [PrivateNotIpAddress]
+        );
+        assert_eq!(
+            check(
+                S3,
+                r#"{"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "203.0.113.0/24"]}}"#
+            ),
+            [PrivateIpAddressSubset]
+        );
+        assert_eq!(
+            check(
+                S3,
+                r#"{"NotIpAddress": {"aws:SourceIp": ["10.0.0.0/8", "203.0.113.0/24"]}}"#
+            ),
+            [PrivateNotIpAddressSubset]
+        );
+        assert_eq!(
+            check(
+                S3,
+                r#"{"IpAddress": {"aws:VpcSourceIp": "10.0.0.0/8"}, "StringEquals": {"aws:SourceVpc": "vpc-1a2b3c4d"}}"#
+            ),
+            []
+        );
+    }
+
+    #[test]
+    fn well_known_value_shapes() {
+        assert_eq!(
+            check(S3, r#"{"StringEquals": {"aws:SourceVpc": "vpc-123"}}"#),
+            [InvalidVpcFormat]
+        );
+        assert_eq!(
+            check(
+                S3,
+                r#"{"StringEquals": {"aws:SourceVpce": "vpc-1a2b3c4d"}}"#
+            ),
+            [InvalidVpceFormat]
+        );
+        assert_eq!(
+            check(
+                S3,
+                r#"{"StringEquals": {"aws:SourceVpce": "vpce-0123456789abcdef0"}}"#
+            ),
+            []
+        );
+        assert_eq!(
+            check(
+                r#""kms:Decrypt""#,
+                r#"{"StringEquals": {"kms:ViaService": "s3.amazonaws.com"}}"#
+            ),
+            [InvalidServicePrincipalFormat]
+        );
+        assert_eq!(
+            check(
+                r#""kms:Decrypt""#,
+                r#"{"StringLike": {"kms:ViaService": "s3.*.amazonaws.com"}}"#
+            ),
+            []
+        );
+        assert_eq!(
+            check(
+                r#""iam:PassRole""#,
+                r#"{"StringEquals": {"iam:PassedToService": "EC2"}}"#
+            ),
+            [InvalidServicePrincipalFormat]
+        );
+        assert_eq!(
+            check(
+                r#""s3:PutObject""#,
+                r#"{"ArnEquals": {"s3:x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:us-east-1:123456789012:alias/a"}}"#
+            ),
+            [InvalidKmsKeyValue]
+        );
+        assert_eq!(
+            check(
+                r#""s3:PutObject""#,
+                r#"{"ArnEquals": {"s3:x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"}}"#
+            ),
+            []
+        );
+    }
+
+    #[test]
+    fn redundant_numeric_bounds() {
+        assert_eq!(
+            check(
+                S3,
+                r#"{"NumericLessThan": {"aws:MultiFactorAuthAge": ["2700", "3600"]}}"#
+            ),
+            [RedundantConditionValueNum]
+        );
+    }
+
+    #[test]
+    fn s3_prefix_in_negative_context() {
+        assert_eq!(
+            check(S3, r#"{"StringNotLike": {"s3:prefix": "private/*"}}"#),
+            [S3PrefixInNegativeContext]
+        );
+        assert_eq!(
+            check_effect("Deny", S3, r#"{"StringLike": {"s3:prefix": "private/*"}}"#),
+            [S3PrefixInNegativeContext]
+        );
+        assert_eq!(
+            check_effect("Deny", S3, r#"{"StringNotLike": {"s3:prefix": "home/*"}}"#),
+            []
+        );
+    }
+
+    #[test]
+    fn dynamodb_attributes_need_select() {
+        let action = r#""dynamodb:GetItem""#;
+        assert_eq!(
+            check(
+                action,
+                r#"{"ForAllValues:StringEquals": {"dynamodb:Attributes": ["id"]}}"#
+            ),
+            [DynamodbAttributesWithoutSelect]
+        );
+        assert_eq!(
+            check(
+                action,
+                r#"{"ForAllValues:StringEquals": {"dynamodb:Attributes": ["id"]}, "StringEquals": {"dynamodb:Select": "SPECIFIC_ATTRIBUTES"}}"#
+            ),
+            []
+        );
+    }
+
+    #[test]
+    fn vpc_source_ip_needs_its_pair() {
+        assert_eq!(
+            check(S3, r#"{"IpAddress": {"aws:VpcSourceIp": "10.0.0.0/16"}}"#),
+            [MissingPairedConditionKeys]
+        );
+    }
+}

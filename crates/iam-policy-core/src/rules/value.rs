@@ -1,0 +1,373 @@
+//! Condition values: what each operator family accepts (booleans, numbers, ISO 8601 dates, IP
+//! ranges, base64, ARNs) and how wildcards and policy variables sit inside a string value.
+
+use super::variable::{self, Form};
+use std::net::IpAddr;
+
+/// A value of a `Bool` or `Null` condition: `true`/`false`, as JSON or as a string. IAM compares
+/// them without regard to case.
+pub(crate) fn parse_bool(text: &str) -> Option<bool> {
+    if text.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if text.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// An integer or decimal number, optionally signed: what the Numeric operators compare.
+pub(crate) fn parse_number(text: &str) -> Option<f64> {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let all_digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() && fraction.is_empty()
+        || !all_digits(whole)
+        || !all_digits(fraction)
+        || digits.ends_with('.')
+    {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// What is wrong with a value of a Date operator.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum DateProblem {
+    /// Neither an ISO 8601 date/time nor an epoch number (`TYPE_MISMATCH_DATE`).
+    NotADate,
+    /// Shaped like a date but it will not resolve as meant (`INVALID_DATE_VALUE`); the reason.
+    Suspicious(&'static str),
+}
+
+/// Checks a Date operator value: W3C ISO 8601 (`2026-01-31`, `2026-01-31T12:00:00Z`, with
+/// fractions and offsets) or seconds since the epoch.
+pub(crate) fn check_date(text: &str) -> Result<(), DateProblem> {
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        // Ten digits of seconds reach the year 2286; more are usually milliseconds.
+        return if text.len() > 10 {
+            Err(DateProblem::Suspicious(
+                "more than 10 digits: epoch time is counted in seconds, not milliseconds",
+            ))
+        } else {
+            Ok(())
+        };
+    }
+    let bytes = text.as_bytes();
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = text.get(range)?;
+        (part.bytes().all(|b| b.is_ascii_digit())).then(|| part.parse().ok())?
+    };
+    let shaped = bytes.len() >= 10 && bytes[4] == b'-' && bytes[7] == b'-';
+    let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) else {
+        return Err(DateProblem::NotADate);
+    };
+    if !shaped {
+        return Err(DateProblem::NotADate);
+    }
+    let time = &text[10..];
+    let calendar_ok = (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month);
+    let time_ok = match time.strip_prefix('T') {
+        None if time.is_empty() => true,
+        None => return Err(DateProblem::NotADate),
+        Some(clock) => check_clock(clock)?,
+    };
+    if calendar_ok && time_ok {
+        Ok(())
+    } else {
+        Err(DateProblem::Suspicious(
+            "no such day or time of day in the calendar",
+        ))
+    }
+}
+
+/// `hh:mm[:ss[.fff]][Z|±hh:mm|±hhmm]`; `Ok(false)` when shaped right but out of range.
+fn check_clock(clock: &str) -> Result<bool, DateProblem> {
+    let (time, zone) = match clock.find(['Z', 'z', '+', '-']) {
+        Some(at) => clock.split_at(at),
+        None => (clock, ""),
+    };
+    let zone_ok = match zone.as_bytes() {
+        [] | [b'Z' | b'z'] => true,
+        [b'+' | b'-', rest @ ..] => {
+            let digits: Vec<u8> = rest.iter().copied().filter(|b| *b != b':').collect();
+            if digits.len() != 4 || !digits.iter().all(u8::is_ascii_digit) {
+                return Err(DateProblem::NotADate);
+            }
+            digits[0] < b'2' || digits[0] == b'2' && digits[1] <= b'3'
+        }
+        _ => return Err(DateProblem::NotADate),
+    };
+    let (time, fraction) = time.split_once('.').unwrap_or((time, "0"));
+    if fraction.is_empty() || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(DateProblem::NotADate);
+    }
+    let parts: Vec<&str> = time.split(':').collect();
+    if !(2..=3).contains(&parts.len())
+        || parts
+            .iter()
+            .any(|part| part.len() != 2 || !part.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(DateProblem::NotADate);
+    }
+    let value = |i: usize| {
+        parts
+            .get(i)
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
+    Ok(zone_ok && value(0) <= 23 && value(1) <= 59 && value(2) <= 60)
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// An IPv4 or IPv6 address range in CIDR notation; a bare address is a `/32` or `/128`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct IpRange {
+    pub address: IpAddr,
+    pub prefix: u8,
+}
+
+impl IpRange {
+    pub fn parse(text: &str) -> Option<IpRange> {
+        let (address, prefix) = match text.split_once('/') {
+            Some((address, prefix)) => (address, Some(prefix)),
+            None => (text, None),
+        };
+        let address: IpAddr = address.parse().ok()?;
+        let max = if address.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            None => max,
+            Some(prefix) if !prefix.is_empty() && prefix.bytes().all(|b| b.is_ascii_digit()) => {
+                prefix.parse().ok().filter(|p| *p <= max)?
+            }
+            Some(_) => return None,
+        };
+        Some(IpRange { address, prefix })
+    }
+
+    fn bits(self) -> (u128, u32) {
+        match self.address {
+            IpAddr::V4(v4) => (u128::from(u32::from(v4)), 32),
+            IpAddr::V6(v6) => (u128::from(v6), 128),
+        }
+    }
+
+    fn mask(self) -> u128 {
+        let (_, width) = self.bits();
+        let host_bits = width - u32::from(self.prefix);
+        if host_bits == 0 {
+            u128::MAX
+        } else {
+            !((1u128 << host_bits) - 1)
+        }
+    }
+
+    /// The range written with its host bits cleared, when they were set (`10.0.0.1/8` →
+    /// `10.0.0.0/8`).
+    pub fn normalized(self) -> Option<String> {
+        let (bits, _) = self.bits();
+        let network = bits & self.mask();
+        if network == bits {
+            return None;
+        }
+        let address = match self.address {
+            IpAddr::V4(_) => IpAddr::from(u32::try_from(network).ok()?.to_be_bytes()),
+            IpAddr::V6(_) => IpAddr::from(network.to_be_bytes()),
+        };
+        Some(format!("{address}/{}", self.prefix))
+    }
+
+    /// Wholly inside a private network (RFC 1918 for IPv4, unique-local `fc00::/7` for IPv6):
+    /// addresses that `aws:SourceIp` never holds, since private traffic reaches AWS through
+    /// VPC endpoints.
+    pub fn is_private(self) -> bool {
+        const PRIVATE_V4: [(u32, u8); 3] = [
+            (0x0a00_0000, 8),  // 10.0.0.0/8
+            (0xac10_0000, 12), // 172.16.0.0/12
+            (0xc0a8_0000, 16), // 192.168.0.0/16
+        ];
+        let (bits, _) = self.bits();
+        match self.address {
+            IpAddr::V4(_) => PRIVATE_V4.iter().any(|&(network, prefix)| {
+                let outer = IpRange {
+                    address: IpAddr::from(network.to_be_bytes()),
+                    prefix,
+                };
+                self.prefix >= prefix && bits & outer.mask() == u128::from(network)
+            }),
+            IpAddr::V6(_) => self.prefix >= 7 && bits >> 121 == 0xfc >> 1,
+        }
+    }
+}
+
+/// Standard base64 with padding: what `BinaryEquals` compares against.
+pub(crate) fn is_base64(text: &str) -> bool {
+    let body = text.trim_end_matches('=');
+    !text.is_empty()
+        && text.len().is_multiple_of(4)
+        && text.len() - body.len() <= 2
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+}
+
+/// An ARN or ARN pattern as the ARN operators take it: `arn:` and six colon-separated fields
+/// (wildcards allowed inside them), or a lone `*`.
+pub(crate) fn is_arn_pattern(text: &str) -> bool {
+    text == "*" || text.starts_with("arn:") && text.matches(':').count() >= 5
+}
+
+/// True when the value holds a policy variable that resolves from the request (not `${*}`,
+/// `${?}` or `${$}`, which only escape a character).
+pub(crate) fn has_variable(text: &str) -> bool {
+    variable::scan(text)
+        .iter()
+        .any(|found| matches!(found.form, Form::Key { .. }))
+}
+
+/// True when the value holds `*` or `?` outside any `${...}`, which Like operators treat as
+/// wildcards.
+pub(crate) fn has_wildcard(text: &str) -> bool {
+    let mut literal_from = 0;
+    for found in variable::scan(text) {
+        if text
+            .get(literal_from..found.start)
+            .is_some_and(|literal| literal.contains(['*', '?']))
+        {
+            return true;
+        }
+        literal_from = found.start + found.text.len();
+    }
+    text.get(literal_from..)
+        .is_some_and(|literal| literal.contains(['*', '?']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn booleans() {
+        assert_eq!(parse_bool("true"), Some(true));
+        assert_eq!(parse_bool("FALSE"), Some(false));
+        assert_eq!(parse_bool("yes"), None);
+        assert_eq!(parse_bool("1"), None);
+    }
+
+    #[test]
+    fn numbers() {
+        for good in ["0", "42", "-3", "+7", "3.14", ".5"] {
+            assert!(parse_number(good).is_some(), "{good}");
+        }
+        for bad in ["", "-", "1e5", "12a", "3.", "1.2.3", "ten", "NaN", "inf"] {
+            assert!(parse_number(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates() {
+        for good in [
+            "2026-01-31",
+            "2024-02-29",
+            "2026-01-31T12:00:00Z",
+            "2026-01-31T12:00Z",
+            "2026-01-31T12:00:00.123Z",
+            "2026-01-31T12:00:00+09:00",
+            "2026-01-31T12:00:00-0500",
+            "1700000000",
+        ] {
+            assert_eq!(check_date(good), Ok(()), "{good}");
+        }
+        for not_a_date in [
+            "tomorrow",
+            "",
+            "2026/01/31",
+            "31-01-2026",
+            "2026-01-31 12:00",
+            "2026-01-31T1200",
+        ] {
+            assert_eq!(
+                check_date(not_a_date),
+                Err(DateProblem::NotADate),
+                "{not_a_date}"
+            );
+        }
+        for suspicious in [
+            "2026-13-01",
+            "2023-02-29",
+            "2026-04-31",
+            "2026-01-31T25:00:00Z",
+            "1700000000000",
+        ] {
+            assert!(
+                matches!(check_date(suspicious), Err(DateProblem::Suspicious(_))),
+                "{suspicious}"
+            );
+        }
+    }
+
+    #[test]
+    fn ip_ranges() {
+        let range = |text| IpRange::parse(text);
+        assert_eq!(range("203.0.113.0/24").map(|r| r.prefix), Some(24));
+        assert_eq!(range("203.0.113.7").map(|r| r.prefix), Some(32));
+        assert_eq!(range("2001:db8::/32").map(|r| r.prefix), Some(32));
+        for bad in [
+            "203.0.113.0/33",
+            "300.1.1.1",
+            "10.0.0.0/",
+            "10.0.0.0/x",
+            "fe80::/129",
+            "vpc-1",
+        ] {
+            assert_eq!(range(bad), None, "{bad}");
+        }
+        let normalized = |text| range(text).and_then(IpRange::normalized);
+        assert_eq!(normalized("10.1.2.3/8").as_deref(), Some("10.0.0.0/8"));
+        assert_eq!(
+            normalized("2001:db8::1/32").as_deref(),
+            Some("2001:db8::/32")
+        );
+        assert_eq!(normalized("10.0.0.0/8"), None);
+        assert_eq!(normalized("10.1.2.3"), None);
+        let private = |text| range(text).is_some_and(IpRange::is_private);
+        assert!(private("10.0.0.0/16") && private("172.31.255.1") && private("192.168.1.0/24"));
+        assert!(private("fd00::/8"));
+        assert!(!private("172.32.0.0/16") && !private("0.0.0.0/0") && !private("203.0.113.0/24"));
+        assert!(!private("10.0.0.0/7") && !private("2001:db8::/32"));
+    }
+
+    #[test]
+    fn base64() {
+        assert!(is_base64("QmluYXJ5") && is_base64("YQ==") && is_base64("YWI="));
+        assert!(
+            !is_base64("") && !is_base64("abc") && !is_base64("a===") && !is_base64("not base64!")
+        );
+    }
+
+    #[test]
+    fn arns() {
+        assert!(is_arn_pattern("arn:aws:iam::123456789012:role/x"));
+        assert!(is_arn_pattern("arn:aws:s3:::bucket/*") && is_arn_pattern("*"));
+        assert!(!is_arn_pattern("bucket") && !is_arn_pattern("arn:aws:s3"));
+    }
+
+    #[test]
+    fn wildcards_and_variables() {
+        assert!(has_wildcard("home/*") && has_wildcard("a?c"));
+        assert!(!has_wildcard("home/${*}") && !has_wildcard("${aws:username}"));
+        assert!(has_variable("home/${aws:username}/*"));
+        assert!(!has_variable("literal ${*} and ${$}"));
+        assert!(has_wildcard("${aws:username}*") && !has_wildcard("a${?}b"));
+    }
+}
