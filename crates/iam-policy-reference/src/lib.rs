@@ -22,8 +22,8 @@ pub use suggest::{suggest_action, suggest_condition_key, suggest_service};
 
 use data::{
     ACTION_RESOURCE_TYPES, ACTIONS, CONDITION_KEY_INDEX, CONDITION_KEYS, NAME_LISTS,
-    RESOURCE_TYPES, RETIRED_ACTIONS, RETIRED_SERVICES, SERVICES, STRING_STARTS, STRINGS,
-    TEMPLATED_CONDITION_KEYS,
+    RESOURCE_TYPES, RESOURCE_TYPES_BY_ARN_SERVICE, RETIRED_ACTIONS, RETIRED_SERVICES, SERVICES,
+    STRING_STARTS, STRINGS, TEMPLATED_CONDITION_KEYS,
 };
 use global::{DEPRECATED_KEYS, GLOBAL_KEYS, Scope};
 use matching::{compare_ignore_case, literal_length, template_matches, wildcard_matches};
@@ -37,10 +37,6 @@ fn text(id: u32) -> &'static str {
             .unwrap_or_default(),
         _ => "",
     }
-}
-
-fn range(start: u32, end: u32) -> Range<u32> {
-    start..end
 }
 
 fn names(start: u32, end: u32) -> impl Iterator<Item = &'static str> {
@@ -77,7 +73,7 @@ pub fn services() -> impl Iterator<Item = Service> {
 pub fn service(prefix: &str) -> Option<Service> {
     let index = search(
         &SERVICES,
-        range(0, u32::try_from(SERVICES.len()).ok()?),
+        0..u32::try_from(SERVICES.len()).ok()?,
         prefix,
         |row| row.0,
     )?;
@@ -114,20 +110,20 @@ impl Service {
     /// Its actions, sorted by name ignoring case.
     pub fn actions(self) -> impl Iterator<Item = Action> {
         let row = self.row();
-        range(row.2, row.3).map(Action)
+        (row.2..row.3).map(Action)
     }
 
     /// Its resource types, sorted by name ignoring case.
     pub fn resource_types(self) -> impl Iterator<Item = ResourceType> {
         let row = self.row();
-        range(row.4, row.5).map(ResourceType)
+        (row.4..row.5).map(ResourceType)
     }
 
     /// The condition keys the service lists (its own and the global ones it supports); global
     /// keys come from the table of documented global keys where they are there.
     pub fn condition_keys(self) -> impl Iterator<Item = ConditionKey> {
         let row = self.row();
-        range(row.6, row.7).map(|index| {
+        (row.6..row.7).map(|index| {
             let name = CONDITION_KEYS
                 .get(index as usize)
                 .map_or("", |row| text(row.1));
@@ -138,7 +134,7 @@ impl Service {
     /// One of its actions by name, ignoring case.
     pub fn action(self, name: &str) -> Option<Action> {
         let row = self.row();
-        search(&ACTIONS, range(row.2, row.3), name, |row| row.1).map(Action)
+        search(&ACTIONS, row.2..row.3, name, |row| row.1).map(Action)
     }
 }
 
@@ -208,7 +204,7 @@ impl Action {
     /// The resource types the action applies to, as the reference lists them.
     pub fn resource_types(self) -> impl Iterator<Item = ActionResourceType> {
         let row = self.row();
-        range(row.3, row.4).filter_map(|index| {
+        (row.3..row.4).filter_map(|index| {
             let entry = ACTION_RESOURCE_TYPES.get(index as usize)?;
             Some(ActionResourceType {
                 resource_type: ResourceType(entry.0),
@@ -333,15 +329,32 @@ impl fmt::Debug for ResourceType {
 /// service field may differ from the owning service's prefix. In table order.
 pub fn resource_types_for_arn(arn: &str) -> Vec<ResourceType> {
     let pattern = matching::ArnPattern::new(arn);
-    (0..RESOURCE_TYPES.len())
-        .filter_map(|index| u32::try_from(index).ok())
-        .map(ResourceType)
+    let candidates: &[u32] = match pattern.service() {
+        // Only the formats whose service field is that text: one binary search.
+        Some(service) => {
+            let field = |row: &u32| {
+                let format = ResourceType(*row).arn_formats().next().unwrap_or_default();
+                format.split(':').nth(2).unwrap_or_default().as_bytes()
+            };
+            let start = RESOURCE_TYPES_BY_ARN_SERVICE.partition_point(|row| field(row) < service);
+            let end = RESOURCE_TYPES_BY_ARN_SERVICE.partition_point(|row| field(row) <= service);
+            RESOURCE_TYPES_BY_ARN_SERVICE
+                .get(start..end)
+                .unwrap_or_default()
+        }
+        None => &RESOURCE_TYPES_BY_ARN_SERVICE,
+    };
+    let mut found: Vec<ResourceType> = candidates
+        .iter()
+        .map(|&row| ResourceType(row))
         .filter(|resource_type| {
             resource_type
                 .arn_formats()
                 .any(|format| pattern.can_name(format))
         })
-        .collect()
+        .collect();
+    found.sort_unstable();
+    found
 }
 
 /// The type of a condition key's value, spelled as in the Service Authorization Reference.

@@ -3,11 +3,17 @@
 
 use std::cmp::Ordering;
 
-/// Compares as if both were lower-cased (the order the importer sorts the tables in).
+/// Compares as if both were lower-cased (the order the importer sorts the tables in). A plain
+/// loop: this runs in every binary search, and the macro runs it unoptimized.
 pub(crate) fn compare_ignore_case(a: &str, b: &str) -> Ordering {
-    a.bytes()
-        .map(|byte| byte.to_ascii_lowercase())
-        .cmp(b.bytes().map(|byte| byte.to_ascii_lowercase()))
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// IAM's `*` (any run of characters) and `?` (one character), ignoring ASCII case.
@@ -69,6 +75,11 @@ pub(crate) fn split_variable(template: &str) -> Option<(&str, &str)> {
 /// non-empty text (`aws:PrincipalTag/${TagKey}` matches `aws:PrincipalTag/team`); the rest
 /// compares ignoring ASCII case. A template also matches its own spelling.
 pub(crate) fn template_matches(template: &str, name: &str) -> bool {
+    // Cheap rejection first: templates are scanned for every key looked up.
+    let first = |text: &str| text.bytes().next().map(|byte| byte.to_ascii_lowercase());
+    if !template.starts_with(['$', '<']) && first(template) != first(name) {
+        return false;
+    }
     if template.eq_ignore_ascii_case(name) {
         return true;
     }
@@ -228,31 +239,77 @@ fn variable_takes(slash: bool, colon: bool, byte: u8) -> bool {
 pub(crate) struct ArnPattern {
     tokens: Vec<ArnToken>,
     /// The service field when it is plain text, to skip formats of other services quickly.
-    service: Option<String>,
+    service: Option<Vec<u8>>,
+    /// The plain text that starts the resource part (`document/` in `...:document/*`), to skip
+    /// formats of other resource types before the full search.
+    resource_head: Option<Vec<u8>>,
 }
 
 impl ArnPattern {
     pub(crate) fn new(arn: &str) -> Self {
-        let service = arn
-            .split(':')
-            .nth(2)
-            .filter(|field| !field.contains(['*', '?', '$']) && arn.split(':').count() > 3)
-            .map(str::to_owned);
+        let tokens = arn_tokens(arn);
         Self {
-            tokens: arn_tokens(arn),
-            service,
+            service: literal_field(&tokens, 2)
+                .filter(|(_, whole)| *whole)
+                .map(|(text, _)| text),
+            resource_head: literal_field(&tokens, 5).map(|(text, _)| text),
+            tokens,
         }
+    }
+
+    /// The service field when the pattern spells it out, e.g. `ec2`.
+    pub(crate) fn service(&self) -> Option<&[u8]> {
+        self.service.as_deref()
     }
 
     /// Whether some ARN is both named by this pattern and of the shape `format` describes.
     pub(crate) fn can_name(&self, format: &str) -> bool {
         if let Some(service) = &self.service
-            && format.split(':').nth(2) != Some(service.as_str())
+            && format.split(':').nth(2).map(str::as_bytes) != Some(service.as_slice())
         {
             return false;
         }
+        if let Some(head) = &self.resource_head
+            && let Some(resource) = format.splitn(6, ':').nth(5)
+        {
+            // Up to the first variable, the format's text and the pattern's text must agree.
+            let fixed = resource.split("${").next().unwrap_or_default().as_bytes();
+            let common = fixed.len().min(head.len());
+            if fixed.get(..common) != head.get(..common) {
+                return false;
+            }
+        }
         intersects(&format_tokens(format), &self.tokens)
     }
+}
+
+/// The plain text that starts field `index` (0-based, colon-separated), up to its first
+/// wildcard or variable, and whether that is the whole field. `None` when the pattern has no
+/// such field or a wildcard before it may span colons.
+fn literal_field(tokens: &[ArnToken], index: usize) -> Option<(Vec<u8>, bool)> {
+    let mut colons = 0;
+    let mut position = 0;
+    while colons < index {
+        match tokens.get(position)? {
+            ArnToken::Literal(b':') => colons += 1,
+            ArnToken::Any { colon: true } => return None,
+            _ => {}
+        }
+        position += 1;
+    }
+    let rest = tokens.get(position..)?;
+    let text: Vec<u8> = rest
+        .iter()
+        .map_while(|token| match token {
+            ArnToken::Literal(byte) if index == 5 || *byte != b':' => Some(*byte),
+            _ => None,
+        })
+        .collect();
+    let whole = match rest.get(text.len()) {
+        None => true,
+        Some(token) => index < 5 && *token == ArnToken::Literal(b':'),
+    };
+    Some((text, whole))
 }
 
 /// Whether the languages of a format and a pattern share a string: a search over pairs of
@@ -315,6 +372,17 @@ fn intersects(format: &[FormatToken], arn: &[ArnToken]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn case_insensitive_order_is_lower_case_byte_order() {
+        assert_eq!(
+            compare_ignore_case("StartSession", "startsession"),
+            Ordering::Equal
+        );
+        assert_eq!(compare_ignore_case("ssm", "ssm-contacts"), Ordering::Less);
+        assert_eq!(compare_ignore_case("ssm-contacts", "ssm:x"), Ordering::Less);
+        assert_eq!(compare_ignore_case("B", "a"), Ordering::Greater);
+    }
 
     #[test]
     fn wildcards() {
@@ -432,6 +500,34 @@ mod tests {
         ));
         let stream_first = "arn:aws:logs:*:*:log-group:g:log-stream:*";
         assert!(names(stream_first, stream));
+    }
+
+    #[test]
+    fn quick_filters_keep_what_the_search_would_find() {
+        let tokens = arn_tokens("arn:aws:ssm:*:*:document/AWS-*");
+        assert_eq!(literal_field(&tokens, 2), Some((b"ssm".to_vec(), true)));
+        assert_eq!(
+            literal_field(&tokens, 5),
+            Some((b"document/AWS-".to_vec(), false))
+        );
+        assert_eq!(
+            literal_field(&arn_tokens("arn:aws:ssm*:x"), 2),
+            Some((b"ssm".to_vec(), false))
+        );
+        assert_eq!(literal_field(&arn_tokens("arn:aws:ssm:*"), 5), None);
+        let shifted = arn_tokens("arn:aws:ssm:${aws:RequestedRegion}:1:document/d");
+        assert_eq!(
+            literal_field(&shifted, 5),
+            Some((b"document/d".to_vec(), true))
+        );
+        assert!(names(
+            "arn:aws:ssm*:*:*:*",
+            "arn:${Partition}:ssmmessages:${Region}:${Account}:x/${Id}"
+        ));
+        let document = "arn:${Partition}:ssm:${Region}:${Account}:document/${DocumentName}";
+        assert!(names("arn:aws:ssm:*:*:doc*", document));
+        assert!(names("arn:aws:ssm:*:*:document/x/y", document));
+        assert!(!names("arn:aws:ssm:*:*:documents/x", document));
     }
 
     #[test]
