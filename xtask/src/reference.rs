@@ -452,17 +452,42 @@ fn value_type(text: &str) -> Result<&'static str> {
     })
 }
 
-/// The generated tables as text, accumulated row by row.
+/// One generated table: its rows as Rust text, and how many there are.
+#[derive(Default)]
+struct Rows {
+    text: String,
+    count: usize,
+}
+
+impl Rows {
+    /// Appends a row; returns its index.
+    fn push(&mut self, row: std::fmt::Arguments<'_>) -> usize {
+        self.text.push_str("    ");
+        let _ = self.text.write_fmt(row);
+        self.text.push_str(",\n");
+        self.count += 1;
+        self.count - 1
+    }
+
+    fn render(&self, out: &mut String, name: &str, row: &str) {
+        let _ = write!(
+            out,
+            "\npub(crate) static {name}: [{row}; {}] = [\n{}];\n",
+            self.count, self.text
+        );
+    }
+}
+
+/// The generated tables, accumulated row by row.
 #[derive(Default)]
 struct Tables {
     strings: Strings,
-    services: String,
-    actions: String,
-    action_resource_types: String,
-    resource_types: String,
-    condition_keys: String,
+    services: Rows,
+    actions: Rows,
+    action_resource_types: Rows,
+    resource_types: Rows,
+    condition_keys: Rows,
     name_lists: Vec<u32>,
-    counts: [usize; 5],
 }
 
 impl Tables {
@@ -487,33 +512,29 @@ fn render(
     let mut condition_key_rows: Vec<(String, usize)> = Vec::new();
     // (service field of the ARN format, row): ssm's `instance` files under `ec2`.
     let mut by_arn_service: Vec<(String, usize)> = Vec::new();
-    let mut resource_type_count = 0usize;
     for (service_index, service) in services.iter().enumerate() {
         let service_number = u16::try_from(service_index)
             .map_err(|_| "more services than the u16 tables hold".to_owned())?;
         let prefix = t.strings.id(&service.prefix)?;
         let name = t.strings.id(&service.name)?;
-        let first_resource_type = resource_type_count;
+        let first_resource_type = t.resource_types.count;
         let mut resource_type_index = HashMap::new();
         for resource_type in &service.resource_types {
-            resource_type_index.insert(resource_type.key.to_ascii_lowercase(), resource_type_count);
             let name = t.strings.id(&resource_type.key)?;
             let arn = t.strings.id(&resource_type.arn)?;
-            let arn_service = resource_type.arn.split(':').nth(2).unwrap_or_default();
-            by_arn_service.push((arn_service.to_owned(), resource_type_count));
             let keys = t.names(&resource_type.condition_keys)?;
-            writeln!(
-                t.resource_types,
-                "    Y({service_number}, {name}, {arn}, {keys}),"
-            )
-            .map_err(|e| e.to_string())?;
-            resource_type_count += 1;
+            let row = t
+                .resource_types
+                .push(format_args!("Y({service_number}, {name}, {arn}, {keys})"));
+            resource_type_index.insert(resource_type.key.to_ascii_lowercase(), row);
+            let arn_service = resource_type.arn.split(':').nth(2).unwrap_or_default();
+            by_arn_service.push((arn_service.to_owned(), row));
         }
-        let first_action = t.counts[1];
+        let first_action = t.actions.count;
         for action in &service.actions {
             let name = t.strings.id(&action.name)?;
             let level = access_level(&action.access_level)?;
-            let first = t.counts[2];
+            let first = t.action_resource_types.count;
             for entry in &action.resource_types {
                 let Some(&index) = resource_type_index.get(&entry.name.to_ascii_lowercase()) else {
                     return Err(format!(
@@ -523,40 +544,34 @@ fn render(
                 };
                 let keys = t.names(&entry.condition_keys)?;
                 let dependent = t.names(&entry.dependent_actions)?;
-                writeln!(
-                    t.action_resource_types,
-                    "    R({index}, {}, {keys}, {dependent}),",
-                    entry.required
-                )
-                .map_err(|e| e.to_string())?;
-                t.counts[2] += 1;
+                let required = entry.required;
+                t.action_resource_types
+                    .push(format_args!("R({index}, {required}, {keys}, {dependent})"));
             }
+            let last = t.action_resource_types.count;
             let keys = t.names(&action.condition_keys)?;
             let dependent = t.names(&action.dependent_actions)?;
-            writeln!(
-                t.actions,
-                "    A({service_number}, {name}, {level}, {first}, {}, {keys}, {dependent}),",
-                t.counts[2]
-            )
-            .map_err(|e| e.to_string())?;
-            t.counts[1] += 1;
+            t.actions.push(format_args!(
+                "A({service_number}, {name}, {level}, {first}, {last}, {keys}, {dependent})"
+            ));
         }
-        let first_key = t.counts[3];
+        let first_key = t.condition_keys.count;
         for key in &service.condition_keys {
             let name = t.strings.id(&key.key)?;
             let kind = value_type(&key.value_type)?;
-            writeln!(t.condition_keys, "    K({service_number}, {name}, {kind}),")
-                .map_err(|e| e.to_string())?;
-            condition_key_rows.push((key.key.clone(), t.counts[3]));
-            t.counts[3] += 1;
+            let row = t
+                .condition_keys
+                .push(format_args!("K({service_number}, {name}, {kind})"));
+            condition_key_rows.push((key.key.clone(), row));
         }
-        writeln!(
-            t.services,
-            "    S({prefix}, {name}, {first_action}, {}, {first_resource_type}, {resource_type_count}, {first_key}, {}),",
-            t.counts[1], t.counts[3]
-        )
-        .map_err(|e| e.to_string())?;
-        t.counts[0] += 1;
+        let (actions, resource_types, keys) = (
+            t.actions.count,
+            t.resource_types.count,
+            t.condition_keys.count,
+        );
+        t.services.push(format_args!(
+            "S({prefix}, {name}, {first_action}, {actions}, {first_resource_type}, {resource_types}, {first_key}, {keys})"
+        ));
     }
     // One row per distinct key name (the first service that lists it), by lower-case name.
     let mut distinct: BTreeMap<String, usize> = BTreeMap::new();
@@ -635,23 +650,12 @@ fn render(
     let mut starts = t.strings.starts.clone();
     starts.push(number(t.strings.pool.len() + 1)?);
     numbers(w, "STRING_STARTS", &starts)?;
-    table(w, "SERVICES", "S", t.counts[0], &t.services)?;
-    table(w, "ACTIONS", "A", t.counts[1], &t.actions)?;
-    table(
-        w,
-        "ACTION_RESOURCE_TYPES",
-        "R",
-        t.counts[2],
-        &t.action_resource_types,
-    )?;
-    table(
-        w,
-        "RESOURCE_TYPES",
-        "Y",
-        resource_type_count,
-        &t.resource_types,
-    )?;
-    table(w, "CONDITION_KEYS", "K", t.counts[3], &t.condition_keys)?;
+    t.services.render(w, "SERVICES", "S");
+    t.actions.render(w, "ACTIONS", "A");
+    t.action_resource_types
+        .render(w, "ACTION_RESOURCE_TYPES", "R");
+    t.resource_types.render(w, "RESOURCE_TYPES", "Y");
+    t.condition_keys.render(w, "CONDITION_KEYS", "K");
     numbers(w, "NAME_LISTS", &t.name_lists)?;
     by_arn_service.sort();
     let by_arn_service: Vec<usize> = by_arn_service.into_iter().map(|(_, row)| row).collect();
@@ -669,14 +673,6 @@ fn render(
 
 fn to_u32(values: &[usize]) -> Result<Vec<u32>> {
     values.iter().map(|&value| number(value)).collect()
-}
-
-fn table(out: &mut String, name: &str, row: &str, count: usize, rows: &str) -> Result<()> {
-    write!(
-        out,
-        "\npub(crate) static {name}: [{row}; {count}] = [\n{rows}];\n"
-    )
-    .map_err(|error| error.to_string())
 }
 
 fn numbers(out: &mut String, name: &str, values: &[u32]) -> Result<()> {
@@ -745,6 +741,12 @@ mod tests {
         Ok(())
     }
 
+    const SSM_ONLY: (&str, &str) = ("data/services.json", r#"["ssm"]"#);
+    const SSM_NAME: (&str, &str) = (
+        "data/serviceNames.json",
+        r#"{"ssm": "AWS Systems Manager"}"#,
+    );
+
     /// Writes a small unpacked package (npm's `package/` folder) under a fresh temp folder.
     fn fixture(name: &str, version: &str, files: &[(&str, &str)]) -> Result<PathBuf> {
         let root = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
@@ -771,11 +773,8 @@ mod tests {
             "new",
             "0.3.1",
             &[
-                ("data/services.json", r#"["ssm"]"#),
-                (
-                    "data/serviceNames.json",
-                    r#"{"ssm": "AWS Systems Manager"}"#,
-                ),
+                SSM_ONLY,
+                SSM_NAME,
                 (
                     "data/actions/ssm.json",
                     r#"{"startsession": {"name": "StartSession", "accessLevel": "Write",
@@ -851,11 +850,8 @@ mod tests {
             "broken",
             "0.3.1",
             &[
-                ("data/services.json", r#"["ssm"]"#),
-                (
-                    "data/serviceNames.json",
-                    r#"{"ssm": "AWS Systems Manager"}"#,
-                ),
+                SSM_ONLY,
+                SSM_NAME,
                 (
                     "data/actions/ssm.json",
                     r#"{"startsession": {"name": "StartSession", "accessLevel": "Write",

@@ -93,8 +93,9 @@ pub struct Service(u16);
 
 impl Service {
     fn row(self) -> &'static table::ServiceRow {
-        // Handles are only made from valid indices; the fallback is never reached.
-        SERVICES.get(usize::from(self.0)).unwrap_or(&SERVICES[0])
+        SERVICES
+            .get(usize::from(self.0))
+            .unwrap_or(&table::EMPTY_SERVICE)
     }
 
     /// The prefix used in action names and condition keys, e.g. `ssm`.
@@ -185,7 +186,7 @@ pub struct Action(u32);
 
 impl Action {
     fn row(self) -> &'static table::ActionRow {
-        ACTIONS.get(self.0 as usize).unwrap_or(&ACTIONS[0])
+        ACTIONS.get(self.0 as usize).unwrap_or(&table::EMPTY_ACTION)
     }
 
     pub fn service(self) -> Service {
@@ -267,7 +268,7 @@ impl ActionResourceType {
     fn row(self) -> &'static table::ActionResourceTypeRow {
         ACTION_RESOURCE_TYPES
             .get(self.row as usize)
-            .unwrap_or(&ACTION_RESOURCE_TYPES[0])
+            .unwrap_or(&table::EMPTY_ACTION_RESOURCE_TYPE)
     }
 
     /// Condition keys that apply when the action targets this resource type.
@@ -291,7 +292,7 @@ impl ResourceType {
     fn row(self) -> &'static table::ResourceTypeRow {
         RESOURCE_TYPES
             .get(self.0 as usize)
-            .unwrap_or(&RESOURCE_TYPES[0])
+            .unwrap_or(&table::EMPTY_RESOURCE_TYPE)
     }
 
     pub fn service(self) -> Service {
@@ -541,10 +542,7 @@ pub fn condition_key(name: &str) -> Option<ConditionKey> {
     if let Some(key) = global_key(name) {
         return Some(key);
     }
-    if name
-        .get(..4)
-        .is_some_and(|prefix| prefix.eq_ignore_ascii_case("aws:"))
-    {
+    if global::is_aws_key(name) {
         return None;
     }
     let row = |index: &u32| {

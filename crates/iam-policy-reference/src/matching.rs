@@ -86,10 +86,16 @@ pub(crate) fn split_variable(template: &str) -> Option<(&str, &str)> {
 /// non-empty text (`aws:PrincipalTag/${TagKey}` matches `aws:PrincipalTag/team`); the rest
 /// compares ignoring ASCII case. A template also matches its own spelling.
 pub(crate) fn template_matches(template: &str, name: &str) -> bool {
-    // Cheap rejection first: templates are scanned for every key looked up.
-    let first = |text: &str| text.bytes().next().map(|byte| byte.to_ascii_lowercase());
-    if !template.starts_with(['$', '<']) && first(template) != first(name) {
-        return false;
+    // Cheap checks first, with byte operations the standard library ships optimized: templates
+    // are scanned for every key looked up, and the macro runs this crate unoptimized.
+    let bytes = template.as_bytes();
+    if !bytes.contains(&b'$') && !bytes.contains(&b'<') {
+        return template.eq_ignore_ascii_case(name);
+    }
+    match (bytes.first(), name.as_bytes().first()) {
+        (Some(b'$' | b'<'), _) => {}
+        (Some(t), Some(n)) if t.eq_ignore_ascii_case(n) => {}
+        _ => return false,
     }
     if template.eq_ignore_ascii_case(name) {
         return true;
@@ -159,6 +165,13 @@ enum ArnToken {
     },
 }
 
+/// The `${...}` that starts at byte `index` of `text`: its inner text and the index after it.
+fn variable_at(text: &str, index: usize) -> Option<(&str, usize)> {
+    let rest = text.get(index..)?.strip_prefix("${")?;
+    let close = rest.find('}')?;
+    Some((rest.get(..close)?, index + 2 + close + 1))
+}
+
 /// Parses an ARN format. Which characters a variable may hold follows the ARN's structure:
 /// - in the partition, service, region and account fields: no `/`, no `:`;
 /// - opening the resource part (an S3 bucket name, an SNS topic name): no `/`, no `:`, so
@@ -174,17 +187,15 @@ fn format_tokens(format: &str) -> Vec<FormatToken> {
     let mut index = 0;
     while let Some(&byte) = bytes.get(index) {
         if byte == b'$'
-            && bytes.get(index + 1) == Some(&b'{')
-            && let Some(close) = format.get(index..).and_then(|rest| rest.find('}'))
+            && let Some((_, end)) = variable_at(format, index)
         {
             let opens_resource = colons == 5 && tokens.last() == Some(&FormatToken::Literal(b':'));
             let in_resource = colons >= 5 && !opens_resource;
-            let last = index + close + 1 == bytes.len();
             tokens.push(FormatToken::Variable {
                 slash: in_resource,
-                colon: in_resource && last,
+                colon: in_resource && end == bytes.len(),
             });
-            index += close + 1;
+            index = end;
             continue;
         }
         if byte == b':' {
@@ -208,17 +219,15 @@ fn arn_tokens(arn: &str) -> Vec<ArnToken> {
     while let Some(&byte) = bytes.get(index) {
         let colon = colons >= 5;
         if byte == b'$'
-            && bytes.get(index + 1) == Some(&b'{')
-            && let Some(close) = arn.get(index..).and_then(|rest| rest.find('}'))
+            && let Some((inner, end)) = variable_at(arn, index)
         {
-            let inner = arn.get(index + 2..index + close).unwrap_or("");
             tokens.push(match inner {
                 "*" => ArnToken::Literal(b'*'),
                 "?" => ArnToken::Literal(b'?'),
                 "$" => ArnToken::Literal(b'$'),
                 _ => ArnToken::Any { colon },
             });
-            index += close + 1;
+            index = end;
             continue;
         }
         tokens.push(match byte {

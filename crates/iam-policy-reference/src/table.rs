@@ -60,3 +60,13 @@ pub(crate) struct ResourceTypeRow(
 /// A condition key as one service lists it: service index, name, value type.
 #[derive(Debug)]
 pub(crate) struct ConditionKeyRow(pub(crate) u16, pub(crate) u32, pub(crate) ConditionKeyType);
+
+// Handles are only made from valid indices. These empty rows stand in for a row that is missing
+// anyway, so an accessor never needs to panic (the string and list ranges are empty).
+pub(crate) static EMPTY_SERVICE: ServiceRow = ServiceRow(u32::MAX, u32::MAX, 0, 0, 0, 0, 0, 0);
+pub(crate) static EMPTY_ACTION: ActionRow =
+    ActionRow(0, u32::MAX, AccessLevel::List, 0, 0, 0, 0, 0, 0);
+pub(crate) static EMPTY_ACTION_RESOURCE_TYPE: ActionResourceTypeRow =
+    ActionResourceTypeRow(u32::MAX, false, 0, 0, 0, 0);
+pub(crate) static EMPTY_RESOURCE_TYPE: ResourceTypeRow =
+    ResourceTypeRow(0, u32::MAX, u32::MAX, 0, 0);

@@ -365,6 +365,13 @@ fn suggestions() {
         Some("ssm:StartSession")
     );
     assert!(suggest_action("ssm:StartSession").len() <= 3);
+    // A bare name is searched in every service; the same name in two services is two answers.
+    let bare = suggest_action("StartSession");
+    assert_eq!(bare.len(), 3);
+    assert!(
+        bare.iter().all(|name| name.ends_with(":StartSession")),
+        "{bare:?}"
+    );
     assert_eq!(
         suggest_condition_key("aws:SourceIP")
             .first()
