@@ -81,9 +81,10 @@ enum Grant<'e> {
 
 /// An Allow that grants `iam:PassRole` (or `iam:CreateServiceLinkedRole`) on every role, or
 /// through `NotResource`, without a condition on `iam:PassedToService` (`iam:AWSServiceName`)
-/// lets the caller hand any role to any service.
+/// lets the caller hand any role to any service. Only identity policies grant these actions
+/// (an SCP or RCP `Allow` only sets a ceiling).
 fn check_guarded_action(statement: &Statement<'_>, guarded: &GuardedAction, ctx: &mut Context<'_>) {
-    if statement.effect != Some(Effect::Allow) || ctx.kind == PolicyKind::RoleTrust {
+    if statement.effect != Some(Effect::Allow) || ctx.kind != PolicyKind::Identity {
         return;
     }
     let (Some(actions), Some(resources)) = (&statement.action, &statement.resource) else {
@@ -143,12 +144,9 @@ fn grant_of<'e>(
     actions: &'e ListElement<'e>,
     target: &str,
 ) -> Option<Grant<'e>> {
+    let target = reference::action(target);
     let names_target = |resolved: &super::ResolvedAction| {
-        resolved.everything
-            || resolved
-                .actions
-                .iter()
-                .any(|action| action.to_string().eq_ignore_ascii_case(target))
+        resolved.everything || target.is_some_and(|target| resolved.actions.contains(&target))
     };
     let mut matching = statement
         .actions
@@ -192,28 +190,57 @@ fn check_redundant_actions(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     let Some(element) = statement.action.as_ref().filter(|element| !element.negated) else {
         return;
     };
-    let resolved = &statement.actions;
-    for (index, entry) in resolved.iter().enumerate() {
-        if !entry.everything && entry.actions.is_empty() {
-            continue;
-        }
-        let covering = resolved.iter().enumerate().find(|(other_index, other)| {
-            if *other_index == index || other.entry == entry.entry {
-                return false;
+    // Each entry's actions, sorted for subset tests; `None` stands for `"*"`.
+    let sets: Vec<Option<Vec<reference::Action>>> = statement
+        .actions
+        .iter()
+        .map(|resolved| {
+            (!resolved.everything).then(|| {
+                let mut actions = resolved.actions.clone();
+                actions.sort_unstable();
+                actions
+            })
+        })
+        .collect();
+    let covers = |wide: &Option<Vec<reference::Action>>,
+                  narrow: &Option<Vec<reference::Action>>| {
+        match (wide, narrow) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(wide), Some(narrow)) => {
+                !narrow.is_empty()
+                    && narrow.len() <= wide.len()
+                    && narrow
+                        .iter()
+                        .all(|action| wide.binary_search(action).is_ok())
             }
-            let covers = |a: &super::ResolvedAction, b: &super::ResolvedAction| {
-                a.everything
-                    || !b.everything
-                        && !a.actions.is_empty()
-                        && b.actions.iter().all(|action| a.actions.contains(action))
-            };
-            // Two entries naming the same actions: only the later one is redundant.
-            covers(other, entry) && (!covers(entry, other) || *other_index < index)
-        });
-        let (Some((_, other)), Some(written)) = (covering, element.entries.get(entry.entry)) else {
+        }
+    };
+    for (index, resolved) in statement.actions.iter().enumerate() {
+        let Some(narrow) = sets.get(index) else {
             continue;
         };
-        let Some(other_written) = element.entries.get(other.entry) else {
+        let covering = statement
+            .actions
+            .iter()
+            .enumerate()
+            .find(|(other_index, other)| {
+                let Some(wide) = sets.get(*other_index) else {
+                    return false;
+                };
+                // Two entries naming the same actions: only the later one is redundant.
+                *other_index != index
+                    && other.entry != resolved.entry
+                    && covers(wide, narrow)
+                    && (*other_index < index || !covers(narrow, wide))
+            });
+        let Some((_, other)) = covering else {
+            continue;
+        };
+        let (Some(written), Some(other_written)) = (
+            element.entries.get(resolved.entry),
+            element.entries.get(other.entry),
+        ) else {
             continue;
         };
         let message = if written.text.eq_ignore_ascii_case(other_written.text) {
@@ -421,22 +448,23 @@ fn check_tag_keys_supported(statement: &Statement<'_>, ctx: &mut Context<'_>) {
             );
             continue;
         }
-        let mut unsupported: Vec<&str> = Vec::new();
-        for resolved in statement
+        let mut services: Vec<reference::Service> = statement
             .actions
             .iter()
             .filter(|resolved| !resolved.everything)
-        {
-            for action in &resolved.actions {
-                let service = action.service();
-                let supported = service
+            .flat_map(|resolved| resolved.actions.iter().map(|action| action.service()))
+            .collect();
+        services.sort_unstable_by_key(|service| service.prefix());
+        services.dedup_by_key(|service| service.prefix());
+        let unsupported: Vec<&str> = services
+            .into_iter()
+            .filter(|service| {
+                !service
                     .condition_keys()
-                    .any(|known| known.name().eq_ignore_ascii_case(template.name()));
-                if !supported && !unsupported.contains(&service.prefix()) {
-                    unsupported.push(service.prefix());
-                }
-            }
-        }
+                    .any(|known| known.name().eq_ignore_ascii_case(template.name()))
+            })
+            .map(|service| service.prefix())
+            .collect();
         if unsupported.is_empty() {
             continue;
         }
@@ -760,6 +788,34 @@ mod tests {
         codes(&statement(elements), None)
     }
 
+    /// Session Manager's sample policies (AWS documentation), placeholders filled in.
+    #[test]
+    fn session_manager_samples_pass() {
+        let end_user = r#"{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["ssm:StartSession"],
+             "Resource": ["arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0",
+                          "arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell"],
+             "Condition": {"BoolIfExists": {"ssm:SessionDocumentAccessCheck": "true"}}},
+            {"Effect": "Allow", "Action": ["ssm:DescribeSessions", "ssm:GetConnectionStatus",
+             "ssm:DescribeInstanceProperties", "ec2:DescribeInstances"], "Resource": "*"},
+            {"Effect": "Allow", "Action": ["ssm:TerminateSession", "ssm:ResumeSession"],
+             "Resource": ["arn:aws:ssm:*:*:session/${aws:userid}-*"]},
+            {"Effect": "Allow", "Action": ["kms:GenerateDataKey"],
+             "Resource": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"}]}"#;
+        assert_eq!(codes(end_user, None), []);
+        let administrator = r#"{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["ssm:StartSession"],
+             "Resource": ["arn:aws:ec2:us-east-1:123456789012:instance/*"],
+             "Condition": {"StringLike": {"ssm:resourceTag/Finance": ["WebServers"]}}},
+            {"Effect": "Allow", "Action": ["ssm:DescribeSessions", "ssm:GetConnectionStatus",
+             "ssm:DescribeInstanceProperties", "ec2:DescribeInstances"], "Resource": "*"},
+            {"Effect": "Allow", "Action": ["ssm:CreateDocument", "ssm:UpdateDocument", "ssm:GetDocument", "ssm:StartSession"],
+             "Resource": "arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell"},
+            {"Effect": "Allow", "Action": ["ssm:TerminateSession", "ssm:ResumeSession"],
+             "Resource": ["arn:aws:ssm:*:*:session/${aws:userid}-*"]}]}"#;
+        assert_eq!(codes(administrator, None), []);
+    }
+
     #[test]
     fn pass_role_on_every_role() {
         assert_eq!(
@@ -828,6 +884,21 @@ mod tests {
         assert_eq!(
             check(r#""Effect": "Allow", "NotAction": "iam:*", "Resource": "*""#),
             []
+        );
+    }
+
+    #[test]
+    fn pass_role_only_in_identity_policies() {
+        let full = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}}"#;
+        assert_eq!(codes(full, Some(PolicyKind::Rcp)), []);
+        let scp = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}"#;
+        assert_eq!(codes(scp, Some(PolicyKind::Scp)), []);
+        assert_eq!(
+            codes(scp, None),
+            [
+                PassRoleWithStarInActionAndResource,
+                CreateSlrWithStarInActionAndResource
+            ]
         );
     }
 

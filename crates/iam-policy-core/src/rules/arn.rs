@@ -469,7 +469,7 @@ mod tests {
 
     fn resource(arn: &str) -> String {
         statement(&format!(
-            r#""Effect": "Allow", "Action": "*", "Resource": "{arn}""#
+            r#""Effect": "Deny", "Action": "*", "Resource": "{arn}""#
         ))
     }
 

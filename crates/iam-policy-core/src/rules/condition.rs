@@ -6,7 +6,7 @@
 use super::operator::{Family, Operator, SetQualifier};
 use super::value::{self, DateProblem, IpRange};
 use super::variable;
-use super::{Condition, Context, Effect, Entry, Statement, path_index};
+use super::{Condition, Context, Effect, Entry, Statement, did_you_mean, path_index};
 use crate::IssueCode;
 use crate::json::{Node, Value};
 use iam_policy_reference::{self as reference, ConditionKey, ConditionKeyType};
@@ -1222,10 +1222,6 @@ fn report(
     ctx.report_entry(code, entry, Some(statement.index), message, help);
 }
 
-fn did_you_mean(candidate: Option<&str>) -> Option<String> {
-    candidate.map(|candidate| format!("did you mean `{candidate}`?"))
-}
-
 fn backticked(names: &[String]) -> String {
     names
         .iter()
@@ -1326,6 +1322,100 @@ pub(super) mod tests {
                 r#""ssm:StartSession""#,
                 r#"{"StringEquals": {"ssm:resourceTag/Finance": "WebServers"}}"#
             ),
+            []
+        );
+    }
+
+    /// Conditions from AWS's documentation: none of them may be reported.
+    #[test]
+    fn documented_examples_pass() {
+        let examples = [
+            (
+                r#""iam:ChangePassword""#,
+                r#"{"Bool": {"aws:MultiFactorAuthPresent": "true"}, "NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}"#,
+            ),
+            (
+                S3,
+                r#"{"DateGreaterThan": {"aws:CurrentTime": "2020-04-01T00:00:00Z"}, "DateLessThan": {"aws:CurrentTime": "2020-06-30T23:59:59Z"}}"#,
+            ),
+            (
+                S3,
+                r#"{"IpAddress": {"aws:SourceIp": ["192.0.2.0/24", "203.0.113.0/24", "2001:DB8:1234:5678::/64"]}}"#,
+            ),
+            (
+                r#"["ec2:StartInstances", "ec2:StopInstances"]"#,
+                r#"{"StringEquals": {"ec2:ResourceTag/Owner": "${aws:username}"}}"#,
+            ),
+            (
+                S3,
+                r#"{"StringLike": {"s3:prefix": ["", "home/", "home/${aws:username}/*"]}}"#,
+            ),
+            (
+                r#""ec2:CreateTags""#,
+                r#"{"ForAllValues:StringEquals": {"aws:TagKeys": ["env", "team"]}, "StringEquals": {"ec2:CreateAction": "RunInstances"}}"#,
+            ),
+            (
+                r#"["dynamodb:GetItem", "dynamodb:Query"]"#,
+                r#"{"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["${www.amazon.com:user_id}"], "dynamodb:Attributes": ["UserId", "Score"]}, "StringEqualsIfExists": {"dynamodb:Select": "SPECIFIC_ATTRIBUTES"}}"#,
+            ),
+            (
+                r#""kms:Decrypt""#,
+                r#"{"StringEquals": {"kms:ViaService": "ec2.us-west-2.amazonaws.com", "kms:CallerAccount": "111122223333"}}"#,
+            ),
+            (
+                r#""sqs:SendMessage""#,
+                r#"{"ArnLike": {"aws:SourceArn": "arn:aws:sns:*:123456789012:topic"}, "StringEquals": {"aws:SourceAccount": "123456789012"}}"#,
+            ),
+            (
+                r#""s3:PutObject""#,
+                r#"{"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}, "Null": {"s3:x-amz-server-side-encryption": "true"}}"#,
+            ),
+            (
+                r#""iam:CreateUser""#,
+                r#"{"StringEquals": {"iam:PermissionsBoundary": "arn:aws:iam::123456789012:policy/Boundary"}}"#,
+            ),
+            (
+                r#""ec2:RunInstances""#,
+                r#"{"StringEquals": {"ec2:InstanceType": ["t2.micro", "t3.micro"]}}"#,
+            ),
+            (
+                S3,
+                r#"{"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5", "aws:RequestedRegion": ["us-east-1", "eu-west-1"]}}"#,
+            ),
+            (
+                r#""s3:GetObject""#,
+                r#"{"ForAnyValue:StringEquals": {"aws:CalledVia": "cloudformation.amazonaws.com"}, "Bool": {"aws:ViaAWSService": "false"}}"#,
+            ),
+            (
+                r#""sts:AssumeRole""#,
+                r#"{"StringEquals": {"sts:ExternalId": "Unique-ID"}}"#,
+            ),
+            (
+                r#""sts:AssumeRoleWithWebIdentity""#,
+                r#"{"StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:12345678-abcd-abcd-abcd-123456"}, "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"}}"#,
+            ),
+            (
+                S3,
+                r#"{"DateGreaterThan": {"aws:TokenIssueTime": "2026-01-01T00:00:00Z"}, "StringEquals": {"aws:PrincipalTag/department": "${aws:PrincipalTag/department}"}}"#,
+            ),
+            (
+                r#""s3:PutObject""#,
+                r#"{"ArnEquals": {"s3:x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:*:123456789012:key/*"}}"#,
+            ),
+            (
+                r#""iam:PassRole""#,
+                r#"{"StringEquals": {"iam:PassedToService": ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"]}}"#,
+            ),
+            (
+                r#""s3:GetObject""#,
+                r#"{"StringEquals": {"aws:SourceVpce": ["vpce-1a2b3c4d", "vpce-0123456789abcdef0"]}}"#,
+            ),
+        ];
+        for (action, condition) in examples {
+            assert_eq!(check(action, condition), [], "{action} {condition}");
+        }
+        assert_eq!(
+            check_effect("Deny", S3, r#"{"Bool": {"aws:SecureTransport": "false"}}"#),
             []
         );
     }

@@ -956,6 +956,7 @@ mod tests {
     use crate::{IssueCode as C, PolicyKind};
 
     const ALLOW_S3: &str = r#""Effect": "Allow", "Action": "s3:GetObject", "Resource": "*""#;
+    const DENY_S3: &str = r#""Effect": "Deny", "Action": "s3:PutObject", "Resource": "*""#;
 
     #[test]
     fn a_minimal_statement_passes_the_grammar() {
@@ -1094,7 +1095,7 @@ mod tests {
         let doc = statement(&format!(r#""Sid": "", {ALLOW_S3}"#));
         assert_eq!(codes(&doc, None), vec![C::EmptySidValue]);
         let twice = format!(
-            r#"{{"Version": "2012-10-17", "Statement": [{{"Sid": "A", {ALLOW_S3}}}, {{"Sid": "A", {ALLOW_S3}}}]}}"#
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Sid": "A", {ALLOW_S3}}}, {{"Sid": "A", {DENY_S3}}}]}}"#
         );
         let finding = only(&twice, None, C::UniqueSidsRequired);
         assert_eq!(finding.statement, Some(1));

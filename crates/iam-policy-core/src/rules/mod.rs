@@ -2,16 +2,8 @@
 //! every finding; no rule stops another.
 
 mod action;
-#[cfg_attr(
-    not(test),
-    allow(dead_code, reason = "until `check` calls `advisory::check_document`")
-)]
 mod advisory;
 mod arn;
-#[cfg_attr(
-    not(test),
-    allow(dead_code, reason = "until `check` calls `condition::check_statement`")
-)]
 mod condition;
 mod grammar;
 mod operator;
@@ -198,10 +190,6 @@ pub(crate) struct PrincipalElement<'a> {
 }
 
 /// One `key: values` pair under one operator of `Condition`.
-#[allow(
-    dead_code,
-    reason = "read by the condition rules (`rules/condition.rs`); drop once they are merged"
-)]
 pub(crate) struct Condition<'a> {
     /// The operator as written, e.g. `ForAnyValue:StringLikeIfExists`.
     pub operator: Entry<'a>,
@@ -235,12 +223,25 @@ pub(crate) fn check(document: &Node, options: &Options) -> Vec<Finding> {
         principal::check_statement(statement, &mut ctx);
         resource::check_statement(statement, &mut ctx);
         variable::check_statement(statement, doc.version, &mut ctx);
-        // CONDITIONS: `condition::check_statement(statement, &mut ctx);` once merged.
+        condition::check_statement(statement, &mut ctx);
     }
     variable::check_document(&doc, &mut ctx);
-    // ADVISORY: `advisory::check_document(&doc, &mut ctx);` once merged.
+    advisory::check_document(&doc, &mut ctx);
     size::check_document(document, &mut ctx);
     ctx.finish()
+}
+
+/// "did you mean `x`?" for the best suggestion, if any.
+pub(crate) fn did_you_mean(candidate: Option<&str>) -> Option<String> {
+    candidate.map(|name| format!("did you mean `{name}`?"))
+}
+
+/// A JSON path step: `.Key` or `[index]`.
+pub(crate) fn path_index(parent: &str, index: Option<usize>) -> String {
+    match index {
+        Some(index) => format!("{parent}[{index}]"),
+        None => parent.to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -273,18 +274,5 @@ mod tests {
         };
         let found = crate::validate(&node, &options);
         assert!(found.is_empty(), "{found:?}");
-    }
-}
-
-/// "did you mean `x`?" for the best suggestion, if any.
-pub(crate) fn did_you_mean(candidate: Option<&str>) -> Option<String> {
-    candidate.map(|name| format!("did you mean `{name}`?"))
-}
-
-/// A JSON path step: `.Key` or `[index]`.
-pub(crate) fn path_index(parent: &str, index: Option<usize>) -> String {
-    match index {
-        Some(index) => format!("{parent}[{index}]"),
-        None => parent.to_owned(),
     }
 }

@@ -2,8 +2,10 @@
 //! operator, `IfExists`), so the other condition rules can ask for the family and the negation.
 //!
 //! Operator names are matched exactly: AWS documents them in one spelling only (condition *key*
-//! names are documented case-insensitive, operator names are not), and Access Analyzer reports a
-//! differently cased name as `INVALID_CONDITION_OPERATOR`. We suggest the right spelling.
+//! names are documented case-insensitive, operator names are not), and IAM refuses another
+//! casing (`MalformedPolicyDocument: Invalid Condition type : stringEquals`, as reported in
+//! ministryofjustice/modernisation-platform-environments#8893). We report it as
+//! `INVALID_CONDITION_OPERATOR` and suggest the right spelling.
 
 /// The data type an operator compares, which decides the keys and values it fits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -517,9 +517,10 @@ mod tests {
     use super::super::testing::{codes, only, statement};
     use crate::{IssueCode as C, PolicyKind};
 
+    /// A `Deny` statement: the advisory rules warn about `Allow` to bare service principals.
     fn with(principal: &str, action: &str) -> String {
         statement(&format!(
-            r#""Effect": "Allow", "Principal": {principal}, "Action": {action}, "Resource": "*""#
+            r#""Effect": "Deny", "Principal": {principal}, "Action": {action}, "Resource": "*""#
         ))
     }
 

@@ -178,7 +178,7 @@ fn check_key(
     ctx: &mut Context<'_>,
 ) {
     if let Some(found) = reference::condition_key(key) {
-        if found.is_multivalued() {
+        if !found.can_be_policy_variable() {
             ctx.report(
                 IssueCode::MultivaluedKeyInVariable,
                 span,
@@ -509,7 +509,7 @@ mod tests {
         );
         assert!(codes(&doc, None).contains(&C::VariableUnsupportedInElement));
         let doc = statement(
-            r#""Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringLike": {"s3:prefix": ["home/${aws:username}/*"]}}"#,
+            r#""Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::bucket", "Condition": {"StringLike": {"s3:prefix": ["home/${aws:username}/*"]}}"#,
         );
         assert!(codes(&doc, None).is_empty());
         let doc = statement(
