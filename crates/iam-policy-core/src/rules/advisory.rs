@@ -9,18 +9,28 @@ use super::{Context, Document, Effect, Entry, ListElement, Statement};
 use crate::json::{Node, Value};
 use crate::{IssueCode, PolicyKind};
 use iam_policy_reference as reference;
+use std::borrow::Cow;
 
 /// Runs every advisory check on the document.
 pub(crate) fn check_document(document: &Document<'_>, ctx: &mut Context<'_>) {
+    let pass_role = reference::action(PASS_ROLE.action);
+    let create_service_linked_role = reference::action(CREATE_SERVICE_LINKED_ROLE.action);
     for statement in &document.statements {
-        check_guarded_action(statement, &PASS_ROLE, ctx);
-        check_guarded_action(statement, &CREATE_SERVICE_LINKED_ROLE, ctx);
+        check_guarded_action(statement, &PASS_ROLE, pass_role, ctx);
+        check_guarded_action(
+            statement,
+            &CREATE_SERVICE_LINKED_ROLE,
+            create_service_linked_role,
+            ctx,
+        );
         check_redundant_actions(statement, ctx);
         check_redundant_resources(statement, ctx);
+        check_wildcard_in_service_name(statement, ctx);
         check_tag_keys_supported(statement, ctx);
         check_service_principal_restricted(statement, ctx);
         check_service_principal_weak_keys(statement, ctx);
         check_identity_provider_conditions(statement, ctx);
+        check_redundant_session_principals(statement, ctx);
         check_rcp_principal_guards(statement, ctx);
     }
     check_redundant_statements(document, ctx);
@@ -83,7 +93,12 @@ enum Grant<'e> {
 /// through `NotResource`, without a condition on `iam:PassedToService` (`iam:AWSServiceName`)
 /// lets the caller hand any role to any service. Only identity policies grant these actions
 /// (an SCP or RCP `Allow` only sets a ceiling).
-fn check_guarded_action(statement: &Statement<'_>, guarded: &GuardedAction, ctx: &mut Context<'_>) {
+fn check_guarded_action(
+    statement: &Statement<'_>,
+    guarded: &GuardedAction,
+    target: Option<reference::Action>,
+    ctx: &mut Context<'_>,
+) {
     if statement.effect != Some(Effect::Allow) || ctx.kind != PolicyKind::Identity {
         return;
     }
@@ -93,7 +108,7 @@ fn check_guarded_action(statement: &Statement<'_>, guarded: &GuardedAction, ctx:
     if has_condition_key(statement, guarded.guard_key) {
         return;
     }
-    let Some(grant) = grant_of(statement, actions, guarded.action) else {
+    let Some(grant) = grant_of(statement, actions, target) else {
         return;
     };
     let star_resource = resources
@@ -122,15 +137,15 @@ fn check_guarded_action(statement: &Statement<'_>, guarded: &GuardedAction, ctx:
         Grant::NotAction => format!("`NotAction` (which leaves `{}` in)", guarded.action),
     };
     let scope = if resources.negated {
-        "`NotResource`".to_owned()
+        "every resource outside `NotResource`".to_owned()
     } else {
-        format!("`{}`", entry.text)
+        format!("`{}`, which names every role", entry.text)
     };
     ctx.report_entry(
         code,
         entry,
         Some(statement.index),
-        format!("{how} is allowed on {scope}, for every role"),
+        format!("{how} is allowed on {scope}"),
         Some(format!(
             "name the roles in `Resource`, or add a condition on `{}`",
             guarded.guard_key
@@ -142,9 +157,8 @@ fn check_guarded_action(statement: &Statement<'_>, guarded: &GuardedAction, ctx:
 fn grant_of<'e>(
     statement: &'e Statement<'_>,
     actions: &'e ListElement<'e>,
-    target: &str,
+    target: Option<reference::Action>,
 ) -> Option<Grant<'e>> {
-    let target = reference::action(target);
     let names_target = |resolved: &super::ResolvedAction| {
         resolved.everything || target.is_some_and(|target| resolved.actions.contains(&target))
     };
@@ -191,19 +205,23 @@ fn check_redundant_actions(statement: &Statement<'_>, ctx: &mut Context<'_>) {
         return;
     };
     // Each entry's actions, sorted for subset tests; `None` stands for `"*"`.
-    let sets: Vec<Option<Vec<reference::Action>>> = statement
+    let sets: Vec<Option<Cow<'_, [reference::Action]>>> = statement
         .actions
         .iter()
         .map(|resolved| {
             (!resolved.everything).then(|| {
-                let mut actions = resolved.actions.clone();
-                actions.sort_unstable();
-                actions
+                if resolved.actions.is_sorted() {
+                    Cow::Borrowed(resolved.actions.as_slice())
+                } else {
+                    let mut actions = resolved.actions.clone();
+                    actions.sort_unstable();
+                    Cow::Owned(actions)
+                }
             })
         })
         .collect();
-    let covers = |wide: &Option<Vec<reference::Action>>,
-                  narrow: &Option<Vec<reference::Action>>| {
+    let covers = |wide: &Option<Cow<'_, [reference::Action]>>,
+                  narrow: &Option<Cow<'_, [reference::Action]>>| {
         match (wide, narrow) {
             (None, _) => true,
             (Some(_), None) => false,
@@ -289,6 +307,34 @@ fn check_redundant_resources(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     }
 }
 
+/// A wildcard in an ARN's service name (`arn:aws:*code*:...`) reaches unrelated services, and
+/// services yet to come. A service field that is `*` alone names every service on purpose, like
+/// `"Resource": "*"`.
+fn check_wildcard_in_service_name(statement: &Statement<'_>, ctx: &mut Context<'_>) {
+    let Some(element) = &statement.resource else {
+        return;
+    };
+    for entry in &element.entries {
+        let mut fields = entry.text.splitn(4, ':');
+        let (Some("arn"), Some(_), Some(service)) = (fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        if service != "*" && service.contains(['*', '?']) {
+            ctx.report_entry(
+                IssueCode::WildcardInServiceName,
+                entry,
+                Some(statement.index),
+                format!(
+                    "service field `{service}` of `{}` matches several services, future ones too",
+                    entry.text
+                ),
+                Some("name the service in each ARN".to_owned()),
+            );
+        }
+    }
+}
+
 /// True when every resource `narrow` can name is named by `wide` as well. A `narrow` pattern
 /// with wildcards of its own is covered only by `*` or by a prefix ending in `*`.
 fn resource_covers(wide: &str, narrow: &str) -> bool {
@@ -363,18 +409,13 @@ fn same_statement(a: &Node, b: &Node) -> bool {
     let (Value::Object(a), Value::Object(b)) = (&a.value, &b.value) else {
         return false;
     };
-    let members = |members: &'_ [crate::json::Member]| -> Vec<(String, Node)> {
-        members
-            .iter()
-            .filter(|member| member.key != "Sid")
-            .map(|member| (member.key.clone(), member.value.clone()))
-            .collect()
+    let without_sid = |members: &[crate::json::Member]| {
+        members.iter().filter(|member| member.key != "Sid").count()
     };
-    let (a, b) = (members(a), members(b));
-    a.len() == b.len()
-        && a.iter().all(|(key, value)| {
+    without_sid(a) == without_sid(b)
+        && a.iter().filter(|member| member.key != "Sid").all(|member| {
             b.iter()
-                .any(|(other_key, other)| other_key == key && same_json(value, other))
+                .any(|other| other.key == member.key && same_json(&member.value, &other.value))
         })
 }
 
@@ -571,6 +612,56 @@ fn check_service_principal_weak_keys(statement: &Statement<'_>, ctx: &mut Contex
                     condition.key.text
                 ),
                 Some("use `aws:SourceArn` or `aws:SourceAccount`".to_owned()),
+            );
+        }
+    }
+}
+
+/// A role trust policy that trusts a role needs no entry for that role's sessions
+/// (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION` beside `arn:aws:iam::ACCOUNT:role/ROLE`).
+fn check_redundant_session_principals(statement: &Statement<'_>, ctx: &mut Context<'_>) {
+    if ctx.kind != PolicyKind::RoleTrust {
+        return;
+    }
+    let Some(principal) = statement.principal.as_ref().filter(|p| !p.negated) else {
+        return;
+    };
+    let values: Vec<&Entry<'_>> = principal
+        .entries
+        .iter()
+        .filter(|(kind, _)| kind.text == "AWS")
+        .flat_map(|(_, values)| values)
+        .collect();
+    let roles: Vec<(&str, &str)> = values
+        .iter()
+        .filter_map(|value| {
+            let (_partition, rest) = value.text.strip_prefix("arn:")?.split_once(":iam::")?;
+            let (account, role) = rest.split_once(":role/")?;
+            Some((account, role.rsplit('/').next().unwrap_or(role)))
+        })
+        .collect();
+    for value in &values {
+        let Some((account, session)) = value
+            .text
+            .strip_prefix("arn:")
+            .and_then(|rest| rest.split_once(":sts::"))
+            .and_then(|(_, rest)| rest.split_once(":assumed-role/"))
+        else {
+            continue;
+        };
+        let Some((role, _)) = session.split_once('/') else {
+            continue;
+        };
+        if roles.contains(&(account, role)) {
+            ctx.report_entry(
+                IssueCode::RedundantPrincipalInRoleTrustPolicy,
+                value,
+                Some(statement.index),
+                format!(
+                    "session `{}` is already trusted through its role `{role}`",
+                    value.text
+                ),
+                Some(format!("remove `{}`", value.text)),
             );
         }
     }
@@ -1163,5 +1254,43 @@ mod tests {
             trust_codes("arn:aws:iam::123456789012:saml-provider/corp", ""),
             []
         );
+    }
+
+    #[test]
+    fn sessions_beside_their_role() {
+        let trust = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::123456789012:role/ops/Admin", "arn:aws:sts::123456789012:assumed-role/Admin/alice", "arn:aws:sts::123456789012:assumed-role/Other/bob"]}, "Action": "sts:AssumeRole"}}"#;
+        let finding = only(
+            trust,
+            Some(PolicyKind::RoleTrust),
+            RedundantPrincipalInRoleTrustPolicy,
+        );
+        assert!(finding.path.ends_with("AWS[1]"), "{finding:?}");
+    }
+
+    #[test]
+    fn wildcards_in_service_names() {
+        assert_eq!(
+            check(
+                r#""Effect": "Allow", "Action": "s3:GetObject", "Resource": ["arn:aws:*code*:us-east-1:123456789012:*", "arn:aws:s3:::b/*"]"#
+            ),
+            [WildcardInServiceName]
+        );
+        assert_eq!(
+            check(r#""Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:*:*:*:*""#),
+            []
+        );
+    }
+
+    /// Trust policies from AWS's documentation: none of them may be reported.
+    #[test]
+    fn documented_trust_policies_pass() {
+        let saml = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::123456789012:saml-provider/corp"}, "Action": ["sts:AssumeRoleWithSAML", "sts:TagSession"], "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}}}"#;
+        let eks = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub": "system:serviceaccount:default:my-sa", "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:aud": "sts.amazonaws.com"}}}}"#;
+        let ec2 = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}}"#;
+        let cross_account = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "abc"}, "Bool": {"aws:MultiFactorAuthPresent": "true"}}}}"#;
+        let google = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"Federated": "accounts.google.com"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"accounts.google.com:aud": "66677788899900pro0"}}}}"#;
+        for trust in [saml, eks, ec2, cross_account, google] {
+            assert_eq!(codes(trust, Some(PolicyKind::RoleTrust)), [], "{trust}");
+        }
     }
 }

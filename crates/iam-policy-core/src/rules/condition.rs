@@ -38,28 +38,9 @@ pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) 
 struct Checked<'c, 'a> {
     condition: &'c Condition<'a>,
     operator: Option<Operator>,
-    key: Key,
-}
-
-/// What a condition key names.
-#[derive(Clone, Copy)]
-enum Key {
-    /// A key of the reference (global `aws:` key or service key, templates matched).
-    Known(ConditionKey),
-    /// A claim of an identity provider the reference cannot list (any OIDC provider URL may be
-    /// a prefix, e.g. `oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:sub`).
-    Provider,
-    /// Unknown or malformed (already reported).
-    Unknown,
-}
-
-impl Key {
-    fn known(self) -> Option<ConditionKey> {
-        match self {
-            Key::Known(key) => Some(key),
-            Key::Provider | Key::Unknown => None,
-        }
-    }
+    /// The reference's key; `None` for an unknown key (reported) or a claim of an identity
+    /// provider the reference cannot list.
+    key: Option<ConditionKey>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -130,8 +111,13 @@ const TAG_FAMILIES: &[&str] = &["resourcetag", "requesttag", "principaltag"];
 
 /// The key must be `prefix:name` and known: a global `aws:` key, a key of the service named by
 /// the prefix (templated keys such as `ssm:resourceTag/${TagKey}` match any tag), or a claim of
-/// an identity provider.
-fn check_key(statement: &Statement<'_>, condition: &Condition<'_>, ctx: &mut Context<'_>) -> Key {
+/// an identity provider (any OIDC provider URL may be a prefix, e.g.
+/// `oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:sub`, so these are not judged).
+fn check_key(
+    statement: &Statement<'_>,
+    condition: &Condition<'_>,
+    ctx: &mut Context<'_>,
+) -> Option<ConditionKey> {
     let entry = &condition.key;
     let name = entry.text;
     let Some((prefix, rest)) = name.split_once(':').filter(|(prefix, rest)| {
@@ -145,29 +131,37 @@ fn check_key(statement: &Statement<'_>, condition: &Condition<'_>, ctx: &mut Con
             format!("condition key `{name}` is not of the form `prefix:name`"),
             Some("write a key such as `aws:SourceIp` or `s3:prefix`".to_owned()),
         );
-        return Key::Unknown;
+        return None;
     };
-    if prefix.eq_ignore_ascii_case("aws") && rest.eq_ignore_ascii_case("ARN") {
-        report(
-            ctx,
-            statement,
-            entry,
-            IssueCode::UnsupportedGlobalConditionKey,
-            format!("global condition key `{name}` is not supported"),
-            Some("use `aws:PrincipalArn` or `aws:SourceArn`".to_owned()),
-        );
+    if let Some(deprecated) = reference::deprecated_condition_key(name) {
+        let replacements: Vec<String> = deprecated
+            .replacements
+            .iter()
+            .map(|replacement| format!("`{replacement}`"))
+            .collect();
+        let help = format!("use {}", replacements.join(" or "));
+        if deprecated.unsupported {
+            report(
+                ctx,
+                statement,
+                entry,
+                IssueCode::UnsupportedGlobalConditionKey,
+                format!("global condition key `{name}` is not supported"),
+                Some(help.clone()),
+            );
+        }
         report(
             ctx,
             statement,
             entry,
             IssueCode::DeprecatedGlobalConditionKey,
             format!("global condition key `{name}` is deprecated"),
-            Some("use `aws:PrincipalArn`".to_owned()),
+            Some(help),
         );
-        return Key::Unknown;
+        return None;
     }
     if let Some(key) = reference::condition_key(name) {
-        return Key::Known(key);
+        return Some(key);
     }
     if is_tag_family_without_key(rest) {
         report(
@@ -181,12 +175,13 @@ fn check_key(statement: &Statement<'_>, condition: &Condition<'_>, ctx: &mut Con
                 name.trim_end_matches('/')
             )),
         );
-        return Key::Unknown;
+        return None;
     }
     let help = did_you_mean(
         reference::suggest_condition_key(name)
             .first()
-            .map(String::as_str),
+            .map(|suggestion| fill_template(suggestion, name))
+            .as_deref(),
     );
     if prefix.eq_ignore_ascii_case("aws") {
         report(
@@ -197,7 +192,7 @@ fn check_key(statement: &Statement<'_>, condition: &Condition<'_>, ctx: &mut Con
             format!("unknown global condition key `{name}`"),
             help,
         );
-        return Key::Unknown;
+        return None;
     }
     if reference::service(prefix).is_some() {
         report(
@@ -208,10 +203,10 @@ fn check_key(statement: &Statement<'_>, condition: &Condition<'_>, ctx: &mut Con
             format!("service `{prefix}` has no condition key `{name}`"),
             help,
         );
-        return Key::Unknown;
+        return None;
     }
     if is_identity_provider(prefix) {
-        return Key::Provider;
+        return None;
     }
     report(
         ctx,
@@ -221,7 +216,19 @@ fn check_key(statement: &Statement<'_>, condition: &Condition<'_>, ctx: &mut Con
         format!("unknown service prefix `{prefix}` in condition key `{name}`"),
         did_you_mean(reference::suggest_service(prefix).first().copied()),
     );
-    Key::Unknown
+    None
+}
+
+/// A suggested templated key with the variable part the user wrote: `aws:PrincipalTag/${TagKey}`
+/// for `aws:PrincipalTagg/team` becomes `aws:PrincipalTag/team`.
+fn fill_template(suggestion: &str, written: &str) -> String {
+    let template_at_end = suggestion.find("${").filter(|_| suggestion.ends_with('}'));
+    match (template_at_end, written.split_once('/')) {
+        (Some(at), Some((_, part))) if !part.is_empty() && suggestion[..at].ends_with('/') => {
+            format!("{}{part}", &suggestion[..at])
+        }
+        _ => suggestion.to_owned(),
+    }
 }
 
 /// `aws:ResourceTag`, `ec2:ResourceTag/` and the like: a tag key family without its tag key.
@@ -266,6 +273,7 @@ fn check_duplicate_keys(statement: &Statement<'_>, ctx: &mut Context<'_>) {
 // ---------------------------------------------------------------------------------------------
 // One condition: operator, key and values together
 
+/// Every check of one `key: values` pair under its operator.
 fn check_condition(statement: &Statement<'_>, checked: &Checked<'_, '_>, ctx: &mut Context<'_>) {
     let condition = checked.condition;
     check_empty_values(statement, condition, checked.operator, ctx);
@@ -273,7 +281,7 @@ fn check_condition(statement: &Statement<'_>, checked: &Checked<'_, '_>, ctx: &m
     let Some(operator) = checked.operator else {
         return;
     };
-    if let Some(key) = checked.key.known() {
+    if let Some(key) = checked.key {
         check_operator_fits_key(statement, condition, operator, key, ctx);
         check_set_qualifier(statement, condition, operator, key, ctx);
     }
@@ -290,7 +298,7 @@ fn check_condition(statement: &Statement<'_>, checked: &Checked<'_, '_>, ctx: &m
         check_value_fits_operator(statement, condition, operator, &value, ctx);
         check_variable_fits_operator(statement, operator, &value, ctx);
         check_wildcard_needs_like(statement, condition, operator, &value, ctx);
-        check_permissive_wildcard(statement, condition, operator, &value, ctx);
+        check_permissive_wildcard(statement, checked, operator, &value, ctx);
         check_well_known_value(statement, condition, operator, &value, ctx);
     }
     check_multiple_booleans(statement, condition, operator, ctx);
@@ -509,7 +517,9 @@ fn check_set_qualifier(
     }
 }
 
-/// `ForAnyValue:` on an identity provider's `aud` claim: the audience is one value.
+/// A set qualifier on an identity provider's `aud` claim: `ForAnyValue:` treats the single
+/// audience as a set; `ForAllValues:` is also true without any audience, so the claim had better
+/// really hold several values.
 fn check_audience_qualifier(
     statement: &Statement<'_>,
     condition: &Condition<'_>,
@@ -523,6 +533,22 @@ fn check_audience_qualifier(
         .is_some_and(|(prefix, claim)| {
             is_identity_provider(prefix) && claim.eq_ignore_ascii_case("aud")
         });
+    if is_audience && operator.qualifier == Some(SetQualifier::ForAllValues) {
+        report(
+            ctx,
+            statement,
+            &condition.operator,
+            IssueCode::ConfirmAudienceClaimType,
+            format!(
+                "`ForAllValues` on audience claim `{}` matches even a token without an audience",
+                condition.key.text
+            ),
+            Some(format!(
+                "confirm the provider sends several audiences; otherwise write `{}`",
+                operator_without_qualifier(operator)
+            )),
+        );
+    }
     if is_audience && operator.qualifier == Some(SetQualifier::ForAnyValue) {
         report(
             ctx,
@@ -680,27 +706,12 @@ fn check_wildcard_needs_like(
     );
 }
 
-/// Keys that name an account, organization or network endpoint (AWS's list): a wildcard in
-/// their value can match someone else's.
-const SENSITIVE_KEYS: &[&str] = &[
-    "aws:PrincipalAccount",
-    "aws:PrincipalOrgID",
-    "aws:ResourceAccount",
-    "aws:ResourceOrgID",
-    "aws:SourceAccount",
-    "aws:SourceOrgID",
-    "aws:SourceVpc",
-    "aws:SourceVpce",
-    "aws:VpceAccount",
-    "aws:VpceOrgID",
-];
-
-/// Wildcards are too permissive in the value of a sensitive key, and in the unique-ID part of
-/// `aws:userid` (before the colon); a policy variable mixed with a wildcard on a sensitive key
-/// is too permissive as well.
+/// Wildcards are too permissive in the value of a sensitive key (one naming an account,
+/// organization or network endpoint, by AWS's list), and in the unique-ID part of `aws:userid`
+/// (before the colon); a policy variable mixed with a wildcard there is too permissive as well.
 fn check_permissive_wildcard(
     statement: &Statement<'_>,
-    condition: &Condition<'_>,
+    checked: &Checked<'_, '_>,
     operator: Operator,
     value: &ConditionValue<'_>,
     ctx: &mut Context<'_>,
@@ -708,10 +719,8 @@ fn check_permissive_wildcard(
     if !operator.matches_wildcards() || !value::has_wildcard(value.text) {
         return;
     }
-    let key = condition.key.text;
-    let sensitive = SENSITIVE_KEYS
-        .iter()
-        .any(|sensitive| sensitive.eq_ignore_ascii_case(key));
+    let key = checked.condition.key.text;
+    let sensitive = checked.key.is_some_and(ConditionKey::is_sensitive);
     let userid_wildcard = key.eq_ignore_ascii_case("aws:userid")
         && value::has_wildcard(value.text.split(':').next().unwrap_or_default());
     if !sensitive && !userid_wildcard {
@@ -919,7 +928,7 @@ fn check_wildcard_only_value(
             ),
             format!("write `\"Null\": {{\"{key}\": \"false\"}}`"),
         ),
-        (true, None, _) => (
+        (true, None | Some(SetQualifier::ForAllValues), _) => (
             IssueCode::EquivalentToNullTrue,
             format!(
                 "`{}` with `*` only tests that `{key}` is absent",
@@ -927,7 +936,14 @@ fn check_wildcard_only_value(
             ),
             format!("write `\"Null\": {{\"{key}\": \"true\"}}`"),
         ),
-        (true, Some(_), _) => return,
+        (true, Some(SetQualifier::ForAnyValue), _) => (
+            IssueCode::RedundantStatementDueToWildcardInCondition,
+            format!(
+                "`{}` with `*` never matches: this statement never applies",
+                condition.operator.text
+            ),
+            "remove the statement, or fix the condition".to_owned(),
+        ),
     };
     report(ctx, statement, &condition.key, code, message, Some(help));
 }
@@ -1076,7 +1092,7 @@ fn check_actions_support_keys(
     let has_wildcards =
         statement.actions.iter().any(|resolved| resolved.wildcard) || !statement.actions_complete;
     for (index, item) in checked.iter().enumerate() {
-        let Some(key) = item.key.known() else {
+        let Some(key) = item.key else {
             continue;
         };
         let name = item.condition.key.text;
@@ -1253,9 +1269,9 @@ pub(super) mod tests {
     use crate::IssueCode::{self, *};
     use crate::{Finding, Options, PolicyKind, parse};
 
-    /// The findings of the condition and advisory rules alone on `text` (the view is built by
-    /// the grammar and action rules, whose own findings are left out), until `rules::check`
-    /// runs them.
+    /// The findings of the condition and advisory rules alone on `text`: the view is built by
+    /// the grammar and action rules, whose findings (like those of the other rules) are left
+    /// out, so each test sees only what it is about.
     pub(in super::super) fn findings(text: &str, kind: Option<PolicyKind>) -> Vec<Finding> {
         let Ok(node) = parse::parse(text) else {
             unreachable!("test document is not JSON: {text}");
@@ -1420,6 +1436,44 @@ pub(super) mod tests {
         );
     }
 
+    /// Every mix of odd operators, keys and values is checked without a panic.
+    #[test]
+    fn odd_conditions_never_panic() {
+        let operators = [
+            "ForAllValues:Null",
+            "NullIfExists",
+            "IpAddress",
+            "DateEquals",
+            "ArnLike",
+            "ForAnyValue:NumericLessThan",
+            "BinaryEquals",
+        ];
+        let keys = [
+            "aws:SourceIp",
+            ":x",
+            "x.y:aud",
+            "aws:ResourceTag/",
+            "ec2:ResourceTag/\u{e9}",
+        ];
+        let values = [
+            "[]",
+            r#""""#,
+            r#""*""#,
+            r#"["a", 1]"#,
+            r#""${aws:username""#,
+            r#""10.0.0.1/99""#,
+            r#""\u65e5""#,
+        ];
+        for operator in operators {
+            for key in keys {
+                for value in values {
+                    let condition = format!(r#"{{"{operator}": {{"{key}": {value}}}}}"#);
+                    let _ = check(r#"["s3:ListBucket", "iam:Pass*"]"#, &condition);
+                }
+            }
+        }
+    }
+
     #[test]
     fn operator_must_exist() {
         let finding = only(
@@ -1460,6 +1514,17 @@ pub(super) mod tests {
         assert_eq!(
             check(S3, r#"{"StringEquals": {"aws:SourceVcp": "vpc-1a2b3c4d"}}"#),
             [InvalidGlobalConditionKey]
+        );
+        let finding = only(
+            &statement(
+                r#""Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTagg/team": "ops"}}"#,
+            ),
+            None,
+            InvalidGlobalConditionKey,
+        );
+        assert_eq!(
+            finding.help.as_deref(),
+            Some("did you mean `aws:PrincipalTag/team`?")
         );
         assert_eq!(
             check(S3, r#"{"StringEquals": {"s3:prefixx": "a"}}"#),
@@ -1504,6 +1569,26 @@ pub(super) mod tests {
                 r#"{"ArnEquals": {"aws:ARN": "arn:aws:iam::123456789012:role/x"}}"#
             ),
             [UnsupportedGlobalConditionKey, DeprecatedGlobalConditionKey]
+        );
+    }
+
+    #[test]
+    fn aws_source_owner_is_deprecated() {
+        // SNS's default topic policy still writes it.
+        let finding = only(
+            &statement(
+                r#""Effect": "Allow", "Action": "sns:Publish", "Resource": "*", "Condition": {"StringEquals": {"AWS:SourceOwner": "123456789012"}}"#,
+            ),
+            None,
+            DeprecatedGlobalConditionKey,
+        );
+        assert_eq!(finding.help.as_deref(), Some("use `aws:SourceAccount`"));
+        assert_eq!(
+            check(
+                r#""sns:Publish""#,
+                r#"{"StringEquals": {"AWS:SourceOwner": "123456789012"}}"#
+            ),
+            [DeprecatedGlobalConditionKey]
         );
     }
 
@@ -1761,6 +1846,13 @@ pub(super) mod tests {
             ),
             [ForanyvalueWithAudienceClaimType]
         );
+        assert_eq!(
+            check(
+                r#""sts:AssumeRoleWithWebIdentity""#,
+                r#"{"ForAllValues:StringEquals": {"example.com:aud": "x"}}"#
+            ),
+            [ConfirmAudienceClaimType]
+        );
     }
 
     #[test]
@@ -1821,6 +1913,10 @@ pub(super) mod tests {
         assert_eq!(
             check(S3, r#"{"StringNotLike": {"aws:RequestTag/team": "*"}}"#),
             [EquivalentToNullTrue]
+        );
+        assert_eq!(
+            check(S3, r#"{"ForAnyValue:StringNotLike": {"aws:TagKeys": "*"}}"#),
+            [RedundantStatementDueToWildcardInCondition]
         );
         assert_eq!(
             check(

@@ -256,6 +256,30 @@ pub(crate) fn has_wildcard(text: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// Odd text of every shape goes through every reader without a panic.
+    #[test]
+    fn odd_text_never_panics() {
+        let pieces = [
+            "", "é", "日本", "2026-", "-01-", "T", "Z", "+", ":", "9", "99", ".", "/", "${", "}",
+            "*", "?", "=", "::", "arn:", "vpc-", "\u{0}", "1", "ff", "[", "]",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..2_000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 9) {
+                seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            let _ = (parse_bool(&text), parse_number(&text), check_date(&text));
+            let _ = IpRange::parse(&text).map(|range| (range.normalized(), range.is_private()));
+            let _ = (is_base64(&text), is_arn_pattern(&text));
+            let _ = (has_variable(&text), has_wildcard(&text));
+            let _ = crate::rules::operator::Operator::parse(&text);
+        }
+    }
+
     #[test]
     fn booleans() {
         assert_eq!(parse_bool("true"), Some(true));
