@@ -89,7 +89,8 @@ pub(crate) fn template_matches(template: &str, name: &str) -> bool {
     // Cheap checks first, with byte operations the standard library ships optimized: templates
     // are scanned for every key looked up, and the macro runs this crate unoptimized.
     let bytes = template.as_bytes();
-    if !bytes.contains(&b'$') && !bytes.contains(&b'<') {
+    let irregular = bytes.last() == Some(&b'/') || bytes.ends_with(b"/tag-key");
+    if !bytes.contains(&b'$') && !bytes.contains(&b'<') && !irregular {
         return template.eq_ignore_ascii_case(name);
     }
     match (bytes.first(), name.as_bytes().first()) {
