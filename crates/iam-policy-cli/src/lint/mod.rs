@@ -14,7 +14,6 @@ use clap::{Args, ValueEnum};
 use iam_policy_core::{Options, PolicyKind, Severity};
 
 use document::LintedFile;
-use input::Source;
 
 /// Lint IAM policy documents: files, folders (searched for `*.json`) or `-` for standard input.
 ///
@@ -120,16 +119,14 @@ pub fn run(args: &LintArgs) -> ExitCode {
     for source in &sources {
         match input::read(source) {
             Ok(bytes) => files.push(LintedSource {
-                name: match source {
-                    Source::File(path) => path.display().to_string(),
-                    Source::Stdin => "<stdin>".to_owned(),
-                },
+                name: source.to_string(),
                 linted: document::lint_bytes(&bytes, &options),
             }),
             Err(error) => errors.push(error),
         }
     }
 
+    // Findings per severity, indexed in `Severity`'s order: error first, suggestion last.
     let mut counts = [0usize; 4];
     for diagnostic in files.iter().flat_map(|file| &file.linted.diagnostics) {
         counts[diagnostic.finding.severity as usize] += 1;
