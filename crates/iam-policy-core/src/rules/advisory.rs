@@ -445,7 +445,8 @@ const TAG_KEYS: &[&str] = &["aws:ResourceTag/", "aws:RequestTag/", "aws:TagKeys"
 
 /// A condition on a global tag key that an action's service never sets makes the condition
 /// false for that action: an Allow never allows it, a Deny never denies it. Only conditions
-/// that are false for an absent key (positive, without `IfExists`) are judged.
+/// that are false for an absent key are judged (not `...IfExists`, negated operators,
+/// `ForAllValues:` or `Null: true`).
 fn check_tag_keys_supported(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     let (Some(effect), Some(actions)) = (statement.effect, &statement.action) else {
         return;
@@ -456,16 +457,13 @@ fn check_tag_keys_supported(statement: &Statement<'_>, ctx: &mut Context<'_>) {
             key.get(..tag.len())
                 .is_some_and(|start| start.eq_ignore_ascii_case(tag))
         });
-        let Some(template) = reference::condition_key(key).filter(|_| is_tag_key) else {
+        let Some(template) = is_tag_key.then(|| reference::condition_key(key)).flatten() else {
             continue;
         };
         let Ok(operator) = super::operator::Operator::parse(condition.operator.text) else {
             continue;
         };
-        if operator.negated
-            || operator.if_exists
-            || operator.family == super::operator::Family::Null
-        {
+        if !super::condition::fails_without_key(operator, condition) {
             continue;
         }
         if actions.negated {
@@ -1132,6 +1130,13 @@ mod tests {
             check(&format!(
                 r#""Effect": "Allow", "Action": "ec2:StartInstances", "Resource": "*", {condition}"#
             )),
+            []
+        );
+        // `ForAllValues:` holds without the key: nothing is left out.
+        assert_eq!(
+            check(
+                r#""Effect": "Allow", "Action": ["ec2:CreateTags", "tag:TagResources"], "Resource": "*", "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}}"#
+            ),
             []
         );
         // A negated condition is true when the key is absent: nothing escapes.

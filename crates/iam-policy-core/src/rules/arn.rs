@@ -221,12 +221,13 @@ pub(crate) fn check(
         );
         return None;
     }
+    if !well_formed {
+        // Reported already; matching it against resource types would only add noise.
+        return None;
+    }
     let types = of_service(reference::resource_types_for_arn(text), arn.service);
     if !types.is_empty() {
-        if well_formed && !fields_fit(entry, &arn, &types, statement, ctx) {
-            return None;
-        }
-        return Some(types);
+        return fields_fit(entry, &arn, &types, statement, ctx).then_some(types);
     }
     // Nothing fits: tell a misplaced Region or account apart from a wrong resource part.
     let relaxed = format!("arn:{}:{}:*:*:{}", arn.partition, arn.service, arn.resource);
@@ -348,7 +349,7 @@ fn fields_fit(
     if formats.is_empty() {
         return true;
     }
-    let names = type_names(types);
+    let names = type_names(types, arn.service);
     let region_given = !arn.region.is_empty() && !is_pattern(arn.region);
     let account_given = !arn.account.is_empty() && !is_pattern(arn.account);
     let mut fits = true;
@@ -414,13 +415,19 @@ fn aws_owned(arn: &Arn<'_>) -> bool {
             .any(|prefix| arn.resource.starts_with(prefix))
 }
 
-/// "`bucket`" or "`instance` and `volume`" for messages.
-fn type_names(types: &[reference::ResourceType]) -> String {
-    let mut names: Vec<&str> = types
+/// "`bucket`" or "`instance` and `volume`" for messages: the types the ARN's own service owns
+/// when there are some (an `ec2` volume ARN is also a type of `workspaces-instances`).
+fn type_names(types: &[reference::ResourceType], arn_service: &str) -> String {
+    let own = types
         .iter()
-        .map(|resource_type| resource_type.name())
-        .collect();
-    names.dedup();
+        .any(|resource_type| resource_type.service().prefix() == arn_service);
+    let mut names: Vec<&str> = Vec::new();
+    for resource_type in types {
+        let owner = resource_type.service().prefix();
+        if (!own || owner == arn_service) && !names.contains(&resource_type.name()) {
+            names.push(resource_type.name());
+        }
+    }
     let quoted: Vec<String> = names
         .iter()
         .take(3)
@@ -451,10 +458,14 @@ fn nearest_format(service: &str, resource: &str) -> Option<&'static str> {
         .filter_map(split)
         .filter(|format| format.service == service)
         .map(|format| {
-            (
-                strsim::levenshtein(&wanted, &head(format.resource)),
-                format.resource,
-            )
+            let candidate = head(format.resource);
+            // `documentation` for `document`: one is the start of the other.
+            let distance = if candidate.starts_with(&wanted) || wanted.starts_with(&candidate) {
+                1
+            } else {
+                strsim::levenshtein(&wanted, &candidate)
+            };
+            (distance, format.resource)
         })
         .filter(|(distance, _)| *distance <= 3)
         .min_by_key(|(distance, _)| *distance)
@@ -568,6 +579,14 @@ mod tests {
                 C::InvalidArnResource,
             ),
             (
+                "arn:aws:iam:us-east-1:123456789012:role/Admin",
+                C::ArnRegionNotAllowed,
+            ),
+            (
+                "arn:aws:ssm:us-east-1:123456789012:documentation/Shell",
+                C::InvalidArnResource,
+            ),
+            (
                 "arn:aws:nosuchservice:us-east-1:123456789012:thing/1",
                 C::InvalidArnService,
             ),
@@ -579,6 +598,25 @@ mod tests {
 
     #[test]
     fn messages_name_the_field_and_the_fix() {
+        let finding = only(
+            &resource("arn:aws:iam:us-east-1:123456789012:role/Admin"),
+            None,
+            C::ArnRegionNotAllowed,
+        );
+        assert!(
+            finding.message.starts_with("`role` ARNs have no Region"),
+            "{}",
+            finding.message
+        );
+        let finding = only(
+            &resource("arn:aws:ssm:us-east-1:123456789012:documentation/Shell"),
+            None,
+            C::InvalidArnResource,
+        );
+        assert_eq!(
+            finding.help.as_deref(),
+            Some("did you mean a resource like `document/${DocumentName}`?")
+        );
         let finding = only(
             &resource("arn:aws:ec2:us-east-1:123456789012:instanse/i-1"),
             None,
@@ -600,7 +638,7 @@ mod tests {
         assert!(
             finding
                 .message
-                .contains("have no Region, but this one has `us-east-1`"),
+                .starts_with("`bucket` ARNs have no Region, but this one has `us-east-1`"),
             "{}",
             finding.message
         );

@@ -407,23 +407,24 @@ fn check_operator_fits_key(
     ctx: &mut Context<'_>,
 ) {
     let allowed = allowed_families(key.value_type());
-    if operator.family == Family::Null || allowed.is_empty() {
+    if operator.family == Family::Null {
         return;
     }
     if !allowed.contains(&operator.family) {
-        let names: Vec<&str> = allowed.iter().map(|family| family.name()).collect();
+        // Name the key's own family; the others are accepted, not recommended.
+        let own = allowed.first().map_or("matching", |family| family.name());
         report(
             ctx,
             statement,
             &condition.operator,
             IssueCode::TypeMismatch,
             format!(
-                "operator `{}` does not fit condition key `{}` of type {:?}",
+                "operator `{}` does not fit condition key `{}` of type {}",
                 condition.operator.text,
                 condition.key.text,
-                key.value_type()
+                key.value_type().as_str()
             ),
-            Some(format!("use a {} operator", names.join(" or "))),
+            Some(format!("use a {own} operator")),
         );
         return;
     }
@@ -452,8 +453,7 @@ fn check_operator_fits_key(
     }
 }
 
-/// The operator families a key type takes; the first is the key's own. Empty for a type this
-/// code does not know (future reference data), which is then not checked.
+/// The operator families a key type takes; the first is the key's own.
 fn allowed_families(key_type: ConditionKeyType) -> &'static [Family] {
     match key_type {
         // ARN operators compare strings too, segment by segment; AWS documents them on string
@@ -463,12 +463,11 @@ fn allowed_families(key_type: ConditionKeyType) -> &'static [Family] {
         }
         ConditionKeyType::Arn | ConditionKeyType::ArrayOfArn => &[Family::Arn, Family::String],
         ConditionKeyType::Bool | ConditionKeyType::ArrayOfBool => &[Family::Bool],
-        ConditionKeyType::Numeric => &[Family::Numeric],
-        ConditionKeyType::Date => &[Family::Date],
+        ConditionKeyType::Numeric | ConditionKeyType::ArrayOfNumeric => &[Family::Numeric],
+        ConditionKeyType::Date | ConditionKeyType::ArrayOfDate => &[Family::Date],
         ConditionKeyType::DateOrNumeric => &[Family::Date, Family::Numeric],
-        ConditionKeyType::IpAddress => &[Family::IpAddress],
+        ConditionKeyType::IpAddress | ConditionKeyType::ArrayOfIpAddress => &[Family::IpAddress],
         ConditionKeyType::Binary => &[Family::Binary],
-        _ => &[],
     }
 }
 
@@ -1065,9 +1064,12 @@ fn check_s3_prefix_context(
 // The statement's keys against its actions
 
 /// A service key must be supported by the statement's actions (listed on the action or on one
-/// of its resource types); otherwise the condition is never true for them. Like Access Analyzer,
-/// only actions written without wildcards are judged, and `NotAction` is left alone. Global
-/// keys are supported by every action.
+/// of its resource types); otherwise a condition that needs the key is never true for them.
+/// Like Access Analyzer, only actions written without wildcards are judged, and `NotAction` is
+/// left alone. Global keys are supported by every action. Conditions that hold when the key is
+/// absent (`...IfExists`, negated operators, `ForAllValues:`, `Null` with `true`) only apply to
+/// the actions that have the key, as AWS's Session Manager samples rely on
+/// (`BoolIfExists ssm:SessionDocumentAccessCheck` beside `ssm:SendCommand`).
 fn check_actions_support_keys(
     statement: &Statement<'_>,
     checked: &[Checked<'_, '_>],
@@ -1091,17 +1093,19 @@ fn check_actions_support_keys(
     }
     let has_wildcards =
         statement.actions.iter().any(|resolved| resolved.wildcard) || !statement.actions_complete;
-    for (index, item) in checked.iter().enumerate() {
-        let Some(key) = item.key else {
+    let mut reported: Vec<&str> = Vec::new();
+    for item in checked {
+        let (Some(key), Some(operator)) = (item.key, item.operator) else {
             continue;
         };
         let name = item.condition.key.text;
-        let already = checked[..index]
-            .iter()
-            .any(|other| other.condition.key.text.eq_ignore_ascii_case(name));
-        if key.is_global() || already {
+        if key.is_global()
+            || !fails_without_key(operator, item.condition)
+            || reported.iter().any(|done| done.eq_ignore_ascii_case(name))
+        {
             continue;
         }
+        reported.push(name);
         let unsupported: Vec<String> = named
             .iter()
             .filter(|action| !supports_condition_key(**action, name))
@@ -1129,6 +1133,24 @@ fn check_actions_support_keys(
                     .to_owned(),
             ),
         );
+    }
+}
+
+/// Whether the condition is false for a request without its key (so an action that never has
+/// the key is never allowed, or never denied, by the statement).
+pub(super) fn fails_without_key(operator: Operator, condition: &Condition<'_>) -> bool {
+    if operator.if_exists {
+        return false;
+    }
+    match (operator.family, operator.qualifier) {
+        // `Null: false` asks for the key; `Null: true` holds without it.
+        (Family::Null, _) => condition
+            .values
+            .iter()
+            .any(|node| scalar_text(node).and_then(value::parse_bool) == Some(false)),
+        (_, Some(SetQualifier::ForAllValues)) => false,
+        (_, Some(SetQualifier::ForAnyValue)) => true,
+        (_, None) => !operator.negated,
     }
 }
 
@@ -1666,6 +1688,26 @@ pub(super) mod tests {
                 r#"{"ArnEquals": {"lambda:SourceFunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:f"}}"#
             ),
             []
+        );
+        // A condition that holds without the key does not stop the other actions.
+        for condition in [
+            r#"{"StringLikeIfExists": {"s3:prefix": "home/*"}}"#,
+            r#"{"StringNotLike": {"s3:prefix": "home/*"}}"#,
+            r#"{"ForAllValues:StringEquals": {"s3:prefix": "home/"}}"#,
+            r#"{"Null": {"s3:prefix": "true"}}"#,
+        ] {
+            assert!(
+                !check(r#"["s3:ListBucket", "s3:GetObject"]"#, condition)
+                    .contains(&UnsupportedActionForConditionKey),
+                "{condition}"
+            );
+        }
+        assert_eq!(
+            check(
+                r#"["s3:ListBucket", "s3:GetObject"]"#,
+                r#"{"Null": {"s3:prefix": "false"}}"#
+            ),
+            [UnsupportedActionForConditionKey]
         );
         // A gap of the reference that AWS documents.
         assert_eq!(

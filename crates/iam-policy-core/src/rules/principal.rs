@@ -690,3 +690,57 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod documented_policies {
+    use super::super::testing::findings;
+    use crate::{PolicyKind, Severity};
+
+    fn errors(document: &str, kind: PolicyKind) -> Vec<crate::Finding> {
+        findings(document, Some(kind))
+            .into_iter()
+            .filter(|finding| finding.severity == Severity::Error)
+            .collect()
+    }
+
+    /// Resource policies, SCPs and RCPs as AWS documents them: no error from any rule.
+    #[test]
+    fn other_kinds_pass_without_errors() {
+        for (kind, document) in [
+            (
+                PolicyKind::Resource,
+                r#"{"Version": "2012-10-17", "Statement": {"Sid": "AllowCloudFrontServicePrincipalReadOnly", "Effect": "Allow", "Principal": {"Service": "cloudfront.amazonaws.com"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::amzn-s3-demo-bucket/*", "Condition": {"StringEquals": {"AWS:SourceArn": "arn:aws:cloudfront::111122223333:distribution/EDFDVBD6EXAMPLE"}}}}"#,
+            ),
+            (
+                PolicyKind::Resource,
+                r#"{"Version": "2012-10-17", "Id": "key-policy", "Statement": [{"Sid": "Enable IAM User Permissions", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}]}"#,
+            ),
+            (
+                PolicyKind::Scp,
+                r#"{"Version": "2012-10-17", "Statement": [{"Sid": "DenyAllOutsideEU", "Effect": "Deny", "NotAction": ["iam:*", "organizations:*", "route53:*", "support:*"], "Resource": "*", "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["eu-central-1", "eu-west-1"]}}}]}"#,
+            ),
+            (
+                PolicyKind::Rcp,
+                r#"{"Version": "2012-10-17", "Statement": [{"Sid": "EnforceSecureTransport", "Effect": "Deny", "Principal": "*", "Action": ["s3:*", "sqs:*", "kms:*"], "Resource": "*", "Condition": {"BoolIfExists": {"aws:SecureTransport": "false"}}}]}"#,
+            ),
+        ] {
+            let errors = errors(document, kind);
+            assert!(errors.is_empty(), "{document}: {errors:#?}");
+        }
+    }
+
+    /// Trust policies as AWS documents them: no error from any rule.
+    #[test]
+    fn trust_policies_pass_without_errors() {
+        for document in [
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}"#,
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}"#,
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}, "StringLike": {"token.actions.githubusercontent.com:sub": "repo:octo-org/octo-repo:ref:refs/heads/main"}}}]}"#,
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:saml-provider/ExampleOrgSSOProvider"}, "Action": "sts:AssumeRoleWithSAML", "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}}]}"#,
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "rolesanywhere.amazonaws.com"}, "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"], "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:rolesanywhere:us-east-1:111122223333:trust-anchor/a1b2c3"}}}]}"#,
+        ] {
+            let errors = errors(document, PolicyKind::RoleTrust);
+            assert!(errors.is_empty(), "{document}: {errors:#?}");
+        }
+    }
+}

@@ -503,6 +503,27 @@ mod tests {
     }
 
     #[test]
+    fn documented_variables_are_known() {
+        for variable in [
+            "${aws:username}",
+            "${aws:userid}",
+            "${aws:PrincipalTag/team}",
+            "${aws:SourceIdentity}",
+            "${saml:sub}",
+            "${ec2:SourceInstanceARN}",
+            "${cognito-identity.amazonaws.com:sub}",
+            "${www.amazon.com:user_id}",
+            "${aws:PrincipalAccount}",
+        ] {
+            let found = codes(
+                &resource(&format!("arn:aws:s3:::bucket/{variable}/*")),
+                None,
+            );
+            assert!(found.is_empty(), "{variable}: {found:?}");
+        }
+    }
+
+    #[test]
     fn variables_outside_resources_and_conditions() {
         let doc = statement(
             r#""Sid": "A", "Effect": "Allow", "Action": "s3:${aws:username}", "Resource": "*""#,
