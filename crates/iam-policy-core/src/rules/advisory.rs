@@ -185,8 +185,12 @@ fn is_star_resource(text: &str, star_resources: &[&str]) -> bool {
     if text == "*" {
         return true;
     }
-    let fields: Vec<&str> = text.splitn(6, ':').collect();
-    matches!(fields.as_slice(), ["arn", _, "iam" | "*", _, _, resource] if star_resources.contains(resource))
+    let mut fields = text.splitn(6, ':');
+    fields.next() == Some("arn")
+        && matches!(fields.nth(1), Some("iam" | "*"))
+        && fields
+            .nth(2)
+            .is_some_and(|resource| star_resources.contains(&resource))
 }
 
 fn has_condition_key(statement: &Statement<'_>, key: &str) -> bool {
@@ -288,22 +292,28 @@ fn check_redundant_resources(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     else {
         return;
     };
-    let entries = &element.entries;
-    for (index, entry) in entries.iter().enumerate() {
-        let covering = entries.iter().enumerate().find(|(other_index, other)| {
-            *other_index != index
-                && resource_covers(other.text, entry.text)
-                && (!resource_covers(entry.text, other.text) || *other_index < index)
+    // Each entry with whether it holds a wildcard, worked out once for the pairwise tests.
+    let entries: Vec<(&Entry<'_>, bool)> = element
+        .entries
+        .iter()
+        .map(|entry| (entry, entry.text.contains(['*', '?'])))
+        .collect();
+    for (index, &narrow) in entries.iter().enumerate() {
+        let covering = entries.iter().enumerate().find(|&(other_index, &wide)| {
+            other_index != index
+                && resource_covers(wide, narrow)
+                && (!resource_covers(narrow, wide) || other_index < index)
         });
-        if let Some((_, other)) = covering {
-            ctx.report_entry(
-                IssueCode::RedundantResource,
-                entry,
-                Some(statement.index),
-                format!("`{}` is already covered by `{}`", entry.text, other.text),
-                Some(format!("remove `{}`", entry.text)),
-            );
-        }
+        let (Some((_, &(other, _))), (entry, _)) = (covering, narrow) else {
+            continue;
+        };
+        ctx.report_entry(
+            IssueCode::RedundantResource,
+            entry,
+            Some(statement.index),
+            format!("`{}` is already covered by `{}`", entry.text, other.text),
+            Some(format!("remove `{}`", entry.text)),
+        );
     }
 }
 
@@ -335,16 +345,21 @@ fn check_wildcard_in_service_name(statement: &Statement<'_>, ctx: &mut Context<'
     }
 }
 
-/// True when every resource `narrow` can name is named by `wide` as well. A `narrow` pattern
-/// with wildcards of its own is covered only by `*` or by a prefix ending in `*`.
-fn resource_covers(wide: &str, narrow: &str) -> bool {
+/// True when every resource `narrow` can name is named by `wide` as well; each comes with
+/// whether it holds a wildcard. A `narrow` pattern with wildcards of its own is covered only by
+/// `*` or by a prefix ending in `*`.
+fn resource_covers(
+    (wide, wide_wild): (&Entry<'_>, bool),
+    (narrow, narrow_wild): (&Entry<'_>, bool),
+) -> bool {
+    let (wide, narrow) = (wide.text, narrow.text);
+    if !wide_wild {
+        return wide == narrow;
+    }
     if wide == narrow || wide == "*" {
         return true;
     }
-    if !wide.contains(['*', '?']) {
-        return false;
-    }
-    if narrow.contains(['*', '?']) {
+    if narrow_wild {
         return wide
             .strip_suffix('*')
             .is_some_and(|prefix| !prefix.contains(['*', '?']) && narrow.starts_with(prefix));

@@ -293,7 +293,8 @@ fn check_condition(statement: &Statement<'_>, checked: &Checked<'_, '_>, ctx: &m
         let value = ConditionValue {
             text,
             node,
-            path: value_path(condition, index),
+            path_in: condition,
+            index,
         };
         check_value_fits_operator(statement, condition, operator, &value, ctx);
         check_variable_fits_operator(statement, operator, &value, ctx);
@@ -312,7 +313,16 @@ fn check_condition(statement: &Statement<'_>, checked: &Checked<'_, '_>, ctx: &m
 struct ConditionValue<'a> {
     text: &'a str,
     node: &'a Node,
-    path: String,
+    /// The condition holding it and its index there, for the JSON path of a finding.
+    path_in: &'a Condition<'a>,
+    index: usize,
+}
+
+impl ConditionValue<'_> {
+    /// The JSON path, built only for a finding.
+    fn path(&self) -> String {
+        value_path(self.path_in, self.index)
+    }
 }
 
 /// `[]` as the values: the condition never matches, or matches only when the key is absent.
@@ -640,7 +650,7 @@ fn check_value_fits_operator(
         ctx.report(
             code,
             value.node.span,
-            &value.path,
+            &value.path(),
             Some(statement.index),
             message,
             Some(help),
@@ -661,7 +671,7 @@ fn check_variable_fits_operator(
     ctx.report(
         IssueCode::InvalidVariableForOperator,
         value.node.span,
-        &value.path,
+        &value.path(),
         Some(statement.index),
         format!(
             "a policy variable in `{}` does not resolve with a {} operator",
@@ -695,7 +705,7 @@ fn check_wildcard_needs_like(
     ctx.report(
         IssueCode::WildcardWithoutLikeOperator,
         value.node.span,
-        &value.path,
+        &value.path(),
         Some(statement.index),
         format!(
             "`{}` compares `{}` literally: `*` and `?` are not wildcards for it",
@@ -738,7 +748,7 @@ fn check_permissive_wildcard(
     ctx.report(
         code,
         value.node.span,
-        &value.path,
+        &value.path(),
         Some(statement.index),
         format!(
             "wildcard in `{}` for condition key `{key}` is too permissive",
@@ -805,7 +815,7 @@ fn check_well_known_value(
         ctx.report(
             code,
             value.node.span,
-            &value.path,
+            &value.path(),
             Some(statement.index),
             message,
             Some(help.to_owned()),
