@@ -101,3 +101,31 @@ fn the_dev_corpus_gives_exactly_the_verified_errors() {
     );
     assert_eq!(errors, expected, "the same errors, in output order");
 }
+
+/// docs/readme-lint.md shows a run on a policy of the corpus; it must be the real output.
+#[test]
+fn the_readme_example_is_the_real_output() {
+    let corpus =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/aws-managed-dev");
+    if !corpus.is_dir() {
+        println!("skipped: {} is absent", corpus.display());
+        return;
+    }
+    let readme = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/readme-lint.md"),
+    )
+    .unwrap();
+    let command = "$ iam-policy lint AmazonLaunchWizardFullaccess.json\n";
+    let shown = readme
+        .split_once(command)
+        .and_then(|(_, rest)| rest.split_once("$ echo $?\n"))
+        .map(|(output, _)| output)
+        .expect("the README shows the run");
+    let output = Command::new(env!("CARGO_BIN_EXE_iam-policy"))
+        .args(["lint", "AmazonLaunchWizardFullaccess.json"])
+        .current_dir(&corpus)
+        .output()
+        .expect("the CLI runs");
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), shown);
+    assert_eq!(output.status.code(), Some(1));
+}
