@@ -102,7 +102,7 @@ fn the_dev_corpus_gives_exactly_the_verified_errors() {
     assert_eq!(errors, expected, "the same errors, in output order");
 }
 
-/// docs/readme-lint.md shows a run on a policy of the corpus; it must be the real output.
+/// docs/readme-lint.md shows runs on policies of the corpus; they must be the real output.
 #[test]
 fn the_readme_example_is_the_real_output() {
     let corpus =
@@ -128,4 +128,22 @@ fn the_readme_example_is_the_real_output() {
         .expect("the CLI runs");
     assert_eq!(String::from_utf8(output.stdout).unwrap(), shown);
     assert_eq!(output.status.code(), Some(1));
+
+    let command = "$ iam-policy lint --format json AWSAuditManagerServiceRolePolicy.json\n";
+    let shown = readme
+        .split_once(command)
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .map(|(output, _)| output)
+        .expect("the README shows the JSON Lines");
+    let output = Command::new(env!("CARGO_BIN_EXE_iam-policy"))
+        .args([
+            "lint",
+            "--format",
+            "json",
+            "AWSAuditManagerServiceRolePolicy.json",
+        ])
+        .current_dir(&corpus)
+        .output()
+        .expect("the CLI runs");
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), shown);
 }
