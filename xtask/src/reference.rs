@@ -578,10 +578,16 @@ fn render(
     for (name, row) in &condition_key_rows {
         distinct.entry(name.to_ascii_lowercase()).or_insert(*row);
     }
+    // `${TagKey}`, `<key>` as in `s3:ExistingObjectTag/<key>`, and where a service has no such
+    // template, a literal `tag-key` (`secretsmanager:ResourceTag/tag-key`) or none at all
+    // (`glacier:ResourceTag/`).
+    let irregular_tag_key = |name: &str| {
+        let head = name.strip_suffix("tag-key").unwrap_or(name);
+        head.ends_with('/') && !distinct.contains_key(&format!("{head}${{tagkey}}"))
+    };
     let templated: Vec<usize> = distinct
         .iter()
-        // `${TagKey}`, or `<key>` as in `s3:ExistingObjectTag/<key>`.
-        .filter(|(name, _)| name.contains("${") || name.contains('<'))
+        .filter(|(name, _)| name.contains("${") || name.contains('<') || irregular_tag_key(name))
         .map(|(_, &row)| row)
         .collect();
     let index: Vec<usize> = distinct.values().copied().collect();

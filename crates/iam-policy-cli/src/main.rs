@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod lint;
 mod reference;
 
 /// Check AWS IAM policies and look things up in the AWS service authorization reference.
@@ -21,6 +22,7 @@ enum Command {
     Actions(reference::ActionsArgs),
     Describe(reference::DescribeArgs),
     Reference(reference::ReferenceArgs),
+    Lint(lint::LintArgs),
 }
 
 fn main() -> ExitCode {
@@ -29,5 +31,6 @@ fn main() -> ExitCode {
         Command::Actions(args) => reference::actions(&args),
         Command::Describe(args) => reference::describe(&args),
         Command::Reference(args) => reference::reference(&args),
+        Command::Lint(args) => lint::run(&args),
     }
 }

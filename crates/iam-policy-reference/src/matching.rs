@@ -53,6 +53,17 @@ pub(crate) fn wildcard_matches(pattern: &str, text: &str) -> bool {
 /// reference writes a few s3 keys (`s3:ExistingObjectTag/<key>`). Returns the text before and
 /// after the variable.
 pub(crate) fn split_variable(template: &str) -> Option<(&str, &str)> {
+    // A few services write the tag key literally (`secretsmanager:ResourceTag/tag-key`) or
+    // leave it out (`glacier:ResourceTag/`); AWS's own policies fill it in like `${TagKey}`.
+    if let Some(head) = template
+        .strip_suffix("tag-key")
+        .filter(|head| head.ends_with('/'))
+    {
+        return Some((head, ""));
+    }
+    if template.ends_with('/') {
+        return Some((template, ""));
+    }
     let dollar = template.find("${").map(|start| (start, "}"));
     let angle = template.find('<').map(|start| (start, ">"));
     let (start, close) = match (dollar, angle) {
@@ -78,7 +89,8 @@ pub(crate) fn template_matches(template: &str, name: &str) -> bool {
     // Cheap checks first, with byte operations the standard library ships optimized: templates
     // are scanned for every key looked up, and the macro runs this crate unoptimized.
     let bytes = template.as_bytes();
-    if !bytes.contains(&b'$') && !bytes.contains(&b'<') {
+    let irregular = bytes.last() == Some(&b'/') || bytes.ends_with(b"/tag-key");
+    if !bytes.contains(&b'$') && !bytes.contains(&b'<') && !irregular {
         return template.eq_ignore_ascii_case(name);
     }
     match (bytes.first(), name.as_bytes().first()) {
@@ -438,6 +450,15 @@ mod tests {
             "s3:ExistingObjectTag/Project"
         ));
         assert_eq!(literal_length("s3:ExistingObjectTag/<key>"), 21);
+        for (template, name) in [
+            (
+                "secretsmanager:ResourceTag/tag-key",
+                "secretsmanager:ResourceTag/SageMaker",
+            ),
+            ("glacier:ResourceTag/", "glacier:ResourceTag/LegalHold"),
+        ] {
+            assert!(template_matches(template, name), "{template}");
+        }
         assert_eq!(
             split_variable("kms:EncryptionContext:${Key}"),
             Some(("kms:EncryptionContext:", ""))

@@ -237,6 +237,9 @@ pub(crate) fn check(
         // accepted exception (an AWS-owned resource in no account).
         return fields_fit(entry, &arn, &types, statement, ctx).then_some(types);
     }
+    if let Some(types) = spanning_wildcard_types(&arn) {
+        return Some(types);
+    }
     let help = nearest_format(arn.service, arn.resource)
         .map(|format| format!("did you mean a resource like `{format}`?"));
     ctx.report_entry(
@@ -255,6 +258,65 @@ pub(crate) fn check(
         }),
     );
     None
+}
+
+/// A `*` ending the Region or account field may also match across colons ("it can expand to
+/// match beyond the colon boundaries", IAM's `Resource` page), so
+/// `arn:aws:logs:*:*:/aws-glue/*` names the log groups `log-group:/aws-glue/...`: the types
+/// whose resource part, after one of its colons, the written resource part can name with as
+/// many colons (names hold none of their own: `statemachine:*` still names no state machine).
+fn spanning_wildcard_types(arn: &Arn<'_>) -> Option<Vec<reference::ResourceType>> {
+    if !(arn.region.ends_with('*') || arn.account.ends_with('*')) {
+        return None;
+    }
+    let service = reference::services().find(|service| {
+        service
+            .resource_types()
+            .flat_map(|resource_type| resource_type.arn_formats())
+            .any(|format| format.split(':').nth(2) == Some(arn.service))
+    })?;
+    let formats = || {
+        service
+            .resource_types()
+            .flat_map(|resource_type| resource_type.arn_formats())
+            .filter_map(|format| format.splitn(6, ':').nth(5))
+    };
+    // A resource-type word in the wrong case (`statemachine:` for `stateMachine:`) is a typo,
+    // not a name the wildcard could lead to: ARNs compare case-sensitively.
+    let head = |text: &str| text.split([':', '/']).next().unwrap_or_default().to_owned();
+    let written = head(arn.resource);
+    if formats().any(|resource| {
+        let keyword = head(resource);
+        keyword != written && keyword.eq_ignore_ascii_case(&written)
+    }) {
+        return None;
+    }
+    let mut found = Vec::new();
+    for resource in formats() {
+        for (colon, _) in resource.match_indices(':') {
+            if resource[colon + 1..].matches(':').count() != arn.resource.matches(':').count() {
+                continue;
+            }
+            // What the wildcard absorbs, up to that colon, with its variables as `*`.
+            let absorbed: String = resource[..colon]
+                .split("${")
+                .enumerate()
+                .map(|(index, piece)| match (index, piece.split_once('}')) {
+                    (0, _) | (_, None) => piece.to_owned(),
+                    (_, Some((_, rest))) => format!("*{rest}"),
+                })
+                .collect();
+            let candidate = format!(
+                "arn:{}:{}:*:*:{absorbed}:{}",
+                arn.partition, arn.service, arn.resource
+            );
+            found.extend(of_service(
+                reference::resource_types_for_arn(&candidate),
+                arn.service,
+            ));
+        }
+    }
+    (!found.is_empty()).then_some(found)
 }
 
 /// Keeps the resource types that have an ARN format in this ARN service field.
@@ -473,6 +535,23 @@ mod tests {
             let found = codes(&resource(arn), None);
             assert!(found.is_empty(), "{arn}: {found:?}");
         }
+    }
+
+    #[test]
+    fn a_wildcard_ending_the_account_may_span_colons() {
+        // As in AWS's managed policies: `*` absorbs `123456789012:log-group`.
+        for arn in [
+            "arn:aws:logs:*:*:/aws-glue/*",
+            "arn:aws:secretsmanager:*:*:opsworks-cm!aws-opsworks-cm-secrets-*",
+        ] {
+            let found = codes(&resource(arn), None);
+            assert!(found.is_empty(), "{arn}: {found:?}");
+        }
+        // A resource-type word in the wrong case stays an error.
+        assert_eq!(
+            codes(&resource("arn:aws:states:*:*:statemachine:*"), None),
+            [C::InvalidArnResource]
+        );
     }
 
     #[test]

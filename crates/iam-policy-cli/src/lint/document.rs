@@ -1,0 +1,293 @@
+//! From a file's bytes to findings located in that file. The file holds a bare policy document
+//! or the output of `aws iam get-policy-version` (`{"PolicyVersion": {"Document": ...}}`), where
+//! `Document` is an object (the AWS CLI decodes it) or a string: the policy's JSON text, URL-encoded
+//! as the IAM API returns it, or plain. Findings inside such a string still point into the file.
+
+use iam_policy_core::json::{Node, Span, Value};
+use iam_policy_core::{Finding, IssueCode, Options, parse};
+
+/// A finding whose span is a byte range of the file, with its 1-based line and column (in
+/// characters) at both ends; the end is exclusive.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub finding: Finding,
+    pub start: Position,
+    pub end: Position,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One linted file.
+#[derive(Debug)]
+pub struct LintedFile {
+    /// The file as text (bytes that are not UTF-8 are replaced), which the spans index.
+    pub text: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Lints the bytes of one file.
+pub fn lint_bytes(bytes: &[u8], options: &Options) -> LintedFile {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => LintedFile {
+            diagnostics: lint_text(text, options),
+            text: text.to_owned(),
+        },
+        Err(error) => {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            let offset = error.valid_up_to();
+            // The invalid sequence is U+FFFD in the lossy text: three bytes.
+            let span = span(offset, offset + char::REPLACEMENT_CHARACTER.len_utf8());
+            let finding = syntax_error(
+                format!("the file is not UTF-8: invalid byte at offset {offset}"),
+                span,
+            );
+            LintedFile {
+                diagnostics: vec![locate(&text, finding)],
+                text,
+            }
+        }
+    }
+}
+
+/// Lints a file's text: parses it, finds the policy document in it and runs the rules.
+pub fn lint_text(text: &str, options: &Options) -> Vec<Diagnostic> {
+    let root = match parse::parse(text) {
+        Ok(root) => root,
+        Err(error) if error.span.start == 0 && text.starts_with('\u{feff}') => {
+            // IAM accepts only tab, line feed, carriage return and U+0020 to U+00FF.
+            let mut finding = syntax_error(
+                "the file starts with a byte order mark (U+FEFF), a character IAM policies may not hold"
+                    .to_owned(),
+                span(0, 3),
+            );
+            finding.help = Some("save the file as UTF-8 without a byte order mark".to_owned());
+            return vec![locate(text, finding)];
+        }
+        Err(error) => return vec![locate(text, syntax_error(error.message, error.span))],
+    };
+    let document = policy_document(&root);
+    let findings = match &document.value {
+        Value::String(embedded) => lint_embedded(text, document.span, embedded, options),
+        _ => iam_policy_core::validate(document, options),
+    };
+    findings
+        .into_iter()
+        .map(|finding| locate(text, finding))
+        .collect()
+}
+
+/// The policy document inside the parsed file: `PolicyVersion.Document` when the file is the
+/// output of `aws iam get-policy-version`, the whole file otherwise.
+fn policy_document(root: &Node) -> &Node {
+    member(root, "PolicyVersion")
+        .and_then(|version| member(version, "Document"))
+        .unwrap_or(root)
+}
+
+fn member<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
+    match &node.value {
+        Value::Object(members) => members
+            .iter()
+            .find(|member| member.key == key)
+            .map(|member| &member.value),
+        _ => None,
+    }
+}
+
+/// Lints a policy written as a JSON string (`"Document": "%7B%22Version%22..."`), with the
+/// findings' spans moved back into the file.
+fn lint_embedded(file: &str, literal: Span, embedded: &str, options: &Options) -> Vec<Finding> {
+    let Some(mut decoded) = Decoded::from_literal(file, literal, embedded) else {
+        // The literal's text does not decode to the parsed value (not expected): point every
+        // finding at the whole literal rather than at a wrong place.
+        return lint_detached(embedded, literal, options);
+    };
+    if !decoded.text.trim_start().starts_with('{') && decoded.text.contains('%') {
+        decoded = match decoded.percent_decode() {
+            Ok(decoded) => decoded,
+            Err(offset) => {
+                let at = decoded.file_span(span(offset, offset + 3));
+                return vec![syntax_error(
+                    "the URL-encoded policy document is not UTF-8 once decoded".to_owned(),
+                    at,
+                )];
+            }
+        };
+    }
+    let findings = match parse::parse(&decoded.text) {
+        Ok(document) => iam_policy_core::validate(&document, options),
+        Err(error) => vec![syntax_error(error.message, error.span)],
+    };
+    findings
+        .into_iter()
+        .map(|mut finding| {
+            finding.span = decoded.file_span(finding.span);
+            finding
+        })
+        .collect()
+}
+
+fn lint_detached(embedded: &str, literal: Span, options: &Options) -> Vec<Finding> {
+    let findings = match parse::parse(embedded) {
+        Ok(document) => iam_policy_core::validate(&document, options),
+        Err(error) => vec![syntax_error(error.message, error.span)],
+    };
+    findings
+        .into_iter()
+        .map(|mut finding| {
+            finding.span = literal;
+            finding
+        })
+        .collect()
+}
+
+/// Text decoded from a part of the file, with the file offset of each of its bytes.
+struct Decoded {
+    text: String,
+    /// `offsets[i]`: where the source of byte `i` starts in the file; one more entry for the end.
+    offsets: Vec<u32>,
+}
+
+impl Decoded {
+    /// Decodes the JSON string literal at `literal` (quotes included), checking the result
+    /// against `value`, the parser's decoding of it.
+    fn from_literal(file: &str, literal: Span, value: &str) -> Option<Decoded> {
+        let raw = file.get(literal.start as usize..literal.end as usize)?;
+        let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+        let base = literal.start + 1;
+        let mut text = String::with_capacity(inner.len());
+        let mut offsets = Vec::with_capacity(inner.len() + 1);
+        let mut chars = inner.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            let decoded = if c == '\\' {
+                match chars.next()?.1 {
+                    '"' => '"',
+                    '\\' => '\\',
+                    '/' => '/',
+                    'b' => '\u{8}',
+                    'f' => '\u{c}',
+                    'n' => '\n',
+                    'r' => '\r',
+                    't' => '\t',
+                    'u' => {
+                        let high = hex4(&mut chars)?;
+                        if (0xD800..0xDC00).contains(&high) {
+                            if chars.next()?.1 != '\\' || chars.next()?.1 != 'u' {
+                                return None;
+                            }
+                            let low = hex4(&mut chars)?;
+                            char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))?
+                        } else {
+                            char::from_u32(high)?
+                        }
+                    }
+                    _ => return None,
+                }
+            } else {
+                c
+            };
+            let offset = base + u32::try_from(at).ok()?;
+            offsets.extend(std::iter::repeat_n(offset, decoded.len_utf8()));
+            text.push(decoded);
+        }
+        offsets.push(literal.end - 1);
+        (text == value).then_some(Decoded { text, offsets })
+    }
+
+    /// Decodes `%XX` escapes (RFC 3986, as IAM's API encodes policies); `+` stays `+`. On
+    /// failure, the offset in `self.text` of the first byte that is not UTF-8 once decoded.
+    fn percent_decode(&self) -> Result<Decoded, usize> {
+        let bytes = self.text.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut offsets = Vec::with_capacity(bytes.len() + 1);
+        let mut i = 0;
+        while i < bytes.len() {
+            let escaped = (bytes[i] == b'%')
+                .then(|| bytes.get(i + 1..i + 3))
+                .flatten()
+                .and_then(|hex| std::str::from_utf8(hex).ok())
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+            offsets.push(self.offsets[i]);
+            match escaped {
+                Some(byte) => {
+                    out.push(byte);
+                    i += 3;
+                }
+                None => {
+                    out.push(bytes[i]);
+                    i += 1;
+                }
+            }
+        }
+        offsets.push(self.offsets[bytes.len()]);
+        match String::from_utf8(out) {
+            Ok(text) => Ok(Decoded { text, offsets }),
+            Err(error) => {
+                let bad = error.utf8_error().valid_up_to();
+                // Back from the decoded byte to the escape that produced it.
+                let file_offset = offsets[bad];
+                Err(self
+                    .offsets
+                    .iter()
+                    .position(|&offset| offset == file_offset)
+                    .unwrap_or(0))
+            }
+        }
+    }
+
+    /// The file span of a span of `self.text`.
+    fn file_span(&self, inner: Span) -> Span {
+        let last = self.offsets.len() - 1;
+        let at = |offset: u32| self.offsets[(offset as usize).min(last)];
+        Span {
+            start: at(inner.start),
+            end: at(inner.end).max(at(inner.start)),
+        }
+    }
+}
+
+fn hex4(chars: &mut impl Iterator<Item = (usize, char)>) -> Option<u32> {
+    let mut value = 0;
+    for _ in 0..4 {
+        value = value * 16 + chars.next()?.1.to_digit(16)?;
+    }
+    Some(value)
+}
+
+fn span(start: usize, end: usize) -> Span {
+    let clamp = |offset: usize| u32::try_from(offset).unwrap_or(u32::MAX);
+    Span {
+        start: clamp(start),
+        end: clamp(end),
+    }
+}
+
+fn syntax_error(message: String, span: Span) -> Finding {
+    let code = IssueCode::JsonSyntaxError;
+    Finding {
+        code,
+        severity: code.severity(),
+        message,
+        help: None,
+        span,
+        path: String::new(),
+        statement: None,
+    }
+}
+
+/// Adds line and column to a finding whose span indexes `text`.
+fn locate(text: &str, finding: Finding) -> Diagnostic {
+    let position = |offset: u32| {
+        let (line, column) = parse::line_col(text, offset as usize);
+        Position { line, column }
+    };
+    Diagnostic {
+        start: position(finding.span.start),
+        end: position(finding.span.end),
+        finding,
+    }
+}

@@ -1,0 +1,194 @@
+//! Which files a lint run reads: the paths on the command line, with folders searched for
+//! `*.json`, and `-` for standard input.
+
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Where one policy comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    File(PathBuf),
+    Stdin,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::File(path) => write!(f, "{}", path.display()),
+            Source::Stdin => f.write_str("<stdin>"),
+        }
+    }
+}
+
+/// A path that could not be read; the run goes on with the others and exits with 2.
+#[derive(Debug)]
+pub struct InputError {
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot read `{}`: {}", self.path, self.message)
+    }
+}
+
+/// The sources named by `paths`, in command-line order; each folder contributes its `*.json`
+/// files, searched recursively and sorted by path. Hidden entries (names starting with `.`, such
+/// as `.git` or `.terraform`) inside a folder are skipped, as are symbolic links to folders (no
+/// loops); a hidden path named on the command line is still read.
+pub fn discover(paths: &[PathBuf]) -> (Vec<Source>, Vec<InputError>) {
+    let mut sources = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            if sources.contains(&Source::Stdin) {
+                errors.push(InputError {
+                    path: "-".to_owned(),
+                    message: "standard input can be read only once".to_owned(),
+                });
+            } else {
+                sources.push(Source::Stdin);
+            }
+            continue;
+        }
+        match std::fs::metadata(path) {
+            Ok(metadata) if metadata.is_dir() => {
+                let mut found = Vec::new();
+                walk(path, &mut found, &mut errors);
+                if found.is_empty() {
+                    errors.push(InputError {
+                        path: path.display().to_string(),
+                        message: "the folder holds no `*.json` file".to_owned(),
+                    });
+                }
+                found.sort();
+                sources.extend(found.into_iter().map(Source::File));
+            }
+            Ok(_) => sources.push(Source::File(path.clone())),
+            Err(error) => errors.push(InputError {
+                path: path.display().to_string(),
+                message: error.to_string(),
+            }),
+        }
+    }
+    (sources, errors)
+}
+
+fn walk(folder: &Path, found: &mut Vec<PathBuf>, errors: &mut Vec<InputError>) {
+    let entries = match std::fs::read_dir(folder) {
+        Ok(entries) => entries,
+        Err(error) => {
+            errors.push(InputError {
+                path: folder.display().to_string(),
+                message: error.to_string(),
+            });
+            return;
+        }
+    };
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                errors.push(InputError {
+                    path: folder.display().to_string(),
+                    message: error.to_string(),
+                });
+                continue;
+            }
+        };
+        if entry.file_name().as_encoded_bytes().starts_with(b".") {
+            continue;
+        }
+        let path = entry.path();
+        // `file_type` does not follow symbolic links, so a linked folder is never entered.
+        let Ok(file_type) = entry.file_type() else {
+            continue;
+        };
+        if file_type.is_dir() {
+            walk(&path, found, errors);
+        } else if path
+            .extension()
+            .is_some_and(|extension| extension == "json")
+        {
+            found.push(path);
+        }
+    }
+}
+
+/// The bytes of one source.
+pub fn read(source: &Source) -> Result<Vec<u8>, InputError> {
+    match source {
+        Source::File(path) => std::fs::read(path).map_err(|error| InputError {
+            path: path.display().to_string(),
+            message: error.to_string(),
+        }),
+        Source::Stdin => {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut bytes)
+                .map_err(|error| InputError {
+                    path: "-".to_owned(),
+                    message: error.to_string(),
+                })?;
+            Ok(bytes)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_give_their_json_files_sorted_and_skip_hidden_entries() -> std::io::Result<()> {
+        let root =
+            std::env::temp_dir().join(format!("iam-policy-lint-walk-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("b/nested"))?;
+        std::fs::create_dir_all(root.join(".hidden"))?;
+        for file in [
+            "z.json",
+            "a.json",
+            "b/nested/c.json",
+            "b/notes.txt",
+            ".hidden/x.json",
+        ] {
+            std::fs::write(root.join(file), "{}")?;
+        }
+        let (sources, errors) = discover(std::slice::from_ref(&root));
+        let names: Vec<String> = sources
+            .iter()
+            .map(|source| match source {
+                Source::File(path) => path
+                    .strip_prefix(&root)
+                    .map(|path| path.display().to_string())
+                    .unwrap_or_default(),
+                Source::Stdin => "-".to_owned(),
+            })
+            .collect();
+        std::fs::remove_dir_all(&root)?;
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(names, ["a.json", "b/nested/c.json", "z.json"]);
+        Ok(())
+    }
+
+    #[test]
+    fn missing_paths_and_repeated_stdin_are_errors_that_do_not_stop_the_run() {
+        let paths = [
+            PathBuf::from("-"),
+            PathBuf::from("/nonexistent/policy.json"),
+            PathBuf::from("-"),
+        ];
+        let (sources, errors) = discover(&paths);
+        assert_eq!(sources, [Source::Stdin]);
+        assert_eq!(errors.len(), 2);
+        assert!(
+            errors[0]
+                .to_string()
+                .starts_with("cannot read `/nonexistent/policy.json`")
+        );
+    }
+}

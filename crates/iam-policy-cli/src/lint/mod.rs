@@ -1,0 +1,200 @@
+//! `iam-policy lint`: the rules of `policy!` run on existing JSON policy files.
+
+mod document;
+mod input;
+mod jsonl;
+mod sarif;
+mod text;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use iam_policy_core::{Options, PolicyKind, Severity};
+
+use document::LintedFile;
+
+/// Lint IAM policy documents: files, folders (searched for `*.json`) or `-` for standard input.
+///
+/// A file holds a bare policy document or the output of `aws iam get-policy-version`.
+/// Exit status: 0 when no finding reaches the failing severity (error, or the one set by
+/// `--deny`), 1 when one does, 2 on a usage error or an input that cannot be read.
+#[derive(Args, Debug)]
+pub struct LintArgs {
+    /// Policy files or folders; `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// The kind of policy, which selects the rules and the size quota.
+    #[arg(long, value_enum, default_value_t = Kind::Identity)]
+    kind: Kind,
+    /// How findings are printed.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Also fail (exit 1) on findings of this severity and the ones above it.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    deny: Option<Deny>,
+    /// When to color text output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Kind {
+    /// Attached to a user, group or role.
+    Identity,
+    /// Attached to a resource (bucket, key, queue, ...).
+    Resource,
+    /// A role's trust policy.
+    Trust,
+    /// An AWS Organizations service control policy.
+    Scp,
+    /// An AWS Organizations resource control policy.
+    Rcp,
+}
+
+impl From<Kind> for PolicyKind {
+    fn from(kind: Kind) -> PolicyKind {
+        match kind {
+            Kind::Identity => PolicyKind::Identity,
+            Kind::Resource => PolicyKind::Resource,
+            Kind::Trust => PolicyKind::RoleTrust,
+            Kind::Scp => PolicyKind::Scp,
+            Kind::Rcp => PolicyKind::Rcp,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Format {
+    /// rustc-style diagnostics with the source line and a caret.
+    Text,
+    /// JSON Lines: one object per finding.
+    Json,
+    /// SARIF 2.1.0, for code-scanning uploads.
+    Sarif,
+}
+
+/// The lowest severity that fails the run, besides errors.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Deny {
+    /// Security warnings.
+    #[value(
+        alias = "security_warnings",
+        alias = "security-warning",
+        alias = "security_warning"
+    )]
+    SecurityWarnings,
+    /// Security warnings and warnings.
+    #[value(alias = "warning")]
+    Warnings,
+    /// Every finding, suggestions included.
+    #[value(alias = "suggestion")]
+    Suggestions,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// One source and what linting it found.
+#[derive(Debug)]
+pub(crate) struct LintedSource {
+    /// The name findings are reported under: the path as given or found, `<stdin>`.
+    name: String,
+    linted: LintedFile,
+}
+
+/// Runs `iam-policy lint`.
+pub fn run(args: &LintArgs) -> ExitCode {
+    let (sources, mut errors) = input::discover(&args.paths);
+    let options = Options {
+        kind: Some(args.kind.into()),
+        ..Options::default()
+    };
+    let mut files = Vec::with_capacity(sources.len());
+    for source in &sources {
+        match input::read(source) {
+            Ok(bytes) => files.push(LintedSource {
+                name: source.to_string(),
+                linted: document::lint_bytes(&bytes, &options),
+            }),
+            Err(error) => errors.push(error),
+        }
+    }
+
+    // Findings per severity, indexed in `Severity`'s order: error first, suggestion last.
+    let mut counts = [0usize; 4];
+    for diagnostic in files.iter().flat_map(|file| &file.linted.diagnostics) {
+        counts[diagnostic.finding.severity as usize] += 1;
+    }
+    let threshold = match args.deny {
+        None => Severity::Error,
+        Some(Deny::SecurityWarnings) => Severity::SecurityWarning,
+        Some(Deny::Warnings) => Severity::Warning,
+        Some(Deny::Suggestions) => Severity::Suggestion,
+    };
+    let failing: usize = counts[..=threshold as usize].iter().sum();
+
+    let written = write(args, &files, &errors, &counts);
+    for error in &errors {
+        eprintln!("error: {error}");
+    }
+    if let Err(error) = written {
+        // A closed pipe (`iam-policy lint ... | head`) is the reader's choice, not a failure.
+        if error.kind() != io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the findings: {error}");
+            return ExitCode::from(2);
+        }
+    }
+    if !errors.is_empty() {
+        ExitCode::from(2)
+    } else if failing > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn write(
+    args: &LintArgs,
+    files: &[LintedSource],
+    errors: &[input::InputError],
+    counts: &[usize; 4],
+) -> io::Result<()> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let summary = text::summary(files.len(), counts);
+    match args.format {
+        Format::Text => {
+            let styled = match args.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            };
+            let renderer = if styled {
+                annotate_snippets::Renderer::styled()
+            } else {
+                annotate_snippets::Renderer::plain()
+            };
+            for file in files {
+                text::write_file(&mut out, &renderer, file)?;
+            }
+            writeln!(out, "{summary}")?;
+        }
+        Format::Json => {
+            for file in files {
+                jsonl::write_file(&mut out, file)?;
+            }
+            eprintln!("{summary}");
+        }
+        Format::Sarif => {
+            sarif::write(&mut out, files, errors)?;
+            eprintln!("{summary}");
+        }
+    }
+    out.flush()
+}

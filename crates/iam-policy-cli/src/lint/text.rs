@@ -1,0 +1,121 @@
+//! `--format text`: rustc-style diagnostics with the source line and a caret, drawn by
+//! `annotate-snippets` (the renderer rustc itself uses), so they look like every other Rust
+//! tool's output and handle wide characters, tabs and multi-line spans correctly.
+
+use std::io::{self, Write};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use iam_policy_core::Severity;
+
+use super::LintedSource;
+use super::document::Diagnostic;
+
+/// Writes every diagnostic of `file`.
+pub fn write_file(
+    out: &mut impl Write,
+    renderer: &Renderer,
+    file: &LintedSource,
+) -> io::Result<()> {
+    for diagnostic in &file.linted.diagnostics {
+        let rendered = renderer.render(&[group(&file.name, &file.linted.text, diagnostic)]);
+        writeln!(out, "{rendered}\n")?;
+    }
+    Ok(())
+}
+
+/// One diagnostic as a report group: the title, the lines of its span and the help.
+fn group<'a>(name: &'a str, text: &'a str, diagnostic: &'a Diagnostic) -> Group<'a> {
+    let finding = &diagnostic.finding;
+    // Only the lines the span covers are handed to the renderer, so rendering stays
+    // proportional to the finding, not to the file.
+    let (excerpt_start, excerpt) =
+        excerpt(text, finding.span.start as usize, finding.span.end as usize);
+    let local = |offset: u32| {
+        (offset as usize)
+            .saturating_sub(excerpt_start)
+            .min(excerpt.len())
+    };
+    let start = local(finding.span.start);
+    let end = local(finding.span.end).max(start);
+    let mut annotation = AnnotationKind::Primary.span(start..end);
+    if !finding.path.is_empty() {
+        annotation = annotation.label(finding.path.as_str());
+    }
+    let snippet = Snippet::source(excerpt)
+        .line_start(diagnostic.start.line)
+        .path(name)
+        .annotation(annotation);
+    let title = level(finding.severity)
+        .primary_title(finding.message.as_str())
+        .id(finding.code.as_str());
+    let mut group = title.element(snippet);
+    if let Some(help) = &finding.help {
+        group = group.element(Level::HELP.message(help.as_str()));
+    }
+    group
+}
+
+fn level(severity: Severity) -> Level<'static> {
+    match severity {
+        Severity::Error => Level::ERROR,
+        Severity::SecurityWarning => Level::WARNING.with_name("security warning"),
+        Severity::Warning => Level::WARNING,
+        Severity::Suggestion => Level::HELP.with_name("suggestion"),
+    }
+}
+
+/// The whole lines that hold `start..end`: the offset of the first one and their text.
+fn excerpt(text: &str, start: usize, end: usize) -> (usize, &str) {
+    let start = floor_char_boundary(text, start.min(text.len()));
+    let end = floor_char_boundary(text, end.clamp(start, text.len()));
+    let line_start = text[..start].rfind('\n').map_or(0, |newline| newline + 1);
+    let line_end = text[end..]
+        .find('\n')
+        .map_or(text.len(), |newline| end + newline);
+    // A CRLF file's carriage return is no part of the line (the renderer would draw it).
+    let line_end = if end < line_end && text[..line_end].ends_with('\r') {
+        line_end - 1
+    } else {
+        line_end
+    };
+    (line_start, &text[line_start..line_end])
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// The closing line: how many files and findings of each severity.
+pub fn summary(files: usize, counts: &[usize; 4]) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    format!(
+        "linted {}: {}, {}, {}, {}",
+        plural(files, "file", "files"),
+        plural(counts[0], "error", "errors"),
+        plural(counts[1], "security warning", "security warnings"),
+        plural(counts[2], "warning", "warnings"),
+        plural(counts[3], "suggestion", "suggestions"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_whole_lines() {
+        let text = "{\n  \"Action\": \"ssm:Nope\"\n}\n";
+        let start = text.find("\"ssm").unwrap_or_default();
+        assert_eq!(
+            excerpt(text, start, start + 10),
+            (2, "  \"Action\": \"ssm:Nope\"")
+        );
+        assert_eq!(excerpt(text, text.len(), text.len()), (text.len(), ""));
+        let crlf = "{\r\n  \"Effect\": 1\r\n}";
+        assert_eq!(excerpt(crlf, 13, 14), (3, "  \"Effect\": 1"));
+    }
+}
