@@ -147,7 +147,7 @@ fn resolve(
             did_you_mean(reference::suggest_action(text).first().map(String::as_str)).or_else(
                 || {
                     Some(format!(
-                        "run `iam-policy actions {}` to list its actions",
+                        "run `iam-policy actions '{}:*'` to list its actions",
                         prefix.to_ascii_lowercase()
                     ))
                 },
