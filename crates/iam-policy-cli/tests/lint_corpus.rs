@@ -1,7 +1,7 @@
 //! AWS's own managed policies as the test of the rules: `iam-policy lint --format json` on the
 //! dev corpus (`../shared/corpus/aws-managed-dev`) reports every file, exits 0 or 1, and its
 //! error-severity findings are exactly the ones checked by hand against the reference data and
-//! AWS's documentation (listed with a reason each in docs/readme-lint.md). A new error is a
+//! AWS's documentation (listed with a reason each in docs/lint.md). A new error is a
 //! false positive until shown otherwise; a missing one is a rule that stopped working.
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
@@ -102,7 +102,7 @@ fn the_dev_corpus_gives_exactly_the_verified_errors() {
     assert_eq!(errors, expected, "the same errors, in output order");
 }
 
-/// docs/readme-lint.md shows runs on policies of the corpus; they must be the real output.
+/// docs/lint.md shows runs on policies of the corpus; they must be the real output.
 #[test]
 fn the_readme_example_is_the_real_output() {
     let corpus =
@@ -112,7 +112,7 @@ fn the_readme_example_is_the_real_output() {
         return;
     }
     let readme = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/readme-lint.md"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/lint.md"),
     )
     .unwrap();
     let command = "$ iam-policy lint AmazonLaunchWizardFullaccess.json\n";

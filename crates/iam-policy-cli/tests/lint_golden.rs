@@ -4,7 +4,7 @@
 //! rewrites the expected files; review the diff before committing it.
 //!
 //! Two more checks keep the cases honest: every issue code that a rule of the core can report
-//! has a case, and docs/readme-lint.md lists exactly the codes the cases cover.
+//! has a case, and docs/lint.md lists exactly the codes the cases cover.
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
 use std::collections::BTreeSet;
@@ -163,12 +163,12 @@ fn every_code_the_rules_report_has_a_golden_case() {
 
 #[test]
 fn the_readme_lists_exactly_the_covered_codes() {
-    let readme = std::fs::read_to_string(workspace_dir().join("docs/readme-lint.md")).unwrap();
+    let readme = std::fs::read_to_string(workspace_dir().join("docs/lint.md")).unwrap();
     let section = readme
         .split_once("<!-- covered codes: start -->")
         .and_then(|(_, rest)| rest.split_once("<!-- covered codes: end -->"))
         .map(|(section, _)| section)
-        .expect("docs/readme-lint.md marks the covered codes");
+        .expect("docs/lint.md marks the covered codes");
     let listed: BTreeSet<String> = section
         .split('`')
         .skip(1)
@@ -179,6 +179,6 @@ fn the_readme_lists_exactly_the_covered_codes() {
     assert_eq!(
         listed,
         covered_codes(),
-        "docs/readme-lint.md vs the golden cases"
+        "docs/lint.md vs the golden cases"
     );
 }

@@ -1,4 +1,4 @@
-//! `--format json`: JSON Lines, one object per finding (schema in `docs/readme-lint.md`).
+//! `--format json`: JSON Lines, one object per finding (schema in `docs/lint.md`).
 
 use std::io::{self, Write};
 
