@@ -9,6 +9,7 @@
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 #[rustfmt::skip]
 mod data;
@@ -333,10 +334,7 @@ pub fn resource_types_for_arn(arn: &str) -> Vec<ResourceType> {
     let candidates: &[u32] = match pattern.service() {
         // Only the formats whose service field is that text: one binary search.
         Some(service) => {
-            let field = |row: &u32| {
-                let format = ResourceType(*row).arn_formats().next().unwrap_or_default();
-                format.split(':').nth(2).unwrap_or_default().as_bytes()
-            };
+            let field = |row: &u32| format_shape(*row).service().as_bytes();
             let start = RESOURCE_TYPES_BY_ARN_SERVICE.partition_point(|row| field(row) < service);
             let end = RESOURCE_TYPES_BY_ARN_SERVICE.partition_point(|row| field(row) <= service);
             RESOURCE_TYPES_BY_ARN_SERVICE
@@ -347,15 +345,22 @@ pub fn resource_types_for_arn(arn: &str) -> Vec<ResourceType> {
     };
     let mut found: Vec<ResourceType> = candidates
         .iter()
+        .filter(|&&row| pattern.can_name_shape(format_shape(row)))
         .map(|&row| ResourceType(row))
-        .filter(|resource_type| {
-            resource_type
-                .arn_formats()
-                .any(|format| pattern.can_name(format))
-        })
         .collect();
     found.sort_unstable();
     found
+}
+
+/// Each resource type's ARN format taken apart for matching, made when the type is first
+/// matched: nothing is built at start-up, which the macro would pay in every build.
+static FORMAT_SHAPES: [OnceLock<matching::FormatShape<'static>>; RESOURCE_TYPES.len()] =
+    [const { OnceLock::new() }; RESOURCE_TYPES.len()];
+
+fn format_shape(row: u32) -> &'static matching::FormatShape<'static> {
+    static NONE: OnceLock<matching::FormatShape<'static>> = OnceLock::new();
+    let cell = FORMAT_SHAPES.get(row as usize).unwrap_or(&NONE);
+    cell.get_or_init(|| matching::FormatShape::new(text(ResourceType(row).row().2)))
 }
 
 /// The type of a condition key's value, spelled as in the Service Authorization Reference.

@@ -255,6 +255,45 @@ fn variable_takes(slash: bool, colon: bool, byte: u8) -> bool {
     }
 }
 
+/// What matching needs of one ARN format, worked out once: its service field, the plain text
+/// that opens its resource part, and its tokens. Formats are matched against every ARN of
+/// every policy, so none of this is redone per ARN.
+#[derive(Debug)]
+pub(crate) struct FormatShape<'a> {
+    /// The third colon-separated field (`ec2`), when the format has one.
+    service: Option<&'a str>,
+    /// The resource part (after the fifth colon) up to its first variable, when there is one.
+    fixed_resource: Option<&'a str>,
+    tokens: Box<[FormatToken]>,
+}
+
+impl<'a> FormatShape<'a> {
+    pub(crate) fn new(format: &'a str) -> Self {
+        let mut colons = format.match_indices(':').map(|(index, _)| index);
+        let (second, third) = (colons.nth(1), colons.next());
+        let service = second.map(|second| {
+            format
+                .get(second + 1..third.unwrap_or(format.len()))
+                .unwrap_or_default()
+        });
+        let fifth = third.and_then(|_| colons.nth(1));
+        let fixed_resource = fifth.and_then(|fifth| {
+            let resource = format.get(fifth + 1..)?;
+            resource.split("${").next()
+        });
+        Self {
+            service,
+            fixed_resource,
+            tokens: format_tokens(format).into_boxed_slice(),
+        }
+    }
+
+    /// The service field, or the empty text when the format has none.
+    pub(crate) fn service(&self) -> &'a str {
+        self.service.unwrap_or_default()
+    }
+}
+
 /// A compiled ARN pattern, matched against many formats.
 #[derive(Debug)]
 pub(crate) struct ArnPattern {
@@ -284,23 +323,29 @@ impl ArnPattern {
     }
 
     /// Whether some ARN is both named by this pattern and of the shape `format` describes.
+    #[cfg(test)]
     pub(crate) fn can_name(&self, format: &str) -> bool {
+        self.can_name_shape(&FormatShape::new(format))
+    }
+
+    /// [`Self::can_name`] for a format already taken apart.
+    pub(crate) fn can_name_shape(&self, format: &FormatShape<'_>) -> bool {
         if let Some(service) = &self.service
-            && format.split(':').nth(2).map(str::as_bytes) != Some(service.as_slice())
+            && format.service.map(str::as_bytes) != Some(service.as_slice())
         {
             return false;
         }
         if let Some(head) = &self.resource_head
-            && let Some(resource) = format.splitn(6, ':').nth(5)
+            && let Some(fixed) = format.fixed_resource
         {
             // Up to the first variable, the format's text and the pattern's text must agree.
-            let fixed = resource.split("${").next().unwrap_or_default().as_bytes();
+            let fixed = fixed.as_bytes();
             let common = fixed.len().min(head.len());
             if fixed.get(..common) != head.get(..common) {
                 return false;
             }
         }
-        intersects(&format_tokens(format), &self.tokens)
+        intersects(&format.tokens, &self.tokens)
     }
 }
 
