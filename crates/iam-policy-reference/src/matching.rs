@@ -1,6 +1,7 @@
 //! Text matching: IAM wildcards in action names, templated condition keys and ARN patterns
 //! against ARN formats.
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
 
 /// Compares as if both were lower-cased (the order the importer sorts the tables in). A plain
@@ -381,18 +382,40 @@ fn literal_field(tokens: &[ArnToken], index: usize) -> Option<(Vec<u8>, bool)> {
 /// Whether the languages of a format and a pattern share a string: a search over pairs of
 /// positions (format token, pattern token, whether the current variable has taken a character).
 fn intersects(format: &[FormatToken], arn: &[ArnToken]) -> bool {
+    thread_local! {
+        /// The visited states (a bit set) and the search stack, kept between calls: a policy's
+        /// ARNs are each matched against many formats.
+        static SCRATCH: RefCell<(Vec<u64>, Vec<(usize, usize, bool)>)> =
+            const { RefCell::new((Vec::new(), Vec::new())) };
+    }
+    SCRATCH.with_borrow_mut(|(seen, stack)| {
+        let states = (format.len() + 1) * (arn.len() + 1) * 2;
+        seen.clear();
+        seen.resize(states.div_ceil(64), 0);
+        stack.clear();
+        search(format, arn, seen, stack)
+    })
+}
+
+fn search(
+    format: &[FormatToken],
+    arn: &[ArnToken],
+    seen: &mut [u64],
+    stack: &mut Vec<(usize, usize, bool)>,
+) -> bool {
     let width = arn.len() + 1;
     let state = |i: usize, j: usize, started: bool| (i * width + j) * 2 + usize::from(started);
-    let mut seen = vec![false; (format.len() + 1) * width * 2];
-    let mut stack = vec![(0usize, 0usize, false)];
+    stack.push((0, 0, false));
     while let Some((i, j, started)) = stack.pop() {
-        let Some(slot) = seen.get_mut(state(i, j, started)) else {
+        let state = state(i, j, started);
+        let Some(word) = seen.get_mut(state / 64) else {
             continue;
         };
-        if *slot {
+        let bit = 1u64 << (state % 64);
+        if *word & bit != 0 {
             continue;
         }
-        *slot = true;
+        *word |= bit;
         if i == format.len() && j == arn.len() {
             return true;
         }
