@@ -699,9 +699,28 @@ pub fn actions_matching(pattern: &str) -> Result<Vec<Action>, PatternError> {
             }
         }
     };
+    // Names are sorted ignoring case, so the actions that start with the pattern's plain text
+    // before its first wildcard are one run, found by binary search.
+    let literal = &name[..name.find(['*', '?']).unwrap_or(name.len())];
     let found: Vec<Action> = services
         .iter()
-        .flat_map(|service| service.actions())
+        .flat_map(|service| {
+            let row = service.row();
+            let actions = ACTIONS
+                .get(row.2 as usize..row.3 as usize)
+                .unwrap_or_default();
+            let head = |action: &table::ActionRow| {
+                let name = text(action.1);
+                name.get(..literal.len().min(name.len())).unwrap_or(name)
+            };
+            let start = actions.partition_point(|action| {
+                compare_ignore_case(head(action), literal) == std::cmp::Ordering::Less
+            });
+            let end = actions.partition_point(|action| {
+                compare_ignore_case(head(action), literal) != std::cmp::Ordering::Greater
+            });
+            (row.2 + start as u32..row.2 + end as u32).map(Action)
+        })
         .filter(|action| wildcard_matches(name, action.name()))
         .collect();
     if found.is_empty() {
