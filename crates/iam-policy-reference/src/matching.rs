@@ -90,14 +90,17 @@ pub(crate) fn template_matches(template: &str, name: &str) -> bool {
     // Cheap checks first, with byte operations the standard library ships optimized: templates
     // are scanned for every key looked up, and the macro runs this crate unoptimized.
     let bytes = template.as_bytes();
-    let irregular = bytes.last() == Some(&b'/') || bytes.ends_with(b"/tag-key");
-    if !bytes.contains(&b'$') && !bytes.contains(&b'<') && !irregular {
-        return template.eq_ignore_ascii_case(name);
-    }
+    // Unless the template opens with a variable, the first characters must agree: this
+    // rejects most templates before any scan.
     match (bytes.first(), name.as_bytes().first()) {
+        (None, _) => return name.is_empty(),
         (Some(b'$' | b'<'), _) => {}
         (Some(t), Some(n)) if t.eq_ignore_ascii_case(n) => {}
         _ => return false,
+    }
+    let irregular = bytes.last() == Some(&b'/') || bytes.ends_with(b"/tag-key");
+    if !bytes.contains(&b'$') && !bytes.contains(&b'<') && !irregular {
+        return template.eq_ignore_ascii_case(name);
     }
     if template.eq_ignore_ascii_case(name) {
         return true;
