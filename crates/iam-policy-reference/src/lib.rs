@@ -332,15 +332,8 @@ impl fmt::Debug for ResourceType {
 pub fn resource_types_for_arn(arn: &str) -> Vec<ResourceType> {
     let pattern = matching::ArnPattern::new(arn);
     let candidates: &[u32] = match pattern.service() {
-        // Only the formats whose service field is that text: one binary search.
-        Some(service) => {
-            let field = |row: &u32| format_shape(*row).service().as_bytes();
-            let start = RESOURCE_TYPES_BY_ARN_SERVICE.partition_point(|row| field(row) < service);
-            let end = RESOURCE_TYPES_BY_ARN_SERVICE.partition_point(|row| field(row) <= service);
-            RESOURCE_TYPES_BY_ARN_SERVICE
-                .get(start..end)
-                .unwrap_or_default()
-        }
+        // Only the formats whose service field is that text.
+        Some(service) => rows_in_arn_service(service),
         None => &RESOURCE_TYPES_BY_ARN_SERVICE,
     };
     let mut found: Vec<ResourceType> = candidates
@@ -350,6 +343,28 @@ pub fn resource_types_for_arn(arn: &str) -> Vec<ResourceType> {
         .collect();
     found.sort_unstable();
     found
+}
+
+/// Every resource type whose ARN format has `service` as its service field, e.g. `ec2` (which
+/// includes ssm's `instance`), in table order (by owning service, then name).
+pub fn resource_types_in_arn_service(service: &str) -> Vec<ResourceType> {
+    let mut found: Vec<ResourceType> = rows_in_arn_service(service.as_bytes())
+        .iter()
+        .map(|&row| ResourceType(row))
+        .collect();
+    found.sort_unstable();
+    found
+}
+
+/// The rows of `RESOURCE_TYPES_BY_ARN_SERVICE` (sorted by service field) for one service
+/// field: one binary search.
+fn rows_in_arn_service(service: &[u8]) -> &'static [u32] {
+    let field = |row: &u32| format_shape(*row).service().as_bytes();
+    let start = RESOURCE_TYPES_BY_ARN_SERVICE.partition_point(|row| field(row) < service);
+    let end = RESOURCE_TYPES_BY_ARN_SERVICE.partition_point(|row| field(row) <= service);
+    RESOURCE_TYPES_BY_ARN_SERVICE
+        .get(start..end)
+        .unwrap_or_default()
 }
 
 /// Each resource type's ARN format taken apart for matching, made when the type is first
