@@ -541,10 +541,15 @@ fn global_key(name: &str) -> Option<ConditionKey> {
         .iter()
         .position(|key| key.name.eq_ignore_ascii_case(name))
         .or_else(|| {
-            // The most specific template wins.
-            GLOBAL_KEYS
+            // The most specific template wins. Only a templated key can match a name it is not
+            // spelled as, and only one whose fixed start the name has.
+            templated_global_keys()
                 .iter()
-                .enumerate()
+                .filter(|(_, head)| {
+                    name.get(..head.len())
+                        .is_some_and(|start| start.eq_ignore_ascii_case(head))
+                })
+                .filter_map(|&(index, _)| Some((index, GLOBAL_KEYS.get(index)?)))
                 .filter(|(_, key)| template_matches(key.name, name))
                 .max_by_key(|(_, key)| literal_length(key.name))
                 .map(|(index, _)| index)
@@ -552,6 +557,20 @@ fn global_key(name: &str) -> Option<ConditionKey> {
     u8::try_from(index)
         .ok()
         .map(|index| ConditionKey(Key::Global(index)))
+}
+
+/// The global keys with a variable part, each with its fixed text before the variable
+/// (`aws:PrincipalTag/` for `aws:PrincipalTag/${TagKey}`), in table order; made on first use
+/// (a few dozen keys).
+fn templated_global_keys() -> &'static [(usize, &'static str)] {
+    static KEYS: OnceLock<Vec<(usize, &'static str)>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        GLOBAL_KEYS
+            .iter()
+            .enumerate()
+            .filter_map(|(index, key)| Some((index, matching::split_variable(key.name)?.0)))
+            .collect()
+    })
 }
 
 /// The condition key named `name`, ignoring case: a documented global key (`aws:` keys only
@@ -717,6 +736,8 @@ pub fn actions_matching(pattern: &str) -> Result<Vec<Action>, PatternError> {
     // Names are sorted ignoring case, so the actions that start with the pattern's plain text
     // before its first wildcard are one run, found by binary search.
     let literal = &name[..name.find(['*', '?']).unwrap_or(name.len())];
+    // `Describe*`: every action of the run matches, no need to test each.
+    let whole_run = name.len() == literal.len() + 1 && name.ends_with('*');
     let found: Vec<Action> = services
         .iter()
         .flat_map(|service| {
@@ -736,7 +757,7 @@ pub fn actions_matching(pattern: &str) -> Result<Vec<Action>, PatternError> {
             });
             (row.2 + start as u32..row.2 + end as u32).map(Action)
         })
-        .filter(|action| wildcard_matches(name, action.name()))
+        .filter(|action| whole_run || wildcard_matches(name, action.name()))
         .collect();
     if found.is_empty() {
         let suggestions = if wild(pattern) {
