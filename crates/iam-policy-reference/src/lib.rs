@@ -336,9 +336,10 @@ pub fn resource_types_for_arn(arn: &str) -> Vec<ResourceType> {
         Some(service) => rows_in_arn_service(service),
         None => &RESOURCE_TYPES_BY_ARN_SERVICE,
     };
+    let mut memo = matching::FieldsMemo::default();
     let mut found: Vec<ResourceType> = candidates
         .iter()
-        .filter(|&&row| pattern.can_name_shape(format_shape(row)))
+        .filter(|&&row| pattern.can_name_shape(format_shape(row), &mut memo))
         .map(|&row| ResourceType(row))
         .collect();
     found.sort_unstable();

@@ -268,6 +268,8 @@ pub(crate) struct FormatShape<'a> {
     service: Option<&'a str>,
     /// The resource part (after the fifth colon) up to its first variable, when there is one.
     fixed_resource: Option<&'a str>,
+    /// Where the resource part's tokens start (after the fifth colon outside variables).
+    resource_at: Option<usize>,
     tokens: Box<[FormatToken]>,
 }
 
@@ -285,10 +287,16 @@ impl<'a> FormatShape<'a> {
             let resource = format.get(fifth + 1..)?;
             resource.split("${").next()
         });
+        let tokens = format_tokens(format).into_boxed_slice();
         Self {
             service,
             fixed_resource,
-            tokens: format_tokens(format).into_boxed_slice(),
+            resource_at: after_fifth_colon(
+                tokens
+                    .iter()
+                    .map(|token| *token == FormatToken::Literal(b':')),
+            ),
+            tokens,
         }
     }
 
@@ -297,6 +305,21 @@ impl<'a> FormatShape<'a> {
         self.service.unwrap_or_default()
     }
 }
+
+/// The index after the fifth of the tokens that are a literal colon, if there are five.
+fn after_fifth_colon(is_colon: impl Iterator<Item = bool>) -> Option<usize> {
+    is_colon
+        .enumerate()
+        .filter(|(_, colon)| *colon)
+        .nth(4)
+        .map(|(index, _)| index + 1)
+}
+
+/// Whether the first five fields of a pattern fit those of each format prefix already tried:
+/// the formats of one service share a few prefixes (`arn:${Partition}:ec2:${Region}:${Account}:`),
+/// so each is searched once per pattern.
+#[derive(Debug, Default)]
+pub(crate) struct FieldsMemo<'a>(Vec<(&'a [FormatToken], bool)>);
 
 /// A compiled ARN pattern, matched against many formats.
 #[derive(Debug)]
@@ -307,6 +330,8 @@ pub(crate) struct ArnPattern {
     /// The plain text that starts the resource part (`document/` in `...:document/*`), to skip
     /// formats of other resource types before the full search.
     resource_head: Option<Vec<u8>>,
+    /// Where the resource part's tokens start, when the pattern has five literal colons.
+    resource_at: Option<usize>,
 }
 
 impl ArnPattern {
@@ -317,6 +342,9 @@ impl ArnPattern {
                 .filter(|(_, whole)| *whole)
                 .map(|(text, _)| text),
             resource_head: literal_field(&tokens, 5).map(|(text, _)| text),
+            resource_at: after_fifth_colon(
+                tokens.iter().map(|token| *token == ArnToken::Literal(b':')),
+            ),
             tokens,
         }
     }
@@ -329,11 +357,15 @@ impl ArnPattern {
     /// Whether some ARN is both named by this pattern and of the shape `format` describes.
     #[cfg(test)]
     pub(crate) fn can_name(&self, format: &str) -> bool {
-        self.can_name_shape(&FormatShape::new(format))
+        self.can_name_shape(&FormatShape::new(format), &mut FieldsMemo::default())
     }
 
     /// [`Self::can_name`] for a format already taken apart.
-    pub(crate) fn can_name_shape(&self, format: &FormatShape<'_>) -> bool {
+    pub(crate) fn can_name_shape<'a>(
+        &self,
+        format: &'a FormatShape<'_>,
+        memo: &mut FieldsMemo<'a>,
+    ) -> bool {
         if let Some(service) = &self.service
             && format.service.map(str::as_bytes) != Some(service.as_slice())
         {
@@ -349,7 +381,28 @@ impl ArnPattern {
                 return false;
             }
         }
-        intersects(&format.tokens, &self.tokens)
+        // Before the fifth colon no token of either side takes a colon (a pattern's `*` only
+        // spans colons in the resource part or ending the pattern), so the five colons of an
+        // ARN both describe are each other's: the first five fields and the resource part can
+        // be matched apart, and the fields' answer reused for formats with the same ones.
+        let (Some(format_at), Some(arn_at)) = (format.resource_at, self.resource_at) else {
+            return intersects(&format.tokens, &self.tokens);
+        };
+        let (Some((format_fields, format_resource)), Some((arn_fields, arn_resource))) = (
+            format.tokens.split_at_checked(format_at),
+            self.tokens.split_at_checked(arn_at),
+        ) else {
+            return intersects(&format.tokens, &self.tokens);
+        };
+        let fields_fit = match memo.0.iter().find(|(known, _)| *known == format_fields) {
+            Some(&(_, fit)) => fit,
+            None => {
+                let fit = intersects(format_fields, arn_fields);
+                memo.0.push((format_fields, fit));
+                fit
+            }
+        };
+        fields_fit && intersects(format_resource, arn_resource)
     }
 }
 
@@ -640,5 +693,39 @@ mod tests {
         assert!(names(arn, session) && !names(arn, definition));
         assert!(!names("arn:aws:ec2:*:instance/i-1", INSTANCE));
         assert!(names("arn:aws:ec2:*", INSTANCE));
+    }
+
+    #[test]
+    fn fields_and_resource_part_match_apart_as_a_whole() {
+        // Splitting at the fifth colon, with the fields' answer reused across formats, finds
+        // what one search over the whole ARN finds, for every format of the reference.
+        let formats: Vec<FormatShape<'static>> = (0..crate::data::RESOURCE_TYPES.len())
+            .filter_map(|row| crate::data::RESOURCE_TYPES.get(row))
+            .map(|row| FormatShape::new(crate::text(row.2)))
+            .collect();
+        for arn in [
+            "arn:aws:ec2:us-east-1:123456789012:instance/i-0123",
+            "arn:aws:logs:*:*:log-group:g:*",
+            "arn:*:*:*:*:*",
+            "arn:*:*:us-east-1:*:*",
+            "arn:aws:*:*:123456789012:*/*",
+            "arn:aws:s3:::bucket/${aws:userid}/*",
+            "arn:aws:iam::*:role/aws-service-role/*",
+            "arn:aws:ssm:us-east-?:*:document/?SM-*",
+        ] {
+            let pattern = ArnPattern::new(arn);
+            let mut memo = FieldsMemo::default();
+            for format in &formats {
+                let whole = intersects(&format.tokens, &pattern.tokens);
+                let apart = pattern.can_name_shape(format, &mut memo);
+                // The quick filters may only refuse what the search refuses too.
+                assert!(!apart || whole, "{arn}");
+                if pattern.service.is_none()
+                    && pattern.resource_head.as_ref().is_none_or(Vec::is_empty)
+                {
+                    assert_eq!(apart, whole, "{arn}");
+                }
+            }
+        }
     }
 }
