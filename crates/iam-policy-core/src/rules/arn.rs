@@ -338,7 +338,8 @@ fn fields_fit(
     if formats.is_empty() {
         return true;
     }
-    let names = type_names(types, arn.service);
+    // Named only in a finding: most ARNs fit.
+    let names = || type_names(types, arn.service);
     let region_given = !arn.region.is_empty() && !is_pattern(arn.region);
     let account_given = !arn.account.is_empty() && !is_pattern(arn.account);
     let mut fits = true;
@@ -348,7 +349,8 @@ fn fields_fit(
             entry,
             statement,
             format!(
-                "{names} ARNs have no Region, but this one has `{}`",
+                "{} ARNs have no Region, but this one has `{}`",
+                names(),
                 arn.region
             ),
             Some("leave the Region field empty (`::`)".to_owned()),
@@ -360,7 +362,7 @@ fn fields_fit(
             IssueCode::MissingArnRegion,
             entry,
             statement,
-            format!("{names} ARNs need a Region, and this one has none"),
+            format!("{} ARNs need a Region, and this one has none", names()),
             Some("fill in the Region, e.g. `us-east-1`, or `*`".to_owned()),
         );
         fits = false;
@@ -371,7 +373,8 @@ fn fields_fit(
             entry,
             statement,
             format!(
-                "{names} ARNs have no account, but this one has `{}`",
+                "{} ARNs have no account, but this one has `{}`",
+                names(),
                 arn.account
             ),
             Some("leave the account field empty (`::`)".to_owned()),
@@ -386,7 +389,7 @@ fn fields_fit(
             IssueCode::MissingArnAccount,
             entry,
             statement,
-            format!("{names} ARNs need an account, and this one has none"),
+            format!("{} ARNs need an account, and this one has none", names()),
             Some("fill in the 12-digit account ID, or `*`".to_owned()),
         );
         fits = false;
