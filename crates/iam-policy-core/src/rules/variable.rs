@@ -300,9 +300,8 @@ pub(crate) fn check_statement(
             }
             "Condition" => condition(&member.value, &path, at, version, ctx),
             element => {
-                let element = format!("`{element}`");
                 walk(&member.value, &mut path, &mut |node, path, _| {
-                    unsupported_in_element(node.span, path, at, &element, ctx);
+                    unsupported_in_element(node.span, path, at, &format!("`{element}`"), ctx);
                 });
             }
         }
