@@ -3,6 +3,7 @@
 
 use std::cell::RefCell;
 use std::cmp::Ordering;
+use std::sync::OnceLock;
 
 /// Compares as if both were lower-cased (the order the importer sorts the tables in). A plain
 /// loop: this runs in every binary search, and the macro runs it unoptimized.
@@ -264,13 +265,14 @@ fn variable_takes(slash: bool, colon: bool, byte: u8) -> bool {
 /// every policy, so none of this is redone per ARN.
 #[derive(Debug)]
 pub(crate) struct FormatShape<'a> {
+    format: &'a str,
     /// The third colon-separated field (`ec2`), when the format has one.
     service: Option<&'a str>,
     /// The resource part (after the fifth colon) up to its first variable, when there is one.
     fixed_resource: Option<&'a str>,
-    /// Where the resource part's tokens start (after the fifth colon outside variables).
-    resource_at: Option<usize>,
-    tokens: Box<[FormatToken]>,
+    /// The tokens, and where the resource part's start (after the fifth colon outside
+    /// variables); made when the quick filters first let the format through.
+    tokens: OnceLock<(Box<[FormatToken]>, Option<usize>)>,
 }
 
 impl<'a> FormatShape<'a> {
@@ -287,17 +289,25 @@ impl<'a> FormatShape<'a> {
             let resource = format.get(fifth + 1..)?;
             resource.split("${").next()
         });
-        let tokens = format_tokens(format).into_boxed_slice();
         Self {
+            format,
             service,
             fixed_resource,
-            resource_at: after_fifth_colon(
+            tokens: OnceLock::new(),
+        }
+    }
+
+    fn tokens(&self) -> (&[FormatToken], Option<usize>) {
+        let (tokens, resource_at) = self.tokens.get_or_init(|| {
+            let tokens = format_tokens(self.format).into_boxed_slice();
+            let resource_at = after_fifth_colon(
                 tokens
                     .iter()
                     .map(|token| *token == FormatToken::Literal(b':')),
-            ),
-            tokens,
-        }
+            );
+            (tokens, resource_at)
+        });
+        (tokens, *resource_at)
     }
 
     /// The service field, or the empty text when the format has none.
@@ -385,14 +395,15 @@ impl ArnPattern {
         // spans colons in the resource part or ending the pattern), so the five colons of an
         // ARN both describe are each other's: the first five fields and the resource part can
         // be matched apart, and the fields' answer reused for formats with the same ones.
-        let (Some(format_at), Some(arn_at)) = (format.resource_at, self.resource_at) else {
-            return intersects(&format.tokens, &self.tokens);
+        let (format_tokens, format_at) = format.tokens();
+        let (Some(format_at), Some(arn_at)) = (format_at, self.resource_at) else {
+            return intersects(format_tokens, &self.tokens);
         };
         let (Some((format_fields, format_resource)), Some((arn_fields, arn_resource))) = (
-            format.tokens.split_at_checked(format_at),
+            format_tokens.split_at_checked(format_at),
             self.tokens.split_at_checked(arn_at),
         ) else {
-            return intersects(&format.tokens, &self.tokens);
+            return intersects(format_tokens, &self.tokens);
         };
         let fields_fit = match memo.0.iter().find(|(known, _)| *known == format_fields) {
             Some(&(_, fit)) => fit,
@@ -716,7 +727,7 @@ mod tests {
             let pattern = ArnPattern::new(arn);
             let mut memo = FieldsMemo::default();
             for format in &formats {
-                let whole = intersects(&format.tokens, &pattern.tokens);
+                let whole = intersects(format.tokens().0, &pattern.tokens);
                 let apart = pattern.can_name_shape(format, &mut memo);
                 // The quick filters may only refuse what the search refuses too.
                 assert!(!apart || whole, "{arn}");
