@@ -216,13 +216,13 @@ pub(crate) fn check(
         // Reported already; matching it against resource types would only add noise.
         return None;
     }
-    let types = of_service(reference::resource_types_for_arn(text), arn.service);
+    let types = of_service(ctx.resource_types_for_arn(text), arn.service);
     if !types.is_empty() {
         return fields_fit(entry, &arn, &types, statement, ctx).then_some(types);
     }
     // Nothing fits: tell a misplaced Region or account apart from a wrong resource part.
     let relaxed = format!("arn:{}:{}:*:*:{}", arn.partition, arn.service, arn.resource);
-    let types = of_service(reference::resource_types_for_arn(&relaxed), arn.service);
+    let types = of_service(ctx.resource_types_for_arn(&relaxed), arn.service);
     if !types.is_empty() {
         // Only the Region or account kept it from fitting: report which, unless that is an
         // accepted exception (an AWS-owned resource in no account).

@@ -18,7 +18,8 @@ mod testing;
 
 use crate::json::{Node, Span};
 use crate::{Finding, IssueCode, Options, PolicyKind};
-use iam_policy_reference::Action;
+use iam_policy_reference::{Action, ResourceType};
+use std::collections::HashMap;
 
 /// Collects the findings of one validation run.
 pub(crate) struct Context<'o> {
@@ -26,6 +27,9 @@ pub(crate) struct Context<'o> {
     /// The kind in force: declared, or inferred from the presence of principals.
     pub kind: PolicyKind,
     findings: Vec<Finding>,
+    /// The resource types each ARN looked up so far can name: a policy often repeats an ARN
+    /// in several statements.
+    arn_types: HashMap<String, Vec<ResourceType>>,
 }
 
 impl<'o> Context<'o> {
@@ -34,7 +38,18 @@ impl<'o> Context<'o> {
             options,
             kind,
             findings: Vec::new(),
+            arn_types: HashMap::new(),
         }
+    }
+
+    /// [`iam_policy_reference::resource_types_for_arn`], once per ARN text and document.
+    pub fn resource_types_for_arn(&mut self, arn: &str) -> Vec<ResourceType> {
+        if let Some(found) = self.arn_types.get(arn) {
+            return found.clone();
+        }
+        let found = iam_policy_reference::resource_types_for_arn(arn);
+        self.arn_types.insert(arn.to_owned(), found.clone());
+        found
     }
 
     /// Records a finding about one literal of the policy.
