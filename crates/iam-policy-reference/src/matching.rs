@@ -446,13 +446,17 @@ fn literal_field(tokens: &[ArnToken], index: usize) -> Option<(Vec<u8>, bool)> {
     Some((text, whole))
 }
 
+/// A position of the search: format token, pattern token, whether the current variable has
+/// taken a character.
+type State = (usize, usize, bool);
+
 /// Whether the languages of a format and a pattern share a string: a search over pairs of
 /// positions (format token, pattern token, whether the current variable has taken a character).
 fn intersects(format: &[FormatToken], arn: &[ArnToken]) -> bool {
     thread_local! {
         /// The visited states (a bit set) and the search stack, kept between calls: a policy's
         /// ARNs are each matched against many formats.
-        static SCRATCH: RefCell<(Vec<u64>, Vec<(usize, usize, bool)>)> =
+        static SCRATCH: RefCell<(Vec<u64>, Vec<State>)> =
             const { RefCell::new((Vec::new(), Vec::new())) };
     }
     SCRATCH.with_borrow_mut(|(seen, stack)| {
@@ -468,7 +472,7 @@ fn search(
     format: &[FormatToken],
     arn: &[ArnToken],
     seen: &mut [u64],
-    stack: &mut Vec<(usize, usize, bool)>,
+    stack: &mut Vec<State>,
 ) -> bool {
     let width = arn.len() + 1;
     let state = |i: usize, j: usize, started: bool| (i * width + j) * 2 + usize::from(started);
