@@ -9,6 +9,7 @@
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 #[rustfmt::skip]
 mod data;
@@ -331,31 +332,51 @@ impl fmt::Debug for ResourceType {
 pub fn resource_types_for_arn(arn: &str) -> Vec<ResourceType> {
     let pattern = matching::ArnPattern::new(arn);
     let candidates: &[u32] = match pattern.service() {
-        // Only the formats whose service field is that text: one binary search.
-        Some(service) => {
-            let field = |row: &u32| {
-                let format = ResourceType(*row).arn_formats().next().unwrap_or_default();
-                format.split(':').nth(2).unwrap_or_default().as_bytes()
-            };
-            let start = RESOURCE_TYPES_BY_ARN_SERVICE.partition_point(|row| field(row) < service);
-            let end = RESOURCE_TYPES_BY_ARN_SERVICE.partition_point(|row| field(row) <= service);
-            RESOURCE_TYPES_BY_ARN_SERVICE
-                .get(start..end)
-                .unwrap_or_default()
-        }
+        // Only the formats whose service field is that text.
+        Some(service) => rows_in_arn_service(service),
         None => &RESOURCE_TYPES_BY_ARN_SERVICE,
     };
+    let mut memo = matching::FieldsMemo::default();
     let mut found: Vec<ResourceType> = candidates
         .iter()
+        .filter(|&&row| pattern.can_name_shape(format_shape(row), &mut memo))
         .map(|&row| ResourceType(row))
-        .filter(|resource_type| {
-            resource_type
-                .arn_formats()
-                .any(|format| pattern.can_name(format))
-        })
         .collect();
     found.sort_unstable();
     found
+}
+
+/// Every resource type whose ARN format has `service` as its service field, e.g. `ec2` (which
+/// includes ssm's `instance`), in table order (by owning service, then name).
+pub fn resource_types_in_arn_service(service: &str) -> Vec<ResourceType> {
+    let mut found: Vec<ResourceType> = rows_in_arn_service(service.as_bytes())
+        .iter()
+        .map(|&row| ResourceType(row))
+        .collect();
+    found.sort_unstable();
+    found
+}
+
+/// The rows of `RESOURCE_TYPES_BY_ARN_SERVICE` (sorted by service field) for one service
+/// field: one binary search.
+fn rows_in_arn_service(service: &[u8]) -> &'static [u32] {
+    let field = |row: &u32| format_shape(*row).service().as_bytes();
+    let start = RESOURCE_TYPES_BY_ARN_SERVICE.partition_point(|row| field(row) < service);
+    let end = RESOURCE_TYPES_BY_ARN_SERVICE.partition_point(|row| field(row) <= service);
+    RESOURCE_TYPES_BY_ARN_SERVICE
+        .get(start..end)
+        .unwrap_or_default()
+}
+
+/// Each resource type's ARN format taken apart for matching, made when the type is first
+/// matched: nothing is built at start-up, which the macro would pay in every build.
+static FORMAT_SHAPES: [OnceLock<matching::FormatShape<'static>>; RESOURCE_TYPES.len()] =
+    [const { OnceLock::new() }; RESOURCE_TYPES.len()];
+
+fn format_shape(row: u32) -> &'static matching::FormatShape<'static> {
+    static NONE: OnceLock<matching::FormatShape<'static>> = OnceLock::new();
+    let cell = FORMAT_SHAPES.get(row as usize).unwrap_or(&NONE);
+    cell.get_or_init(|| matching::FormatShape::new(text(ResourceType(row).row().2)))
 }
 
 /// The type of a condition key's value, spelled as in the Service Authorization Reference.
@@ -521,10 +542,15 @@ fn global_key(name: &str) -> Option<ConditionKey> {
         .iter()
         .position(|key| key.name.eq_ignore_ascii_case(name))
         .or_else(|| {
-            // The most specific template wins.
-            GLOBAL_KEYS
+            // The most specific template wins. Only a templated key can match a name it is not
+            // spelled as, and only one whose fixed start the name has.
+            templated_global_keys()
                 .iter()
-                .enumerate()
+                .filter(|(_, head)| {
+                    name.get(..head.len())
+                        .is_some_and(|start| start.eq_ignore_ascii_case(head))
+                })
+                .filter_map(|&(index, _)| Some((index, GLOBAL_KEYS.get(index)?)))
                 .filter(|(_, key)| template_matches(key.name, name))
                 .max_by_key(|(_, key)| literal_length(key.name))
                 .map(|(index, _)| index)
@@ -532,6 +558,20 @@ fn global_key(name: &str) -> Option<ConditionKey> {
     u8::try_from(index)
         .ok()
         .map(|index| ConditionKey(Key::Global(index)))
+}
+
+/// The global keys with a variable part, each with its fixed text before the variable
+/// (`aws:PrincipalTag/` for `aws:PrincipalTag/${TagKey}`), in table order; made on first use
+/// (a few dozen keys).
+fn templated_global_keys() -> &'static [(usize, &'static str)] {
+    static KEYS: OnceLock<Vec<(usize, &'static str)>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        GLOBAL_KEYS
+            .iter()
+            .enumerate()
+            .filter_map(|(index, key)| Some((index, matching::split_variable(key.name)?.0)))
+            .collect()
+    })
 }
 
 /// The condition key named `name`, ignoring case: a documented global key (`aws:` keys only
@@ -694,10 +734,31 @@ pub fn actions_matching(pattern: &str) -> Result<Vec<Action>, PatternError> {
             }
         }
     };
+    // Names are sorted ignoring case, so the actions that start with the pattern's plain text
+    // before its first wildcard are one run, found by binary search.
+    let literal = &name[..name.find(['*', '?']).unwrap_or(name.len())];
+    // `Describe*`: every action of the run matches, no need to test each.
+    let whole_run = name.len() == literal.len() + 1 && name.ends_with('*');
     let found: Vec<Action> = services
         .iter()
-        .flat_map(|service| service.actions())
-        .filter(|action| wildcard_matches(name, action.name()))
+        .flat_map(|service| {
+            let row = service.row();
+            let actions = ACTIONS
+                .get(row.2 as usize..row.3 as usize)
+                .unwrap_or_default();
+            let head = |action: &table::ActionRow| {
+                let name = text(action.1);
+                name.get(..literal.len().min(name.len())).unwrap_or(name)
+            };
+            let start = actions.partition_point(|action| {
+                compare_ignore_case(head(action), literal) == std::cmp::Ordering::Less
+            });
+            let end = actions.partition_point(|action| {
+                compare_ignore_case(head(action), literal) != std::cmp::Ordering::Greater
+            });
+            (row.2 + start as u32..row.2 + end as u32).map(Action)
+        })
+        .filter(|action| whole_run || wildcard_matches(name, action.name()))
         .collect();
     if found.is_empty() {
         let suggestions = if wild(pattern) {

@@ -1,7 +1,9 @@
 //! Text matching: IAM wildcards in action names, templated condition keys and ARN patterns
 //! against ARN formats.
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
+use std::sync::OnceLock;
 
 /// Compares as if both were lower-cased (the order the importer sorts the tables in). A plain
 /// loop: this runs in every binary search, and the macro runs it unoptimized.
@@ -89,14 +91,17 @@ pub(crate) fn template_matches(template: &str, name: &str) -> bool {
     // Cheap checks first, with byte operations the standard library ships optimized: templates
     // are scanned for every key looked up, and the macro runs this crate unoptimized.
     let bytes = template.as_bytes();
-    let irregular = bytes.last() == Some(&b'/') || bytes.ends_with(b"/tag-key");
-    if !bytes.contains(&b'$') && !bytes.contains(&b'<') && !irregular {
-        return template.eq_ignore_ascii_case(name);
-    }
+    // Unless the template opens with a variable, the first characters must agree: this
+    // rejects most templates before any scan.
     match (bytes.first(), name.as_bytes().first()) {
+        (None, _) => return name.is_empty(),
         (Some(b'$' | b'<'), _) => {}
         (Some(t), Some(n)) if t.eq_ignore_ascii_case(n) => {}
         _ => return false,
+    }
+    let irregular = bytes.last() == Some(&b'/') || bytes.ends_with(b"/tag-key");
+    if !bytes.contains(&b'$') && !bytes.contains(&b'<') && !irregular {
+        return template.eq_ignore_ascii_case(name);
     }
     if template.eq_ignore_ascii_case(name) {
         return true;
@@ -255,6 +260,77 @@ fn variable_takes(slash: bool, colon: bool, byte: u8) -> bool {
     }
 }
 
+/// What matching needs of one ARN format, worked out once: its service field, the plain text
+/// that opens its resource part, and its tokens. Formats are matched against every ARN of
+/// every policy, so none of this is redone per ARN.
+#[derive(Debug)]
+pub(crate) struct FormatShape<'a> {
+    format: &'a str,
+    /// The third colon-separated field (`ec2`), when the format has one.
+    service: Option<&'a str>,
+    /// The resource part (after the fifth colon) up to its first variable, when there is one.
+    fixed_resource: Option<&'a str>,
+    /// The tokens, and where the resource part's start (after the fifth colon outside
+    /// variables); made when the quick filters first let the format through.
+    tokens: OnceLock<(Box<[FormatToken]>, Option<usize>)>,
+}
+
+impl<'a> FormatShape<'a> {
+    pub(crate) fn new(format: &'a str) -> Self {
+        let mut colons = format.match_indices(':').map(|(index, _)| index);
+        let (second, third) = (colons.nth(1), colons.next());
+        let service = second.map(|second| {
+            format
+                .get(second + 1..third.unwrap_or(format.len()))
+                .unwrap_or_default()
+        });
+        let fifth = third.and_then(|_| colons.nth(1));
+        let fixed_resource = fifth.and_then(|fifth| {
+            let resource = format.get(fifth + 1..)?;
+            resource.split("${").next()
+        });
+        Self {
+            format,
+            service,
+            fixed_resource,
+            tokens: OnceLock::new(),
+        }
+    }
+
+    fn tokens(&self) -> (&[FormatToken], Option<usize>) {
+        let (tokens, resource_at) = self.tokens.get_or_init(|| {
+            let tokens = format_tokens(self.format).into_boxed_slice();
+            let resource_at = after_fifth_colon(
+                tokens
+                    .iter()
+                    .map(|token| *token == FormatToken::Literal(b':')),
+            );
+            (tokens, resource_at)
+        });
+        (tokens, *resource_at)
+    }
+
+    /// The service field, or the empty text when the format has none.
+    pub(crate) fn service(&self) -> &'a str {
+        self.service.unwrap_or_default()
+    }
+}
+
+/// The index after the fifth of the tokens that are a literal colon, if there are five.
+fn after_fifth_colon(is_colon: impl Iterator<Item = bool>) -> Option<usize> {
+    is_colon
+        .enumerate()
+        .filter(|(_, colon)| *colon)
+        .nth(4)
+        .map(|(index, _)| index + 1)
+}
+
+/// Whether the first five fields of a pattern fit those of each format prefix already tried:
+/// the formats of one service share a few prefixes (`arn:${Partition}:ec2:${Region}:${Account}:`),
+/// so each is searched once per pattern.
+#[derive(Debug, Default)]
+pub(crate) struct FieldsMemo<'a>(Vec<(&'a [FormatToken], bool)>);
+
 /// A compiled ARN pattern, matched against many formats.
 #[derive(Debug)]
 pub(crate) struct ArnPattern {
@@ -264,6 +340,8 @@ pub(crate) struct ArnPattern {
     /// The plain text that starts the resource part (`document/` in `...:document/*`), to skip
     /// formats of other resource types before the full search.
     resource_head: Option<Vec<u8>>,
+    /// Where the resource part's tokens start, when the pattern has five literal colons.
+    resource_at: Option<usize>,
 }
 
 impl ArnPattern {
@@ -274,6 +352,9 @@ impl ArnPattern {
                 .filter(|(_, whole)| *whole)
                 .map(|(text, _)| text),
             resource_head: literal_field(&tokens, 5).map(|(text, _)| text),
+            resource_at: after_fifth_colon(
+                tokens.iter().map(|token| *token == ArnToken::Literal(b':')),
+            ),
             tokens,
         }
     }
@@ -284,23 +365,55 @@ impl ArnPattern {
     }
 
     /// Whether some ARN is both named by this pattern and of the shape `format` describes.
+    #[cfg(test)]
     pub(crate) fn can_name(&self, format: &str) -> bool {
+        self.can_name_shape(&FormatShape::new(format), &mut FieldsMemo::default())
+    }
+
+    /// [`Self::can_name`] for a format already taken apart.
+    pub(crate) fn can_name_shape<'a>(
+        &self,
+        format: &'a FormatShape<'_>,
+        memo: &mut FieldsMemo<'a>,
+    ) -> bool {
         if let Some(service) = &self.service
-            && format.split(':').nth(2).map(str::as_bytes) != Some(service.as_slice())
+            && format.service.map(str::as_bytes) != Some(service.as_slice())
         {
             return false;
         }
         if let Some(head) = &self.resource_head
-            && let Some(resource) = format.splitn(6, ':').nth(5)
+            && let Some(fixed) = format.fixed_resource
         {
             // Up to the first variable, the format's text and the pattern's text must agree.
-            let fixed = resource.split("${").next().unwrap_or_default().as_bytes();
+            let fixed = fixed.as_bytes();
             let common = fixed.len().min(head.len());
             if fixed.get(..common) != head.get(..common) {
                 return false;
             }
         }
-        intersects(&format_tokens(format), &self.tokens)
+        // Before the fifth colon no token of either side takes a colon (a pattern's `*` only
+        // spans colons in the resource part or ending the pattern), so the five colons of an
+        // ARN both describe are each other's: the first five fields and the resource part can
+        // be matched apart, and the fields' answer reused for formats with the same ones.
+        let (format_tokens, format_at) = format.tokens();
+        let (Some(format_at), Some(arn_at)) = (format_at, self.resource_at) else {
+            return intersects(format_tokens, &self.tokens);
+        };
+        let (Some((format_fields, format_resource)), Some((arn_fields, arn_resource))) = (
+            format_tokens.split_at_checked(format_at),
+            self.tokens.split_at_checked(arn_at),
+        ) else {
+            return intersects(format_tokens, &self.tokens);
+        };
+        let fields_fit = match memo.0.iter().find(|(known, _)| *known == format_fields) {
+            Some(&(_, fit)) => fit,
+            None => {
+                let fit = intersects(format_fields, arn_fields);
+                memo.0.push((format_fields, fit));
+                fit
+            }
+        };
+        fields_fit && intersects(format_resource, arn_resource)
     }
 }
 
@@ -333,21 +446,47 @@ fn literal_field(tokens: &[ArnToken], index: usize) -> Option<(Vec<u8>, bool)> {
     Some((text, whole))
 }
 
+/// A position of the search: format token, pattern token, whether the current variable has
+/// taken a character.
+type State = (usize, usize, bool);
+
 /// Whether the languages of a format and a pattern share a string: a search over pairs of
 /// positions (format token, pattern token, whether the current variable has taken a character).
 fn intersects(format: &[FormatToken], arn: &[ArnToken]) -> bool {
+    thread_local! {
+        /// The visited states (a bit set) and the search stack, kept between calls: a policy's
+        /// ARNs are each matched against many formats.
+        static SCRATCH: RefCell<(Vec<u64>, Vec<State>)> =
+            const { RefCell::new((Vec::new(), Vec::new())) };
+    }
+    SCRATCH.with_borrow_mut(|(seen, stack)| {
+        let states = (format.len() + 1) * (arn.len() + 1) * 2;
+        seen.clear();
+        seen.resize(states.div_ceil(64), 0);
+        stack.clear();
+        search(format, arn, seen, stack)
+    })
+}
+
+fn search(
+    format: &[FormatToken],
+    arn: &[ArnToken],
+    seen: &mut [u64],
+    stack: &mut Vec<State>,
+) -> bool {
     let width = arn.len() + 1;
     let state = |i: usize, j: usize, started: bool| (i * width + j) * 2 + usize::from(started);
-    let mut seen = vec![false; (format.len() + 1) * width * 2];
-    let mut stack = vec![(0usize, 0usize, false)];
+    stack.push((0, 0, false));
     while let Some((i, j, started)) = stack.pop() {
-        let Some(slot) = seen.get_mut(state(i, j, started)) else {
+        let state = state(i, j, started);
+        let Some(word) = seen.get_mut(state / 64) else {
             continue;
         };
-        if *slot {
+        let bit = 1u64 << (state % 64);
+        if *word & bit != 0 {
             continue;
         }
-        *slot = true;
+        *word |= bit;
         if i == format.len() && j == arn.len() {
             return true;
         }
@@ -569,5 +708,39 @@ mod tests {
         assert!(names(arn, session) && !names(arn, definition));
         assert!(!names("arn:aws:ec2:*:instance/i-1", INSTANCE));
         assert!(names("arn:aws:ec2:*", INSTANCE));
+    }
+
+    #[test]
+    fn fields_and_resource_part_match_apart_as_a_whole() {
+        // Splitting at the fifth colon, with the fields' answer reused across formats, finds
+        // what one search over the whole ARN finds, for every format of the reference.
+        let formats: Vec<FormatShape<'static>> = (0..crate::data::RESOURCE_TYPES.len())
+            .filter_map(|row| crate::data::RESOURCE_TYPES.get(row))
+            .map(|row| FormatShape::new(crate::text(row.2)))
+            .collect();
+        for arn in [
+            "arn:aws:ec2:us-east-1:123456789012:instance/i-0123",
+            "arn:aws:logs:*:*:log-group:g:*",
+            "arn:*:*:*:*:*",
+            "arn:*:*:us-east-1:*:*",
+            "arn:aws:*:*:123456789012:*/*",
+            "arn:aws:s3:::bucket/${aws:userid}/*",
+            "arn:aws:iam::*:role/aws-service-role/*",
+            "arn:aws:ssm:us-east-?:*:document/?SM-*",
+        ] {
+            let pattern = ArnPattern::new(arn);
+            let mut memo = FieldsMemo::default();
+            for format in &formats {
+                let whole = intersects(format.tokens().0, &pattern.tokens);
+                let apart = pattern.can_name_shape(format, &mut memo);
+                // The quick filters may only refuse what the search refuses too.
+                assert!(!apart || whole, "{arn}");
+                if pattern.service.is_none()
+                    && pattern.resource_head.as_ref().is_none_or(Vec::is_empty)
+                {
+                    assert_eq!(apart, whole, "{arn}");
+                }
+            }
+        }
     }
 }

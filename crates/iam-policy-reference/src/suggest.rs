@@ -64,12 +64,30 @@ pub fn suggest_action(name: &str) -> Vec<String> {
 }
 
 fn nearest_actions(services: impl Iterator<Item = Service>, action: &str) -> Vec<String> {
+    // Every action of the service is measured: lower-case the typed name once, skip names
+    // whose length alone puts them out of reach (each length difference is an edit), and
+    // spell out only the ones kept.
+    let typed = action.to_ascii_lowercase();
+    let typed_chars = typed.chars().count();
+    let reach = (action.chars().count() / 3).max(1);
+    let mut lowered = String::new();
     nearest(
         action,
-        services.flat_map(|service| service.actions()).map(|found| {
-            let full = found.to_string();
-            (full.clone(), full, distance(action, found.name()))
-        }),
+        services
+            .flat_map(|service| service.actions())
+            .filter_map(|found| {
+                let name = found.name();
+                if name.is_ascii() && name.len().abs_diff(typed_chars) > reach {
+                    return None;
+                }
+                lowered.clear();
+                lowered.extend(name.chars().map(|c| c.to_ascii_lowercase()));
+                let distance = strsim::osa_distance(&typed, &lowered);
+                close_enough(distance, action).then(|| {
+                    let full = found.to_string();
+                    (full.clone(), full, distance)
+                })
+            }),
     )
 }
 

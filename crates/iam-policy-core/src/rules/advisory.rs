@@ -238,14 +238,45 @@ fn check_redundant_actions(statement: &Statement<'_>, ctx: &mut Context<'_>) {
             }
         }
     };
+    // Only `"*"` or an entry naming several actions can cover another, apart from an entry
+    // naming the same single action: each entry is tested against those few candidates, in
+    // list order, not against every other entry (policies list hundreds of actions).
+    let several: Vec<usize> = (0..sets.len())
+        .filter(|&index| {
+            sets.get(index)
+                .is_some_and(|set| set.as_ref().is_none_or(|set| set.len() > 1))
+        })
+        .collect();
+    let mut single: Vec<(reference::Action, usize)> = sets
+        .iter()
+        .enumerate()
+        .filter_map(|(index, set)| match set.as_deref() {
+            Some(&[action]) => Some((action, index)),
+            _ => None,
+        })
+        .collect();
+    single.sort_unstable();
     for (index, resolved) in statement.actions.iter().enumerate() {
         let Some(narrow) = sets.get(index) else {
             continue;
         };
-        let covering = statement
-            .actions
-            .iter()
-            .enumerate()
+        let same: &[(reference::Action, usize)] = match narrow.as_deref() {
+            Some(&[action]) => {
+                let start = single.partition_point(|&(other, _)| other < action);
+                let end = single.partition_point(|&(other, _)| other <= action);
+                single.get(start..end).unwrap_or_default()
+            }
+            _ => &[],
+        };
+        let mut wider = several.iter().copied().peekable();
+        let mut equal = same.iter().map(|&(_, index)| index).peekable();
+        let candidates = std::iter::from_fn(|| match (wider.peek(), equal.peek()) {
+            (Some(a), Some(b)) if b < a => equal.next(),
+            (Some(_), _) => wider.next(),
+            (None, _) => equal.next(),
+        });
+        let covering = candidates
+            .filter_map(|other_index| Some((other_index, statement.actions.get(other_index)?)))
             .find(|(other_index, other)| {
                 let Some(wide) = sets.get(*other_index) else {
                     return false;

@@ -5,8 +5,6 @@
 use super::{Context, Entry};
 use crate::IssueCode;
 use iam_policy_reference as reference;
-use std::collections::HashSet;
-use std::sync::OnceLock;
 
 /// The six fields of an ARN, as written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,16 +106,9 @@ fn account_shaped(account: &str) -> bool {
     (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())) || account == "aws"
 }
 
-/// Every service field that some ARN format of the reference uses.
-fn arn_services() -> &'static HashSet<&'static str> {
-    static SERVICES: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    SERVICES.get_or_init(|| {
-        reference::services()
-            .flat_map(|service| service.resource_types())
-            .flat_map(|resource_type| resource_type.arn_formats())
-            .filter_map(|format| split(format).map(|arn| arn.service))
-            .collect()
-    })
+/// Whether some ARN format of the reference uses this service field.
+fn is_arn_service(service: &str) -> bool {
+    !reference::resource_types_in_arn_service(service).is_empty()
 }
 
 /// Checks one `Resource`/`NotResource` entry that is not `"*"`. Returns the resource types it
@@ -198,7 +189,7 @@ pub(crate) fn check(
     if is_pattern(arn.service) {
         return None;
     }
-    if !arn_services().contains(arn.service) {
+    if !is_arn_service(arn.service) {
         // A service of the reference without ARN formats (`applicationinsights`) or with
         // formats under another service field (`devops-guru`): nothing to check against.
         if reference::service(arn.service).is_some() {
@@ -216,7 +207,7 @@ pub(crate) fn check(
                 reference::suggest_service(arn.service)
                     .first()
                     .copied()
-                    .filter(|prefix| arn_services().contains(prefix)),
+                    .filter(|prefix| is_arn_service(prefix)),
             ),
         );
         return None;
@@ -225,13 +216,13 @@ pub(crate) fn check(
         // Reported already; matching it against resource types would only add noise.
         return None;
     }
-    let types = of_service(reference::resource_types_for_arn(text), arn.service);
+    let types = of_service(ctx.resource_types_for_arn(text), arn.service);
     if !types.is_empty() {
         return fields_fit(entry, &arn, &types, statement, ctx).then_some(types);
     }
     // Nothing fits: tell a misplaced Region or account apart from a wrong resource part.
     let relaxed = format!("arn:{}:{}:*:*:{}", arn.partition, arn.service, arn.resource);
-    let types = of_service(reference::resource_types_for_arn(&relaxed), arn.service);
+    let types = of_service(ctx.resource_types_for_arn(&relaxed), arn.service);
     if !types.is_empty() {
         // Only the Region or account kept it from fitting: report which, unless that is an
         // accepted exception (an AWS-owned resource in no account).
@@ -269,12 +260,10 @@ fn spanning_wildcard_types(arn: &Arn<'_>) -> Option<Vec<reference::ResourceType>
     if !(arn.region.ends_with('*') || arn.account.ends_with('*')) {
         return None;
     }
-    let service = reference::services().find(|service| {
-        service
-            .resource_types()
-            .flat_map(|resource_type| resource_type.arn_formats())
-            .any(|format| format.split(':').nth(2) == Some(arn.service))
-    })?;
+    // The first service, in table order, with a format in this ARN service.
+    let service = reference::resource_types_in_arn_service(arn.service)
+        .first()?
+        .service();
     let formats = || {
         service
             .resource_types()
@@ -349,7 +338,8 @@ fn fields_fit(
     if formats.is_empty() {
         return true;
     }
-    let names = type_names(types, arn.service);
+    // Named only in a finding: most ARNs fit.
+    let names = || type_names(types, arn.service);
     let region_given = !arn.region.is_empty() && !is_pattern(arn.region);
     let account_given = !arn.account.is_empty() && !is_pattern(arn.account);
     let mut fits = true;
@@ -359,7 +349,8 @@ fn fields_fit(
             entry,
             statement,
             format!(
-                "{names} ARNs have no Region, but this one has `{}`",
+                "{} ARNs have no Region, but this one has `{}`",
+                names(),
                 arn.region
             ),
             Some("leave the Region field empty (`::`)".to_owned()),
@@ -371,7 +362,7 @@ fn fields_fit(
             IssueCode::MissingArnRegion,
             entry,
             statement,
-            format!("{names} ARNs need a Region, and this one has none"),
+            format!("{} ARNs need a Region, and this one has none", names()),
             Some("fill in the Region, e.g. `us-east-1`, or `*`".to_owned()),
         );
         fits = false;
@@ -382,7 +373,8 @@ fn fields_fit(
             entry,
             statement,
             format!(
-                "{names} ARNs have no account, but this one has `{}`",
+                "{} ARNs have no account, but this one has `{}`",
+                names(),
                 arn.account
             ),
             Some("leave the account field empty (`::`)".to_owned()),
@@ -397,7 +389,7 @@ fn fields_fit(
             IssueCode::MissingArnAccount,
             entry,
             statement,
-            format!("{names} ARNs need an account, and this one has none"),
+            format!("{} ARNs need an account, and this one has none", names()),
             Some("fill in the 12-digit account ID, or `*`".to_owned()),
         );
         fits = false;
@@ -452,8 +444,8 @@ fn nearest_format(service: &str, resource: &str) -> Option<&'static str> {
     if wanted.is_empty() || is_pattern(&wanted) {
         return None;
     }
-    reference::services()
-        .flat_map(|service| service.resource_types())
+    reference::resource_types_in_arn_service(service)
+        .into_iter()
         .flat_map(|resource_type| resource_type.arn_formats())
         .filter_map(split)
         .filter(|format| format.service == service)

@@ -8,7 +8,7 @@
 
 use super::{
     Condition, Context, Document, Effect, Entry, ListElement, PrincipalElement, Statement,
-    did_you_mean, path_index,
+    did_you_mean, path_index, path_member,
 };
 use crate::json::{Member, Node, Value};
 use crate::{IssueCode, PolicyKind};
@@ -298,7 +298,7 @@ fn statement<'a>(
     let at = Some(index);
     let mut seen: [Option<&Member>; STATEMENT_ELEMENTS.len()] = [None; STATEMENT_ELEMENTS.len()];
     for member in members {
-        let element_path = format!("{}.{}", view.path, member.key);
+        let element_path = path_member(&view.path, &member.key);
         let Some(slot) = STATEMENT_ELEMENTS
             .iter()
             .position(|name| *name == member.key)
@@ -682,7 +682,7 @@ fn principal<'a>(
                 );
             }
             for (position, principal_type) in types.iter().enumerate() {
-                let type_path = format!("{path}.{}", principal_type.key);
+                let type_path = path_member(&path, &principal_type.key);
                 if !PRINCIPAL_TYPES.contains(&principal_type.key.as_str()) {
                     ctx.report(
                         IssueCode::InvalidPrincipalKey,
@@ -850,7 +850,7 @@ fn conditions<'a>(
         );
     }
     for operator in operators {
-        let operator_path = format!("{path}.{}", operator.key);
+        let operator_path = path_member(path, &operator.key);
         let Value::Object(keys) = &operator.value.value else {
             ctx.report(
                 IssueCode::DataTypeMismatch,
@@ -877,7 +877,7 @@ fn conditions<'a>(
             );
         }
         for key in keys {
-            let key_path = format!("{operator_path}.{}", key.key);
+            let key_path = path_member(&operator_path, &key.key);
             let values = condition_values(&key.value, &key_path, at, ctx);
             conditions.push(Condition {
                 operator: Entry {

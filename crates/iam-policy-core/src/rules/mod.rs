@@ -18,7 +18,8 @@ mod testing;
 
 use crate::json::{Node, Span};
 use crate::{Finding, IssueCode, Options, PolicyKind};
-use iam_policy_reference::Action;
+use iam_policy_reference::{Action, ResourceType};
+use std::collections::HashMap;
 
 /// Collects the findings of one validation run.
 pub(crate) struct Context<'o> {
@@ -26,6 +27,9 @@ pub(crate) struct Context<'o> {
     /// The kind in force: declared, or inferred from the presence of principals.
     pub kind: PolicyKind,
     findings: Vec<Finding>,
+    /// The resource types each ARN looked up so far can name: a policy often repeats an ARN
+    /// in several statements.
+    arn_types: HashMap<String, Vec<ResourceType>>,
 }
 
 impl<'o> Context<'o> {
@@ -34,7 +38,18 @@ impl<'o> Context<'o> {
             options,
             kind,
             findings: Vec::new(),
+            arn_types: HashMap::new(),
         }
+    }
+
+    /// [`iam_policy_reference::resource_types_for_arn`], once per ARN text and document.
+    pub fn resource_types_for_arn(&mut self, arn: &str) -> Vec<ResourceType> {
+        if let Some(found) = self.arn_types.get(arn) {
+            return found.clone();
+        }
+        let found = iam_policy_reference::resource_types_for_arn(arn);
+        self.arn_types.insert(arn.to_owned(), found.clone());
+        found
     }
 
     /// Records a finding about one literal of the policy.
@@ -238,10 +253,46 @@ pub(crate) fn did_you_mean(candidate: Option<&str>) -> Option<String> {
 
 /// A JSON path step: `.Key` or `[index]`.
 pub(crate) fn path_index(parent: &str, index: Option<usize>) -> String {
-    match index {
-        Some(index) => format!("{parent}[{index}]"),
-        None => parent.to_owned(),
+    // Built by hand: every entry of every policy gets a path, and `format!` costs several
+    // times more than the copy.
+    let mut path = String::with_capacity(parent.len() + 8);
+    path.push_str(parent);
+    if let Some(index) = index {
+        push_index(&mut path, index);
     }
+    path
+}
+
+/// The path of member `key` under `parent`: `Statement[0].Action`.
+pub(crate) fn path_member(parent: &str, key: &str) -> String {
+    let mut path = String::with_capacity(parent.len() + 1 + key.len());
+    path.push_str(parent);
+    path.push('.');
+    path.push_str(key);
+    path
+}
+
+/// Appends `[index]` to `path`.
+pub(crate) fn push_index(path: &mut String, index: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = index;
+    loop {
+        start -= 1;
+        if let Some(digit) = digits.get_mut(start) {
+            // `rest % 10` is below 10, so the cast keeps it whole.
+            *digit = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    path.push('[');
+    for &digit in digits.get(start..).unwrap_or_default() {
+        path.push(char::from(digit));
+    }
+    path.push(']');
 }
 
 #[cfg(test)]

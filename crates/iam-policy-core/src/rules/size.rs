@@ -66,11 +66,14 @@ pub(crate) fn minified_size(node: &Node) -> usize {
 
 /// Characters of a JSON string literal, quotes and escapes included.
 fn string_size(text: &str) -> usize {
+    // By bytes, without decoding: a character is one byte that is not a UTF-8 continuation
+    // byte (0b10xx_xxxx), and every escaped character is ASCII.
     2 + text
-        .chars()
-        .map(|c| match c {
-            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
-            c if u32::from(c) < 0x20 => 6,
+        .bytes()
+        .map(|byte| match byte {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 2,
+            0x00..0x20 => 6,
+            0x80..0xc0 => 0,
             _ => 1,
         })
         .sum::<usize>()

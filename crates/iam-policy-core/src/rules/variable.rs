@@ -7,7 +7,7 @@
 //! them (`INVALID_VARIABLE_FOR_OPERATOR`); every other check of condition values' variables
 //! is made here, once.
 
-use super::{Context, Document, Statement, arn, did_you_mean};
+use super::{Context, Document, Statement, arn, did_you_mean, path_member, push_index};
 use crate::IssueCode;
 use crate::json::{Node, Span, Value};
 use iam_policy_reference as reference;
@@ -263,13 +263,13 @@ pub(crate) fn check_statement(
     };
     let at = Some(statement.index);
     for member in members {
-        let path = format!("{}.{}", statement.path, member.key);
+        let mut path = path_member(&statement.path, &member.key);
         if has_variable(&member.key) {
             unsupported_in_element(member.key_span, &path, at, "element names", ctx);
         }
         match member.key.as_str() {
             "Resource" | "NotResource" => {
-                walk(&member.value, &path, &mut |node, path, text| {
+                walk(&member.value, &mut path, &mut |node, path, text| {
                     // Only after the fifth colon; a non-ARN is reported by the ARN rules.
                     let Some(resource_start) = arn::resource_start(text) else {
                         return;
@@ -300,9 +300,8 @@ pub(crate) fn check_statement(
             }
             "Condition" => condition(&member.value, &path, at, version, ctx),
             element => {
-                let element = format!("`{element}`");
-                walk(&member.value, &path, &mut |node, path, _| {
-                    unsupported_in_element(node.span, path, at, &element, ctx);
+                walk(&member.value, &mut path, &mut |node, path, _| {
+                    unsupported_in_element(node.span, path, at, &format!("`{element}`"), ctx);
                 });
             }
         }
@@ -322,7 +321,7 @@ fn condition(
         return;
     };
     for operator in operators {
-        let operator_path = format!("{path}.{}", operator.key);
+        let operator_path = path_member(path, &operator.key);
         if has_variable(&operator.key) {
             unsupported_in_element(
                 operator.key_span,
@@ -336,11 +335,11 @@ fn condition(
             continue;
         };
         for key in keys {
-            let key_path = format!("{operator_path}.{}", key.key);
+            let mut key_path = path_member(&operator_path, &key.key);
             if has_variable(&key.key) {
                 unsupported_in_element(key.key_span, &key_path, at, "condition keys", ctx);
             }
-            walk(&key.value, &key_path, &mut |node, path, text| {
+            walk(&key.value, &mut key_path, &mut |node, path, text| {
                 check_text(&scan(text), 0, node.span, path, at, version, ctx);
             });
         }
@@ -348,25 +347,31 @@ fn condition(
 }
 
 /// Calls `found` for every string (value or object key) of `node` that holds `${`.
-fn walk(node: &Node, path: &str, found: &mut dyn FnMut(&Node, &str, &str)) {
+fn walk(node: &Node, path: &mut String, found: &mut dyn FnMut(&Node, &str, &str)) {
+    // One path buffer, extended and cut back: most nodes hold no variable and need no path.
+    let parent = path.len();
     match &node.value {
         Value::String(text) if has_variable(text) => found(node, path, text),
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                walk(item, &format!("{path}[{index}]"), found);
+                push_index(path, index);
+                walk(item, path, found);
+                path.truncate(parent);
             }
         }
         Value::Object(members) => {
             for member in members {
-                let member_path = format!("{path}.{}", member.key);
+                path.push('.');
+                path.push_str(&member.key);
                 if has_variable(&member.key) {
                     let key = Node {
                         value: Value::String(member.key.clone()),
                         span: member.key_span,
                     };
-                    found(&key, &member_path, &member.key);
+                    found(&key, path, &member.key);
                 }
-                walk(&member.value, &member_path, found);
+                walk(&member.value, path, found);
+                path.truncate(parent);
             }
         }
         _ => {}
@@ -379,7 +384,7 @@ pub(crate) fn check_document(doc: &Document<'_>, ctx: &mut Context<'_>) {
         return;
     };
     for member in members.iter().filter(|member| member.key == "Id") {
-        walk(&member.value, "Id", &mut |node, path, _| {
+        walk(&member.value, &mut "Id".to_owned(), &mut |node, path, _| {
             unsupported_in_element(node.span, path, None, "`Id`", ctx);
         });
     }
