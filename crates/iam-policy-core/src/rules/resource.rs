@@ -12,11 +12,12 @@ pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) 
     };
     let at = Some(statement.index);
     // The action match needs the statement's whole, explicit list of actions: `NotAction`,
-    // `"*"` or an entry that did not resolve make it unknowable.
+    // `"*"` or an entry that did not resolve make it unknowable, and `Action: []` is reported
+    // as such (EMPTY_ARRAY_ACTION), not once more for each resource.
     let actions_known = statement
         .action
         .as_ref()
-        .is_some_and(|action| !action.negated)
+        .is_some_and(|action| !action.negated && !action.entries.is_empty())
         && statement.actions_complete
         && !statement.allows_every_action()
         && !element.negated;
@@ -215,6 +216,11 @@ mod tests {
             vec![C::ResourceNotSupportedByActions]
         );
         assert!(codes(&doc(r#""ec2:*""#, &format!(r#""{VOLUME}""#)), None).is_empty());
+        // `Action: []` has its own finding, not one more per resource.
+        assert!(
+            !codes(&doc("[]", &format!(r#""{VOLUME}""#)), None)
+                .contains(&C::ResourceNotSupportedByActions)
+        );
     }
 
     #[test]
