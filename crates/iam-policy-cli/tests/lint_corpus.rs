@@ -111,10 +111,9 @@ fn the_readme_example_is_the_real_output() {
         println!("skipped: {} is absent", corpus.display());
         return;
     }
-    let readme = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/lint.md"),
-    )
-    .unwrap();
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/lint.md"))
+            .unwrap();
     let command = "$ iam-policy lint AmazonLaunchWizardFullaccess.json\n";
     let shown = readme
         .split_once(command)

@@ -176,9 +176,5 @@ fn the_readme_lists_exactly_the_covered_codes() {
         .filter(|word| IssueCode::from_name(word).is_some())
         .map(str::to_owned)
         .collect();
-    assert_eq!(
-        listed,
-        covered_codes(),
-        "docs/lint.md vs the golden cases"
-    );
+    assert_eq!(listed, covered_codes(), "docs/lint.md vs the golden cases");
 }
