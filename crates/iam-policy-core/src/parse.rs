@@ -340,20 +340,26 @@ impl Parser<'_> {
         let mut out = String::new();
         let mut run_start = self.pos;
         loop {
-            // Copy runs of plain characters in one go: they are valid UTF-8 already.
-            while let Some(byte) = self.peek() {
-                if byte == b'"' || byte == b'\\' || byte < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
-            out.push_str(self.text.get(run_start..self.pos).unwrap_or_default());
+            // Copy runs of plain characters in one go: they are valid UTF-8 already. Scanned
+            // over a slice, not byte by byte through `peek`: most of a policy is strings.
+            let rest = self.bytes.get(self.pos..).unwrap_or_default();
+            self.pos += rest
+                .iter()
+                .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)
+                .unwrap_or(rest.len());
+            let run = self.text.get(run_start..self.pos).unwrap_or_default();
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
+                    // Most strings have no escape: one allocation of the right size.
+                    if out.is_empty() {
+                        return Ok(run.to_owned());
+                    }
+                    out.push_str(run);
                     return Ok(out);
                 }
                 Some(b'\\') => {
+                    out.push_str(run);
                     self.escape(&mut out)?;
                     run_start = self.pos;
                 }
