@@ -27,7 +27,10 @@ use data::{
     STRING_STARTS, STRINGS, TEMPLATED_CONDITION_KEYS,
 };
 use global::{DEPRECATED_KEYS, GLOBAL_KEYS, Scope};
-use matching::{compare_ignore_case, literal_length, template_matches, wildcard_matches};
+use matching::{
+    compare_bytes_ignore_case, compare_ignore_case, literal_length, template_matches,
+    wildcard_matches,
+};
 
 /// The string numbered `id` in the pool (each string is followed by a newline).
 fn text(id: u32) -> &'static str {
@@ -37,6 +40,19 @@ fn text(id: u32) -> &'static str {
             .get(start as usize..(end as usize).saturating_sub(1))
             .unwrap_or_default(),
         _ => "",
+    }
+}
+
+/// The bytes of [`text`]`(id)`, without the character-boundary checks of slicing a `str`: a
+/// binary search compares these.
+fn text_bytes(id: u32) -> &'static [u8] {
+    let index = id as usize;
+    match (STRING_STARTS.get(index), STRING_STARTS.get(index + 1)) {
+        (Some(&start), Some(&end)) => STRINGS
+            .as_bytes()
+            .get(start as usize..(end as usize).saturating_sub(1))
+            .unwrap_or_default(),
+        _ => &[],
     }
 }
 
@@ -58,7 +74,9 @@ fn search<T>(
 ) -> Option<u32> {
     let slice = rows.get(range.start as usize..range.end as usize)?;
     let found = slice
-        .binary_search_by(|row| compare_ignore_case(text(row_name(row)), name))
+        .binary_search_by(|row| {
+            compare_bytes_ignore_case(text_bytes(row_name(row)), name.as_bytes())
+        })
         .ok()?;
     Some(range.start + u32::try_from(found).ok()?)
 }

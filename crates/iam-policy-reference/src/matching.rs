@@ -8,7 +8,11 @@ use std::sync::OnceLock;
 /// Compares as if both were lower-cased (the order the importer sorts the tables in). A plain
 /// loop: this runs in every binary search, and the macro runs it unoptimized.
 pub(crate) fn compare_ignore_case(a: &str, b: &str) -> Ordering {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+    compare_bytes_ignore_case(a.as_bytes(), b.as_bytes())
+}
+
+/// [`compare_ignore_case`] on the bytes of two strings.
+pub(crate) fn compare_bytes_ignore_case(a: &[u8], b: &[u8]) -> Ordering {
     // Names compared in a search mostly share a prefix spelled the same way (`Describe...`):
     // skip it eight bytes at a time, as bytes equal as they are are equal lower-cased.
     let mut same = 0;
