@@ -757,27 +757,30 @@ pub fn actions_matching(pattern: &str) -> Result<Vec<Action>, PatternError> {
     let literal = &name[..name.find(['*', '?']).unwrap_or(name.len())];
     // `Describe*`: every action of the run matches, no need to test each.
     let whole_run = name.len() == literal.len() + 1 && name.ends_with('*');
-    let found: Vec<Action> = services
-        .iter()
-        .flat_map(|service| {
-            let row = service.row();
-            let actions = ACTIONS
-                .get(row.2 as usize..row.3 as usize)
-                .unwrap_or_default();
-            let head = |action: &table::ActionRow| {
-                let name = text(action.1);
-                name.get(..literal.len().min(name.len())).unwrap_or(name)
-            };
-            let start = actions.partition_point(|action| {
-                compare_ignore_case(head(action), literal) == std::cmp::Ordering::Less
-            });
-            let end = actions.partition_point(|action| {
-                compare_ignore_case(head(action), literal) != std::cmp::Ordering::Greater
-            });
-            (row.2 + start as u32..row.2 + end as u32).map(Action)
-        })
-        .filter(|action| whole_run || wildcard_matches(name, action.name()))
-        .collect();
+    let mut found: Vec<Action> = Vec::new();
+    for service in &services {
+        let row = service.row();
+        let actions = ACTIONS
+            .get(row.2 as usize..row.3 as usize)
+            .unwrap_or_default();
+        let head = |action: &table::ActionRow| {
+            let name = text(action.1);
+            name.get(..literal.len().min(name.len())).unwrap_or(name)
+        };
+        let start = actions.partition_point(|action| {
+            compare_ignore_case(head(action), literal) == std::cmp::Ordering::Less
+        });
+        let end = actions.partition_point(|action| {
+            compare_ignore_case(head(action), literal) != std::cmp::Ordering::Greater
+        });
+        let run = (row.2 + start as u32..row.2 + end as u32).map(Action);
+        if whole_run {
+            // An exact-size iterator: one allocation.
+            found.extend(run);
+        } else {
+            found.extend(run.filter(|action| wildcard_matches(name, action.name())));
+        }
+    }
     if found.is_empty() {
         let suggestions = if wild(pattern) {
             Vec::new()
