@@ -58,15 +58,48 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
 /// The 1-based line and column (in characters) of a byte offset of `text`. An offset past
 /// the end, or inside a character, counts up to the nearest character boundary before it.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut end = offset.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
+    LineIndex::new(text).line_col(offset)
+}
+
+/// Where each line of a text starts, so that many offsets of one text are located with a
+/// binary search each rather than a scan from the start.
+#[derive(Debug)]
+pub struct LineIndex<'t> {
+    text: &'t str,
+    /// Byte offset of the start of each line; the first is 0.
+    starts: Vec<usize>,
+}
+
+impl<'t> LineIndex<'t> {
+    pub fn new(text: &'t str) -> LineIndex<'t> {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, byte)| byte == b'\n')
+                .map(|(at, _)| at + 1),
+        );
+        LineIndex { text, starts }
     }
-    let before = text.get(..end).unwrap_or_default();
-    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
-    let line = before.bytes().filter(|&byte| byte == b'\n').count() + 1;
-    let column = before.get(line_start..).unwrap_or_default().chars().count() + 1;
-    (line, column)
+
+    /// As [`line_col`].
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let mut end = offset.min(self.text.len());
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        // Lines that start at or before `end`; at least the first.
+        let line = self.starts.partition_point(|&start| start <= end);
+        let line_start = self.starts[line - 1];
+        let column = self
+            .text
+            .get(line_start..end)
+            .unwrap_or_default()
+            .chars()
+            .count()
+            + 1;
+        (line, column)
+    }
 }
 
 struct Parser<'t> {
@@ -307,20 +340,26 @@ impl Parser<'_> {
         let mut out = String::new();
         let mut run_start = self.pos;
         loop {
-            // Copy runs of plain characters in one go: they are valid UTF-8 already.
-            while let Some(byte) = self.peek() {
-                if byte == b'"' || byte == b'\\' || byte < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
-            out.push_str(self.text.get(run_start..self.pos).unwrap_or_default());
+            // Copy runs of plain characters in one go: they are valid UTF-8 already. Scanned
+            // over a slice, not byte by byte through `peek`: most of a policy is strings.
+            let rest = self.bytes.get(self.pos..).unwrap_or_default();
+            self.pos += rest
+                .iter()
+                .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)
+                .unwrap_or(rest.len());
+            let run = self.text.get(run_start..self.pos).unwrap_or_default();
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
+                    // Most strings have no escape: one allocation of the right size.
+                    if out.is_empty() {
+                        return Ok(run.to_owned());
+                    }
+                    out.push_str(run);
                     return Ok(out);
                 }
                 Some(b'\\') => {
+                    out.push_str(run);
                     self.escape(&mut out)?;
                     run_start = self.pos;
                 }
@@ -537,5 +576,22 @@ mod tests {
         assert_eq!(line_col(text, 5), (2, 4));
         // Inside `é`: counts up to the character's start.
         assert_eq!(line_col(text, 6), (2, 4));
+    }
+
+    #[test]
+    fn line_index_locates_like_a_scan_from_the_start() {
+        let text = "\n{\n  \"é\": x\r\n\n}\n";
+        let lines = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            let before = &text.as_bytes()[..offset.min(text.len())];
+            let line = before.iter().filter(|&&byte| byte == b'\n').count() + 1;
+            assert_eq!(lines.line_col(offset).0, line, "offset {offset}");
+            assert_eq!(
+                lines.line_col(offset),
+                line_col(text, offset),
+                "offset {offset}"
+            );
+        }
+        assert_eq!(lines.line_col(9), (3, 6));
     }
 }

@@ -27,7 +27,10 @@ use data::{
     RETIRED_SERVICES, SERVICES, STRING_STARTS, STRINGS, TEMPLATED_CONDITION_KEYS,
 };
 use global::{DEPRECATED_KEYS, GLOBAL_KEYS, Scope};
-use matching::{compare_ignore_case, literal_length, template_matches, wildcard_matches};
+use matching::{
+    compare_bytes_ignore_case, compare_ignore_case, literal_length, template_matches,
+    wildcard_matches,
+};
 
 /// The string numbered `id` in the pool (each string is followed by a newline).
 fn text(id: u32) -> &'static str {
@@ -37,6 +40,19 @@ fn text(id: u32) -> &'static str {
             .get(start as usize..(end as usize).saturating_sub(1))
             .unwrap_or_default(),
         _ => "",
+    }
+}
+
+/// The bytes of [`text`]`(id)`, without the character-boundary checks of slicing a `str`: a
+/// binary search compares these.
+fn text_bytes(id: u32) -> &'static [u8] {
+    let index = id as usize;
+    match (STRING_STARTS.get(index), STRING_STARTS.get(index + 1)) {
+        (Some(&start), Some(&end)) => STRINGS
+            .as_bytes()
+            .get(start as usize..(end as usize).saturating_sub(1))
+            .unwrap_or_default(),
+        _ => &[],
     }
 }
 
@@ -58,7 +74,9 @@ fn search<T>(
 ) -> Option<u32> {
     let slice = rows.get(range.start as usize..range.end as usize)?;
     let found = slice
-        .binary_search_by(|row| compare_ignore_case(text(row_name(row)), name))
+        .binary_search_by(|row| {
+            compare_bytes_ignore_case(text_bytes(row_name(row)), name.as_bytes())
+        })
         .ok()?;
     Some(range.start + u32::try_from(found).ok()?)
 }
@@ -747,27 +765,30 @@ pub fn actions_matching(pattern: &str) -> Result<Vec<Action>, PatternError> {
     let literal = &name[..name.find(['*', '?']).unwrap_or(name.len())];
     // `Describe*`: every action of the run matches, no need to test each.
     let whole_run = name.len() == literal.len() + 1 && name.ends_with('*');
-    let found: Vec<Action> = services
-        .iter()
-        .flat_map(|service| {
-            let row = service.row();
-            let actions = ACTIONS
-                .get(row.2 as usize..row.3 as usize)
-                .unwrap_or_default();
-            let head = |action: &table::ActionRow| {
-                let name = text(action.1);
-                name.get(..literal.len().min(name.len())).unwrap_or(name)
-            };
-            let start = actions.partition_point(|action| {
-                compare_ignore_case(head(action), literal) == std::cmp::Ordering::Less
-            });
-            let end = actions.partition_point(|action| {
-                compare_ignore_case(head(action), literal) != std::cmp::Ordering::Greater
-            });
-            (row.2 + start as u32..row.2 + end as u32).map(Action)
-        })
-        .filter(|action| whole_run || wildcard_matches(name, action.name()))
-        .collect();
+    let mut found: Vec<Action> = Vec::new();
+    for service in &services {
+        let row = service.row();
+        let actions = ACTIONS
+            .get(row.2 as usize..row.3 as usize)
+            .unwrap_or_default();
+        let head = |action: &table::ActionRow| {
+            let name = text(action.1);
+            name.get(..literal.len().min(name.len())).unwrap_or(name)
+        };
+        let start = actions.partition_point(|action| {
+            compare_ignore_case(head(action), literal) == std::cmp::Ordering::Less
+        });
+        let end = actions.partition_point(|action| {
+            compare_ignore_case(head(action), literal) != std::cmp::Ordering::Greater
+        });
+        let run = (row.2 + start as u32..row.2 + end as u32).map(Action);
+        if whole_run {
+            // An exact-size iterator: one allocation.
+            found.extend(run);
+        } else {
+            found.extend(run.filter(|action| wildcard_matches(name, action.name())));
+        }
+    }
     if found.is_empty() {
         let suggestions = if wild(pattern) {
             Vec::new()

@@ -46,7 +46,7 @@ pub fn lint_bytes(bytes: &[u8], options: &Options) -> LintedFile {
                 span,
             );
             LintedFile {
-                diagnostics: vec![locate(&text, finding)],
+                diagnostics: vec![locate(&parse::LineIndex::new(&text), finding)],
                 text,
             }
         }
@@ -65,18 +65,25 @@ pub fn lint_text(text: &str, options: &Options) -> Vec<Diagnostic> {
                 span(0, 3),
             );
             finding.help = Some("save the file as UTF-8 without a byte order mark".to_owned());
-            return vec![locate(text, finding)];
+            return vec![locate(&parse::LineIndex::new(text), finding)];
         }
-        Err(error) => return vec![locate(text, syntax_error(error.message, error.span))],
+        Err(error) => {
+            let finding = syntax_error(error.message, error.span);
+            return vec![locate(&parse::LineIndex::new(text), finding)];
+        }
     };
     let document = policy_document(&root);
     let findings = match &document.value {
         Value::String(embedded) => lint_embedded(text, document.span, embedded, options),
         _ => iam_policy_core::validate(document, options),
     };
+    if findings.is_empty() {
+        return Vec::new();
+    }
+    let lines = parse::LineIndex::new(text);
     findings
         .into_iter()
-        .map(|finding| locate(text, finding))
+        .map(|finding| locate(&lines, finding))
         .collect()
 }
 
@@ -279,10 +286,10 @@ fn syntax_error(message: String, span: Span) -> Finding {
     }
 }
 
-/// Adds line and column to a finding whose span indexes `text`.
-fn locate(text: &str, finding: Finding) -> Diagnostic {
+/// Adds line and column to a finding whose span indexes the text of `lines`.
+fn locate(lines: &parse::LineIndex, finding: Finding) -> Diagnostic {
     let position = |offset: u32| {
-        let (line, column) = parse::line_col(text, offset as usize);
+        let (line, column) = lines.line_col(offset as usize);
         Position { line, column }
     };
     Diagnostic {

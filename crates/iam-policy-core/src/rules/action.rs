@@ -109,11 +109,17 @@ fn resolve(
         return None;
     }
     // The common case first: one look-up for a known action.
-    if !wildcard && let Some(action) = reference::action(text) {
+    let prefix_has_wildcard = prefix.contains(['*', '?']);
+    let service = if prefix_has_wildcard {
+        None
+    } else {
+        ctx.service(prefix)
+    };
+    // `reference::action(text)`, with the service looked up once per run of entries.
+    if !wildcard && let Some(action) = service.and_then(|service| service.action(name)) {
         return Some((false, false, vec![action]));
     }
-    let prefix_has_wildcard = prefix.contains(['*', '?']);
-    if !prefix_has_wildcard && reference::service(prefix).is_none() {
+    if !prefix_has_wildcard && service.is_none() {
         unknown_service(entry, prefix, name, at, ctx);
         return None;
     }

@@ -30,6 +30,9 @@ pub(crate) struct Context<'o> {
     /// The resource types each ARN looked up so far can name: a policy often repeats an ARN
     /// in several statements.
     arn_types: HashMap<String, Vec<ResourceType>>,
+    /// The service last looked up by prefix: a policy's action entries mostly come in runs of
+    /// one service.
+    last_service: Option<iam_policy_reference::Service>,
 }
 
 impl<'o> Context<'o> {
@@ -39,7 +42,20 @@ impl<'o> Context<'o> {
             kind,
             findings: Vec::new(),
             arn_types: HashMap::new(),
+            last_service: None,
         }
+    }
+
+    /// [`iam_policy_reference::service`], remembering the last service found.
+    pub fn service(&mut self, prefix: &str) -> Option<iam_policy_reference::Service> {
+        if let Some(service) = self.last_service
+            && service.prefix().eq_ignore_ascii_case(prefix)
+        {
+            return Some(service);
+        }
+        let found = iam_policy_reference::service(prefix);
+        self.last_service = found.or(self.last_service);
+        found
     }
 
     /// [`iam_policy_reference::resource_types_for_arn`], once per ARN text and document.
