@@ -60,17 +60,8 @@ pub(crate) fn policy_from_node(document: &Node) -> Result<Policy, Finding> {
 }
 
 fn statement(node: &Node, path: &str) -> Result<Statement, Finding> {
-    let mut statement = Statement {
-        sid: None,
-        effect: Effect::Allow,
-        principal: None,
-        not_principal: None,
-        action: None,
-        not_action: None,
-        resource: None,
-        not_resource: None,
-        condition: None,
-    };
+    // The same defaults as a `policy!` statement: every element unwritten.
+    let mut statement = crate::__private::STATEMENT;
     let mut has_effect = false;
     for member in object(node, path)? {
         let path = &format!("{path}.{}", member.key);

@@ -587,54 +587,83 @@ fn list<'a>(
     empty_code: IssueCode,
     ctx: &mut Context<'_>,
 ) -> Option<ListElement<'a>> {
-    let mut element = ListElement {
+    let wording = Wording {
+        empty_code,
+        empty: "so the statement matches nothing",
+        empty_help: "list at least one entry, or remove the statement",
+        entry: None,
+    };
+    let entries = strings(member, path, at, &wording, ctx)?;
+    Some(ListElement {
         negated: member.key.starts_with("Not"),
         name_span: member.key_span,
         node: &member.value,
-        entries: Vec::new(),
-    };
+        entries,
+    })
+}
+
+/// How `strings` words its findings for one kind of element.
+struct Wording {
+    empty_code: IssueCode,
+    /// What an empty array means, after "`Key` is an empty array, ".
+    empty: &'static str,
+    empty_help: &'static str,
+    /// What one entry is called; `None`: "each entry of `Key`".
+    entry: Option<&'static str>,
+}
+
+/// One string or an array of strings (`Action`, `Resource`, a principal type's values): the
+/// strings, with an empty array and non-string entries reported; `None` for any other JSON type.
+fn strings<'a>(
+    member: &'a Member,
+    path: String,
+    at: Option<usize>,
+    wording: &Wording,
+    ctx: &mut Context<'_>,
+) -> Option<Vec<Entry<'a>>> {
     match &member.value.value {
-        Value::String(text) => element.entries.push(Entry {
+        Value::String(text) => Some(vec![Entry {
             text,
             span: member.value.span,
             path,
-        }),
+        }]),
         Value::Array(items) => {
             if items.is_empty() {
                 ctx.report(
-                    empty_code,
+                    wording.empty_code,
                     member.value.span,
                     &path,
                     at,
-                    format!(
-                        "`{}` is an empty array, so the statement matches nothing",
-                        member.key
-                    ),
-                    Some("list at least one entry, or remove the statement".to_owned()),
+                    format!("`{}` is an empty array, {}", member.key, wording.empty),
+                    Some(wording.empty_help.to_owned()),
                 );
             }
+            let mut entries = Vec::with_capacity(items.len());
             for (index, item) in items.iter().enumerate() {
                 let item_path = path_index(&path, Some(index));
                 match &item.value {
-                    Value::String(text) => element.entries.push(Entry {
+                    Value::String(text) => entries.push(Entry {
                         text,
                         span: item.span,
                         path: item_path,
                     }),
-                    _ => ctx.report(
-                        IssueCode::DataTypeMismatch,
-                        item.span,
-                        &item_path,
-                        at,
-                        format!(
-                            "each entry of `{}` must be a string, found {}",
-                            member.key,
-                            json_type(item)
-                        ),
-                        None,
-                    ),
+                    _ => {
+                        let entry = match wording.entry {
+                            Some(entry) => entry.to_owned(),
+                            None => format!("each entry of `{}`", member.key),
+                        };
+                        ctx.report(
+                            IssueCode::DataTypeMismatch,
+                            item.span,
+                            &item_path,
+                            at,
+                            format!("{entry} must be a string, found {}", json_type(item)),
+                            None,
+                        );
+                    }
                 }
             }
+            Some(entries)
         }
         _ => {
             ctx.report(
@@ -649,10 +678,9 @@ fn list<'a>(
                 ),
                 None,
             );
-            return None;
+            None
         }
     }
-    Some(element)
 }
 
 fn principal<'a>(
@@ -760,60 +788,13 @@ fn principal_values<'a>(
     at: Option<usize>,
     ctx: &mut Context<'_>,
 ) -> Vec<Entry<'a>> {
-    match &member.value.value {
-        Value::String(text) => vec![Entry {
-            text,
-            span: member.value.span,
-            path: path.to_owned(),
-        }],
-        Value::Array(items) => {
-            if items.is_empty() {
-                ctx.report(
-                    IssueCode::EmptyArrayPrincipal,
-                    member.value.span,
-                    path,
-                    at,
-                    format!("`{}` is an empty array, so it names nobody", member.key),
-                    Some("list at least one principal, or remove the principal type".to_owned()),
-                );
-            }
-            let mut values = Vec::with_capacity(items.len());
-            for (index, item) in items.iter().enumerate() {
-                let item_path = path_index(path, Some(index));
-                match &item.value {
-                    Value::String(text) => values.push(Entry {
-                        text,
-                        span: item.span,
-                        path: item_path,
-                    }),
-                    _ => ctx.report(
-                        IssueCode::DataTypeMismatch,
-                        item.span,
-                        &item_path,
-                        at,
-                        format!("a principal must be a string, found {}", json_type(item)),
-                        None,
-                    ),
-                }
-            }
-            values
-        }
-        _ => {
-            ctx.report(
-                IssueCode::DataTypeMismatch,
-                member.value.span,
-                path,
-                at,
-                format!(
-                    "`{}` must be a string or an array of strings, found {}",
-                    member.key,
-                    json_type(&member.value)
-                ),
-                None,
-            );
-            Vec::new()
-        }
-    }
+    let wording = Wording {
+        empty_code: IssueCode::EmptyArrayPrincipal,
+        empty: "so it names nobody",
+        empty_help: "list at least one principal, or remove the principal type",
+        entry: Some("a principal"),
+    };
+    strings(member, path.to_owned(), at, &wording, ctx).unwrap_or_default()
 }
 
 /// `Condition`: `{ operator: { key: value or [values] } }`. The operators, keys and values
