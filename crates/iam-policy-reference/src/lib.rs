@@ -19,6 +19,7 @@ mod suggest;
 mod table;
 
 pub use global::DeprecatedConditionKey;
+pub use matching::wildcard_match_by;
 pub use suggest::{suggest_action, suggest_condition_key, suggest_service};
 
 use data::{

@@ -35,29 +35,42 @@ pub(crate) fn compare_bytes_ignore_case(a: &[u8], b: &[u8]) -> Ordering {
     a.len().cmp(&b.len())
 }
 
-/// IAM's `*` (any run of characters) and `?` (one character), ignoring ASCII case.
+/// IAM's `*` (any run of characters) and `?` (one character), ignoring ASCII case. Names in
+/// the reference are ASCII, so bytes are characters here.
 pub(crate) fn wildcard_matches(pattern: &str, text: &str) -> bool {
-    let (pattern, text) = (pattern.as_bytes(), text.as_bytes());
+    wildcard_match_by(pattern.as_bytes(), text.as_bytes(), b'*', b'?', |a, b| {
+        a.eq_ignore_ascii_case(&b)
+    })
+}
+
+/// IAM's wildcard match: `star` matches any run of elements, `one` exactly one, and `same`
+/// compares the others. Generic so that each caller chooses the unit (bytes, or characters
+/// where text may be non-ASCII) and whether case matters (names: no; ARNs: yes).
+pub fn wildcard_match_by<T: Copy + PartialEq>(
+    pattern: &[T],
+    text: &[T],
+    star: T,
+    one: T,
+    same: impl Fn(T, T) -> bool,
+) -> bool {
     let (mut p, mut t) = (0, 0);
-    // Where the last `*` was and how much text it has taken so far, for backtracking.
-    let mut star: Option<(usize, usize)> = None;
+    // Where the last `star` was and how much text it has taken so far, for backtracking.
+    let mut last_star: Option<(usize, usize)> = None;
     while t < text.len() {
         match pattern.get(p) {
-            Some(b'*') => {
-                star = Some((p, t));
+            Some(&unit) if unit == star => {
+                last_star = Some((p, t));
                 p += 1;
             }
-            Some(&byte)
-                if byte == b'?' || text.get(t).is_some_and(|c| c.eq_ignore_ascii_case(&byte)) =>
-            {
+            Some(&unit) if unit == one || text.get(t).is_some_and(|&c| same(unit, c)) => {
                 p += 1;
                 t += 1;
             }
-            _ => match star {
+            _ => match last_star {
                 Some((star_p, star_t)) => {
                     p = star_p + 1;
                     t = star_t + 1;
-                    star = Some((star_p, star_t + 1));
+                    last_star = Some((star_p, star_t + 1));
                 }
                 None => return false,
             },
@@ -65,7 +78,7 @@ pub(crate) fn wildcard_matches(pattern: &str, text: &str) -> bool {
     }
     pattern
         .get(p..)
-        .is_some_and(|rest| rest.iter().all(|&byte| byte == b'*'))
+        .is_some_and(|rest| rest.iter().all(|&unit| unit == star))
 }
 
 /// Splits a templated condition key at its first variable: `${TagKey}`, or `<key>` as the

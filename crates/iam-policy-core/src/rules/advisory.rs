@@ -399,33 +399,11 @@ fn resource_covers(
 }
 
 /// Matches `text` against `pattern`, where `*` matches any run of characters (across `/` and
-/// `:`) and `?` any one character.
+/// `:`) and `?` any one character; ARNs compare case-sensitively.
 fn wildcard_match(pattern: &str, text: &str) -> bool {
     let (pattern, text): (Vec<char>, Vec<char>) =
         (pattern.chars().collect(), text.chars().collect());
-    let (mut p, mut t) = (0, 0);
-    let mut backtrack: Option<(usize, usize)> = None;
-    while t < text.len() {
-        match pattern.get(p) {
-            Some('*') => {
-                backtrack = Some((p, t));
-                p += 1;
-            }
-            Some(&c) if c == '?' || c == text[t] => {
-                p += 1;
-                t += 1;
-            }
-            _ => match backtrack {
-                Some((star, matched)) => {
-                    p = star + 1;
-                    t = matched + 1;
-                    backtrack = Some((star, matched + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    pattern[p..].iter().all(|c| *c == '*')
+    reference::wildcard_match_by(&pattern, &text, '*', '?', |a, b| a == b)
 }
 
 /// A statement that repeats another one exactly (apart from its `Sid`).
