@@ -12,6 +12,10 @@
 //! the machine; the absolute figures do.
 //!
 //! `cargo bench -p iam-policy-cli --bench lint [-- CORPUS_DIR]`
+//!
+//! `--only serde|lint [--passes N]` runs just (a) or (b), N times (default 3), and prints nothing:
+//! for instruction counts under callgrind, which repeat exactly and do not depend on the machine's
+//! speed or load (`benches/lint-instructions.sh` prints their ratio).
 
 #[path = "../src/lint/document.rs"]
 #[expect(
@@ -30,14 +34,40 @@ use iam_policy_core::{Options, PolicyKind};
 /// Each figure is the fastest of this many passes over the whole corpus.
 const PASSES: usize = 30;
 
+/// What to run: everything, timed, or one side only, for a profiler.
+enum Mode {
+    Compare,
+    Only { lint: bool, passes: usize },
+}
+
 fn main() {
-    let corpus = std::env::args()
-        .skip(1)
-        .find(|arg| !arg.starts_with('-'))
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/aws-managed-dev")
-        });
+    let mut corpus = None;
+    let mut only = None;
+    let mut passes = 3;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--only" => only = args.next(),
+            "--passes" => match args.next().map(|count| count.parse()) {
+                Some(Ok(count)) => passes = count,
+                _ => return eprintln!("--passes takes a number"),
+            },
+            flag if flag.starts_with('-') => {}
+            path => corpus = Some(PathBuf::from(path)),
+        }
+    }
+    let mode = match only.as_deref() {
+        None => Mode::Compare,
+        Some("serde") => Mode::Only {
+            lint: false,
+            passes,
+        },
+        Some("lint") => Mode::Only { lint: true, passes },
+        Some(other) => return eprintln!("--only takes `serde` or `lint`, not `{other}`"),
+    };
+    let corpus = corpus.unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/aws-managed-dev")
+    });
     let mut paths: Vec<PathBuf> = match std::fs::read_dir(&corpus) {
         Ok(entries) => entries
             .filter_map(Result::ok)
@@ -60,33 +90,17 @@ fn main() {
         .iter()
         .filter_map(|path| std::fs::read(path).ok())
         .collect();
-    let bytes: usize = files.iter().map(Vec::len).sum();
-    println!(
-        "corpus: {} ({} files, {} KiB)",
-        corpus.display(),
-        files.len(),
-        bytes / 1024
-    );
-
-    let parse_only = fastest(|| {
-        for file in &files {
-            let value: Result<serde_json::Value, _> = serde_json::from_slice(black_box(file));
-            black_box(value.is_ok());
-        }
-    });
-    // Not a goal of its own: splits (b) into parsing and the rules.
-    let our_parse = fastest(|| {
-        for file in &files {
-            let parsed = std::str::from_utf8(black_box(file))
-                .map(|text| iam_policy_core::parse::parse(text).is_ok());
-            black_box(parsed.is_ok());
-        }
-    });
     let options = Options {
         kind: Some(PolicyKind::Identity),
         ..Options::default()
     };
-    let lint = fastest(|| {
+    let parse_pass = || {
+        for file in &files {
+            let value: Result<serde_json::Value, _> = serde_json::from_slice(black_box(file));
+            black_box(value.is_ok());
+        }
+    };
+    let lint_pass = || {
         for file in &files {
             let linted = document::lint_bytes(black_box(file), &options);
             let positions: usize = linted
@@ -96,7 +110,31 @@ fn main() {
                 .sum();
             black_box(positions);
         }
+    };
+    if let Mode::Only { lint, passes } = mode {
+        for _ in 0..passes {
+            if lint { lint_pass() } else { parse_pass() }
+        }
+        return;
+    }
+    let bytes: usize = files.iter().map(Vec::len).sum();
+    println!(
+        "corpus: {} ({} files, {} KiB)",
+        corpus.display(),
+        files.len(),
+        bytes / 1024
+    );
+
+    let parse_only = fastest(parse_pass);
+    // Not a goal of its own: splits (b) into parsing and the rules.
+    let our_parse = fastest(|| {
+        for file in &files {
+            let parsed = std::str::from_utf8(black_box(file))
+                .map(|text| iam_policy_core::parse::parse(text).is_ok());
+            black_box(parsed.is_ok());
+        }
     });
+    let lint = fastest(lint_pass);
     report("(a) serde_json parse only", parse_only, files.len());
     report("(b) iam-policy lint in-process", lint, files.len());
     report("    of which our parser", our_parse, files.len());
