@@ -3,6 +3,8 @@
 //! `Document` is an object (the AWS CLI decodes it) or a string: the policy's JSON text, URL-encoded
 //! as the IAM API returns it, or plain. Findings inside such a string still point into the file.
 
+use std::borrow::Cow;
+
 use iam_policy_core::json::{Node, Span, Value};
 use iam_policy_core::{Finding, IssueCode, Options, parse};
 
@@ -23,21 +25,22 @@ pub struct Position {
 
 /// One linted file.
 #[derive(Debug)]
-pub struct LintedFile {
-    /// The file as text (bytes that are not UTF-8 are replaced), which the spans index.
-    pub text: String,
+pub struct LintedFile<'b> {
+    /// The file as text, which the spans index: its bytes when they are UTF-8 (not copied),
+    /// else a copy in which the bytes that are not UTF-8 are replaced.
+    pub text: Cow<'b, str>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Lints the bytes of one file.
-pub fn lint_bytes(bytes: &[u8], options: &Options) -> LintedFile {
+pub fn lint_bytes<'b>(bytes: &'b [u8], options: &Options) -> LintedFile<'b> {
     match std::str::from_utf8(bytes) {
         Ok(text) => LintedFile {
             diagnostics: lint_text(text, options),
-            text: text.to_owned(),
+            text: Cow::Borrowed(text),
         },
         Err(error) => {
-            let text = String::from_utf8_lossy(bytes).into_owned();
+            let text = String::from_utf8_lossy(bytes);
             let offset = error.valid_up_to();
             // The invalid sequence is U+FFFD in the lossy text: three bytes.
             let span = span(offset, offset + char::REPLACEMENT_CHARACTER.len_utf8());
