@@ -45,6 +45,10 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
         text,
         bytes: text.as_bytes(),
         pos: 0,
+        // Room for a statement's members and a typical list from the start; under a kibibyte
+        // each, as larger blocks cost the allocator more.
+        items: Vec::with_capacity(24),
+        members: Vec::with_capacity(12),
     };
     parser.skip_whitespace();
     let node = parser.value(0)?;
@@ -135,6 +139,11 @@ struct Parser<'t> {
     text: &'t str,
     bytes: &'t [u8],
     pos: usize,
+    /// Elements of the arrays being read, innermost last: each array moves its own out in
+    /// one allocation of the right size when it closes, instead of growing a vector of its own.
+    items: Vec<Node>,
+    /// The same for the members of the objects being read.
+    members: Vec<Member>,
 }
 
 /// Offsets fit in `u32`: `parse` refuses longer texts up front.
@@ -148,8 +157,24 @@ impl Parser<'_> {
     }
 
     fn skip_whitespace(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
-            self.pos += 1;
+        while let Some(byte) = self.peek() {
+            match byte {
+                // Indentation: spaces, eight at a time.
+                b' ' => {
+                    let rest = self.bytes.get(self.pos..).unwrap_or_default();
+                    self.pos += match rest.first_chunk::<8>() {
+                        // The lowest bit that differs from spaces is in the first byte that does.
+                        Some(word) => {
+                            (u64::from_le_bytes(*word) ^ (ONES * u64::from(b' '))).trailing_zeros()
+                                as usize
+                                / 8
+                        }
+                        None => 1,
+                    };
+                }
+                b'\n' | b'\r' | b'\t' => self.pos += 1,
+                _ => return,
+            }
         }
     }
 
@@ -242,15 +267,15 @@ impl Parser<'_> {
     fn object(&mut self, depth: usize) -> Result<Value, SyntaxError> {
         let depth = self.nest(depth)?;
         self.pos += 1; // `{`
-        let mut members = Vec::new();
+        let first = self.members.len();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(members));
+            return Ok(Value::Object(Vec::new()));
         }
         loop {
             if self.peek() != Some(b'"') {
-                let expected = if members.is_empty() {
+                let expected = if self.members.len() == first {
                     "a member name in double quotes or `}`"
                 } else {
                     "a member name in double quotes (JSON has no trailing commas)"
@@ -267,7 +292,7 @@ impl Parser<'_> {
             self.pos += 1;
             self.skip_whitespace();
             let value = self.value(depth)?;
-            members.push(Member {
+            self.members.push(Member {
                 key,
                 key_span,
                 value,
@@ -280,7 +305,7 @@ impl Parser<'_> {
                 }
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::Object(members));
+                    return Ok(Value::Object(self.members.split_off(first)));
                 }
                 _ => return Err(self.unexpected("`,` or `}` after an object member")),
             }
@@ -290,17 +315,18 @@ impl Parser<'_> {
     fn array(&mut self, depth: usize) -> Result<Value, SyntaxError> {
         let depth = self.nest(depth)?;
         self.pos += 1; // `[`
-        let mut items = Vec::new();
+        let first = self.items.len();
         self.skip_whitespace();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(Value::Array(items));
+            return Ok(Value::Array(Vec::new()));
         }
         loop {
             if self.peek() == Some(b']') {
                 return Err(self.unexpected("a value (JSON has no trailing commas)"));
             }
-            items.push(self.value(depth)?);
+            let item = self.value(depth)?;
+            self.items.push(item);
             self.skip_whitespace();
             match self.peek() {
                 Some(b',') => {
@@ -309,7 +335,7 @@ impl Parser<'_> {
                 }
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Value::Array(items));
+                    return Ok(Value::Array(self.items.split_off(first)));
                 }
                 _ => return Err(self.unexpected("`,` or `]` after an array element")),
             }
@@ -365,25 +391,32 @@ impl Parser<'_> {
     /// A string literal starting at `"`; returns its decoded contents.
     fn string(&mut self) -> Result<String, SyntaxError> {
         let open = self.pos;
-        self.pos += 1;
+        let run_start = open + 1;
+        self.pos = run_start + plain_run(self.bytes.get(run_start..).unwrap_or_default());
+        if self.peek() == Some(b'"') {
+            // Most strings have no escape: one run, copied in one allocation of the right size.
+            self.pos += 1;
+            return Ok(self
+                .text
+                .get(run_start..self.pos - 1)
+                .unwrap_or_default()
+                .to_owned());
+        }
+        self.escaped_string(open, run_start)
+    }
+
+    /// The rest of a string literal that is not one plain run: with escapes, or an error.
+    /// Kept apart so that the plain case stays small.
+    #[cold]
+    fn escaped_string(&mut self, open: usize, mut run_start: usize) -> Result<String, SyntaxError> {
         let mut out = String::new();
-        let mut run_start = self.pos;
         loop {
-            // Copy runs of plain characters in one go: they are valid UTF-8 already. Scanned
-            // over a slice, not byte by byte through `peek`: most of a policy is strings.
-            let rest = self.bytes.get(self.pos..).unwrap_or_default();
-            self.pos += rest
-                .iter()
-                .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)
-                .unwrap_or(rest.len());
+            // Runs of plain characters are copied in one go: they end before an ASCII byte,
+            // so they are whole characters, valid UTF-8 already.
             let run = self.text.get(run_start..self.pos).unwrap_or_default();
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
-                    // Most strings have no escape: one allocation of the right size.
-                    if out.is_empty() {
-                        return Ok(run.to_owned());
-                    }
                     out.push_str(run);
                     return Ok(out);
                 }
@@ -405,6 +438,7 @@ impl Parser<'_> {
                     ));
                 }
             }
+            self.pos += plain_run(self.bytes.get(self.pos..).unwrap_or_default());
         }
     }
 
@@ -484,6 +518,43 @@ impl Parser<'_> {
         }
         Ok(code)
     }
+}
+
+/// The length of the run of bytes at the start of `bytes` that a string literal holds as they
+/// are: up to the first `"`, `\` or control character. Most of a policy is strings, so they
+/// are scanned eight bytes at a time.
+fn plain_run(bytes: &[u8]) -> usize {
+    let (words, tail) = bytes.as_chunks::<8>();
+    for (index, word) in words.iter().enumerate() {
+        let special = string_specials(u64::from_le_bytes(*word));
+        if special != 0 {
+            // The lowest flagged byte comes first in the text.
+            return index * 8 + special.trailing_zeros() as usize / 8;
+        }
+    }
+    words.len() * 8
+        + tail
+            .iter()
+            .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)
+            .unwrap_or(tail.len())
+}
+
+const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+const HIGH_BITS: u64 = u64::from_le_bytes([0x80; 8]);
+
+/// Whether `word` (eight bytes of text) holds a `"`, `\` or control character (below U+0020),
+/// those a JSON string literal cannot hold as they are: the high bit of the first such byte is
+/// set, and of none before it. Bytes after it may be flagged wrongly (a borrow runs on), which
+/// is why only the lowest flag or a zero test may be relied on.
+fn string_specials(word: u64) -> u64 {
+    let quote = word ^ (ONES * u64::from(b'"'));
+    let backslash = word ^ (ONES * u64::from(b'\\'));
+    // `x - 1` reaches the high bit of a byte that is zero; `word - 0x20` of one below 0x20;
+    // `& !x` drops the bytes whose high bit was set already.
+    (word.wrapping_sub(ONES * 0x20) & !word
+        | quote.wrapping_sub(ONES) & !quote
+        | backslash.wrapping_sub(ONES) & !backslash)
+        & HIGH_BITS
 }
 
 #[cfg(test)]
@@ -605,6 +676,30 @@ mod tests {
         assert_eq!(line_col(text, 5), (2, 4));
         // Inside `é`: counts up to the character's start.
         assert_eq!(line_col(text, 6), (2, 4));
+    }
+
+    #[test]
+    fn plain_runs_end_at_the_first_byte_a_string_cannot_hold() {
+        let special = |byte: u8| byte == b'"' || byte == b'\\' || byte < 0x20;
+        // Every byte at every place of the first words, after and before bytes that are
+        // plain or not: a borrow in the eight-byte test must not move the answer.
+        for byte in 0..=u8::MAX {
+            for at in 0..20 {
+                for before in [b'a', 0x21, 0x5d, 0x7f, 0x80, 0xff] {
+                    for after in [b'a', 0x00, 0x1f, b'"', b'\\', 0x80, 0xff] {
+                        let mut bytes = vec![before; at];
+                        bytes.push(byte);
+                        bytes.extend([after; 9]);
+                        let expected = bytes.iter().position(|&b| special(b));
+                        assert_eq!(
+                            plain_run(&bytes),
+                            expected.unwrap_or(bytes.len()),
+                            "{bytes:?}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
