@@ -45,6 +45,10 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
         text,
         bytes: text.as_bytes(),
         pos: 0,
+        // Room for a statement's members and a typical list from the start; under a kibibyte
+        // each, as larger blocks cost the allocator more.
+        items: Vec::with_capacity(24),
+        members: Vec::with_capacity(12),
     };
     parser.skip_whitespace();
     let node = parser.value(0)?;
@@ -58,54 +62,88 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
 /// The 1-based line and column (in characters) of a byte offset of `text`. An offset past
 /// the end, or inside a character, counts up to the nearest character boundary before it.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    LineIndex::new(text).line_col(offset)
+    Position::START.advance(text, offset).line_col()
 }
 
-/// Where each line of a text starts, so that many offsets of one text are located with a
-/// binary search each rather than a scan from the start.
-#[derive(Debug)]
-pub struct LineIndex<'t> {
-    text: &'t str,
-    /// Byte offset of the start of each line; the first is 0.
-    starts: Vec<usize>,
-}
-
-impl<'t> LineIndex<'t> {
-    pub fn new(text: &'t str) -> LineIndex<'t> {
-        let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, byte)| byte == b'\n')
-                .map(|(at, _)| at + 1),
-        );
-        LineIndex { text, starts }
-    }
-
-    /// As [`line_col`].
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let mut end = offset.min(self.text.len());
-        while !self.text.is_char_boundary(end) {
-            end -= 1;
+/// [`line_col`] of each of `offsets` (in any order), in one pass over the text up to the last
+/// of them rather than a scan from the start for each.
+pub fn line_cols(text: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
+    let mut order: Vec<(usize, usize)> = offsets.iter().copied().zip(0..).collect();
+    order.sort_unstable();
+    let mut found = vec![(1, 1); offsets.len()];
+    let mut position = Position::START;
+    for (offset, index) in order {
+        position = position.advance(text, offset);
+        if let Some(slot) = found.get_mut(index) {
+            *slot = position.line_col();
         }
-        // Lines that start at or before `end`; at least the first.
-        let line = self.starts.partition_point(|&start| start <= end);
-        let line_start = self.starts[line - 1];
-        let column = self
-            .text
-            .get(line_start..end)
-            .unwrap_or_default()
-            .chars()
-            .count()
-            + 1;
-        (line, column)
     }
+    found
+}
+
+/// A character boundary of a text, with its line and column.
+#[derive(Clone, Copy)]
+struct Position {
+    offset: usize,
+    line: usize,
+    column: usize,
+}
+
+impl Position {
+    const START: Position = Position {
+        offset: 0,
+        line: 1,
+        column: 1,
+    };
+
+    /// The position of `offset` (as [`line_col`] reads it), which is not before `self`.
+    fn advance(self, text: &str, offset: usize) -> Position {
+        let end = text.floor_char_boundary(offset).max(self.offset);
+        let passed = text.get(self.offset..end).unwrap_or_default();
+        let (line, column) = match passed.rfind('\n') {
+            // Columns are counted on the last line only.
+            Some(last) => (
+                self.line + line_breaks(passed.as_bytes()),
+                passed.get(last + 1..).unwrap_or_default().chars().count() + 1,
+            ),
+            None => (self.line, self.column + passed.chars().count()),
+        };
+        Position {
+            offset: end,
+            line,
+            column,
+        }
+    }
+
+    fn line_col(self) -> (usize, usize) {
+        (self.line, self.column)
+    }
+}
+
+/// How many `\n` `bytes` holds.
+fn line_breaks(bytes: &[u8]) -> usize {
+    // A `u8` count per chunk of at most 255 bytes lets the compiler compare and add sixteen
+    // bytes at a time: a file with findings is scanned up to the last one.
+    bytes
+        .chunks(255)
+        .map(|chunk| {
+            let count = chunk
+                .iter()
+                .fold(0u8, |count, &byte| count + u8::from(byte == b'\n'));
+            usize::from(count)
+        })
+        .sum()
 }
 
 struct Parser<'t> {
     text: &'t str,
     bytes: &'t [u8],
     pos: usize,
+    /// Elements of the arrays being read, innermost last: each array moves its own out in
+    /// one allocation of the right size when it closes, instead of growing a vector of its own.
+    items: Vec<Node>,
+    /// The same for the members of the objects being read.
+    members: Vec<Member>,
 }
 
 /// Offsets fit in `u32`: `parse` refuses longer texts up front.
@@ -119,8 +157,24 @@ impl Parser<'_> {
     }
 
     fn skip_whitespace(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
-            self.pos += 1;
+        while let Some(byte) = self.peek() {
+            match byte {
+                // Indentation: spaces, eight at a time.
+                b' ' => {
+                    let rest = self.bytes.get(self.pos..).unwrap_or_default();
+                    self.pos += match rest.first_chunk::<8>() {
+                        // The lowest bit that differs from spaces is in the first byte that does.
+                        Some(word) => {
+                            (u64::from_le_bytes(*word) ^ (ONES * u64::from(b' '))).trailing_zeros()
+                                as usize
+                                / 8
+                        }
+                        None => 1,
+                    };
+                }
+                b'\n' | b'\r' | b'\t' => self.pos += 1,
+                _ => return,
+            }
         }
     }
 
@@ -213,15 +267,15 @@ impl Parser<'_> {
     fn object(&mut self, depth: usize) -> Result<Value, SyntaxError> {
         let depth = self.nest(depth)?;
         self.pos += 1; // `{`
-        let mut members = Vec::new();
+        let first = self.members.len();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(members));
+            return Ok(Value::Object(Vec::new()));
         }
         loop {
             if self.peek() != Some(b'"') {
-                let expected = if members.is_empty() {
+                let expected = if self.members.len() == first {
                     "a member name in double quotes or `}`"
                 } else {
                     "a member name in double quotes (JSON has no trailing commas)"
@@ -238,7 +292,7 @@ impl Parser<'_> {
             self.pos += 1;
             self.skip_whitespace();
             let value = self.value(depth)?;
-            members.push(Member {
+            self.members.push(Member {
                 key,
                 key_span,
                 value,
@@ -251,7 +305,7 @@ impl Parser<'_> {
                 }
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::Object(members));
+                    return Ok(Value::Object(self.members.split_off(first)));
                 }
                 _ => return Err(self.unexpected("`,` or `}` after an object member")),
             }
@@ -261,17 +315,18 @@ impl Parser<'_> {
     fn array(&mut self, depth: usize) -> Result<Value, SyntaxError> {
         let depth = self.nest(depth)?;
         self.pos += 1; // `[`
-        let mut items = Vec::new();
+        let first = self.items.len();
         self.skip_whitespace();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(Value::Array(items));
+            return Ok(Value::Array(Vec::new()));
         }
         loop {
             if self.peek() == Some(b']') {
                 return Err(self.unexpected("a value (JSON has no trailing commas)"));
             }
-            items.push(self.value(depth)?);
+            let item = self.value(depth)?;
+            self.items.push(item);
             self.skip_whitespace();
             match self.peek() {
                 Some(b',') => {
@@ -280,7 +335,7 @@ impl Parser<'_> {
                 }
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Value::Array(items));
+                    return Ok(Value::Array(self.items.split_off(first)));
                 }
                 _ => return Err(self.unexpected("`,` or `]` after an array element")),
             }
@@ -336,25 +391,32 @@ impl Parser<'_> {
     /// A string literal starting at `"`; returns its decoded contents.
     fn string(&mut self) -> Result<String, SyntaxError> {
         let open = self.pos;
-        self.pos += 1;
+        let run_start = open + 1;
+        self.pos = run_start + plain_run(self.bytes.get(run_start..).unwrap_or_default());
+        if self.peek() == Some(b'"') {
+            // Most strings have no escape: one run, copied in one allocation of the right size.
+            self.pos += 1;
+            return Ok(self
+                .text
+                .get(run_start..self.pos - 1)
+                .unwrap_or_default()
+                .to_owned());
+        }
+        self.escaped_string(open, run_start)
+    }
+
+    /// The rest of a string literal that is not one plain run: with escapes, or an error.
+    /// Kept apart so that the plain case stays small.
+    #[cold]
+    fn escaped_string(&mut self, open: usize, mut run_start: usize) -> Result<String, SyntaxError> {
         let mut out = String::new();
-        let mut run_start = self.pos;
         loop {
-            // Copy runs of plain characters in one go: they are valid UTF-8 already. Scanned
-            // over a slice, not byte by byte through `peek`: most of a policy is strings.
-            let rest = self.bytes.get(self.pos..).unwrap_or_default();
-            self.pos += rest
-                .iter()
-                .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)
-                .unwrap_or(rest.len());
+            // Runs of plain characters are copied in one go: they end before an ASCII byte,
+            // so they are whole characters, valid UTF-8 already.
             let run = self.text.get(run_start..self.pos).unwrap_or_default();
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
-                    // Most strings have no escape: one allocation of the right size.
-                    if out.is_empty() {
-                        return Ok(run.to_owned());
-                    }
                     out.push_str(run);
                     return Ok(out);
                 }
@@ -376,6 +438,7 @@ impl Parser<'_> {
                     ));
                 }
             }
+            self.pos += plain_run(self.bytes.get(self.pos..).unwrap_or_default());
         }
     }
 
@@ -455,6 +518,43 @@ impl Parser<'_> {
         }
         Ok(code)
     }
+}
+
+/// The length of the run of bytes at the start of `bytes` that a string literal holds as they
+/// are: up to the first `"`, `\` or control character. Most of a policy is strings, so they
+/// are scanned eight bytes at a time.
+fn plain_run(bytes: &[u8]) -> usize {
+    let (words, tail) = bytes.as_chunks::<8>();
+    for (index, word) in words.iter().enumerate() {
+        let special = string_specials(u64::from_le_bytes(*word));
+        if special != 0 {
+            // The lowest flagged byte comes first in the text.
+            return index * 8 + special.trailing_zeros() as usize / 8;
+        }
+    }
+    words.len() * 8
+        + tail
+            .iter()
+            .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)
+            .unwrap_or(tail.len())
+}
+
+const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+const HIGH_BITS: u64 = u64::from_le_bytes([0x80; 8]);
+
+/// Whether `word` (eight bytes of text) holds a `"`, `\` or control character (below U+0020),
+/// those a JSON string literal cannot hold as they are: the high bit of the first such byte is
+/// set, and of none before it. Bytes after it may be flagged wrongly (a borrow runs on), which
+/// is why only the lowest flag or a zero test may be relied on.
+fn string_specials(word: u64) -> u64 {
+    let quote = word ^ (ONES * u64::from(b'"'));
+    let backslash = word ^ (ONES * u64::from(b'\\'));
+    // `x - 1` reaches the high bit of a byte that is zero; `word - 0x20` of one below 0x20;
+    // `& !x` drops the bytes whose high bit was set already.
+    (word.wrapping_sub(ONES * 0x20) & !word
+        | quote.wrapping_sub(ONES) & !quote
+        | backslash.wrapping_sub(ONES) & !backslash)
+        & HIGH_BITS
 }
 
 #[cfg(test)]
@@ -579,19 +679,49 @@ mod tests {
     }
 
     #[test]
-    fn line_index_locates_like_a_scan_from_the_start() {
-        let text = "\n{\n  \"é\": x\r\n\n}\n";
-        let lines = LineIndex::new(text);
-        for offset in 0..=text.len() + 2 {
-            let before = &text.as_bytes()[..offset.min(text.len())];
-            let line = before.iter().filter(|&&byte| byte == b'\n').count() + 1;
-            assert_eq!(lines.line_col(offset).0, line, "offset {offset}");
+    fn plain_runs_end_at_the_first_byte_a_string_cannot_hold() {
+        let special = |byte: u8| byte == b'"' || byte == b'\\' || byte < 0x20;
+        // Every byte at every place of the first words, after and before bytes that are
+        // plain or not: a borrow in the eight-byte test must not move the answer.
+        for byte in 0..=u8::MAX {
+            for at in 0..20 {
+                for before in [b'a', 0x21, 0x5d, 0x7f, 0x80, 0xff] {
+                    for after in [b'a', 0x00, 0x1f, b'"', b'\\', 0x80, 0xff] {
+                        let mut bytes = vec![before; at];
+                        bytes.push(byte);
+                        bytes.extend([after; 9]);
+                        let expected = bytes.iter().position(|&b| special(b));
+                        assert_eq!(
+                            plain_run(&bytes),
+                            expected.unwrap_or(bytes.len()),
+                            "{bytes:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn line_cols_locate_like_a_scan_from_the_start() {
+        // Line breaks at every place of a word, `\r\n`, characters of several bytes.
+        let text = "\n{\n  \"é\": x\r\n\n}\n\"ab😀cd\"\n\n\n efghijklmnopq\nr\n";
+        let offsets: Vec<usize> = (0..=text.len() + 2).rev().collect();
+        let found = line_cols(text, &offsets);
+        for (&offset, &(line, column)) in offsets.iter().zip(&found) {
+            let end = text.floor_char_boundary(offset);
+            let before = &text[..end];
+            let line_start = before.rfind('\n').map_or(0, |at| at + 1);
+            assert_eq!(line, before.matches('\n').count() + 1, "offset {offset}");
             assert_eq!(
-                lines.line_col(offset),
-                line_col(text, offset),
+                column,
+                before[line_start..].chars().count() + 1,
                 "offset {offset}"
             );
+            assert_eq!(line_col(text, offset), (line, column), "offset {offset}");
         }
-        assert_eq!(lines.line_col(9), (3, 6));
+        assert_eq!(line_col(text, 9), (3, 6));
+        assert_eq!(line_cols(text, &[9, 0, 9]), [(3, 6), (1, 1), (3, 6)]);
+        assert!(line_cols(text, &[]).is_empty());
     }
 }

@@ -3,6 +3,8 @@
 //! `Document` is an object (the AWS CLI decodes it) or a string: the policy's JSON text, URL-encoded
 //! as the IAM API returns it, or plain. Findings inside such a string still point into the file.
 
+use std::borrow::Cow;
+
 use iam_policy_core::json::{Node, Span, Value};
 use iam_policy_core::{Finding, IssueCode, Options, parse};
 
@@ -23,21 +25,22 @@ pub struct Position {
 
 /// One linted file.
 #[derive(Debug)]
-pub struct LintedFile {
-    /// The file as text (bytes that are not UTF-8 are replaced), which the spans index.
-    pub text: String,
+pub struct LintedFile<'b> {
+    /// The file as text, which the spans index: its bytes when they are UTF-8 (not copied),
+    /// else a copy in which the bytes that are not UTF-8 are replaced.
+    pub text: Cow<'b, str>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Lints the bytes of one file.
-pub fn lint_bytes(bytes: &[u8], options: &Options) -> LintedFile {
+pub fn lint_bytes<'b>(bytes: &'b [u8], options: &Options) -> LintedFile<'b> {
     match std::str::from_utf8(bytes) {
         Ok(text) => LintedFile {
             diagnostics: lint_text(text, options),
-            text: text.to_owned(),
+            text: Cow::Borrowed(text),
         },
         Err(error) => {
-            let text = String::from_utf8_lossy(bytes).into_owned();
+            let text = String::from_utf8_lossy(bytes);
             let offset = error.valid_up_to();
             // The invalid sequence is U+FFFD in the lossy text: three bytes.
             let span = span(offset, offset + char::REPLACEMENT_CHARACTER.len_utf8());
@@ -46,7 +49,7 @@ pub fn lint_bytes(bytes: &[u8], options: &Options) -> LintedFile {
                 span,
             );
             LintedFile {
-                diagnostics: vec![locate(&parse::LineIndex::new(&text), finding)],
+                diagnostics: locate(&text, vec![finding]),
                 text,
             }
         }
@@ -65,11 +68,11 @@ pub fn lint_text(text: &str, options: &Options) -> Vec<Diagnostic> {
                 span(0, 3),
             );
             finding.help = Some("save the file as UTF-8 without a byte order mark".to_owned());
-            return vec![locate(&parse::LineIndex::new(text), finding)];
+            return locate(text, vec![finding]);
         }
         Err(error) => {
             let finding = syntax_error(error.message, error.span);
-            return vec![locate(&parse::LineIndex::new(text), finding)];
+            return locate(text, vec![finding]);
         }
     };
     let document = policy_document(&root);
@@ -77,14 +80,7 @@ pub fn lint_text(text: &str, options: &Options) -> Vec<Diagnostic> {
         Value::String(embedded) => lint_embedded(text, document.span, embedded, options),
         _ => iam_policy_core::validate(document, options),
     };
-    if findings.is_empty() {
-        return Vec::new();
-    }
-    let lines = parse::LineIndex::new(text);
-    findings
-        .into_iter()
-        .map(|finding| locate(&lines, finding))
-        .collect()
+    locate(text, findings)
 }
 
 /// The policy document inside the parsed file: `PolicyVersion.Document` when the file is the
@@ -286,15 +282,21 @@ fn syntax_error(message: String, span: Span) -> Finding {
     }
 }
 
-/// Adds line and column to a finding whose span indexes the text of `lines`.
-fn locate(lines: &parse::LineIndex, finding: Finding) -> Diagnostic {
-    let position = |offset: u32| {
-        let (line, column) = lines.line_col(offset as usize);
-        Position { line, column }
-    };
-    Diagnostic {
-        start: position(finding.span.start),
-        end: position(finding.span.end),
-        finding,
-    }
+/// Adds line and column to findings whose spans index `text`.
+fn locate(text: &str, findings: Vec<Finding>) -> Vec<Diagnostic> {
+    let offsets: Vec<usize> = findings
+        .iter()
+        .flat_map(|finding| [finding.span.start as usize, finding.span.end as usize])
+        .collect();
+    let positions = parse::line_cols(text, &offsets);
+    let position = |(line, column)| Position { line, column };
+    findings
+        .into_iter()
+        .zip(positions.as_chunks::<2>().0)
+        .map(|(finding, &[start, end])| Diagnostic {
+            start: position(start),
+            end: position(end),
+            finding,
+        })
+        .collect()
 }

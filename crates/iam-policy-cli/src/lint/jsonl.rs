@@ -22,7 +22,7 @@ struct Record<'a> {
 }
 
 /// Writes every finding of `file`, one JSON object a line.
-pub fn write_file(out: &mut impl Write, file: &LintedSource) -> io::Result<()> {
+pub fn write_file(out: &mut impl Write, file: &LintedSource<'_>) -> io::Result<()> {
     for diagnostic in &file.linted.diagnostics {
         let finding = &diagnostic.finding;
         let record = Record {

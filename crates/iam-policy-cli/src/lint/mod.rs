@@ -102,10 +102,11 @@ enum Color {
 
 /// One source and what linting it found.
 #[derive(Debug)]
-pub(crate) struct LintedSource {
+pub(crate) struct LintedSource<'b> {
     /// The name findings are reported under: the path as given or found, `<stdin>`.
     name: String,
-    linted: LintedFile,
+    /// Borrows the text from the bytes read, which outlive it.
+    linted: LintedFile<'b>,
 }
 
 /// Runs `iam-policy lint`.
@@ -115,16 +116,20 @@ pub fn run(args: &LintArgs) -> ExitCode {
         kind: Some(args.kind.into()),
         ..Options::default()
     };
-    let mut files = Vec::with_capacity(sources.len());
+    let mut read = Vec::with_capacity(sources.len());
     for source in &sources {
         match input::read(source) {
-            Ok(bytes) => files.push(LintedSource {
-                name: source.to_string(),
-                linted: document::lint_bytes(&bytes, &options),
-            }),
+            Ok(bytes) => read.push((source, bytes)),
             Err(error) => errors.push(error),
         }
     }
+    let files: Vec<LintedSource<'_>> = read
+        .iter()
+        .map(|(source, bytes)| LintedSource {
+            name: source.to_string(),
+            linted: document::lint_bytes(bytes, &options),
+        })
+        .collect();
 
     // Findings per severity, indexed in `Severity`'s order: error first, suggestion last.
     let mut counts = [0usize; 4];
@@ -161,7 +166,7 @@ pub fn run(args: &LintArgs) -> ExitCode {
 
 fn write(
     args: &LintArgs,
-    files: &[LintedSource],
+    files: &[LintedSource<'_>],
     errors: &[input::InputError],
     counts: &[usize; 4],
 ) -> io::Result<()> {

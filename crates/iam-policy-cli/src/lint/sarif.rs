@@ -24,7 +24,7 @@ const CHECK_REFERENCE: &str =
 /// Writes the log of a run over `files`; `errors` are the inputs that could not be read.
 pub fn write(
     out: &mut impl Write,
-    files: &[LintedSource],
+    files: &[LintedSource<'_>],
     errors: &[InputError],
 ) -> io::Result<()> {
     let mut codes: Vec<IssueCode> = files

@@ -14,7 +14,7 @@ use super::document::Diagnostic;
 pub fn write_file(
     out: &mut impl Write,
     renderer: &Renderer,
-    file: &LintedSource,
+    file: &LintedSource<'_>,
 ) -> io::Result<()> {
     for diagnostic in &file.linted.diagnostics {
         let rendered = renderer.render(&[group(&file.name, &file.linted.text, diagnostic)]);
