@@ -18,7 +18,7 @@ pub(crate) fn check_statement(
         ctx.report(
             IssueCode::RcpSyntaxErrorNotaction,
             element.name_span,
-            &format!("{}.NotAction", statement.path),
+            statement.path.member("NotAction"),
             at,
             "a resource control policy cannot use `NotAction`".to_owned(),
             Some("list the actions in `Action` instead".to_owned()),

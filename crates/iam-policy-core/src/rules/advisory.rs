@@ -416,7 +416,7 @@ fn check_redundant_statements(document: &Document<'_>, ctx: &mut Context<'_>) {
             ctx.report(
                 IssueCode::RedundantStatement,
                 statement.node.span,
-                &statement.path,
+                statement.path,
                 Some(statement.index),
                 format!(
                     "statement {} repeats statement {}",
@@ -789,7 +789,7 @@ fn check_github_subject(
                 ctx.report(
                     IssueCode::SpecificGithubRepoAndBranchRecommended,
                     node.span,
-                    &condition.key.path,
+                    condition.key.path,
                     Some(statement.index),
                     format!("`{text}` lets several repositories or branches assume this role"),
                     Some("name one repository and branch, e.g. `repo:OWNER/REPO:ref:refs/heads/main`".to_owned()),

@@ -6,7 +6,7 @@
 use super::operator::{Family, Operator, SetQualifier};
 use super::value::{self, DateProblem, IpRange};
 use super::variable;
-use super::{Condition, Context, Effect, Entry, Statement, did_you_mean, path_index};
+use super::{Condition, Context, Effect, Entry, Path, Statement, did_you_mean};
 use crate::IssueCode;
 use crate::json::{Node, Value};
 use iam_policy_reference::{self as reference, ConditionKey, ConditionKeyType};
@@ -318,10 +318,11 @@ struct ConditionValue<'a> {
     index: usize,
 }
 
-impl ConditionValue<'_> {
-    /// The JSON path, built only for a finding.
-    fn path(&self) -> String {
-        value_path(self.path_in, self.index)
+impl<'a> ConditionValue<'a> {
+    /// Where the value is: the key's path, plus `[index]` for an array.
+    fn path(&self) -> Path<'a> {
+        let in_array = matches!(self.path_in.values_node.value, Value::Array(_));
+        self.path_in.key.path.at(in_array.then_some(self.index))
     }
 }
 
@@ -364,7 +365,7 @@ fn check_empty_values(
     ctx.report(
         code,
         condition.values_node.span,
-        &condition.key.path,
+        condition.key.path,
         Some(statement.index),
         format!("condition key `{}` has no values", condition.key.text),
         Some(help.to_owned()),
@@ -394,7 +395,7 @@ fn check_value_types_agree(
         ctx.report(
             IssueCode::InvalidConditionDataType,
             condition.values_node.span,
-            &condition.key.path,
+            condition.key.path,
             Some(statement.index),
             format!(
                 "the values of `{}` mix JSON types ({} and {})",
@@ -650,7 +651,7 @@ fn check_value_fits_operator(
         ctx.report(
             code,
             value.node.span,
-            &value.path(),
+            value.path(),
             Some(statement.index),
             message,
             Some(help),
@@ -671,7 +672,7 @@ fn check_variable_fits_operator(
     ctx.report(
         IssueCode::InvalidVariableForOperator,
         value.node.span,
-        &value.path(),
+        value.path(),
         Some(statement.index),
         format!(
             "a policy variable in `{}` does not resolve with a {} operator",
@@ -705,7 +706,7 @@ fn check_wildcard_needs_like(
     ctx.report(
         IssueCode::WildcardWithoutLikeOperator,
         value.node.span,
-        &value.path(),
+        value.path(),
         Some(statement.index),
         format!(
             "`{}` compares `{}` literally: `*` and `?` are not wildcards for it",
@@ -748,7 +749,7 @@ fn check_permissive_wildcard(
     ctx.report(
         code,
         value.node.span,
-        &value.path(),
+        value.path(),
         Some(statement.index),
         format!(
             "wildcard in `{}` for condition key `{key}` is too permissive",
@@ -815,7 +816,7 @@ fn check_well_known_value(
         ctx.report(
             code,
             value.node.span,
-            &value.path(),
+            value.path(),
             Some(statement.index),
             message,
             Some(help.to_owned()),
@@ -893,7 +894,7 @@ fn check_multiple_booleans(
     ctx.report(
         IssueCode::InvalidConditionMultipleBoolean,
         condition.values_node.span,
-        &condition.key.path,
+        condition.key.path,
         Some(statement.index),
         format!(
             "condition key `{}` is given {} boolean values",
@@ -999,7 +1000,7 @@ fn check_source_ip_private(
     ctx.report(
         code,
         condition.values_node.span,
-        &condition.key.path,
+        condition.key.path,
         Some(statement.index),
         message.to_owned(),
         Some("use `aws:VpcSourceIp` for addresses inside a VPC".to_owned()),
@@ -1031,7 +1032,7 @@ fn check_redundant_numeric_bounds(
     ctx.report(
         IssueCode::RedundantConditionValueNum,
         condition.values_node.span,
-        &condition.key.path,
+        condition.key.path,
         Some(statement.index),
         format!(
             "`{}` with {numbers} bounds for `{}`: only the {keep} one counts",
@@ -1286,12 +1287,6 @@ fn scalar_text(node: &Node) -> Option<&str> {
         Value::Bool(false) => Some("false"),
         Value::Null | Value::Array(_) | Value::Object(_) => None,
     }
-}
-
-/// The JSON path of the `index`th value: the key's path, plus `[index]` for an array.
-fn value_path(condition: &Condition<'_>, index: usize) -> String {
-    let in_array = matches!(condition.values_node.value, Value::Array(_));
-    path_index(&condition.key.path, in_array.then_some(index))
 }
 
 #[cfg(test)]

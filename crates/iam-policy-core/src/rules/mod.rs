@@ -20,6 +20,7 @@ use crate::json::{Node, Span};
 use crate::{Finding, IssueCode, Options, PolicyKind};
 use iam_policy_reference::{Action, ResourceType};
 use std::collections::HashMap;
+use std::fmt::{self, Write as _};
 
 /// Collects the findings of one validation run.
 pub(crate) struct Context<'o> {
@@ -77,7 +78,7 @@ impl<'o> Context<'o> {
         message: String,
         help: Option<String>,
     ) {
-        self.report(code, entry.span, &entry.path, statement, message, help);
+        self.report(code, entry.span, entry.path, statement, message, help);
     }
 
     /// The findings that are not waived, in source order.
@@ -96,12 +97,13 @@ impl<'o> Context<'o> {
         findings.sort_by_key(|finding| (finding.span.start, finding.span.end));
         findings
     }
-    /// Records a finding with the code's own severity.
+    /// Records a finding with the code's own severity. The path is rendered here, so only
+    /// the literals that have a finding pay for their JSON path.
     pub fn report(
         &mut self,
         code: IssueCode,
         span: Span,
-        path: &str,
+        path: impl fmt::Display,
         statement: Option<usize>,
         message: String,
         help: Option<String>,
@@ -112,7 +114,7 @@ impl<'o> Context<'o> {
             message,
             help,
             span,
-            path: path.to_owned(),
+            path: path.to_string(),
             statement,
         });
     }
@@ -138,8 +140,8 @@ pub(crate) enum Effect {
 pub(crate) struct Statement<'a> {
     /// Index in `Statement` (0 when `Statement` is a single object).
     pub index: usize,
-    /// JSON path of the statement, e.g. `Statement[2]`.
-    pub path: String,
+    /// Where the statement is: `Statement[2]`, or `Statement` when it is a single object.
+    pub path: Path<'a>,
     pub node: &'a Node,
     pub sid: Option<Entry<'a>>,
     pub effect: Option<Effect>,
@@ -195,8 +197,87 @@ pub(crate) struct ResolvedAction {
 pub(crate) struct Entry<'a> {
     pub text: &'a str,
     pub span: Span,
-    /// JSON path, e.g. `Statement[0].Action[1]`.
-    pub path: String,
+    /// Where it is, e.g. `Statement[0].Action[1]`.
+    pub path: Path<'a>,
+}
+
+/// Where a literal is in the document, as borrowed names and indexes: a finding renders it to
+/// its JSON path (`Statement[0].Condition.StringEquals.aws:username[1]`); the thousands of
+/// literals without a finding never build one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Path<'a> {
+    root: PathRoot,
+    /// The member names after the root; `depth` of them are used. Three is the deepest the
+    /// grammar nests below a statement (`Condition`, operator, condition key).
+    names: [&'a str; 3],
+    depth: u8,
+    /// A final `[index]`: an entry of an array.
+    index: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PathRoot {
+    /// The top level: the path is empty or starts with a top-level element.
+    Document,
+    /// `Statement` written as a single object.
+    SingleStatement,
+    /// `Statement[index]`.
+    Statement(usize),
+}
+
+impl<'a> Path<'a> {
+    /// The document itself: the empty path.
+    pub const DOCUMENT: Path<'static> = Path {
+        root: PathRoot::Document,
+        names: [""; 3],
+        depth: 0,
+        index: None,
+    };
+
+    /// The statement at `index` of the `Statement` array, or the single statement object.
+    pub fn statement(index: Option<usize>) -> Self {
+        Path {
+            root: index.map_or(PathRoot::SingleStatement, PathRoot::Statement),
+            ..Path::DOCUMENT
+        }
+    }
+
+    /// Member `name` of this one: `Statement[0].Action`.
+    pub fn member(self, name: &'a str) -> Self {
+        let mut path = self;
+        if let Some(slot) = path.names.get_mut(usize::from(path.depth)) {
+            *slot = name;
+            path.depth += 1;
+        }
+        path
+    }
+
+    /// Entry `index` of this array, or this path itself for a value written without an array.
+    pub fn at(self, index: Option<usize>) -> Self {
+        Path { index, ..self }
+    }
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut dot = true;
+        match self.root {
+            PathRoot::Document => dot = false,
+            PathRoot::SingleStatement => f.write_str("Statement")?,
+            PathRoot::Statement(index) => write!(f, "Statement[{index}]")?,
+        }
+        for name in self.names.iter().take(usize::from(self.depth)) {
+            if dot {
+                f.write_char('.')?;
+            }
+            f.write_str(name)?;
+            dot = true;
+        }
+        if let Some(index) = self.index {
+            write!(f, "[{index}]")?;
+        }
+        Ok(())
+    }
 }
 
 /// `Action`/`NotAction` or `Resource`/`NotResource`: one string or an array of strings.
@@ -265,50 +346,6 @@ pub(crate) fn check(document: &Node, options: &Options) -> Vec<Finding> {
 /// "did you mean `x`?" for the best suggestion, if any.
 pub(crate) fn did_you_mean(candidate: Option<&str>) -> Option<String> {
     candidate.map(|name| format!("did you mean `{name}`?"))
-}
-
-/// A JSON path step: `.Key` or `[index]`.
-pub(crate) fn path_index(parent: &str, index: Option<usize>) -> String {
-    // Built by hand: every entry of every policy gets a path, and `format!` costs several
-    // times more than the copy.
-    let mut path = String::with_capacity(parent.len() + 8);
-    path.push_str(parent);
-    if let Some(index) = index {
-        push_index(&mut path, index);
-    }
-    path
-}
-
-/// The path of member `key` under `parent`: `Statement[0].Action`.
-pub(crate) fn path_member(parent: &str, key: &str) -> String {
-    let mut path = String::with_capacity(parent.len() + 1 + key.len());
-    path.push_str(parent);
-    path.push('.');
-    path.push_str(key);
-    path
-}
-
-/// Appends `[index]` to `path`.
-pub(crate) fn push_index(path: &mut String, index: usize) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    let mut rest = index;
-    loop {
-        start -= 1;
-        if let Some(digit) = digits.get_mut(start) {
-            // `rest % 10` is below 10, so the cast keeps it whole.
-            *digit = b'0' + (rest % 10) as u8;
-        }
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    path.push('[');
-    for &digit in digits.get(start..).unwrap_or_default() {
-        path.push(char::from(digit));
-    }
-    path.push(']');
 }
 
 #[cfg(test)]

@@ -19,13 +19,13 @@ pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) 
     } else {
         "Principal"
     };
-    let path = format!("{}.{name}", statement.path);
+    let path = statement.path.member(name);
     match ctx.kind {
         PolicyKind::Identity => {
             ctx.report(
                 IssueCode::UnsupportedPrincipal,
                 element.name_span,
-                &path,
+                path,
                 at,
                 format!("an identity policy cannot have `{name}`: it applies to the identity it is attached to"),
                 Some("remove it, or declare the policy as a resource or role trust policy".to_owned()),
@@ -36,7 +36,7 @@ pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) 
             ctx.report(
                 IssueCode::ScpSyntaxErrorPrincipal,
                 element.name_span,
-                &path,
+                path,
                 at,
                 format!("a service control policy cannot have `{name}`"),
                 Some("remove it and test `aws:PrincipalArn` in `Condition` instead".to_owned()),
@@ -48,7 +48,7 @@ pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) 
                 ctx.report(
                     IssueCode::RcpSyntaxErrorPrincipal,
                     element.name_span,
-                    &path,
+                    path,
                     at,
                     "a resource control policy allows only `\"Principal\": \"*\"`".to_owned(),
                     Some(
@@ -64,7 +64,7 @@ pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) 
                 ctx.report(
                     IssueCode::RoleTrustPolicySyntaxErrorNotprincipal,
                     element.name_span,
-                    &path,
+                    path,
                     at,
                     "a role trust policy cannot have `NotPrincipal`".to_owned(),
                     Some("name the trusted principals in `Principal`".to_owned()),
@@ -73,7 +73,7 @@ pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) 
                 ctx.report(
                     IssueCode::RoleTrustPolicyUnsupportedWildcardInPrincipal,
                     element.node.span,
-                    &path,
+                    path,
                     at,
                     "a role trust policy cannot trust `\"*\"`".to_owned(),
                     Some("name the trusted accounts, roles or services".to_owned()),
@@ -85,7 +85,7 @@ pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) 
                 ctx.report(
                     IssueCode::AllowWithNotPrincipal,
                     element.name_span,
-                    &path,
+                    path,
                     at,
                     "`Allow` with `NotPrincipal` grants access to everyone not listed, anonymous callers included".to_owned(),
                     Some("use `\"Principal\"` with the principals to allow".to_owned()),
@@ -463,7 +463,7 @@ fn trust_actions(
             ctx.report(
                 IssueCode::MissingActionForRolesAnywhereTrustPolicy,
                 action.name_span,
-                &format!("{}.Action", statement.path),
+                statement.path.member("Action"),
                 at,
                 format!(
                     "a trust for IAM Roles Anywhere also needs {}",
@@ -504,7 +504,7 @@ fn rcp_allow(statement: &Statement<'_>, ctx: &mut Context<'_>) {
         ctx.report(
             IssueCode::RcpSyntaxErrorAllow,
             statement.node.span,
-            &statement.path,
+            statement.path,
             Some(statement.index),
             "an `Allow` statement of a resource control policy must be `\"Principal\": \"*\"`, `\"Action\": \"*\"`, `\"Resource\": \"*\"` without `Condition`".to_owned(),
             Some("restrict with `Deny` statements instead".to_owned()),
