@@ -10,11 +10,19 @@ use crate::json::{Node, Value};
 use crate::{IssueCode, PolicyKind};
 use iam_policy_reference as reference;
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 /// Runs every advisory check on the document.
 pub(crate) fn check_document(document: &Document<'_>, ctx: &mut Context<'_>) {
-    let pass_role = reference::action(PASS_ROLE.action);
-    let create_service_linked_role = reference::action(CREATE_SERVICE_LINKED_ROLE.action);
+    // Looked up once per process: the same two actions for every document.
+    static TARGETS: OnceLock<(Option<reference::Action>, Option<reference::Action>)> =
+        OnceLock::new();
+    let &(pass_role, create_service_linked_role) = TARGETS.get_or_init(|| {
+        (
+            reference::action(PASS_ROLE.action),
+            reference::action(CREATE_SERVICE_LINKED_ROLE.action),
+        )
+    });
     for statement in &document.statements {
         check_guarded_action(statement, &PASS_ROLE, pass_role, ctx);
         check_guarded_action(
@@ -230,7 +238,16 @@ fn check_redundant_actions(statement: &Statement<'_>, ctx: &mut Context<'_>) {
             (None, _) => true,
             (Some(_), None) => false,
             (Some(wide), Some(narrow)) => {
-                !narrow.is_empty()
+                // Both sorted: a wide entry of another service is ruled out by its bounds.
+                let bounds =
+                    |set: &[reference::Action]| set.first().copied().zip(set.last().copied());
+                let inside = match (bounds(wide), bounds(narrow)) {
+                    (Some((wide_first, wide_last)), Some((first, last))) => {
+                        wide_first <= first && last <= wide_last
+                    }
+                    _ => false,
+                };
+                inside
                     && narrow.len() <= wide.len()
                     && narrow
                         .iter()
@@ -356,11 +373,15 @@ fn check_wildcard_in_service_name(statement: &Statement<'_>, ctx: &mut Context<'
         return;
     };
     for entry in &element.entries {
-        let mut fields = entry.text.splitn(4, ':');
-        let (Some("arn"), Some(_), Some(service)) = (fields.next(), fields.next(), fields.next())
+        // The third field: `arn:partition:service:...`.
+        let Some((_partition, rest)) = entry
+            .text
+            .strip_prefix("arn:")
+            .and_then(|rest| rest.split_once(':'))
         else {
             continue;
         };
+        let service = rest.split_once(':').map_or(rest, |(service, _)| service);
         if service != "*" && service.contains(['*', '?']) {
             ctx.report_entry(
                 IssueCode::WildcardInServiceName,
@@ -401,6 +422,17 @@ fn resource_covers(
 /// Matches `text` against `pattern`, where `*` matches any run of characters (across `/` and
 /// `:`) and `?` any one character; ARNs compare case-sensitively.
 fn wildcard_match(pattern: &str, text: &str) -> bool {
+    // ASCII text, the usual case, is matched byte by byte; otherwise `?` must take a whole
+    // character.
+    if pattern.is_ascii() && text.is_ascii() {
+        return reference::wildcard_match_by(
+            pattern.as_bytes(),
+            text.as_bytes(),
+            b'*',
+            b'?',
+            |a, b| a == b,
+        );
+    }
     let (pattern, text): (Vec<char>, Vec<char>) =
         (pattern.chars().collect(), text.chars().collect());
     reference::wildcard_match_by(&pattern, &text, '*', '?', |a, b| a == b)
@@ -408,10 +440,21 @@ fn wildcard_match(pattern: &str, text: &str) -> bool {
 
 /// A statement that repeats another one exactly (apart from its `Sid`).
 fn check_redundant_statements(document: &Document<'_>, ctx: &mut Context<'_>) {
+    // Member counts first, once per statement: most pairs differ there already.
+    let sizes: Vec<usize> = document
+        .statements
+        .iter()
+        .map(|statement| members_without_sid(statement.node))
+        .collect();
     for (index, statement) in document.statements.iter().enumerate() {
+        let size = sizes.get(index).copied();
         let earlier = document.statements[..index]
             .iter()
-            .find(|other| same_statement(other.node, statement.node));
+            .zip(&sizes)
+            .find(|&(other, &other_size)| {
+                Some(other_size) == size && same_members(other.node, statement.node)
+            })
+            .map(|(other, _)| other);
         if let Some(earlier) = earlier {
             ctx.report(
                 IssueCode::RedundantStatement,
@@ -428,19 +471,24 @@ fn check_redundant_statements(document: &Document<'_>, ctx: &mut Context<'_>) {
     }
 }
 
-/// Two statement objects with the same members apart from `Sid`, in any order.
-fn same_statement(a: &Node, b: &Node) -> bool {
+/// The number of members of a statement object apart from `Sid`.
+fn members_without_sid(statement: &Node) -> usize {
+    match &statement.value {
+        Value::Object(members) => members.iter().filter(|member| member.key != "Sid").count(),
+        _ => 0,
+    }
+}
+
+/// Two statement objects with the same members apart from `Sid`, in any order, given that
+/// they have as many (the caller compares `members_without_sid`).
+fn same_members(a: &Node, b: &Node) -> bool {
     let (Value::Object(a), Value::Object(b)) = (&a.value, &b.value) else {
         return false;
     };
-    let without_sid = |members: &[crate::json::Member]| {
-        members.iter().filter(|member| member.key != "Sid").count()
-    };
-    without_sid(a) == without_sid(b)
-        && a.iter().filter(|member| member.key != "Sid").all(|member| {
-            b.iter()
-                .any(|other| other.key == member.key && same_json(&member.value, &other.value))
-        })
+    a.iter().filter(|member| member.key != "Sid").all(|member| {
+        b.iter()
+            .any(|other| other.key == member.key && same_json(&member.value, &other.value))
+    })
 }
 
 /// Equal JSON values, spans ignored; object members in any order.

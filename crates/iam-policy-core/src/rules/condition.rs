@@ -295,6 +295,9 @@ fn check_condition(statement: &Statement<'_>, checked: &Checked<'_, '_>, ctx: &m
             node,
             path_in: condition,
             index,
+            starts_variable: variable::has_variable(text),
+            resolves_variable: value::has_variable(text),
+            wildcard: value::has_wildcard(text),
         };
         check_value_fits_operator(statement, condition, operator, &value, ctx);
         check_variable_fits_operator(statement, operator, &value, ctx);
@@ -316,6 +319,13 @@ struct ConditionValue<'a> {
     /// The condition holding it and its index there, for the JSON path of a finding.
     path_in: &'a Condition<'a>,
     index: usize,
+    // What several checks ask of the text, worked out once.
+    /// It holds `${` ([`variable::has_variable`]).
+    starts_variable: bool,
+    /// It holds a variable that resolves from the request ([`value::has_variable`]).
+    resolves_variable: bool,
+    /// It holds `*` or `?` outside variables ([`value::has_wildcard`]).
+    wildcard: bool,
 }
 
 impl<'a> ConditionValue<'a> {
@@ -592,7 +602,7 @@ fn check_value_fits_operator(
     ctx: &mut Context<'_>,
 ) {
     let text = value.text;
-    if value::has_variable(text) {
+    if value.resolves_variable {
         // Reported by the variable check when the family takes no variables.
         return;
     }
@@ -666,7 +676,7 @@ fn check_variable_fits_operator(
     value: &ConditionValue<'_>,
     ctx: &mut Context<'_>,
 ) {
-    if operator.family.takes_variables() || !variable::has_variable(value.text) {
+    if operator.family.takes_variables() || !value.starts_variable {
         return;
     }
     ctx.report(
@@ -692,10 +702,7 @@ fn check_wildcard_needs_like(
     value: &ConditionValue<'_>,
     ctx: &mut Context<'_>,
 ) {
-    if operator.family != Family::String
-        || operator.matches_wildcards()
-        || !value::has_wildcard(value.text)
-    {
+    if operator.family != Family::String || operator.matches_wildcards() || !value.wildcard {
         return;
     }
     let like = if operator.negated {
@@ -726,7 +733,7 @@ fn check_permissive_wildcard(
     value: &ConditionValue<'_>,
     ctx: &mut Context<'_>,
 ) {
-    if !operator.matches_wildcards() || !value::has_wildcard(value.text) {
+    if !operator.matches_wildcards() || !value.wildcard {
         return;
     }
     let key = checked.condition.key.text;
@@ -736,7 +743,7 @@ fn check_permissive_wildcard(
     if !sensitive && !userid_wildcard {
         return;
     }
-    let code = if value::has_variable(value.text) {
+    let code = if value.resolves_variable {
         IssueCode::VariableUsageTooPermissive
     } else {
         IssueCode::WildcardUsageTooPermissive
@@ -770,48 +777,55 @@ fn check_well_known_value(
 ) {
     let text = value.text;
     let compares_text = matches!(operator.family, Family::String | Family::Arn);
-    if !compares_text || value::has_wildcard(text) || variable::has_variable(text) {
+    if !compares_text || value.wildcard || value.starts_variable {
         return;
     }
-    let key = condition.key.text.to_ascii_lowercase();
-    let problem = match key.as_str() {
-        "aws:sourcevpc" | "aws:ec2instancesourcevpc" if !is_resource_id(text, "vpc-") => Some((
-            IssueCode::InvalidVpcFormat,
-            format!("`{text}` is not a VPC ID"),
-            "a VPC ID is `vpc-` and 8 or 17 letters and digits, e.g. `vpc-1a2b3c4d`",
-        )),
-        "aws:sourcevpce" if !is_resource_id(text, "vpce-") => Some((
-            IssueCode::InvalidVpceFormat,
-            format!("`{text}` is not a VPC endpoint ID"),
-            "a VPC endpoint ID is `vpce-` and 8 or 17 letters and digits, e.g. `vpce-1a2b3c4d`",
-        )),
-        "kms:viaservice" if !is_service_principal(text, 2) => Some((
-            IssueCode::InvalidServicePrincipalFormat,
-            format!("`{text}` is not a service endpoint name"),
-            "write `service.region.amazonaws.com`, e.g. `s3.us-east-1.amazonaws.com`",
-        )),
-        "iam:passedtoservice"
-        | "iam:awsservicename"
-        | "aws:principalservicename"
-        | "aws:principalservicenameslist"
-        | "aws:calledvia"
-        | "aws:calledviafirst"
-        | "aws:calledvialast"
-            if !is_service_principal(text, 1) =>
+    // Key names ignore case; compared in place rather than lower-cased for every value.
+    let key = condition.key.text;
+    let named = |names: &[&str]| names.iter().any(|name| key.eq_ignore_ascii_case(name));
+    let problem =
+        if named(&["aws:sourcevpc", "aws:ec2instancesourcevpc"]) && !is_resource_id(text, "vpc-") {
+            Some((
+                IssueCode::InvalidVpcFormat,
+                format!("`{text}` is not a VPC ID"),
+                "a VPC ID is `vpc-` and 8 or 17 letters and digits, e.g. `vpc-1a2b3c4d`",
+            ))
+        } else if named(&["aws:sourcevpce"]) && !is_resource_id(text, "vpce-") {
+            Some((
+                IssueCode::InvalidVpceFormat,
+                format!("`{text}` is not a VPC endpoint ID"),
+                "a VPC endpoint ID is `vpce-` and 8 or 17 letters and digits, e.g. `vpce-1a2b3c4d`",
+            ))
+        } else if named(&["kms:viaservice"]) && !is_service_principal(text, 2) {
+            Some((
+                IssueCode::InvalidServicePrincipalFormat,
+                format!("`{text}` is not a service endpoint name"),
+                "write `service.region.amazonaws.com`, e.g. `s3.us-east-1.amazonaws.com`",
+            ))
+        } else if named(&[
+            "iam:passedtoservice",
+            "iam:awsservicename",
+            "aws:principalservicename",
+            "aws:principalservicenameslist",
+            "aws:calledvia",
+            "aws:calledviafirst",
+            "aws:calledvialast",
+        ]) && !is_service_principal(text, 1)
         {
             Some((
                 IssueCode::InvalidServicePrincipalFormat,
                 format!("`{text}` is not a service principal"),
                 "write the service principal, e.g. `ec2.amazonaws.com`",
             ))
-        }
-        _ if is_kms_key_condition_key(&key) && !is_kms_key_arn(text) => Some((
-            IssueCode::InvalidKmsKeyValue,
-            format!("`{text}` is not a KMS key ARN"),
-            "write `arn:aws:kms:region:account-id:key/key-id`",
-        )),
-        _ => None,
-    };
+        } else if is_kms_key_condition_key(key) && !is_kms_key_arn(text) {
+            Some((
+                IssueCode::InvalidKmsKeyValue,
+                format!("`{text}` is not a KMS key ARN"),
+                "write `arn:aws:kms:region:account-id:key/key-id`",
+            ))
+        } else {
+            None
+        };
     if let Some((code, message, help)) = problem {
         ctx.report(
             code,
@@ -863,10 +877,14 @@ fn is_service_principal(text: &str, min_labels: usize) -> bool {
 }
 
 /// ARN-typed service keys that name a KMS key, e.g. `s3:x-amz-server-side-encryption-aws-kms-key-id`
-/// or `sagemaker:VolumeKmsKey`; `key` is in lower case.
+/// or `sagemaker:VolumeKmsKey`, in any case.
 fn is_kms_key_condition_key(key: &str) -> bool {
-    !key.starts_with("kms:")
-        && key.contains("kms")
+    !key.get(..4)
+        .is_some_and(|prefix| prefix.eq_ignore_ascii_case("kms:"))
+        && key
+            .as_bytes()
+            .windows(3)
+            .any(|part| part.eq_ignore_ascii_case(b"kms"))
         && reference::condition_key(key).is_some_and(|known| {
             matches!(
                 known.value_type(),
@@ -1093,17 +1111,8 @@ fn check_actions_support_keys(
     {
         return;
     }
-    let named: Vec<reference::Action> = statement
-        .actions
-        .iter()
-        .filter(|resolved| !resolved.wildcard && !resolved.everything)
-        .flat_map(|resolved| resolved.actions.iter().copied())
-        .collect();
-    if named.is_empty() {
-        return;
-    }
-    let has_wildcards =
-        statement.actions.iter().any(|resolved| resolved.wildcard) || !statement.actions_complete;
+    // Listed only once a condition needs them: most statements have no such condition.
+    let mut named: Option<Vec<reference::Action>> = None;
     let mut reported: Vec<&str> = Vec::new();
     for item in checked {
         let (Some(key), Some(operator)) = (item.key, item.operator) else {
@@ -1116,6 +1125,17 @@ fn check_actions_support_keys(
         {
             continue;
         }
+        let named = named.get_or_insert_with(|| {
+            statement
+                .actions
+                .iter()
+                .filter(|resolved| !resolved.wildcard && !resolved.everything)
+                .flat_map(|resolved| resolved.actions.iter().copied())
+                .collect()
+        });
+        if named.is_empty() {
+            return;
+        }
         reported.push(name);
         let unsupported: Vec<String> = named
             .iter()
@@ -1125,6 +1145,8 @@ fn check_actions_support_keys(
         if unsupported.is_empty() {
             continue;
         }
+        let has_wildcards = statement.actions.iter().any(|resolved| resolved.wildcard)
+            || !statement.actions_complete;
         let message = if unsupported.len() == named.len() && !has_wildcards {
             format!("no action of this statement supports condition key `{name}`")
         } else {

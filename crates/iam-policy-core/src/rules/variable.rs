@@ -38,19 +38,37 @@ pub(crate) enum Form<'a> {
 
 /// True when `text` holds something that starts a variable.
 pub(crate) fn has_variable(text: &str) -> bool {
-    text.contains("${")
+    variable_start(text).is_some()
+}
+
+/// The offset of the first `${` in `text`. Every string of the policy is searched and few hold
+/// a `$`: a `memchr` for it settles most of them, cheaper than a substring searcher's set-up.
+fn variable_start(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    if !bytes.contains(&b'$') {
+        return None;
+    }
+    let mut from = 0;
+    while let Some(offset) = bytes.get(from..)?.iter().position(|&byte| byte == b'$') {
+        let dollar = from + offset;
+        if bytes.get(dollar + 1) == Some(&b'{') {
+            return Some(dollar);
+        }
+        from = dollar + 1;
+    }
+    None
 }
 
 /// Every variable of `text`, in order, malformed ones included.
 pub(crate) fn scan(text: &str) -> Vec<Variable<'_>> {
     let mut found = Vec::new();
     let mut from = 0;
-    while let Some(offset) = text.get(from..).and_then(|rest| rest.find("${")) {
+    while let Some(offset) = text.get(from..).and_then(variable_start) {
         let start = from + offset;
         let body_start = start + 2;
         let rest = text.get(body_start..).unwrap_or_default();
         let close = rest.find('}');
-        let reopen = rest.find("${");
+        let reopen = variable_start(rest);
         match close {
             Some(close) if reopen.is_none_or(|reopen| reopen > close) => {
                 let body = rest.get(..close).unwrap_or_default();
