@@ -216,6 +216,9 @@ fn check_redundant_actions(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     let Some(element) = statement.action.as_ref().filter(|element| !element.negated) else {
         return;
     };
+    if statement.actions.len() < 2 {
+        return;
+    }
     // Each entry's actions, sorted for subset tests; `None` stands for `"*"`.
     let sets: Vec<Option<Cow<'_, [reference::Action]>>> = statement
         .actions
@@ -232,8 +235,7 @@ fn check_redundant_actions(statement: &Statement<'_>, ctx: &mut Context<'_>) {
             })
         })
         .collect();
-    let covers = |wide: &Option<Cow<'_, [reference::Action]>>,
-                  narrow: &Option<Cow<'_, [reference::Action]>>| {
+    let covers = |wide: Option<&[reference::Action]>, narrow: Option<&[reference::Action]>| {
         match (wide, narrow) {
             (None, _) => true,
             (Some(_), None) => false,
@@ -255,14 +257,14 @@ fn check_redundant_actions(statement: &Statement<'_>, ctx: &mut Context<'_>) {
             }
         }
     };
-    // Only `"*"` or an entry naming several actions can cover another, apart from an entry
-    // naming the same single action: each entry is tested against those few candidates, in
-    // list order, not against every other entry (policies list hundreds of actions).
-    let several: Vec<usize> = (0..sets.len())
-        .filter(|&index| {
-            sets.get(index)
-                .is_some_and(|set| set.as_ref().is_none_or(|set| set.len() > 1))
-        })
+    // Only `"*"` or an entry naming several actions can cover another, apart from an earlier
+    // entry naming the same single action: each entry is tested against those few, not against
+    // every other entry (policies list hundreds of actions).
+    let several: Vec<(usize, Option<&[reference::Action]>)> = sets
+        .iter()
+        .enumerate()
+        .map(|(index, set)| (index, set.as_deref()))
+        .filter(|(_, set)| set.is_none_or(|set| set.len() > 1))
         .collect();
     let mut single: Vec<(reference::Action, usize)> = sets
         .iter()
@@ -274,37 +276,46 @@ fn check_redundant_actions(statement: &Statement<'_>, ctx: &mut Context<'_>) {
         .collect();
     single.sort_unstable();
     for (index, resolved) in statement.actions.iter().enumerate() {
-        let Some(narrow) = sets.get(index) else {
+        let Some(narrow) = sets.get(index).map(Option::as_deref) else {
             continue;
         };
-        let same: &[(reference::Action, usize)] = match narrow.as_deref() {
-            Some(&[action]) => {
-                let start = single.partition_point(|&(other, _)| other < action);
-                let end = single.partition_point(|&(other, _)| other <= action);
-                single.get(start..end).unwrap_or_default()
-            }
-            _ => &[],
+        let distinct = |other_index: usize| {
+            other_index != index
+                && statement
+                    .actions
+                    .get(other_index)
+                    .is_some_and(|other| other.entry != resolved.entry)
         };
-        let mut wider = several.iter().copied().peekable();
-        let mut equal = same.iter().map(|&(_, index)| index).peekable();
-        let candidates = std::iter::from_fn(|| match (wider.peek(), equal.peek()) {
-            (Some(a), Some(b)) if b < a => equal.next(),
-            (Some(_), _) => wider.next(),
-            (None, _) => equal.next(),
-        });
-        let covering = candidates
-            .filter_map(|other_index| Some((other_index, statement.actions.get(other_index)?)))
-            .find(|(other_index, other)| {
-                let Some(wide) = sets.get(*other_index) else {
-                    return false;
-                };
-                // Two entries naming the same actions: only the later one is redundant.
-                *other_index != index
-                    && other.entry != resolved.entry
+        // The first entry naming the same single action, if it comes earlier: of two entries
+        // naming the same actions, only the later one is redundant.
+        let same = match narrow {
+            Some(&[action]) => {
+                let first = single.partition_point(|&(other, _)| other < action);
+                single
+                    .get(first..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|&&(other, other_index)| other == action && other_index < index)
+                    .map(|&(_, other_index)| other_index)
+                    .find(|&other_index| distinct(other_index))
+            }
+            _ => None,
+        };
+        let wider = several
+            .iter()
+            .find(|&&(other_index, wide)| {
+                distinct(other_index)
                     && covers(wide, narrow)
-                    && (*other_index < index || !covers(narrow, wide))
-            });
-        let Some((_, other)) = covering else {
+                    && (other_index < index || !covers(narrow, wide))
+            })
+            .map(|&(other_index, _)| other_index);
+        // The first covering entry in list order.
+        let covering = match (wider, same) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+        .and_then(|other_index| statement.actions.get(other_index));
+        let Some(other) = covering else {
             continue;
         };
         let (Some(written), Some(other_written)) = (
@@ -340,6 +351,9 @@ fn check_redundant_resources(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     else {
         return;
     };
+    if element.entries.len() < 2 {
+        return;
+    }
     // Each entry with whether it holds a wildcard, worked out once for the pairwise tests.
     let entries: Vec<(&Entry<'_>, bool)> = element
         .entries
@@ -440,19 +454,21 @@ fn wildcard_match(pattern: &str, text: &str) -> bool {
 
 /// A statement that repeats another one exactly (apart from its `Sid`).
 fn check_redundant_statements(document: &Document<'_>, ctx: &mut Context<'_>) {
-    // Member counts first, once per statement: most pairs differ there already.
-    let sizes: Vec<usize> = document
+    // Worked out once per statement, they rule out most pairs before a full comparison.
+    let shapes: Vec<Shape> = document
         .statements
         .iter()
-        .map(|statement| members_without_sid(statement.node))
+        .map(|statement| Shape::of(statement.node))
         .collect();
     for (index, statement) in document.statements.iter().enumerate() {
-        let size = sizes.get(index).copied();
+        let Some(shape) = shapes.get(index) else {
+            continue;
+        };
         let earlier = document.statements[..index]
             .iter()
-            .zip(&sizes)
-            .find(|&(other, &other_size)| {
-                Some(other_size) == size && same_members(other.node, statement.node)
+            .zip(&shapes)
+            .find(|&(other, other_shape)| {
+                other_shape.may_repeat_in(shape) && same_members(other.node, statement.node)
             })
             .map(|(other, _)| other);
         if let Some(earlier) = earlier {
@@ -471,16 +487,60 @@ fn check_redundant_statements(document: &Document<'_>, ctx: &mut Context<'_>) {
     }
 }
 
-/// The number of members of a statement object apart from `Sid`.
-fn members_without_sid(statement: &Node) -> usize {
-    match &statement.value {
-        Value::Object(members) => members.iter().filter(|member| member.key != "Sid").count(),
-        _ => 0,
+/// What a statement repeating another must share with it, cheap to compare.
+struct Shape {
+    /// Members apart from `Sid`.
+    size: usize,
+    /// `Action` as a string or an array of strings: its number of entries and their total
+    /// length. Only when the statement has no element twice (apart from `Sid`): then a
+    /// statement that repeats it has the one same `Action`.
+    action: Option<(usize, usize)>,
+}
+
+impl Shape {
+    fn of(statement: &Node) -> Shape {
+        let Value::Object(members) = &statement.value else {
+            return Shape {
+                size: 0,
+                action: None,
+            };
+        };
+        let elements = || members.iter().filter(|member| member.key != "Sid");
+        let once = elements().enumerate().all(|(position, member)| {
+            elements()
+                .take(position)
+                .all(|other| other.key != member.key)
+        });
+        let action = members
+            .iter()
+            .find(|member| member.key == "Action")
+            .filter(|_| once)
+            .and_then(|member| match &member.value.value {
+                Value::String(text) => Some((1, text.len())),
+                Value::Array(items) => {
+                    items
+                        .iter()
+                        .try_fold((0, 0), |(count, length), item| match &item.value {
+                            Value::String(text) => Some((count + 1, length + text.len())),
+                            _ => None,
+                        })
+                }
+                _ => None,
+            });
+        Shape {
+            size: elements().count(),
+            action,
+        }
+    }
+
+    /// False when a statement of shape `later` cannot repeat one of this shape.
+    fn may_repeat_in(&self, later: &Shape) -> bool {
+        self.size == later.size && (self.action.is_none() || self.action == later.action)
     }
 }
 
 /// Two statement objects with the same members apart from `Sid`, in any order, given that
-/// they have as many (the caller compares `members_without_sid`).
+/// they have as many (the caller compares their `Shape`).
 fn same_members(a: &Node, b: &Node) -> bool {
     let (Value::Object(a), Value::Object(b)) = (&a.value, &b.value) else {
         return false;
@@ -940,7 +1000,7 @@ fn check_rcp_principal_guards(statement: &Statement<'_>, ctx: &mut Context<'_>) 
 
 #[cfg(test)]
 mod tests {
-    use super::super::condition::tests::{codes, only};
+    use super::super::condition::tests::{codes, findings, only};
     use super::super::testing::statement;
     use crate::IssueCode::{self, *};
     use crate::PolicyKind;
@@ -1168,6 +1228,18 @@ mod tests {
         assert_eq!(finding.statement, Some(1));
         let different = doc.replace("\"Effect\": \"Allow\"}", "\"Effect\": \"Deny\"}");
         assert_eq!(codes(&different, None), []);
+        // Elements given twice, in another order: still a repeat, though the first `Action`
+        // of each differs.
+        let twice = r#"{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "s3:GetObject", "Action": "s3:ListBucket"},
+            {"Effect": "Allow", "Action": "s3:ListBucket", "Action": "s3:GetObject"}]}"#;
+        let found = findings(twice, None);
+        assert!(
+            found
+                .iter()
+                .any(|finding| finding.code == RedundantStatement && finding.statement == Some(1)),
+            "{found:#?}"
+        );
     }
 
     #[test]
