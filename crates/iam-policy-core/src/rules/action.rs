@@ -1,7 +1,7 @@
 //! `Action`/`NotAction`: every entry must name actions of the reference. Resolves each entry
 //! to the actions it names, for the rules that run after this one.
 
-use super::{Context, Entry, ResolvedAction, Statement, did_you_mean};
+use super::{Context, Entry, NamedActions, ResolvedAction, Statement, did_you_mean};
 use crate::{IssueCode, PolicyKind};
 use iam_policy_reference as reference;
 
@@ -73,10 +73,10 @@ fn resolve(
     entry: &Entry<'_>,
     at: Option<usize>,
     ctx: &mut Context<'_>,
-) -> Option<(bool, bool, Vec<reference::Action>)> {
+) -> Option<(bool, bool, NamedActions)> {
     let text = entry.text;
     if text == "*" {
-        return Some((true, true, Vec::new()));
+        return Some((true, true, NamedActions::List(Vec::new())));
     }
     let Some((prefix, name)) = text.split_once(':') else {
         ctx.report_entry(
@@ -117,7 +117,7 @@ fn resolve(
     };
     // `reference::action(text)`, with the service looked up once per run of entries.
     if !wildcard && let Some(action) = service.and_then(|service| service.action(name)) {
-        return Some((false, false, vec![action]));
+        return Some((false, false, NamedActions::One(action)));
     }
     if !prefix_has_wildcard && service.is_none() {
         unknown_service(entry, prefix, name, at, ctx);
@@ -125,7 +125,7 @@ fn resolve(
     }
     if wildcard {
         match reference::actions_matching(text) {
-            Ok(actions) if !actions.is_empty() => Some((false, true, actions)),
+            Ok(actions) if !actions.is_empty() => Some((false, true, NamedActions::List(actions))),
             Ok(_) | Err(reference::PatternError::NoMatch { .. }) => {
                 let scope = if prefix_has_wildcard {
                     "any service".to_owned()

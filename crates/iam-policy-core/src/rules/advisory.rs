@@ -226,9 +226,9 @@ fn check_redundant_actions(statement: &Statement<'_>, ctx: &mut Context<'_>) {
         .map(|resolved| {
             (!resolved.everything).then(|| {
                 if resolved.actions.is_sorted() {
-                    Cow::Borrowed(resolved.actions.as_slice())
+                    Cow::Borrowed(&resolved.actions[..])
                 } else {
-                    let mut actions = resolved.actions.clone();
+                    let mut actions = resolved.actions.to_vec();
                     actions.sort_unstable();
                     Cow::Owned(actions)
                 }
@@ -583,13 +583,22 @@ fn check_tag_keys_supported(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     let (Some(effect), Some(actions)) = (statement.effect, &statement.action) else {
         return;
     };
-    for condition in &statement.conditions {
+    for (position, condition) in statement.conditions.iter().enumerate() {
         let key = condition.key.text;
         let is_tag_key = TAG_KEYS.iter().any(|tag| {
             key.get(..tag.len())
                 .is_some_and(|start| start.eq_ignore_ascii_case(tag))
         });
-        let Some(template) = is_tag_key.then(|| reference::condition_key(key)).flatten() else {
+        // The condition rules' look-up, where they made one.
+        let template = || {
+            statement
+                .condition_keys
+                .get(position)
+                .copied()
+                .flatten()
+                .or_else(|| reference::condition_key(key))
+        };
+        let Some(template) = is_tag_key.then(template).flatten() else {
             continue;
         };
         let Ok(operator) = super::operator::Operator::parse(condition.operator.text) else {
@@ -625,6 +634,8 @@ fn check_tag_keys_supported(statement: &Statement<'_>, ctx: &mut Context<'_>) {
             .filter(|resolved| !resolved.everything)
             .flat_map(|resolved| resolved.actions.iter().map(|action| action.service()))
             .collect();
+        // An entry's actions come in runs of one service: fewer to sort.
+        services.dedup();
         services.sort_unstable_by_key(|service| service.prefix());
         services.dedup_by_key(|service| service.prefix());
         let unsupported: Vec<&str> = services

@@ -11,8 +11,12 @@ use crate::IssueCode;
 use crate::json::{Node, Value};
 use iam_policy_reference::{self as reference, ConditionKey, ConditionKeyType};
 
-/// Runs every condition rule on one statement.
-pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) {
+/// Runs every condition rule on one statement; returns the reference's key for each condition,
+/// where there is one.
+pub(crate) fn check_statement(
+    statement: &Statement<'_>,
+    ctx: &mut Context<'_>,
+) -> Vec<Option<ConditionKey>> {
     let mut checked: Vec<Checked<'_, '_>> = Vec::with_capacity(statement.conditions.len());
     for (index, condition) in statement.conditions.iter().enumerate() {
         // An operator holding several keys is one literal: report its problems once.
@@ -32,6 +36,7 @@ pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) 
     check_actions_support_keys(statement, &checked, ctx);
     check_dynamodb_attributes_with_select(statement, &checked, ctx);
     check_paired_keys(statement, &checked, ctx);
+    checked.iter().map(|item| item.key).collect()
 }
 
 /// A condition with its operator and key read, where they could be.
@@ -1334,7 +1339,7 @@ pub(super) mod tests {
             let (actions, complete) = action::check_statement(statement, &mut view_ctx);
             statement.actions = actions;
             statement.actions_complete = complete;
-            super::check_statement(statement, &mut ctx);
+            statement.condition_keys = super::check_statement(statement, &mut ctx);
         }
         advisory::check_document(&document, &mut ctx);
         ctx.finish()

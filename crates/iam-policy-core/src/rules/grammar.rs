@@ -242,6 +242,7 @@ fn statements<'a>(member: &'a Member, ctx: &mut Context<'_>, doc: &mut Document<
                     Some("add at least one statement".to_owned()),
                 );
             }
+            doc.statements.reserve(items.len());
             for (index, item) in items.iter().enumerate() {
                 let path = Path::statement(Some(index));
                 if matches!(item.value, Value::Object(_)) {
@@ -294,6 +295,7 @@ fn statement<'a>(
         conditions: Vec::new(),
         actions: Vec::new(),
         actions_complete: false,
+        condition_keys: Vec::new(),
     };
     let at = Some(index);
     let mut seen: [Option<&Member>; STATEMENT_ELEMENTS.len()] = [None; STATEMENT_ELEMENTS.len()];
@@ -496,8 +498,13 @@ fn sid<'a>(
     }
     // Resource policies of other services accept more characters (S3 allows spaces); IAM,
     // Organizations and trust policies accept only letters and digits.
+    // The first byte that is no ASCII letter or digit starts the first such character.
     if ctx.kind != PolicyKind::Resource
-        && let Some(bad) = entry.text.chars().find(|c| !c.is_ascii_alphanumeric())
+        && let Some(bad) = entry
+            .text
+            .bytes()
+            .position(|byte| !byte.is_ascii_alphanumeric())
+            .and_then(|at| entry.text.get(at..)?.chars().next())
     {
         let fixed: String = entry
             .text

@@ -18,7 +18,7 @@ mod testing;
 
 use crate::json::{Node, Span};
 use crate::{Finding, IssueCode, Options, PolicyKind};
-use iam_policy_reference::{Action, ResourceType};
+use iam_policy_reference::{Action, ConditionKey, ResourceType};
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 
@@ -159,6 +159,10 @@ pub(crate) struct Statement<'a> {
     pub actions: Vec<ResolvedAction>,
     /// True when every entry of `action` resolved, so `actions` is the statement's whole list.
     pub actions_complete: bool,
+    /// The reference's key for each of `conditions`, filled in by the condition rules before
+    /// the advisory rules run; `None` where they found none (a malformed, deprecated or unknown
+    /// key, or an identity provider's claim).
+    pub condition_keys: Vec<Option<ConditionKey>>,
 }
 
 impl Statement<'_> {
@@ -189,7 +193,25 @@ pub(crate) struct ResolvedAction {
     /// The entry holds `*` or `?`.
     pub wildcard: bool,
     /// The actions the entry names, sorted.
-    pub actions: Vec<Action>,
+    pub actions: NamedActions,
+}
+
+/// The actions of one entry: most entries name one action, kept without an allocation.
+#[derive(Clone, Debug)]
+pub(crate) enum NamedActions {
+    One(Action),
+    List(Vec<Action>),
+}
+
+impl std::ops::Deref for NamedActions {
+    type Target = [Action];
+
+    fn deref(&self) -> &[Action] {
+        match self {
+            NamedActions::One(action) => std::slice::from_ref(action),
+            NamedActions::List(actions) => actions,
+        }
+    }
 }
 
 /// A string literal of the policy and where it is.
@@ -335,7 +357,7 @@ pub(crate) fn check(document: &Node, options: &Options) -> Vec<Finding> {
         principal::check_statement(statement, &mut ctx);
         resource::check_statement(statement, &mut ctx);
         variable::check_statement(statement, doc.version, &mut ctx);
-        condition::check_statement(statement, &mut ctx);
+        statement.condition_keys = condition::check_statement(statement, &mut ctx);
     }
     variable::check_document(&doc, &mut ctx);
     advisory::check_document(&doc, &mut ctx);
