@@ -1,7 +1,9 @@
 //! `Action`/`NotAction`: every entry must name actions of the reference. Resolves each entry
 //! to the actions it names, for the rules that run after this one.
 
-use super::{Context, Entry, NamedActions, ResolvedAction, Statement, did_you_mean};
+use super::{
+    Context, Entry, NamedActions, ResolvedAction, Statement, did_you_mean, holds_wildcard,
+};
 use crate::{IssueCode, PolicyKind};
 use iam_policy_reference as reference;
 
@@ -88,7 +90,7 @@ fn resolve(
         );
         return None;
     };
-    let wildcard = text.contains(['*', '?']);
+    let wildcard = holds_wildcard(text);
     if ctx.kind == PolicyKind::Scp && scp_wildcard_misplaced(prefix, name) {
         ctx.report_entry(
             IssueCode::ScpSyntaxErrorActionWildcard,
@@ -109,7 +111,7 @@ fn resolve(
         return None;
     }
     // The common case first: one look-up for a known action.
-    let prefix_has_wildcard = prefix.contains(['*', '?']);
+    let prefix_has_wildcard = holds_wildcard(prefix);
     let service = if prefix_has_wildcard {
         None
     } else {

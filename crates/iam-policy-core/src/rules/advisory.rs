@@ -5,7 +5,7 @@
 //!
 //! Each check is one small function; its comment states the rule.
 
-use super::{Context, Document, Effect, Entry, ListElement, Statement};
+use super::{Context, Document, Effect, Entry, ListElement, Statement, holds_wildcard};
 use crate::json::{Node, Value};
 use crate::{IssueCode, PolicyKind};
 use iam_policy_reference as reference;
@@ -358,7 +358,7 @@ fn check_redundant_resources(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     let entries: Vec<(&Entry<'_>, bool)> = element
         .entries
         .iter()
-        .map(|entry| (entry, entry.text.contains(['*', '?'])))
+        .map(|entry| (entry, holds_wildcard(entry.text)))
         .collect();
     for (index, &narrow) in entries.iter().enumerate() {
         let covering = entries.iter().enumerate().find(|&(other_index, &wide)| {
@@ -388,15 +388,17 @@ fn check_wildcard_in_service_name(statement: &Statement<'_>, ctx: &mut Context<'
     };
     for entry in &element.entries {
         // The third field: `arn:partition:service:...`.
-        let Some((_partition, rest)) = entry
-            .text
-            .strip_prefix("arn:")
-            .and_then(|rest| rest.split_once(':'))
-        else {
+        let colon = |text: &str| text.bytes().position(|byte| byte == b':');
+        let Some(rest) = entry.text.strip_prefix("arn:") else {
             continue;
         };
-        let service = rest.split_once(':').map_or(rest, |(service, _)| service);
-        if service != "*" && service.contains(['*', '?']) {
+        let Some(service) = colon(rest).and_then(|at| rest.get(at + 1..)) else {
+            continue;
+        };
+        let service = colon(service)
+            .and_then(|at| service.get(..at))
+            .unwrap_or(service);
+        if service != "*" && holds_wildcard(service) {
             ctx.report_entry(
                 IssueCode::WildcardInServiceName,
                 entry,
@@ -428,7 +430,7 @@ fn resource_covers(
     if narrow_wild {
         return wide
             .strip_suffix('*')
-            .is_some_and(|prefix| !prefix.contains(['*', '?']) && narrow.starts_with(prefix));
+            .is_some_and(|prefix| !holds_wildcard(prefix) && narrow.starts_with(prefix));
     }
     wildcard_match(wide, narrow)
 }
@@ -904,7 +906,7 @@ fn check_github_subject(
             let Value::String(text) = &node.value else {
                 continue;
             };
-            if text.contains(['*', '?']) {
+            if holds_wildcard(text) {
                 ctx.report(
                     IssueCode::SpecificGithubRepoAndBranchRecommended,
                     node.span,

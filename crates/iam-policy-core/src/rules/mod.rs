@@ -365,6 +365,12 @@ pub(crate) fn check(document: &Node, options: &Options) -> Vec<Finding> {
     ctx.finish()
 }
 
+/// True when `text` holds `*` or `?`. Both are ASCII, so a byte scan finds them, at a fraction
+/// of the cost of a search for either of two characters.
+pub(crate) fn holds_wildcard(text: &str) -> bool {
+    text.bytes().any(|byte| matches!(byte, b'*' | b'?'))
+}
+
 /// "did you mean `x`?" for the best suggestion, if any.
 pub(crate) fn did_you_mean(candidate: Option<&str>) -> Option<String> {
     candidate.map(|name| format!("did you mean `{name}`?"))

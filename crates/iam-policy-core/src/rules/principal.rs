@@ -2,7 +2,7 @@
 //! (account IDs, IAM and STS ARNs, service principals, federation providers, canonical IDs).
 //! Role trust policies also need actions that fit their principals.
 
-use super::{Context, Effect, Entry, Statement, arn};
+use super::{Context, Effect, Entry, Statement, arn, holds_wildcard};
 use crate::json::Value;
 use crate::{IssueCode, PolicyKind};
 
@@ -127,10 +127,6 @@ pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) 
     }
 }
 
-fn has_wildcard(text: &str) -> bool {
-    text.contains(['*', '?'])
-}
-
 fn wildcard_in_principal(entry: &Entry<'_>, at: Option<usize>, ctx: &mut Context<'_>) {
     let code = if ctx.kind == PolicyKind::RoleTrust {
         IssueCode::RoleTrustPolicyUnsupportedWildcardInPrincipal
@@ -192,7 +188,7 @@ fn aws(entry: &Entry<'_>, at: Option<usize>, ctx: &mut Context<'_>) {
         );
         return;
     }
-    if has_wildcard(text) {
+    if holds_wildcard(text) {
         wildcard_in_principal(entry, at, ctx);
         return;
     }
@@ -262,7 +258,7 @@ fn service_principal_shaped(text: &str) -> bool {
 }
 
 fn service(entry: &Entry<'_>, at: Option<usize>, ctx: &mut Context<'_>) {
-    if has_wildcard(entry.text) {
+    if holds_wildcard(entry.text) {
         wildcard_in_principal(entry, at, ctx);
     } else if !service_principal_shaped(entry.text) {
         ctx.report_entry(
@@ -305,7 +301,7 @@ enum Provider {
 /// identity provider's domain (`cognito-identity.amazonaws.com`, `accounts.google.com`, ...).
 fn federation(entry: &Entry<'_>, at: Option<usize>, ctx: &mut Context<'_>) -> Option<Provider> {
     let text = entry.text;
-    if has_wildcard(text) {
+    if holds_wildcard(text) {
         wildcard_in_principal(entry, at, ctx);
         return None;
     }
