@@ -90,7 +90,9 @@ fn resolve(
         );
         return None;
     };
-    let wildcard = holds_wildcard(text);
+    // `:` is no wildcard: the two halves tell about the whole.
+    let prefix_has_wildcard = holds_wildcard(prefix);
+    let wildcard = prefix_has_wildcard || holds_wildcard(name);
     if ctx.kind == PolicyKind::Scp && scp_wildcard_misplaced(prefix, name) {
         ctx.report_entry(
             IssueCode::ScpSyntaxErrorActionWildcard,
@@ -111,7 +113,6 @@ fn resolve(
         return None;
     }
     // The common case first: one look-up for a known action.
-    let prefix_has_wildcard = holds_wildcard(prefix);
     let service = if prefix_has_wildcard {
         None
     } else {

@@ -1039,12 +1039,15 @@ fn check_redundant_numeric_bounds(
 ) {
     let is_bound = operator.family == Family::Numeric
         && (operator.base.contains("LessThan") || operator.base.contains("GreaterThan"));
+    if !is_bound {
+        return;
+    }
     let numbers = condition
         .values
         .iter()
         .filter(|node| scalar_text(node).and_then(value::parse_number).is_some())
         .count();
-    if !is_bound || numbers < 2 {
+    if numbers < 2 {
         return;
     }
     let keep = if operator.base.contains("LessThan") {
