@@ -31,9 +31,9 @@ pub(crate) struct Context<'o> {
     /// The resource types each ARN looked up so far can name: a policy often repeats an ARN
     /// in several statements.
     arn_types: HashMap<String, Vec<ResourceType>>,
-    /// The service last looked up by prefix: a policy's action entries mostly come in runs of
-    /// one service.
-    last_service: Option<iam_policy_reference::Service>,
+    /// The service last looked up by prefix, with its prefix: a policy's action entries mostly
+    /// come in runs of one service.
+    last_service: Option<(iam_policy_reference::Service, &'static str)>,
 }
 
 impl<'o> Context<'o> {
@@ -49,13 +49,17 @@ impl<'o> Context<'o> {
 
     /// [`iam_policy_reference::service`], remembering the last service found.
     pub fn service(&mut self, prefix: &str) -> Option<iam_policy_reference::Service> {
-        if let Some(service) = self.last_service
-            && service.prefix().eq_ignore_ascii_case(prefix)
+        // Prefixes are mostly written in the reference's own (lower) case: an exact match
+        // first spares the case-folding comparison.
+        if let Some((service, known)) = self.last_service
+            && (known == prefix || known.eq_ignore_ascii_case(prefix))
         {
             return Some(service);
         }
         let found = iam_policy_reference::service(prefix);
-        self.last_service = found.or(self.last_service);
+        if let Some(service) = found {
+            self.last_service = Some((service, service.prefix()));
+        }
         found
     }
 
