@@ -889,7 +889,7 @@ fn is_kms_key_condition_key(key: &str) -> bool {
         && key
             .as_bytes()
             .windows(3)
-            .any(|part| part.eq_ignore_ascii_case(b"kms"))
+            .any(|part| matches!(part, [b'k' | b'K', b'm' | b'M', b's' | b'S']))
         && reference::condition_key(key).is_some_and(|known| {
             matches!(
                 known.value_type(),
