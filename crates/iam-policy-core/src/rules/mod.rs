@@ -384,7 +384,31 @@ pub(crate) fn did_you_mean(candidate: Option<&str>) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::Path;
     use crate::{Options, Parameter, ParameterKind, parse};
+
+    #[test]
+    fn paths_render_as_json_paths() {
+        assert_eq!(Path::DOCUMENT.to_string(), "");
+        assert_eq!(Path::DOCUMENT.member("Version").to_string(), "Version");
+        assert_eq!(Path::statement(None).to_string(), "Statement");
+        assert_eq!(
+            Path::statement(None)
+                .member("Action")
+                .at(Some(2))
+                .to_string(),
+            "Statement.Action[2]"
+        );
+        let key = Path::statement(Some(13))
+            .member("Condition")
+            .member("StringLike")
+            .member("aws:userid");
+        assert_eq!(
+            key.at(Some(0)).to_string(),
+            "Statement[13].Condition.StringLike.aws:userid[0]"
+        );
+        assert_eq!(key.at(None), key);
+    }
 
     #[test]
     fn declared_parameters_are_checked_with_examples() {
