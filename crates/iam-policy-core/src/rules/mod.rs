@@ -369,12 +369,24 @@ pub(crate) fn check(document: &Node, options: &Options) -> Vec<Finding> {
     ctx.finish()
 }
 
-/// True when `text` holds `*` or `?`. Both are ASCII, so a byte scan finds them, at a fraction
-/// of the cost of a search for either of two characters; without an early exit the scan is
-/// vectorized, and policy strings are short.
+/// True when `text` holds `*` or `?`.
 pub(crate) fn holds_wildcard(text: &str) -> bool {
-    text.bytes()
-        .fold(false, |found, byte| found | matches!(byte, b'*' | b'?'))
+    holds_either(text.as_bytes(), b'*', b'?')
+}
+
+/// True when `bytes` holds `a` or `b`. Every string of a policy is scanned for wildcards and
+/// variables, so eight bytes are tested at a time: a word has a byte equal to `a` when the
+/// word XOR `a` repeated has a zero byte, which `(w - 0x01..) & !w & 0x80..` detects exactly.
+pub(crate) fn holds_either(bytes: &[u8], a: u8, b: u8) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero_byte = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS != 0;
+    let (repeated_a, repeated_b) = (ONES * u64::from(a), ONES * u64::from(b));
+    let (words, rest) = bytes.as_chunks::<8>();
+    words.iter().any(|word| {
+        let word = u64::from_le_bytes(*word);
+        has_zero_byte(word ^ repeated_a) || has_zero_byte(word ^ repeated_b)
+    }) || rest.iter().any(|&byte| byte == a || byte == b)
 }
 
 /// "did you mean `x`?" for the best suggestion, if any.
@@ -384,8 +396,28 @@ pub(crate) fn did_you_mean(candidate: Option<&str>) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::Path;
+    use super::{Path, holds_either, holds_wildcard};
     use crate::{Options, Parameter, ParameterKind, parse};
+
+    #[test]
+    fn wildcards_and_dollars_are_found_anywhere() {
+        // Neighbours of `*`, `?` and `$` in ASCII, and bytes above it, are no match.
+        let plain = "arn:aws:s3:::bucket-\u{e9}\u{2603}/+)>@#%\u{7f}";
+        for length in 0..=plain.len() {
+            let Some(prefix) = plain.get(..length) else {
+                continue;
+            };
+            assert!(!holds_wildcard(prefix), "{prefix}");
+            assert!(!holds_either(prefix.as_bytes(), b'$', b'$'), "{prefix}");
+        }
+        for at in 0..20 {
+            for mark in ['*', '?', '$'] {
+                let text = format!("{}{mark}{}", "a".repeat(at), "b".repeat(20 - at));
+                assert_eq!(holds_wildcard(&text), mark != '$', "{text}");
+                assert_eq!(holds_either(text.as_bytes(), b'$', b'$'), mark == '$');
+            }
+        }
+    }
 
     #[test]
     fn paths_render_as_json_paths() {
