@@ -131,7 +131,14 @@ fn resolve(
     }
     if wildcard {
         match reference::actions_matching(text) {
-            Ok(actions) if !actions.is_empty() => Some((false, true, NamedActions::List(actions))),
+            Ok(mut actions) if !actions.is_empty() => {
+                // Sorted once here for the later rules' subset and membership tests (the
+                // reference lists them by prefix and name, which is normally this order).
+                if !actions.is_sorted() {
+                    actions.sort_unstable();
+                }
+                Some((false, true, NamedActions::List(actions)))
+            }
             Ok(_) | Err(reference::PatternError::NoMatch { .. }) => {
                 let scope = if prefix_has_wildcard {
                     "any service".to_owned()

@@ -9,7 +9,6 @@ use super::{Context, Document, Effect, Entry, ListElement, Statement, holds_wild
 use crate::json::{Node, Value};
 use crate::{IssueCode, PolicyKind};
 use iam_policy_reference as reference;
-use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// Runs every advisory check on the document.
@@ -168,7 +167,8 @@ fn grant_of<'e>(
     target: Option<reference::Action>,
 ) -> Option<Grant<'e>> {
     let names_target = |resolved: &super::ResolvedAction| {
-        resolved.everything || target.is_some_and(|target| resolved.actions.contains(&target))
+        resolved.everything
+            || target.is_some_and(|target| resolved.actions.binary_search(&target).is_ok())
     };
     let mut matching = statement
         .actions
@@ -219,21 +219,11 @@ fn check_redundant_actions(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     if statement.actions.len() < 2 {
         return;
     }
-    // Each entry's actions, sorted for subset tests; `None` stands for `"*"`.
-    let sets: Vec<Option<Cow<'_, [reference::Action]>>> = statement
+    // Each entry's actions (sorted by the action rules) for subset tests; `None` stands for `"*"`.
+    let sets: Vec<Option<&[reference::Action]>> = statement
         .actions
         .iter()
-        .map(|resolved| {
-            (!resolved.everything).then(|| {
-                if resolved.actions.is_sorted() {
-                    Cow::Borrowed(&resolved.actions[..])
-                } else {
-                    let mut actions = resolved.actions.to_vec();
-                    actions.sort_unstable();
-                    Cow::Owned(actions)
-                }
-            })
-        })
+        .map(|resolved| (!resolved.everything).then_some(&resolved.actions[..]))
         .collect();
     let covers = |wide: Option<&[reference::Action]>, narrow: Option<&[reference::Action]>| {
         match (wide, narrow) {
@@ -263,20 +253,20 @@ fn check_redundant_actions(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     let several: Vec<(usize, Option<&[reference::Action]>)> = sets
         .iter()
         .enumerate()
-        .map(|(index, set)| (index, set.as_deref()))
+        .map(|(index, &set)| (index, set))
         .filter(|(_, set)| set.is_none_or(|set| set.len() > 1))
         .collect();
     let mut single: Vec<(reference::Action, usize)> = sets
         .iter()
         .enumerate()
-        .filter_map(|(index, set)| match set.as_deref() {
+        .filter_map(|(index, &set)| match set {
             Some(&[action]) => Some((action, index)),
             _ => None,
         })
         .collect();
     single.sort_unstable();
     for (index, resolved) in statement.actions.iter().enumerate() {
-        let Some(narrow) = sets.get(index).map(Option::as_deref) else {
+        let Some(&narrow) = sets.get(index) else {
             continue;
         };
         let distinct = |other_index: usize| {
