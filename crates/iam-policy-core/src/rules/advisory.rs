@@ -5,16 +5,23 @@
 //!
 //! Each check is one small function; its comment states the rule.
 
-use super::{Context, Document, Effect, Entry, ListElement, Statement};
+use super::{Context, Document, Effect, Entry, ListElement, Statement, holds_wildcard};
 use crate::json::{Node, Value};
 use crate::{IssueCode, PolicyKind};
 use iam_policy_reference as reference;
-use std::borrow::Cow;
+use std::sync::OnceLock;
 
 /// Runs every advisory check on the document.
 pub(crate) fn check_document(document: &Document<'_>, ctx: &mut Context<'_>) {
-    let pass_role = reference::action(PASS_ROLE.action);
-    let create_service_linked_role = reference::action(CREATE_SERVICE_LINKED_ROLE.action);
+    // Looked up once per process: the same two actions for every document.
+    static TARGETS: OnceLock<(Option<reference::Action>, Option<reference::Action>)> =
+        OnceLock::new();
+    let &(pass_role, create_service_linked_role) = TARGETS.get_or_init(|| {
+        (
+            reference::action(PASS_ROLE.action),
+            reference::action(CREATE_SERVICE_LINKED_ROLE.action),
+        )
+    });
     for statement in &document.statements {
         check_guarded_action(statement, &PASS_ROLE, pass_role, ctx);
         check_guarded_action(
@@ -160,7 +167,8 @@ fn grant_of<'e>(
     target: Option<reference::Action>,
 ) -> Option<Grant<'e>> {
     let names_target = |resolved: &super::ResolvedAction| {
-        resolved.everything || target.is_some_and(|target| resolved.actions.contains(&target))
+        resolved.everything
+            || target.is_some_and(|target| resolved.actions.binary_search(&target).is_ok())
     };
     let mut matching = statement
         .actions
@@ -208,29 +216,30 @@ fn check_redundant_actions(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     let Some(element) = statement.action.as_ref().filter(|element| !element.negated) else {
         return;
     };
-    // Each entry's actions, sorted for subset tests; `None` stands for `"*"`.
-    let sets: Vec<Option<Cow<'_, [reference::Action]>>> = statement
+    if statement.actions.len() < 2 {
+        return;
+    }
+    // Each entry's actions (sorted by the action rules) for subset tests; `None` stands for `"*"`.
+    let sets: Vec<Option<&[reference::Action]>> = statement
         .actions
         .iter()
-        .map(|resolved| {
-            (!resolved.everything).then(|| {
-                if resolved.actions.is_sorted() {
-                    Cow::Borrowed(resolved.actions.as_slice())
-                } else {
-                    let mut actions = resolved.actions.clone();
-                    actions.sort_unstable();
-                    Cow::Owned(actions)
-                }
-            })
-        })
+        .map(|resolved| (!resolved.everything).then_some(&resolved.actions[..]))
         .collect();
-    let covers = |wide: &Option<Cow<'_, [reference::Action]>>,
-                  narrow: &Option<Cow<'_, [reference::Action]>>| {
+    let covers = |wide: Option<&[reference::Action]>, narrow: Option<&[reference::Action]>| {
         match (wide, narrow) {
             (None, _) => true,
             (Some(_), None) => false,
             (Some(wide), Some(narrow)) => {
-                !narrow.is_empty()
+                // Both sorted: a wide entry of another service is ruled out by its bounds.
+                let bounds =
+                    |set: &[reference::Action]| set.first().copied().zip(set.last().copied());
+                let inside = match (bounds(wide), bounds(narrow)) {
+                    (Some((wide_first, wide_last)), Some((first, last))) => {
+                        wide_first <= first && last <= wide_last
+                    }
+                    _ => false,
+                };
+                inside
                     && narrow.len() <= wide.len()
                     && narrow
                         .iter()
@@ -238,56 +247,65 @@ fn check_redundant_actions(statement: &Statement<'_>, ctx: &mut Context<'_>) {
             }
         }
     };
-    // Only `"*"` or an entry naming several actions can cover another, apart from an entry
-    // naming the same single action: each entry is tested against those few candidates, in
-    // list order, not against every other entry (policies list hundreds of actions).
-    let several: Vec<usize> = (0..sets.len())
-        .filter(|&index| {
-            sets.get(index)
-                .is_some_and(|set| set.as_ref().is_none_or(|set| set.len() > 1))
-        })
+    // Only `"*"` or an entry naming several actions can cover another, apart from an earlier
+    // entry naming the same single action: each entry is tested against those few, not against
+    // every other entry (policies list hundreds of actions).
+    let several: Vec<(usize, Option<&[reference::Action]>)> = sets
+        .iter()
+        .enumerate()
+        .map(|(index, &set)| (index, set))
+        .filter(|(_, set)| set.is_none_or(|set| set.len() > 1))
         .collect();
     let mut single: Vec<(reference::Action, usize)> = sets
         .iter()
         .enumerate()
-        .filter_map(|(index, set)| match set.as_deref() {
+        .filter_map(|(index, &set)| match set {
             Some(&[action]) => Some((action, index)),
             _ => None,
         })
         .collect();
     single.sort_unstable();
     for (index, resolved) in statement.actions.iter().enumerate() {
-        let Some(narrow) = sets.get(index) else {
+        let Some(&narrow) = sets.get(index) else {
             continue;
         };
-        let same: &[(reference::Action, usize)] = match narrow.as_deref() {
-            Some(&[action]) => {
-                let start = single.partition_point(|&(other, _)| other < action);
-                let end = single.partition_point(|&(other, _)| other <= action);
-                single.get(start..end).unwrap_or_default()
-            }
-            _ => &[],
+        let distinct = |other_index: usize| {
+            other_index != index
+                && statement
+                    .actions
+                    .get(other_index)
+                    .is_some_and(|other| other.entry != resolved.entry)
         };
-        let mut wider = several.iter().copied().peekable();
-        let mut equal = same.iter().map(|&(_, index)| index).peekable();
-        let candidates = std::iter::from_fn(|| match (wider.peek(), equal.peek()) {
-            (Some(a), Some(b)) if b < a => equal.next(),
-            (Some(_), _) => wider.next(),
-            (None, _) => equal.next(),
-        });
-        let covering = candidates
-            .filter_map(|other_index| Some((other_index, statement.actions.get(other_index)?)))
-            .find(|(other_index, other)| {
-                let Some(wide) = sets.get(*other_index) else {
-                    return false;
-                };
-                // Two entries naming the same actions: only the later one is redundant.
-                *other_index != index
-                    && other.entry != resolved.entry
+        // The first entry naming the same single action, if it comes earlier: of two entries
+        // naming the same actions, only the later one is redundant.
+        let same = match narrow {
+            Some(&[action]) => {
+                let first = single.partition_point(|&(other, _)| other < action);
+                single
+                    .get(first..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|&&(other, other_index)| other == action && other_index < index)
+                    .map(|&(_, other_index)| other_index)
+                    .find(|&other_index| distinct(other_index))
+            }
+            _ => None,
+        };
+        let wider = several
+            .iter()
+            .find(|&&(other_index, wide)| {
+                distinct(other_index)
                     && covers(wide, narrow)
-                    && (*other_index < index || !covers(narrow, wide))
-            });
-        let Some((_, other)) = covering else {
+                    && (other_index < index || !covers(narrow, wide))
+            })
+            .map(|&(other_index, _)| other_index);
+        // The first covering entry in list order.
+        let covering = match (wider, same) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+        .and_then(|other_index| statement.actions.get(other_index));
+        let Some(other) = covering else {
             continue;
         };
         let (Some(written), Some(other_written)) = (
@@ -323,11 +341,14 @@ fn check_redundant_resources(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     else {
         return;
     };
+    if element.entries.len() < 2 {
+        return;
+    }
     // Each entry with whether it holds a wildcard, worked out once for the pairwise tests.
     let entries: Vec<(&Entry<'_>, bool)> = element
         .entries
         .iter()
-        .map(|entry| (entry, entry.text.contains(['*', '?'])))
+        .map(|entry| (entry, holds_wildcard(entry.text)))
         .collect();
     for (index, &narrow) in entries.iter().enumerate() {
         let covering = entries.iter().enumerate().find(|&(other_index, &wide)| {
@@ -356,12 +377,18 @@ fn check_wildcard_in_service_name(statement: &Statement<'_>, ctx: &mut Context<'
         return;
     };
     for entry in &element.entries {
-        let mut fields = entry.text.splitn(4, ':');
-        let (Some("arn"), Some(_), Some(service)) = (fields.next(), fields.next(), fields.next())
-        else {
+        // The third field: `arn:partition:service:...`.
+        let colon = |text: &str| text.bytes().position(|byte| byte == b':');
+        let Some(rest) = entry.text.strip_prefix("arn:") else {
             continue;
         };
-        if service != "*" && service.contains(['*', '?']) {
+        let Some(service) = colon(rest).and_then(|at| rest.get(at + 1..)) else {
+            continue;
+        };
+        let service = colon(service)
+            .and_then(|at| service.get(..at))
+            .unwrap_or(service);
+        if service != "*" && holds_wildcard(service) {
             ctx.report_entry(
                 IssueCode::WildcardInServiceName,
                 entry,
@@ -393,7 +420,7 @@ fn resource_covers(
     if narrow_wild {
         return wide
             .strip_suffix('*')
-            .is_some_and(|prefix| !prefix.contains(['*', '?']) && narrow.starts_with(prefix));
+            .is_some_and(|prefix| !holds_wildcard(prefix) && narrow.starts_with(prefix));
     }
     wildcard_match(wide, narrow)
 }
@@ -401,6 +428,17 @@ fn resource_covers(
 /// Matches `text` against `pattern`, where `*` matches any run of characters (across `/` and
 /// `:`) and `?` any one character; ARNs compare case-sensitively.
 fn wildcard_match(pattern: &str, text: &str) -> bool {
+    // ASCII text, the usual case, is matched byte by byte; otherwise `?` must take a whole
+    // character.
+    if pattern.is_ascii() && text.is_ascii() {
+        return reference::wildcard_match_by(
+            pattern.as_bytes(),
+            text.as_bytes(),
+            b'*',
+            b'?',
+            |a, b| a == b,
+        );
+    }
     let (pattern, text): (Vec<char>, Vec<char>) =
         (pattern.chars().collect(), text.chars().collect());
     reference::wildcard_match_by(&pattern, &text, '*', '?', |a, b| a == b)
@@ -408,15 +446,28 @@ fn wildcard_match(pattern: &str, text: &str) -> bool {
 
 /// A statement that repeats another one exactly (apart from its `Sid`).
 fn check_redundant_statements(document: &Document<'_>, ctx: &mut Context<'_>) {
+    // Worked out once per statement, they rule out most pairs before a full comparison.
+    let shapes: Vec<Shape> = document
+        .statements
+        .iter()
+        .map(|statement| Shape::of(statement.node))
+        .collect();
     for (index, statement) in document.statements.iter().enumerate() {
+        let Some(shape) = shapes.get(index) else {
+            continue;
+        };
         let earlier = document.statements[..index]
             .iter()
-            .find(|other| same_statement(other.node, statement.node));
+            .zip(&shapes)
+            .find(|&(other, other_shape)| {
+                other_shape.may_repeat_in(shape) && same_members(other.node, statement.node)
+            })
+            .map(|(other, _)| other);
         if let Some(earlier) = earlier {
             ctx.report(
                 IssueCode::RedundantStatement,
                 statement.node.span,
-                &statement.path,
+                statement.path,
                 Some(statement.index),
                 format!(
                     "statement {} repeats statement {}",
@@ -428,19 +479,68 @@ fn check_redundant_statements(document: &Document<'_>, ctx: &mut Context<'_>) {
     }
 }
 
-/// Two statement objects with the same members apart from `Sid`, in any order.
-fn same_statement(a: &Node, b: &Node) -> bool {
+/// What a statement repeating another must share with it, cheap to compare.
+struct Shape {
+    /// Members apart from `Sid`.
+    size: usize,
+    /// `Action` as a string or an array of strings: its number of entries and their total
+    /// length. Only when the statement has no element twice (apart from `Sid`): then a
+    /// statement that repeats it has the one same `Action`.
+    action: Option<(usize, usize)>,
+}
+
+impl Shape {
+    fn of(statement: &Node) -> Shape {
+        let Value::Object(members) = &statement.value else {
+            return Shape {
+                size: 0,
+                action: None,
+            };
+        };
+        let elements = || members.iter().filter(|member| member.key != "Sid");
+        let once = elements().enumerate().all(|(position, member)| {
+            elements()
+                .take(position)
+                .all(|other| other.key != member.key)
+        });
+        let action = members
+            .iter()
+            .find(|member| member.key == "Action")
+            .filter(|_| once)
+            .and_then(|member| match &member.value.value {
+                Value::String(text) => Some((1, text.len())),
+                Value::Array(items) => {
+                    items
+                        .iter()
+                        .try_fold((0, 0), |(count, length), item| match &item.value {
+                            Value::String(text) => Some((count + 1, length + text.len())),
+                            _ => None,
+                        })
+                }
+                _ => None,
+            });
+        Shape {
+            size: elements().count(),
+            action,
+        }
+    }
+
+    /// False when a statement of shape `later` cannot repeat one of this shape.
+    fn may_repeat_in(&self, later: &Shape) -> bool {
+        self.size == later.size && (self.action.is_none() || self.action == later.action)
+    }
+}
+
+/// Two statement objects with the same members apart from `Sid`, in any order, given that
+/// they have as many (the caller compares their `Shape`).
+fn same_members(a: &Node, b: &Node) -> bool {
     let (Value::Object(a), Value::Object(b)) = (&a.value, &b.value) else {
         return false;
     };
-    let without_sid = |members: &[crate::json::Member]| {
-        members.iter().filter(|member| member.key != "Sid").count()
-    };
-    without_sid(a) == without_sid(b)
-        && a.iter().filter(|member| member.key != "Sid").all(|member| {
-            b.iter()
-                .any(|other| other.key == member.key && same_json(&member.value, &other.value))
-        })
+    a.iter().filter(|member| member.key != "Sid").all(|member| {
+        b.iter()
+            .any(|other| other.key == member.key && same_json(&member.value, &other.value))
+    })
 }
 
 /// Equal JSON values, spans ignored; object members in any order.
@@ -475,13 +575,22 @@ fn check_tag_keys_supported(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     let (Some(effect), Some(actions)) = (statement.effect, &statement.action) else {
         return;
     };
-    for condition in &statement.conditions {
+    for (position, condition) in statement.conditions.iter().enumerate() {
         let key = condition.key.text;
         let is_tag_key = TAG_KEYS.iter().any(|tag| {
             key.get(..tag.len())
                 .is_some_and(|start| start.eq_ignore_ascii_case(tag))
         });
-        let Some(template) = is_tag_key.then(|| reference::condition_key(key)).flatten() else {
+        // The condition rules' look-up, where they made one.
+        let template = || {
+            statement
+                .condition_keys
+                .get(position)
+                .copied()
+                .flatten()
+                .or_else(|| reference::condition_key(key))
+        };
+        let Some(template) = is_tag_key.then(template).flatten() else {
             continue;
         };
         let Ok(operator) = super::operator::Operator::parse(condition.operator.text) else {
@@ -517,6 +626,8 @@ fn check_tag_keys_supported(statement: &Statement<'_>, ctx: &mut Context<'_>) {
             .filter(|resolved| !resolved.everything)
             .flat_map(|resolved| resolved.actions.iter().map(|action| action.service()))
             .collect();
+        // An entry's actions come in runs of one service: fewer to sort.
+        services.dedup();
         services.sort_unstable_by_key(|service| service.prefix());
         services.dedup_by_key(|service| service.prefix());
         let unsupported: Vec<&str> = services
@@ -785,11 +896,11 @@ fn check_github_subject(
             let Value::String(text) = &node.value else {
                 continue;
             };
-            if text.contains(['*', '?']) {
+            if holds_wildcard(text) {
                 ctx.report(
                     IssueCode::SpecificGithubRepoAndBranchRecommended,
                     node.span,
-                    &condition.key.path,
+                    condition.key.path,
                     Some(statement.index),
                     format!("`{text}` lets several repositories or branches assume this role"),
                     Some("name one repository and branch, e.g. `repo:OWNER/REPO:ref:refs/heads/main`".to_owned()),
@@ -892,7 +1003,7 @@ fn check_rcp_principal_guards(statement: &Statement<'_>, ctx: &mut Context<'_>) 
 
 #[cfg(test)]
 mod tests {
-    use super::super::condition::tests::{codes, only};
+    use super::super::condition::tests::{codes, findings, only};
     use super::super::testing::statement;
     use crate::IssueCode::{self, *};
     use crate::PolicyKind;
@@ -1120,6 +1231,18 @@ mod tests {
         assert_eq!(finding.statement, Some(1));
         let different = doc.replace("\"Effect\": \"Allow\"}", "\"Effect\": \"Deny\"}");
         assert_eq!(codes(&different, None), []);
+        // Elements given twice, in another order: still a repeat, though the first `Action`
+        // of each differs.
+        let twice = r#"{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "s3:GetObject", "Action": "s3:ListBucket"},
+            {"Effect": "Allow", "Action": "s3:ListBucket", "Action": "s3:GetObject"}]}"#;
+        let found = findings(twice, None);
+        assert!(
+            found
+                .iter()
+                .any(|finding| finding.code == RedundantStatement && finding.statement == Some(1)),
+            "{found:#?}"
+        );
     }
 
     #[test]

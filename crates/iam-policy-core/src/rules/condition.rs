@@ -6,13 +6,17 @@
 use super::operator::{Family, Operator, SetQualifier};
 use super::value::{self, DateProblem, IpRange};
 use super::variable;
-use super::{Condition, Context, Effect, Entry, Statement, did_you_mean, path_index};
+use super::{Condition, Context, Effect, Entry, Path, Statement, did_you_mean};
 use crate::IssueCode;
 use crate::json::{Node, Value};
 use iam_policy_reference::{self as reference, ConditionKey, ConditionKeyType};
 
-/// Runs every condition rule on one statement.
-pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) {
+/// Runs every condition rule on one statement; returns the reference's key for each condition,
+/// where there is one.
+pub(crate) fn check_statement(
+    statement: &Statement<'_>,
+    ctx: &mut Context<'_>,
+) -> Vec<Option<ConditionKey>> {
     let mut checked: Vec<Checked<'_, '_>> = Vec::with_capacity(statement.conditions.len());
     for (index, condition) in statement.conditions.iter().enumerate() {
         // An operator holding several keys is one literal: report its problems once.
@@ -32,6 +36,7 @@ pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) 
     check_actions_support_keys(statement, &checked, ctx);
     check_dynamodb_attributes_with_select(statement, &checked, ctx);
     check_paired_keys(statement, &checked, ctx);
+    checked.iter().map(|item| item.key).collect()
 }
 
 /// A condition with its operator and key read, where they could be.
@@ -295,6 +300,9 @@ fn check_condition(statement: &Statement<'_>, checked: &Checked<'_, '_>, ctx: &m
             node,
             path_in: condition,
             index,
+            starts_variable: variable::has_variable(text),
+            resolves_variable: value::has_variable(text),
+            wildcard: value::has_wildcard(text),
         };
         check_value_fits_operator(statement, condition, operator, &value, ctx);
         check_variable_fits_operator(statement, operator, &value, ctx);
@@ -316,12 +324,20 @@ struct ConditionValue<'a> {
     /// The condition holding it and its index there, for the JSON path of a finding.
     path_in: &'a Condition<'a>,
     index: usize,
+    // What several checks ask of the text, worked out once.
+    /// It holds `${` ([`variable::has_variable`]).
+    starts_variable: bool,
+    /// It holds a variable that resolves from the request ([`value::has_variable`]).
+    resolves_variable: bool,
+    /// It holds `*` or `?` outside variables ([`value::has_wildcard`]).
+    wildcard: bool,
 }
 
-impl ConditionValue<'_> {
-    /// The JSON path, built only for a finding.
-    fn path(&self) -> String {
-        value_path(self.path_in, self.index)
+impl<'a> ConditionValue<'a> {
+    /// Where the value is: the key's path, plus `[index]` for an array.
+    fn path(&self) -> Path<'a> {
+        let in_array = matches!(self.path_in.values_node.value, Value::Array(_));
+        self.path_in.key.path.at(in_array.then_some(self.index))
     }
 }
 
@@ -364,7 +380,7 @@ fn check_empty_values(
     ctx.report(
         code,
         condition.values_node.span,
-        &condition.key.path,
+        condition.key.path,
         Some(statement.index),
         format!("condition key `{}` has no values", condition.key.text),
         Some(help.to_owned()),
@@ -394,7 +410,7 @@ fn check_value_types_agree(
         ctx.report(
             IssueCode::InvalidConditionDataType,
             condition.values_node.span,
-            &condition.key.path,
+            condition.key.path,
             Some(statement.index),
             format!(
                 "the values of `{}` mix JSON types ({} and {})",
@@ -591,7 +607,7 @@ fn check_value_fits_operator(
     ctx: &mut Context<'_>,
 ) {
     let text = value.text;
-    if value::has_variable(text) {
+    if value.resolves_variable {
         // Reported by the variable check when the family takes no variables.
         return;
     }
@@ -650,7 +666,7 @@ fn check_value_fits_operator(
         ctx.report(
             code,
             value.node.span,
-            &value.path(),
+            value.path(),
             Some(statement.index),
             message,
             Some(help),
@@ -665,13 +681,13 @@ fn check_variable_fits_operator(
     value: &ConditionValue<'_>,
     ctx: &mut Context<'_>,
 ) {
-    if operator.family.takes_variables() || !variable::has_variable(value.text) {
+    if operator.family.takes_variables() || !value.starts_variable {
         return;
     }
     ctx.report(
         IssueCode::InvalidVariableForOperator,
         value.node.span,
-        &value.path(),
+        value.path(),
         Some(statement.index),
         format!(
             "a policy variable in `{}` does not resolve with a {} operator",
@@ -691,10 +707,7 @@ fn check_wildcard_needs_like(
     value: &ConditionValue<'_>,
     ctx: &mut Context<'_>,
 ) {
-    if operator.family != Family::String
-        || operator.matches_wildcards()
-        || !value::has_wildcard(value.text)
-    {
+    if operator.family != Family::String || operator.matches_wildcards() || !value.wildcard {
         return;
     }
     let like = if operator.negated {
@@ -705,7 +718,7 @@ fn check_wildcard_needs_like(
     ctx.report(
         IssueCode::WildcardWithoutLikeOperator,
         value.node.span,
-        &value.path(),
+        value.path(),
         Some(statement.index),
         format!(
             "`{}` compares `{}` literally: `*` and `?` are not wildcards for it",
@@ -725,7 +738,7 @@ fn check_permissive_wildcard(
     value: &ConditionValue<'_>,
     ctx: &mut Context<'_>,
 ) {
-    if !operator.matches_wildcards() || !value::has_wildcard(value.text) {
+    if !operator.matches_wildcards() || !value.wildcard {
         return;
     }
     let key = checked.condition.key.text;
@@ -735,7 +748,7 @@ fn check_permissive_wildcard(
     if !sensitive && !userid_wildcard {
         return;
     }
-    let code = if value::has_variable(value.text) {
+    let code = if value.resolves_variable {
         IssueCode::VariableUsageTooPermissive
     } else {
         IssueCode::WildcardUsageTooPermissive
@@ -748,7 +761,7 @@ fn check_permissive_wildcard(
     ctx.report(
         code,
         value.node.span,
-        &value.path(),
+        value.path(),
         Some(statement.index),
         format!(
             "wildcard in `{}` for condition key `{key}` is too permissive",
@@ -769,53 +782,60 @@ fn check_well_known_value(
 ) {
     let text = value.text;
     let compares_text = matches!(operator.family, Family::String | Family::Arn);
-    if !compares_text || value::has_wildcard(text) || variable::has_variable(text) {
+    if !compares_text || value.wildcard || value.starts_variable {
         return;
     }
-    let key = condition.key.text.to_ascii_lowercase();
-    let problem = match key.as_str() {
-        "aws:sourcevpc" | "aws:ec2instancesourcevpc" if !is_resource_id(text, "vpc-") => Some((
-            IssueCode::InvalidVpcFormat,
-            format!("`{text}` is not a VPC ID"),
-            "a VPC ID is `vpc-` and 8 or 17 letters and digits, e.g. `vpc-1a2b3c4d`",
-        )),
-        "aws:sourcevpce" if !is_resource_id(text, "vpce-") => Some((
-            IssueCode::InvalidVpceFormat,
-            format!("`{text}` is not a VPC endpoint ID"),
-            "a VPC endpoint ID is `vpce-` and 8 or 17 letters and digits, e.g. `vpce-1a2b3c4d`",
-        )),
-        "kms:viaservice" if !is_service_principal(text, 2) => Some((
-            IssueCode::InvalidServicePrincipalFormat,
-            format!("`{text}` is not a service endpoint name"),
-            "write `service.region.amazonaws.com`, e.g. `s3.us-east-1.amazonaws.com`",
-        )),
-        "iam:passedtoservice"
-        | "iam:awsservicename"
-        | "aws:principalservicename"
-        | "aws:principalservicenameslist"
-        | "aws:calledvia"
-        | "aws:calledviafirst"
-        | "aws:calledvialast"
-            if !is_service_principal(text, 1) =>
+    // Key names ignore case; compared in place rather than lower-cased for every value.
+    let key = condition.key.text;
+    let named = |names: &[&str]| names.iter().any(|name| key.eq_ignore_ascii_case(name));
+    let problem =
+        if named(&["aws:sourcevpc", "aws:ec2instancesourcevpc"]) && !is_resource_id(text, "vpc-") {
+            Some((
+                IssueCode::InvalidVpcFormat,
+                format!("`{text}` is not a VPC ID"),
+                "a VPC ID is `vpc-` and 8 or 17 letters and digits, e.g. `vpc-1a2b3c4d`",
+            ))
+        } else if named(&["aws:sourcevpce"]) && !is_resource_id(text, "vpce-") {
+            Some((
+                IssueCode::InvalidVpceFormat,
+                format!("`{text}` is not a VPC endpoint ID"),
+                "a VPC endpoint ID is `vpce-` and 8 or 17 letters and digits, e.g. `vpce-1a2b3c4d`",
+            ))
+        } else if named(&["kms:viaservice"]) && !is_service_principal(text, 2) {
+            Some((
+                IssueCode::InvalidServicePrincipalFormat,
+                format!("`{text}` is not a service endpoint name"),
+                "write `service.region.amazonaws.com`, e.g. `s3.us-east-1.amazonaws.com`",
+            ))
+        } else if named(&[
+            "iam:passedtoservice",
+            "iam:awsservicename",
+            "aws:principalservicename",
+            "aws:principalservicenameslist",
+            "aws:calledvia",
+            "aws:calledviafirst",
+            "aws:calledvialast",
+        ]) && !is_service_principal(text, 1)
         {
             Some((
                 IssueCode::InvalidServicePrincipalFormat,
                 format!("`{text}` is not a service principal"),
                 "write the service principal, e.g. `ec2.amazonaws.com`",
             ))
-        }
-        _ if is_kms_key_condition_key(&key) && !is_kms_key_arn(text) => Some((
-            IssueCode::InvalidKmsKeyValue,
-            format!("`{text}` is not a KMS key ARN"),
-            "write `arn:aws:kms:region:account-id:key/key-id`",
-        )),
-        _ => None,
-    };
+        } else if is_kms_key_condition_key(key) && !is_kms_key_arn(text) {
+            Some((
+                IssueCode::InvalidKmsKeyValue,
+                format!("`{text}` is not a KMS key ARN"),
+                "write `arn:aws:kms:region:account-id:key/key-id`",
+            ))
+        } else {
+            None
+        };
     if let Some((code, message, help)) = problem {
         ctx.report(
             code,
             value.node.span,
-            &value.path(),
+            value.path(),
             Some(statement.index),
             message,
             Some(help.to_owned()),
@@ -862,10 +882,14 @@ fn is_service_principal(text: &str, min_labels: usize) -> bool {
 }
 
 /// ARN-typed service keys that name a KMS key, e.g. `s3:x-amz-server-side-encryption-aws-kms-key-id`
-/// or `sagemaker:VolumeKmsKey`; `key` is in lower case.
+/// or `sagemaker:VolumeKmsKey`, in any case.
 fn is_kms_key_condition_key(key: &str) -> bool {
-    !key.starts_with("kms:")
-        && key.contains("kms")
+    !key.get(..4)
+        .is_some_and(|prefix| prefix.eq_ignore_ascii_case("kms:"))
+        && key
+            .as_bytes()
+            .windows(3)
+            .any(|part| matches!(part, [b'k' | b'K', b'm' | b'M', b's' | b'S']))
         && reference::condition_key(key).is_some_and(|known| {
             matches!(
                 known.value_type(),
@@ -893,7 +917,7 @@ fn check_multiple_booleans(
     ctx.report(
         IssueCode::InvalidConditionMultipleBoolean,
         condition.values_node.span,
-        &condition.key.path,
+        condition.key.path,
         Some(statement.index),
         format!(
             "condition key `{}` is given {} boolean values",
@@ -999,7 +1023,7 @@ fn check_source_ip_private(
     ctx.report(
         code,
         condition.values_node.span,
-        &condition.key.path,
+        condition.key.path,
         Some(statement.index),
         message.to_owned(),
         Some("use `aws:VpcSourceIp` for addresses inside a VPC".to_owned()),
@@ -1015,12 +1039,15 @@ fn check_redundant_numeric_bounds(
 ) {
     let is_bound = operator.family == Family::Numeric
         && (operator.base.contains("LessThan") || operator.base.contains("GreaterThan"));
+    if !is_bound {
+        return;
+    }
     let numbers = condition
         .values
         .iter()
         .filter(|node| scalar_text(node).and_then(value::parse_number).is_some())
         .count();
-    if !is_bound || numbers < 2 {
+    if numbers < 2 {
         return;
     }
     let keep = if operator.base.contains("LessThan") {
@@ -1031,7 +1058,7 @@ fn check_redundant_numeric_bounds(
     ctx.report(
         IssueCode::RedundantConditionValueNum,
         condition.values_node.span,
-        &condition.key.path,
+        condition.key.path,
         Some(statement.index),
         format!(
             "`{}` with {numbers} bounds for `{}`: only the {keep} one counts",
@@ -1092,17 +1119,8 @@ fn check_actions_support_keys(
     {
         return;
     }
-    let named: Vec<reference::Action> = statement
-        .actions
-        .iter()
-        .filter(|resolved| !resolved.wildcard && !resolved.everything)
-        .flat_map(|resolved| resolved.actions.iter().copied())
-        .collect();
-    if named.is_empty() {
-        return;
-    }
-    let has_wildcards =
-        statement.actions.iter().any(|resolved| resolved.wildcard) || !statement.actions_complete;
+    // Listed only once a condition needs them: most statements have no such condition.
+    let mut named: Option<Vec<reference::Action>> = None;
     let mut reported: Vec<&str> = Vec::new();
     for item in checked {
         let (Some(key), Some(operator)) = (item.key, item.operator) else {
@@ -1115,6 +1133,17 @@ fn check_actions_support_keys(
         {
             continue;
         }
+        let named = named.get_or_insert_with(|| {
+            statement
+                .actions
+                .iter()
+                .filter(|resolved| !resolved.wildcard && !resolved.everything)
+                .flat_map(|resolved| resolved.actions.iter().copied())
+                .collect()
+        });
+        if named.is_empty() {
+            return;
+        }
         reported.push(name);
         let unsupported: Vec<String> = named
             .iter()
@@ -1124,6 +1153,8 @@ fn check_actions_support_keys(
         if unsupported.is_empty() {
             continue;
         }
+        let has_wildcards = statement.actions.iter().any(|resolved| resolved.wildcard)
+            || !statement.actions_complete;
         let message = if unsupported.len() == named.len() && !has_wildcards {
             format!("no action of this statement supports condition key `{name}`")
         } else {
@@ -1288,12 +1319,6 @@ fn scalar_text(node: &Node) -> Option<&str> {
     }
 }
 
-/// The JSON path of the `index`th value: the key's path, plus `[index]` for an array.
-fn value_path(condition: &Condition<'_>, index: usize) -> String {
-    let in_array = matches!(condition.values_node.value, Value::Array(_));
-    path_index(&condition.key.path, in_array.then_some(index))
-}
-
 #[cfg(test)]
 pub(super) mod tests {
     use super::super::testing::statement;
@@ -1317,7 +1342,7 @@ pub(super) mod tests {
             let (actions, complete) = action::check_statement(statement, &mut view_ctx);
             statement.actions = actions;
             statement.actions_complete = complete;
-            super::check_statement(statement, &mut ctx);
+            statement.condition_keys = super::check_statement(statement, &mut ctx);
         }
         advisory::check_document(&document, &mut ctx);
         ctx.finish()

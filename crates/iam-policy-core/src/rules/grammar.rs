@@ -7,8 +7,8 @@
 //! of the two values, so the policy IAM stores is not the one that was written.
 
 use super::{
-    Condition, Context, Document, Effect, Entry, ListElement, PrincipalElement, Statement,
-    did_you_mean, path_index, path_member,
+    Condition, Context, Document, Effect, Entry, ListElement, Path, PrincipalElement, Statement,
+    did_you_mean,
 };
 use crate::json::{Member, Node, Value};
 use crate::{IssueCode, PolicyKind};
@@ -227,7 +227,7 @@ fn id(member: &Member, ctx: &mut Context<'_>) {
 fn statements<'a>(member: &'a Member, ctx: &mut Context<'_>, doc: &mut Document<'a>) {
     match &member.value.value {
         Value::Object(_) => {
-            if let Some(statement) = statement(&member.value, 0, "Statement".to_owned(), ctx) {
+            if let Some(statement) = statement(&member.value, 0, Path::statement(None), ctx) {
                 doc.statements.push(statement);
             }
         }
@@ -242,8 +242,9 @@ fn statements<'a>(member: &'a Member, ctx: &mut Context<'_>, doc: &mut Document<
                     Some("add at least one statement".to_owned()),
                 );
             }
+            doc.statements.reserve(items.len());
             for (index, item) in items.iter().enumerate() {
-                let path = path_index("Statement", Some(index));
+                let path = Path::statement(Some(index));
                 if matches!(item.value, Value::Object(_)) {
                     if let Some(statement) = statement(item, index, path, ctx) {
                         doc.statements.push(statement);
@@ -252,7 +253,7 @@ fn statements<'a>(member: &'a Member, ctx: &mut Context<'_>, doc: &mut Document<
                     ctx.report(
                         IssueCode::DataTypeMismatch,
                         item.span,
-                        &path,
+                        path,
                         Some(index),
                         format!("a statement must be an object, found {}", json_type(item)),
                         None,
@@ -278,7 +279,7 @@ fn statements<'a>(member: &'a Member, ctx: &mut Context<'_>, doc: &mut Document<
 fn statement<'a>(
     node: &'a Node,
     index: usize,
-    path: String,
+    path: Path<'a>,
     ctx: &mut Context<'_>,
 ) -> Option<Statement<'a>> {
     let members = members(node)?;
@@ -294,11 +295,12 @@ fn statement<'a>(
         conditions: Vec::new(),
         actions: Vec::new(),
         actions_complete: false,
+        condition_keys: Vec::new(),
     };
     let at = Some(index);
     let mut seen: [Option<&Member>; STATEMENT_ELEMENTS.len()] = [None; STATEMENT_ELEMENTS.len()];
     for member in members {
-        let element_path = path_member(&view.path, &member.key);
+        let element_path = view.path.member(&member.key);
         let Some(slot) = STATEMENT_ELEMENTS
             .iter()
             .position(|name| *name == member.key)
@@ -306,7 +308,7 @@ fn statement<'a>(
             ctx.report(
                 IssueCode::InvalidPolicyElement,
                 member.key_span,
-                &element_path,
+                element_path,
                 at,
                 format!("`{}` is not a statement element", member.key),
                 did_you_mean(nearest(&member.key, &STATEMENT_ELEMENTS)).or_else(|| {
@@ -322,7 +324,7 @@ fn statement<'a>(
             ctx.report(
                 IssueCode::InvalidPolicyElement,
                 member.key_span,
-                &element_path,
+                element_path,
                 at,
                 format!("`{}` is given twice in this statement", member.key),
                 Some("keep one: JSON readers silently drop one of the two".to_owned()),
@@ -349,7 +351,7 @@ fn statement<'a>(
                 ctx.report(
                     IssueCode::UnsupportedElementCombination,
                     member.key_span,
-                    &element_path,
+                    element_path,
                     at,
                     format!(
                         "a statement cannot have both `{partner}` and `{}`",
@@ -362,7 +364,7 @@ fn statement<'a>(
         }
         match member.key.as_str() {
             "Sid" => view.sid = sid(member, element_path, at, ctx),
-            "Effect" => view.effect = effect(member, &element_path, at, ctx),
+            "Effect" => view.effect = effect(member, element_path, at, ctx),
             "Principal" | "NotPrincipal" => {
                 view.principal = principal(member, element_path, at, ctx);
             }
@@ -374,7 +376,7 @@ fn statement<'a>(
                     ctx.report(
                         IssueCode::RoleTrustPolicySyntaxErrorResource,
                         member.key_span,
-                        &element_path,
+                        element_path,
                         at,
                         format!("a role trust policy cannot have `{}`", member.key),
                         Some(
@@ -387,7 +389,7 @@ fn statement<'a>(
                         list(member, element_path, at, IssueCode::EmptyArrayResource, ctx);
                 }
             }
-            _ => view.conditions = conditions(member, &element_path, at, ctx),
+            _ => view.conditions = conditions(member, element_path, at, ctx),
         }
     }
     let present = |name: &str| {
@@ -397,12 +399,12 @@ fn statement<'a>(
             .and_then(|slot| seen.get(slot).copied().flatten())
             .is_some()
     };
-    let statement_path = view.path.clone();
+    let statement_path = view.path;
     let missing = |ctx: &mut Context<'_>, code: IssueCode, message: &str, help: &str| {
         ctx.report(
             code,
             node.span,
-            &statement_path,
+            statement_path,
             at,
             message.to_owned(),
             Some(help.to_owned()),
@@ -449,7 +451,7 @@ fn statement<'a>(
 
 fn string_entry<'a>(
     member: &'a Member,
-    path: String,
+    path: Path<'a>,
     at: Option<usize>,
     ctx: &mut Context<'_>,
 ) -> Option<Entry<'a>> {
@@ -463,7 +465,7 @@ fn string_entry<'a>(
             ctx.report(
                 IssueCode::DataTypeMismatch,
                 member.value.span,
-                &path,
+                path,
                 at,
                 format!(
                     "`{}` must be a string, found {}",
@@ -479,7 +481,7 @@ fn string_entry<'a>(
 
 fn sid<'a>(
     member: &'a Member,
-    path: String,
+    path: Path<'a>,
     at: Option<usize>,
     ctx: &mut Context<'_>,
 ) -> Option<Entry<'a>> {
@@ -496,8 +498,13 @@ fn sid<'a>(
     }
     // Resource policies of other services accept more characters (S3 allows spaces); IAM,
     // Organizations and trust policies accept only letters and digits.
+    // The first byte that is no ASCII letter or digit starts the first such character.
     if ctx.kind != PolicyKind::Resource
-        && let Some(bad) = entry.text.chars().find(|c| !c.is_ascii_alphanumeric())
+        && let Some(bad) = entry
+            .text
+            .bytes()
+            .position(|byte| !byte.is_ascii_alphanumeric())
+            .and_then(|at| entry.text.get(at..)?.chars().next())
     {
         let fixed: String = entry
             .text
@@ -551,8 +558,13 @@ fn sids(doc: &Document<'_>, ctx: &mut Context<'_>) {
     }
 }
 
-fn effect(member: &Member, path: &str, at: Option<usize>, ctx: &mut Context<'_>) -> Option<Effect> {
-    let entry = string_entry(member, path.to_owned(), at, ctx)?;
+fn effect<'a>(
+    member: &'a Member,
+    path: Path<'a>,
+    at: Option<usize>,
+    ctx: &mut Context<'_>,
+) -> Option<Effect> {
+    let entry = string_entry(member, path, at, ctx)?;
     match entry.text {
         "Allow" => Some(Effect::Allow),
         "Deny" => Some(Effect::Deny),
@@ -582,7 +594,7 @@ fn effect(member: &Member, path: &str, at: Option<usize>, ctx: &mut Context<'_>)
 /// `Action`, `Resource` and their `Not` forms: one string or an array of strings.
 fn list<'a>(
     member: &'a Member,
-    path: String,
+    path: Path<'a>,
     at: Option<usize>,
     empty_code: IssueCode,
     ctx: &mut Context<'_>,
@@ -616,7 +628,7 @@ struct Wording {
 /// strings, with an empty array and non-string entries reported; `None` for any other JSON type.
 fn strings<'a>(
     member: &'a Member,
-    path: String,
+    path: Path<'a>,
     at: Option<usize>,
     wording: &Wording,
     ctx: &mut Context<'_>,
@@ -632,7 +644,7 @@ fn strings<'a>(
                 ctx.report(
                     wording.empty_code,
                     member.value.span,
-                    &path,
+                    path,
                     at,
                     format!("`{}` is an empty array, {}", member.key, wording.empty),
                     Some(wording.empty_help.to_owned()),
@@ -640,7 +652,7 @@ fn strings<'a>(
             }
             let mut entries = Vec::with_capacity(items.len());
             for (index, item) in items.iter().enumerate() {
-                let item_path = path_index(&path, Some(index));
+                let item_path = path.at(Some(index));
                 match &item.value {
                     Value::String(text) => entries.push(Entry {
                         text,
@@ -655,7 +667,7 @@ fn strings<'a>(
                         ctx.report(
                             IssueCode::DataTypeMismatch,
                             item.span,
-                            &item_path,
+                            item_path,
                             at,
                             format!("{entry} must be a string, found {}", json_type(item)),
                             None,
@@ -669,7 +681,7 @@ fn strings<'a>(
             ctx.report(
                 IssueCode::DataTypeMismatch,
                 member.value.span,
-                &path,
+                path,
                 at,
                 format!(
                     "`{}` must be a string or an array of strings, found {}",
@@ -685,7 +697,7 @@ fn strings<'a>(
 
 fn principal<'a>(
     member: &'a Member,
-    path: String,
+    path: Path<'a>,
     at: Option<usize>,
     ctx: &mut Context<'_>,
 ) -> Option<PrincipalElement<'a>> {
@@ -703,19 +715,19 @@ fn principal<'a>(
                 ctx.report(
                     IssueCode::EmptyObjectPrincipal,
                     member.value.span,
-                    &path,
+                    path,
                     at,
                     format!("`{}` is an empty object, so it names nobody", member.key),
                     Some("name principals, e.g. `{\"AWS\": \"123456789012\"}`".to_owned()),
                 );
             }
             for (position, principal_type) in types.iter().enumerate() {
-                let type_path = path_member(&path, &principal_type.key);
+                let type_path = path.member(&principal_type.key);
                 if !PRINCIPAL_TYPES.contains(&principal_type.key.as_str()) {
                     ctx.report(
                         IssueCode::InvalidPrincipalKey,
                         principal_type.key_span,
-                        &type_path,
+                        type_path,
                         at,
                         format!("`{}` is not a principal type", principal_type.key),
                         did_you_mean(nearest(&principal_type.key, &PRINCIPAL_TYPES)).or_else(
@@ -738,7 +750,7 @@ fn principal<'a>(
                     ctx.report(
                         IssueCode::InvalidPrincipalKey,
                         principal_type.key_span,
-                        &type_path,
+                        type_path,
                         at,
                         format!("principal type `{}` is given twice", principal_type.key),
                         Some(
@@ -751,9 +763,9 @@ fn principal<'a>(
                 let type_entry = Entry {
                     text: &principal_type.key,
                     span: principal_type.key_span,
-                    path: type_path.clone(),
+                    path: type_path,
                 };
-                let values = principal_values(principal_type, &type_path, at, ctx);
+                let values = principal_values(principal_type, type_path, at, ctx);
                 element.entries.push((type_entry, values));
             }
         }
@@ -761,7 +773,7 @@ fn principal<'a>(
             ctx.report(
                 IssueCode::InvalidPrincipalFormat,
                 member.value.span,
-                &path,
+                path,
                 at,
                 format!(
                     "`{}` must be `\"*\"` or an object of principal types, found {}",
@@ -784,7 +796,7 @@ fn principal<'a>(
 
 fn principal_values<'a>(
     member: &'a Member,
-    path: &str,
+    path: Path<'a>,
     at: Option<usize>,
     ctx: &mut Context<'_>,
 ) -> Vec<Entry<'a>> {
@@ -794,14 +806,14 @@ fn principal_values<'a>(
         empty_help: "list at least one principal, or remove the principal type",
         entry: Some("a principal"),
     };
-    strings(member, path.to_owned(), at, &wording, ctx).unwrap_or_default()
+    strings(member, path, at, &wording, ctx).unwrap_or_default()
 }
 
 /// `Condition`: `{ operator: { key: value or [values] } }`. The operators, keys and values
 /// themselves are the condition rules' business; this checks the shape only.
 fn conditions<'a>(
     member: &'a Member,
-    path: &str,
+    path: Path<'a>,
     at: Option<usize>,
     ctx: &mut Context<'_>,
 ) -> Vec<Condition<'a>> {
@@ -831,12 +843,12 @@ fn conditions<'a>(
         );
     }
     for operator in operators {
-        let operator_path = path_member(path, &operator.key);
+        let operator_path = path.member(&operator.key);
         let Value::Object(keys) = &operator.value.value else {
             ctx.report(
                 IssueCode::DataTypeMismatch,
                 operator.value.span,
-                &operator_path,
+                operator_path,
                 at,
                 format!(
                     "the operator `{}` must hold an object of condition keys, found {}",
@@ -851,20 +863,20 @@ fn conditions<'a>(
             ctx.report(
                 IssueCode::EmptyObjectCondition,
                 operator.value.span,
-                &operator_path,
+                operator_path,
                 at,
                 format!("the operator `{}` holds no condition key", operator.key),
                 Some("remove it, or add a condition key".to_owned()),
             );
         }
         for key in keys {
-            let key_path = path_member(&operator_path, &key.key);
-            let values = condition_values(&key.value, &key_path, at, ctx);
+            let key_path = operator_path.member(&key.key);
+            let values = condition_values(&key.value, key_path, at, ctx);
             conditions.push(Condition {
                 operator: Entry {
                     text: &operator.key,
                     span: operator.key_span,
-                    path: operator_path.clone(),
+                    path: operator_path,
                 },
                 key: Entry {
                     text: &key.key,
@@ -881,7 +893,7 @@ fn conditions<'a>(
 
 fn condition_values<'a>(
     node: &'a Node,
-    path: &str,
+    path: Path<'a>,
     at: Option<usize>,
     ctx: &mut Context<'_>,
 ) -> Vec<&'a Node> {
@@ -901,7 +913,7 @@ fn condition_values<'a>(
                     ctx.report(
                         IssueCode::DataTypeMismatch,
                         item.span,
-                        &path_index(path, Some(index)),
+                        path.at(Some(index)),
                         at,
                         format!(
                             "a condition value must be a string, number or boolean, found {}",

@@ -18,8 +18,9 @@ mod testing;
 
 use crate::json::{Node, Span};
 use crate::{Finding, IssueCode, Options, PolicyKind};
-use iam_policy_reference::{Action, ResourceType};
+use iam_policy_reference::{Action, ConditionKey, ResourceType};
 use std::collections::HashMap;
+use std::fmt::{self, Write as _};
 
 /// Collects the findings of one validation run.
 pub(crate) struct Context<'o> {
@@ -30,9 +31,9 @@ pub(crate) struct Context<'o> {
     /// The resource types each ARN looked up so far can name: a policy often repeats an ARN
     /// in several statements.
     arn_types: HashMap<String, Vec<ResourceType>>,
-    /// The service last looked up by prefix: a policy's action entries mostly come in runs of
-    /// one service.
-    last_service: Option<iam_policy_reference::Service>,
+    /// The service last looked up by prefix, with its prefix: a policy's action entries mostly
+    /// come in runs of one service.
+    last_service: Option<(iam_policy_reference::Service, &'static str)>,
 }
 
 impl<'o> Context<'o> {
@@ -48,13 +49,17 @@ impl<'o> Context<'o> {
 
     /// [`iam_policy_reference::service`], remembering the last service found.
     pub fn service(&mut self, prefix: &str) -> Option<iam_policy_reference::Service> {
-        if let Some(service) = self.last_service
-            && service.prefix().eq_ignore_ascii_case(prefix)
+        // Prefixes are mostly written in the reference's own (lower) case: an exact match
+        // first spares the case-folding comparison.
+        if let Some((service, known)) = self.last_service
+            && (known == prefix || known.eq_ignore_ascii_case(prefix))
         {
             return Some(service);
         }
         let found = iam_policy_reference::service(prefix);
-        self.last_service = found.or(self.last_service);
+        if let Some(service) = found {
+            self.last_service = Some((service, service.prefix()));
+        }
         found
     }
 
@@ -77,7 +82,7 @@ impl<'o> Context<'o> {
         message: String,
         help: Option<String>,
     ) {
-        self.report(code, entry.span, &entry.path, statement, message, help);
+        self.report(code, entry.span, entry.path, statement, message, help);
     }
 
     /// The findings that are not waived, in source order.
@@ -96,12 +101,13 @@ impl<'o> Context<'o> {
         findings.sort_by_key(|finding| (finding.span.start, finding.span.end));
         findings
     }
-    /// Records a finding with the code's own severity.
+    /// Records a finding with the code's own severity. The path is rendered here, so only
+    /// the literals that have a finding pay for their JSON path.
     pub fn report(
         &mut self,
         code: IssueCode,
         span: Span,
-        path: &str,
+        path: impl fmt::Display,
         statement: Option<usize>,
         message: String,
         help: Option<String>,
@@ -112,7 +118,7 @@ impl<'o> Context<'o> {
             message,
             help,
             span,
-            path: path.to_owned(),
+            path: path.to_string(),
             statement,
         });
     }
@@ -138,8 +144,8 @@ pub(crate) enum Effect {
 pub(crate) struct Statement<'a> {
     /// Index in `Statement` (0 when `Statement` is a single object).
     pub index: usize,
-    /// JSON path of the statement, e.g. `Statement[2]`.
-    pub path: String,
+    /// Where the statement is: `Statement[2]`, or `Statement` when it is a single object.
+    pub path: Path<'a>,
     pub node: &'a Node,
     pub sid: Option<Entry<'a>>,
     pub effect: Option<Effect>,
@@ -157,6 +163,10 @@ pub(crate) struct Statement<'a> {
     pub actions: Vec<ResolvedAction>,
     /// True when every entry of `action` resolved, so `actions` is the statement's whole list.
     pub actions_complete: bool,
+    /// The reference's key for each of `conditions`, filled in by the condition rules before
+    /// the advisory rules run; `None` where they found none (a malformed, deprecated or unknown
+    /// key, or an identity provider's claim).
+    pub condition_keys: Vec<Option<ConditionKey>>,
 }
 
 impl Statement<'_> {
@@ -187,7 +197,25 @@ pub(crate) struct ResolvedAction {
     /// The entry holds `*` or `?`.
     pub wildcard: bool,
     /// The actions the entry names, sorted.
-    pub actions: Vec<Action>,
+    pub actions: NamedActions,
+}
+
+/// The actions of one entry: most entries name one action, kept without an allocation.
+#[derive(Clone, Debug)]
+pub(crate) enum NamedActions {
+    One(Action),
+    List(Vec<Action>),
+}
+
+impl std::ops::Deref for NamedActions {
+    type Target = [Action];
+
+    fn deref(&self) -> &[Action] {
+        match self {
+            NamedActions::One(action) => std::slice::from_ref(action),
+            NamedActions::List(actions) => actions,
+        }
+    }
 }
 
 /// A string literal of the policy and where it is.
@@ -195,8 +223,87 @@ pub(crate) struct ResolvedAction {
 pub(crate) struct Entry<'a> {
     pub text: &'a str,
     pub span: Span,
-    /// JSON path, e.g. `Statement[0].Action[1]`.
-    pub path: String,
+    /// Where it is, e.g. `Statement[0].Action[1]`.
+    pub path: Path<'a>,
+}
+
+/// Where a literal is in the document, as borrowed names and indexes: a finding renders it to
+/// its JSON path (`Statement[0].Condition.StringEquals.aws:username[1]`); the thousands of
+/// literals without a finding never build one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Path<'a> {
+    root: PathRoot,
+    /// The member names after the root; `depth` of them are used. Three is the deepest the
+    /// grammar nests below a statement (`Condition`, operator, condition key).
+    names: [&'a str; 3],
+    depth: u8,
+    /// A final `[index]`: an entry of an array.
+    index: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PathRoot {
+    /// The top level: the path is empty or starts with a top-level element.
+    Document,
+    /// `Statement` written as a single object.
+    SingleStatement,
+    /// `Statement[index]`.
+    Statement(usize),
+}
+
+impl<'a> Path<'a> {
+    /// The document itself: the empty path.
+    pub const DOCUMENT: Path<'static> = Path {
+        root: PathRoot::Document,
+        names: [""; 3],
+        depth: 0,
+        index: None,
+    };
+
+    /// The statement at `index` of the `Statement` array, or the single statement object.
+    pub fn statement(index: Option<usize>) -> Self {
+        Path {
+            root: index.map_or(PathRoot::SingleStatement, PathRoot::Statement),
+            ..Path::DOCUMENT
+        }
+    }
+
+    /// Member `name` of this one: `Statement[0].Action`.
+    pub fn member(self, name: &'a str) -> Self {
+        let mut path = self;
+        if let Some(slot) = path.names.get_mut(usize::from(path.depth)) {
+            *slot = name;
+            path.depth += 1;
+        }
+        path
+    }
+
+    /// Entry `index` of this array, or this path itself for a value written without an array.
+    pub fn at(self, index: Option<usize>) -> Self {
+        Path { index, ..self }
+    }
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut dot = true;
+        match self.root {
+            PathRoot::Document => dot = false,
+            PathRoot::SingleStatement => f.write_str("Statement")?,
+            PathRoot::Statement(index) => write!(f, "Statement[{index}]")?,
+        }
+        for name in self.names.iter().take(usize::from(self.depth)) {
+            if dot {
+                f.write_char('.')?;
+            }
+            f.write_str(name)?;
+            dot = true;
+        }
+        if let Some(index) = self.index {
+            write!(f, "[{index}]")?;
+        }
+        Ok(())
+    }
 }
 
 /// `Action`/`NotAction` or `Resource`/`NotResource`: one string or an array of strings.
@@ -254,7 +361,7 @@ pub(crate) fn check(document: &Node, options: &Options) -> Vec<Finding> {
         principal::check_statement(statement, &mut ctx);
         resource::check_statement(statement, &mut ctx);
         variable::check_statement(statement, doc.version, &mut ctx);
-        condition::check_statement(statement, &mut ctx);
+        statement.condition_keys = condition::check_statement(statement, &mut ctx);
     }
     variable::check_document(&doc, &mut ctx);
     advisory::check_document(&doc, &mut ctx);
@@ -262,58 +369,78 @@ pub(crate) fn check(document: &Node, options: &Options) -> Vec<Finding> {
     ctx.finish()
 }
 
+/// True when `text` holds `*` or `?`.
+pub(crate) fn holds_wildcard(text: &str) -> bool {
+    holds_either(text.as_bytes(), b'*', b'?')
+}
+
+/// True when `bytes` holds `a` or `b`. Every string of a policy is scanned for wildcards and
+/// variables, so eight bytes are tested at a time: a word has a byte equal to `a` when the
+/// word XOR `a` repeated has a zero byte, which `(w - 0x01..) & !w & 0x80..` detects exactly.
+pub(crate) fn holds_either(bytes: &[u8], a: u8, b: u8) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero_byte = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS != 0;
+    let (repeated_a, repeated_b) = (ONES * u64::from(a), ONES * u64::from(b));
+    let (words, rest) = bytes.as_chunks::<8>();
+    words.iter().any(|word| {
+        let word = u64::from_le_bytes(*word);
+        has_zero_byte(word ^ repeated_a) || has_zero_byte(word ^ repeated_b)
+    }) || rest.iter().any(|&byte| byte == a || byte == b)
+}
+
 /// "did you mean `x`?" for the best suggestion, if any.
 pub(crate) fn did_you_mean(candidate: Option<&str>) -> Option<String> {
     candidate.map(|name| format!("did you mean `{name}`?"))
 }
 
-/// A JSON path step: `.Key` or `[index]`.
-pub(crate) fn path_index(parent: &str, index: Option<usize>) -> String {
-    // Built by hand: every entry of every policy gets a path, and `format!` costs several
-    // times more than the copy.
-    let mut path = String::with_capacity(parent.len() + 8);
-    path.push_str(parent);
-    if let Some(index) = index {
-        push_index(&mut path, index);
-    }
-    path
-}
-
-/// The path of member `key` under `parent`: `Statement[0].Action`.
-pub(crate) fn path_member(parent: &str, key: &str) -> String {
-    let mut path = String::with_capacity(parent.len() + 1 + key.len());
-    path.push_str(parent);
-    path.push('.');
-    path.push_str(key);
-    path
-}
-
-/// Appends `[index]` to `path`.
-pub(crate) fn push_index(path: &mut String, index: usize) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    let mut rest = index;
-    loop {
-        start -= 1;
-        if let Some(digit) = digits.get_mut(start) {
-            // `rest % 10` is below 10, so the cast keeps it whole.
-            *digit = b'0' + (rest % 10) as u8;
-        }
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    path.push('[');
-    for &digit in digits.get(start..).unwrap_or_default() {
-        path.push(char::from(digit));
-    }
-    path.push(']');
-}
-
 #[cfg(test)]
 mod tests {
+    use super::{Path, holds_either, holds_wildcard};
     use crate::{Options, Parameter, ParameterKind, parse};
+
+    #[test]
+    fn wildcards_and_dollars_are_found_anywhere() {
+        // Neighbours of `*`, `?` and `$` in ASCII, and bytes above it, are no match.
+        let plain = "arn:aws:s3:::bucket-\u{e9}\u{2603}/+)>@#%\u{7f}";
+        for length in 0..=plain.len() {
+            let Some(prefix) = plain.get(..length) else {
+                continue;
+            };
+            assert!(!holds_wildcard(prefix), "{prefix}");
+            assert!(!holds_either(prefix.as_bytes(), b'$', b'$'), "{prefix}");
+        }
+        for at in 0..20 {
+            for mark in ['*', '?', '$'] {
+                let text = format!("{}{mark}{}", "a".repeat(at), "b".repeat(20 - at));
+                assert_eq!(holds_wildcard(&text), mark != '$', "{text}");
+                assert_eq!(holds_either(text.as_bytes(), b'$', b'$'), mark == '$');
+            }
+        }
+    }
+
+    #[test]
+    fn paths_render_as_json_paths() {
+        assert_eq!(Path::DOCUMENT.to_string(), "");
+        assert_eq!(Path::DOCUMENT.member("Version").to_string(), "Version");
+        assert_eq!(Path::statement(None).to_string(), "Statement");
+        assert_eq!(
+            Path::statement(None)
+                .member("Action")
+                .at(Some(2))
+                .to_string(),
+            "Statement.Action[2]"
+        );
+        let key = Path::statement(Some(13))
+            .member("Condition")
+            .member("StringLike")
+            .member("aws:userid");
+        assert_eq!(
+            key.at(Some(0)).to_string(),
+            "Statement[13].Condition.StringLike.aws:userid[0]"
+        );
+        assert_eq!(key.at(None), key);
+    }
 
     #[test]
     fn declared_parameters_are_checked_with_examples() {

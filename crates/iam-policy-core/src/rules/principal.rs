@@ -2,7 +2,7 @@
 //! (account IDs, IAM and STS ARNs, service principals, federation providers, canonical IDs).
 //! Role trust policies also need actions that fit their principals.
 
-use super::{Context, Effect, Entry, Statement, arn};
+use super::{Context, Effect, Entry, Statement, arn, holds_wildcard};
 use crate::json::Value;
 use crate::{IssueCode, PolicyKind};
 
@@ -19,13 +19,13 @@ pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) 
     } else {
         "Principal"
     };
-    let path = format!("{}.{name}", statement.path);
+    let path = statement.path.member(name);
     match ctx.kind {
         PolicyKind::Identity => {
             ctx.report(
                 IssueCode::UnsupportedPrincipal,
                 element.name_span,
-                &path,
+                path,
                 at,
                 format!("an identity policy cannot have `{name}`: it applies to the identity it is attached to"),
                 Some("remove it, or declare the policy as a resource or role trust policy".to_owned()),
@@ -36,7 +36,7 @@ pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) 
             ctx.report(
                 IssueCode::ScpSyntaxErrorPrincipal,
                 element.name_span,
-                &path,
+                path,
                 at,
                 format!("a service control policy cannot have `{name}`"),
                 Some("remove it and test `aws:PrincipalArn` in `Condition` instead".to_owned()),
@@ -48,7 +48,7 @@ pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) 
                 ctx.report(
                     IssueCode::RcpSyntaxErrorPrincipal,
                     element.name_span,
-                    &path,
+                    path,
                     at,
                     "a resource control policy allows only `\"Principal\": \"*\"`".to_owned(),
                     Some(
@@ -64,7 +64,7 @@ pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) 
                 ctx.report(
                     IssueCode::RoleTrustPolicySyntaxErrorNotprincipal,
                     element.name_span,
-                    &path,
+                    path,
                     at,
                     "a role trust policy cannot have `NotPrincipal`".to_owned(),
                     Some("name the trusted principals in `Principal`".to_owned()),
@@ -73,7 +73,7 @@ pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) 
                 ctx.report(
                     IssueCode::RoleTrustPolicyUnsupportedWildcardInPrincipal,
                     element.node.span,
-                    &path,
+                    path,
                     at,
                     "a role trust policy cannot trust `\"*\"`".to_owned(),
                     Some("name the trusted accounts, roles or services".to_owned()),
@@ -85,7 +85,7 @@ pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) 
                 ctx.report(
                     IssueCode::AllowWithNotPrincipal,
                     element.name_span,
-                    &path,
+                    path,
                     at,
                     "`Allow` with `NotPrincipal` grants access to everyone not listed, anonymous callers included".to_owned(),
                     Some("use `\"Principal\"` with the principals to allow".to_owned()),
@@ -125,10 +125,6 @@ pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) 
     if ctx.kind == PolicyKind::RoleTrust && !element.negated {
         trust_actions(statement, &federated, ctx);
     }
-}
-
-fn has_wildcard(text: &str) -> bool {
-    text.contains(['*', '?'])
 }
 
 fn wildcard_in_principal(entry: &Entry<'_>, at: Option<usize>, ctx: &mut Context<'_>) {
@@ -192,7 +188,7 @@ fn aws(entry: &Entry<'_>, at: Option<usize>, ctx: &mut Context<'_>) {
         );
         return;
     }
-    if has_wildcard(text) {
+    if holds_wildcard(text) {
         wildcard_in_principal(entry, at, ctx);
         return;
     }
@@ -262,7 +258,7 @@ fn service_principal_shaped(text: &str) -> bool {
 }
 
 fn service(entry: &Entry<'_>, at: Option<usize>, ctx: &mut Context<'_>) {
-    if has_wildcard(entry.text) {
+    if holds_wildcard(entry.text) {
         wildcard_in_principal(entry, at, ctx);
     } else if !service_principal_shaped(entry.text) {
         ctx.report_entry(
@@ -305,7 +301,7 @@ enum Provider {
 /// identity provider's domain (`cognito-identity.amazonaws.com`, `accounts.google.com`, ...).
 fn federation(entry: &Entry<'_>, at: Option<usize>, ctx: &mut Context<'_>) -> Option<Provider> {
     let text = entry.text;
-    if has_wildcard(text) {
+    if holds_wildcard(text) {
         wildcard_in_principal(entry, at, ctx);
         return None;
     }
@@ -463,7 +459,7 @@ fn trust_actions(
             ctx.report(
                 IssueCode::MissingActionForRolesAnywhereTrustPolicy,
                 action.name_span,
-                &format!("{}.Action", statement.path),
+                statement.path.member("Action"),
                 at,
                 format!(
                     "a trust for IAM Roles Anywhere also needs {}",
@@ -504,7 +500,7 @@ fn rcp_allow(statement: &Statement<'_>, ctx: &mut Context<'_>) {
         ctx.report(
             IssueCode::RcpSyntaxErrorAllow,
             statement.node.span,
-            &statement.path,
+            statement.path,
             Some(statement.index),
             "an `Allow` statement of a resource control policy must be `\"Principal\": \"*\"`, `\"Action\": \"*\"`, `\"Resource\": \"*\"` without `Condition`".to_owned(),
             Some("restrict with `Deny` statements instead".to_owned()),

@@ -1,6 +1,7 @@
 //! Condition values: what each operator family accepts (booleans, numbers, ISO 8601 dates, IP
 //! ranges, base64, ARNs) and how wildcards and policy variables sit inside a string value.
 
+use super::holds_wildcard;
 use super::variable::{self, Form};
 use std::net::IpAddr;
 
@@ -242,14 +243,13 @@ pub(crate) fn has_wildcard(text: &str) -> bool {
     for found in variable::scan(text) {
         if text
             .get(literal_from..found.start)
-            .is_some_and(|literal| literal.contains(['*', '?']))
+            .is_some_and(holds_wildcard)
         {
             return true;
         }
         literal_from = found.start + found.text.len();
     }
-    text.get(literal_from..)
-        .is_some_and(|literal| literal.contains(['*', '?']))
+    text.get(literal_from..).is_some_and(holds_wildcard)
 }
 
 #[cfg(test)]

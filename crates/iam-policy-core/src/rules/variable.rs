@@ -7,10 +7,11 @@
 //! them (`INVALID_VARIABLE_FOR_OPERATOR`); every other check of condition values' variables
 //! is made here, once.
 
-use super::{Context, Document, Statement, arn, did_you_mean, path_member, push_index};
+use super::{Context, Document, Path, Statement, arn, did_you_mean, holds_either};
 use crate::IssueCode;
 use crate::json::{Node, Span, Value};
 use iam_policy_reference as reference;
+use std::fmt;
 
 /// One `${...}` of a string.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,19 +38,38 @@ pub(crate) enum Form<'a> {
 
 /// True when `text` holds something that starts a variable.
 pub(crate) fn has_variable(text: &str) -> bool {
-    text.contains("${")
+    variable_start(text).is_some()
+}
+
+/// The offset of the first `${` in `text`. Every string of the policy is searched and few hold
+/// a `$`: a word-at-a-time test for it settles most of them, cheaper than a substring
+/// searcher's set-up.
+fn variable_start(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    if !holds_either(bytes, b'$', b'$') {
+        return None;
+    }
+    let mut from = 0;
+    while let Some(offset) = bytes.get(from..)?.iter().position(|&byte| byte == b'$') {
+        let dollar = from + offset;
+        if bytes.get(dollar + 1) == Some(&b'{') {
+            return Some(dollar);
+        }
+        from = dollar + 1;
+    }
+    None
 }
 
 /// Every variable of `text`, in order, malformed ones included.
 pub(crate) fn scan(text: &str) -> Vec<Variable<'_>> {
     let mut found = Vec::new();
     let mut from = 0;
-    while let Some(offset) = text.get(from..).and_then(|rest| rest.find("${")) {
+    while let Some(offset) = text.get(from..).and_then(variable_start) {
         let start = from + offset;
         let body_start = start + 2;
         let rest = text.get(body_start..).unwrap_or_default();
         let close = rest.find('}');
-        let reopen = rest.find("${");
+        let reopen = variable_start(rest);
         match close {
             Some(close) if reopen.is_none_or(|reopen| reopen > close) => {
                 let body = rest.get(..close).unwrap_or_default();
@@ -130,7 +150,7 @@ fn check_text(
     variables: &[Variable<'_>],
     skip_before: usize,
     span: Span,
-    path: &str,
+    path: &dyn fmt::Display,
     statement: Option<usize>,
     version: Option<&str>,
     ctx: &mut Context<'_>,
@@ -173,7 +193,7 @@ fn check_key(
     key: &str,
     written: &str,
     span: Span,
-    path: &str,
+    path: &dyn fmt::Display,
     statement: Option<usize>,
     ctx: &mut Context<'_>,
 ) {
@@ -235,7 +255,7 @@ fn check_key(
 
 fn unsupported_in_element(
     span: Span,
-    path: &str,
+    path: &dyn fmt::Display,
     statement: Option<usize>,
     element: &str,
     ctx: &mut Context<'_>,
@@ -263,13 +283,14 @@ pub(crate) fn check_statement(
     };
     let at = Some(statement.index);
     for member in members {
-        let mut path = path_member(&statement.path, &member.key);
+        let path = statement.path.member(&member.key);
         if has_variable(&member.key) {
             unsupported_in_element(member.key_span, &path, at, "element names", ctx);
         }
+        let trail = Trail::Root(path);
         match member.key.as_str() {
             "Resource" | "NotResource" => {
-                walk(&member.value, &mut path, &mut |node, path, text| {
+                walk(&member.value, &trail, &mut |node, path, text| {
                     // Only after the fifth colon; a non-ARN is reported by the ARN rules.
                     let Some(resource_start) = arn::resource_start(text) else {
                         return;
@@ -298,9 +319,9 @@ pub(crate) fn check_statement(
                     );
                 });
             }
-            "Condition" => condition(&member.value, &path, at, version, ctx),
+            "Condition" => condition(&member.value, path, at, version, ctx),
             element => {
-                walk(&member.value, &mut path, &mut |node, path, _| {
+                walk(&member.value, &trail, &mut |node, path, _| {
                     unsupported_in_element(node.span, path, at, &format!("`{element}`"), ctx);
                 });
             }
@@ -312,7 +333,7 @@ pub(crate) fn check_statement(
 /// business); operator names and condition keys do not.
 fn condition(
     node: &Node,
-    path: &str,
+    path: Path<'_>,
     at: Option<usize>,
     version: Option<&str>,
     ctx: &mut Context<'_>,
@@ -321,7 +342,7 @@ fn condition(
         return;
     };
     for operator in operators {
-        let operator_path = path_member(path, &operator.key);
+        let operator_path = path.member(&operator.key);
         if has_variable(&operator.key) {
             unsupported_in_element(
                 operator.key_span,
@@ -335,43 +356,67 @@ fn condition(
             continue;
         };
         for key in keys {
-            let mut key_path = path_member(&operator_path, &key.key);
+            let key_path = operator_path.member(&key.key);
             if has_variable(&key.key) {
                 unsupported_in_element(key.key_span, &key_path, at, "condition keys", ctx);
             }
-            walk(&key.value, &mut key_path, &mut |node, path, text| {
-                check_text(&scan(text), 0, node.span, path, at, version, ctx);
-            });
+            walk(
+                &key.value,
+                &Trail::Root(key_path),
+                &mut |node, path, text| {
+                    check_text(&scan(text), 0, node.span, path, at, version, ctx);
+                },
+            );
+        }
+    }
+}
+
+/// The path to a node being walked: a statement element or condition key, then the members
+/// and indexes below it, linked on the stack and rendered only for a finding.
+enum Trail<'t> {
+    Root(Path<'t>),
+    Member(&'t Trail<'t>, &'t str),
+    Index(&'t Trail<'t>, usize),
+}
+
+impl fmt::Display for Trail<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Trail::Root(path) => path.fmt(f),
+            Trail::Member(parent, name) => write!(f, "{parent}.{name}"),
+            Trail::Index(parent, index) => write!(f, "{parent}[{index}]"),
         }
     }
 }
 
 /// Calls `found` for every string (value or object key) of `node` that holds `${`.
-fn walk(node: &Node, path: &mut String, found: &mut dyn FnMut(&Node, &str, &str)) {
-    // One path buffer, extended and cut back: most nodes hold no variable and need no path.
-    let parent = path.len();
+fn walk(node: &Node, trail: &Trail<'_>, found: &mut dyn FnMut(&Node, &Trail<'_>, &str)) {
     match &node.value {
-        Value::String(text) if has_variable(text) => found(node, path, text),
+        Value::String(text) if has_variable(text) => found(node, trail, text),
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                push_index(path, index);
-                walk(item, path, found);
-                path.truncate(parent);
+                // Strings, the usual entries, are tested here rather than in a call each.
+                match &item.value {
+                    Value::String(text) => {
+                        if has_variable(text) {
+                            found(item, &Trail::Index(trail, index), text);
+                        }
+                    }
+                    _ => walk(item, &Trail::Index(trail, index), found),
+                }
             }
         }
         Value::Object(members) => {
             for member in members {
-                path.push('.');
-                path.push_str(&member.key);
+                let trail = Trail::Member(trail, &member.key);
                 if has_variable(&member.key) {
                     let key = Node {
                         value: Value::String(member.key.clone()),
                         span: member.key_span,
                     };
-                    found(&key, path, &member.key);
+                    found(&key, &trail, &member.key);
                 }
-                walk(&member.value, path, found);
-                path.truncate(parent);
+                walk(&member.value, &trail, found);
             }
         }
         _ => {}
@@ -384,7 +429,8 @@ pub(crate) fn check_document(doc: &Document<'_>, ctx: &mut Context<'_>) {
         return;
     };
     for member in members.iter().filter(|member| member.key == "Id") {
-        walk(&member.value, &mut "Id".to_owned(), &mut |node, path, _| {
+        let trail = Trail::Root(Path::DOCUMENT.member("Id"));
+        walk(&member.value, &trail, &mut |node, path, _| {
             unsupported_in_element(node.span, path, None, "`Id`", ctx);
         });
     }
