@@ -72,6 +72,32 @@ fn actions_by_name_ignoring_case() {
     );
 }
 
+/// The hashed indexes find every service, action and service condition key by its name in
+/// any case, and only in its own service.
+#[test]
+fn every_name_is_found_through_the_indexes() {
+    for service in services() {
+        assert_eq!(
+            super::service(&service.prefix().to_ascii_uppercase()),
+            Some(service)
+        );
+        for action in service.actions() {
+            assert_eq!(
+                service.action(&action.name().to_ascii_lowercase()),
+                Some(action)
+            );
+            assert_eq!(service.action(&format!("{}x", action.name())), None);
+        }
+    }
+    assert_eq!(service("ec2").and_then(|ec2| ec2.action("GetObject")), None);
+    for &index in &CONDITION_KEY_INDEX {
+        let key = ConditionKey(Key::Service(index));
+        if !global::is_aws_key(key.name()) && global_key(key.name()).is_none() {
+            assert_eq!(condition_key(&key.name().to_ascii_uppercase()), Some(key));
+        }
+    }
+}
+
 #[test]
 fn start_session_has_its_resource_types_and_keys() -> Result<(), &'static str> {
     let start = action("ssm:StartSession").ok_or("ssm:StartSession is missing")?;
