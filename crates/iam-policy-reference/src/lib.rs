@@ -31,7 +31,9 @@ use data::{
 };
 use global::{DEPRECATED_KEYS, GLOBAL_KEYS, Scope};
 use index::find_hashed;
-use matching::{compare_ignore_case, literal_length, template_matches, wildcard_matches};
+use matching::{
+    NamePattern, compare_bytes_ignore_case, compare_ignore_case, literal_length, template_matches,
+};
 
 /// The string numbered `id` in the pool (each string is followed by a newline).
 fn text(id: u32) -> &'static str {
@@ -742,8 +744,9 @@ pub fn actions_matching(pattern: &str) -> Result<Vec<Action>, PatternError> {
     }
     let wild = |text: &str| text.contains(['*', '?']);
     let services: Vec<Service> = if wild(prefix) {
+        let prefix = NamePattern::new(prefix);
         services()
-            .filter(|service| wildcard_matches(prefix, service.prefix()))
+            .filter(|service| prefix.matches(service.prefix()))
             .collect()
     } else {
         match service(prefix) {
@@ -761,28 +764,35 @@ pub fn actions_matching(pattern: &str) -> Result<Vec<Action>, PatternError> {
     let literal = &name[..name.find(['*', '?']).unwrap_or(name.len())];
     // `Describe*`: every action of the run matches, no need to test each.
     let whole_run = name.len() == literal.len() + 1 && name.ends_with('*');
+    let name_pattern = NamePattern::new(name);
     let mut found: Vec<Action> = Vec::new();
     for service in &services {
         let row = service.row();
         let actions = ACTIONS
             .get(row.2 as usize..row.3 as usize)
             .unwrap_or_default();
+        let literal = literal.as_bytes();
         let head = |action: &table::ActionRow| {
-            let name = text(action.1);
-            name.get(..literal.len().min(name.len())).unwrap_or(name)
+            let name = text_bytes(action.1);
+            name.get(..literal.len()).unwrap_or(name)
         };
         let start = actions.partition_point(|action| {
-            compare_ignore_case(head(action), literal) == std::cmp::Ordering::Less
+            compare_bytes_ignore_case(head(action), literal) == std::cmp::Ordering::Less
         });
-        let end = actions.partition_point(|action| {
-            compare_ignore_case(head(action), literal) != std::cmp::Ordering::Greater
-        });
+        // The run starts there: search only the rest for its end.
+        let end = start
+            + actions
+                .get(start..)
+                .unwrap_or_default()
+                .partition_point(|action| {
+                    compare_bytes_ignore_case(head(action), literal) != std::cmp::Ordering::Greater
+                });
         let run = (row.2 + start as u32..row.2 + end as u32).map(Action);
         if whole_run {
             // An exact-size iterator: one allocation.
             found.extend(run);
         } else {
-            found.extend(run.filter(|action| wildcard_matches(name, action.name())));
+            found.extend(run.filter(|action| name_pattern.matches(action.name())));
         }
     }
     if found.is_empty() {

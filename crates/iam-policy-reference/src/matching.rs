@@ -35,12 +35,25 @@ pub(crate) fn compare_bytes_ignore_case(a: &[u8], b: &[u8]) -> Ordering {
     a.len().cmp(&b.len())
 }
 
-/// IAM's `*` (any run of characters) and `?` (one character), ignoring ASCII case. Names in
-/// the reference are ASCII, so bytes are characters here.
-pub(crate) fn wildcard_matches(pattern: &str, text: &str) -> bool {
-    wildcard_match_by(pattern.as_bytes(), text.as_bytes(), b'*', b'?', |a, b| {
-        a.eq_ignore_ascii_case(&b)
-    })
+/// An action or service name pattern: IAM's `*` (any run of characters) and `?` (one
+/// character), ignoring ASCII case. Lower-cased once, as it is matched against many names.
+/// Names in the reference are ASCII, so bytes are characters here.
+pub(crate) struct NamePattern(Vec<u8>);
+
+impl NamePattern {
+    pub(crate) fn new(pattern: &str) -> Self {
+        NamePattern(pattern.as_bytes().to_ascii_lowercase())
+    }
+
+    pub(crate) fn matches(&self, name: &str) -> bool {
+        // `c.to_ascii_lowercase() == unit` for a lower-cased `unit`: a letter is `c` with bit 5
+        // set, anything else `c` itself; which of the two depends on `unit` only, so the
+        // search for a piece's first unit decides it once, not at every place.
+        wildcard_match_by(&self.0, name.as_bytes(), b'*', b'?', |unit, c| {
+            let case_bit = if unit.is_ascii_lowercase() { 0x20 } else { 0 };
+            unit == c | case_bit
+        })
+    }
 }
 
 /// IAM's wildcard match: `star` matches any run of elements, `one` exactly one, and `same`
@@ -53,32 +66,43 @@ pub fn wildcard_match_by<T: Copy + PartialEq>(
     one: T,
     same: impl Fn(T, T) -> bool,
 ) -> bool {
-    let (mut p, mut t) = (0, 0);
-    // Where the last `star` was and how much text it has taken so far, for backtracking.
-    let mut last_star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        match pattern.get(p) {
-            Some(&unit) if unit == star => {
-                last_star = Some((p, t));
-                p += 1;
-            }
-            Some(&unit) if unit == one || text.get(t).is_some_and(|&c| same(unit, c)) => {
-                p += 1;
-                t += 1;
-            }
-            _ => match last_star {
-                Some((star_p, star_t)) => {
-                    p = star_p + 1;
-                    t = star_t + 1;
-                    last_star = Some((star_p, star_t + 1));
-                }
-                None => return false,
-            },
+    // The pieces between stars have fixed lengths: the first must open the text, the last end
+    // it, and the others follow in order in between. Taking each of those at its first place
+    // leaves the most room for the rest, so no backtracking is needed, and a piece is looked
+    // for as a run of unit compares rather than one step of a general matcher per unit.
+    let unit_fits = |unit: T, c: T| unit == one || same(unit, c);
+    let fits = |piece: &[T], at: &[T]| {
+        piece.len() == at.len() && piece.iter().zip(at).all(|(&unit, &c)| unit_fits(unit, c))
+    };
+    let mut pieces = pattern.split(|&unit| unit == star);
+    let first = pieces.next().unwrap_or_default();
+    let Some(last) = pieces.next_back() else {
+        return fits(first, text);
+    };
+    if first.len() + last.len() > text.len() {
+        return false;
+    }
+    let (head, rest) = text.split_at(first.len());
+    let (mut middle, tail) = rest.split_at(rest.len() - last.len());
+    if !fits(first, head) || !fits(last, tail) {
+        return false;
+    }
+    // `**` leaves an empty piece, which fits anywhere.
+    for piece in pieces {
+        let Some((&lead, piece_rest)) = piece.split_first() else {
+            continue;
+        };
+        // The first unit alone rules out most places.
+        let place = middle.windows(piece.len()).position(|run| {
+            run.split_first()
+                .is_some_and(|(&c, run_rest)| unit_fits(lead, c) && fits(piece_rest, run_rest))
+        });
+        match place {
+            Some(at) => middle = middle.get(at + piece.len()..).unwrap_or_default(),
+            None => return false,
         }
     }
-    pattern
-        .get(p..)
-        .is_some_and(|rest| rest.iter().all(|&unit| unit == star))
+    true
 }
 
 /// Splits a templated condition key at its first variable: `${TagKey}`, or `<key>` as the
@@ -594,15 +618,68 @@ mod tests {
 
     #[test]
     fn wildcards() {
-        assert!(wildcard_matches("Start*", "StartSession"));
-        assert!(wildcard_matches("start*", "StartSession"));
-        assert!(wildcard_matches("Get?bject", "GetObject"));
-        assert!(!wildcard_matches("Get?bject", "GetObjects"));
-        assert!(wildcard_matches("*Session*", "StartSession"));
-        assert!(wildcard_matches("*", ""));
-        assert!(!wildcard_matches("?", ""));
-        assert!(wildcard_matches("a*b*c", "axxbyyc"));
-        assert!(!wildcard_matches("a*b*c", "axxbyy"));
+        assert!(NamePattern::new("Start*").matches("StartSession"));
+        assert!(NamePattern::new("start*").matches("StartSession"));
+        assert!(NamePattern::new("Get?bject").matches("GetObject"));
+        assert!(!NamePattern::new("Get?bject").matches("GetObjects"));
+        assert!(NamePattern::new("*Session*").matches("StartSession"));
+        assert!(NamePattern::new("*").matches(""));
+        assert!(!NamePattern::new("?").matches(""));
+        assert!(NamePattern::new("a*b*c").matches("axxbyyc"));
+        assert!(!NamePattern::new("a*b*c").matches("axxbyy"));
+    }
+
+    /// IAM's definition, followed literally: `*` takes none or one more unit, `?` one.
+    fn matches_by_definition(pattern: &[u8], text: &[u8]) -> bool {
+        match (pattern.split_first(), text.split_first()) {
+            (None, _) => text.is_empty(),
+            (Some((b'*', rest)), _) => {
+                matches_by_definition(rest, text)
+                    || text
+                        .split_first()
+                        .is_some_and(|(_, shorter)| matches_by_definition(pattern, shorter))
+            }
+            (Some((&unit, rest)), Some((&c, text_rest))) => {
+                (unit == b'?' || unit.eq_ignore_ascii_case(&c))
+                    && matches_by_definition(rest, text_rest)
+            }
+            (Some(_), None) => false,
+        }
+    }
+
+    /// Every pattern over `a`, `B`, `*`, `?` up to 5 units against every text over `a`, `b`, `A`
+    /// up to 5.
+    #[test]
+    fn wildcards_agree_with_the_definition() {
+        fn all(alphabet: &[u8], up_to: usize) -> Vec<Vec<u8>> {
+            let mut found = vec![Vec::new()];
+            let mut last = vec![Vec::new()];
+            for _ in 0..up_to {
+                last = last
+                    .iter()
+                    .flat_map(|word: &Vec<u8>| {
+                        alphabet
+                            .iter()
+                            .map(move |&unit| [word.as_slice(), &[unit]].concat())
+                    })
+                    .collect();
+                found.extend(last.iter().cloned());
+            }
+            found
+        }
+        let texts = all(b"abA", 5);
+        for pattern in all(b"aB*?", 5) {
+            for text in &texts {
+                assert_eq!(
+                    wildcard_match_by(&pattern, text, b'*', b'?', |a, b| a
+                        .eq_ignore_ascii_case(&b)),
+                    matches_by_definition(&pattern, text),
+                    "{:?} {:?}",
+                    String::from_utf8_lossy(&pattern),
+                    String::from_utf8_lossy(text)
+                );
+            }
+        }
     }
 
     #[test]
