@@ -553,38 +553,74 @@ impl fmt::Debug for ConditionKey {
 }
 
 fn global_key(name: &str) -> Option<ConditionKey> {
-    let index = GLOBAL_KEYS
-        .iter()
-        .position(|key| key.name.eq_ignore_ascii_case(name))
-        .or_else(|| {
-            // The most specific template wins. Only a templated key can match a name it is not
-            // spelled as, and only one whose fixed start the name has.
+    let exact = find_hashed(global_key_slots(), 0, name.as_bytes(), |index| {
+        GLOBAL_KEYS
+            .get(index as usize)
+            .is_some_and(|key| key.name.eq_ignore_ascii_case(name))
+    });
+    let index = match exact {
+        Some(index) => usize::try_from(index).ok()?,
+        // The most specific template wins. Only a templated key can match a name it is not
+        // spelled as, and only one whose fixed start the name has.
+        None => {
             templated_global_keys()
                 .iter()
-                .filter(|(_, head)| {
-                    name.get(..head.len())
-                        .is_some_and(|start| start.eq_ignore_ascii_case(head))
+                .filter(|template| {
+                    name.get(..template.head.len())
+                        .is_some_and(|start| start.eq_ignore_ascii_case(template.head))
                 })
-                .filter_map(|&(index, _)| Some((index, GLOBAL_KEYS.get(index)?)))
-                .filter(|(_, key)| template_matches(key.name, name))
-                .max_by_key(|(_, key)| literal_length(key.name))
-                .map(|(index, _)| index)
-        })?;
+                .filter(|template| {
+                    GLOBAL_KEYS
+                        .get(template.index)
+                        .is_some_and(|key| template_matches(key.name, name))
+                })
+                .max_by_key(|template| template.literal_length)?
+                .index
+        }
+    };
     u8::try_from(index)
         .ok()
         .map(|index| ConditionKey(Key::Global(index)))
 }
 
-/// The global keys with a variable part, each with its fixed text before the variable
-/// (`aws:PrincipalTag/` for `aws:PrincipalTag/${TagKey}`), in table order; made on first use
-/// (a few dozen keys).
-fn templated_global_keys() -> &'static [(usize, &'static str)] {
-    static KEYS: OnceLock<Vec<(usize, &'static str)>> = OnceLock::new();
+/// A hashed index of the global keys by name (see `index.rs`), made on first use: a few dozen
+/// keys, where a scan compared the name with each.
+fn global_key_slots() -> &'static [u32] {
+    static SLOTS: OnceLock<Vec<u32>> = OnceLock::new();
+    SLOTS.get_or_init(|| {
+        build_hashed_index(
+            GLOBAL_KEYS
+                .iter()
+                .zip(0..)
+                .map(|(key, index)| (0, key.name, index)),
+        )
+    })
+}
+
+/// A global key with a variable part.
+struct GlobalTemplate {
+    /// Index in `GLOBAL_KEYS`.
+    index: usize,
+    /// The fixed text before the variable: `aws:PrincipalTag/` for `aws:PrincipalTag/${TagKey}`.
+    head: &'static str,
+    /// See [`literal_length`].
+    literal_length: usize,
+}
+
+/// The global keys with a variable part, in table order; made on first use (a few dozen keys).
+fn templated_global_keys() -> &'static [GlobalTemplate] {
+    static KEYS: OnceLock<Vec<GlobalTemplate>> = OnceLock::new();
     KEYS.get_or_init(|| {
         GLOBAL_KEYS
             .iter()
             .enumerate()
-            .filter_map(|(index, key)| Some((index, matching::split_variable(key.name)?.0)))
+            .filter_map(|(index, key)| {
+                Some(GlobalTemplate {
+                    index,
+                    head: matching::split_variable(key.name)?.0,
+                    literal_length: literal_length(key.name),
+                })
+            })
             .collect()
     })
 }
@@ -613,8 +649,26 @@ pub fn condition_key(name: &str) -> Option<ConditionKey> {
     if let Some(index) = exact {
         return Some(ConditionKey(Key::Service(index)));
     }
-    TEMPLATED_CONDITION_KEYS
-        .iter()
+    // Sorted by lower-case name, the templates opening with one character are one run. Only
+    // those opening with the name's first character or with a variable can match it (see
+    // `template_matches`); their runs are taken in table order, as ties go to the last.
+    let opening = |index: &u32| row(index).as_bytes().first().map(u8::to_ascii_lowercase);
+    let run = |first: Option<u8>| {
+        let start = TEMPLATED_CONDITION_KEYS.partition_point(|index| opening(index) < first);
+        let rest = TEMPLATED_CONDITION_KEYS.get(start..).unwrap_or_default();
+        rest.get(..rest.partition_point(|index| opening(index) <= first))
+            .unwrap_or_default()
+    };
+    let mut firsts = vec![
+        name.as_bytes().first().map(u8::to_ascii_lowercase),
+        Some(b'$'),
+        Some(b'<'),
+    ];
+    firsts.sort_unstable();
+    firsts.dedup();
+    firsts
+        .into_iter()
+        .flat_map(run)
         .filter(|index| template_matches(row(index), name))
         .max_by_key(|index| literal_length(row(index)))
         .map(|&index| ConditionKey(Key::Service(index)))

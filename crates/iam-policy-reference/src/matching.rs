@@ -120,30 +120,36 @@ pub(crate) fn split_variable(template: &str) -> Option<(&str, &str)> {
     if template.ends_with('/') {
         return Some((template, ""));
     }
-    let dollar = template.find("${").map(|start| (start, "}"));
-    let angle = template.find('<').map(|start| (start, ">"));
-    let (start, close) = match (dollar, angle) {
-        (Some(d), Some(a)) => {
-            if d.0 < a.0 {
-                d
-            } else {
-                a
-            }
+    // The first `${` or `<`, then the `}` or `>` that closes it: byte scans, as this runs for
+    // every template tried.
+    let bytes = template.as_bytes();
+    let mut from = 0;
+    let start = loop {
+        let at = from
+            + bytes
+                .get(from..)?
+                .iter()
+                .position(|&byte| byte == b'$' || byte == b'<')?;
+        if bytes.get(at) == Some(&b'<') || bytes.get(at + 1) == Some(&b'{') {
+            break at;
         }
-        (found, None) | (None, found) => found?,
+        from = at + 1;
     };
-    let head = template.get(..start)?;
-    let rest = template.get(start..)?;
-    let end = rest.find(close)?;
-    Some((head, rest.get(end + close.len()..)?))
+    let close = if bytes.get(start) == Some(&b'<') {
+        b'>'
+    } else {
+        b'}'
+    };
+    let end = start + bytes.get(start..)?.iter().position(|&byte| byte == close)?;
+    Some((template.get(..start)?, template.get(end + 1..)?))
 }
 
 /// Whether `name` is an instance of the templated key `template`: each variable stands for a
 /// non-empty text (`aws:PrincipalTag/${TagKey}` matches `aws:PrincipalTag/team`); the rest
 /// compares ignoring ASCII case. A template also matches its own spelling.
 pub(crate) fn template_matches(template: &str, name: &str) -> bool {
-    // Cheap checks first, with byte operations the standard library ships optimized: templates
-    // are scanned for every key looked up, and the macro runs this crate unoptimized.
+    // Cheap checks first: templates are scanned for every key looked up, and the macro runs
+    // this crate unoptimized.
     let bytes = template.as_bytes();
     // Unless the template opens with a variable, the first characters must agree: this
     // rejects most templates before any scan.
@@ -153,9 +159,19 @@ pub(crate) fn template_matches(template: &str, name: &str) -> bool {
         (Some(t), Some(n)) if t.eq_ignore_ascii_case(n) => {}
         _ => return false,
     }
-    let irregular = bytes.last() == Some(&b'/') || bytes.ends_with(b"/tag-key");
-    if !bytes.contains(&b'$') && !bytes.contains(&b'<') && !irregular {
-        return template.eq_ignore_ascii_case(name);
+    // Likewise the last ones, unless the template ends with a variable or is one of the
+    // irregular tag-key forms: after its last variable, a template is plain text that ends
+    // the name.
+    let ends_open = match bytes.last() {
+        Some(b'}' | b'>' | b'/') => true,
+        _ => bytes.ends_with(b"/tag-key"),
+    };
+    let last_agrees = bytes
+        .last()
+        .zip(name.as_bytes().last())
+        .is_some_and(|(t, n)| t.eq_ignore_ascii_case(n));
+    if !ends_open && !last_agrees {
+        return false;
     }
     if template.eq_ignore_ascii_case(name) {
         return true;
@@ -166,6 +182,15 @@ pub(crate) fn template_matches(template: &str, name: &str) -> bool {
             let Some(after_head) = strip_prefix_ignore_case(name, head) else {
                 return false;
             };
+            if split_variable(tail).is_none() {
+                // A plain tail ends the name, after at least one character for the variable.
+                return after_head
+                    .len()
+                    .checked_sub(tail.len())
+                    .filter(|&index| index > 0 && after_head.is_char_boundary(index))
+                    .and_then(|index| after_head.get(index..))
+                    .is_some_and(|rest| rest.eq_ignore_ascii_case(tail));
+            }
             // The variable takes at least one character, then the tail must match the rest.
             after_head
                 .char_indices()
@@ -677,6 +702,94 @@ mod tests {
                     "{:?} {:?}",
                     String::from_utf8_lossy(&pattern),
                     String::from_utf8_lossy(text)
+                );
+            }
+        }
+    }
+
+    /// [`template_matches`] as first written: equality, or the first variable takes one or more
+    /// characters and the rest matches the tail.
+    fn template_matches_by_definition(template: &str, name: &str) -> bool {
+        if template.eq_ignore_ascii_case(name) {
+            return true;
+        }
+        let Some((head, tail)) = split_variable(template) else {
+            return false;
+        };
+        let Some(after_head) = strip_prefix_ignore_case(name, head) else {
+            return false;
+        };
+        after_head
+            .char_indices()
+            .skip(1)
+            .map(|(index, _)| index)
+            .chain(std::iter::once(after_head.len()))
+            .filter(|&index| index > 0)
+            .any(|index| {
+                after_head
+                    .get(index..)
+                    .is_some_and(|rest| template_matches_by_definition(tail, rest))
+            })
+    }
+
+    /// The quick checks and the plain-tail shortcut answer as the definition does, on every
+    /// shape of template the reference has and names made from them.
+    #[test]
+    fn templates_agree_with_the_definition() {
+        let templates = [
+            "aws:PrincipalTag/${TagKey}",
+            "events:Metadata/${MetadataKey}/Matcher",
+            "agent.${Domain}.buildkite.dev:build_branch",
+            "codebuild:secondarySources/${sourceIdentifier}.auth.type",
+            "s3:ExistingObjectTag/<key>",
+            "glacier:ResourceTag/",
+            "secretsmanager:ResourceTag/tag-key",
+            "a${x}b${y}c",
+            "a${x}${y}",
+            "${x}",
+            "<k>z",
+            "x$y",
+            "a}b",
+            "ec2:Attribute",
+            "",
+        ];
+        let fillings = ["", "q", "Qé", "}", "${x}", "/", "b", "bc"];
+        let mut names: Vec<String> = Vec::new();
+        for template in templates {
+            for filling in fillings {
+                let filled = template
+                    .replace("${TagKey}", filling)
+                    .replace("${MetadataKey}", filling)
+                    .replace("${Domain}", filling)
+                    .replace("${sourceIdentifier}", filling)
+                    .replace("${x}", filling)
+                    .replace("${y}", filling)
+                    .replace("<key>", filling)
+                    .replace("<k>", filling)
+                    .replace("tag-key", filling);
+                names.push(filled.to_ascii_uppercase());
+                names.push(format!("{filled}{filling}"));
+                names.push(filled.chars().skip(1).collect());
+                names.push(
+                    filled
+                        .chars()
+                        .rev()
+                        .skip(1)
+                        .collect::<Vec<_>>()
+                        .into_iter()
+                        .rev()
+                        .collect(),
+                );
+                names.push(filled);
+            }
+            names.push(template.to_owned());
+        }
+        for template in templates {
+            for name in &names {
+                assert_eq!(
+                    template_matches(template, name),
+                    template_matches_by_definition(template, name),
+                    "{template} {name}"
                 );
             }
         }

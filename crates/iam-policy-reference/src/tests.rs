@@ -98,6 +98,31 @@ fn every_name_is_found_through_the_indexes() {
     }
 }
 
+/// Instances of every templated service key find the template a scan of all of them finds.
+#[test]
+fn templated_keys_are_found_as_a_scan_of_all_templates_finds_them() {
+    let name_of = |index: &u32| ConditionKey(Key::Service(*index)).name();
+    for template in &TEMPLATED_CONDITION_KEYS {
+        // Not templated (no parts): the instance `Finance` matches nothing, and the test fails.
+        let (head, tail) = matching::split_variable(name_of(template)).unwrap_or_default();
+        for name in [
+            format!("{head}Finance{tail}"),
+            format!("{head}x{tail}").to_ascii_uppercase(),
+        ] {
+            if global::is_aws_key(&name) || global_key(&name).is_some() {
+                continue;
+            }
+            let scanned = TEMPLATED_CONDITION_KEYS
+                .iter()
+                .filter(|index| template_matches(name_of(index), &name))
+                .max_by_key(|index| literal_length(name_of(index)))
+                .map(|&index| ConditionKey(Key::Service(index)));
+            assert!(scanned.is_some(), "{name}");
+            assert_eq!(condition_key(&name), scanned, "{name}");
+        }
+    }
+}
+
 #[test]
 fn start_session_has_its_resource_types_and_keys() -> Result<(), &'static str> {
     let start = action("ssm:StartSession").ok_or("ssm:StartSession is missing")?;
