@@ -800,7 +800,7 @@ pub fn actions_matching(pattern: &str) -> Result<Vec<Action>, PatternError> {
     let services: Vec<Service> = if wild(prefix) {
         let prefix = NamePattern::new(prefix);
         services()
-            .filter(|service| prefix.matches(service.prefix()))
+            .filter(|service| prefix.matches(text_bytes(service.row().0)))
             .collect()
     } else {
         match service(prefix) {
@@ -818,7 +818,7 @@ pub fn actions_matching(pattern: &str) -> Result<Vec<Action>, PatternError> {
     let literal = &name[..name.find(['*', '?']).unwrap_or(name.len())];
     // `Describe*`: every action of the run matches, no need to test each.
     let whole_run = name.len() == literal.len() + 1 && name.ends_with('*');
-    let name_pattern = NamePattern::new(name);
+    let name_pattern = (!whole_run).then(|| NamePattern::new(name));
     let mut found: Vec<Action> = Vec::new();
     for service in &services {
         let row = service.row();
@@ -842,11 +842,12 @@ pub fn actions_matching(pattern: &str) -> Result<Vec<Action>, PatternError> {
                     compare_bytes_ignore_case(head(action), literal) != std::cmp::Ordering::Greater
                 });
         let run = (row.2 + start as u32..row.2 + end as u32).map(Action);
-        if whole_run {
+        match &name_pattern {
+            Some(pattern) => {
+                found.extend(run.filter(|action| pattern.matches(text_bytes(action.row().1))))
+            }
             // An exact-size iterator: one allocation.
-            found.extend(run);
-        } else {
-            found.extend(run.filter(|action| name_pattern.matches(action.name())));
+            None => found.extend(run),
         }
     }
     if found.is_empty() {
