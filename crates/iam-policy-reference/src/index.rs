@@ -21,11 +21,12 @@ fn name_hash(seed: u32, name: &[u8]) -> u32 {
         hash = mix(hash, u64::from_le_bytes(*word));
     }
     if !rest.is_empty() {
-        let mut last = [0u8; 8];
-        for (to, from) in last.iter_mut().zip(rest) {
-            *to = *from;
-        }
-        hash = mix(hash, u64::from_le_bytes(last));
+        // The last bytes as a little-endian word padded with zeros.
+        let last = rest
+            .iter()
+            .rev()
+            .fold(0, |word, &byte| (word << 8) | u64::from(byte));
+        hash = mix(hash, last);
     }
     // The high half of a product depends on every bit of the input.
     (hash.wrapping_mul(K) >> 32) as u32
