@@ -5,6 +5,10 @@
 //! Layout: open addressing with linear probing over a power-of-two number of slots, each a row
 //! number or [`EMPTY_SLOT`]; at most three slots in four are used, so a probe sequence for an
 //! absent name ends soon at an empty slot.
+//!
+//! Changing the hash or the layout makes the committed indexes unreadable, and `xtask` itself
+//! builds the `policy!` samples, whose look-ups then fail: regenerate once with a
+//! `find_hashed` that falls back to trying every row, then with the real one.
 
 /// A slot with no row.
 pub(crate) const EMPTY_SLOT: u32 = u32::MAX;
