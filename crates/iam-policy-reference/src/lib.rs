@@ -32,7 +32,8 @@ use data::{
 use global::{DEPRECATED_KEYS, GLOBAL_KEYS, Scope};
 use index::find_hashed;
 use matching::{
-    NamePattern, compare_bytes_ignore_case, compare_ignore_case, literal_length, template_matches,
+    NamePattern, compare_bytes_ignore_case, compare_ignore_case, instance_matches, literal_length,
+    template_matches,
 };
 
 /// The string numbered `id` in the pool (each string is followed by a newline).
@@ -559,24 +560,8 @@ fn global_key(name: &str) -> Option<ConditionKey> {
             .is_some_and(|key| key.name.eq_ignore_ascii_case(name))
     });
     let index = match exact {
-        Some(index) => usize::try_from(index).ok()?,
-        // The most specific template wins. Only a templated key can match a name it is not
-        // spelled as, and only one whose fixed start the name has.
-        None => {
-            templated_global_keys()
-                .iter()
-                .filter(|template| {
-                    name.get(..template.head.len())
-                        .is_some_and(|start| start.eq_ignore_ascii_case(template.head))
-                })
-                .filter(|template| {
-                    GLOBAL_KEYS
-                        .get(template.index)
-                        .is_some_and(|key| template_matches(key.name, name))
-                })
-                .max_by_key(|template| template.literal_length)?
-                .index
-        }
+        Some(index) => index,
+        None => most_specific_template(templated_global_keys(), name)?,
     };
     u8::try_from(index)
         .ok()
@@ -597,29 +582,60 @@ fn global_key_slots() -> &'static [u32] {
     })
 }
 
-/// A global key with a variable part.
-struct GlobalTemplate {
-    /// Index in `GLOBAL_KEYS`.
-    index: usize,
-    /// The fixed text before the variable: `aws:PrincipalTag/` for `aws:PrincipalTag/${TagKey}`.
+/// A condition key with a variable part, split at its first variable once for all look-ups.
+struct Template {
+    /// The key's index in its table.
+    index: u32,
     head: &'static str,
+    tail: &'static str,
     /// See [`literal_length`].
     literal_length: usize,
 }
 
+impl Template {
+    fn new(index: u32, name: &'static str) -> Option<Self> {
+        let (head, tail) = matching::split_variable(name)?;
+        Some(Template {
+            index,
+            head,
+            tail,
+            literal_length: literal_length(name),
+        })
+    }
+}
+
+/// The index of the template `name` is an instance of; the most specific one wins (then the
+/// last in table order). Names spelled as a template are found before, as exact names.
+fn most_specific_template(templates: &[Template], name: &str) -> Option<u32> {
+    templates
+        .iter()
+        .filter(|template| instance_matches(template.head, template.tail, name))
+        .max_by_key(|template| template.literal_length)
+        .map(|template| template.index)
+}
+
 /// The global keys with a variable part, in table order; made on first use (a few dozen keys).
-fn templated_global_keys() -> &'static [GlobalTemplate] {
-    static KEYS: OnceLock<Vec<GlobalTemplate>> = OnceLock::new();
+fn templated_global_keys() -> &'static [Template] {
+    static KEYS: OnceLock<Vec<Template>> = OnceLock::new();
     KEYS.get_or_init(|| {
         GLOBAL_KEYS
             .iter()
-            .enumerate()
-            .filter_map(|(index, key)| {
-                Some(GlobalTemplate {
-                    index,
-                    head: matching::split_variable(key.name)?.0,
-                    literal_length: literal_length(key.name),
-                })
+            .zip(0..)
+            .filter_map(|(key, index)| Template::new(index, key.name))
+            .collect()
+    })
+}
+
+/// The templated service keys (`TEMPLATED_CONDITION_KEYS`), in table order; made on first use
+/// (134 keys).
+fn templated_service_keys() -> &'static [Template] {
+    static KEYS: OnceLock<Vec<Template>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        TEMPLATED_CONDITION_KEYS
+            .iter()
+            .filter_map(|&index| {
+                let row = CONDITION_KEYS.get(index as usize)?;
+                Template::new(index, text(row.1))
             })
             .collect()
     })
@@ -636,42 +652,16 @@ pub fn condition_key(name: &str) -> Option<ConditionKey> {
     if global::is_aws_key(name) {
         return None;
     }
-    let row = |index: &u32| {
-        CONDITION_KEYS
-            .get(*index as usize)
-            .map_or("", |row| text(row.1))
-    };
     let exact = find_hashed(&CONDITION_KEY_SLOTS, 0, name.as_bytes(), |index| {
         CONDITION_KEYS
             .get(index as usize)
             .is_some_and(|row| is_named(row.1, name.as_bytes()))
     });
-    if let Some(index) = exact {
-        return Some(ConditionKey(Key::Service(index)));
-    }
-    // Sorted by lower-case name, the templates opening with one character are one run. Only
-    // those opening with the name's first character or with a variable can match it (see
-    // `template_matches`); their runs are taken in table order, as ties go to the last.
-    let opening = |index: &u32| row(index).as_bytes().first().map(u8::to_ascii_lowercase);
-    let run = |first: Option<u8>| {
-        let start = TEMPLATED_CONDITION_KEYS.partition_point(|index| opening(index) < first);
-        let rest = TEMPLATED_CONDITION_KEYS.get(start..).unwrap_or_default();
-        rest.get(..rest.partition_point(|index| opening(index) <= first))
-            .unwrap_or_default()
+    let index = match exact {
+        Some(index) => index,
+        None => most_specific_template(templated_service_keys(), name)?,
     };
-    let mut firsts = vec![
-        name.as_bytes().first().map(u8::to_ascii_lowercase),
-        Some(b'$'),
-        Some(b'<'),
-    ];
-    firsts.sort_unstable();
-    firsts.dedup();
-    firsts
-        .into_iter()
-        .flat_map(run)
-        .filter(|index| template_matches(row(index), name))
-        .max_by_key(|index| literal_length(row(index)))
-        .map(|&index| ConditionKey(Key::Service(index)))
+    Some(ConditionKey(Key::Service(index)))
 }
 
 /// The documented global keys: 52 `aws:` keys, then the 9 cross-service keys.

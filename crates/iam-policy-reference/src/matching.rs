@@ -271,35 +271,46 @@ pub(crate) fn template_matches(template: &str, name: &str) -> bool {
     if template.eq_ignore_ascii_case(name) {
         return true;
     }
-    match split_variable(template) {
-        None => false,
-        Some((head, tail)) => {
-            let Some(after_head) = strip_prefix_ignore_case(name, head) else {
-                return false;
-            };
-            if split_variable(tail).is_none() {
-                // A plain tail ends the name, after at least one character for the variable.
-                return after_head
-                    .len()
-                    .checked_sub(tail.len())
-                    .filter(|&index| index > 0 && after_head.is_char_boundary(index))
-                    .and_then(|index| after_head.get(index..))
-                    .is_some_and(|rest| rest.eq_ignore_ascii_case(tail));
-            }
-            // The variable takes at least one character, then the tail must match the rest.
-            after_head
-                .char_indices()
-                .skip(1)
-                .map(|(index, _)| index)
-                .chain(std::iter::once(after_head.len()))
-                .filter(|&index| index > 0)
-                .any(|index| {
-                    after_head
-                        .get(index..)
-                        .is_some_and(|rest| template_matches(tail, rest))
-                })
-        }
+    split_variable(template).is_some_and(|(head, tail)| instance_matches(head, tail, name))
+}
+
+/// [`template_matches`] for a template split at its first variable into `head` and `tail`
+/// and not spelled as `name`: `name` is `head`, a non-empty text for the variable, then
+/// something `tail` matches. Tables of templates split them once and call this.
+pub(crate) fn instance_matches(head: &str, tail: &str, name: &str) -> bool {
+    // The first characters first: this rejects most templates before any scan.
+    if let Some(first) = head.as_bytes().first()
+        && !name
+            .as_bytes()
+            .first()
+            .is_some_and(|n| n.eq_ignore_ascii_case(first))
+    {
+        return false;
     }
+    let Some(after_head) = strip_prefix_ignore_case(name, head) else {
+        return false;
+    };
+    if split_variable(tail).is_none() {
+        // A plain tail ends the name, after at least one character for the variable.
+        return after_head
+            .len()
+            .checked_sub(tail.len())
+            .filter(|&index| index > 0 && after_head.is_char_boundary(index))
+            .and_then(|index| after_head.get(index..))
+            .is_some_and(|rest| rest.eq_ignore_ascii_case(tail));
+    }
+    // The variable takes at least one character, then the tail must match the rest.
+    after_head
+        .char_indices()
+        .skip(1)
+        .map(|(index, _)| index)
+        .chain(std::iter::once(after_head.len()))
+        .filter(|&index| index > 0)
+        .any(|index| {
+            after_head
+                .get(index..)
+                .is_some_and(|rest| template_matches(tail, rest))
+        })
 }
 
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {

@@ -123,6 +123,32 @@ fn templated_keys_are_found_as_a_scan_of_all_templates_finds_them() {
     }
 }
 
+/// Instances of every templated global key find the key a scan of all global keys finds.
+#[test]
+fn templated_global_keys_are_found_as_a_scan_finds_them() {
+    let mut templates = 0;
+    for key in &GLOBAL_KEYS {
+        let Some((head, tail)) = matching::split_variable(key.name) else {
+            continue;
+        };
+        templates += 1;
+        for name in [
+            format!("{head}Finance{tail}"),
+            format!("{head}x{tail}").to_ascii_uppercase(),
+        ] {
+            let scanned = GLOBAL_KEYS
+                .iter()
+                .zip(0..)
+                .filter(|(key, _)| template_matches(key.name, &name))
+                .max_by_key(|(key, _)| literal_length(key.name))
+                .map(|(_, index)| ConditionKey(Key::Global(index)));
+            assert!(scanned.is_some(), "{name}");
+            assert_eq!(condition_key(&name), scanned, "{name}");
+        }
+    }
+    assert!(templates >= 3, "{templates}");
+}
+
 #[test]
 fn start_session_has_its_resource_types_and_keys() -> Result<(), &'static str> {
     let start = action("ssm:StartSession").ok_or("ssm:StartSession is missing")?;
