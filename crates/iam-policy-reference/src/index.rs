@@ -15,57 +15,80 @@ pub(crate) const EMPTY_SLOT: u32 = u32::MAX;
 
 /// Hash of `name` lower-cased (ASCII), mixed with `seed` (a service's number, so that the same
 /// action name in two services lands in different slots). Eight bytes at a time: this runs on
-/// every look-up, and the macro runs this crate unoptimized.
-fn name_hash(seed: u32, name: &[u8]) -> u32 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mix = |hash: u64, word: u64| (hash.rotate_left(5) ^ lower_case_word(word)).wrapping_mul(K);
-    let (words, rest) = name.as_chunks::<8>();
-    let mut hash = ((u64::from(seed) << 32) | name.len() as u64).wrapping_mul(K);
-    for word in words {
+/// every look-up, and the macro runs this crate unoptimized. A `const fn` (hence the plain
+/// loops), so that small fixed tables can be indexed at compile time.
+const fn name_hash(seed: u32, name: &[u8]) -> u32 {
+    let (mut words, rest) = name.as_chunks::<8>();
+    let mut hash = (((seed as u64) << 32) | name.len() as u64).wrapping_mul(HASH_FACTOR);
+    while let [word, later @ ..] = words {
         hash = mix(hash, u64::from_le_bytes(*word));
+        words = later;
     }
     if !rest.is_empty() {
-        // The last bytes as a little-endian word padded with zeros.
-        let last = rest
-            .iter()
-            .rev()
-            .fold(0, |word, &byte| (word << 8) | u64::from(byte));
+        // The last bytes as a little-endian word padded with zeros: the name's last eight
+        // bytes shifted, or byte by byte for a short name.
+        let last = match name.last_chunk::<8>() {
+            Some(tail) => u64::from_le_bytes(*tail) >> (8 * (8 - rest.len())),
+            None => {
+                let (mut last, mut bytes) = (0, rest);
+                while let [earlier @ .., byte] = bytes {
+                    last = (last << 8) | *byte as u64;
+                    bytes = earlier;
+                }
+                last
+            }
+        };
         hash = mix(hash, last);
     }
     // The high half of a product depends on every bit of the input.
-    (hash.wrapping_mul(K) >> 32) as u32
+    (hash.wrapping_mul(HASH_FACTOR) >> 32) as u32
+}
+
+const HASH_FACTOR: u64 = 0x517c_c1b7_2722_0a95;
+
+const fn mix(hash: u64, word: u64) -> u64 {
+    (hash.rotate_left(5) ^ lower_case_word(word)).wrapping_mul(HASH_FACTOR)
 }
 
 /// `u8::to_ascii_lowercase` on each byte of `word` at once: adds 0x20 to the bytes `A`..=`Z`.
-fn lower_case_word(word: u64) -> u64 {
+const fn lower_case_word(word: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x80 * ONES;
     let low7 = word & !HIGH;
     // Bit 7 of each byte: set where its low seven bits are at least `A`, and at most `Z`.
-    let at_least_a = low7 + (0x80 - u64::from(b'A')) * ONES;
-    let above_z = low7 + (0x80 - u64::from(b'Z') - 1) * ONES;
+    let at_least_a = low7 + (0x80 - b'A' as u64) * ONES;
+    let above_z = low7 + (0x80 - b'Z' as u64 - 1) * ONES;
     let upper = at_least_a & !above_z & !word & HIGH;
     word | (upper >> 2)
+}
+
+/// How many slots an index of `rows` rows has: the smallest power of two of which they use at
+/// most three in four.
+pub(crate) const fn slot_count(rows: usize) -> usize {
+    let mut size = 1;
+    while size * 3 < rows * 4 + 1 {
+        size *= 2;
+    }
+    size
+}
+
+/// Files `row` under `(seed, name)` in `slots`, made of [`slot_count`] slots.
+pub(crate) const fn place(slots: &mut [u32], seed: u32, name: &[u8], row: u32) {
+    let mask = slots.len() - 1;
+    let mut slot = name_hash(seed, name) as usize & mask;
+    while slots[slot] != EMPTY_SLOT {
+        slot = (slot + 1) & mask;
+    }
+    slots[slot] = row;
 }
 
 /// The slots for `rows` (seed, name, row number), for the importer. Rows are placed in the
 /// order given, so the result is deterministic.
 pub fn build_hashed_index<'a>(rows: impl IntoIterator<Item = (u32, &'a str, u32)>) -> Vec<u32> {
     let rows: Vec<(u32, &str, u32)> = rows.into_iter().collect();
-    let mut size = 1;
-    while size * 3 < rows.len() * 4 + 1 {
-        size *= 2;
-    }
-    let mut slots = vec![EMPTY_SLOT; size];
-    let mask = size - 1;
+    let mut slots = vec![EMPTY_SLOT; slot_count(rows.len())];
     for (seed, name, row) in rows {
-        let mut slot = name_hash(seed, name.as_bytes()) as usize & mask;
-        while slots.get(slot).is_some_and(|&used| used != EMPTY_SLOT) {
-            slot = (slot + 1) & mask;
-        }
-        if let Some(free) = slots.get_mut(slot) {
-            *free = row;
-        }
+        place(&mut slots, seed, name.as_bytes(), row);
     }
     slots
 }

@@ -554,7 +554,7 @@ impl fmt::Debug for ConditionKey {
 }
 
 fn global_key(name: &str) -> Option<ConditionKey> {
-    let exact = find_hashed(global_key_slots(), 0, name.as_bytes(), |index| {
+    let exact = find_hashed(&GLOBAL_KEY_SLOTS, 0, name.as_bytes(), |index| {
         GLOBAL_KEYS
             .get(index as usize)
             .is_some_and(|key| key.name.eq_ignore_ascii_case(name))
@@ -568,19 +568,17 @@ fn global_key(name: &str) -> Option<ConditionKey> {
         .map(|index| ConditionKey(Key::Global(index)))
 }
 
-/// A hashed index of the global keys by name (see `index.rs`), made on first use: a few dozen
-/// keys, where a scan compared the name with each.
-fn global_key_slots() -> &'static [u32] {
-    static SLOTS: OnceLock<Vec<u32>> = OnceLock::new();
-    SLOTS.get_or_init(|| {
-        build_hashed_index(
-            GLOBAL_KEYS
-                .iter()
-                .zip(0..)
-                .map(|(key, index)| (0, key.name, index)),
-        )
-    })
-}
+/// A hashed index of the global keys by name (see `index.rs`), made at compile time: a scan
+/// compared the name with each.
+static GLOBAL_KEY_SLOTS: [u32; index::slot_count(GLOBAL_KEYS.len())] = {
+    let mut slots = [index::EMPTY_SLOT; index::slot_count(GLOBAL_KEYS.len())];
+    let mut row = 0;
+    while row < GLOBAL_KEYS.len() {
+        index::place(&mut slots, 0, GLOBAL_KEYS[row].name.as_bytes(), row as u32);
+        row += 1;
+    }
+    slots
+};
 
 /// A condition key with a variable part, split at its first variable once for all look-ups.
 struct Template {
@@ -626,21 +624,6 @@ fn templated_global_keys() -> &'static [Template] {
     })
 }
 
-/// The templated service keys (`TEMPLATED_CONDITION_KEYS`), in table order; made on first use
-/// (134 keys).
-fn templated_service_keys() -> &'static [Template] {
-    static KEYS: OnceLock<Vec<Template>> = OnceLock::new();
-    KEYS.get_or_init(|| {
-        TEMPLATED_CONDITION_KEYS
-            .iter()
-            .filter_map(|&index| {
-                let row = CONDITION_KEYS.get(index as usize)?;
-                Template::new(index, text(row.1))
-            })
-            .collect()
-    })
-}
-
 /// The condition key named `name`, ignoring case: a documented global key (`aws:` keys only
 /// come from there, so the package's undocumented `aws:SourceOwner` is not found) or a key a
 /// service lists. Templated keys match their instances: `aws:PrincipalTag/team` is
@@ -657,11 +640,26 @@ pub fn condition_key(name: &str) -> Option<ConditionKey> {
             .get(index as usize)
             .is_some_and(|row| is_named(row.1, name.as_bytes()))
     });
-    let index = match exact {
-        Some(index) => index,
-        None => most_specific_template(templated_service_keys(), name)?,
+    if let Some(index) = exact {
+        return Some(ConditionKey(Key::Service(index)));
+    }
+    // Split on the spot, not in a table made on first use: unoptimized, as the macro runs it,
+    // splitting all 134 would cost more than a look-up. The first character rules out most.
+    let row = |index: &u32| {
+        CONDITION_KEYS
+            .get(*index as usize)
+            .map_or("", |row| text(row.1))
     };
-    Some(ConditionKey(Key::Service(index)))
+    let first = name.as_bytes().first().map(u8::to_ascii_lowercase);
+    TEMPLATED_CONDITION_KEYS
+        .iter()
+        .filter(|index| match row(index).as_bytes().first() {
+            Some(b'$' | b'<') => true,
+            opening => opening.map(u8::to_ascii_lowercase) == first,
+        })
+        .filter(|index| template_matches(row(index), name))
+        .max_by_key(|index| literal_length(row(index)))
+        .map(|&index| ConditionKey(Key::Service(index)))
 }
 
 /// The documented global keys: 52 `aws:` keys, then the 9 cross-service keys.

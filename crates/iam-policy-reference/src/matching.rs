@@ -985,6 +985,12 @@ mod tests {
             split_variable("kms:EncryptionContext:${Key}"),
             Some(("kms:EncryptionContext:", ""))
         );
+        // A `$` without `{` is text; the first variable of either spelling is taken.
+        assert_eq!(split_variable("a$b$${x}c"), Some(("a$b$", "c")));
+        assert_eq!(split_variable("a<k>b${x}"), Some(("a", "b${x}")));
+        assert_eq!(split_variable("a${x}b<k>"), Some(("a", "b<k>")));
+        assert_eq!(split_variable("a${x"), None);
+        assert_eq!(split_variable("a$"), None);
     }
 
     fn names(arn: &str, format: &str) -> bool {
