@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
+use iam_policy_reference::build_hashed_index;
 use serde::Deserialize;
 
 pub type Result<T> = std::result::Result<T, String>;
@@ -511,6 +512,8 @@ fn render(
 ) -> Result<String> {
     let mut t = Tables::default();
     let mut condition_key_rows: Vec<(String, usize)> = Vec::new();
+    // (service number, action name, row) for the hashed index of actions.
+    let mut action_rows: Vec<(u32, &str, u32)> = Vec::new();
     // (service field of the ARN format, row): ssm's `instance` files under `ec2`.
     let mut by_arn_service: Vec<(String, usize)> = Vec::new();
     for (service_index, service) in services.iter().enumerate() {
@@ -552,9 +555,10 @@ fn render(
             let last = t.action_resource_types.count;
             let keys = t.names(&action.condition_keys)?;
             let dependent = t.names(&action.dependent_actions)?;
-            t.actions.push(format_args!(
+            let row = t.actions.push(format_args!(
                 "A({service_number}, {name}, {level}, {first}, {last}, {keys}, {dependent})"
             ));
+            action_rows.push((u32::from(service_number), &action.name, number(row)?));
         }
         let first_key = t.condition_keys.count;
         for key in &service.condition_keys {
@@ -687,6 +691,18 @@ fn render(
         &to_u32(&by_arn_service)?,
     )?;
     numbers(w, "CONDITION_KEY_INDEX", &to_u32(&index)?)?;
+    // Hashed indexes by name (see `index.rs` in the reference crate).
+    let mut service_rows = Vec::new();
+    for (row, service) in services.iter().enumerate() {
+        service_rows.push((0, service.prefix.as_str(), number(row)?));
+    }
+    numbers(w, "SERVICE_SLOTS", &build_hashed_index(service_rows))?;
+    numbers(w, "ACTION_SLOTS", &build_hashed_index(action_rows))?;
+    let mut key_rows = Vec::new();
+    for (name, &row) in &distinct {
+        key_rows.push((0, name.as_str(), number(row)?));
+    }
+    numbers(w, "CONDITION_KEY_SLOTS", &build_hashed_index(key_rows))?;
     numbers(w, "TEMPLATED_CONDITION_KEYS", &to_u32(&templated)?)?;
     numbers(w, "RETIRED_SERVICES", &retired_services)?;
     numbers(w, "RETIRED_ACTIONS", &retired_actions)?;

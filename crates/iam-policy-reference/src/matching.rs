@@ -35,11 +35,113 @@ pub(crate) fn compare_bytes_ignore_case(a: &[u8], b: &[u8]) -> Ordering {
     a.len().cmp(&b.len())
 }
 
-/// IAM's `*` (any run of characters) and `?` (one character), ignoring ASCII case. Names in
-/// the reference are ASCII, so bytes are characters here.
-pub(crate) fn wildcard_matches(pattern: &str, text: &str) -> bool {
-    wildcard_match_by(pattern.as_bytes(), text.as_bytes(), b'*', b'?', |a, b| {
-        a.eq_ignore_ascii_case(&b)
+/// An action or service name pattern: IAM's `*` (any run of characters) and `?` (one
+/// character), ignoring ASCII case. Lower-cased once, as it is matched against many names.
+/// Names in the reference are ASCII, so bytes are characters here.
+pub(crate) struct NamePattern {
+    /// The texts between the `*`s.
+    pieces: Vec<Vec<u8>>,
+}
+
+impl NamePattern {
+    pub(crate) fn new(pattern: &str) -> Self {
+        let pattern = pattern.as_bytes().to_ascii_lowercase();
+        NamePattern {
+            pieces: pattern
+                .split(|&byte| byte == b'*')
+                .map(<[u8]>::to_vec)
+                .collect(),
+        }
+    }
+
+    pub(crate) fn matches(&self, name: &[u8]) -> bool {
+        let pieces = self.pieces.iter().map(Vec::as_slice);
+        wildcard_match_with(pieces, name, name_byte_fits, find_name_piece)
+    }
+}
+
+/// Whether a name's byte `c` fits the lower-cased pattern byte `unit`, ignoring case: a
+/// lower-case letter is `c` with bit 5 set, anything else `c` itself.
+fn name_byte_fits(unit: u8, c: u8) -> bool {
+    unit == b'?' || unit == c | case_bit(unit)
+}
+
+/// What a name's byte is OR-ed with before it is compared with `unit`, see [`name_byte_fits`].
+fn case_bit(unit: u8) -> u8 {
+    if unit.is_ascii_lowercase() { 0x20 } else { 0 }
+}
+
+/// The first place of a lower-cased, non-empty `piece` in `name`. The places where its first
+/// byte fits are found eight at a time: a piece is mostly looked for in every action name of
+/// a service (`sagemaker:*Job*`).
+fn find_name_piece(piece: &[u8], name: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x80 * ONES;
+    let &lead = piece.first()?;
+    let last_place = name.len().checked_sub(piece.len())?;
+    if lead == b'?' {
+        return first_place(piece, name, name_byte_fits);
+    }
+    let fits_at = |at: usize| {
+        name.get(at..at + piece.len()).is_some_and(|run| {
+            piece
+                .iter()
+                .zip(run)
+                .all(|(&unit, &c)| name_byte_fits(unit, c))
+        })
+    };
+    let (lead_word, case_word) = (u64::from(lead) * ONES, u64::from(case_bit(lead)) * ONES);
+    // The places in the word of `name` at byte `start` where the piece fits: `Err(())` once
+    // past the last place.
+    let scan = |start: usize, word: u64| -> Result<Option<usize>, ()> {
+        // A zero byte where the name's byte fits `lead`. The lowest flag is exact, higher ones
+        // may be false; each place is checked whole anyway.
+        let differences = (word | case_word) ^ lead_word;
+        let mut flags = differences.wrapping_sub(ONES) & !differences & HIGH;
+        while flags != 0 {
+            let at = start + flags.trailing_zeros() as usize / 8;
+            if at > last_place {
+                return Err(());
+            }
+            if fits_at(at) {
+                return Ok(Some(at));
+            }
+            flags &= flags - 1;
+        }
+        Ok(None)
+    };
+    let (words, rest) = name.as_chunks::<8>();
+    for (start, word) in (0..).step_by(8).zip(words) {
+        match scan(start, u64::from_le_bytes(*word)) {
+            Ok(None) => {}
+            Ok(found) => return found,
+            Err(()) => return None,
+        }
+    }
+    // The last bytes, padded with zeros to a word; places past the last are ignored.
+    let rest_word = rest
+        .iter()
+        .rev()
+        .fold(0, |word, &byte| (word << 8) | u64::from(byte));
+    scan(name.len() - rest.len(), rest_word).ok().flatten()
+}
+
+/// The first place of the non-empty `piece` in `text`, trying each: the first unit alone rules
+/// out most places.
+fn first_place<T: Copy>(
+    piece: &[T],
+    text: &[T],
+    unit_fits: impl Fn(T, T) -> bool,
+) -> Option<usize> {
+    let (&lead, piece_rest) = piece.split_first()?;
+    text.windows(piece.len()).position(|run| {
+        run.split_first().is_some_and(|(&c, run_rest)| {
+            unit_fits(lead, c)
+                && piece_rest
+                    .iter()
+                    .zip(run_rest)
+                    .all(|(&unit, &c)| unit_fits(unit, c))
+        })
     })
 }
 
@@ -53,32 +155,49 @@ pub fn wildcard_match_by<T: Copy + PartialEq>(
     one: T,
     same: impl Fn(T, T) -> bool,
 ) -> bool {
-    let (mut p, mut t) = (0, 0);
-    // Where the last `star` was and how much text it has taken so far, for backtracking.
-    let mut last_star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        match pattern.get(p) {
-            Some(&unit) if unit == star => {
-                last_star = Some((p, t));
-                p += 1;
-            }
-            Some(&unit) if unit == one || text.get(t).is_some_and(|&c| same(unit, c)) => {
-                p += 1;
-                t += 1;
-            }
-            _ => match last_star {
-                Some((star_p, star_t)) => {
-                    p = star_p + 1;
-                    t = star_t + 1;
-                    last_star = Some((star_p, star_t + 1));
-                }
-                None => return false,
-            },
+    let unit_fits = |unit: T, c: T| unit == one || same(unit, c);
+    let pieces = pattern.split(|&unit| unit == star);
+    wildcard_match_with(pieces, text, unit_fits, |piece, text| {
+        first_place(piece, text, unit_fits)
+    })
+}
+
+/// [`wildcard_match_by`] on a pattern split at its stars into `pieces`, with `unit_fits` (a
+/// pattern unit, `one` included, against a text unit) and `find` (the first place of a
+/// non-empty piece in a text) chosen by the caller.
+fn wildcard_match_with<'p, T: Copy + 'p>(
+    mut pieces: impl DoubleEndedIterator<Item = &'p [T]>,
+    text: &[T],
+    unit_fits: impl Fn(T, T) -> bool,
+    find: impl Fn(&[T], &[T]) -> Option<usize>,
+) -> bool {
+    // The pieces between stars have fixed lengths: the first must open the text, the last end
+    // it, and the others follow in order in between. Taking each of those at its first place
+    // leaves the most room for the rest, so no backtracking is needed, and a piece is looked
+    // for as a run of unit compares rather than one step of a general matcher per unit.
+    let fits = |piece: &[T], at: &[T]| {
+        piece.len() == at.len() && piece.iter().zip(at).all(|(&unit, &c)| unit_fits(unit, c))
+    };
+    let first = pieces.next().unwrap_or_default();
+    let Some(last) = pieces.next_back() else {
+        return fits(first, text);
+    };
+    if first.len() + last.len() > text.len() {
+        return false;
+    }
+    let (head, rest) = text.split_at(first.len());
+    let (mut middle, tail) = rest.split_at(rest.len() - last.len());
+    if !fits(first, head) || !fits(last, tail) {
+        return false;
+    }
+    // `**` leaves an empty piece, which fits anywhere.
+    for piece in pieces.filter(|piece| !piece.is_empty()) {
+        match find(piece, middle) {
+            Some(at) => middle = middle.get(at + piece.len()..).unwrap_or_default(),
+            None => return false,
         }
     }
-    pattern
-        .get(p..)
-        .is_some_and(|rest| rest.iter().all(|&unit| unit == star))
+    true
 }
 
 /// Splits a templated condition key at its first variable: `${TagKey}`, or `<key>` as the
@@ -96,30 +215,36 @@ pub(crate) fn split_variable(template: &str) -> Option<(&str, &str)> {
     if template.ends_with('/') {
         return Some((template, ""));
     }
-    let dollar = template.find("${").map(|start| (start, "}"));
-    let angle = template.find('<').map(|start| (start, ">"));
-    let (start, close) = match (dollar, angle) {
-        (Some(d), Some(a)) => {
-            if d.0 < a.0 {
-                d
-            } else {
-                a
-            }
+    // The first `${` or `<`, then the `}` or `>` that closes it: byte scans, as this runs for
+    // every template tried.
+    let bytes = template.as_bytes();
+    let mut from = 0;
+    let start = loop {
+        let at = from
+            + bytes
+                .get(from..)?
+                .iter()
+                .position(|&byte| byte == b'$' || byte == b'<')?;
+        if bytes.get(at) == Some(&b'<') || bytes.get(at + 1) == Some(&b'{') {
+            break at;
         }
-        (found, None) | (None, found) => found?,
+        from = at + 1;
     };
-    let head = template.get(..start)?;
-    let rest = template.get(start..)?;
-    let end = rest.find(close)?;
-    Some((head, rest.get(end + close.len()..)?))
+    let close = if bytes.get(start) == Some(&b'<') {
+        b'>'
+    } else {
+        b'}'
+    };
+    let end = start + bytes.get(start..)?.iter().position(|&byte| byte == close)?;
+    Some((template.get(..start)?, template.get(end + 1..)?))
 }
 
 /// Whether `name` is an instance of the templated key `template`: each variable stands for a
 /// non-empty text (`aws:PrincipalTag/${TagKey}` matches `aws:PrincipalTag/team`); the rest
 /// compares ignoring ASCII case. A template also matches its own spelling.
 pub(crate) fn template_matches(template: &str, name: &str) -> bool {
-    // Cheap checks first, with byte operations the standard library ships optimized: templates
-    // are scanned for every key looked up, and the macro runs this crate unoptimized.
+    // Cheap checks first: templates are scanned for every key looked up, and the macro runs
+    // this crate unoptimized.
     let bytes = template.as_bytes();
     // Unless the template opens with a variable, the first characters must agree: this
     // rejects most templates before any scan.
@@ -129,33 +254,63 @@ pub(crate) fn template_matches(template: &str, name: &str) -> bool {
         (Some(t), Some(n)) if t.eq_ignore_ascii_case(n) => {}
         _ => return false,
     }
-    let irregular = bytes.last() == Some(&b'/') || bytes.ends_with(b"/tag-key");
-    if !bytes.contains(&b'$') && !bytes.contains(&b'<') && !irregular {
-        return template.eq_ignore_ascii_case(name);
+    // Likewise the last ones, unless the template ends with a variable or is one of the
+    // irregular tag-key forms: after its last variable, a template is plain text that ends
+    // the name.
+    let ends_open = match bytes.last() {
+        Some(b'}' | b'>' | b'/') => true,
+        _ => bytes.ends_with(b"/tag-key"),
+    };
+    let last_agrees = bytes
+        .last()
+        .zip(name.as_bytes().last())
+        .is_some_and(|(t, n)| t.eq_ignore_ascii_case(n));
+    if !ends_open && !last_agrees {
+        return false;
     }
     if template.eq_ignore_ascii_case(name) {
         return true;
     }
-    match split_variable(template) {
-        None => false,
-        Some((head, tail)) => {
-            let Some(after_head) = strip_prefix_ignore_case(name, head) else {
-                return false;
-            };
-            // The variable takes at least one character, then the tail must match the rest.
-            after_head
-                .char_indices()
-                .skip(1)
-                .map(|(index, _)| index)
-                .chain(std::iter::once(after_head.len()))
-                .filter(|&index| index > 0)
-                .any(|index| {
-                    after_head
-                        .get(index..)
-                        .is_some_and(|rest| template_matches(tail, rest))
-                })
-        }
+    split_variable(template).is_some_and(|(head, tail)| instance_matches(head, tail, name))
+}
+
+/// [`template_matches`] for a template split at its first variable into `head` and `tail`
+/// and not spelled as `name`: `name` is `head`, a non-empty text for the variable, then
+/// something `tail` matches. Tables of templates split them once and call this.
+pub(crate) fn instance_matches(head: &str, tail: &str, name: &str) -> bool {
+    // The first characters first: this rejects most templates before any scan.
+    if let Some(first) = head.as_bytes().first()
+        && !name
+            .as_bytes()
+            .first()
+            .is_some_and(|n| n.eq_ignore_ascii_case(first))
+    {
+        return false;
     }
+    let Some(after_head) = strip_prefix_ignore_case(name, head) else {
+        return false;
+    };
+    if split_variable(tail).is_none() {
+        // A plain tail ends the name, after at least one character for the variable.
+        return after_head
+            .len()
+            .checked_sub(tail.len())
+            .filter(|&index| index > 0 && after_head.is_char_boundary(index))
+            .and_then(|index| after_head.get(index..))
+            .is_some_and(|rest| rest.eq_ignore_ascii_case(tail));
+    }
+    // The variable takes at least one character, then the tail must match the rest.
+    after_head
+        .char_indices()
+        .skip(1)
+        .map(|(index, _)| index)
+        .chain(std::iter::once(after_head.len()))
+        .filter(|&index| index > 0)
+        .any(|index| {
+            after_head
+                .get(index..)
+                .is_some_and(|rest| template_matches(tail, rest))
+        })
 }
 
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
@@ -594,15 +749,195 @@ mod tests {
 
     #[test]
     fn wildcards() {
-        assert!(wildcard_matches("Start*", "StartSession"));
-        assert!(wildcard_matches("start*", "StartSession"));
-        assert!(wildcard_matches("Get?bject", "GetObject"));
-        assert!(!wildcard_matches("Get?bject", "GetObjects"));
-        assert!(wildcard_matches("*Session*", "StartSession"));
-        assert!(wildcard_matches("*", ""));
-        assert!(!wildcard_matches("?", ""));
-        assert!(wildcard_matches("a*b*c", "axxbyyc"));
-        assert!(!wildcard_matches("a*b*c", "axxbyy"));
+        assert!(NamePattern::new("Start*").matches(b"StartSession"));
+        assert!(NamePattern::new("start*").matches(b"StartSession"));
+        assert!(NamePattern::new("Get?bject").matches(b"GetObject"));
+        assert!(!NamePattern::new("Get?bject").matches(b"GetObjects"));
+        assert!(NamePattern::new("*Session*").matches(b"StartSession"));
+        assert!(NamePattern::new("*").matches(b""));
+        assert!(!NamePattern::new("?").matches(b""));
+        assert!(NamePattern::new("a*b*c").matches(b"axxbyyc"));
+        assert!(!NamePattern::new("a*b*c").matches(b"axxbyy"));
+    }
+
+    /// IAM's definition, followed literally: `*` takes none or one more unit, `?` one.
+    fn matches_by_definition(pattern: &[u8], text: &[u8]) -> bool {
+        match (pattern.split_first(), text.split_first()) {
+            (None, _) => text.is_empty(),
+            (Some((b'*', rest)), _) => {
+                matches_by_definition(rest, text)
+                    || text
+                        .split_first()
+                        .is_some_and(|(_, shorter)| matches_by_definition(pattern, shorter))
+            }
+            (Some((&unit, rest)), Some((&c, text_rest))) => {
+                (unit == b'?' || unit.eq_ignore_ascii_case(&c))
+                    && matches_by_definition(rest, text_rest)
+            }
+            (Some(_), None) => false,
+        }
+    }
+
+    /// Every pattern over `a`, `B`, `*`, `?` up to 5 units against every text over `a`, `b`, `A`
+    /// up to 5.
+    #[test]
+    fn wildcards_agree_with_the_definition() {
+        fn all(alphabet: &[u8], up_to: usize) -> Vec<Vec<u8>> {
+            let mut found = vec![Vec::new()];
+            let mut last = vec![Vec::new()];
+            for _ in 0..up_to {
+                last = last
+                    .iter()
+                    .flat_map(|word: &Vec<u8>| {
+                        alphabet
+                            .iter()
+                            .map(move |&unit| [word.as_slice(), &[unit]].concat())
+                    })
+                    .collect();
+                found.extend(last.iter().cloned());
+            }
+            found
+        }
+        let texts = all(b"abA", 5);
+        for pattern in all(b"aB*?", 5) {
+            let shown_pattern = String::from_utf8_lossy(&pattern);
+            let name_pattern = NamePattern::new(&shown_pattern);
+            for text in &texts {
+                let expected = matches_by_definition(&pattern, text);
+                let shown_text = String::from_utf8_lossy(text);
+                assert_eq!(
+                    wildcard_match_by(&pattern, text, b'*', b'?', |a, b| a
+                        .eq_ignore_ascii_case(&b)),
+                    expected,
+                    "{shown_pattern:?} {shown_text:?}"
+                );
+                assert_eq!(
+                    name_pattern.matches(text),
+                    expected,
+                    "{shown_pattern:?} {shown_text:?}"
+                );
+            }
+        }
+        // Pieces found eight bytes at a time: places in every word and in the padded rest,
+        // false flags above a fitting byte, and bytes that differ from the piece's only in
+        // bit 5.
+        let cases = [
+            ("*job*", "SendMessageBatchToJobQueueAndJobs", true),
+            ("*JOBS", "SendMessageBatchToJobQueueAndJobs", true),
+            ("*obq*", "SendMessageBatchToJobQueueAndJobs", true),
+            ("*jobz*", "SendMessageBatchToJobQueueAndJobs", false),
+            ("*s*m*b*j*q*j*", "SendMessageBatchToJobQueueAndJobs", true),
+            ("*ab*", "SendMessageBatchToJobQueueAndJobs", false),
+            ("*?ueue*", "SendMessageBatchToJobQueueAndJobs", true),
+            ("*Queue?nd*", "SendMessageBatchToJobQueueAndJobs", true),
+            ("*1*", "a\x11b", false),
+            ("*-*", "a\rb", false),
+            ("*@a*", "x`a@a", true),
+            ("*aa*", "xxxxxxx\x01aa", true),
+            ("*\x01a*", "xxxxxxx\x00\x01a", true),
+            ("*\x00*", "abc", false),
+            ("*b\x00*", "xxxxxxxab", false),
+        ];
+        for (pattern, name, expected) in cases {
+            assert_eq!(
+                matches_by_definition(pattern.as_bytes(), name.as_bytes()),
+                expected,
+                "{pattern:?} {name:?}"
+            );
+            assert_eq!(
+                NamePattern::new(pattern).matches(name.as_bytes()),
+                expected,
+                "{pattern:?} {name:?}"
+            );
+        }
+    }
+
+    /// [`template_matches`] as first written: equality, or the first variable takes one or more
+    /// characters and the rest matches the tail.
+    fn template_matches_by_definition(template: &str, name: &str) -> bool {
+        if template.eq_ignore_ascii_case(name) {
+            return true;
+        }
+        let Some((head, tail)) = split_variable(template) else {
+            return false;
+        };
+        let Some(after_head) = strip_prefix_ignore_case(name, head) else {
+            return false;
+        };
+        after_head
+            .char_indices()
+            .skip(1)
+            .map(|(index, _)| index)
+            .chain(std::iter::once(after_head.len()))
+            .filter(|&index| index > 0)
+            .any(|index| {
+                after_head
+                    .get(index..)
+                    .is_some_and(|rest| template_matches_by_definition(tail, rest))
+            })
+    }
+
+    /// The quick checks and the plain-tail shortcut answer as the definition does, on every
+    /// shape of template the reference has and names made from them.
+    #[test]
+    fn templates_agree_with_the_definition() {
+        let templates = [
+            "aws:PrincipalTag/${TagKey}",
+            "events:Metadata/${MetadataKey}/Matcher",
+            "agent.${Domain}.buildkite.dev:build_branch",
+            "codebuild:secondarySources/${sourceIdentifier}.auth.type",
+            "s3:ExistingObjectTag/<key>",
+            "glacier:ResourceTag/",
+            "secretsmanager:ResourceTag/tag-key",
+            "a${x}b${y}c",
+            "a${x}${y}",
+            "${x}",
+            "<k>z",
+            "x$y",
+            "a}b",
+            "ec2:Attribute",
+            "",
+        ];
+        let fillings = ["", "q", "Qé", "}", "${x}", "/", "b", "bc"];
+        let mut names: Vec<String> = Vec::new();
+        for template in templates {
+            for filling in fillings {
+                let filled = template
+                    .replace("${TagKey}", filling)
+                    .replace("${MetadataKey}", filling)
+                    .replace("${Domain}", filling)
+                    .replace("${sourceIdentifier}", filling)
+                    .replace("${x}", filling)
+                    .replace("${y}", filling)
+                    .replace("<key>", filling)
+                    .replace("<k>", filling)
+                    .replace("tag-key", filling);
+                names.push(filled.to_ascii_uppercase());
+                names.push(format!("{filled}{filling}"));
+                names.push(filled.chars().skip(1).collect());
+                names.push(
+                    filled
+                        .chars()
+                        .rev()
+                        .skip(1)
+                        .collect::<Vec<_>>()
+                        .into_iter()
+                        .rev()
+                        .collect(),
+                );
+                names.push(filled);
+            }
+            names.push(template.to_owned());
+        }
+        for template in templates {
+            for name in &names {
+                assert_eq!(
+                    template_matches(template, name),
+                    template_matches_by_definition(template, name),
+                    "{template} {name}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -650,6 +985,12 @@ mod tests {
             split_variable("kms:EncryptionContext:${Key}"),
             Some(("kms:EncryptionContext:", ""))
         );
+        // A `$` without `{` is text; the first variable of either spelling is taken.
+        assert_eq!(split_variable("a$b$${x}c"), Some(("a$b$", "c")));
+        assert_eq!(split_variable("a<k>b${x}"), Some(("a", "b${x}")));
+        assert_eq!(split_variable("a${x}b<k>"), Some(("a", "b<k>")));
+        assert_eq!(split_variable("a${x"), None);
+        assert_eq!(split_variable("a$"), None);
     }
 
     fn names(arn: &str, format: &str) -> bool {

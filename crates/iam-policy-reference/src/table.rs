@@ -1,7 +1,7 @@
 //! Row layouts of the generated tables in `data.rs`. Rows refer to strings by number (see
 //! [`crate::text`]) and to other rows by index; `start, end` pairs are half-open ranges. Plain
 //! numbers keep the generated file cheap to compile and free to load (nothing is parsed at
-//! start-up).
+//! start-up). The `..._SLOTS` tables are hashed indexes of rows by name (see `index.rs`).
 
 pub(crate) use crate::{AccessLevel, ConditionKeyType};
 

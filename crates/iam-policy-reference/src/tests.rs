@@ -72,6 +72,83 @@ fn actions_by_name_ignoring_case() {
     );
 }
 
+/// The hashed indexes find every service, action and service condition key by its name in
+/// any case, and only in its own service.
+#[test]
+fn every_name_is_found_through_the_indexes() {
+    for service in services() {
+        assert_eq!(
+            super::service(&service.prefix().to_ascii_uppercase()),
+            Some(service)
+        );
+        for action in service.actions() {
+            assert_eq!(
+                service.action(&action.name().to_ascii_lowercase()),
+                Some(action)
+            );
+            assert_eq!(service.action(&format!("{}x", action.name())), None);
+        }
+    }
+    assert_eq!(service("ec2").and_then(|ec2| ec2.action("GetObject")), None);
+    for &index in &CONDITION_KEY_INDEX {
+        let key = ConditionKey(Key::Service(index));
+        if !global::is_aws_key(key.name()) && global_key(key.name()).is_none() {
+            assert_eq!(condition_key(&key.name().to_ascii_uppercase()), Some(key));
+        }
+    }
+}
+
+/// Instances of every templated service key find the template a scan of all of them finds.
+#[test]
+fn templated_keys_are_found_as_a_scan_of_all_templates_finds_them() {
+    let name_of = |index: &u32| ConditionKey(Key::Service(*index)).name();
+    for template in &TEMPLATED_CONDITION_KEYS {
+        // Not templated (no parts): the instance `Finance` matches nothing, and the test fails.
+        let (head, tail) = matching::split_variable(name_of(template)).unwrap_or_default();
+        for name in [
+            format!("{head}Finance{tail}"),
+            format!("{head}x{tail}").to_ascii_uppercase(),
+        ] {
+            if global::is_aws_key(&name) || global_key(&name).is_some() {
+                continue;
+            }
+            let scanned = TEMPLATED_CONDITION_KEYS
+                .iter()
+                .filter(|index| template_matches(name_of(index), &name))
+                .max_by_key(|index| literal_length(name_of(index)))
+                .map(|&index| ConditionKey(Key::Service(index)));
+            assert!(scanned.is_some(), "{name}");
+            assert_eq!(condition_key(&name), scanned, "{name}");
+        }
+    }
+}
+
+/// Instances of every templated global key find the key a scan of all global keys finds.
+#[test]
+fn templated_global_keys_are_found_as_a_scan_finds_them() {
+    let mut templates = 0;
+    for key in &GLOBAL_KEYS {
+        let Some((head, tail)) = matching::split_variable(key.name) else {
+            continue;
+        };
+        templates += 1;
+        for name in [
+            format!("{head}Finance{tail}"),
+            format!("{head}x{tail}").to_ascii_uppercase(),
+        ] {
+            let scanned = GLOBAL_KEYS
+                .iter()
+                .zip(0..)
+                .filter(|(key, _)| template_matches(key.name, &name))
+                .max_by_key(|(key, _)| literal_length(key.name))
+                .map(|(_, index)| ConditionKey(Key::Global(index)));
+            assert!(scanned.is_some(), "{name}");
+            assert_eq!(condition_key(&name), scanned, "{name}");
+        }
+    }
+    assert!(templates >= 3, "{templates}");
+}
+
 #[test]
 fn start_session_has_its_resource_types_and_keys() -> Result<(), &'static str> {
     let start = action("ssm:StartSession").ok_or("ssm:StartSession is missing")?;
