@@ -3,6 +3,13 @@
 //! Both front ends build this tree: the CLI and the runtime parser from text (spans are byte
 //! offsets), the `policy!` macro from Rust tokens (spans are indices into its own table of
 //! token spans). The rules only ever hand spans back inside findings.
+//!
+//! Strings, member names and numbers borrow the source text where they can (a literal without
+//! escapes is its own contents), so that parsing a document allocates one vector per array
+//! and object and nothing per string. A literal with escapes, or a tree made from Rust
+//! tokens, owns its text.
+
+use std::borrow::Cow;
 
 /// A region of the source. Its meaning belongs to the front end that built the tree.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -13,27 +20,29 @@ pub struct Span {
 
 /// A JSON value and where it was written.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Node {
-    pub value: Value,
+pub struct Node<'s> {
+    pub value: Value<'s>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Value {
+pub enum Value<'s> {
     Null,
     Bool(bool),
     /// The number exactly as written, so that serializing gives back the same text.
-    Number(String),
-    String(String),
-    Array(Vec<Node>),
+    Number(Cow<'s, str>),
+    /// The decoded contents.
+    String(Cow<'s, str>),
+    Array(Vec<Node<'s>>),
     /// Members in source order; duplicated keys are kept so the rules can report them.
-    Object(Vec<Member>),
+    Object(Vec<Member<'s>>),
 }
 
 /// One `"key": value` pair of an object.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Member {
-    pub key: String,
+pub struct Member<'s> {
+    /// The decoded name.
+    pub key: Cow<'s, str>,
     pub key_span: Span,
-    pub value: Node,
+    pub value: Node<'s>,
 }

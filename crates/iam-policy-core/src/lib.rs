@@ -73,6 +73,6 @@ pub struct Waiver {
 }
 
 /// Every finding in `document`, in source order.
-pub fn validate(document: &Node, options: &Options) -> Vec<Finding> {
+pub fn validate(document: &Node<'_>, options: &Options) -> Vec<Finding> {
     rules::check(document, options)
 }

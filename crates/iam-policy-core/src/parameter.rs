@@ -306,7 +306,8 @@ pub fn replace_placeholders<'t, 'v>(
 
 /// The document with each declared placeholder, in every string and object key, replaced by the
 /// typical value of its kind. Spans are kept, so findings still point at the literal as written.
-pub fn substitute_examples(node: &Node, parameters: &[Parameter]) -> Node {
+/// Text without a placeholder is borrowed from `node`.
+pub fn substitute_examples<'n>(node: &'n Node<'_>, parameters: &[Parameter]) -> Node<'n> {
     let example = |name: &str| {
         parameters
             .iter()
@@ -316,9 +317,9 @@ pub fn substitute_examples(node: &Node, parameters: &[Parameter]) -> Node {
     substitute(node, &example)
 }
 
-fn substitute(node: &Node, value_of: &dyn Fn(&str) -> Option<&'static str>) -> Node {
+fn substitute<'n>(node: &'n Node<'_>, value_of: &dyn Fn(&str) -> Option<&'static str>) -> Node<'n> {
     let value = match &node.value {
-        Value::String(text) => Value::String(replace_placeholders(text, value_of).into_owned()),
+        Value::String(text) => Value::String(replace_placeholders(text, value_of)),
         Value::Array(items) => Value::Array(
             items
                 .iter()
@@ -329,13 +330,15 @@ fn substitute(node: &Node, value_of: &dyn Fn(&str) -> Option<&'static str>) -> N
             members
                 .iter()
                 .map(|member| Member {
-                    key: replace_placeholders(&member.key, value_of).into_owned(),
+                    key: replace_placeholders(&member.key, value_of),
                     key_span: member.key_span,
                     value: substitute(&member.value, value_of),
                 })
                 .collect(),
         ),
-        other => other.clone(),
+        Value::Number(text) => Value::Number(Cow::Borrowed(text)),
+        Value::Bool(value) => Value::Bool(*value),
+        Value::Null => Value::Null,
     };
     Node {
         value,
@@ -353,9 +356,9 @@ mod tests {
     use super::*;
     use crate::json::Span;
 
-    fn string(text: &str, start: u32) -> Node {
+    fn string(text: &str, start: u32) -> Node<'_> {
         Node {
-            value: Value::String(text.to_owned()),
+            value: Value::String(text.into()),
             span: Span {
                 start,
                 end: start + 1,
@@ -416,7 +419,7 @@ mod tests {
         let document = Node {
             value: Value::Object(vec![
                 Member {
-                    key: "ssm:resourceTag/{tag-key}".to_owned(),
+                    key: "ssm:resourceTag/{tag-key}".into(),
                     key_span: Span { start: 1, end: 2 },
                     value: Node {
                         value: Value::Array(vec![string("{tag-value}", 3)]),
@@ -424,7 +427,7 @@ mod tests {
                     },
                 },
                 Member {
-                    key: "Resource".to_owned(),
+                    key: "Resource".into(),
                     key_span: Span { start: 10, end: 11 },
                     value: string(
                         "arn:aws:ec2:{region}:{account-id}:instance/{instance-id}/{undeclared}",
@@ -432,7 +435,7 @@ mod tests {
                     ),
                 },
                 Member {
-                    key: "Session".to_owned(),
+                    key: "Session".into(),
                     key_span: Span { start: 20, end: 21 },
                     value: string("arn:aws:ssm:*:*:session/${aws:userid}-*", 22),
                 },

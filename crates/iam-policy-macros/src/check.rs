@@ -15,7 +15,7 @@ use crate::tokens::{self, SpanTable};
 
 /// A checked document: its tree and what to tell the user about it.
 pub(crate) struct Checked {
-    pub node: Option<Node>,
+    pub node: Option<Node<'static>>,
     pub spans: SpanTable,
     /// Every error of the call, combined; `None` when the document is valid.
     pub errors: Option<syn::Error>,
@@ -152,7 +152,7 @@ fn warning(severity: Severity, text: &str, span: Span) -> TokenStream {
 
 /// The options for the core: kind, parameters, and waivers with `sid = "..."` resolved to the
 /// statement that has that `Sid`.
-fn options(settings: &Settings, node: &Node, errors: &mut Errors) -> Options {
+fn options(settings: &Settings, node: &Node<'_>, errors: &mut Errors) -> Options {
     let mut waivers = Vec::new();
     for waiver in &settings.waivers {
         let statement = match &waiver.sid {
@@ -186,7 +186,7 @@ fn options(settings: &Settings, node: &Node, errors: &mut Errors) -> Options {
 
 /// A declared parameter the document never writes is a mistake in the declaration (a misspelt
 /// name, or a placeholder left as literal text).
-fn check_parameters_used(settings: &Settings, node: &Node, errors: &mut Errors) {
+fn check_parameters_used(settings: &Settings, node: &Node<'_>, errors: &mut Errors) {
     if settings.parameters.is_empty() {
         return;
     }
@@ -206,7 +206,7 @@ fn check_parameters_used(settings: &Settings, node: &Node, errors: &mut Errors) 
 }
 
 /// The placeholder names written in the strings and keys of `node`.
-fn collect_placeholders<'n>(node: &'n Node, written: &mut Vec<&'n str>) {
+fn collect_placeholders<'n>(node: &'n Node<'n>, written: &mut Vec<&'n str>) {
     match &node.value {
         Value::String(text) => written.extend(placeholders(text).map(|(_, name)| name)),
         Value::Array(items) => items
@@ -223,15 +223,15 @@ fn collect_placeholders<'n>(node: &'n Node, written: &mut Vec<&'n str>) {
 }
 
 /// The index in `Statement` of the statement whose `Sid` is `sid`.
-fn statement_with_sid(document: &Node, sid: &str) -> Option<usize> {
+fn statement_with_sid(document: &Node<'_>, sid: &str) -> Option<usize> {
     let Value::Object(members) = &document.value else {
         return None;
     };
     let statement = &members.iter().find(|m| m.key == "Statement")?.value;
-    let has_sid = |node: &Node| match &node.value {
-        Value::Object(members) => members
-            .iter()
-            .any(|m| m.key == "Sid" && m.value.value == Value::String(sid.to_owned())),
+    let has_sid = |node: &Node<'_>| match &node.value {
+        Value::Object(members) => members.iter().any(|m| {
+            m.key == "Sid" && matches!(&m.value.value, Value::String(text) if text == sid)
+        }),
         _ => false,
     };
     match &statement.value {
@@ -245,7 +245,7 @@ mod tests {
     use super::*;
     use iam_policy_core::ParameterKind;
 
-    fn document(text: &str) -> Result<Node, String> {
+    fn document(text: &str) -> Result<Node<'_>, String> {
         iam_policy_core::parse::parse(text).map_err(|error| error.message)
     }
 

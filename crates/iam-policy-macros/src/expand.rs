@@ -81,16 +81,16 @@ struct Generator<'s> {
 type Result<T> = std::result::Result<T, syn::Error>;
 
 impl Generator<'_> {
-    fn error(&self, node: &Node, message: String) -> syn::Error {
+    fn error(&self, node: &Node<'_>, message: String) -> syn::Error {
         syn::Error::new(self.spans.get(node.span), message)
     }
 
-    fn policy(&self, node: &Node, document: &Document) -> Result<TokenStream> {
+    fn policy(&self, node: &Node<'_>, document: &Document) -> Result<TokenStream> {
         let mut version = quote!(p::None);
         let mut id = quote!(p::None);
         let mut statement = None;
         for member in self.object(node, "the policy")? {
-            match member.key.as_str() {
+            match &*member.key {
                 "Version" => version = self.some_text(&member.value, "Version")?,
                 "Id" => id = self.some_text(&member.value, "Id")?,
                 "Statement" => {
@@ -145,11 +145,11 @@ impl Generator<'_> {
         }})
     }
 
-    fn statement(&self, node: &Node) -> Result<TokenStream> {
+    fn statement(&self, node: &Node<'_>) -> Result<TokenStream> {
         let mut fields = TokenStream::new();
         for member in self.object(node, "a statement")? {
             let value = &member.value;
-            let field = match member.key.as_str() {
+            let field = match &*member.key {
                 "Sid" => {
                     let sid = self.some_text(value, "Sid")?;
                     quote!(sid: #sid,)
@@ -186,7 +186,7 @@ impl Generator<'_> {
         Ok(quote!(p::Statement { #fields ..p::STATEMENT }))
     }
 
-    fn principal(&self, node: &Node) -> Result<TokenStream> {
+    fn principal(&self, node: &Node<'_>) -> Result<TokenStream> {
         if let Value::String(text) = &node.value
             && text == "*"
         {
@@ -206,7 +206,7 @@ impl Generator<'_> {
         Ok(quote!(p::Principal::Map(p::Borrowed(&[#(#entries),*]))))
     }
 
-    fn condition(&self, node: &Node) -> Result<TokenStream> {
+    fn condition(&self, node: &Node<'_>) -> Result<TokenStream> {
         let blocks = self
             .object(node, "`Condition`")?
             .iter()
@@ -250,12 +250,12 @@ impl Generator<'_> {
     }
 
     /// `field: p::Some(one or many strings),`.
-    fn list(&self, field: TokenStream, node: &Node, element: &str) -> Result<TokenStream> {
+    fn list(&self, field: TokenStream, node: &Node<'_>, element: &str) -> Result<TokenStream> {
         let values = self.texts(node, element)?;
         Ok(quote!(#field: p::Some(#values),))
     }
 
-    fn texts(&self, node: &Node, element: &str) -> Result<TokenStream> {
+    fn texts(&self, node: &Node<'_>, element: &str) -> Result<TokenStream> {
         self.one_or_many(node, |item| {
             let text = self.text(item, element)?;
             Ok(quote!(p::Borrowed(#text)))
@@ -264,8 +264,8 @@ impl Generator<'_> {
 
     fn one_or_many(
         &self,
-        node: &Node,
-        item: impl Fn(&Node) -> Result<TokenStream>,
+        node: &Node<'_>,
+        item: impl Fn(&Node<'_>) -> Result<TokenStream>,
     ) -> Result<TokenStream> {
         match &node.value {
             Value::Array(items) => {
@@ -279,26 +279,26 @@ impl Generator<'_> {
         }
     }
 
-    fn some_text(&self, node: &Node, element: &str) -> Result<TokenStream> {
+    fn some_text(&self, node: &Node<'_>, element: &str) -> Result<TokenStream> {
         let text = self.text(node, element)?;
         Ok(quote!(p::Some(p::Borrowed(#text))))
     }
 
-    fn text(&self, node: &Node, element: &str) -> Result<Literal> {
+    fn text(&self, node: &Node<'_>, element: &str) -> Result<Literal> {
         match &node.value {
             Value::String(text) => Ok(literal(text)),
             _ => Err(self.error(node, format!("`{element}` must be a string"))),
         }
     }
 
-    fn object<'n>(&self, node: &'n Node, what: &str) -> Result<&'n [Member]> {
+    fn object<'n>(&self, node: &'n Node<'n>, what: &str) -> Result<&'n [Member<'n>]> {
         match &node.value {
             Value::Object(members) => Ok(members),
             _ => Err(self.error(node, format!("{what} must be a JSON object"))),
         }
     }
 
-    fn unknown(&self, member: &Member) -> syn::Error {
+    fn unknown(&self, member: &Member<'_>) -> syn::Error {
         syn::Error::new(
             self.spans.get(member.key_span),
             format!("`{}` is not a policy element", member.key),

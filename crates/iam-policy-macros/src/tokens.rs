@@ -49,7 +49,7 @@ impl SpanTable {
 }
 
 /// Parses the document group `{ ... }` of a `policy!` call; every syntax error, or the tree.
-pub(crate) fn document(group: &Group, spans: &mut SpanTable) -> Result<Node, syn::Error> {
+pub(crate) fn document(group: &Group, spans: &mut SpanTable) -> Result<Node<'static>, syn::Error> {
     let mut parser = Parser {
         spans,
         errors: Vec::new(),
@@ -141,7 +141,7 @@ impl Parser<'_> {
     }
 
     /// One JSON value starting at the cursor; `None` after reporting an error.
-    fn value(&mut self, cursor: &mut Cursor) -> Option<Node> {
+    fn value(&mut self, cursor: &mut Cursor) -> Option<Node<'static>> {
         let Some(token) = cursor.bump() else {
             self.error(cursor.end, "expected a JSON value");
             return None;
@@ -193,7 +193,7 @@ impl Parser<'_> {
         }
     }
 
-    fn group(&mut self, group: &Group) -> Option<Node> {
+    fn group(&mut self, group: &Group) -> Option<Node<'static>> {
         if self.depth >= MAX_DEPTH {
             self.error(group.span(), "the document is nested too deeply");
             return None;
@@ -204,7 +204,7 @@ impl Parser<'_> {
         node
     }
 
-    fn group_contents(&mut self, group: &Group) -> Option<Node> {
+    fn group_contents(&mut self, group: &Group) -> Option<Node<'static>> {
         match group.delimiter() {
             Delimiter::Brace => self.object(group),
             Delimiter::Bracket => self.array(group),
@@ -225,7 +225,7 @@ impl Parser<'_> {
         }
     }
 
-    fn object(&mut self, group: &Group) -> Option<Node> {
+    fn object(&mut self, group: &Group) -> Option<Node<'static>> {
         let span = self.push(group.span(), 0)?;
         let mut cursor = Cursor::new(group.stream(), group.span_close());
         let mut members = Vec::new();
@@ -246,7 +246,7 @@ impl Parser<'_> {
     }
 
     /// `"key": value`.
-    fn member(&mut self, cursor: &mut Cursor) -> Option<Member> {
+    fn member(&mut self, cursor: &mut Cursor) -> Option<Member<'static>> {
         let key_token = cursor.bump()?;
         let key = match &key_token {
             TokenTree::Literal(literal) => match Lit::new(literal.clone()) {
@@ -279,13 +279,13 @@ impl Parser<'_> {
         }
         let value = self.value(cursor)?;
         Some(Member {
-            key,
+            key: key.into(),
             key_span,
             value,
         })
     }
 
-    fn array(&mut self, group: &Group) -> Option<Node> {
+    fn array(&mut self, group: &Group) -> Option<Node<'static>> {
         let span = self.push(group.span(), 0)?;
         let mut cursor = Cursor::new(group.stream(), group.span_close());
         let mut items = Vec::new();
@@ -326,17 +326,20 @@ impl Parser<'_> {
     }
 
     /// A string or number literal; `negative` when a `-` came before it.
-    fn literal(&mut self, literal: &Literal, negative: bool) -> Option<Node> {
+    fn literal(&mut self, literal: &Literal, negative: bool) -> Option<Node<'static>> {
         let text = literal.to_string();
         let value = match Lit::new(literal.clone()) {
             Lit::Str(string) if string.suffix().is_empty() && !negative => {
-                Value::String(string.value())
+                Value::String(string.value().into())
             }
-            Lit::Int(_) | Lit::Float(_) if is_json_number(&text) => Value::Number(if negative {
-                format!("-{text}")
-            } else {
-                text.clone()
-            }),
+            Lit::Int(_) | Lit::Float(_) if is_json_number(&text) => Value::Number(
+                if negative {
+                    format!("-{text}")
+                } else {
+                    text.clone()
+                }
+                .into(),
+            ),
             Lit::Int(_) | Lit::Float(_) => {
                 self.error(
                     literal.span(),
@@ -402,7 +405,7 @@ mod tests {
     use super::*;
     use quote::quote;
 
-    fn parse(tokens: TokenStream) -> Result<Node, String> {
+    fn parse(tokens: TokenStream) -> Result<Node<'static>, String> {
         let group = Group::new(Delimiter::Brace, tokens);
         document(&group, &mut SpanTable::default()).map_err(|error| {
             error

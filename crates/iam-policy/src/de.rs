@@ -17,7 +17,7 @@ use crate::model::{
 };
 
 /// The policy a valid document describes.
-pub(crate) fn policy_from_node(document: &Node) -> Result<Policy, Finding> {
+pub(crate) fn policy_from_node(document: &Node<'_>) -> Result<Policy, Finding> {
     let members = object(document, "")?;
     let mut policy = Policy {
         version: None,
@@ -28,7 +28,7 @@ pub(crate) fn policy_from_node(document: &Node) -> Result<Policy, Finding> {
     };
     let mut has_statement = false;
     for member in members {
-        let path = member.key.as_str();
+        let path = &*member.key;
         match path {
             "Version" => policy.version = Some(string(&member.value, path)?),
             "Id" => policy.id = Some(string(&member.value, path)?),
@@ -59,14 +59,14 @@ pub(crate) fn policy_from_node(document: &Node) -> Result<Policy, Finding> {
     Ok(policy)
 }
 
-fn statement(node: &Node, path: &str) -> Result<Statement, Finding> {
+fn statement(node: &Node<'_>, path: &str) -> Result<Statement, Finding> {
     // The same defaults as a `policy!` statement: every element unwritten.
     let mut statement = crate::__private::STATEMENT;
     let mut has_effect = false;
     for member in object(node, path)? {
         let path = &format!("{path}.{}", member.key);
         let value = &member.value;
-        match member.key.as_str() {
+        match &*member.key {
             "Sid" => statement.sid = Some(string(value, path)?),
             "Effect" => {
                 has_effect = true;
@@ -104,7 +104,7 @@ fn statement(node: &Node, path: &str) -> Result<Statement, Finding> {
     Ok(statement)
 }
 
-fn principal(node: &Node, path: &str) -> Result<Principal, Finding> {
+fn principal(node: &Node<'_>, path: &str) -> Result<Principal, Finding> {
     if let Value::String(text) = &node.value
         && text == "*"
     {
@@ -114,7 +114,7 @@ fn principal(node: &Node, path: &str) -> Result<Principal, Finding> {
         .iter()
         .map(|member| {
             Ok(PrincipalEntry {
-                principal_type: Cow::Owned(member.key.clone()),
+                principal_type: Cow::Owned(member.key.clone().into_owned()),
                 values: strings(&member.value, &format!("{path}.{}", member.key))?,
             })
         })
@@ -122,7 +122,7 @@ fn principal(node: &Node, path: &str) -> Result<Principal, Finding> {
     Ok(Principal::Map(Cow::Owned(entries)))
 }
 
-fn condition(node: &Node, path: &str) -> Result<Cow<'static, [ConditionBlock]>, Finding> {
+fn condition(node: &Node<'_>, path: &str) -> Result<Cow<'static, [ConditionBlock]>, Finding> {
     let blocks = object(node, path)?
         .iter()
         .map(|operator| {
@@ -132,13 +132,13 @@ fn condition(node: &Node, path: &str) -> Result<Cow<'static, [ConditionBlock]>, 
                 .map(|key| {
                     let path = format!("{path}.{}", key.key);
                     Ok(ConditionEntry {
-                        key: Cow::Owned(key.key.clone()),
+                        key: Cow::Owned(key.key.clone().into_owned()),
                         values: one_or_many(&key.value, &path, condition_value)?,
                     })
                 })
                 .collect::<Result<Vec<_>, Finding>>()?;
             Ok(ConditionBlock {
-                operator: Cow::Owned(operator.key.clone()),
+                operator: Cow::Owned(operator.key.clone().into_owned()),
                 entries: Cow::Owned(entries),
             })
         })
@@ -146,23 +146,27 @@ fn condition(node: &Node, path: &str) -> Result<Cow<'static, [ConditionBlock]>, 
     Ok(Cow::Owned(blocks))
 }
 
-fn condition_value(node: &Node, path: &str) -> Result<ConditionValue, Finding> {
+fn condition_value(node: &Node<'_>, path: &str) -> Result<ConditionValue, Finding> {
     match &node.value {
-        Value::String(text) => Ok(ConditionValue::String(Cow::Owned(text.clone()))),
-        Value::Number(text) => Ok(ConditionValue::Number(Cow::Owned(text.clone()))),
+        Value::String(text) => Ok(ConditionValue::String(Cow::Owned(
+            text.clone().into_owned(),
+        ))),
+        Value::Number(text) => Ok(ConditionValue::Number(Cow::Owned(
+            text.clone().into_owned(),
+        ))),
         Value::Bool(value) => Ok(ConditionValue::Bool(*value)),
         _ => Err(mismatch(node, path, "a string, number or boolean")),
     }
 }
 
-fn strings(node: &Node, path: &str) -> Result<OneOrMany<Text>, Finding> {
+fn strings(node: &Node<'_>, path: &str) -> Result<OneOrMany<Text>, Finding> {
     one_or_many(node, path, string)
 }
 
 fn one_or_many<T: Clone>(
-    node: &Node,
+    node: &Node<'_>,
     path: &str,
-    item: fn(&Node, &str) -> Result<T, Finding>,
+    item: fn(&Node<'_>, &str) -> Result<T, Finding>,
 ) -> Result<OneOrMany<T>, Finding> {
     match &node.value {
         Value::Array(items) => items
@@ -175,21 +179,21 @@ fn one_or_many<T: Clone>(
     }
 }
 
-fn string(node: &Node, path: &str) -> Result<Text, Finding> {
+fn string(node: &Node<'_>, path: &str) -> Result<Text, Finding> {
     match &node.value {
-        Value::String(text) => Ok(Cow::Owned(text.clone())),
+        Value::String(text) => Ok(Cow::Owned(text.clone().into_owned())),
         _ => Err(mismatch(node, path, "a string")),
     }
 }
 
-fn object<'n>(node: &'n Node, path: &str) -> Result<&'n [Member], Finding> {
+fn object<'n>(node: &'n Node<'n>, path: &str) -> Result<&'n [Member<'n>], Finding> {
     match &node.value {
         Value::Object(members) => Ok(members),
         _ => Err(mismatch(node, path, "an object")),
     }
 }
 
-fn mismatch(node: &Node, path: &str, expected: &str) -> Finding {
+fn mismatch(node: &Node<'_>, path: &str, expected: &str) -> Finding {
     let found = match node.value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -207,7 +211,7 @@ fn mismatch(node: &Node, path: &str, expected: &str) -> Finding {
     )
 }
 
-fn unknown_element(member: &Member, path: &str) -> Finding {
+fn unknown_element(member: &Member<'_>, path: &str) -> Finding {
     finding(
         IssueCode::InvalidPolicyElement,
         member.key_span,
@@ -255,16 +259,16 @@ impl<'de> Deserialize<'de> for Policy {
 struct NodeSeed;
 
 impl<'de> DeserializeSeed<'de> for NodeSeed {
-    type Value = Node;
+    type Value = Node<'static>;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node<'static>, D::Error> {
         deserializer.deserialize_any(NodeVisitor)
     }
 }
 
 struct NodeVisitor;
 
-fn node(value: Value) -> Node {
+fn node(value: Value<'static>) -> Node<'static> {
     Node {
         value,
         span: Span::default(),
@@ -272,45 +276,45 @@ fn node(value: Value) -> Node {
 }
 
 impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node;
+    type Value = Node<'static>;
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
         formatter.write_str("a JSON value")
     }
 
-    fn visit_unit<E>(self) -> Result<Node, E> {
+    fn visit_unit<E>(self) -> Result<Node<'static>, E> {
         Ok(node(Value::Null))
     }
 
-    fn visit_none<E>(self) -> Result<Node, E> {
+    fn visit_none<E>(self) -> Result<Node<'static>, E> {
         Ok(node(Value::Null))
     }
 
-    fn visit_bool<E>(self, value: bool) -> Result<Node, E> {
+    fn visit_bool<E>(self, value: bool) -> Result<Node<'static>, E> {
         Ok(node(Value::Bool(value)))
     }
 
-    fn visit_i64<E>(self, value: i64) -> Result<Node, E> {
-        Ok(node(Value::Number(value.to_string())))
+    fn visit_i64<E>(self, value: i64) -> Result<Node<'static>, E> {
+        Ok(node(Value::Number(value.to_string().into())))
     }
 
-    fn visit_u64<E>(self, value: u64) -> Result<Node, E> {
-        Ok(node(Value::Number(value.to_string())))
+    fn visit_u64<E>(self, value: u64) -> Result<Node<'static>, E> {
+        Ok(node(Value::Number(value.to_string().into())))
     }
 
-    fn visit_f64<E>(self, value: f64) -> Result<Node, E> {
-        Ok(node(Value::Number(value.to_string())))
+    fn visit_f64<E>(self, value: f64) -> Result<Node<'static>, E> {
+        Ok(node(Value::Number(value.to_string().into())))
     }
 
-    fn visit_str<E>(self, value: &str) -> Result<Node, E> {
-        Ok(node(Value::String(value.to_owned())))
+    fn visit_str<E>(self, value: &str) -> Result<Node<'static>, E> {
+        Ok(node(Value::String(value.to_owned().into())))
     }
 
-    fn visit_string<E>(self, value: String) -> Result<Node, E> {
-        Ok(node(Value::String(value)))
+    fn visit_string<E>(self, value: String) -> Result<Node<'static>, E> {
+        Ok(node(Value::String(value.into())))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node<'static>, A::Error> {
         let mut items = Vec::new();
         while let Some(item) = seq.next_element_seed(NodeSeed)? {
             items.push(item);
@@ -318,12 +322,12 @@ impl<'de> Visitor<'de> for NodeVisitor {
         Ok(node(Value::Array(items)))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node<'static>, A::Error> {
         let mut members = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
             let value = map.next_value_seed(NodeSeed)?;
             members.push(Member {
-                key,
+                key: key.into(),
                 key_span: Span::default(),
                 value,
             });

@@ -138,7 +138,7 @@ impl Policy {
 }
 
 /// The error-severity findings of every rule.
-pub(crate) fn errors(document: &iam_policy_core::Node, options: &Options) -> Vec<Finding> {
+pub(crate) fn errors(document: &iam_policy_core::Node<'_>, options: &Options) -> Vec<Finding> {
     let mut findings = iam_policy_core::validate(document, options);
     findings.retain(|finding| finding.severity == Severity::Error);
     findings

@@ -85,13 +85,13 @@ pub fn lint_text(text: &str, options: &Options) -> Vec<Diagnostic> {
 
 /// The policy document inside the parsed file: `PolicyVersion.Document` when the file is the
 /// output of `aws iam get-policy-version`, the whole file otherwise.
-fn policy_document(root: &Node) -> &Node {
+fn policy_document<'n>(root: &'n Node<'n>) -> &'n Node<'n> {
     member(root, "PolicyVersion")
         .and_then(|version| member(version, "Document"))
         .unwrap_or(root)
 }
 
-fn member<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
+fn member<'n>(node: &'n Node<'n>, key: &str) -> Option<&'n Node<'n>> {
     match &node.value {
         Value::Object(members) => members
             .iter()

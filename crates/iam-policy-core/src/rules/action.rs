@@ -374,9 +374,8 @@ mod tests {
 
     #[test]
     fn entries_resolve_for_the_later_rules() {
-        let Ok(node) = crate::parse::parse(&actions(
-            r#"["ssm:StartSession", "ssm:Get*", "nope:X", "*"]"#,
-        )) else {
+        let text = actions(r#"["ssm:StartSession", "ssm:Get*", "nope:X", "*"]"#);
+        let Ok(node) = crate::parse::parse(&text) else {
             unreachable!("valid JSON")
         };
         let options = crate::Options::default();

@@ -490,7 +490,7 @@ struct Shape {
 }
 
 impl Shape {
-    fn of(statement: &Node) -> Shape {
+    fn of(statement: &Node<'_>) -> Shape {
         let Value::Object(members) = &statement.value else {
             return Shape {
                 size: 0,
@@ -533,7 +533,7 @@ impl Shape {
 
 /// Two statement objects with the same members apart from `Sid`, in any order, given that
 /// they have as many (the caller compares their `Shape`).
-fn same_members(a: &Node, b: &Node) -> bool {
+fn same_members(a: &Node<'_>, b: &Node<'_>) -> bool {
     let (Value::Object(a), Value::Object(b)) = (&a.value, &b.value) else {
         return false;
     };
@@ -544,7 +544,7 @@ fn same_members(a: &Node, b: &Node) -> bool {
 }
 
 /// Equal JSON values, spans ignored; object members in any order.
-fn same_json(a: &Node, b: &Node) -> bool {
+fn same_json(a: &Node<'_>, b: &Node<'_>) -> bool {
     match (&a.value, &b.value) {
         (Value::Array(a), Value::Array(b)) => {
             a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_json(a, b))

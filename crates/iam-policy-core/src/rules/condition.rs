@@ -320,7 +320,7 @@ fn check_condition(statement: &Statement<'_>, checked: &Checked<'_, '_>, ctx: &m
 /// One value of a condition, as text, with where it is.
 struct ConditionValue<'a> {
     text: &'a str,
-    node: &'a Node,
+    node: &'a Node<'a>,
     /// The condition holding it and its index there, for the JSON path of a finding.
     path_in: &'a Condition<'a>,
     index: usize,
@@ -393,7 +393,7 @@ fn check_value_types_agree(
     condition: &Condition<'_>,
     ctx: &mut Context<'_>,
 ) {
-    let kind = |node: &Node| match node.value {
+    let kind = |node: &Node<'_>| match node.value {
         Value::String(_) => "string",
         Value::Number(_) => "number",
         Value::Bool(_) => "boolean",
@@ -1310,7 +1310,7 @@ fn backticked(names: &[String]) -> String {
 }
 
 /// A string, number or boolean value as text (`true`/`false` for JSON booleans).
-fn scalar_text(node: &Node) -> Option<&str> {
+fn scalar_text<'a>(node: &'a Node<'_>) -> Option<&'a str> {
     match &node.value {
         Value::String(text) | Value::Number(text) => Some(text),
         Value::Bool(true) => Some("true"),

@@ -29,8 +29,8 @@ const PRINCIPAL_TYPES: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUse
 
 /// The kind of an undeclared document: resource policy when a statement has `Principal` or
 /// `NotPrincipal`, identity policy otherwise.
-pub(crate) fn inferred_kind(document: &Node) -> PolicyKind {
-    let has_principal = |statement: &Node| {
+pub(crate) fn inferred_kind(document: &Node<'_>) -> PolicyKind {
+    let has_principal = |statement: &Node<'_>| {
         members(statement).is_some_and(|members| {
             members
                 .iter()
@@ -51,7 +51,7 @@ pub(crate) fn inferred_kind(document: &Node) -> PolicyKind {
     }
 }
 
-fn members(node: &Node) -> Option<&[Member]> {
+fn members<'a>(node: &'a Node<'a>) -> Option<&'a [Member<'a>]> {
     match &node.value {
         Value::Object(members) => Some(members),
         _ => None,
@@ -59,7 +59,7 @@ fn members(node: &Node) -> Option<&[Member]> {
 }
 
 /// "a string", "an array", ... for messages.
-pub(crate) fn json_type(node: &Node) -> &'static str {
+pub(crate) fn json_type(node: &Node<'_>) -> &'static str {
     match node.value {
         Value::Null => "`null`",
         Value::Bool(_) => "a boolean",
@@ -84,7 +84,7 @@ fn nearest<'n>(name: &str, known: &[&'n str]) -> Option<&'n str> {
         .map(|(_, candidate)| candidate)
 }
 
-pub(crate) fn check_document<'a>(document: &'a Node, ctx: &mut Context<'_>) -> Document<'a> {
+pub(crate) fn check_document<'a>(document: &'a Node<'a>, ctx: &mut Context<'_>) -> Document<'a> {
     let mut doc = Document {
         node: document,
         version: None,
@@ -140,7 +140,7 @@ pub(crate) fn check_document<'a>(document: &'a Node, ctx: &mut Context<'_>) -> D
             );
             continue;
         }
-        match member.key.as_str() {
+        match &*member.key {
             "Version" => doc.version = version(member, ctx),
             "Id" => id(member, ctx),
             _ => statement_member = Some(member),
@@ -171,7 +171,7 @@ pub(crate) fn check_document<'a>(document: &'a Node, ctx: &mut Context<'_>) -> D
     doc
 }
 
-fn version<'a>(member: &'a Member, ctx: &mut Context<'_>) -> Option<&'a str> {
+fn version<'a>(member: &'a Member<'a>, ctx: &mut Context<'_>) -> Option<&'a str> {
     let Value::String(text) = &member.value.value else {
         ctx.report(
             IssueCode::DataTypeMismatch,
@@ -202,7 +202,7 @@ fn version<'a>(member: &'a Member, ctx: &mut Context<'_>) -> Option<&'a str> {
     Some(text)
 }
 
-fn id(member: &Member, ctx: &mut Context<'_>) {
+fn id(member: &Member<'_>, ctx: &mut Context<'_>) {
     if !matches!(member.value.value, Value::String(_)) {
         ctx.report(
             IssueCode::DataTypeMismatch,
@@ -224,7 +224,7 @@ fn id(member: &Member, ctx: &mut Context<'_>) {
     }
 }
 
-fn statements<'a>(member: &'a Member, ctx: &mut Context<'_>, doc: &mut Document<'a>) {
+fn statements<'a>(member: &'a Member<'a>, ctx: &mut Context<'_>, doc: &mut Document<'a>) {
     match &member.value.value {
         Value::Object(_) => {
             if let Some(statement) = statement(&member.value, 0, Path::statement(None), ctx) {
@@ -277,7 +277,7 @@ fn statements<'a>(member: &'a Member, ctx: &mut Context<'_>, doc: &mut Document<
 
 /// One statement object; `None` only when it is not an object (callers check).
 fn statement<'a>(
-    node: &'a Node,
+    node: &'a Node<'a>,
     index: usize,
     path: Path<'a>,
     ctx: &mut Context<'_>,
@@ -298,7 +298,8 @@ fn statement<'a>(
         condition_keys: Vec::new(),
     };
     let at = Some(index);
-    let mut seen: [Option<&Member>; STATEMENT_ELEMENTS.len()] = [None; STATEMENT_ELEMENTS.len()];
+    let mut seen: [Option<&Member<'_>>; STATEMENT_ELEMENTS.len()] =
+        [None; STATEMENT_ELEMENTS.len()];
     for member in members {
         let element_path = view.path.member(&member.key);
         let Some(slot) = STATEMENT_ELEMENTS
@@ -333,7 +334,7 @@ fn statement<'a>(
         }
         *seen_slot = Some(member);
         // The second half of an exclusive pair is reported and left out of the view.
-        let partner = match member.key.as_str() {
+        let partner = match &*member.key {
             "Principal" => Some("NotPrincipal"),
             "NotPrincipal" => Some("Principal"),
             "Action" => Some("NotAction"),
@@ -362,7 +363,7 @@ fn statement<'a>(
                 continue;
             }
         }
-        match member.key.as_str() {
+        match &*member.key {
             "Sid" => view.sid = sid(member, element_path, at, ctx),
             "Effect" => view.effect = effect(member, element_path, at, ctx),
             "Principal" | "NotPrincipal" => {
@@ -450,7 +451,7 @@ fn statement<'a>(
 }
 
 fn string_entry<'a>(
-    member: &'a Member,
+    member: &'a Member<'a>,
     path: Path<'a>,
     at: Option<usize>,
     ctx: &mut Context<'_>,
@@ -480,7 +481,7 @@ fn string_entry<'a>(
 }
 
 fn sid<'a>(
-    member: &'a Member,
+    member: &'a Member<'a>,
     path: Path<'a>,
     at: Option<usize>,
     ctx: &mut Context<'_>,
@@ -559,7 +560,7 @@ fn sids(doc: &Document<'_>, ctx: &mut Context<'_>) {
 }
 
 fn effect<'a>(
-    member: &'a Member,
+    member: &'a Member<'a>,
     path: Path<'a>,
     at: Option<usize>,
     ctx: &mut Context<'_>,
@@ -593,7 +594,7 @@ fn effect<'a>(
 
 /// `Action`, `Resource` and their `Not` forms: one string or an array of strings.
 fn list<'a>(
-    member: &'a Member,
+    member: &'a Member<'a>,
     path: Path<'a>,
     at: Option<usize>,
     empty_code: IssueCode,
@@ -627,7 +628,7 @@ struct Wording {
 /// One string or an array of strings (`Action`, `Resource`, a principal type's values): the
 /// strings, with an empty array and non-string entries reported; `None` for any other JSON type.
 fn strings<'a>(
-    member: &'a Member,
+    member: &'a Member<'a>,
     path: Path<'a>,
     at: Option<usize>,
     wording: &Wording,
@@ -696,7 +697,7 @@ fn strings<'a>(
 }
 
 fn principal<'a>(
-    member: &'a Member,
+    member: &'a Member<'a>,
     path: Path<'a>,
     at: Option<usize>,
     ctx: &mut Context<'_>,
@@ -723,7 +724,7 @@ fn principal<'a>(
             }
             for (position, principal_type) in types.iter().enumerate() {
                 let type_path = path.member(&principal_type.key);
-                if !PRINCIPAL_TYPES.contains(&principal_type.key.as_str()) {
+                if !PRINCIPAL_TYPES.contains(&&*principal_type.key) {
                     ctx.report(
                         IssueCode::InvalidPrincipalKey,
                         principal_type.key_span,
@@ -795,7 +796,7 @@ fn principal<'a>(
 }
 
 fn principal_values<'a>(
-    member: &'a Member,
+    member: &'a Member<'a>,
     path: Path<'a>,
     at: Option<usize>,
     ctx: &mut Context<'_>,
@@ -812,7 +813,7 @@ fn principal_values<'a>(
 /// `Condition`: `{ operator: { key: value or [values] } }`. The operators, keys and values
 /// themselves are the condition rules' business; this checks the shape only.
 fn conditions<'a>(
-    member: &'a Member,
+    member: &'a Member<'a>,
     path: Path<'a>,
     at: Option<usize>,
     ctx: &mut Context<'_>,
@@ -892,12 +893,12 @@ fn conditions<'a>(
 }
 
 fn condition_values<'a>(
-    node: &'a Node,
+    node: &'a Node<'a>,
     path: Path<'a>,
     at: Option<usize>,
     ctx: &mut Context<'_>,
-) -> Vec<&'a Node> {
-    let scalar = |node: &Node| {
+) -> Vec<&'a Node<'a>> {
+    let scalar = |node: &Node<'_>| {
         matches!(
             node.value,
             Value::String(_) | Value::Number(_) | Value::Bool(_)

@@ -128,7 +128,7 @@ impl<'o> Context<'o> {
 /// Elements that are malformed are reported there and left out (`None` or empty) here, so the
 /// other rules only see well-shaped input.
 pub(crate) struct Document<'a> {
-    pub node: &'a Node,
+    pub node: &'a Node<'a>,
     /// `Version`, when it is a string.
     pub version: Option<&'a str>,
     pub statements: Vec<Statement<'a>>,
@@ -146,7 +146,7 @@ pub(crate) struct Statement<'a> {
     pub index: usize,
     /// Where the statement is: `Statement[2]`, or `Statement` when it is a single object.
     pub path: Path<'a>,
-    pub node: &'a Node,
+    pub node: &'a Node<'a>,
     pub sid: Option<Entry<'a>>,
     pub effect: Option<Effect>,
     /// `Principal` or `NotPrincipal`.
@@ -312,7 +312,7 @@ pub(crate) struct ListElement<'a> {
     pub negated: bool,
     /// The element name as written, e.g. `NotAction`.
     pub name_span: Span,
-    pub node: &'a Node,
+    pub node: &'a Node<'a>,
     pub entries: Vec<Entry<'a>>,
 }
 
@@ -320,7 +320,7 @@ pub(crate) struct ListElement<'a> {
 pub(crate) struct PrincipalElement<'a> {
     pub negated: bool,
     pub name_span: Span,
-    pub node: &'a Node,
+    pub node: &'a Node<'a>,
     /// `"*"` written as the whole element.
     pub wildcard: bool,
     /// `(principal type, values)`, e.g. `("AWS", [..])`, `("Service", [..])`.
@@ -334,12 +334,12 @@ pub(crate) struct Condition<'a> {
     /// The condition key as written, e.g. `ssm:resourceTag/Finance`.
     pub key: Entry<'a>,
     /// The node holding the values (a scalar or an array).
-    pub values_node: &'a Node,
+    pub values_node: &'a Node<'a>,
     /// The values, each a string, number or boolean node.
-    pub values: Vec<&'a Node>,
+    pub values: Vec<&'a Node<'a>>,
 }
 
-pub(crate) fn check(document: &Node, options: &Options) -> Vec<Finding> {
+pub(crate) fn check(document: &Node<'_>, options: &Options) -> Vec<Finding> {
     // Declared `{name}` placeholders are checked with a typical value of their kind; spans
     // are kept, so findings still point at the literal as written.
     let substituted;

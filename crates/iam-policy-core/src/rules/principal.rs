@@ -477,7 +477,7 @@ fn trust_actions(
 /// An RCP `Allow` statement must be exactly `Principal`, `Action` and `Resource` `"*"`
 /// without a condition (RCPs restrict; only the full-access statement allows).
 fn rcp_allow(statement: &Statement<'_>, ctx: &mut Context<'_>) {
-    let star = |node: Option<&crate::json::Node>| {
+    let star = |node: Option<&crate::json::Node<'_>>| {
         node.is_some_and(|node| matches!(&node.value, Value::String(text) if text == "*"))
     };
     let principal_ok = statement

@@ -42,7 +42,7 @@ fn quota(kind: PolicyKind) -> (usize, IssueCode, &'static str) {
 }
 
 /// Characters of `node` written as minified JSON.
-pub(crate) fn minified_size(node: &Node) -> usize {
+pub(crate) fn minified_size(node: &Node<'_>) -> usize {
     match &node.value {
         Value::Null => 4,
         Value::Bool(true) => 4,
@@ -91,7 +91,7 @@ static CHARACTERS_OF_BYTE: [u8; 256] = {
     table
 };
 
-pub(crate) fn check_document(document: &Node, ctx: &mut Context<'_>) {
+pub(crate) fn check_document(document: &Node<'_>, ctx: &mut Context<'_>) {
     let (limit, code, what) = quota(ctx.kind);
     let size = minified_size(document);
     if size > limit {

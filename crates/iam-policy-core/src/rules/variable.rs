@@ -288,7 +288,7 @@ pub(crate) fn check_statement(
             unsupported_in_element(member.key_span, &path, at, "element names", ctx);
         }
         let trail = Trail::Root(path);
-        match member.key.as_str() {
+        match &*member.key {
             "Resource" | "NotResource" => {
                 walk(&member.value, &trail, &mut |node, path, text| {
                     // Only after the fifth colon; a non-ARN is reported by the ARN rules.
@@ -332,7 +332,7 @@ pub(crate) fn check_statement(
 /// Condition values resolve variables (whether their operator does is the condition rules'
 /// business); operator names and condition keys do not.
 fn condition(
-    node: &Node,
+    node: &Node<'_>,
     path: Path<'_>,
     at: Option<usize>,
     version: Option<&str>,
@@ -390,7 +390,7 @@ impl fmt::Display for Trail<'_> {
 }
 
 /// Calls `found` for every string (value or object key) of `node` that holds `${`.
-fn walk(node: &Node, trail: &Trail<'_>, found: &mut dyn FnMut(&Node, &Trail<'_>, &str)) {
+fn walk(node: &Node<'_>, trail: &Trail<'_>, found: &mut dyn FnMut(&Node<'_>, &Trail<'_>, &str)) {
     match &node.value {
         Value::String(text) if has_variable(text) => found(node, trail, text),
         Value::Array(items) => {
