@@ -122,6 +122,26 @@ mod tests {
         assert_eq!(minified_size(&node), minified.chars().count());
     }
 
+    #[test]
+    fn every_character_counts_as_serde_json_writes_it() {
+        // Every ASCII character (controls, quote, backslash, DEL) and characters of two, three
+        // and four UTF-8 bytes, alone and together, against serde_json's minified string.
+        let characters = (0u8..0x80)
+            .map(char::from)
+            .chain(['é', '€', '😀', '\u{2028}']);
+        let mut together = String::new();
+        for character in characters {
+            together.push(character);
+            let alone = character.to_string();
+            for text in [&alone, &together] {
+                let Ok(written) = serde_json::to_string(text) else {
+                    unreachable!("a string serializes")
+                };
+                assert_eq!(string_size(text), written.chars().count(), "{text:?}");
+            }
+        }
+    }
+
     fn document_of_size(actions: usize) -> String {
         let list: Vec<String> = (0..actions)
             .map(|_| "\"s3:GetObject\"".to_owned())
