@@ -19,7 +19,7 @@ mod suggest;
 mod table;
 
 pub use global::DeprecatedConditionKey;
-pub use matching::wildcard_match_by;
+pub use matching::{ArnFormatFields, wildcard_match_by};
 pub use suggest::{suggest_action, suggest_condition_key, suggest_service};
 
 use data::{
@@ -330,6 +330,13 @@ impl ResourceType {
         std::iter::once(text(self.row().2))
     }
 
+    /// The service, Region and account fields of the ARN format, when it has the six fields of
+    /// an ARN: what a written ARN's fields are checked against, without taking the format apart
+    /// again for each ARN.
+    pub fn arn_format_fields(self) -> Option<ArnFormatFields> {
+        format_shape(self.0).fields()
+    }
+
     /// Condition keys that apply to every action on this resource type.
     pub fn condition_keys(self) -> impl Iterator<Item = &'static str> {
         let row = self.row();
@@ -350,17 +357,29 @@ impl fmt::Debug for ResourceType {
 /// service field may differ from the owning service's prefix. In table order.
 pub fn resource_types_for_arn(arn: &str) -> Vec<ResourceType> {
     let pattern = matching::ArnPattern::new(arn);
-    let candidates: &[u32] = match pattern.service() {
-        // Only the formats whose service field is that text.
-        Some(service) => rows_in_arn_service(service),
-        None => &RESOURCE_TYPES_BY_ARN_SERVICE,
+    let mut found: Vec<ResourceType> = match pattern.service() {
+        // Only the formats whose service field is that text; most are refused by the first
+        // character of their resource part.
+        Some(service) => {
+            let head = pattern.resource_head_first();
+            arn_service(service)
+                .map(ArnService::formats)
+                .unwrap_or_default()
+                .iter()
+                .filter(|format| match (format.first, head) {
+                    (Some(first), Some(head)) => first == head,
+                    _ => true,
+                })
+                .filter(|format| pattern.can_name_shape(format.shape))
+                .map(|format| ResourceType(format.row))
+                .collect()
+        }
+        None => RESOURCE_TYPES_BY_ARN_SERVICE
+            .iter()
+            .filter(|&&row| pattern.can_name_shape(format_shape(row)))
+            .map(|&row| ResourceType(row))
+            .collect(),
     };
-    let mut memo = matching::FieldsMemo::default();
-    let mut found: Vec<ResourceType> = candidates
-        .iter()
-        .filter(|&&row| pattern.can_name_shape(format_shape(row), &mut memo))
-        .map(|&row| ResourceType(row))
-        .collect();
     found.sort_unstable();
     found
 }
@@ -368,32 +387,99 @@ pub fn resource_types_for_arn(arn: &str) -> Vec<ResourceType> {
 /// Every resource type whose ARN format has `service` as its service field, e.g. `ec2` (which
 /// includes ssm's `instance`), in table order (by owning service, then name).
 pub fn resource_types_in_arn_service(service: &str) -> Vec<ResourceType> {
-    let mut found: Vec<ResourceType> = rows_in_arn_service(service.as_bytes())
-        .iter()
-        .map(|&row| ResourceType(row))
-        .collect();
+    let rows = arn_service(service.as_bytes()).map_or(&[][..], ArnService::rows);
+    let mut found: Vec<ResourceType> = rows.iter().map(|&row| ResourceType(row)).collect();
     found.sort_unstable();
     found
 }
 
-/// The rows of `RESOURCE_TYPES_BY_ARN_SERVICE` (sorted by service field) for one service
-/// field: one binary search.
-fn rows_in_arn_service(service: &[u8]) -> &'static [u32] {
-    let field = |row: &u32| format_shape(*row).service().as_bytes();
-    let start = RESOURCE_TYPES_BY_ARN_SERVICE.partition_point(|row| field(row) < service);
-    let end = RESOURCE_TYPES_BY_ARN_SERVICE.partition_point(|row| field(row) <= service);
-    RESOURCE_TYPES_BY_ARN_SERVICE
-        .get(start..end)
-        .unwrap_or_default()
+/// Whether some resource type's ARN format has `service` as its service field.
+pub fn is_arn_service(service: &str) -> bool {
+    arn_service(service.as_bytes()).is_some()
+}
+
+/// The formats whose service field is one text, e.g. `ec2`.
+#[derive(Debug)]
+struct ArnService {
+    field: &'static str,
+    /// Their range in `RESOURCE_TYPES_BY_ARN_SERVICE` (sorted by service field).
+    rows: Range<usize>,
+    /// Made when first matched against.
+    formats: OnceLock<Box<[ServiceFormat]>>,
+}
+
+/// One format of an [`ArnService`], taken apart, with what refuses most ARNs at once.
+#[derive(Debug)]
+struct ServiceFormat {
+    row: u32,
+    shape: &'static matching::FormatShape,
+    /// The first character of the resource part, when it starts with plain text.
+    first: Option<u8>,
+}
+
+impl ArnService {
+    fn rows(&self) -> &'static [u32] {
+        RESOURCE_TYPES_BY_ARN_SERVICE
+            .get(self.rows.clone())
+            .unwrap_or_default()
+    }
+
+    fn formats(&'static self) -> &'static [ServiceFormat] {
+        self.formats.get_or_init(|| {
+            self.rows()
+                .iter()
+                .map(|&row| {
+                    let shape = format_shape(row);
+                    ServiceFormat {
+                        row,
+                        shape,
+                        first: shape.fixed_resource_first(),
+                    }
+                })
+                .collect()
+        })
+    }
+}
+
+/// The service field `service` of the ARN formats, if some format has it: one binary search.
+fn arn_service(service: &[u8]) -> Option<&'static ArnService> {
+    let services = arn_services();
+    let found = services.binary_search_by(|candidate| {
+        // Service fields are short: a loop beats a call to compare them.
+        candidate.field.as_bytes().iter().cmp(service.iter())
+    });
+    services.get(found.ok()?)
+}
+
+/// Each service field of the ARN formats, in order: made at the first look-up, with one pass
+/// over the formats that only finds their third field, so that a look-up is one binary search.
+fn arn_services() -> &'static [ArnService] {
+    static SERVICES: OnceLock<Box<[ArnService]>> = OnceLock::new();
+    SERVICES.get_or_init(|| {
+        let mut services: Vec<ArnService> = Vec::new();
+        for (index, &row) in RESOURCE_TYPES_BY_ARN_SERVICE.iter().enumerate() {
+            let field = matching::service_field(text(ResourceType(row).row().2));
+            let field = field.unwrap_or_default();
+            match services.last_mut() {
+                Some(last) if last.field == field => last.rows.end = index + 1,
+                _ => services.push(ArnService {
+                    field,
+                    rows: index..index + 1,
+                    formats: OnceLock::new(),
+                }),
+            }
+        }
+        services.into_boxed_slice()
+    })
 }
 
 /// Each resource type's ARN format taken apart for matching, made when the type is first
 /// matched: nothing is built at start-up, which the macro would pay in every build.
-static FORMAT_SHAPES: [OnceLock<matching::FormatShape<'static>>; RESOURCE_TYPES.len()] =
+static FORMAT_SHAPES: [OnceLock<matching::FormatShape>; RESOURCE_TYPES.len()] =
     [const { OnceLock::new() }; RESOURCE_TYPES.len()];
 
-fn format_shape(row: u32) -> &'static matching::FormatShape<'static> {
-    static NONE: OnceLock<matching::FormatShape<'static>> = OnceLock::new();
+fn format_shape(row: u32) -> &'static matching::FormatShape {
+    static NONE: OnceLock<matching::FormatShape> = OnceLock::new();
     let cell = FORMAT_SHAPES.get(row as usize).unwrap_or(&NONE);
     cell.get_or_init(|| matching::FormatShape::new(text(ResourceType(row).row().2)))
 }

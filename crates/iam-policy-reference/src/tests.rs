@@ -347,6 +347,38 @@ fn arns_name_resource_types() {
 }
 
 #[test]
+fn arns_name_what_every_format_tried_names() {
+    // Picking formats by service field and first resource character keeps every format that
+    // matching each of them finds.
+    for arn in [
+        "arn:aws:ec2:*:*:instance/*",
+        "arn:aws:ec2:us-east-1:123456789012:instance/i-1",
+        "arn:aws:ec2:*:*:*",
+        "arn:aws:s3:::*",
+        "arn:aws:s3:::b/${*}",
+        "arn:aws:iam::*:role/aws-service-role/*",
+        "arn:aws:logs:*:*:log-group:/aws/lambda/*",
+        "arn:aws:sagemaker:*:*:*Canvas*",
+        "arn:aws:wafv2:*:*:regional/webacl/*",
+        "arn:aws:ssm:*",
+        "arn:aws:ssm",
+        "arn:aws:s${?}m:*:*:document/x",
+        "arn:*:*:*:*:*",
+    ] {
+        let pattern = matching::ArnPattern::new(arn);
+        let every: Vec<ResourceType> = (0..RESOURCE_TYPES.len())
+            .filter_map(|row| u32::try_from(row).ok())
+            .filter(|&row| {
+                let shape = format_shape(row);
+                pattern.in_service(shape) && pattern.can_name_shape(shape)
+            })
+            .map(ResourceType)
+            .collect();
+        assert_eq!(resource_types_for_arn(arn), every, "{arn}");
+    }
+}
+
+#[test]
 fn suggestions() {
     assert_eq!(suggest_service("sssm"), ["ssm"]);
     assert!(suggest_service("ssn").contains(&"ssm"));

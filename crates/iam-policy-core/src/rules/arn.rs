@@ -106,11 +106,6 @@ fn account_shaped(account: &str) -> bool {
     (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())) || account == "aws"
 }
 
-/// Whether some ARN format of the reference uses this service field.
-fn is_arn_service(service: &str) -> bool {
-    !reference::resource_types_in_arn_service(service).is_empty()
-}
-
 /// Checks one `Resource`/`NotResource` entry that is not `"*"`. Returns the resource types it
 /// can name, or `None` when it is malformed (reported) or cannot be matched (service pattern).
 pub(crate) fn check(
@@ -189,7 +184,7 @@ pub(crate) fn check(
     if is_pattern(arn.service) {
         return None;
     }
-    if !is_arn_service(arn.service) {
+    if !reference::is_arn_service(arn.service) {
         // A service of the reference without ARN formats (`applicationinsights`) or with
         // formats under another service field (`devops-guru`): nothing to check against.
         if reference::service(arn.service).is_some() {
@@ -207,7 +202,7 @@ pub(crate) fn check(
                 reference::suggest_service(arn.service)
                     .first()
                     .copied()
-                    .filter(|prefix| is_arn_service(prefix)),
+                    .filter(|prefix| reference::is_arn_service(prefix)),
             ),
         );
         return None;
@@ -312,12 +307,18 @@ fn spanning_wildcard_types(arn: &Arn<'_>) -> Option<Vec<reference::ResourceType>
 fn of_service(types: Vec<reference::ResourceType>, service: &str) -> Vec<reference::ResourceType> {
     types
         .into_iter()
-        .filter(|resource_type| {
-            resource_type
-                .arn_formats()
-                .any(|format| split(format).is_some_and(|arn| arn.service == service))
-        })
+        .filter(|resource_type| in_service(*resource_type, service).is_some())
         .collect()
+}
+
+/// The fields of the resource type's ARN format, when its service field is `service`.
+fn in_service(
+    resource_type: reference::ResourceType,
+    service: &str,
+) -> Option<reference::ArnFormatFields> {
+    resource_type
+        .arn_format_fields()
+        .filter(|format| format.service == service)
 }
 
 /// Checks that the Region and account fields are filled exactly where the resource types'
@@ -329,13 +330,12 @@ fn fields_fit(
     statement: Option<usize>,
     ctx: &mut Context<'_>,
 ) -> bool {
-    let formats: Vec<Arn<'static>> = types
-        .iter()
-        .flat_map(|resource_type| resource_type.arn_formats())
-        .filter_map(split)
-        .filter(|format| format.service == arn.service)
-        .collect();
-    if formats.is_empty() {
+    let formats = || {
+        types
+            .iter()
+            .filter_map(|resource_type| in_service(*resource_type, arn.service))
+    };
+    if formats().next().is_none() {
         return true;
     }
     // Named only in a finding: most ARNs fit.
@@ -343,7 +343,7 @@ fn fields_fit(
     let region_given = !arn.region.is_empty() && !is_pattern(arn.region);
     let account_given = !arn.account.is_empty() && !is_pattern(arn.account);
     let mut fits = true;
-    if region_given && formats.iter().all(|format| format.region.is_empty()) {
+    if region_given && formats().all(|format| format.region.is_empty()) {
         ctx.report_entry(
             IssueCode::ArnRegionNotAllowed,
             entry,
@@ -357,7 +357,7 @@ fn fields_fit(
         );
         fits = false;
     }
-    if arn.region.is_empty() && formats.iter().all(|format| !format.region.is_empty()) {
+    if arn.region.is_empty() && formats().all(|format| !format.region.is_empty()) {
         ctx.report_entry(
             IssueCode::MissingArnRegion,
             entry,
@@ -367,7 +367,7 @@ fn fields_fit(
         );
         fits = false;
     }
-    if account_given && formats.iter().all(|format| format.account.is_empty()) {
+    if account_given && formats().all(|format| format.account.is_empty()) {
         ctx.report_entry(
             IssueCode::ArnAccountNotAllowed,
             entry,
@@ -382,7 +382,7 @@ fn fields_fit(
         fits = false;
     }
     if arn.account.is_empty()
-        && formats.iter().all(|format| !format.account.is_empty())
+        && formats().all(|format| !format.account.is_empty())
         && !aws_owned(arn)
     {
         ctx.report_entry(
@@ -491,6 +491,24 @@ mod tests {
         assert_eq!(split("arn:aws:s3::bucket"), None);
         assert_eq!(split("urn:aws:s3:::bucket"), None);
         assert_eq!(resource_start("arn:aws:s3:::b"), Some(13));
+    }
+
+    #[test]
+    fn format_fields_from_the_reference_are_the_split_ones() {
+        // `of_service` and `fields_fit` read the fields the reference took apart once; they
+        // must be what splitting the format here gives, for every resource type.
+        let every = reference::resource_types_for_arn("*");
+        assert!(every.len() > 2_000);
+        for resource_type in every {
+            for format in resource_type.arn_formats() {
+                let split = split(format).map(|arn| reference::ArnFormatFields {
+                    service: arn.service,
+                    region: arn.region,
+                    account: arn.account,
+                });
+                assert_eq!(resource_type.arn_format_fields(), split, "{format}");
+            }
+        }
     }
 
     #[test]

@@ -60,12 +60,11 @@ impl<'o> Context<'o> {
 
     /// [`iam_policy_reference::resource_types_for_arn`], once per ARN text and document.
     pub fn resource_types_for_arn(&mut self, arn: &str) -> Vec<ResourceType> {
-        if let Some(found) = self.arn_types.get(arn) {
-            return found.clone();
-        }
-        let found = iam_policy_reference::resource_types_for_arn(arn);
-        self.arn_types.insert(arn.to_owned(), found.clone());
-        found
+        // One hash per look-up: most ARNs are looked up once.
+        self.arn_types
+            .entry(arn.to_owned())
+            .or_insert_with(|| iam_policy_reference::resource_types_for_arn(arn))
+            .clone()
     }
 
     /// Records a finding about one literal of the policy.
