@@ -7,6 +7,7 @@
 //! and every name look-up is a binary search. Handles ([`Service`], [`Action`], ...) are indices
 //! into those tables: `Copy`, one or two words. All name look-ups ignore ASCII case, as IAM does.
 
+use std::cmp::Ordering;
 use std::fmt;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -445,8 +446,12 @@ impl ArnService {
 fn arn_service(service: &[u8]) -> Option<&'static ArnService> {
     let services = arn_services();
     let found = services.binary_search_by(|candidate| {
-        // Service fields are short: a loop beats a call to compare them.
-        candidate.field.as_bytes().iter().cmp(service.iter())
+        // The first characters decide most comparisons, without a call to compare the rest.
+        let field = candidate.field.as_bytes();
+        match field.first().cmp(&service.first()) {
+            Ordering::Equal => field.cmp(service),
+            unequal => unequal,
+        }
     });
     services.get(found.ok()?)
 }

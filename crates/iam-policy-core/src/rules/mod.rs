@@ -60,7 +60,11 @@ impl<'o> Context<'o> {
 
     /// [`iam_policy_reference::resource_types_for_arn`], once per ARN text and document.
     pub fn resource_types_for_arn(&mut self, arn: &str) -> Vec<ResourceType> {
-        // One hash per look-up: most ARNs are looked up once.
+        // One hash per look-up: most ARNs are looked up once. Room for a document's usual
+        // count of ARNs from the start, rather than rehashing as the map grows.
+        if self.arn_types.capacity() == 0 {
+            self.arn_types.reserve(16);
+        }
         self.arn_types
             .entry(arn.to_owned())
             .or_insert_with(|| iam_policy_reference::resource_types_for_arn(arn))
