@@ -403,6 +403,8 @@ pub fn is_arn_service(service: &str) -> bool {
 #[derive(Debug)]
 struct ArnService {
     field: &'static str,
+    /// [`order_key`] of `field`.
+    key: u64,
     /// Their range in `RESOURCE_TYPES_BY_ARN_SERVICE` (sorted by service field).
     rows: Range<usize>,
     /// Made when first matched against.
@@ -445,15 +447,25 @@ impl ArnService {
 /// The service field `service` of the ARN formats, if some format has it: one binary search.
 fn arn_service(service: &[u8]) -> Option<&'static ArnService> {
     let services = arn_services();
+    let key = order_key(service);
     let found = services.binary_search_by(|candidate| {
-        // The first characters decide most comparisons, without a call to compare the rest.
-        let field = candidate.field.as_bytes();
-        match field.first().cmp(&service.first()) {
-            Ordering::Equal => field.cmp(service),
+        // The first eight characters decide most comparisons, as one number.
+        match candidate.key.cmp(&key) {
+            Ordering::Equal => candidate.field.as_bytes().cmp(service),
             unequal => unequal,
         }
     });
     services.get(found.ok()?)
+}
+
+/// The first eight bytes of `text` as a big-endian number, zero-padded: two texts whose keys
+/// differ are in the order of their keys (a shorter text pads with the smallest byte).
+fn order_key(text: &[u8]) -> u64 {
+    let mut bytes = [0; 8];
+    for (slot, byte) in bytes.iter_mut().zip(text) {
+        *slot = *byte;
+    }
+    u64::from_be_bytes(bytes)
 }
 
 /// Each service field of the ARN formats, in order: made at the first look-up, with one pass
@@ -469,6 +481,7 @@ fn arn_services() -> &'static [ArnService] {
                 Some(last) if last.field == field => last.rows.end = index + 1,
                 _ => services.push(ArnService {
                     field,
+                    key: order_key(field.as_bytes()),
                     rows: index..index + 1,
                     formats: OnceLock::new(),
                 }),

@@ -520,6 +520,8 @@ pub(crate) struct ArnPattern<'a> {
     fields_fit: Cell<Option<(&'static str, bool)>>,
     /// The resource part as an automaton, made when a format first needs it.
     resource_masks: OnceCell<Option<Box<PatternMasks>>>,
+    /// The resource part's separators, found when a format first needs them.
+    resource_separators: OnceCell<Separators>,
 }
 
 impl<'a> ArnPattern<'a> {
@@ -565,6 +567,7 @@ impl<'a> ArnPattern<'a> {
             colons,
             fields_fit: Cell::new(None),
             resource_masks: OnceCell::new(),
+            resource_separators: OnceCell::new(),
         }
     }
 
@@ -634,7 +637,12 @@ impl<'a> ArnPattern<'a> {
                     .into_iter()
                     .zip(arn_fields)
                     .all(|(format, arn)| {
-                        fits(format, arn, |format, arn, _| intersects(format, arn))
+                        fits(
+                            format,
+                            arn,
+                            || Separators::of(arn),
+                            |format, arn, _| intersects(format, arn),
+                        )
                     });
                 self.fields_fit.set(Some((format.fields, fit)));
                 fit
@@ -652,6 +660,11 @@ impl<'a> ArnPattern<'a> {
             && fits(
                 format_resource,
                 arn_resource,
+                || {
+                    *self
+                        .resource_separators
+                        .get_or_init(|| Separators::of(arn_resource))
+                },
                 |format, arn, common| match self
                     .resource_masks
                     .get_or_init(|| PatternMasks::new(arn_resource).map(Box::new))
@@ -671,12 +684,40 @@ fn literal_bytes(tokens: &[ArnToken]) -> impl Iterator<Item = u8> {
     })
 }
 
+/// Where a part of a pattern holds its last literal `/` and `:`: one past each (0 when it has
+/// none), so that what follows a position is known free of them without a scan.
+#[derive(Debug, Clone, Copy)]
+struct Separators {
+    slash_end: usize,
+    colon_end: usize,
+}
+
+impl Separators {
+    fn of(part: &[ArnToken]) -> Self {
+        let end = |byte: u8| {
+            part.iter()
+                .rposition(|token| *token == ArnToken::Literal(byte))
+                .map_or(0, |index| index + 1)
+        };
+        Self {
+            slash_end: end(b'/'),
+            colon_end: end(b':'),
+        }
+    }
+
+    /// Whether the part's tokens from `start` on are all allowed in a variable.
+    fn allowed_from(self, start: usize, slash: bool, colon: bool) -> bool {
+        (slash || self.slash_end <= start) && (colon || self.colon_end <= start)
+    }
+}
+
 /// Whether a part of a format (a field, or the resource part) and the same part of a pattern
 /// share a string. The shapes most parts have are answered directly, the rest by `rest`
 /// ([`intersects`]) given what is left of both and how many characters were the same.
 fn fits(
     format: &[FormatToken],
     arn: &[ArnToken],
+    separators: impl FnOnce() -> Separators,
     rest: impl FnOnce(&[FormatToken], &[ArnToken], usize) -> bool,
 ) -> bool {
     // A plain text both open with must be spelled the same: each character has one move.
@@ -701,10 +742,9 @@ fn fits(
         (_, []) => false,
         // One variable is left (`instance/` then `${InstanceId}`): it takes one or more
         // characters, which `*` and `?` can provide and literal characters must be allowed in.
-        ([FormatToken::Variable { slash, colon }], _) => arn.iter().all(|token| match token {
-            ArnToken::Literal(byte) => variable_takes(*slash, *colon, *byte),
-            ArnToken::Any { .. } | ArnToken::One { .. } => true,
-        }),
+        ([FormatToken::Variable { slash, colon }], _) => {
+            separators().allowed_from(common, *slash, *colon)
+        }
         // A lone `*` takes any text the format describes (its variables can all do without a
         // colon), unless the format's own colons are more than it may span.
         (_, [ArnToken::Any { colon }]) => *colon || !format.contains(&FormatToken::Literal(b':')),
@@ -713,12 +753,9 @@ fn fits(
         // a text; otherwise the search decides.
         (
             [head @ .., FormatToken::Variable { slash, colon }],
-            [ArnToken::Any { colon: spans }, tail @ ..],
+            [ArnToken::Any { colon: spans }, ..],
         ) if (*spans || !head.contains(&FormatToken::Literal(b':')))
-            && tail.iter().all(|token| match token {
-                ArnToken::Literal(byte) => variable_takes(*slash, *colon, *byte),
-                ArnToken::Any { .. } | ArnToken::One { .. } => true,
-            }) =>
+            && separators().allowed_from(common + 1, *slash, *colon) =>
         {
             true
         }

@@ -379,6 +379,32 @@ fn arns_name_what_every_format_tried_names() {
 }
 
 #[test]
+fn order_keys_keep_the_order_of_texts() {
+    let texts: [&[u8]; 9] = [
+        b"",
+        b"a",
+        b"a\0",
+        b"ec2",
+        b"ec2-x",
+        b"ec2instanceconnect",
+        b"ec2instanceconnecx",
+        b"s3",
+        b"\xff",
+    ];
+    for a in texts {
+        for b in texts {
+            let (x, y) = (order_key(a), order_key(b));
+            assert!(x == y || x.cmp(&y) == a.cmp(b), "{a:?} {b:?}");
+        }
+    }
+    // Every service field is found, whichever its neighbours.
+    for service in arn_services() {
+        assert!(is_arn_service(service.field), "{}", service.field);
+    }
+    assert!(!is_arn_service("ec2instanceconnectx"));
+}
+
+#[test]
 fn suggestions() {
     assert_eq!(suggest_service("sssm"), ["ssm"]);
     assert!(suggest_service("ssn").contains(&"ssm"));
