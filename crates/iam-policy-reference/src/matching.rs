@@ -694,15 +694,26 @@ struct Separators {
 
 impl Separators {
     fn of(part: &[ArnToken]) -> Self {
-        let end = |byte: u8| {
-            part.iter()
-                .rposition(|token| *token == ArnToken::Literal(byte))
-                .map_or(0, |index| index + 1)
+        let mut separators = Self {
+            slash_end: 0,
+            colon_end: 0,
         };
-        Self {
-            slash_end: end(b'/'),
-            colon_end: end(b':'),
+        // One pass from the end, which stops once both are found.
+        for (index, token) in part.iter().enumerate().rev() {
+            match token {
+                ArnToken::Literal(b'/') if separators.slash_end == 0 => {
+                    separators.slash_end = index + 1;
+                }
+                ArnToken::Literal(b':') if separators.colon_end == 0 => {
+                    separators.colon_end = index + 1;
+                }
+                _ => continue,
+            }
+            if separators.slash_end > 0 && separators.colon_end > 0 {
+                break;
+            }
         }
+        separators
     }
 
     /// Whether the part's tokens from `start` on are all allowed in a variable.
