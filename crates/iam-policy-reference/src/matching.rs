@@ -685,7 +685,8 @@ fn literal_bytes(tokens: &[ArnToken]) -> impl Iterator<Item = u8> {
 }
 
 /// Where a part of a pattern holds its last literal `/` and `:`: one past each (0 when it has
-/// none), so that what follows a position is known free of them without a scan.
+/// none), so that what follows a position is known free of them without a scan. Found only
+/// for a variable that may not take one of them (the last variable of a format takes both).
 #[derive(Debug, Clone, Copy)]
 struct Separators {
     slash_end: usize,
@@ -754,7 +755,7 @@ fn fits(
         // One variable is left (`instance/` then `${InstanceId}`): it takes one or more
         // characters, which `*` and `?` can provide and literal characters must be allowed in.
         ([FormatToken::Variable { slash, colon }], _) => {
-            separators().allowed_from(common, *slash, *colon)
+            (*slash && *colon) || separators().allowed_from(common, *slash, *colon)
         }
         // A lone `*` takes any text the format describes (its variables can all do without a
         // colon), unless the format's own colons are more than it may span.
@@ -766,7 +767,7 @@ fn fits(
             [head @ .., FormatToken::Variable { slash, colon }],
             [ArnToken::Any { colon: spans }, ..],
         ) if (*spans || !head.contains(&FormatToken::Literal(b':')))
-            && separators().allowed_from(common + 1, *slash, *colon) =>
+            && ((*slash && *colon) || separators().allowed_from(common + 1, *slash, *colon)) =>
         {
             true
         }

@@ -5,6 +5,7 @@
 use super::{Context, Entry};
 use crate::IssueCode;
 use iam_policy_reference as reference;
+use std::rc::Rc;
 
 /// The six fields of an ARN, as written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,7 +115,7 @@ pub(crate) fn check(
     entry: &Entry<'_>,
     statement: Option<usize>,
     ctx: &mut Context<'_>,
-) -> Option<Vec<reference::ResourceType>> {
+) -> Option<Rc<[reference::ResourceType]>> {
     let text = entry.text;
     if !text.starts_with("arn:") {
         ctx.report_entry(
@@ -226,7 +227,7 @@ pub(crate) fn check(
         return fields_fit(entry, &arn, &types, statement, ctx).then_some(types);
     }
     if let Some(types) = spanning_wildcard_types(&arn) {
-        return Some(types);
+        return Some(types.into());
     }
     let help = nearest_format(arn.service, arn.resource)
         .map(|format| format!("did you mean a resource like `{format}`?"));
@@ -296,21 +297,25 @@ fn spanning_wildcard_types(arn: &Arn<'_>) -> Option<Vec<reference::ResourceType>
                 "arn:{}:{}:*:*:{absorbed}:{}",
                 arn.partition, arn.service, arn.resource
             );
-            found.extend(of_service(
-                reference::resource_types_for_arn(&candidate),
-                arn.service,
-            ));
+            let types = reference::resource_types_for_arn(&candidate).into();
+            found.extend_from_slice(&of_service(types, arn.service));
         }
     }
     (!found.is_empty()).then_some(found)
 }
 
-/// Keeps the resource types that have an ARN format in this ARN service field.
-fn of_service(types: Vec<reference::ResourceType>, service: &str) -> Vec<reference::ResourceType> {
-    types
-        .into_iter()
-        .filter(|resource_type| in_service(*resource_type, service).is_some())
-        .collect()
+/// Keeps the resource types that have an ARN format in this ARN service field: the list as
+/// it is when they all do, as they mostly do.
+fn of_service(
+    types: Rc<[reference::ResourceType]>,
+    service: &str,
+) -> Rc<[reference::ResourceType]> {
+    let kept =
+        |resource_type: &&reference::ResourceType| in_service(**resource_type, service).is_some();
+    if types.iter().all(|resource_type| kept(&resource_type)) {
+        return types;
+    }
+    types.iter().filter(kept).copied().collect()
 }
 
 /// The fields of the resource type's ARN format, when its service field is `service`.
