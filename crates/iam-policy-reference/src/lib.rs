@@ -362,7 +362,7 @@ pub fn resource_types_for_arn(arn: &str) -> Vec<ResourceType> {
         // Only the formats whose service field is that text and whose resource part starts
         // with the same character, or with a variable.
         Some(service) => {
-            let formats = arn_service(service).map_or(&[][..], ArnService::formats);
+            let formats = arn_service(service).map_or(&[][..], |service| service.formats());
             // Sorted by that character, formats without one first: two runs to try.
             let plain = formats.partition_point(|format| format.first.is_none());
             let (unknown, by_first) = formats.split_at(plain);
@@ -394,7 +394,7 @@ pub fn resource_types_for_arn(arn: &str) -> Vec<ResourceType> {
 /// Every resource type whose ARN format has `service` as its service field, e.g. `ec2` (which
 /// includes ssm's `instance`), in table order (by owning service, then name).
 pub fn resource_types_in_arn_service(service: &str) -> Vec<ResourceType> {
-    let rows = arn_service(service.as_bytes()).map_or(&[][..], ArnService::rows);
+    let rows = arn_service(service.as_bytes()).map_or(&[][..], |service| service.rows());
     let mut found: Vec<ResourceType> = rows.iter().map(|&row| ResourceType(row)).collect();
     found.sort_unstable();
     found
@@ -405,16 +405,11 @@ pub fn is_arn_service(service: &str) -> bool {
     arn_service(service.as_bytes()).is_some()
 }
 
-/// The formats whose service field is one text, e.g. `ec2`.
+/// The formats whose service field is one text, e.g. `ec2`: their range in
+/// `RESOURCE_TYPES_BY_ARN_SERVICE` (sorted by service field).
 #[derive(Debug)]
 struct ArnService {
-    field: &'static str,
-    /// [`order_key`] of `field`.
-    key: u64,
-    /// Their range in `RESOURCE_TYPES_BY_ARN_SERVICE` (sorted by service field).
     rows: Range<usize>,
-    /// Made when first matched against.
-    formats: OnceLock<Box<[ServiceFormat]>>,
 }
 
 /// One format of an [`ArnService`], taken apart, with what refuses most ARNs at once.
@@ -434,9 +429,14 @@ impl ArnService {
     }
 
     /// The formats, sorted by the first character of their resource part (those without
-    /// one first).
-    fn formats(&'static self) -> &'static [ServiceFormat] {
-        self.formats.get_or_init(|| {
+    /// one first); made when the service field is first matched against.
+    fn formats(&self) -> &'static [ServiceFormat] {
+        static FORMATS: [OnceLock<Box<[ServiceFormat]>>; RESOURCE_TYPES.len()] =
+            [const { OnceLock::new() }; RESOURCE_TYPES.len()];
+        let Some(cell) = FORMATS.get(self.rows.start) else {
+            return &[];
+        };
+        cell.get_or_init(|| {
             let mut formats: Vec<ServiceFormat> = self
                 .rows()
                 .iter()
@@ -455,18 +455,73 @@ impl ArnService {
     }
 }
 
-/// The service field `service` of the ARN formats, if some format has it: one binary search.
-fn arn_service(service: &[u8]) -> Option<&'static ArnService> {
-    let services = arn_services();
+/// The formats whose service field is `service`, if there are some: two binary searches among
+/// the formats sorted by service field whose field starts with the same character.
+fn arn_service(service: &[u8]) -> Option<ArnService> {
     let key = order_key(service);
-    let found = services.binary_search_by(|candidate| {
+    let order = |position: usize| {
+        let (row_key, field) = service_field_at(position);
         // The first eight characters decide most comparisons, as one number.
-        match candidate.key.cmp(&key) {
-            Ordering::Equal => candidate.field.as_bytes().cmp(service),
+        match row_key.cmp(&key) {
+            Ordering::Equal => field.as_bytes().cmp(service),
             unequal => unequal,
         }
+    };
+    let same_first = starting_with(service.first().copied());
+    let start = partition_point(same_first.clone(), |position| order(position).is_lt());
+    let end = partition_point(start..same_first.end, |position| order(position).is_le());
+    (start < end).then_some(ArnService { rows: start..end })
+}
+
+/// The positions in `RESOURCE_TYPES_BY_ARN_SERVICE` of the formats whose service field starts
+/// with `first` (`None`: is empty), found at the first look-up of that character.
+fn starting_with(first: Option<u8>) -> Range<usize> {
+    static RUNS: [OnceLock<(usize, usize)>; 257] = [const { OnceLock::new() }; 257];
+    let Some(cell) = RUNS.get(first.map_or(0, |byte| usize::from(byte) + 1)) else {
+        return 0..0;
+    };
+    let (start, end) = *cell.get_or_init(|| {
+        let first_at = |position| service_field_at(position).1.as_bytes().first().copied();
+        let all = 0..RESOURCE_TYPES_BY_ARN_SERVICE.len();
+        let start = partition_point(all.clone(), |position| first_at(position) < first);
+        let end = partition_point(start..all.end, |position| first_at(position) <= first);
+        (start, end)
     });
-    services.get(found.ok()?)
+    start..end
+}
+
+/// The first index of `range` for which `before` is false, `before` being true then false
+/// along it: the slices' `partition_point` over positions rather than elements, as the
+/// service fields are remembered by position (by row, the searches' last steps miss the
+/// cache: measured slower).
+fn partition_point(range: Range<usize>, before: impl Fn(usize) -> bool) -> usize {
+    let (mut low, mut high) = (range.start, range.end);
+    while low < high {
+        let middle = low + (high - low) / 2;
+        if before(middle) {
+            low = middle + 1;
+        } else {
+            high = middle;
+        }
+    }
+    low
+}
+
+/// The service field of the format at `position` in `RESOURCE_TYPES_BY_ARN_SERVICE`, with its
+/// [`order_key`]: found when a binary search first reaches it, so that no look-up takes apart
+/// more than a few formats and none takes one apart twice.
+fn service_field_at(position: usize) -> (u64, &'static str) {
+    static FIELDS: [OnceLock<(u64, &'static str)>; RESOURCE_TYPES.len()] =
+        [const { OnceLock::new() }; RESOURCE_TYPES.len()];
+    let Some(cell) = FIELDS.get(position) else {
+        return (0, "");
+    };
+    *cell.get_or_init(|| {
+        let row = RESOURCE_TYPES_BY_ARN_SERVICE.get(position).copied();
+        let format = row.map_or("", |row| text(ResourceType(row).row().2));
+        let field = matching::service_field(format).unwrap_or_default();
+        (order_key(field.as_bytes()), field)
+    })
 }
 
 /// The first eight bytes of `text` as a big-endian number, zero-padded: two texts whose keys
@@ -477,29 +532,6 @@ fn order_key(text: &[u8]) -> u64 {
         *slot = *byte;
     }
     u64::from_be_bytes(bytes)
-}
-
-/// Each service field of the ARN formats, in order: made at the first look-up, with one pass
-/// over the formats that only finds their third field, so that a look-up is one binary search.
-fn arn_services() -> &'static [ArnService] {
-    static SERVICES: OnceLock<Box<[ArnService]>> = OnceLock::new();
-    SERVICES.get_or_init(|| {
-        let mut services: Vec<ArnService> = Vec::new();
-        for (index, &row) in RESOURCE_TYPES_BY_ARN_SERVICE.iter().enumerate() {
-            let field = matching::service_field(text(ResourceType(row).row().2));
-            let field = field.unwrap_or_default();
-            match services.last_mut() {
-                Some(last) if last.field == field => last.rows.end = index + 1,
-                _ => services.push(ArnService {
-                    field,
-                    key: order_key(field.as_bytes()),
-                    rows: index..index + 1,
-                    formats: OnceLock::new(),
-                }),
-            }
-        }
-        services.into_boxed_slice()
-    })
 }
 
 /// Each resource type's ARN format taken apart for matching, made when the type is first

@@ -262,7 +262,7 @@ fn arn_tokens(arn: &str) -> (Vec<ArnToken>, [usize; 5], usize) {
     let bytes = arn.as_bytes();
     if !bytes.contains(&b'$') {
         // No variable or escape, as in most ARNs: one token per byte.
-        let (colons, found) = first_colons(bytes.iter().map(|&byte| byte == b':'));
+        let (colons, found) = colons_in(arn, 5);
         let spans_from = if found == colons.len() {
             colons[4]
         } else {
@@ -342,8 +342,7 @@ pub struct ArnFormatFields {
 
 /// The third colon-separated field of an ARN format (`ec2`), when it has one.
 pub(crate) fn service_field(format: &str) -> Option<&str> {
-    // Plain loops that stop at the third colon: this runs over every format once, in the
-    // macro unoptimized. Nearly every format opens with the same two fields.
+    // Nearly every format opens with the same two fields: no need to look for their colons.
     const OPENING: &[u8] = b"arn:${Partition}:";
     let bytes = format.as_bytes();
     if bytes.starts_with(OPENING) {
@@ -353,20 +352,7 @@ pub(crate) fn service_field(format: &str) -> Option<&str> {
         }
         return format.get(OPENING.len()..end);
     }
-    let mut colons = [0; 5];
-    let mut found = 0;
-    let mut index = 0;
-    while found < 3
-        && let Some(&byte) = bytes.get(index)
-    {
-        if byte == b':' {
-            if let Some(slot) = colons.get_mut(found) {
-                *slot = index;
-            }
-            found += 1;
-        }
-        index += 1;
-    }
+    let (colons, found) = colons_in(format, 3);
     service_at(format, colons, found)
 }
 
@@ -377,6 +363,27 @@ fn service_at(format: &str, colons: [usize; 5], found: usize) -> Option<&str> {
     }
     let end = if found >= 3 { colons[2] } else { format.len() };
     format.get(colons[1] + 1..end)
+}
+
+/// The byte indices of the first `wanted` (at most five) colons of `text`, and how many there
+/// are: a plain loop, as this runs over formats in the macro unoptimized.
+fn colons_in(text: &str, wanted: usize) -> ([usize; 5], usize) {
+    let bytes = text.as_bytes();
+    let mut colons = [0; 5];
+    let mut found = 0;
+    let mut index = 0;
+    while found < wanted
+        && let Some(&byte) = bytes.get(index)
+    {
+        if byte == b':' {
+            if let Some(slot) = colons.get_mut(found) {
+                *slot = index;
+            }
+            found += 1;
+        }
+        index += 1;
+    }
+    (colons, found)
 }
 
 /// What matching needs of one ARN format, worked out once: its service field, the plain text
@@ -410,13 +417,16 @@ struct FormatTokens {
 impl FormatShape {
     pub(crate) fn new(format: &'static str) -> Self {
         // Plain scans for colons and `${`: this runs once per format, in the macro unoptimized.
-        let (colons, found) = first_colons(format.bytes().map(|byte| byte == b':'));
+        let (colons, found) = colons_in(format, 5);
         let resource = (found == 5).then(|| format.get(colons[4] + 1..)).flatten();
         let fixed_resource = resource.map(|resource| {
             let bytes = resource.as_bytes();
-            let variable = (0..bytes.len())
-                .find(|&index| bytes.get(index..index + 2) == Some(b"${"))
-                .unwrap_or(bytes.len());
+            let mut variable = 0;
+            while variable < bytes.len()
+                && !(bytes.get(variable) == Some(&b'$') && bytes.get(variable + 1) == Some(&b'{'))
+            {
+                variable += 1;
+            }
             resource.get(..variable).unwrap_or_default()
         });
         let field = |index: usize| format.get(colons[index - 1] + 1..colons[index]);
