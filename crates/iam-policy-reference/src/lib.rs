@@ -359,24 +359,17 @@ impl fmt::Debug for ResourceType {
 pub fn resource_types_for_arn(arn: &str) -> Vec<ResourceType> {
     let pattern = matching::ArnPattern::new(arn);
     let mut found: Vec<ResourceType> = match pattern.service() {
-        // Only the formats whose service field is that text and whose resource part starts
-        // with the same character, or with a variable.
+        // Only the formats whose service field is that text; most are refused by the first
+        // character of their resource part.
         Some(service) => {
-            let formats = arn_service(service).map_or(&[][..], |service| service.formats());
-            // Sorted by that character, formats without one first: two runs to try.
-            let plain = formats.partition_point(|format| format.first.is_none());
-            let (unknown, by_first) = formats.split_at(plain);
-            let same_first = match pattern.resource_head_first() {
-                Some(head) => {
-                    let start = by_first.partition_point(|format| format.first < Some(head));
-                    let end = by_first.partition_point(|format| format.first <= Some(head));
-                    by_first.get(start..end).unwrap_or_default()
-                }
-                None => by_first,
-            };
-            unknown
+            let head = pattern.resource_head_first();
+            arn_service(service)
+                .map_or(&[][..], |service| service.formats())
                 .iter()
-                .chain(same_first)
+                .filter(|format| match (format.first, head) {
+                    (Some(first), Some(head)) => first == head,
+                    _ => true,
+                })
                 .filter(|format| pattern.can_name_shape(format.shape))
                 .map(|format| ResourceType(format.row))
                 .collect()
@@ -428,8 +421,7 @@ impl ArnService {
             .unwrap_or_default()
     }
 
-    /// The formats, sorted by the first character of their resource part (those without
-    /// one first); made when the service field is first matched against.
+    /// The formats, made when the service field is first matched against.
     fn formats(&self) -> &'static [ServiceFormat] {
         static FORMATS: [OnceLock<Box<[ServiceFormat]>>; RESOURCE_TYPES.len()] =
             [const { OnceLock::new() }; RESOURCE_TYPES.len()];
@@ -437,8 +429,7 @@ impl ArnService {
             return &[];
         };
         cell.get_or_init(|| {
-            let mut formats: Vec<ServiceFormat> = self
-                .rows()
+            self.rows()
                 .iter()
                 .map(|&row| {
                     let shape = format_shape(row);
@@ -448,9 +439,7 @@ impl ArnService {
                         first: shape.fixed_resource_first(),
                     }
                 })
-                .collect();
-            formats.sort_by_key(|format| format.first);
-            formats.into_boxed_slice()
+                .collect()
         })
     }
 }

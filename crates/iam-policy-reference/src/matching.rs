@@ -420,13 +420,7 @@ impl FormatShape {
         let (colons, found) = colons_in(format, 5);
         let resource = (found == 5).then(|| format.get(colons[4] + 1..)).flatten();
         let fixed_resource = resource.map(|resource| {
-            let bytes = resource.as_bytes();
-            let mut variable = 0;
-            while variable < bytes.len()
-                && !(bytes.get(variable) == Some(&b'$') && bytes.get(variable + 1) == Some(&b'{'))
-            {
-                variable += 1;
-            }
+            let variable = resource.find("${").unwrap_or(resource.len());
             resource.get(..variable).unwrap_or_default()
         });
         let field = |index: usize| format.get(colons[index - 1] + 1..colons[index]);
