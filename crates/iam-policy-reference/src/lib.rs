@@ -7,7 +7,9 @@
 //! services, actions and condition keys are found by name through generated hashed indexes. Handles ([`Service`], [`Action`], ...) are indices
 //! into those tables: `Copy`, one or two words. All name look-ups ignore ASCII case, as IAM does.
 
+use std::cmp::Ordering;
 use std::fmt;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 #[rustfmt::skip]
@@ -20,7 +22,7 @@ mod table;
 
 pub use global::DeprecatedConditionKey;
 pub use index::build_hashed_index;
-pub use matching::wildcard_match_by;
+pub use matching::{ArnFormatFields, wildcard_match_by};
 pub use suggest::{suggest_action, suggest_condition_key, suggest_service};
 
 use data::{
@@ -327,6 +329,13 @@ impl ResourceType {
         std::iter::once(text(self.row().2))
     }
 
+    /// The service, Region and account fields of the ARN format, when it has the six fields of
+    /// an ARN: what a written ARN's fields are checked against, without taking the format apart
+    /// again for each ARN.
+    pub fn arn_format_fields(self) -> Option<ArnFormatFields> {
+        format_shape(self.0).fields()
+    }
+
     /// Condition keys that apply to every action on this resource type.
     pub fn condition_keys(self) -> impl Iterator<Item = &'static str> {
         let row = self.row();
@@ -347,17 +356,28 @@ impl fmt::Debug for ResourceType {
 /// service field may differ from the owning service's prefix. In table order.
 pub fn resource_types_for_arn(arn: &str) -> Vec<ResourceType> {
     let pattern = matching::ArnPattern::new(arn);
-    let candidates: &[u32] = match pattern.service() {
-        // Only the formats whose service field is that text.
-        Some(service) => rows_in_arn_service(service),
-        None => &RESOURCE_TYPES_BY_ARN_SERVICE,
+    let mut found: Vec<ResourceType> = match pattern.service() {
+        // Only the formats whose service field is that text; most are refused by the first
+        // character of their resource part.
+        Some(service) => {
+            let head = pattern.resource_head_first();
+            arn_service(service)
+                .map_or(&[][..], |service| service.formats())
+                .iter()
+                .filter(|format| match (format.first, head) {
+                    (Some(first), Some(head)) => first == head,
+                    _ => true,
+                })
+                .filter(|format| pattern.can_name_shape(format.shape))
+                .map(|format| ResourceType(format.row))
+                .collect()
+        }
+        None => RESOURCE_TYPES_BY_ARN_SERVICE
+            .iter()
+            .filter(|&&row| pattern.can_name_shape(format_shape(row)))
+            .map(|&row| ResourceType(row))
+            .collect(),
     };
-    let mut memo = matching::FieldsMemo::default();
-    let mut found: Vec<ResourceType> = candidates
-        .iter()
-        .filter(|&&row| pattern.can_name_shape(format_shape(row), &mut memo))
-        .map(|&row| ResourceType(row))
-        .collect();
     found.sort_unstable();
     found
 }
@@ -365,32 +385,149 @@ pub fn resource_types_for_arn(arn: &str) -> Vec<ResourceType> {
 /// Every resource type whose ARN format has `service` as its service field, e.g. `ec2` (which
 /// includes ssm's `instance`), in table order (by owning service, then name).
 pub fn resource_types_in_arn_service(service: &str) -> Vec<ResourceType> {
-    let mut found: Vec<ResourceType> = rows_in_arn_service(service.as_bytes())
-        .iter()
-        .map(|&row| ResourceType(row))
-        .collect();
+    let rows = arn_service(service.as_bytes()).map_or(&[][..], |service| service.rows());
+    let mut found: Vec<ResourceType> = rows.iter().map(|&row| ResourceType(row)).collect();
     found.sort_unstable();
     found
 }
 
-/// The rows of `RESOURCE_TYPES_BY_ARN_SERVICE` (sorted by service field) for one service
-/// field: one binary search.
-fn rows_in_arn_service(service: &[u8]) -> &'static [u32] {
-    let field = |row: &u32| format_shape(*row).service().as_bytes();
-    let start = RESOURCE_TYPES_BY_ARN_SERVICE.partition_point(|row| field(row) < service);
-    let end = RESOURCE_TYPES_BY_ARN_SERVICE.partition_point(|row| field(row) <= service);
-    RESOURCE_TYPES_BY_ARN_SERVICE
-        .get(start..end)
-        .unwrap_or_default()
+/// Whether some resource type's ARN format has `service` as its service field.
+pub fn is_arn_service(service: &str) -> bool {
+    arn_service(service.as_bytes()).is_some()
+}
+
+/// The formats whose service field is one text, e.g. `ec2`: their range in
+/// `RESOURCE_TYPES_BY_ARN_SERVICE` (sorted by service field).
+#[derive(Debug)]
+struct ArnService {
+    rows: Range<usize>,
+}
+
+/// One format of an [`ArnService`], taken apart, with what refuses most ARNs at once.
+#[derive(Debug)]
+struct ServiceFormat {
+    row: u32,
+    shape: &'static matching::FormatShape,
+    /// The first character of the resource part, when it starts with plain text.
+    first: Option<u8>,
+}
+
+impl ArnService {
+    fn rows(&self) -> &'static [u32] {
+        RESOURCE_TYPES_BY_ARN_SERVICE
+            .get(self.rows.clone())
+            .unwrap_or_default()
+    }
+
+    /// The formats, made when the service field is first matched against.
+    fn formats(&self) -> &'static [ServiceFormat] {
+        static FORMATS: [OnceLock<Box<[ServiceFormat]>>; RESOURCE_TYPES.len()] =
+            [const { OnceLock::new() }; RESOURCE_TYPES.len()];
+        let Some(cell) = FORMATS.get(self.rows.start) else {
+            return &[];
+        };
+        cell.get_or_init(|| {
+            self.rows()
+                .iter()
+                .map(|&row| {
+                    let shape = format_shape(row);
+                    ServiceFormat {
+                        row,
+                        shape,
+                        first: shape.fixed_resource_first(),
+                    }
+                })
+                .collect()
+        })
+    }
+}
+
+/// The formats whose service field is `service`, if there are some: two binary searches among
+/// the formats sorted by service field whose field starts with the same character.
+fn arn_service(service: &[u8]) -> Option<ArnService> {
+    let key = order_key(service);
+    let order = |position: usize| {
+        let (row_key, field) = service_field_at(position);
+        // The first eight characters decide most comparisons, as one number.
+        match row_key.cmp(&key) {
+            Ordering::Equal => field.as_bytes().cmp(service),
+            unequal => unequal,
+        }
+    };
+    let same_first = starting_with(service.first().copied());
+    let start = partition_point(same_first.clone(), |position| order(position).is_lt());
+    let end = partition_point(start..same_first.end, |position| order(position).is_le());
+    (start < end).then_some(ArnService { rows: start..end })
+}
+
+/// The positions in `RESOURCE_TYPES_BY_ARN_SERVICE` of the formats whose service field starts
+/// with `first` (`None`: is empty), found at the first look-up of that character.
+fn starting_with(first: Option<u8>) -> Range<usize> {
+    static RUNS: [OnceLock<(usize, usize)>; 257] = [const { OnceLock::new() }; 257];
+    let Some(cell) = RUNS.get(first.map_or(0, |byte| usize::from(byte) + 1)) else {
+        return 0..0;
+    };
+    let (start, end) = *cell.get_or_init(|| {
+        let first_at = |position| service_field_at(position).1.as_bytes().first().copied();
+        let all = 0..RESOURCE_TYPES_BY_ARN_SERVICE.len();
+        let start = partition_point(all.clone(), |position| first_at(position) < first);
+        let end = partition_point(start..all.end, |position| first_at(position) <= first);
+        (start, end)
+    });
+    start..end
+}
+
+/// The first index of `range` for which `before` is false, `before` being true then false
+/// along it: the slices' `partition_point` over positions rather than elements, as the
+/// service fields are remembered by position (by row, the searches' last steps miss the
+/// cache: measured slower).
+fn partition_point(range: Range<usize>, before: impl Fn(usize) -> bool) -> usize {
+    let (mut low, mut high) = (range.start, range.end);
+    while low < high {
+        let middle = low + (high - low) / 2;
+        if before(middle) {
+            low = middle + 1;
+        } else {
+            high = middle;
+        }
+    }
+    low
+}
+
+/// The service field of the format at `position` in `RESOURCE_TYPES_BY_ARN_SERVICE`, with its
+/// [`order_key`]: found when a binary search first reaches it, so that no look-up takes apart
+/// more than a few formats and none takes one apart twice.
+fn service_field_at(position: usize) -> (u64, &'static str) {
+    static FIELDS: [OnceLock<(u64, &'static str)>; RESOURCE_TYPES.len()] =
+        [const { OnceLock::new() }; RESOURCE_TYPES.len()];
+    let Some(cell) = FIELDS.get(position) else {
+        return (0, "");
+    };
+    *cell.get_or_init(|| {
+        let row = RESOURCE_TYPES_BY_ARN_SERVICE.get(position).copied();
+        let format = row.map_or("", |row| text(ResourceType(row).row().2));
+        let field = matching::service_field(format).unwrap_or_default();
+        (order_key(field.as_bytes()), field)
+    })
+}
+
+/// The first eight bytes of `text` as a big-endian number, zero-padded: two texts whose keys
+/// differ are in the order of their keys (a shorter text pads with the smallest byte).
+fn order_key(text: &[u8]) -> u64 {
+    let mut bytes = [0; 8];
+    for (slot, byte) in bytes.iter_mut().zip(text) {
+        *slot = *byte;
+    }
+    u64::from_be_bytes(bytes)
 }
 
 /// Each resource type's ARN format taken apart for matching, made when the type is first
 /// matched: nothing is built at start-up, which the macro would pay in every build.
-static FORMAT_SHAPES: [OnceLock<matching::FormatShape<'static>>; RESOURCE_TYPES.len()] =
+static FORMAT_SHAPES: [OnceLock<matching::FormatShape>; RESOURCE_TYPES.len()] =
     [const { OnceLock::new() }; RESOURCE_TYPES.len()];
 
-fn format_shape(row: u32) -> &'static matching::FormatShape<'static> {
-    static NONE: OnceLock<matching::FormatShape<'static>> = OnceLock::new();
+fn format_shape(row: u32) -> &'static matching::FormatShape {
+    static NONE: OnceLock<matching::FormatShape> = OnceLock::new();
     let cell = FORMAT_SHAPES.get(row as usize).unwrap_or(&NONE);
     cell.get_or_init(|| matching::FormatShape::new(text(ResourceType(row).row().2)))
 }

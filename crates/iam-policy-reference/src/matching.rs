@@ -1,8 +1,10 @@
 //! Text matching: IAM wildcards in action names, templated condition keys and ARN patterns
 //! against ARN formats.
 
-use std::cell::RefCell;
+use std::borrow::Cow;
+use std::cell::{Cell, OnceCell, RefCell};
 use std::cmp::Ordering;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 /// Compares as if both were lower-cased (the order the importer sorts the tables in). A plain
@@ -371,9 +373,12 @@ fn variable_at(text: &str, index: usize) -> Option<(&str, usize)> {
 ///   `log-group:${LogGroupName}:log-stream:...` keeps its parts apart;
 /// - ending the format: anything, as qualified names do (`function:f:alias` is a Lambda
 ///   function, `log-group:g:*` a log group).
-fn format_tokens(format: &str) -> Vec<FormatToken> {
+///
+/// Also returns the length of the text up to and including the fifth colon outside variables.
+fn format_tokens(format: &str) -> (Vec<FormatToken>, Option<usize>) {
     let bytes = format.as_bytes();
     let mut tokens = Vec::with_capacity(bytes.len());
+    let mut fields_end = None;
     let mut colons = 0;
     let mut index = 0;
     while let Some(&byte) = bytes.get(index) {
@@ -391,24 +396,57 @@ fn format_tokens(format: &str) -> Vec<FormatToken> {
         }
         if byte == b':' {
             colons += 1;
+            if colons == 5 {
+                fields_end = Some(index + 1);
+            }
         }
         tokens.push(FormatToken::Literal(byte));
         index += 1;
     }
-    tokens
+    (tokens, fields_end)
 }
 
 /// Parses an ARN pattern: `*`, `?`, policy variables (anything), and the escapes `${*}`,
 /// `${?}`, `${$}` for literal characters. Wildcards in the first five fields stay inside their
 /// field, as AWS recommends writing them; in the resource part, or ending the pattern (`*`,
 /// `arn:aws:ssm:*`), they may span `:`.
-fn arn_tokens(arn: &str) -> Vec<ArnToken> {
+///
+/// Also returns the indices of the first five tokens that are a literal colon, and how many
+/// there are.
+fn arn_tokens(arn: &str) -> (Vec<ArnToken>, [usize; 5], usize) {
     let bytes = arn.as_bytes();
+    if !bytes.contains(&b'$') {
+        // No variable or escape, as in most ARNs: one token per byte.
+        let (colons, found) = colons_in(arn, 5);
+        let spans_from = if found == colons.len() {
+            colons[4]
+        } else {
+            bytes.len()
+        };
+        let mut tokens: Vec<ArnToken> = bytes
+            .iter()
+            .enumerate()
+            .map(|(index, &byte)| match byte {
+                b'*' => ArnToken::Any {
+                    colon: index > spans_from,
+                },
+                b'?' => ArnToken::One {
+                    colon: index > spans_from,
+                },
+                _ => ArnToken::Literal(byte),
+            })
+            .collect();
+        if let Some(ArnToken::Any { colon }) = tokens.last_mut() {
+            *colon = true;
+        }
+        return (tokens, colons, found);
+    }
     let mut tokens = Vec::with_capacity(bytes.len());
-    let mut colons = 0;
+    let mut colons = [0; 5];
+    let mut found = 0;
     let mut index = 0;
     while let Some(&byte) = bytes.get(index) {
-        let colon = colons >= 5;
+        let colon = found >= 5;
         if byte == b'$'
             && let Some((inner, end)) = variable_at(arn, index)
         {
@@ -421,20 +459,23 @@ fn arn_tokens(arn: &str) -> Vec<ArnToken> {
             index = end;
             continue;
         }
+        if byte == b':' {
+            if let Some(slot) = colons.get_mut(found) {
+                *slot = tokens.len();
+            }
+            found += 1;
+        }
         tokens.push(match byte {
             b'*' => ArnToken::Any { colon },
             b'?' => ArnToken::One { colon },
             _ => ArnToken::Literal(byte),
         });
-        if byte == b':' {
-            colons += 1;
-        }
         index += 1;
     }
     if let Some(ArnToken::Any { colon }) = tokens.last_mut() {
         *colon = true;
     }
-    tokens
+    (tokens, colons, found.min(5))
 }
 
 fn variable_takes(slash: bool, colon: bool, byte: u8) -> bool {
@@ -445,102 +486,247 @@ fn variable_takes(slash: bool, colon: bool, byte: u8) -> bool {
     }
 }
 
+/// The service, Region and account fields of an ARN format (`ec2`, `${Region}`, `${Account}`),
+/// split at its first five colons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArnFormatFields {
+    pub service: &'static str,
+    pub region: &'static str,
+    pub account: &'static str,
+}
+
+/// The third colon-separated field of an ARN format (`ec2`), when it has one.
+pub(crate) fn service_field(format: &str) -> Option<&str> {
+    // Nearly every format opens with the same two fields: no need to look for their colons.
+    const OPENING: &[u8] = b"arn:${Partition}:";
+    let bytes = format.as_bytes();
+    if bytes.starts_with(OPENING) {
+        let mut end = OPENING.len();
+        while bytes.get(end).is_some_and(|&byte| byte != b':') {
+            end += 1;
+        }
+        return format.get(OPENING.len()..end);
+    }
+    let (colons, found) = colons_in(format, 3);
+    service_at(format, colons, found)
+}
+
+/// The third field of `format`, whose first colons are `colons` (`found` of them).
+fn service_at(format: &str, colons: [usize; 5], found: usize) -> Option<&str> {
+    if found < 2 {
+        return None;
+    }
+    let end = if found >= 3 { colons[2] } else { format.len() };
+    format.get(colons[1] + 1..end)
+}
+
+/// The byte indices of the first `wanted` (at most five) colons of `text`, and how many there
+/// are: a plain loop, as this runs over formats in the macro unoptimized.
+fn colons_in(text: &str, wanted: usize) -> ([usize; 5], usize) {
+    let bytes = text.as_bytes();
+    let mut colons = [0; 5];
+    let mut found = 0;
+    let mut index = 0;
+    while found < wanted
+        && let Some(&byte) = bytes.get(index)
+    {
+        if byte == b':' {
+            if let Some(slot) = colons.get_mut(found) {
+                *slot = index;
+            }
+            found += 1;
+        }
+        index += 1;
+    }
+    (colons, found)
+}
+
 /// What matching needs of one ARN format, worked out once: its service field, the plain text
 /// that opens its resource part, and its tokens. Formats are matched against every ARN of
 /// every policy, so none of this is redone per ARN.
 #[derive(Debug)]
-pub(crate) struct FormatShape<'a> {
-    format: &'a str,
+pub(crate) struct FormatShape {
+    format: &'static str,
     /// The third colon-separated field (`ec2`), when the format has one.
-    service: Option<&'a str>,
+    #[cfg(test)]
+    service: Option<&'static str>,
+    /// Service, Region and account, when the format has six fields.
+    fields: Option<ArnFormatFields>,
     /// The resource part (after the fifth colon) up to its first variable, when there is one.
-    fixed_resource: Option<&'a str>,
-    /// The tokens, and where the resource part's start (after the fifth colon outside
-    /// variables); made when the quick filters first let the format through.
-    tokens: OnceLock<(Box<[FormatToken]>, Option<usize>)>,
+    fixed_resource: Option<&'static str>,
+    /// The tokens, made when the quick filters first let the format through.
+    tokens: OnceLock<FormatTokens>,
 }
 
-impl<'a> FormatShape<'a> {
-    pub(crate) fn new(format: &'a str) -> Self {
-        let mut colons = format.match_indices(':').map(|(index, _)| index);
-        let (second, third) = (colons.nth(1), colons.next());
-        let service = second.map(|second| {
-            format
-                .get(second + 1..third.unwrap_or(format.len()))
-                .unwrap_or_default()
+/// A format's tokens and where its five fields end.
+#[derive(Debug)]
+struct FormatTokens {
+    tokens: Box<[FormatToken]>,
+    /// The indices of the five colons that end the fields, when there are five.
+    colons: Option<[usize; 5]>,
+    /// The text of the five fields with their colons (`arn:${Partition}:ec2:${Region}:${Account}:`),
+    /// which decides how they match: many formats share it.
+    fields: &'static str,
+}
+
+impl FormatShape {
+    pub(crate) fn new(format: &'static str) -> Self {
+        // Plain scans for colons and `${`: this runs once per format, in the macro unoptimized.
+        let (colons, found) = colons_in(format, 5);
+        let resource = (found == 5).then(|| format.get(colons[4] + 1..)).flatten();
+        let fixed_resource = resource.map(|resource| {
+            let variable = resource.find("${").unwrap_or(resource.len());
+            resource.get(..variable).unwrap_or_default()
         });
-        let fifth = third.and_then(|_| colons.nth(1));
-        let fixed_resource = fifth.and_then(|fifth| {
-            let resource = format.get(fifth + 1..)?;
-            resource.split("${").next()
-        });
+        let field = |index: usize| format.get(colons[index - 1] + 1..colons[index]);
+        let fields = match (resource, format.get(..colons[0])) {
+            (Some(_), Some("arn")) => Some(ArnFormatFields {
+                service: field(2).unwrap_or_default(),
+                region: field(3).unwrap_or_default(),
+                account: field(4).unwrap_or_default(),
+            }),
+            _ => None,
+        };
         Self {
             format,
-            service,
+            #[cfg(test)]
+            service: service_at(format, colons, found),
+            fields,
             fixed_resource,
             tokens: OnceLock::new(),
         }
     }
 
-    fn tokens(&self) -> (&[FormatToken], Option<usize>) {
-        let (tokens, resource_at) = self.tokens.get_or_init(|| {
-            let tokens = format_tokens(self.format).into_boxed_slice();
-            let resource_at = after_fifth_colon(
+    fn tokens(&self) -> &FormatTokens {
+        self.tokens.get_or_init(|| {
+            let (tokens, fields_end) = format_tokens(self.format);
+            let colons = field_colons(
                 tokens
                     .iter()
                     .map(|token| *token == FormatToken::Literal(b':')),
             );
-            (tokens, resource_at)
-        });
-        (tokens, *resource_at)
+            FormatTokens {
+                tokens: tokens.into_boxed_slice(),
+                colons,
+                fields: fields_end
+                    .and_then(|end| self.format.get(..end))
+                    .unwrap_or_default(),
+            }
+        })
     }
 
-    /// The service field, or the empty text when the format has none.
-    pub(crate) fn service(&self) -> &'a str {
-        self.service.unwrap_or_default()
+    /// The first character of the resource part, when it starts with plain text.
+    pub(crate) fn fixed_resource_first(&self) -> Option<u8> {
+        self.fixed_resource?.bytes().next()
+    }
+
+    /// Service, Region and account, when the format has the six fields of an ARN.
+    pub(crate) fn fields(&self) -> Option<ArnFormatFields> {
+        self.fields
     }
 }
 
-/// The index after the fifth of the tokens that are a literal colon, if there are five.
-fn after_fifth_colon(is_colon: impl Iterator<Item = bool>) -> Option<usize> {
-    is_colon
-        .enumerate()
-        .filter(|(_, colon)| *colon)
-        .nth(4)
-        .map(|(index, _)| index + 1)
+/// The indices of the first five of the tokens that are a literal colon, if there are five:
+/// they end the `arn`, partition, service, Region and account fields.
+fn field_colons(is_colon: impl Iterator<Item = bool>) -> Option<[usize; 5]> {
+    let (colons, found) = first_colons(is_colon);
+    (found == colons.len()).then_some(colons)
 }
 
-/// Whether the first five fields of a pattern fit those of each format prefix already tried:
-/// the formats of one service share a few prefixes (`arn:${Partition}:ec2:${Region}:${Account}:`),
-/// so each is searched once per pattern.
-#[derive(Debug, Default)]
-pub(crate) struct FieldsMemo<'a>(Vec<(&'a [FormatToken], bool)>);
+/// The indices of the first five tokens that are a literal colon, and how many there are.
+fn first_colons(is_colon: impl Iterator<Item = bool>) -> ([usize; 5], usize) {
+    let mut colons = [0; 5];
+    let mut found = 0;
+    for (index, colon) in is_colon.enumerate() {
+        if colon {
+            if let Some(slot) = colons.get_mut(found) {
+                *slot = index;
+            }
+            found += 1;
+            if found == colons.len() {
+                break;
+            }
+        }
+    }
+    (colons, found)
+}
+
+/// The five fields and the resource part of tokens split at the literal colons `colons`.
+fn parts<T>(tokens: &[T], colons: [usize; 5]) -> [&[T]; 6] {
+    let mut parts = [&tokens[..0]; 6];
+    let mut start = 0;
+    for (part, end) in parts.iter_mut().zip(colons) {
+        *part = tokens.get(start..end).unwrap_or_default();
+        start = end + 1;
+    }
+    parts[5] = tokens.get(start..).unwrap_or_default();
+    parts
+}
 
 /// A compiled ARN pattern, matched against many formats.
 #[derive(Debug)]
-pub(crate) struct ArnPattern {
+pub(crate) struct ArnPattern<'a> {
     tokens: Vec<ArnToken>,
     /// The service field when it is plain text, to skip formats of other services quickly.
-    service: Option<Vec<u8>>,
+    service: Option<Cow<'a, [u8]>>,
     /// The plain text that starts the resource part (`document/` in `...:document/*`), to skip
-    /// formats of other resource types before the full search.
-    resource_head: Option<Vec<u8>>,
-    /// Where the resource part's tokens start, when the pattern has five literal colons.
-    resource_at: Option<usize>,
+    /// formats of other resource types before matching.
+    resource_head: Option<Cow<'a, [u8]>>,
+    /// Where the pattern's five fields end, when it has five literal colons.
+    colons: Option<[usize; 5]>,
+    /// Whether the fields fit those of the format fields last matched (the formats of one
+    /// service mostly share them).
+    fields_fit: Cell<Option<(&'static str, bool)>>,
+    /// The resource part as an automaton, made when a format first needs it.
+    resource_masks: OnceCell<Option<Box<PatternMasks>>>,
+    /// The resource part's separators, found when a format first needs them.
+    resource_separators: OnceCell<Separators>,
 }
 
-impl ArnPattern {
-    pub(crate) fn new(arn: &str) -> Self {
-        let tokens = arn_tokens(arn);
+impl<'a> ArnPattern<'a> {
+    pub(crate) fn new(arn: &'a str) -> Self {
+        let (tokens, colons, found) = arn_tokens(arn);
+        // The plain text of some tokens: the ARN's own text unless `${*}`-like escapes (which
+        // make the tokens fewer than the bytes) stand for some of its characters.
+        let text = |range: Range<usize>| -> Option<Cow<'a, [u8]>> {
+            if tokens.len() == arn.len() {
+                arn.as_bytes().get(range).map(Cow::Borrowed)
+            } else {
+                Some(Cow::Owned(literal_bytes(tokens.get(range)?).collect()))
+            }
+        };
+        let is_literal = |token: &ArnToken| matches!(token, ArnToken::Literal(_));
+        // The third field, up to the third colon or the end, when it is all plain text.
+        let service = match (found >= 2, colons.get(1), colons.get(2)) {
+            (true, Some(&second), third) => {
+                let end = if found >= 3 {
+                    third.copied().unwrap_or(tokens.len())
+                } else {
+                    tokens.len()
+                };
+                let field = second + 1..end;
+                let plain = tokens
+                    .get(field.clone())
+                    .is_some_and(|field| field.iter().all(is_literal));
+                if plain { text(field) } else { None }
+            }
+            _ => None,
+        };
+        let colons = (found == 5).then_some(colons);
+        let resource_head = colons.and_then(|colons| {
+            let start = colons[4] + 1;
+            let rest = tokens.get(start..)?;
+            let length = rest.iter().take_while(|token| is_literal(token)).count();
+            text(start..start + length)
+        });
         Self {
-            service: literal_field(&tokens, 2)
-                .filter(|(_, whole)| *whole)
-                .map(|(text, _)| text),
-            resource_head: literal_field(&tokens, 5).map(|(text, _)| text),
-            resource_at: after_fifth_colon(
-                tokens.iter().map(|token| *token == ArnToken::Literal(b':')),
-            ),
             tokens,
+            service,
+            resource_head,
+            colons,
+            fields_fit: Cell::new(None),
+            resource_masks: OnceCell::new(),
+            resource_separators: OnceCell::new(),
         }
     }
 
@@ -549,95 +735,349 @@ impl ArnPattern {
         self.service.as_deref()
     }
 
-    /// Whether some ARN is both named by this pattern and of the shape `format` describes.
-    #[cfg(test)]
-    pub(crate) fn can_name(&self, format: &str) -> bool {
-        self.can_name_shape(&FormatShape::new(format), &mut FieldsMemo::default())
+    /// The first character of the resource part, when it starts with plain text: a format
+    /// whose resource part starts with another cannot match.
+    pub(crate) fn resource_head_first(&self) -> Option<u8> {
+        self.resource_head.as_deref()?.first().copied()
     }
 
-    /// [`Self::can_name`] for a format already taken apart.
-    pub(crate) fn can_name_shape<'a>(
-        &self,
-        format: &'a FormatShape<'_>,
-        memo: &mut FieldsMemo<'a>,
-    ) -> bool {
-        if let Some(service) = &self.service
-            && format.service.map(str::as_bytes) != Some(service.as_slice())
-        {
-            return false;
-        }
+    /// Whether some ARN is both named by this pattern and of the shape `format` describes.
+    #[cfg(test)]
+    pub(crate) fn can_name(&self, format: &'static str) -> bool {
+        let format = FormatShape::new(format);
+        self.in_service(&format) && self.can_name_shape(&format)
+    }
+
+    /// Whether `format` has the service field the pattern spells out, if it does: formats of
+    /// other services cannot match (callers pick the formats by service field).
+    #[cfg(test)]
+    pub(crate) fn in_service(&self, format: &FormatShape) -> bool {
+        self.service
+            .as_deref()
+            .is_none_or(|service| format.service.map(str::as_bytes) == Some(service))
+    }
+
+    /// [`Self::can_name`] for a format already taken apart, which [`Self::in_service`] lets
+    /// through.
+    #[inline]
+    pub(crate) fn can_name_shape(&self, format: &FormatShape) -> bool {
         if let Some(head) = &self.resource_head
             && let Some(fixed) = format.fixed_resource
         {
             // Up to the first variable, the format's text and the pattern's text must agree.
-            let fixed = fixed.as_bytes();
             let common = fixed.len().min(head.len());
-            if fixed.get(..common) != head.get(..common) {
+            let fixed = fixed.as_bytes().get(..common).unwrap_or_default();
+            let head = head.get(..common).unwrap_or_default();
+            // Most formats differ in the first character: no call to compare the rest.
+            if fixed.first() != head.first() || fixed != head {
                 return false;
             }
         }
+        self.parts_fit(format)
+    }
+
+    /// The search behind [`Self::can_name_shape`]'s quick filter, kept out of line: most
+    /// formats are refused by the filter alone.
+    fn parts_fit(&self, format: &FormatShape) -> bool {
         // Before the fifth colon no token of either side takes a colon (a pattern's `*` only
         // spans colons in the resource part or ending the pattern), so the five colons of an
-        // ARN both describe are each other's: the first five fields and the resource part can
-        // be matched apart, and the fields' answer reused for formats with the same ones.
-        let (format_tokens, format_at) = format.tokens();
-        let (Some(format_at), Some(arn_at)) = (format_at, self.resource_at) else {
-            return intersects(format_tokens, &self.tokens);
+        // ARN both describe are each other's: each field and the resource part can be
+        // matched apart, most of them without a search.
+        let format = format.tokens();
+        let (Some(format_colons), Some(arn_colons)) = (format.colons, self.colons) else {
+            return intersects(&format.tokens, &self.tokens);
         };
-        let (Some((format_fields, format_resource)), Some((arn_fields, arn_resource))) = (
-            format_tokens.split_at_checked(format_at),
-            self.tokens.split_at_checked(arn_at),
-        ) else {
-            return intersects(format_tokens, &self.tokens);
-        };
-        let fields_fit = match memo.0.iter().find(|(known, _)| *known == format_fields) {
-            Some(&(_, fit)) => fit,
-            None => {
-                let fit = intersects(format_fields, arn_fields);
-                memo.0.push((format_fields, fit));
+        let fields_fit = match self.fields_fit.get() {
+            Some((fields, fit)) if fields == format.fields => fit,
+            _ => {
+                let [format_fields @ .., _] = parts(&format.tokens, format_colons);
+                let [arn_fields @ .., _] = parts(&self.tokens, arn_colons);
+                let fit = format_fields
+                    .into_iter()
+                    .zip(arn_fields)
+                    .all(|(format, arn)| {
+                        fits(
+                            format,
+                            arn,
+                            || Separators::of(arn),
+                            |format, arn, _| intersects(format, arn),
+                        )
+                    });
+                self.fields_fit.set(Some((format.fields, fit)));
                 fit
             }
         };
-        fields_fit && intersects(format_resource, arn_resource)
+        let format_resource = format.tokens.get(format_colons[4] + 1..);
+        let arn_resource = self.tokens.get(arn_colons[4] + 1..);
+        // The resource part's automaton serves every format tried: made once, it starts after
+        // the characters both spell the same.
+        let (format_resource, arn_resource) = (
+            format_resource.unwrap_or_default(),
+            arn_resource.unwrap_or_default(),
+        );
+        fields_fit
+            && fits(
+                format_resource,
+                arn_resource,
+                || {
+                    *self
+                        .resource_separators
+                        .get_or_init(|| Separators::of(arn_resource))
+                },
+                |format, arn, common| match self
+                    .resource_masks
+                    .get_or_init(|| PatternMasks::new(arn_resource).map(Box::new))
+                {
+                    Some(masks) => masks.accepts_some(format, common),
+                    None => intersects(format, arn),
+                },
+            )
     }
 }
 
-/// The plain text that starts field `index` (0-based, colon-separated), up to its first
-/// wildcard or variable, and whether that is the whole field. `None` when the pattern has no
-/// such field or a wildcard before it may span colons.
-fn literal_field(tokens: &[ArnToken], index: usize) -> Option<(Vec<u8>, bool)> {
-    let mut colons = 0;
-    let mut position = 0;
-    while colons < index {
-        match tokens.get(position)? {
-            ArnToken::Literal(b':') => colons += 1,
-            ArnToken::Any { colon: true } => return None,
-            _ => {}
+/// The characters of tokens that are all literal.
+fn literal_bytes(tokens: &[ArnToken]) -> impl Iterator<Item = u8> {
+    tokens.iter().filter_map(|token| match token {
+        ArnToken::Literal(byte) => Some(*byte),
+        _ => None,
+    })
+}
+
+/// Where a part of a pattern holds its last literal `/` and `:`: one past each (0 when it has
+/// none), so that what follows a position is known free of them without a scan. Found only
+/// for a variable that may not take one of them (the last variable of a format takes both).
+#[derive(Debug, Clone, Copy)]
+struct Separators {
+    slash_end: usize,
+    colon_end: usize,
+}
+
+impl Separators {
+    fn of(part: &[ArnToken]) -> Self {
+        let mut separators = Self {
+            slash_end: 0,
+            colon_end: 0,
+        };
+        // One pass from the end, which stops once both are found.
+        for (index, token) in part.iter().enumerate().rev() {
+            match token {
+                ArnToken::Literal(b'/') if separators.slash_end == 0 => {
+                    separators.slash_end = index + 1;
+                }
+                ArnToken::Literal(b':') if separators.colon_end == 0 => {
+                    separators.colon_end = index + 1;
+                }
+                _ => continue,
+            }
+            if separators.slash_end > 0 && separators.colon_end > 0 {
+                break;
+            }
         }
-        position += 1;
+        separators
     }
-    let rest = tokens.get(position..)?;
-    let text: Vec<u8> = rest
-        .iter()
-        .map_while(|token| match token {
-            ArnToken::Literal(byte) if index == 5 || *byte != b':' => Some(*byte),
-            _ => None,
-        })
-        .collect();
-    let whole = match rest.get(text.len()) {
-        None => true,
-        Some(token) => index < 5 && *token == ArnToken::Literal(b':'),
-    };
-    Some((text, whole))
+
+    /// Whether the part's tokens from `start` on are all allowed in a variable.
+    fn allowed_from(self, start: usize, slash: bool, colon: bool) -> bool {
+        (slash || self.slash_end <= start) && (colon || self.colon_end <= start)
+    }
+}
+
+/// Whether a part of a format (a field, or the resource part) and the same part of a pattern
+/// share a string. The shapes most parts have are answered directly, the rest by `rest`
+/// ([`intersects`]) given what is left of both and how many characters were the same.
+fn fits(
+    format: &[FormatToken],
+    arn: &[ArnToken],
+    separators: impl FnOnce() -> Separators,
+    rest: impl FnOnce(&[FormatToken], &[ArnToken], usize) -> bool,
+) -> bool {
+    // A plain text both open with must be spelled the same: each character has one move.
+    let mut common = 0;
+    for (f, a) in format.iter().zip(arn) {
+        match (f, a) {
+            (FormatToken::Literal(x), ArnToken::Literal(y)) if x == y => common += 1,
+            (FormatToken::Literal(_), ArnToken::Literal(_)) => return false,
+            _ => break,
+        }
+    }
+    let (format, arn) = (
+        format.get(common..).unwrap_or_default(),
+        arn.get(common..).unwrap_or_default(),
+    );
+    match (format, arn) {
+        // Only the empty text is left: only `*`s can match it.
+        ([], _) => arn
+            .iter()
+            .all(|token| matches!(token, ArnToken::Any { .. })),
+        // Every token of a format stands for one or more characters.
+        (_, []) => false,
+        // One variable is left (`instance/` then `${InstanceId}`): it takes one or more
+        // characters, which `*` and `?` can provide and literal characters must be allowed in.
+        ([FormatToken::Variable { slash, colon }], _) => {
+            (*slash && *colon) || separators().allowed_from(common, *slash, *colon)
+        }
+        // A lone `*` takes any text the format describes (its variables can all do without a
+        // colon), unless the format's own colons are more than it may span.
+        (_, [ArnToken::Any { colon }]) => *colon || !format.contains(&FormatToken::Literal(b':')),
+        // `*` then more (`*Canvas*`, `*/stages/*`) against a format ending with a variable:
+        // when the `*` can take all but that variable and the variable the rest, they share
+        // a text; otherwise the search decides.
+        (
+            [head @ .., FormatToken::Variable { slash, colon }],
+            [ArnToken::Any { colon: spans }, ..],
+        ) if (*spans || !head.contains(&FormatToken::Literal(b':')))
+            && ((*slash && *colon) || separators().allowed_from(common + 1, *slash, *colon)) =>
+        {
+            true
+        }
+        _ => rest(format, arn, common),
+    }
 }
 
 /// A position of the search: format token, pattern token, whether the current variable has
 /// taken a character.
 type State = (usize, usize, bool);
 
-/// Whether the languages of a format and a pattern share a string: a search over pairs of
-/// positions (format token, pattern token, whether the current variable has taken a character).
+/// Whether the languages of a format and a pattern share a string. Patterns of up to 127
+/// tokens and 32 different literal characters (any ARN a policy holds in practice) run as bit
+/// sets, the others as a search.
 fn intersects(format: &[FormatToken], arn: &[ArnToken]) -> bool {
+    match PatternMasks::new(arn) {
+        Some(masks) => masks.accepts_some(format, 0),
+        None => intersects_by_search(format, arn),
+    }
+}
+
+/// A pattern as bit masks over its positions (bit `j`: the first `j` tokens are matched), to
+/// run it as an automaton on all the texts a format describes at once.
+#[derive(Debug)]
+struct PatternMasks {
+    /// For each byte, 1 + the index in `literal` of its mask, or 0 when no token is that byte.
+    slot: [u8; 256],
+    /// The positions whose token is a given literal byte.
+    literal: [u128; 32],
+    /// Positions whose token takes any one character: `?`, and `*` (which then stays).
+    one: u128,
+    /// Of those, the ones that may not take a colon.
+    no_colon: u128,
+    /// Positions of `*`s, which may also take nothing.
+    any: u128,
+    /// The position after the last token.
+    end: u128,
+}
+
+impl PatternMasks {
+    fn new(arn: &[ArnToken]) -> Option<Self> {
+        if arn.len() >= 128 {
+            return None;
+        }
+        let mut masks = Self {
+            slot: [0; 256],
+            literal: [0; 32],
+            one: 0,
+            no_colon: 0,
+            any: 0,
+            end: 1 << arn.len(),
+        };
+        let mut slots = 0;
+        for (position, token) in arn.iter().enumerate() {
+            let bit = 1u128 << position;
+            match *token {
+                ArnToken::Literal(byte) => {
+                    let slot = masks.slot.get_mut(usize::from(byte))?;
+                    if *slot == 0 {
+                        slots += 1;
+                        *slot = slots;
+                    }
+                    *masks.literal.get_mut(usize::from(*slot) - 1)? |= bit;
+                }
+                ArnToken::Any { colon } | ArnToken::One { colon } => {
+                    masks.one |= bit;
+                    if !colon {
+                        masks.no_colon |= bit;
+                    }
+                    if matches!(token, ArnToken::Any { .. }) {
+                        masks.any |= bit;
+                    }
+                }
+            }
+        }
+        Some(masks)
+    }
+
+    /// The positions whose token is the literal `byte`.
+    fn literal(&self, byte: u8) -> u128 {
+        match self.slot.get(usize::from(byte)) {
+            Some(&slot) if slot > 0 => self.literal.get(usize::from(slot) - 1).copied(),
+            _ => None,
+        }
+        .unwrap_or(0)
+    }
+
+    /// Adds the positions reached by letting `*`s take nothing.
+    fn skip_stars(&self, states: u128) -> u128 {
+        fill(states, self.any)
+    }
+
+    /// The positions after one more character, from positions whose tokens take it
+    /// (`takes`): a `*` stays, the others move on.
+    fn step(&self, states: u128, takes: u128) -> u128 {
+        let moving = states & takes;
+        self.skip_stars(((moving & !self.any) << 1) | (moving & self.any))
+    }
+
+    /// Whether some text the format describes is matched by the pattern after its first
+    /// `start` tokens.
+    fn accepts_some(&self, format: &[FormatToken], start: usize) -> bool {
+        let start = u32::try_from(start)
+            .ok()
+            .and_then(|start| 1u128.checked_shl(start));
+        let mut states = self.skip_stars(start.unwrap_or(0));
+        for token in format {
+            states = match *token {
+                FormatToken::Literal(byte) => {
+                    let literal = self.literal(byte);
+                    let wildcards = if byte == b':' {
+                        self.one & !self.no_colon
+                    } else {
+                        self.one
+                    };
+                    self.step(states, literal | wildcards)
+                }
+                FormatToken::Variable { slash, colon } => {
+                    // One or more characters the variable may hold, each its own choice: the
+                    // positions whose token takes at least one of them move.
+                    let mut takes = (self.end - 1) & !self.one;
+                    if !slash {
+                        takes &= !self.literal(b'/');
+                    }
+                    if !colon {
+                        takes &= !self.literal(b':');
+                    }
+                    takes |= self.one;
+                    // Any characters, then one, then any: each run of positions that take
+                    // one is crossed at once.
+                    fill(self.step(fill(states, takes), takes), takes)
+                }
+            };
+            if states == 0 {
+                return false;
+            }
+        }
+        states & self.end != 0
+    }
+}
+
+/// `states` and every position after one of them reached by crossing only positions in
+/// `through`: adding a run's lowest state to the run carries through to the bit above it.
+fn fill(states: u128, through: u128) -> u128 {
+    let entering = states & through;
+    states | (entering.wrapping_add(through) ^ through)
+}
+
+/// [`intersects`] as a search over pairs of positions (format token, pattern token, whether
+/// the current variable has taken a character), for patterns of any length.
+fn intersects_by_search(format: &[FormatToken], arn: &[ArnToken]) -> bool {
     thread_local! {
         /// The visited states (a bit set) and the search stack, kept between calls: a policy's
         /// ARNs are each matched against many formats.
@@ -993,7 +1433,7 @@ mod tests {
         assert_eq!(split_variable("a$"), None);
     }
 
-    fn names(arn: &str, format: &str) -> bool {
+    fn names(arn: &str, format: &'static str) -> bool {
         ArnPattern::new(arn).can_name(format)
     }
 
@@ -1062,21 +1502,29 @@ mod tests {
 
     #[test]
     fn quick_filters_keep_what_the_search_would_find() {
-        let tokens = arn_tokens("arn:aws:ssm:*:*:document/AWS-*");
-        assert_eq!(literal_field(&tokens, 2), Some((b"ssm".to_vec(), true)));
+        let filters = |arn: &str| {
+            let pattern = ArnPattern::new(arn);
+            (
+                pattern.service.map(Cow::into_owned),
+                pattern.resource_head.map(Cow::into_owned),
+            )
+        };
+        let text = |text: &str| Some(text.as_bytes().to_vec());
         assert_eq!(
-            literal_field(&tokens, 5),
-            Some((b"document/AWS-".to_vec(), false))
+            filters("arn:aws:ssm:*:*:document/AWS-*"),
+            (text("ssm"), text("document/AWS-"))
+        );
+        assert_eq!(filters("arn:aws:ssm*:x"), (None, None));
+        assert_eq!(filters("arn:aws:ssm"), (text("ssm"), None));
+        assert_eq!(filters("arn:aws:ssm:*"), (text("ssm"), None));
+        assert_eq!(filters("arn:aws:*:*:*:*"), (None, text("")));
+        assert_eq!(
+            filters("arn:aws:ssm:${aws:RequestedRegion}:1:document/d:${*}"),
+            (text("ssm"), text("document/d:*"))
         );
         assert_eq!(
-            literal_field(&arn_tokens("arn:aws:ssm*:x"), 2),
-            Some((b"ssm".to_vec(), false))
-        );
-        assert_eq!(literal_field(&arn_tokens("arn:aws:ssm:*"), 5), None);
-        let shifted = arn_tokens("arn:aws:ssm:${aws:RequestedRegion}:1:document/d");
-        assert_eq!(
-            literal_field(&shifted, 5),
-            Some((b"document/d".to_vec(), true))
+            filters("arn:aws:s${?}m:*:*:document/${aws:username}"),
+            (text("s?m"), text("document/"))
         );
         assert!(names(
             "arn:aws:ssm*:*:*:*",
@@ -1099,11 +1547,25 @@ mod tests {
         assert!(names("arn:aws:ec2:*", INSTANCE));
     }
 
+    /// What one search over the whole ARN finds, with the service filter applied: the answer
+    /// the field-by-field matching must give.
+    fn searched(pattern: &ArnPattern, format: &FormatShape) -> bool {
+        pattern
+            .service()
+            .is_none_or(|service| format.service.map(str::as_bytes) == Some(service))
+            && intersects_by_search(&format.tokens().tokens, &pattern.tokens)
+    }
+
+    /// What matching apart gives for a format: as [`ArnPattern::can_name`].
+    fn apart(pattern: &ArnPattern, format: &FormatShape) -> bool {
+        pattern.in_service(format) && pattern.can_name_shape(format)
+    }
+
     #[test]
     fn fields_and_resource_part_match_apart_as_a_whole() {
-        // Splitting at the fifth colon, with the fields' answer reused across formats, finds
-        // what one search over the whole ARN finds, for every format of the reference.
-        let formats: Vec<FormatShape<'static>> = (0..crate::data::RESOURCE_TYPES.len())
+        // Matching each field and the resource part apart, with its quick answers, finds what
+        // one search over the whole ARN finds, for every format of the reference.
+        let formats: Vec<FormatShape> = (0..crate::data::RESOURCE_TYPES.len())
             .filter_map(|row| crate::data::RESOURCE_TYPES.get(row))
             .map(|row| FormatShape::new(crate::text(row.2)))
             .collect();
@@ -1116,18 +1578,103 @@ mod tests {
             "arn:aws:s3:::bucket/${aws:userid}/*",
             "arn:aws:iam::*:role/aws-service-role/*",
             "arn:aws:ssm:us-east-?:*:document/?SM-*",
+            "*",
+            "arn:aws:ssm:*",
+            "arn:aws:ec2:*:instance/i-1",
+            "arn:aws:*:*:*:*:*",
+            "arn:aws:ssm*:*:*:*",
+            "arn:aws:*:*:*:*/",
+            "arn:aws:*:*:*:?",
+            "arn:aws:*::*:*",
+            "arn:aws:*:*::*",
+            "arn:aws:*:us-east-1:aws:*",
+            "arn:${aws:partition}:*:${aws:RequestedRegion}:*:*/${aws:username}",
+            "arn:aws:*:*:*:*:*/*",
+            "arn:aws:*:*:*:${*}",
+            "arn:aws-cn:*:*:*:a:b:c",
+            "arn:a/b:*:*:*:*",
+            "arn:aws:*:us/east:*:*",
+            "arn:aws:*:*:*:**/x",
+            "arn:aws:s3:::**/*?*",
+            "arn:aws:*:**:*:?*:*",
         ] {
             let pattern = ArnPattern::new(arn);
-            let mut memo = FieldsMemo::default();
             for format in &formats {
-                let whole = intersects(format.tokens().0, &pattern.tokens);
-                let apart = pattern.can_name_shape(format, &mut memo);
-                // The quick filters may only refuse what the search refuses too.
-                assert!(!apart || whole, "{arn}");
-                if pattern.service.is_none()
-                    && pattern.resource_head.as_ref().is_none_or(Vec::is_empty)
+                assert_eq!(
+                    apart(&pattern, format),
+                    searched(&pattern, format),
+                    "{arn} {}",
+                    format.format
+                );
+                // The bit set finds what the search finds, over the whole ARN too.
+                assert_eq!(
+                    intersects(&format.tokens().tokens, &pattern.tokens),
+                    intersects_by_search(&format.tokens().tokens, &pattern.tokens),
+                    "{arn} {}",
+                    format.format
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn shapes_the_reference_lacks_match_as_searched() {
+        // Variables after plain text in a field, and formats whose colons a `*` must not span.
+        let formats = [
+            "arn:${Partition}:svc:us-${Region}:${Account}:thing/${Id}",
+            "arn:${Partition}:svc:${Region}:a${Account}:${Bucket}",
+            "arn:${Partition}:svc:${Region}:${Account}:a:${Name}",
+        ];
+        for arn in [
+            "arn:aws:svc:*/east:*:thing/x",
+            "arn:aws:svc:*east:*:thing/x",
+            "arn:aws:svc:*:*1:*",
+            "arn:aws:svc:*:*/1:*",
+            "arn:aws:svc:*:*:*x",
+            "arn:aws:svc:*:*:*:x",
+            "arn:aws:svc:*:*:?:*",
+        ] {
+            let pattern = ArnPattern::new(arn);
+            for format in formats.map(FormatShape::new) {
+                assert_eq!(
+                    apart(&pattern, &format),
+                    searched(&pattern, &format),
+                    "{arn} {}",
+                    format.format
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn each_format_written_out_matches_as_searched() {
+        // Every format written as a policy would name it (variables as `*`, `?`, a word, a
+        // path, a qualified name), against the formats of its own service field.
+        let formats: Vec<FormatShape> = (0..crate::data::RESOURCE_TYPES.len())
+            .filter_map(|row| crate::data::RESOURCE_TYPES.get(row))
+            .map(|row| FormatShape::new(crate::text(row.2)))
+            .collect();
+        for written in &formats {
+            for value in ["*", "?", "x", "a/b", "a:b", "", "x*"] {
+                let mut arn = String::new();
+                let mut rest = written.format;
+                while let Some((head, tail)) = rest.split_once("${") {
+                    arn.push_str(head);
+                    arn.push_str(if head.ends_with("arn:") { "aws" } else { value });
+                    rest = tail.split_once('}').map_or("", |(_, tail)| tail);
+                }
+                arn.push_str(rest);
+                let pattern = ArnPattern::new(&arn);
+                for format in formats
+                    .iter()
+                    .filter(|format| format.service == written.service)
                 {
-                    assert_eq!(apart, whole, "{arn}");
+                    assert_eq!(
+                        apart(&pattern, format),
+                        searched(&pattern, format),
+                        "{arn} {}",
+                        format.format
+                    );
                 }
             }
         }

@@ -424,6 +424,73 @@ fn arns_name_resource_types() {
 }
 
 #[test]
+fn arns_name_what_every_format_tried_names() {
+    // Picking formats by service field and first resource character keeps every format that
+    // matching each of them finds.
+    for arn in [
+        "arn:aws:ec2:*:*:instance/*",
+        "arn:aws:ec2:us-east-1:123456789012:instance/i-1",
+        "arn:aws:ec2:*:*:*",
+        "arn:aws:s3:::*",
+        "arn:aws:s3:::b/${*}",
+        "arn:aws:iam::*:role/aws-service-role/*",
+        "arn:aws:logs:*:*:log-group:/aws/lambda/*",
+        "arn:aws:sagemaker:*:*:*Canvas*",
+        "arn:aws:wafv2:*:*:regional/webacl/*",
+        "arn:aws:ssm:*",
+        "arn:aws:ssm",
+        "arn:aws:s${?}m:*:*:document/x",
+        "arn:*:*:*:*:*",
+    ] {
+        let pattern = matching::ArnPattern::new(arn);
+        let every: Vec<ResourceType> = (0..RESOURCE_TYPES.len())
+            .filter_map(|row| u32::try_from(row).ok())
+            .filter(|&row| {
+                let shape = format_shape(row);
+                pattern.in_service(shape) && pattern.can_name_shape(shape)
+            })
+            .map(ResourceType)
+            .collect();
+        assert_eq!(resource_types_for_arn(arn), every, "{arn}");
+    }
+}
+
+#[test]
+fn order_keys_keep_the_order_of_texts() {
+    let texts: [&[u8]; 9] = [
+        b"",
+        b"a",
+        b"a\0",
+        b"ec2",
+        b"ec2-x",
+        b"ec2instanceconnect",
+        b"ec2instanceconnecx",
+        b"s3",
+        b"\xff",
+    ];
+    for a in texts {
+        for b in texts {
+            let (x, y) = (order_key(a), order_key(b));
+            assert!(x == y || x.cmp(&y) == a.cmp(b), "{a:?} {b:?}");
+        }
+    }
+    // Each run of formats with one service field is what looking that field up finds.
+    let field_at = |position| service_field_at(position).1;
+    let count = RESOURCE_TYPES_BY_ARN_SERVICE.len();
+    let mut start = 0;
+    for position in 1..=count {
+        let field = field_at(start);
+        if position < count && field_at(position) == field {
+            continue;
+        }
+        let rows = arn_service(field.as_bytes()).map(|service| service.rows);
+        assert_eq!(rows, Some(start..position), "{field}");
+        start = position;
+    }
+    assert!(!is_arn_service("ec2instanceconnectx"));
+}
+
+#[test]
 fn suggestions() {
     assert_eq!(suggest_service("sssm"), ["ssm"]);
     assert!(suggest_service("ssn").contains(&"ssm"));

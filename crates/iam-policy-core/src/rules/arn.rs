@@ -5,6 +5,7 @@
 use super::{Context, Entry};
 use crate::IssueCode;
 use iam_policy_reference as reference;
+use std::rc::Rc;
 
 /// The six fields of an ARN, as written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,7 +69,9 @@ pub(crate) fn resource_start(text: &str) -> Option<usize> {
 
 /// Holds a wildcard or a variable, so it stands for values we cannot check literally.
 fn is_pattern(field: &str) -> bool {
-    field.contains(['*', '?']) || field.contains("${")
+    // Fields are short: one pass over their bytes, no substring searcher to set up.
+    let bytes = field.as_bytes();
+    bytes.iter().any(|&b| b == b'*' || b == b'?') || bytes.windows(2).any(|pair| pair == b"${")
 }
 
 fn known_partition(partition: &str) -> bool {
@@ -106,18 +109,13 @@ fn account_shaped(account: &str) -> bool {
     (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())) || account == "aws"
 }
 
-/// Whether some ARN format of the reference uses this service field.
-fn is_arn_service(service: &str) -> bool {
-    !reference::resource_types_in_arn_service(service).is_empty()
-}
-
 /// Checks one `Resource`/`NotResource` entry that is not `"*"`. Returns the resource types it
 /// can name, or `None` when it is malformed (reported) or cannot be matched (service pattern).
 pub(crate) fn check(
     entry: &Entry<'_>,
     statement: Option<usize>,
     ctx: &mut Context<'_>,
-) -> Option<Vec<reference::ResourceType>> {
+) -> Option<Rc<[reference::ResourceType]>> {
     let text = entry.text;
     if !text.starts_with("arn:") {
         ctx.report_entry(
@@ -189,7 +187,7 @@ pub(crate) fn check(
     if is_pattern(arn.service) {
         return None;
     }
-    if !is_arn_service(arn.service) {
+    if !reference::is_arn_service(arn.service) {
         // A service of the reference without ARN formats (`applicationinsights`) or with
         // formats under another service field (`devops-guru`): nothing to check against.
         if reference::service(arn.service).is_some() {
@@ -207,7 +205,7 @@ pub(crate) fn check(
                 reference::suggest_service(arn.service)
                     .first()
                     .copied()
-                    .filter(|prefix| is_arn_service(prefix)),
+                    .filter(|prefix| reference::is_arn_service(prefix)),
             ),
         );
         return None;
@@ -229,7 +227,7 @@ pub(crate) fn check(
         return fields_fit(entry, &arn, &types, statement, ctx).then_some(types);
     }
     if let Some(types) = spanning_wildcard_types(&arn) {
-        return Some(types);
+        return Some(types.into());
     }
     let help = nearest_format(arn.service, arn.resource)
         .map(|format| format!("did you mean a resource like `{format}`?"));
@@ -299,25 +297,35 @@ fn spanning_wildcard_types(arn: &Arn<'_>) -> Option<Vec<reference::ResourceType>
                 "arn:{}:{}:*:*:{absorbed}:{}",
                 arn.partition, arn.service, arn.resource
             );
-            found.extend(of_service(
-                reference::resource_types_for_arn(&candidate),
-                arn.service,
-            ));
+            let types = reference::resource_types_for_arn(&candidate).into();
+            found.extend_from_slice(&of_service(types, arn.service));
         }
     }
     (!found.is_empty()).then_some(found)
 }
 
-/// Keeps the resource types that have an ARN format in this ARN service field.
-fn of_service(types: Vec<reference::ResourceType>, service: &str) -> Vec<reference::ResourceType> {
-    types
-        .into_iter()
-        .filter(|resource_type| {
-            resource_type
-                .arn_formats()
-                .any(|format| split(format).is_some_and(|arn| arn.service == service))
-        })
-        .collect()
+/// Keeps the resource types that have an ARN format in this ARN service field: the list as
+/// it is when they all do, as they mostly do.
+fn of_service(
+    types: Rc<[reference::ResourceType]>,
+    service: &str,
+) -> Rc<[reference::ResourceType]> {
+    let kept =
+        |resource_type: &&reference::ResourceType| in_service(**resource_type, service).is_some();
+    if types.iter().all(|resource_type| kept(&resource_type)) {
+        return types;
+    }
+    types.iter().filter(kept).copied().collect()
+}
+
+/// The fields of the resource type's ARN format, when its service field is `service`.
+fn in_service(
+    resource_type: reference::ResourceType,
+    service: &str,
+) -> Option<reference::ArnFormatFields> {
+    resource_type
+        .arn_format_fields()
+        .filter(|format| format.service == service)
 }
 
 /// Checks that the Region and account fields are filled exactly where the resource types'
@@ -329,13 +337,12 @@ fn fields_fit(
     statement: Option<usize>,
     ctx: &mut Context<'_>,
 ) -> bool {
-    let formats: Vec<Arn<'static>> = types
-        .iter()
-        .flat_map(|resource_type| resource_type.arn_formats())
-        .filter_map(split)
-        .filter(|format| format.service == arn.service)
-        .collect();
-    if formats.is_empty() {
+    let formats = || {
+        types
+            .iter()
+            .filter_map(|resource_type| in_service(*resource_type, arn.service))
+    };
+    if formats().next().is_none() {
         return true;
     }
     // Named only in a finding: most ARNs fit.
@@ -343,7 +350,7 @@ fn fields_fit(
     let region_given = !arn.region.is_empty() && !is_pattern(arn.region);
     let account_given = !arn.account.is_empty() && !is_pattern(arn.account);
     let mut fits = true;
-    if region_given && formats.iter().all(|format| format.region.is_empty()) {
+    if region_given && formats().all(|format| format.region.is_empty()) {
         ctx.report_entry(
             IssueCode::ArnRegionNotAllowed,
             entry,
@@ -357,7 +364,7 @@ fn fields_fit(
         );
         fits = false;
     }
-    if arn.region.is_empty() && formats.iter().all(|format| !format.region.is_empty()) {
+    if arn.region.is_empty() && formats().all(|format| !format.region.is_empty()) {
         ctx.report_entry(
             IssueCode::MissingArnRegion,
             entry,
@@ -367,7 +374,7 @@ fn fields_fit(
         );
         fits = false;
     }
-    if account_given && formats.iter().all(|format| format.account.is_empty()) {
+    if account_given && formats().all(|format| format.account.is_empty()) {
         ctx.report_entry(
             IssueCode::ArnAccountNotAllowed,
             entry,
@@ -382,7 +389,7 @@ fn fields_fit(
         fits = false;
     }
     if arn.account.is_empty()
-        && formats.iter().all(|format| !format.account.is_empty())
+        && formats().all(|format| !format.account.is_empty())
         && !aws_owned(arn)
     {
         ctx.report_entry(
@@ -491,6 +498,24 @@ mod tests {
         assert_eq!(split("arn:aws:s3::bucket"), None);
         assert_eq!(split("urn:aws:s3:::bucket"), None);
         assert_eq!(resource_start("arn:aws:s3:::b"), Some(13));
+    }
+
+    #[test]
+    fn format_fields_from_the_reference_are_the_split_ones() {
+        // `of_service` and `fields_fit` read the fields the reference took apart once; they
+        // must be what splitting the format here gives, for every resource type.
+        let every = reference::resource_types_for_arn("*");
+        assert!(every.len() > 2_000);
+        for resource_type in every {
+            for format in resource_type.arn_formats() {
+                let split = split(format).map(|arn| reference::ArnFormatFields {
+                    service: arn.service,
+                    region: arn.region,
+                    account: arn.account,
+                });
+                assert_eq!(resource_type.arn_format_fields(), split, "{format}");
+            }
+        }
     }
 
     #[test]

@@ -21,6 +21,7 @@ use crate::{Finding, IssueCode, Options, PolicyKind};
 use iam_policy_reference::{Action, ConditionKey, ResourceType};
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
+use std::rc::Rc;
 
 /// Collects the findings of one validation run.
 pub(crate) struct Context<'o> {
@@ -30,7 +31,7 @@ pub(crate) struct Context<'o> {
     findings: Vec<Finding>,
     /// The resource types each ARN looked up so far can name: a policy often repeats an ARN
     /// in several statements.
-    arn_types: HashMap<String, Vec<ResourceType>>,
+    arn_types: HashMap<String, Rc<[ResourceType]>>,
     /// The service last looked up by prefix, with its prefix: a policy's action entries mostly
     /// come in runs of one service.
     last_service: Option<(iam_policy_reference::Service, &'static str)>,
@@ -64,13 +65,18 @@ impl<'o> Context<'o> {
     }
 
     /// [`iam_policy_reference::resource_types_for_arn`], once per ARN text and document.
-    pub fn resource_types_for_arn(&mut self, arn: &str) -> Vec<ResourceType> {
-        if let Some(found) = self.arn_types.get(arn) {
-            return found.clone();
+    /// Shared, as a policy's ARNs mostly name types of their own service only and so are
+    /// used as they are.
+    pub fn resource_types_for_arn(&mut self, arn: &str) -> Rc<[ResourceType]> {
+        // One hash per look-up: most ARNs are looked up once. Room for a document's usual
+        // count of ARNs from the start, rather than rehashing as the map grows.
+        if self.arn_types.capacity() == 0 {
+            self.arn_types.reserve(16);
         }
-        let found = iam_policy_reference::resource_types_for_arn(arn);
-        self.arn_types.insert(arn.to_owned(), found.clone());
-        found
+        self.arn_types
+            .entry(arn.to_owned())
+            .or_insert_with(|| iam_policy_reference::resource_types_for_arn(arn).into())
+            .clone()
     }
 
     /// Records a finding about one literal of the policy.
