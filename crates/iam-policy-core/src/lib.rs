@@ -74,5 +74,13 @@ pub struct Waiver {
 
 /// Every finding in `document`, in source order.
 pub fn validate(document: &Node<'_>, options: &Options) -> Vec<Finding> {
-    rules::check(document, options)
+    rules::check(document, options, None)
+}
+
+/// [`validate`] for a document that [`parse::parse`] read from text, so that its span is a
+/// range of bytes: the size rule then counts only documents whose text exceeds the quota, as
+/// the minified form of a shorter text is shorter still.
+pub fn validate_parsed(document: &Node<'_>, options: &Options) -> Vec<Finding> {
+    let text_length = document.span.end.saturating_sub(document.span.start);
+    rules::check(document, options, usize::try_from(text_length).ok())
 }

@@ -78,7 +78,7 @@ pub fn lint_text(text: &str, options: &Options) -> Vec<Diagnostic> {
     let document = policy_document(&root);
     let findings = match &document.value {
         Value::String(embedded) => lint_embedded(text, document.span, embedded, options),
-        _ => iam_policy_core::validate(document, options),
+        _ => iam_policy_core::validate_parsed(document, options),
     };
     locate(text, findings)
 }
@@ -122,7 +122,7 @@ fn lint_embedded(file: &str, literal: Span, embedded: &str, options: &Options) -
         };
     }
     let findings = match parse::parse(&decoded.text) {
-        Ok(document) => iam_policy_core::validate(&document, options),
+        Ok(document) => iam_policy_core::validate_parsed(&document, options),
         Err(error) => vec![syntax_error(error.message, error.span)],
     };
     findings
@@ -136,7 +136,7 @@ fn lint_embedded(file: &str, literal: Span, embedded: &str, options: &Options) -
 
 fn lint_detached(embedded: &str, literal: Span, options: &Options) -> Vec<Finding> {
     let findings = match parse::parse(embedded) {
-        Ok(document) => iam_policy_core::validate(&document, options),
+        Ok(document) => iam_policy_core::validate_parsed(&document, options),
         Err(error) => vec![syntax_error(error.message, error.span)],
     };
     findings

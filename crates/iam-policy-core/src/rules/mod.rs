@@ -345,7 +345,13 @@ pub(crate) struct Condition<'a> {
     pub values: Vec<&'a Node<'a>>,
 }
 
-pub(crate) fn check(document: &Node<'_>, options: &Options) -> Vec<Finding> {
+/// Runs every rule. `text_length` is the length of the text the document was parsed from, when
+/// it was: the size rule's bound.
+pub(crate) fn check(
+    document: &Node<'_>,
+    options: &Options,
+    mut text_length: Option<usize>,
+) -> Vec<Finding> {
     // Declared `{name}` placeholders are checked with a typical value of their kind; spans
     // are kept, so findings still point at the literal as written.
     let substituted;
@@ -353,6 +359,8 @@ pub(crate) fn check(document: &Node<'_>, options: &Options) -> Vec<Finding> {
         document
     } else {
         substituted = crate::parameter::substitute_examples(document, &options.parameters);
+        // A typical value may be longer than its placeholder: the text no longer bounds the size.
+        text_length = None;
         &substituted
     };
     let kind = options
@@ -371,7 +379,7 @@ pub(crate) fn check(document: &Node<'_>, options: &Options) -> Vec<Finding> {
     }
     variable::check_document(&doc, &mut ctx);
     advisory::check_document(&doc, &mut ctx);
-    size::check_document(document, &mut ctx);
+    size::check_document(document, text_length, &mut ctx);
     ctx.finish()
 }
 

@@ -91,8 +91,20 @@ static CHARACTERS_OF_BYTE: [u8; 256] = {
     table
 };
 
-pub(crate) fn check_document(document: &Node<'_>, ctx: &mut Context<'_>) {
+/// Reports a document over its kind's quota. `text_length`, the length in bytes of the text the
+/// document was parsed from, bounds the minified size: removing whitespace only shortens it, a
+/// byte is at most one character, and no character needs a longer escape than its text had
+/// (`"`, `\\` and controls must be escaped in the text already, and a control with no short
+/// escape is `\u00XX` there too). Within the quota, there is nothing to count.
+pub(crate) fn check_document(
+    document: &Node<'_>,
+    text_length: Option<usize>,
+    ctx: &mut Context<'_>,
+) {
     let (limit, code, what) = quota(ctx.kind);
+    if text_length.is_some_and(|length| length <= limit) {
+        return;
+    }
     let size = minified_size(document);
     if size > limit {
         ctx.report(
@@ -139,6 +151,43 @@ mod tests {
                 };
                 assert_eq!(string_size(text), written.chars().count(), "{text:?}");
             }
+        }
+    }
+
+    #[test]
+    fn the_text_bounds_the_minified_size() {
+        // Escapes of every kind, whitespace, and characters of several UTF-8 bytes.
+        let escapes = r#""\"\\\/\b\f\n\r\t\u0001\u001f\u00e9\u20ac\ud83d\ude00 é€😀""#;
+        for text in [
+            format!(r#"{{"Sid": {escapes}}}"#),
+            format!("{{ \"a\" :\n\t[ {escapes} , 1.5e3 , true , null ] }}"),
+            document_of_size(3),
+        ] {
+            let Ok(node) = parse::parse(&text) else {
+                unreachable!("valid JSON: {text}")
+            };
+            assert!(minified_size(&node) <= text.len(), "{text}");
+        }
+    }
+
+    #[test]
+    fn parsed_documents_are_measured_only_when_their_text_may_exceed() {
+        // Around the quota, and with the text far longer than the minified document.
+        let padded = |actions| document_of_size(actions).replace(", ", ",\n                    ");
+        for text in [
+            document_of_size(400),
+            document_of_size(420),
+            padded(400),
+            padded(420),
+        ] {
+            let Ok(node) = parse::parse(&text) else {
+                unreachable!("valid JSON")
+            };
+            let options = crate::Options::default();
+            assert_eq!(
+                crate::validate_parsed(&node, &options),
+                crate::validate(&node, &options)
+            );
         }
     }
 
