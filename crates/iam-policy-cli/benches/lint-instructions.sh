@@ -8,14 +8,18 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 corpus="${1:-../shared/corpus/aws-managed-dev}"
 passes="${2:-3}"
+# The bench's own executable: building it also builds the `iam-policy` binary.
 bench=$(cargo bench --quiet -p iam-policy-cli --bench lint --no-run --message-format=json 2>/dev/null |
-  sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)
+  grep -o '"executable":"[^"]*/deps/lint-[^"]*"' | sed 's/"executable":"\(.*\)"/\1/' | tail -n 1)
+[ -x "$bench" ] || { echo "cannot build the lint bench" >&2; exit 1; }
 count() { # $1: serde|lint, $2: passes -> instructions
-  local out
+  local out collected
   out=$(mktemp)
-  valgrind --tool=callgrind --callgrind-out-file="$out" "$bench" "$corpus" --only "$1" --passes "$2" 2>&1 |
-    sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+  collected=$(valgrind --tool=callgrind --callgrind-out-file="$out" "$bench" "$corpus" --only "$1" --passes "$2" 2>&1 |
+    sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
   rm -f "$out"
+  [ -n "$collected" ] || { echo "callgrind counted nothing for --only $1" >&2; exit 1; }
+  echo "$collected"
 }
 # One pass is the difference between N+1 passes and one: start-up and reading the files cancel out.
 per_pass() { echo $(( ($(count "$1" $((passes + 1))) - $(count "$1" 1)) / passes )); }
