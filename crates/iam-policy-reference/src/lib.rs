@@ -37,6 +37,7 @@ use matching::{
 };
 
 /// The string numbered `id` in the pool (each string is followed by a newline).
+#[inline]
 fn text(id: u32) -> &'static str {
     let index = id as usize;
     match (STRING_STARTS.get(index), STRING_STARTS.get(index + 1)) {
@@ -48,6 +49,7 @@ fn text(id: u32) -> &'static str {
 }
 
 /// The bytes of [`text`]`(id)`, without the character-boundary checks of slicing a `str`.
+#[inline]
 fn text_bytes(id: u32) -> &'static [u8] {
     let index = id as usize;
     match (STRING_STARTS.get(index), STRING_STARTS.get(index + 1)) {
@@ -104,6 +106,7 @@ pub fn action(name: &str) -> Option<Action> {
 pub struct Service(u16);
 
 impl Service {
+    #[inline]
     fn row(self) -> &'static table::ServiceRow {
         SERVICES
             .get(usize::from(self.0))
@@ -111,6 +114,7 @@ impl Service {
     }
 
     /// The prefix used in action names and condition keys, e.g. `ssm`.
+    #[inline]
     pub fn prefix(self) -> &'static str {
         text(self.row().0)
     }
@@ -202,15 +206,18 @@ impl fmt::Display for AccessLevel {
 pub struct Action(u32);
 
 impl Action {
+    #[inline]
     fn row(self) -> &'static table::ActionRow {
         ACTIONS.get(self.0 as usize).unwrap_or(&table::EMPTY_ACTION)
     }
 
+    #[inline]
     pub fn service(self) -> Service {
         Service(self.row().0)
     }
 
     /// The canonical spelling without the prefix, e.g. `StartSession`.
+    #[inline]
     pub fn name(self) -> &'static str {
         text(self.row().1)
     }
@@ -306,16 +313,19 @@ impl ActionResourceType {
 pub struct ResourceType(u32);
 
 impl ResourceType {
+    #[inline]
     fn row(self) -> &'static table::ResourceTypeRow {
         RESOURCE_TYPES
             .get(self.0 as usize)
             .unwrap_or(&table::EMPTY_RESOURCE_TYPE)
     }
 
+    #[inline]
     pub fn service(self) -> Service {
         Service(self.row().0)
     }
 
+    #[inline]
     pub fn name(self) -> &'static str {
         text(self.row().1)
     }
