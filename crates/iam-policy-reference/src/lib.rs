@@ -795,14 +795,21 @@ pub fn actions_matching(pattern: &str) -> Result<Vec<Action>, PatternError> {
         return Err(malformed("more than one `:`"));
     }
     let wild = |text: &str| text.contains(['*', '?']);
-    let services: Vec<Service> = if wild(prefix) {
+    // A plain prefix, the usual case, names one service: no list to allocate.
+    let one_service: [Service; 1];
+    let matching_services: Vec<Service>;
+    let services: &[Service] = if wild(prefix) {
         let prefix = NamePattern::new(prefix);
-        services()
+        matching_services = services()
             .filter(|service| prefix.matches(text_bytes(service.row().0)))
-            .collect()
+            .collect();
+        &matching_services
     } else {
         match service(prefix) {
-            Some(service) => vec![service],
+            Some(service) => {
+                one_service = [service];
+                &one_service
+            }
             None => {
                 return Err(PatternError::UnknownService {
                     prefix: prefix.to_owned(),
@@ -818,7 +825,7 @@ pub fn actions_matching(pattern: &str) -> Result<Vec<Action>, PatternError> {
     let whole_run = name.len() == literal.len() + 1 && name.ends_with('*');
     let name_pattern = (!whole_run).then(|| NamePattern::new(name));
     let mut found: Vec<Action> = Vec::new();
-    for service in &services {
+    for service in services {
         let row = service.row();
         let actions = ACTIONS
             .get(row.2 as usize..row.3 as usize)
@@ -841,8 +848,10 @@ pub fn actions_matching(pattern: &str) -> Result<Vec<Action>, PatternError> {
                 });
         let run = (row.2 + start as u32..row.2 + end as u32).map(Action);
         match &name_pattern {
+            // Room for the whole run at once: growing the list step by step costs more.
             Some(pattern) => {
-                found.extend(run.filter(|action| pattern.matches(text_bytes(action.row().1))))
+                found.reserve(run.len());
+                found.extend(run.filter(|action| pattern.matches(text_bytes(action.row().1))));
             }
             // An exact-size iterator: one allocation.
             None => found.extend(run),
