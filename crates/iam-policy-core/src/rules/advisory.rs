@@ -166,9 +166,14 @@ fn grant_of<'e>(
     actions: &'e ListElement<'e>,
     target: Option<reference::Action>,
 ) -> Option<Grant<'e>> {
+    // Sorted actions: most entries are ruled out by their bounds.
     let names_target = |resolved: &super::ResolvedAction| {
         resolved.everything
-            || target.is_some_and(|target| resolved.actions.binary_search(&target).is_ok())
+            || target.is_some_and(|target| {
+                bounds(&resolved.actions)
+                    .is_some_and(|(first, last)| first <= target && target <= last)
+                    && resolved.actions.binary_search(&target).is_ok()
+            })
     };
     let mut matching = statement
         .actions
