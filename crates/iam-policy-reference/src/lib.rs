@@ -830,23 +830,8 @@ pub fn actions_matching(pattern: &str) -> Result<Vec<Action>, PatternError> {
         let actions = ACTIONS
             .get(row.2 as usize..row.3 as usize)
             .unwrap_or_default();
-        let literal = literal.as_bytes();
-        let head = |action: &table::ActionRow| {
-            let name = text_bytes(action.1);
-            name.get(..literal.len()).unwrap_or(name)
-        };
-        let start = actions.partition_point(|action| {
-            compare_bytes_ignore_case(head(action), literal) == std::cmp::Ordering::Less
-        });
-        // The run starts there: search only the rest for its end.
-        let end = start
-            + actions
-                .get(start..)
-                .unwrap_or_default()
-                .partition_point(|action| {
-                    compare_bytes_ignore_case(head(action), literal) != std::cmp::Ordering::Greater
-                });
-        let run = (row.2 + start as u32..row.2 + end as u32).map(Action);
+        let run = run_starting_with(actions, literal.as_bytes());
+        let run = (row.2 + run.start as u32..row.2 + run.end as u32).map(Action);
         match &name_pattern {
             // Room for the whole run at once: growing the list step by step costs more.
             Some(pattern) => {
@@ -869,6 +854,39 @@ pub fn actions_matching(pattern: &str) -> Result<Vec<Action>, PatternError> {
         });
     }
     Ok(found)
+}
+
+/// The positions in `actions` (one service's, sorted by lower-case name) of the names that
+/// start with `literal`, ignoring case: one run. A binary search narrows both ends at once
+/// until it meets a name of the run, then finds each end in its half.
+fn run_starting_with(actions: &[table::ActionRow], literal: &[u8]) -> std::ops::Range<usize> {
+    if literal.is_empty() {
+        return 0..actions.len();
+    }
+    let order = |action: &table::ActionRow| {
+        let name = text_bytes(action.1);
+        compare_bytes_ignore_case(name.get(..literal.len()).unwrap_or(name), literal)
+    };
+    let (mut low, mut high) = (0, actions.len());
+    while low < high {
+        let middle = low + (high - low) / 2;
+        match actions.get(middle).map(order) {
+            Some(std::cmp::Ordering::Less) => low = middle + 1,
+            Some(std::cmp::Ordering::Greater) => high = middle,
+            Some(std::cmp::Ordering::Equal) => {
+                let before = actions.get(low..middle).unwrap_or_default();
+                let after = actions.get(middle + 1..high).unwrap_or_default();
+                let start = low
+                    + before.partition_point(|action| order(action) == std::cmp::Ordering::Less);
+                let end = middle
+                    + 1
+                    + after.partition_point(|action| order(action) != std::cmp::Ordering::Greater);
+                return start..end;
+            }
+            None => break,
+        }
+    }
+    low..low
 }
 
 /// Where the data came from and how much of it there is.
