@@ -39,6 +39,7 @@ use matching::{
 };
 
 /// The string numbered `id` in the pool (each string is followed by a newline).
+#[inline]
 fn text(id: u32) -> &'static str {
     let index = id as usize;
     match (STRING_STARTS.get(index), STRING_STARTS.get(index + 1)) {
@@ -50,6 +51,7 @@ fn text(id: u32) -> &'static str {
 }
 
 /// The bytes of [`text`]`(id)`, without the character-boundary checks of slicing a `str`.
+#[inline]
 fn text_bytes(id: u32) -> &'static [u8] {
     let index = id as usize;
     match (STRING_STARTS.get(index), STRING_STARTS.get(index + 1)) {
@@ -106,6 +108,7 @@ pub fn action(name: &str) -> Option<Action> {
 pub struct Service(u16);
 
 impl Service {
+    #[inline]
     fn row(self) -> &'static table::ServiceRow {
         SERVICES
             .get(usize::from(self.0))
@@ -113,6 +116,7 @@ impl Service {
     }
 
     /// The prefix used in action names and condition keys, e.g. `ssm`.
+    #[inline]
     pub fn prefix(self) -> &'static str {
         text(self.row().0)
     }
@@ -204,15 +208,18 @@ impl fmt::Display for AccessLevel {
 pub struct Action(u32);
 
 impl Action {
+    #[inline]
     fn row(self) -> &'static table::ActionRow {
         ACTIONS.get(self.0 as usize).unwrap_or(&table::EMPTY_ACTION)
     }
 
+    #[inline]
     pub fn service(self) -> Service {
         Service(self.row().0)
     }
 
     /// The canonical spelling without the prefix, e.g. `StartSession`.
+    #[inline]
     pub fn name(self) -> &'static str {
         text(self.row().1)
     }
@@ -308,16 +315,19 @@ impl ActionResourceType {
 pub struct ResourceType(u32);
 
 impl ResourceType {
+    #[inline]
     fn row(self) -> &'static table::ResourceTypeRow {
         RESOURCE_TYPES
             .get(self.0 as usize)
             .unwrap_or(&table::EMPTY_RESOURCE_TYPE)
     }
 
+    #[inline]
     pub fn service(self) -> Service {
         Service(self.row().0)
     }
 
+    #[inline]
     pub fn name(self) -> &'static str {
         text(self.row().1)
     }
@@ -922,14 +932,21 @@ pub fn actions_matching(pattern: &str) -> Result<Vec<Action>, PatternError> {
         return Err(malformed("more than one `:`"));
     }
     let wild = |text: &str| text.contains(['*', '?']);
-    let services: Vec<Service> = if wild(prefix) {
+    // A plain prefix, the usual case, names one service: no list to allocate.
+    let one_service: [Service; 1];
+    let matching_services: Vec<Service>;
+    let services: &[Service] = if wild(prefix) {
         let prefix = NamePattern::new(prefix);
-        services()
+        matching_services = services()
             .filter(|service| prefix.matches(text_bytes(service.row().0)))
-            .collect()
+            .collect();
+        &matching_services
     } else {
         match service(prefix) {
-            Some(service) => vec![service],
+            Some(service) => {
+                one_service = [service];
+                &one_service
+            }
             None => {
                 return Err(PatternError::UnknownService {
                     prefix: prefix.to_owned(),
@@ -945,31 +962,18 @@ pub fn actions_matching(pattern: &str) -> Result<Vec<Action>, PatternError> {
     let whole_run = name.len() == literal.len() + 1 && name.ends_with('*');
     let name_pattern = (!whole_run).then(|| NamePattern::new(name));
     let mut found: Vec<Action> = Vec::new();
-    for service in &services {
+    for service in services {
         let row = service.row();
         let actions = ACTIONS
             .get(row.2 as usize..row.3 as usize)
             .unwrap_or_default();
-        let literal = literal.as_bytes();
-        let head = |action: &table::ActionRow| {
-            let name = text_bytes(action.1);
-            name.get(..literal.len()).unwrap_or(name)
-        };
-        let start = actions.partition_point(|action| {
-            compare_bytes_ignore_case(head(action), literal) == std::cmp::Ordering::Less
-        });
-        // The run starts there: search only the rest for its end.
-        let end = start
-            + actions
-                .get(start..)
-                .unwrap_or_default()
-                .partition_point(|action| {
-                    compare_bytes_ignore_case(head(action), literal) != std::cmp::Ordering::Greater
-                });
-        let run = (row.2 + start as u32..row.2 + end as u32).map(Action);
+        let run = run_starting_with(actions, literal.as_bytes());
+        let run = (row.2 + run.start as u32..row.2 + run.end as u32).map(Action);
         match &name_pattern {
+            // Room for the whole run at once: growing the list step by step costs more.
             Some(pattern) => {
-                found.extend(run.filter(|action| pattern.matches(text_bytes(action.row().1))))
+                found.reserve(run.len());
+                found.extend(run.filter(|action| pattern.matches(text_bytes(action.row().1))));
             }
             // An exact-size iterator: one allocation.
             None => found.extend(run),
@@ -987,6 +991,39 @@ pub fn actions_matching(pattern: &str) -> Result<Vec<Action>, PatternError> {
         });
     }
     Ok(found)
+}
+
+/// The positions in `actions` (one service's, sorted by lower-case name) of the names that
+/// start with `literal`, ignoring case: one run. A binary search narrows both ends at once
+/// until it meets a name of the run, then finds each end in its half.
+fn run_starting_with(actions: &[table::ActionRow], literal: &[u8]) -> std::ops::Range<usize> {
+    if literal.is_empty() {
+        return 0..actions.len();
+    }
+    let order = |action: &table::ActionRow| {
+        let name = text_bytes(action.1);
+        compare_bytes_ignore_case(name.get(..literal.len()).unwrap_or(name), literal)
+    };
+    let (mut low, mut high) = (0, actions.len());
+    while low < high {
+        let middle = low + (high - low) / 2;
+        match actions.get(middle).map(order) {
+            Some(std::cmp::Ordering::Less) => low = middle + 1,
+            Some(std::cmp::Ordering::Greater) => high = middle,
+            Some(std::cmp::Ordering::Equal) => {
+                let before = actions.get(low..middle).unwrap_or_default();
+                let after = actions.get(middle + 1..high).unwrap_or_default();
+                let start = low
+                    + before.partition_point(|action| order(action) == std::cmp::Ordering::Less);
+                let end = middle
+                    + 1
+                    + after.partition_point(|action| order(action) != std::cmp::Ordering::Greater);
+                return start..end;
+            }
+            None => break,
+        }
+    }
+    low..low
 }
 
 /// Where the data came from and how much of it there is.

@@ -120,11 +120,18 @@ fn find_name_piece(piece: &[u8], name: &[u8]) -> Option<usize> {
             Err(()) => return None,
         }
     }
-    // The last bytes, padded with zeros to a word; places past the last are ignored.
-    let rest_word = rest
-        .iter()
-        .rev()
-        .fold(0, |word, &byte| (word << 8) | u64::from(byte));
+    if rest.is_empty() {
+        return None;
+    }
+    // The last bytes, padded with zeros to a word (places past the last are ignored): the
+    // name's last eight bytes shifted, or byte by byte for a short name.
+    let rest_word = match name.last_chunk::<8>() {
+        Some(last) => u64::from_le_bytes(*last) >> (8 * (8 - rest.len())),
+        None => rest
+            .iter()
+            .rev()
+            .fold(0, |word, &byte| (word << 8) | u64::from(byte)),
+    };
     scan(name.len() - rest.len(), rest_word).ok().flatten()
 }
 

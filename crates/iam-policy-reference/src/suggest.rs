@@ -65,11 +65,11 @@ pub fn suggest_action(name: &str) -> Vec<String> {
 
 fn nearest_actions(services: impl Iterator<Item = Service>, action: &str) -> Vec<String> {
     // Every action of the service is measured: lower-case the typed name once, skip names
-    // whose length alone puts them out of reach (each length difference is an edit), and
-    // spell out only the ones kept.
+    // whose length or letters alone put them out of reach, and spell out only the ones kept.
     let typed = action.to_ascii_lowercase();
     let typed_chars = typed.chars().count();
     let reach = (action.chars().count() / 3).max(1);
+    let typed_letters = typed.is_ascii().then(|| LetterCounts::of(typed.as_bytes()));
     let mut lowered = String::new();
     nearest(
         action,
@@ -77,7 +77,12 @@ fn nearest_actions(services: impl Iterator<Item = Service>, action: &str) -> Vec
             .flat_map(|service| service.actions())
             .filter_map(|found| {
                 let name = found.name();
-                if name.is_ascii() && name.len().abs_diff(typed_chars) > reach {
+                if name.is_ascii()
+                    && (name.len().abs_diff(typed_chars) > reach
+                        || typed_letters
+                            .as_ref()
+                            .is_some_and(|letters| letters.edits_at_least(name.as_bytes()) > reach))
+                {
                     return None;
                 }
                 lowered.clear();
@@ -89,6 +94,45 @@ fn nearest_actions(services: impl Iterator<Item = Service>, action: &str) -> Vec
                 })
             }),
     )
+}
+
+/// How often each ASCII letter occurs in a name, ignoring case, for a lower bound of the
+/// distance that costs a few instructions per letter where the distance costs a few per pair
+/// of letters. Each edit removes at most one letter and adds at most one (a swap neither), so
+/// a name with `n` letters more (or fewer) of some kinds than the typed one is at least `n`
+/// edits away. Letters are counted by their low five bits, which lower-casing keeps; other
+/// bytes sharing a count only lowers the bound.
+struct LetterCounts([i32; 32]);
+
+impl LetterCounts {
+    fn of(ascii: &[u8]) -> Self {
+        let mut counts = [0; 32];
+        for &byte in ascii {
+            if let Some(count) = counts.get_mut(usize::from(byte & 31)) {
+                *count += 1;
+            }
+        }
+        LetterCounts(counts)
+    }
+
+    /// A lower bound of the distance from the counted name to the ASCII `name`.
+    fn edits_at_least(&self, name: &[u8]) -> usize {
+        let mut counts = self.0;
+        for &byte in name {
+            if let Some(count) = counts.get_mut(usize::from(byte & 31)) {
+                *count -= 1;
+            }
+        }
+        let (mut surplus, mut shortfall) = (0, 0);
+        for count in counts {
+            if count > 0 {
+                surplus += count.unsigned_abs();
+            } else {
+                shortfall += count.unsigned_abs();
+            }
+        }
+        surplus.max(shortfall) as usize
+    }
 }
 
 /// The condition keys nearest to `name`: the documented global keys and the keys services
@@ -135,5 +179,56 @@ fn key_distance(typed: &str, key: &str) -> usize {
             }
         }
         None => distance(typed, key),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TYPED: [&str; 7] = [
+        "s3:ListBuckets",
+        "s3:ListObjects",
+        "ssm:StartSesion",
+        "ssm:sendcomand",
+        "ec2:DescribeInstance",
+        "ec2:X",
+        "sts:AssumeRoel",
+    ];
+
+    #[test]
+    fn letter_counts_never_exceed_the_distance() {
+        for typed in TYPED {
+            let Some((prefix, typed)) = typed.split_once(':') else {
+                continue;
+            };
+            let letters = LetterCounts::of(typed.to_ascii_lowercase().as_bytes());
+            for action in service(prefix).into_iter().flat_map(Service::actions) {
+                let name = action.name();
+                let bound = letters.edits_at_least(name.as_bytes());
+                assert!(bound <= distance(typed, name), "{typed} {name}: {bound}");
+            }
+        }
+    }
+
+    #[test]
+    fn suggestions_are_those_of_measuring_every_action() {
+        let mut answered = 0;
+        for typed in TYPED {
+            let Some((prefix, action)) = typed.split_once(':') else {
+                continue;
+            };
+            let every = service(prefix).into_iter().flat_map(Service::actions);
+            let expected = nearest(
+                action,
+                every.map(|found| {
+                    let full = found.to_string();
+                    (full.clone(), full, distance(action, found.name()))
+                }),
+            );
+            answered += usize::from(!expected.is_empty());
+            assert_eq!(suggest_action(typed), expected, "{typed}");
+        }
+        assert!(answered >= 4, "{answered}");
     }
 }

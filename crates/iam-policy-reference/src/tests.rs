@@ -580,3 +580,42 @@ fn resource_types_by_arn_service() {
     assert!(resource_types_in_arn_service("nosuchservice").is_empty());
     assert!(resource_types_in_arn_service("").is_empty());
 }
+
+#[test]
+fn runs_of_names_are_those_a_scan_finds() {
+    for prefix in ["ec2", "s3", "ssm", "sagemaker", "kms", "a4b"] {
+        let Some(service) = service(prefix) else {
+            continue;
+        };
+        let row = service.row();
+        let actions = ACTIONS
+            .get(row.2 as usize..row.3 as usize)
+            .unwrap_or_default();
+        for literal in [
+            "",
+            "a",
+            "Describe",
+            "get",
+            "GETOBJECT",
+            "Z",
+            "zzz",
+            "CreateVpc",
+            "List",
+        ] {
+            let starts = |action: &table::ActionRow| {
+                let name = text_bytes(action.1);
+                name.get(..literal.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(literal.as_bytes()))
+            };
+            let scanned: Vec<usize> = (0..actions.len())
+                .filter(|&index| actions.get(index).is_some_and(starts))
+                .collect();
+            let run: Vec<usize> = run_starting_with(actions, literal.as_bytes()).collect();
+            if scanned.is_empty() {
+                assert!(run.is_empty(), "{prefix} {literal}");
+            } else {
+                assert_eq!(run, scanned, "{prefix} {literal}");
+            }
+        }
+    }
+}

@@ -93,9 +93,9 @@ fn resolve(
         );
         return None;
     };
-    // `:` is no wildcard: the two halves tell about the whole.
-    let prefix_has_wildcard = holds_wildcard(prefix);
-    let wildcard = prefix_has_wildcard || holds_wildcard(name);
+    // `:` is no wildcard: the whole entry tells whether either half has one, and most have none.
+    let wildcard = holds_wildcard(text);
+    let prefix_has_wildcard = wildcard && holds_wildcard(prefix);
     if ctx.kind == PolicyKind::Scp && scp_wildcard_misplaced(prefix, name) {
         ctx.report_entry(
             IssueCode::ScpSyntaxErrorActionWildcard,

@@ -166,9 +166,14 @@ fn grant_of<'e>(
     actions: &'e ListElement<'e>,
     target: Option<reference::Action>,
 ) -> Option<Grant<'e>> {
+    // Sorted actions: most entries are ruled out by their bounds.
     let names_target = |resolved: &super::ResolvedAction| {
         resolved.everything
-            || target.is_some_and(|target| resolved.actions.binary_search(&target).is_ok())
+            || target.is_some_and(|target| {
+                bounds(&resolved.actions)
+                    .is_some_and(|(first, last)| first <= target && target <= last)
+                    && resolved.actions.binary_search(&target).is_ok()
+            })
     };
     let mut matching = statement
         .actions
@@ -220,83 +225,88 @@ fn check_redundant_actions(statement: &Statement<'_>, ctx: &mut Context<'_>) {
         return;
     }
     // Each entry's actions (sorted by the action rules) for subset tests; `None` stands for `"*"`.
-    let sets: Vec<Option<&[reference::Action]>> = statement
-        .actions
-        .iter()
-        .map(|resolved| (!resolved.everything).then_some(&resolved.actions[..]))
-        .collect();
-    let covers = |wide: Option<&[reference::Action]>, narrow: Option<&[reference::Action]>| {
-        match (wide, narrow) {
-            (None, _) => true,
-            (Some(_), None) => false,
-            (Some(wide), Some(narrow)) => {
-                // Both sorted: a wide entry of another service is ruled out by its bounds.
-                let bounds =
-                    |set: &[reference::Action]| set.first().copied().zip(set.last().copied());
-                let inside = match (bounds(wide), bounds(narrow)) {
-                    (Some((wide_first, wide_last)), Some((first, last))) => {
-                        wide_first <= first && last <= wide_last
-                    }
-                    _ => false,
-                };
-                inside
-                    && narrow.len() <= wide.len()
-                    && narrow
-                        .iter()
-                        .all(|action| wide.binary_search(action).is_ok())
-            }
+    let set = |index: usize| {
+        statement
+            .actions
+            .get(index)
+            .and_then(|resolved| (!resolved.everything).then_some(&resolved.actions[..]))
+    };
+    let covers = |wide: Option<&[reference::Action]>, narrow: Option<&[reference::Action]>| match (
+        wide, narrow,
+    ) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(wide), Some(narrow)) => {
+            !narrow.is_empty()
+                && narrow.len() <= wide.len()
+                && narrow
+                    .iter()
+                    .all(|action| wide.binary_search(action).is_ok())
         }
+    };
+    // Two entries that are not the same entry.
+    let distinct = |index: usize, other_index: usize| {
+        other_index != index
+            && statement
+                .actions
+                .get(index)
+                .zip(statement.actions.get(other_index))
+                .is_some_and(|(resolved, other)| other.entry != resolved.entry)
     };
     // Only `"*"` or an entry naming several actions can cover another, apart from an earlier
     // entry naming the same single action: each entry is tested against those few, not against
-    // every other entry (policies list hundreds of actions).
-    let several: Vec<(usize, Option<&[reference::Action]>)> = sets
-        .iter()
-        .enumerate()
-        .map(|(index, &set)| (index, set))
-        .filter(|(_, set)| set.is_none_or(|set| set.len() > 1))
-        .collect();
-    let mut single: Vec<(reference::Action, usize)> = sets
-        .iter()
-        .enumerate()
-        .filter_map(|(index, &set)| match set {
-            Some(&[action]) => Some((action, index)),
-            _ => None,
-        })
-        .collect();
-    single.sort_unstable();
+    // every other entry (policies list hundreds of actions). Their first and last actions
+    // (`None` for `"*"`) are kept side by side, as they rule out most pairs at a glance. Both
+    // lists are sized once.
+    let mut several: Vec<(usize, Option<(reference::Action, reference::Action)>)> =
+        Vec::with_capacity(statement.actions.len());
+    let mut single: Vec<(reference::Action, usize)> = Vec::with_capacity(statement.actions.len());
     for (index, resolved) in statement.actions.iter().enumerate() {
-        let Some(&narrow) = sets.get(index) else {
-            continue;
-        };
-        let distinct = |other_index: usize| {
-            other_index != index
-                && statement
-                    .actions
-                    .get(other_index)
-                    .is_some_and(|other| other.entry != resolved.entry)
-        };
-        // The first entry naming the same single action, if it comes earlier: of two entries
-        // naming the same actions, only the later one is redundant.
-        let same = match narrow {
-            Some(&[action]) => {
-                let first = single.partition_point(|&(other, _)| other < action);
-                single
-                    .get(first..)
-                    .unwrap_or_default()
-                    .iter()
-                    .take_while(|&&(other, other_index)| other == action && other_index < index)
-                    .map(|&(_, other_index)| other_index)
-                    .find(|&other_index| distinct(other_index))
+        match (resolved.everything, &resolved.actions[..]) {
+            (true, _) => several.push((index, None)),
+            (false, &[action]) => single.push((action, index)),
+            (false, actions) if actions.len() > 1 => several.push((index, bounds(actions))),
+            (false, _) => {}
+        }
+    }
+    // Of two entries naming the same single action, only the later one is redundant: each
+    // entry naming the action of an earlier one, by index, with the first such earlier entry.
+    // Mostly there are none, and nothing is allocated.
+    single.sort_unstable();
+    let mut repeats: Vec<(usize, usize)> = Vec::new();
+    for run in single.chunk_by(|a, b| a.0 == b.0) {
+        for (position, &(_, index)) in run.iter().enumerate().skip(1) {
+            let earlier = run.get(..position).unwrap_or_default();
+            if let Some(&(_, first)) = earlier.iter().find(|&&(_, other)| distinct(index, other)) {
+                repeats.push((index, first));
             }
-            _ => None,
-        };
+        }
+    }
+    repeats.sort_unstable();
+    for (index, resolved) in statement.actions.iter().enumerate() {
+        let narrow = set(index);
+        let same = repeats
+            .binary_search_by_key(&index, |&(repeat, _)| repeat)
+            .ok()
+            .and_then(|at| repeats.get(at))
+            .map(|&(_, first)| first);
+        let narrow_bounds = narrow.and_then(bounds);
         let wider = several
             .iter()
-            .find(|&&(other_index, wide)| {
-                distinct(other_index)
-                    && covers(wide, narrow)
-                    && (other_index < index || !covers(narrow, wide))
+            .find(|&&(other_index, wide_bounds)| {
+                // Both sorted: a wide entry of another service (or another run of names) is
+                // ruled out by its bounds, without looking it up.
+                let may_cover = match (wide_bounds, narrow_bounds) {
+                    (None, _) => true,
+                    (Some((wide_first, wide_last)), Some((first, last))) => {
+                        wide_first <= first && last <= wide_last
+                    }
+                    (Some(_), None) => false,
+                };
+                may_cover && distinct(index, other_index) && {
+                    let wide = set(other_index);
+                    covers(wide, narrow) && (other_index < index || !covers(narrow, wide))
+                }
             })
             .map(|&(other_index, _)| other_index);
         // The first covering entry in list order.
@@ -330,6 +340,11 @@ fn check_redundant_actions(statement: &Statement<'_>, ctx: &mut Context<'_>) {
             Some(format!("remove `{}`", written.text)),
         );
     }
+}
+
+/// The first and last of sorted actions.
+fn bounds(actions: &[reference::Action]) -> Option<(reference::Action, reference::Action)> {
+    actions.first().copied().zip(actions.last().copied())
 }
 
 /// A `Resource` entry that a wildcard entry of the same list already matches.
@@ -1177,6 +1192,31 @@ mod tests {
                 r#""Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "*""#
             ),
             []
+        );
+        // Each entry names the first entry in list order that covers it: a later wildcard for
+        // the first, the first spelling of the action for its repeats.
+        let found = findings(
+            &statement(
+                r#""Effect": "Allow", "Action": ["s3:GetObject", "s3:Get*", "s3:GetObject", "ssm:StartSession", "S3:getobject", "s3:get*"], "Resource": "*""#,
+            ),
+            None,
+        );
+        let messages: Vec<(&str, &str)> = found
+            .iter()
+            .filter(|finding| finding.code == RedundantAction)
+            .map(|finding| (finding.path.as_str(), finding.message.as_str()))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                (
+                    "Statement[0].Action[0]",
+                    "`s3:GetObject` is already covered by `s3:Get*`"
+                ),
+                ("Statement[0].Action[2]", "`s3:GetObject` is listed twice"),
+                ("Statement[0].Action[4]", "`S3:getobject` is listed twice"),
+                ("Statement[0].Action[5]", "`s3:get*` is listed twice"),
+            ]
         );
     }
 

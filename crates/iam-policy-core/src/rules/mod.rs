@@ -396,11 +396,19 @@ pub(crate) fn holds_either(bytes: &[u8], a: u8, b: u8) -> bool {
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let has_zero_byte = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS != 0;
     let (repeated_a, repeated_b) = (ONES * u64::from(a), ONES * u64::from(b));
-    let (words, rest) = bytes.as_chunks::<8>();
-    words.iter().any(|word| {
+    let holds = |word: &[u8; 8]| {
         let word = u64::from_le_bytes(*word);
         has_zero_byte(word ^ repeated_a) || has_zero_byte(word ^ repeated_b)
-    }) || rest.iter().any(|&byte| byte == a || byte == b)
+    };
+    let (words, rest) = bytes.as_chunks::<8>();
+    if rest.is_empty() {
+        return words.iter().any(holds);
+    }
+    // The bytes after the last whole word are in the last eight bytes, tested as one more word.
+    match bytes.last_chunk::<8>() {
+        Some(last) => words.iter().any(holds) || holds(last),
+        None => rest.iter().any(|&byte| byte == a || byte == b),
+    }
 }
 
 /// "did you mean `x`?" for the best suggestion, if any.

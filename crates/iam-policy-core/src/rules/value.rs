@@ -239,6 +239,10 @@ pub(crate) fn has_variable(text: &str) -> bool {
 /// True when the value holds `*` or `?` outside any `${...}`, which Like operators treat as
 /// wildcards.
 pub(crate) fn has_wildcard(text: &str) -> bool {
+    // Most values hold neither anywhere: no need to find their variables.
+    if !holds_wildcard(text) {
+        return false;
+    }
     let mut literal_from = 0;
     for found in variable::scan(text) {
         if text
