@@ -2,9 +2,11 @@
 //! [`build_hashed_index`], and look-ups hash the same way. A name is then found in about one
 //! probe and one compare, where a binary search made a dozen case-insensitive string compares.
 //!
-//! Layout: open addressing with linear probing over a power-of-two number of slots, each a row
-//! number or [`EMPTY_SLOT`]; at most three slots in four are used, so a probe sequence for an
-//! absent name ends soon at an empty slot.
+//! Layout: open addressing with linear probing over a power-of-two number of slots, each
+//! [`EMPTY_SLOT`] or a row number in the bits that index a slot, the rest of its name's hash
+//! above them; at most three slots in four are used, so a probe sequence for an absent name
+//! ends soon at an empty slot. The hash bits in the slot rule out the other names of a probe
+//! sequence without reading their rows and strings (each a likely cache miss).
 //!
 //! Changing the hash or the layout makes the committed indexes unreadable, and `xtask` itself
 //! builds the `policy!` samples, whose look-ups then fail: regenerate once with a
@@ -72,14 +74,17 @@ pub(crate) const fn slot_count(rows: usize) -> usize {
     size
 }
 
-/// Files `row` under `(seed, name)` in `slots`, made of [`slot_count`] slots.
+/// Files `row` under `(seed, name)` in `slots`, made of [`slot_count`] slots. A row number is
+/// below three quarters of the slot count, so it fits the slot-index bits without setting all
+/// of them: a filed slot is never [`EMPTY_SLOT`].
 pub(crate) const fn place(slots: &mut [u32], seed: u32, name: &[u8], row: u32) {
     let mask = slots.len() - 1;
-    let mut slot = name_hash(seed, name) as usize & mask;
+    let hash = name_hash(seed, name);
+    let mut slot = hash as usize & mask;
     while slots[slot] != EMPTY_SLOT {
         slot = (slot + 1) & mask;
     }
-    slots[slot] = row;
+    slots[slot] = row | (hash & !(mask as u32));
 }
 
 /// The slots for `rows` (seed, name, row number), for the importer. Rows are placed in the
@@ -101,14 +106,17 @@ pub(crate) fn find_hashed(
     is_row: impl Fn(u32) -> bool,
 ) -> Option<u32> {
     let mask = slots.len().wrapping_sub(1);
-    let start = name_hash(seed, name) as usize;
+    let row_bits = mask as u32;
+    let hash = name_hash(seed, name);
+    let start = hash as usize;
     for probe in 0..slots.len() {
-        let row = *slots.get(start.wrapping_add(probe) & mask)?;
-        if row == EMPTY_SLOT {
+        let filed = *slots.get(start.wrapping_add(probe) & mask)?;
+        if filed == EMPTY_SLOT {
             return None;
         }
-        if is_row(row) {
-            return Some(row);
+        // Another name's slot, mostly, told by its hash bits alone.
+        if (filed ^ hash) & !row_bits == 0 && is_row(filed & row_bits) {
+            return Some(filed & row_bits);
         }
     }
     None
@@ -167,5 +175,30 @@ mod tests {
             find_hashed(&build_hashed_index([]), 0, b"x", |_| true),
             None
         );
+    }
+
+    #[test]
+    fn hash_bits_in_slots_spare_reading_other_rows() {
+        let names: Vec<String> = (0..300).map(|number| format!("Action{number}")).collect();
+        let slots =
+            build_hashed_index(names.iter().zip(0..).map(|(name, row)| (1, &name[..], row)));
+        for (name, row) in names.iter().zip(0..) {
+            let read = std::cell::RefCell::new(Vec::new());
+            let found = find_hashed(&slots, 1, name.as_bytes(), |candidate| {
+                read.borrow_mut().push(candidate);
+                candidate == row
+            });
+            assert_eq!(found, Some(row), "{name}");
+            // Only rows filed under the very same hash are read.
+            let hash = name_hash(1, name.as_bytes());
+            for other in read.into_inner() {
+                let other_name = names.get(other as usize).map_or("", String::as_str);
+                assert_eq!(
+                    name_hash(1, other_name.as_bytes()),
+                    hash,
+                    "{name}: {other_name}"
+                );
+            }
+        }
     }
 }
