@@ -22,6 +22,7 @@ pub(crate) fn check_document(document: &Document<'_>, ctx: &mut Context<'_>) {
             reference::action(CREATE_SERVICE_LINKED_ROLE.action),
         )
     });
+    let mut lists = RedundantActionLists::default();
     for statement in &document.statements {
         check_guarded_action(statement, &PASS_ROLE, pass_role, ctx);
         check_guarded_action(
@@ -30,7 +31,7 @@ pub(crate) fn check_document(document: &Document<'_>, ctx: &mut Context<'_>) {
             create_service_linked_role,
             ctx,
         );
-        check_redundant_actions(statement, ctx);
+        check_redundant_actions(statement, &mut lists, ctx);
         check_redundant_resources(statement, ctx);
         check_wildcard_in_service_name(statement, ctx);
         check_tag_keys_supported(statement, ctx);
@@ -217,7 +218,11 @@ fn has_condition_key(statement: &Statement<'_>, key: &str) -> bool {
 // Redundancy
 
 /// An `Action` entry whose actions another entry of the same list already names all of.
-fn check_redundant_actions(statement: &Statement<'_>, ctx: &mut Context<'_>) {
+fn check_redundant_actions(
+    statement: &Statement<'_>,
+    lists: &mut RedundantActionLists,
+    ctx: &mut Context<'_>,
+) {
     let Some(element) = statement.action.as_ref().filter(|element| !element.negated) else {
         return;
     };
@@ -257,10 +262,17 @@ fn check_redundant_actions(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     // entry naming the same single action: each entry is tested against those few, not against
     // every other entry (policies list hundreds of actions). Their first and last actions
     // (`None` for `"*"`) are kept side by side, as they rule out most pairs at a glance. Both
-    // lists are sized once.
-    let mut several: Vec<(usize, Option<(reference::Action, reference::Action)>)> =
-        Vec::with_capacity(statement.actions.len());
-    let mut single: Vec<(reference::Action, usize)> = Vec::with_capacity(statement.actions.len());
+    // lists are sized once and serve every statement of the document.
+    let RedundantActionLists {
+        several,
+        single,
+        repeats,
+    } = lists;
+    several.clear();
+    single.clear();
+    repeats.clear();
+    several.reserve(statement.actions.len());
+    single.reserve(statement.actions.len());
     for (index, resolved) in statement.actions.iter().enumerate() {
         match (resolved.everything, &resolved.actions[..]) {
             (true, _) => several.push((index, None)),
@@ -271,9 +283,8 @@ fn check_redundant_actions(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     }
     // Of two entries naming the same single action, only the later one is redundant: each
     // entry naming the action of an earlier one, by index, with the first such earlier entry.
-    // Mostly there are none, and nothing is allocated.
+    // Mostly there are none.
     single.sort_unstable();
-    let mut repeats: Vec<(usize, usize)> = Vec::new();
     for run in single.chunk_by(|a, b| a.0 == b.0) {
         for (position, &(_, index)) in run.iter().enumerate().skip(1) {
             let earlier = run.get(..position).unwrap_or_default();
@@ -340,6 +351,16 @@ fn check_redundant_actions(statement: &Statement<'_>, ctx: &mut Context<'_>) {
             Some(format!("remove `{}`", written.text)),
         );
     }
+}
+
+/// The working lists of [`check_redundant_actions`], allocated once per document: the entries
+/// that may cover others with their bounds, the entries naming a single action, and the
+/// repeats of a single action (entry, first earlier entry).
+#[derive(Default)]
+struct RedundantActionLists {
+    several: Vec<(usize, Option<(reference::Action, reference::Action)>)>,
+    single: Vec<(reference::Action, usize)>,
+    repeats: Vec<(usize, usize)>,
 }
 
 /// The first and last of sorted actions.
