@@ -80,8 +80,7 @@ fn resolve(
     if text == "*" {
         return Some((true, true, NamedActions::List(Vec::new())));
     }
-    // A byte search: the prefix is short, and a character searcher's set-up costs more.
-    let colon = text.bytes().position(|byte| byte == b':');
+    let colon = colon_at(text.as_bytes());
     let Some((prefix, name)) = colon.and_then(|at| Some((text.get(..at)?, text.get(at + 1..)?)))
     else {
         ctx.report_entry(
@@ -204,6 +203,35 @@ fn resolve(
     }
 }
 
+/// Where the first `:` of an action entry is. Eight bytes at a time: prefixes run to twenty
+/// bytes, and a loop over bytes costs a mispredicted exit per entry (a character searcher's
+/// set-up costs more still). A word has a `:` where the word XOR `:` repeated has a zero byte;
+/// the lowest byte `(w - 0x01..) & !w & 0x80..` flags is exactly the first such.
+fn colon_at(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let first_colon = |word: &[u8; 8]| {
+        let word = u64::from_le_bytes(*word) ^ (ONES * u64::from(b':'));
+        let flags = word.wrapping_sub(ONES) & !word & HIGHS;
+        (flags != 0).then(|| flags.trailing_zeros() as usize / 8)
+    };
+    let (words, rest) = bytes.as_chunks::<8>();
+    for (start, word) in (0..).step_by(8).zip(words) {
+        if let Some(at) = first_colon(word) {
+            return Some(start + at);
+        }
+    }
+    if rest.is_empty() {
+        return None;
+    }
+    // The bytes after the last whole word, as the last eight bytes: those before them hold no
+    // `:`, so the first one found is the first of the entry.
+    match bytes.last_chunk::<8>() {
+        Some(last) => first_colon(last).map(|at| bytes.len() - 8 + at),
+        None => rest.iter().position(|&byte| byte == b':'),
+    }
+}
+
 /// In an SCP `*` may only end the action name: no `*` in the prefix or inside the name.
 fn scp_wildcard_misplaced(prefix: &str, name: &str) -> bool {
     let inner = name.strip_suffix('*').unwrap_or(name);
@@ -252,6 +280,31 @@ fn unknown_service(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn colon_found_like_a_byte_search() {
+        let texts = [
+            "",
+            ":",
+            "s3",
+            "s3:GetObject",
+            "ssm:",
+            ":GetObject",
+            "abcdefg:",
+            "abcdefgh:",
+            "abcdefghijklmnop:x",
+            "resource-explorer-2:Search:x",
+            "no-colon-in-this-long-entry",
+            "\u{e9}\u{2603}:\u{e9}",
+        ];
+        for text in texts {
+            for length in 0..=text.len() {
+                let bytes = text.as_bytes().get(..length).unwrap_or_default();
+                let expected = bytes.iter().position(|&byte| byte == b':');
+                assert_eq!(super::colon_at(bytes), expected, "{bytes:?}");
+            }
+        }
+    }
+
     use super::super::testing::{codes, only, statement};
     use crate::{IssueCode as C, PolicyKind};
 
