@@ -97,7 +97,7 @@ pub fn actions(args: &ActionsArgs) -> ExitCode {
     let mut failed = false;
     for pattern in &args.patterns {
         match reference::actions_matching(pattern) {
-            Ok(actions) => found.extend(actions),
+            Ok(actions) => found.extend(actions.iter().copied()),
             Err(error) => {
                 pattern_error(pattern, &error);
                 failed = true;

@@ -7,6 +7,7 @@
 //! services, actions and condition keys are found by name through generated hashed indexes. Handles ([`Service`], [`Action`], ...) are indices
 //! into those tables: `Copy`, one or two words. All name look-ups ignore ASCII case, as IAM does.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 use std::ops::Range;
@@ -910,13 +911,12 @@ impl fmt::Display for PatternError {
 impl std::error::Error for PatternError {}
 
 /// The actions an IAM action pattern (`*`, `ssm:*`, `ssm:Start*`, `s3:Get?bject`,
-/// `*:Describe*`) matches, ignoring case, sorted by service prefix then action name.
-pub fn actions_matching(pattern: &str) -> Result<Vec<Action>, PatternError> {
+/// `*:Describe*`) matches, ignoring case, sorted by service prefix then action name. A run of
+/// the table (`*`, or one service's names starting with a plain text: `ssm:*`,
+/// `ec2:Describe*`) is borrowed, with nothing allocated.
+pub fn actions_matching(pattern: &str) -> Result<Cow<'static, [Action]>, PatternError> {
     if pattern == "*" {
-        return Ok((0..ACTIONS.len())
-            .filter_map(|index| u32::try_from(index).ok())
-            .map(Action)
-            .collect());
+        return Ok(Cow::Borrowed(&ACTION_HANDLES));
     }
     let malformed = |reason| PatternError::Malformed {
         pattern: pattern.to_owned(),
@@ -968,15 +968,21 @@ pub fn actions_matching(pattern: &str) -> Result<Vec<Action>, PatternError> {
             .get(row.2 as usize..row.3 as usize)
             .unwrap_or_default();
         let run = run_starting_with(actions, literal.as_bytes());
-        let run = (row.2 + run.start as u32..row.2 + run.end as u32).map(Action);
+        let run = ACTION_HANDLES
+            .get(row.2 as usize + run.start..row.2 as usize + run.end)
+            .unwrap_or_default();
         match &name_pattern {
             // Room for the whole run at once: growing the list step by step costs more.
             Some(pattern) => {
                 found.reserve(run.len());
-                found.extend(run.filter(|action| pattern.matches(text_bytes(action.row().1))));
+                found.extend(
+                    run.iter()
+                        .filter(|action| pattern.matches(text_bytes(action.row().1))),
+                );
             }
-            // An exact-size iterator: one allocation.
-            None => found.extend(run),
+            // The usual case: the one service's run as it is in the table.
+            None if services.len() == 1 && !run.is_empty() => return Ok(Cow::Borrowed(run)),
+            None => found.extend_from_slice(run),
         }
     }
     if found.is_empty() {
@@ -990,8 +996,20 @@ pub fn actions_matching(pattern: &str) -> Result<Vec<Action>, PatternError> {
             suggestions,
         });
     }
-    Ok(found)
+    Ok(Cow::Owned(found))
 }
+
+/// A handle for every action, in table order, made at compile time: a run of the table is a
+/// slice of it.
+static ACTION_HANDLES: [Action; ACTIONS.len()] = {
+    let mut handles = [Action(0); ACTIONS.len()];
+    let mut index = 0;
+    while index < handles.len() {
+        handles[index] = Action(index as u32);
+        index += 1;
+    }
+    handles
+};
 
 /// The positions in `actions` (one service's, sorted by lower-case name) of the names that
 /// start with `literal`, ignoring case: one run. A binary search narrows both ends at once

@@ -6,6 +6,7 @@ use super::{
 };
 use crate::{IssueCode, PolicyKind};
 use iam_policy_reference as reference;
+use std::borrow::Cow;
 
 /// Checks the statement's action entries; returns what they resolve to and whether all did.
 pub(crate) fn check_statement(
@@ -78,7 +79,7 @@ fn resolve(
 ) -> Option<(bool, bool, NamedActions)> {
     let text = entry.text;
     if text == "*" {
-        return Some((true, true, NamedActions::List(Vec::new())));
+        return Some((true, true, NamedActions::List(Cow::Borrowed(&[]))));
     }
     let colon = colon_at(text.as_bytes());
     let Some((prefix, name)) = colon.and_then(|at| Some((text.get(..at)?, text.get(at + 1..)?)))
@@ -134,7 +135,7 @@ fn resolve(
                 // Sorted once here for the later rules' subset and membership tests (the
                 // reference lists them by prefix and name, which is normally this order).
                 if !actions.is_sorted() {
-                    actions.sort_unstable();
+                    actions.to_mut().sort_unstable();
                 }
                 Some((false, true, NamedActions::List(actions)))
             }

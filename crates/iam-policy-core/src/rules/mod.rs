@@ -19,6 +19,7 @@ mod testing;
 use crate::json::{Node, Span};
 use crate::{Finding, IssueCode, Options, PolicyKind};
 use iam_policy_reference::{Action, ConditionKey, ResourceType};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 use std::rc::Rc;
@@ -206,11 +207,12 @@ pub(crate) struct ResolvedAction {
     pub actions: NamedActions,
 }
 
-/// The actions of one entry: most entries name one action, kept without an allocation.
+/// The actions of one entry: most entries name one action, and most wildcards a run of the
+/// reference's table (`ec2:Describe*`), both kept without an allocation.
 #[derive(Clone, Debug)]
 pub(crate) enum NamedActions {
     One(Action),
-    List(Vec<Action>),
+    List(Cow<'static, [Action]>),
 }
 
 impl std::ops::Deref for NamedActions {
