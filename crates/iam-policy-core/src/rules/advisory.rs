@@ -293,6 +293,10 @@ fn check_redundant_actions(
             }
         }
     }
+    // Mostly every entry names one action, of its own: then none is redundant.
+    if several.is_empty() && repeats.is_empty() {
+        return;
+    }
     repeats.sort_unstable();
     for (index, resolved) in statement.actions.iter().enumerate() {
         let narrow = set(index);
