@@ -356,51 +356,46 @@ impl fmt::Debug for ResourceType {
 /// service field may differ from the owning service's prefix. In table order.
 pub fn resource_types_for_arn(arn: &str) -> Vec<ResourceType> {
     let pattern = matching::ArnPattern::new(arn);
-    let mut found: Vec<ResourceType> = match pattern.service() {
-        // Only the formats whose service field is that text; most are refused by the first
-        // character of their resource part.
+    match pattern.service() {
+        // Only the formats whose service field is that text.
         Some(service) => {
-            let head = pattern.resource_head_first();
-            arn_service(service)
-                .map_or(&[][..], |service| service.formats())
-                .iter()
-                .filter(|format| match (format.first, head) {
-                    (Some(first), Some(head)) => first == head,
-                    _ => true,
-                })
-                .filter(|format| pattern.can_name_shape(format.shape))
-                .map(|format| ResourceType(format.row))
-                .collect()
+            ArnService::find(service).map_or_else(Vec::new, |service| service.named_by(&pattern))
         }
-        None => RESOURCE_TYPES_BY_ARN_SERVICE
-            .iter()
-            .filter(|&&row| pattern.can_name_shape(format_shape(row)))
-            .map(|&row| ResourceType(row))
-            .collect(),
-    };
-    found.sort_unstable();
-    found
+        None => {
+            let mut found: Vec<ResourceType> = RESOURCE_TYPES_BY_ARN_SERVICE
+                .iter()
+                .filter(|&&row| pattern.can_name_shape(format_shape(row)))
+                .map(|&row| ResourceType(row))
+                .collect();
+            found.sort_unstable();
+            found
+        }
+    }
 }
 
 /// Every resource type whose ARN format has `service` as its service field, e.g. `ec2` (which
 /// includes ssm's `instance`), in table order (by owning service, then name).
 pub fn resource_types_in_arn_service(service: &str) -> Vec<ResourceType> {
-    let rows = arn_service(service.as_bytes()).map_or(&[][..], |service| service.rows());
-    let mut found: Vec<ResourceType> = rows.iter().map(|&row| ResourceType(row)).collect();
-    found.sort_unstable();
-    found
+    arn_service(service).map_or_else(Vec::new, ArnService::resource_types)
 }
 
 /// Whether some resource type's ARN format has `service` as its service field.
 pub fn is_arn_service(service: &str) -> bool {
-    arn_service(service.as_bytes()).is_some()
+    arn_service(service).is_some()
 }
 
-/// The formats whose service field is one text, e.g. `ec2`: their range in
-/// `RESOURCE_TYPES_BY_ARN_SERVICE` (sorted by service field).
-#[derive(Debug)]
-struct ArnService {
-    rows: Range<usize>,
+/// The ARN formats whose service field is `service` (e.g. `ec2`), if there are some: found
+/// once for the ARNs of that service rather than once per question about each.
+pub fn arn_service(service: &str) -> Option<ArnService> {
+    ArnService::find(service.as_bytes())
+}
+
+/// The ARN formats whose service field is one text, e.g. `ec2` (which includes ssm's
+/// `instance`): a run of `RESOURCE_TYPES_BY_ARN_SERVICE` (sorted by service field).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ArnService {
+    start: usize,
+    end: usize,
 }
 
 /// One format of an [`ArnService`], taken apart, with what refuses most ARNs at once.
@@ -413,17 +408,56 @@ struct ServiceFormat {
 }
 
 impl ArnService {
-    fn rows(&self) -> &'static [u32] {
+    /// The service field, e.g. `ec2`.
+    pub fn field(self) -> &'static str {
+        service_field_at(self.start).1
+    }
+
+    /// The resource types whose ARN format has this service field, in table order (by owning
+    /// service, then name).
+    pub fn resource_types(self) -> Vec<ResourceType> {
+        let mut found: Vec<ResourceType> =
+            self.rows().iter().map(|&row| ResourceType(row)).collect();
+        found.sort_unstable();
+        found
+    }
+
+    /// Of the resource types whose ARN format has this service field, those whose format can
+    /// name `arn` (see [`resource_types_for_arn`]), in table order: for an ARN written with
+    /// this service field, every resource type that can name it.
+    pub fn resource_types_for_arn(self, arn: &str) -> Vec<ResourceType> {
+        self.named_by(&matching::ArnPattern::new(arn))
+    }
+
+    /// The resource types whose format `pattern` can name; most formats are refused by the
+    /// first character of their resource part.
+    fn named_by(self, pattern: &matching::ArnPattern<'_>) -> Vec<ResourceType> {
+        let head = pattern.resource_head_first();
+        let mut found: Vec<ResourceType> = self
+            .formats()
+            .iter()
+            .filter(|format| match (format.first, head) {
+                (Some(first), Some(head)) => first == head,
+                _ => true,
+            })
+            .filter(|format| pattern.can_name_shape(format.shape))
+            .map(|format| ResourceType(format.row))
+            .collect();
+        found.sort_unstable();
+        found
+    }
+
+    fn rows(self) -> &'static [u32] {
         RESOURCE_TYPES_BY_ARN_SERVICE
-            .get(self.rows.clone())
+            .get(self.start..self.end)
             .unwrap_or_default()
     }
 
     /// The formats, made when the service field is first matched against.
-    fn formats(&self) -> &'static [ServiceFormat] {
+    fn formats(self) -> &'static [ServiceFormat] {
         static FORMATS: [OnceLock<Box<[ServiceFormat]>>; RESOURCE_TYPES.len()] =
             [const { OnceLock::new() }; RESOURCE_TYPES.len()];
-        let Some(cell) = FORMATS.get(self.rows.start) else {
+        let Some(cell) = FORMATS.get(self.start) else {
             return &[];
         };
         cell.get_or_init(|| {
@@ -440,24 +474,24 @@ impl ArnService {
                 .collect()
         })
     }
-}
 
-/// The formats whose service field is `service`, if there are some: two binary searches among
-/// the formats sorted by service field whose field starts with the same character.
-fn arn_service(service: &[u8]) -> Option<ArnService> {
-    let key = order_key(service);
-    let order = |position: usize| {
-        let (row_key, field) = service_field_at(position);
-        // The first eight characters decide most comparisons, as one number.
-        match row_key.cmp(&key) {
-            Ordering::Equal => field.as_bytes().cmp(service),
-            unequal => unequal,
-        }
-    };
-    let same_first = starting_with(service.first().copied());
-    let start = partition_point(same_first.clone(), |position| order(position).is_lt());
-    let end = partition_point(start..same_first.end, |position| order(position).is_le());
-    (start < end).then_some(ArnService { rows: start..end })
+    /// The formats whose service field is `service`, if there are some: two binary searches
+    /// among the formats sorted by service field whose field starts with the same character.
+    fn find(service: &[u8]) -> Option<Self> {
+        let key = order_key(service);
+        let order = |position: usize| {
+            let (row_key, field) = service_field_at(position);
+            // The first eight characters decide most comparisons, as one number.
+            match row_key.cmp(&key) {
+                Ordering::Equal => field.as_bytes().cmp(service),
+                unequal => unequal,
+            }
+        };
+        let same_first = starting_with(service.first().copied());
+        let start = partition_point(same_first.clone(), |position| order(position).is_lt());
+        let end = partition_point(start..same_first.end, |position| order(position).is_le());
+        (start < end).then_some(Self { start, end })
+    }
 }
 
 /// The positions in `RESOURCE_TYPES_BY_ARN_SERVICE` of the formats whose service field starts

@@ -187,7 +187,7 @@ pub(crate) fn check(
     if is_pattern(arn.service) {
         return None;
     }
-    if !reference::is_arn_service(arn.service) {
+    let Some(service) = ctx.arn_service(arn.service) else {
         // A service of the reference without ARN formats (`applicationinsights`) or with
         // formats under another service field (`devops-guru`): nothing to check against.
         if reference::service(arn.service).is_some() {
@@ -209,27 +209,28 @@ pub(crate) fn check(
             ),
         );
         return None;
-    }
+    };
     if !well_formed {
         // Reported already; matching it against resource types would only add noise.
         return None;
     }
-    let types = of_service(ctx.resource_types_for_arn(text), arn.service);
+    // Every type found has its format in the ARN's service field (the reference's tests).
+    let types = ctx.resource_types_for_arn(service, text);
     if !types.is_empty() {
         return fields_fit(entry, &arn, &types, statement, ctx).then_some(types);
     }
     // Nothing fits: tell a misplaced Region or account apart from a wrong resource part.
     let relaxed = format!("arn:{}:{}:*:*:{}", arn.partition, arn.service, arn.resource);
-    let types = of_service(ctx.resource_types_for_arn(&relaxed), arn.service);
+    let types = ctx.resource_types_for_arn(service, &relaxed);
     if !types.is_empty() {
         // Only the Region or account kept it from fitting: report which, unless that is an
         // accepted exception (an AWS-owned resource in no account).
         return fields_fit(entry, &arn, &types, statement, ctx).then_some(types);
     }
-    if let Some(types) = spanning_wildcard_types(&arn) {
+    if let Some(types) = spanning_wildcard_types(&arn, service) {
         return Some(types.into());
     }
-    let help = nearest_format(arn.service, arn.resource)
+    let help = nearest_format(service, arn.resource)
         .map(|format| format!("did you mean a resource like `{format}`?"));
     ctx.report_entry(
         IssueCode::InvalidArnResource,
@@ -254,14 +255,15 @@ pub(crate) fn check(
 /// `arn:aws:logs:*:*:/aws-glue/*` names the log groups `log-group:/aws-glue/...`: the types
 /// whose resource part, after one of its colons, the written resource part can name with as
 /// many colons (names hold none of their own: `statemachine:*` still names no state machine).
-fn spanning_wildcard_types(arn: &Arn<'_>) -> Option<Vec<reference::ResourceType>> {
+fn spanning_wildcard_types(
+    arn: &Arn<'_>,
+    arn_service: reference::ArnService,
+) -> Option<Vec<reference::ResourceType>> {
     if !(arn.region.ends_with('*') || arn.account.ends_with('*')) {
         return None;
     }
     // The first service, in table order, with a format in this ARN service.
-    let service = reference::resource_types_in_arn_service(arn.service)
-        .first()?
-        .service();
+    let service = arn_service.resource_types().first()?.service();
     let formats = || {
         service
             .resource_types()
@@ -297,35 +299,10 @@ fn spanning_wildcard_types(arn: &Arn<'_>) -> Option<Vec<reference::ResourceType>
                 "arn:{}:{}:*:*:{absorbed}:{}",
                 arn.partition, arn.service, arn.resource
             );
-            let types = reference::resource_types_for_arn(&candidate).into();
-            found.extend_from_slice(&of_service(types, arn.service));
+            found.extend(arn_service.resource_types_for_arn(&candidate));
         }
     }
     (!found.is_empty()).then_some(found)
-}
-
-/// Keeps the resource types that have an ARN format in this ARN service field: the list as
-/// it is when they all do, as they mostly do.
-fn of_service(
-    types: Rc<[reference::ResourceType]>,
-    service: &str,
-) -> Rc<[reference::ResourceType]> {
-    let kept =
-        |resource_type: &&reference::ResourceType| in_service(**resource_type, service).is_some();
-    if types.iter().all(|resource_type| kept(&resource_type)) {
-        return types;
-    }
-    types.iter().filter(kept).copied().collect()
-}
-
-/// The fields of the resource type's ARN format, when its service field is `service`.
-fn in_service(
-    resource_type: reference::ResourceType,
-    service: &str,
-) -> Option<reference::ArnFormatFields> {
-    resource_type
-        .arn_format_fields()
-        .filter(|format| format.service == service)
 }
 
 /// Checks that the Region and account fields are filled exactly where the resource types'
@@ -337,10 +314,11 @@ fn fields_fit(
     statement: Option<usize>,
     ctx: &mut Context<'_>,
 ) -> bool {
+    // The types are those of the ARN's service field, whose formats have all six fields.
     let formats = || {
         types
             .iter()
-            .filter_map(|resource_type| in_service(*resource_type, arn.service))
+            .filter_map(|resource_type| resource_type.arn_format_fields())
     };
     if formats().next().is_none() {
         return true;
@@ -440,7 +418,7 @@ fn type_names(types: &[reference::ResourceType], arn_service: &str) -> String {
 }
 
 /// The resource part of the ARN format of `service` closest to `resource`.
-fn nearest_format(service: &str, resource: &str) -> Option<&'static str> {
+fn nearest_format(service: reference::ArnService, resource: &str) -> Option<&'static str> {
     let head = |text: &str| -> String {
         text.split(['/', ':'])
             .next()
@@ -451,11 +429,12 @@ fn nearest_format(service: &str, resource: &str) -> Option<&'static str> {
     if wanted.is_empty() || is_pattern(&wanted) {
         return None;
     }
-    reference::resource_types_in_arn_service(service)
+    service
+        .resource_types()
         .into_iter()
         .flat_map(|resource_type| resource_type.arn_formats())
         .filter_map(split)
-        .filter(|format| format.service == service)
+        .filter(|format| format.service == service.field())
         .map(|format| {
             let candidate = head(format.resource);
             // `documentation` for `document`: one is the start of the other.

@@ -18,9 +18,10 @@ mod testing;
 
 use crate::json::{Node, Span};
 use crate::{Finding, IssueCode, Options, PolicyKind};
-use iam_policy_reference::{Action, ConditionKey, ResourceType};
+use iam_policy_reference::{Action, ArnService, ConditionKey, ResourceType};
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 /// Collects the findings of one validation run.
@@ -31,7 +32,9 @@ pub(crate) struct Context<'o> {
     findings: Vec<Finding>,
     /// The resource types each ARN looked up so far can name: a policy often repeats an ARN
     /// in several statements.
-    arn_types: HashMap<String, Rc<[ResourceType]>>,
+    arn_types: HashMap<String, Rc<[ResourceType]>, BuildHasherDefault<TextHasher>>,
+    /// The ARN service field last looked up: a policy's ARNs mostly come in runs of one.
+    last_arn_service: Option<ArnService>,
     /// The service last looked up by prefix, with its prefix: a policy's action entries mostly
     /// come in runs of one service.
     last_service: Option<(iam_policy_reference::Service, &'static str)>,
@@ -43,8 +46,9 @@ impl<'o> Context<'o> {
             options,
             kind,
             findings: Vec::new(),
-            arn_types: HashMap::new(),
+            arn_types: HashMap::default(),
             last_service: None,
+            last_arn_service: None,
         }
     }
 
@@ -64,10 +68,24 @@ impl<'o> Context<'o> {
         found
     }
 
-    /// [`iam_policy_reference::resource_types_for_arn`], once per ARN text and document.
-    /// Shared, as a policy's ARNs mostly name types of their own service only and so are
-    /// used as they are.
-    pub fn resource_types_for_arn(&mut self, arn: &str) -> Rc<[ResourceType]> {
+    /// [`iam_policy_reference::arn_service`], remembering the last one found.
+    pub fn arn_service(&mut self, field: &str) -> Option<ArnService> {
+        if let Some(service) = self.last_arn_service
+            && service.field() == field
+        {
+            return Some(service);
+        }
+        let found = iam_policy_reference::arn_service(field);
+        if found.is_some() {
+            self.last_arn_service = found;
+        }
+        found
+    }
+
+    /// [`ArnService::resource_types_for_arn`], once per ARN text and document: `service` is
+    /// the one the ARN's own service field names, so the text alone is the key. Shared, as
+    /// the types are used as they are.
+    pub fn resource_types_for_arn(&mut self, service: ArnService, arn: &str) -> Rc<[ResourceType]> {
         // One hash per look-up: most ARNs are looked up once. Room for a document's usual
         // count of ARNs from the start, rather than rehashing as the map grows.
         if self.arn_types.capacity() == 0 {
@@ -75,7 +93,7 @@ impl<'o> Context<'o> {
         }
         self.arn_types
             .entry(arn.to_owned())
-            .or_insert_with(|| iam_policy_reference::resource_types_for_arn(arn).into())
+            .or_insert_with(|| service.resource_types_for_arn(arn).into())
             .clone()
     }
 
@@ -400,9 +418,68 @@ pub(crate) fn did_you_mean(candidate: Option<&str>) -> Option<String> {
     candidate.map(|name| format!("did you mean `{name}`?"))
 }
 
+/// The per-document ARN cache's hasher: eight bytes at a time, each mixed in by a folded
+/// multiplication (as wyhash and `rustc-hash` do), where SipHash spent more on each ARN than
+/// the look-up it spares. A document's own ARNs are its keys: resisting chosen keys buys
+/// nothing.
+#[derive(Default)]
+struct TextHasher(u64);
+
+impl TextHasher {
+    fn add(&mut self, word: u64) {
+        // The high half of the product carries every bit's influence down to the low bits,
+        // by which the table picks buckets.
+        let product = u128::from(self.0 ^ word) * 0xf135_7aea_2e62_a9c5;
+        self.0 = (product as u64) ^ ((product >> 64) as u64);
+    }
+}
+
+impl Hasher for TextHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let (words, rest) = bytes.as_chunks::<8>();
+        for word in words {
+            self.add(u64::from_le_bytes(*word));
+        }
+        let mut last = [0; 8];
+        if let Some(slots) = last.get_mut(..rest.len()) {
+            slots.copy_from_slice(rest);
+        }
+        self.add(u64::from_le_bytes(last));
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Path, holds_either, holds_wildcard};
+    use super::{Path, TextHasher, holds_either, holds_wildcard};
+    use std::hash::{Hash, Hasher};
+
+    #[test]
+    fn arns_one_character_apart_land_in_different_buckets() {
+        // The table picks buckets by the low bits: ARNs that differ in one character, at
+        // any place, must not share them.
+        let base = "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0";
+        for place in 0..base.len() {
+            let mut buckets = std::collections::HashSet::new();
+            for byte in b'a'..=b'z' {
+                let mut text = base.as_bytes().to_vec();
+                if let Some(slot) = text.get_mut(place) {
+                    *slot = byte;
+                }
+                let mut hasher = TextHasher::default();
+                String::from_utf8_lossy(&text).hash(&mut hasher);
+                buckets.insert(hasher.finish() & 0xff);
+            }
+            assert!(buckets.len() >= 20, "{place}: {}", buckets.len());
+        }
+    }
     use crate::{Options, Parameter, ParameterKind, parse};
 
     #[test]

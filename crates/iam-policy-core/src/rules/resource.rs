@@ -34,11 +34,6 @@ pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) 
     }
 }
 
-/// Same resource type: same owning service and name.
-fn same_type(left: reference::ResourceType, right: reference::ResourceType) -> bool {
-    left.name() == right.name() && left.service().prefix() == right.service().prefix()
-}
-
 /// Service prefixes renamed with both names still authorizing the same resources.
 const ALIASES: [(&str, &str); 1] = [("codestar-connections", "codeconnections")];
 
@@ -57,12 +52,12 @@ fn match_actions(
     types: &[reference::ResourceType],
     ctx: &mut Context<'_>,
 ) {
+    // One handle per resource type (a test of the reference): comparing handles compares the
+    // owning service and name without reading either.
     let acts_on = |action: reference::Action| {
-        action.resource_types().any(|listed| {
-            types
-                .iter()
-                .any(|resource_type| same_type(listed.resource_type, *resource_type))
-        })
+        action
+            .resource_types()
+            .any(|listed| types.contains(&listed.resource_type))
     };
     if statement.named_actions().any(acts_on) {
         return;
