@@ -398,13 +398,33 @@ pub struct ArnService {
     end: usize,
 }
 
-/// One format of an [`ArnService`], taken apart, with what refuses most ARNs at once.
+/// The formats of an [`ArnService`], taken apart, in chains by the first character of their
+/// resource part: a pattern tries only the chain of its own first character and that of the
+/// formats whose resource part opens with a variable.
+#[derive(Debug)]
+struct ServiceFormats {
+    formats: Box<[ServiceFormat]>,
+    /// The first format of each chain: index 0 for the formats whose resource part opens with
+    /// no plain text, 1 + c for those whose plain text starts with byte c; `NO_FORMAT` for
+    /// none.
+    chains: Box<[u16; 257]>,
+}
+
+/// One format of an [`ArnService`], taken apart.
 #[derive(Debug)]
 struct ServiceFormat {
     row: u32,
     shape: &'static matching::FormatShape,
-    /// The first character of the resource part, when it starts with plain text.
-    first: Option<u8>,
+    /// The next format of the same chain, or `NO_FORMAT`.
+    next: u16,
+}
+
+/// The end of a chain of [`ServiceFormats`].
+const NO_FORMAT: u16 = u16::MAX;
+
+/// The chain of [`ServiceFormats`] of formats whose resource part opens with `first`.
+fn chain_of(first: Option<u8>) -> usize {
+    first.map_or(0, |byte| usize::from(byte) + 1)
 }
 
 impl ArnService {
@@ -432,17 +452,33 @@ impl ArnService {
     /// The resource types whose format `pattern` can name; most formats are refused by the
     /// first character of their resource part.
     fn named_by(self, pattern: &matching::ArnPattern<'_>) -> Vec<ResourceType> {
-        let head = pattern.resource_head_first();
-        let mut found: Vec<ResourceType> = self
-            .formats()
-            .iter()
-            .filter(|format| match (format.first, head) {
-                (Some(first), Some(head)) => first == head,
-                _ => true,
-            })
-            .filter(|format| pattern.can_name_shape(format.shape))
-            .map(|format| ResourceType(format.row))
-            .collect();
+        let mut found = Vec::new();
+        let Some(service) = self.formats() else {
+            return found;
+        };
+        let mut try_chain = |first: Option<u8>| {
+            let mut next = service.chains.get(chain_of(first)).copied();
+            while let Some(format) = next.and_then(|index| service.formats.get(usize::from(index)))
+            {
+                if pattern.can_name_shape(format.shape) {
+                    found.push(ResourceType(format.row));
+                }
+                next = Some(format.next);
+            }
+        };
+        match pattern.resource_head_first() {
+            Some(head) => {
+                try_chain(Some(head));
+                try_chain(None);
+            }
+            None => {
+                for format in &service.formats {
+                    if pattern.can_name_shape(format.shape) {
+                        found.push(ResourceType(format.row));
+                    }
+                }
+            }
+        }
         found.sort_unstable();
         found
     }
@@ -454,25 +490,30 @@ impl ArnService {
     }
 
     /// The formats, made when the service field is first matched against.
-    fn formats(self) -> &'static [ServiceFormat] {
-        static FORMATS: [OnceLock<Box<[ServiceFormat]>>; RESOURCE_TYPES.len()] =
+    fn formats(self) -> Option<&'static ServiceFormats> {
+        static FORMATS: [OnceLock<ServiceFormats>; RESOURCE_TYPES.len()] =
             [const { OnceLock::new() }; RESOURCE_TYPES.len()];
-        let Some(cell) = FORMATS.get(self.start) else {
-            return &[];
-        };
-        cell.get_or_init(|| {
-            self.rows()
+        let cell = FORMATS.get(self.start)?;
+        Some(cell.get_or_init(|| {
+            let mut formats: Box<[ServiceFormat]> = self
+                .rows()
                 .iter()
-                .map(|&row| {
-                    let shape = format_shape(row);
-                    ServiceFormat {
-                        row,
-                        shape,
-                        first: shape.fixed_resource_first(),
-                    }
+                .map(|&row| ServiceFormat {
+                    row,
+                    shape: format_shape(row),
+                    next: NO_FORMAT,
                 })
-                .collect()
-        })
+                .collect();
+            // Chained from the last, so that each chain runs in table order.
+            let mut chains = Box::new([NO_FORMAT; 257]);
+            for (index, format) in formats.iter_mut().enumerate().rev() {
+                if let Some(start) = chains.get_mut(chain_of(format.shape.fixed_resource_first())) {
+                    format.next = *start;
+                    *start = u16::try_from(index).unwrap_or(NO_FORMAT);
+                }
+            }
+            ServiceFormats { formats, chains }
+        }))
     }
 
     /// The formats whose service field is `service`, if there are some: two binary searches
