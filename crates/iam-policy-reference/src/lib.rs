@@ -10,6 +10,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 use std::ops::Range;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 #[rustfmt::skip]
@@ -358,9 +359,9 @@ pub fn resource_types_for_arn(arn: &str) -> Vec<ResourceType> {
     let pattern = matching::ArnPattern::new(arn);
     match pattern.service() {
         // Only the formats whose service field is that text.
-        Some(service) => {
-            ArnService::find(service).map_or_else(Vec::new, |service| service.named_by(&pattern))
-        }
+        Some(service) => ArnService::find(service).map_or_else(Vec::new, |service| {
+            service.named_by(&pattern, <[ResourceType]>::to_vec)
+        }),
         None => {
             let mut found: Vec<ResourceType> = RESOURCE_TYPES_BY_ARN_SERVICE
                 .iter()
@@ -419,6 +420,45 @@ struct ServiceFormat {
     next: u16,
 }
 
+/// The resource types a look-up finds: on the stack while they are few, as they mostly are
+/// (one or two).
+enum Found {
+    Few([ResourceType; 8], usize),
+    Many(Vec<ResourceType>),
+}
+
+impl Default for Found {
+    fn default() -> Self {
+        Self::Few([ResourceType(0); 8], 0)
+    }
+}
+
+impl Found {
+    fn push(&mut self, found: ResourceType) {
+        match self {
+            Self::Few(few, length) => match few.get_mut(*length) {
+                Some(slot) => {
+                    *slot = found;
+                    *length += 1;
+                }
+                None => {
+                    let mut many = few.to_vec();
+                    many.push(found);
+                    *self = Self::Many(many);
+                }
+            },
+            Self::Many(many) => many.push(found),
+        }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [ResourceType] {
+        match self {
+            Self::Few(few, length) => few.get_mut(..*length).unwrap_or_default(),
+            Self::Many(many) => many,
+        }
+    }
+}
+
 /// The end of a chain of [`ServiceFormats`].
 const NO_FORMAT: u16 = u16::MAX;
 
@@ -444,43 +484,50 @@ impl ArnService {
 
     /// Of the resource types whose ARN format has this service field, those whose format can
     /// name `arn` (see [`resource_types_for_arn`]), in table order: for an ARN written with
-    /// this service field, every resource type that can name it.
-    pub fn resource_types_for_arn(self, arn: &str) -> Vec<ResourceType> {
-        self.named_by(&matching::ArnPattern::new(arn))
+    /// this service field, every resource type that can name it. Shared, as a caller
+    /// keeps it for each time the ARN is written.
+    pub fn resource_types_for_arn(self, arn: &str) -> Rc<[ResourceType]> {
+        self.named_by(&matching::ArnPattern::new(arn), |found| Rc::from(found))
     }
 
-    /// The resource types whose format `pattern` can name; most formats are refused by the
-    /// first character of their resource part.
-    fn named_by(self, pattern: &matching::ArnPattern<'_>) -> Vec<ResourceType> {
-        let mut found = Vec::new();
-        let Some(service) = self.formats() else {
-            return found;
-        };
-        let mut try_chain = |first: Option<u8>| {
-            let mut next = service.chains.get(chain_of(first)).copied();
-            while let Some(format) = next.and_then(|index| service.formats.get(usize::from(index)))
-            {
-                if pattern.can_name_shape(format.shape) {
-                    found.push(ResourceType(format.row));
-                }
-                next = Some(format.next);
-            }
-        };
-        match pattern.resource_head_first() {
-            Some(head) => {
-                try_chain(Some(head));
-                try_chain(None);
-            }
-            None => {
-                for format in &service.formats {
+    /// The resource types whose format `pattern` can name, in table order, handed to `finish`;
+    /// most formats are refused by the first character of their resource part. Gathered on
+    /// the stack: the caller makes the one list it keeps.
+    fn named_by<T>(
+        self,
+        pattern: &matching::ArnPattern<'_>,
+        finish: impl FnOnce(&[ResourceType]) -> T,
+    ) -> T {
+        let mut found = Found::default();
+        if let Some(service) = self.formats() {
+            let mut try_chain = |first: Option<u8>| {
+                let mut next = service.chains.get(chain_of(first)).copied();
+                while let Some(format) =
+                    next.and_then(|index| service.formats.get(usize::from(index)))
+                {
                     if pattern.can_name_shape(format.shape) {
                         found.push(ResourceType(format.row));
+                    }
+                    next = Some(format.next);
+                }
+            };
+            match pattern.resource_head_first() {
+                Some(head) => {
+                    try_chain(Some(head));
+                    try_chain(None);
+                }
+                None => {
+                    for format in &service.formats {
+                        if pattern.can_name_shape(format.shape) {
+                            found.push(ResourceType(format.row));
+                        }
                     }
                 }
             }
         }
+        let found = found.as_mut_slice();
         found.sort_unstable();
-        found
+        finish(found)
     }
 
     fn rows(self) -> &'static [u32] {

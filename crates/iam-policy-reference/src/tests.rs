@@ -477,8 +477,8 @@ fn arns_name_what_every_format_tried_names() {
                 .filter(|found| found.arn_format_fields().map(|f| f.service) == Some(field))
                 .collect();
             assert_eq!(
-                service.resource_types_for_arn(arn),
-                of_field,
+                &*service.resource_types_for_arn(arn),
+                of_field.as_slice(),
                 "{field} {arn}"
             );
         }

@@ -299,7 +299,7 @@ fn spanning_wildcard_types(
                 "arn:{}:{}:*:*:{absorbed}:{}",
                 arn.partition, arn.service, arn.resource
             );
-            found.extend(arn_service.resource_types_for_arn(&candidate));
+            found.extend_from_slice(&arn_service.resource_types_for_arn(&candidate));
         }
     }
     (!found.is_empty()).then_some(found)

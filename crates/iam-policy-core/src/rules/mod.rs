@@ -93,7 +93,7 @@ impl<'o> Context<'o> {
         }
         self.arn_types
             .entry(arn.to_owned())
-            .or_insert_with(|| service.resource_types_for_arn(arn).into())
+            .or_insert_with(|| service.resource_types_for_arn(arn))
             .clone()
     }
 
