@@ -116,6 +116,25 @@ pub(crate) fn check(
     statement: Option<usize>,
     ctx: &mut Context<'_>,
 ) -> Option<Rc<[reference::ResourceType]>> {
+    // An ARN written again that reported nothing the first time gives what it gave then; one
+    // that reported something is checked again, to report it again here.
+    if let Some(types) = ctx.clean_arn(entry.text) {
+        return types;
+    }
+    let reported = ctx.finding_count();
+    let types = check_afresh(entry, statement, ctx);
+    if ctx.finding_count() == reported {
+        ctx.remember_clean_arn(entry.text, types.clone());
+    }
+    types
+}
+
+/// [`check`] without looking at the ARNs checked before.
+fn check_afresh(
+    entry: &Entry<'_>,
+    statement: Option<usize>,
+    ctx: &mut Context<'_>,
+) -> Option<Rc<[reference::ResourceType]>> {
     let text = entry.text;
     if !text.starts_with("arn:") {
         ctx.report_entry(
@@ -215,13 +234,13 @@ pub(crate) fn check(
         return None;
     }
     // Every type found has its format in the ARN's service field (the reference's tests).
-    let types = ctx.resource_types_for_arn(service, text);
+    let types = service.resource_types_for_arn(text);
     if !types.is_empty() {
         return fields_fit(entry, &arn, &types, statement, ctx).then_some(types);
     }
     // Nothing fits: tell a misplaced Region or account apart from a wrong resource part.
     let relaxed = format!("arn:{}:{}:*:*:{}", arn.partition, arn.service, arn.resource);
-    let types = ctx.resource_types_for_arn(service, &relaxed);
+    let types = service.resource_types_for_arn(&relaxed);
     if !types.is_empty() {
         // Only the Region or account kept it from fitting: report which, unless that is an
         // accepted exception (an AWS-owned resource in no account).
@@ -531,6 +550,51 @@ mod tests {
             let found = codes(&resource(arn), None);
             assert!(found.is_empty(), "{arn}: {found:?}");
         }
+    }
+
+    #[test]
+    fn an_arn_written_again_is_checked_again() {
+        // The second entry reuses what the first gave when it reported nothing, and reports
+        // again what it did report.
+        let twice = |arn: &str, action: &str| {
+            let text = statement(&format!(
+                r#""Effect": "Allow", "Action": "{action}", "Resource": ["{arn}", "{arn}"]"#
+            ));
+            super::super::testing::findings(&text, None)
+                .into_iter()
+                .filter(|finding| finding.code != C::RedundantResource)
+                .map(|finding| (finding.code, finding.path))
+                .collect::<Vec<_>>()
+        };
+        let region = "arn:aws:s3:us-east-1::bucket";
+        assert_eq!(
+            twice(region, "s3:ListBucket"),
+            [
+                (
+                    C::ArnRegionNotAllowed,
+                    "Statement[0].Resource[0]".to_owned()
+                ),
+                (
+                    C::ArnRegionNotAllowed,
+                    "Statement[0].Resource[1]".to_owned()
+                ),
+            ]
+        );
+        let volume = "arn:aws:ec2:us-east-1:123456789012:volume/vol-1";
+        assert_eq!(
+            twice(volume, "ssm:StartSession"),
+            [
+                (
+                    C::ResourceNotSupportedByActions,
+                    "Statement[0].Resource[0]".to_owned()
+                ),
+                (
+                    C::ResourceNotSupportedByActions,
+                    "Statement[0].Resource[1]".to_owned()
+                ),
+            ]
+        );
+        assert!(twice(volume, "ec2:AttachVolume").is_empty());
     }
 
     #[test]

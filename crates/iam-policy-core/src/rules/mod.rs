@@ -30,9 +30,9 @@ pub(crate) struct Context<'o> {
     /// The kind in force: declared, or inferred from the presence of principals.
     pub kind: PolicyKind,
     findings: Vec<Finding>,
-    /// The resource types each ARN looked up so far can name: a policy often repeats an ARN
-    /// in several statements.
-    arn_types: HashMap<String, Rc<[ResourceType]>, BuildHasherDefault<TextHasher>>,
+    /// What checking each ARN that reported nothing gave (see [`Self::clean_arn`]): a policy
+    /// often repeats an ARN in several statements.
+    clean_arns: HashMap<String, Option<Rc<[ResourceType]>>, BuildHasherDefault<TextHasher>>,
     /// The ARN service field last looked up: a policy's ARNs mostly come in runs of one.
     last_arn_service: Option<ArnService>,
     /// The service last looked up by prefix, with its prefix: a policy's action entries mostly
@@ -46,7 +46,7 @@ impl<'o> Context<'o> {
             options,
             kind,
             findings: Vec::new(),
-            arn_types: HashMap::default(),
+            clean_arns: HashMap::default(),
             last_service: None,
             last_arn_service: None,
         }
@@ -82,19 +82,25 @@ impl<'o> Context<'o> {
         found
     }
 
-    /// [`ArnService::resource_types_for_arn`], once per ARN text and document: `service` is
-    /// the one the ARN's own service field names, so the text alone is the key. Shared, as
-    /// the types are used as they are.
-    pub fn resource_types_for_arn(&mut self, service: ArnService, arn: &str) -> Rc<[ResourceType]> {
-        // One hash per look-up: most ARNs are looked up once. Room for a document's usual
-        // count of ARNs from the start, rather than rehashing as the map grows.
-        if self.arn_types.capacity() == 0 {
-            self.arn_types.reserve(16);
+    /// What checking the ARN `text` gave earlier in this document, if that reported nothing:
+    /// the check depends on the text alone, so it would give the same again.
+    pub fn clean_arn(&self, text: &str) -> Option<Option<Rc<[ResourceType]>>> {
+        self.clean_arns.get(text).cloned()
+    }
+
+    /// Remembers what checking the ARN `text` gave, when that reported nothing.
+    pub fn remember_clean_arn(&mut self, text: &str, types: Option<Rc<[ResourceType]>>) {
+        // Room for a document's usual count of ARNs from the start, rather than rehashing
+        // as the map grows.
+        if self.clean_arns.capacity() == 0 {
+            self.clean_arns.reserve(16);
         }
-        self.arn_types
-            .entry(arn.to_owned())
-            .or_insert_with(|| service.resource_types_for_arn(arn))
-            .clone()
+        self.clean_arns.insert(text.to_owned(), types);
+    }
+
+    /// How many findings were reported so far.
+    pub fn finding_count(&self) -> usize {
+        self.findings.len()
     }
 
     /// Records a finding about one literal of the policy.
