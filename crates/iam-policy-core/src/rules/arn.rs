@@ -5,7 +5,17 @@
 use super::{Context, Entry};
 use crate::IssueCode;
 use iam_policy_reference as reference;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
+
+/// What checking each ARN of a document that reported nothing gave, by its text as written
+/// (borrowed from the document): a policy often repeats an ARN in several statements, and
+/// the check depends on the text alone.
+#[derive(Default)]
+pub(crate) struct CleanArns<'a>(
+    HashMap<&'a str, Option<Rc<[reference::ResourceType]>>, BuildHasherDefault<TextHasher>>,
+);
 
 /// The six fields of an ARN, as written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,20 +121,26 @@ fn account_shaped(account: &str) -> bool {
 
 /// Checks one `Resource`/`NotResource` entry that is not `"*"`. Returns the resource types it
 /// can name, or `None` when it is malformed (reported) or cannot be matched (service pattern).
-pub(crate) fn check(
-    entry: &Entry<'_>,
+pub(crate) fn check<'a>(
+    entry: &Entry<'a>,
     statement: Option<usize>,
+    clean: &mut CleanArns<'a>,
     ctx: &mut Context<'_>,
 ) -> Option<Rc<[reference::ResourceType]>> {
     // An ARN written again that reported nothing the first time gives what it gave then; one
     // that reported something is checked again, to report it again here.
-    if let Some(types) = ctx.clean_arn(entry.text) {
-        return types;
+    if let Some(types) = clean.0.get(entry.text) {
+        return types.clone();
     }
     let reported = ctx.finding_count();
     let types = check_afresh(entry, statement, ctx);
     if ctx.finding_count() == reported {
-        ctx.remember_clean_arn(entry.text, types.clone());
+        // Room for a document's usual count of ARNs from the start, rather than rehashing
+        // as the map grows.
+        if clean.0.capacity() == 0 {
+            clean.0.reserve(16);
+        }
+        clean.0.insert(entry.text, types.clone());
     }
     types
 }
@@ -469,11 +485,70 @@ fn nearest_format(service: reference::ArnService, resource: &str) -> Option<&'st
         .map(|(_, resource)| resource)
 }
 
+/// The per-document ARN cache's hasher: eight bytes at a time, each mixed in by a folded
+/// multiplication (as wyhash and `rustc-hash` do), where SipHash spent more on each ARN than
+/// the look-up it spares. A document's own ARNs are its keys: resisting chosen keys buys
+/// nothing.
+#[derive(Default)]
+struct TextHasher(u64);
+
+impl TextHasher {
+    fn add(&mut self, word: u64) {
+        // The high half of the product carries every bit's influence down to the low bits,
+        // by which the table picks buckets.
+        let product = u128::from(self.0 ^ word) * 0xf135_7aea_2e62_a9c5;
+        self.0 = (product as u64) ^ ((product >> 64) as u64);
+    }
+}
+
+impl Hasher for TextHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let (words, rest) = bytes.as_chunks::<8>();
+        for word in words {
+            self.add(u64::from_le_bytes(*word));
+        }
+        let mut last = [0; 8];
+        if let Some(slots) = last.get_mut(..rest.len()) {
+            slots.copy_from_slice(rest);
+        }
+        self.add(u64::from_le_bytes(last));
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{codes, only, statement};
     use super::*;
     use crate::IssueCode as C;
+    use std::hash::{Hash, Hasher};
+
+    #[test]
+    fn arns_one_character_apart_land_in_different_buckets() {
+        // The table picks buckets by the low bits: ARNs that differ in one character, at
+        // any place, must not share them.
+        let base = "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0";
+        for place in 0..base.len() {
+            let mut buckets = std::collections::HashSet::new();
+            for byte in b'a'..=b'z' {
+                let mut text = base.as_bytes().to_vec();
+                if let Some(slot) = text.get_mut(place) {
+                    *slot = byte;
+                }
+                let mut hasher = TextHasher::default();
+                String::from_utf8_lossy(&text).hash(&mut hasher);
+                buckets.insert(hasher.finish() & 0xff);
+            }
+            assert!(buckets.len() >= 20, "{place}: {}", buckets.len());
+        }
+    }
 
     fn resource(arn: &str) -> String {
         statement(&format!(

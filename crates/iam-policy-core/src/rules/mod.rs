@@ -18,11 +18,8 @@ mod testing;
 
 use crate::json::{Node, Span};
 use crate::{Finding, IssueCode, Options, PolicyKind};
-use iam_policy_reference::{Action, ArnService, ConditionKey, ResourceType};
-use std::collections::HashMap;
+use iam_policy_reference::{Action, ArnService, ConditionKey};
 use std::fmt::{self, Write as _};
-use std::hash::{BuildHasherDefault, Hasher};
-use std::rc::Rc;
 
 /// Collects the findings of one validation run.
 pub(crate) struct Context<'o> {
@@ -30,9 +27,6 @@ pub(crate) struct Context<'o> {
     /// The kind in force: declared, or inferred from the presence of principals.
     pub kind: PolicyKind,
     findings: Vec<Finding>,
-    /// What checking each ARN that reported nothing gave (see [`Self::clean_arn`]): a policy
-    /// often repeats an ARN in several statements.
-    clean_arns: HashMap<String, Option<Rc<[ResourceType]>>, BuildHasherDefault<TextHasher>>,
     /// The ARN service field last looked up: a policy's ARNs mostly come in runs of one.
     last_arn_service: Option<ArnService>,
     /// The service last looked up by prefix, with its prefix: a policy's action entries mostly
@@ -46,7 +40,6 @@ impl<'o> Context<'o> {
             options,
             kind,
             findings: Vec::new(),
-            clean_arns: HashMap::default(),
             last_service: None,
             last_arn_service: None,
         }
@@ -80,22 +73,6 @@ impl<'o> Context<'o> {
             self.last_arn_service = found;
         }
         found
-    }
-
-    /// What checking the ARN `text` gave earlier in this document, if that reported nothing:
-    /// the check depends on the text alone, so it would give the same again.
-    pub fn clean_arn(&self, text: &str) -> Option<Option<Rc<[ResourceType]>>> {
-        self.clean_arns.get(text).cloned()
-    }
-
-    /// Remembers what checking the ARN `text` gave, when that reported nothing.
-    pub fn remember_clean_arn(&mut self, text: &str, types: Option<Rc<[ResourceType]>>) {
-        // Room for a document's usual count of ARNs from the start, rather than rehashing
-        // as the map grows.
-        if self.clean_arns.capacity() == 0 {
-            self.clean_arns.reserve(16);
-        }
-        self.clean_arns.insert(text.to_owned(), types);
     }
 
     /// How many findings were reported so far.
@@ -384,12 +361,13 @@ pub(crate) fn check(document: &Node<'_>, options: &Options) -> Vec<Finding> {
         .unwrap_or_else(|| grammar::inferred_kind(document));
     let mut ctx = Context::new(options, kind);
     let mut doc = grammar::check_document(document, &mut ctx);
+    let mut clean_arns = arn::CleanArns::default();
     for statement in &mut doc.statements {
         let (actions, complete) = action::check_statement(statement, &mut ctx);
         statement.actions = actions;
         statement.actions_complete = complete;
         principal::check_statement(statement, &mut ctx);
-        resource::check_statement(statement, &mut ctx);
+        resource::check_statement(statement, &mut clean_arns, &mut ctx);
         variable::check_statement(statement, doc.version, &mut ctx);
         statement.condition_keys = condition::check_statement(statement, &mut ctx);
     }
@@ -424,68 +402,9 @@ pub(crate) fn did_you_mean(candidate: Option<&str>) -> Option<String> {
     candidate.map(|name| format!("did you mean `{name}`?"))
 }
 
-/// The per-document ARN cache's hasher: eight bytes at a time, each mixed in by a folded
-/// multiplication (as wyhash and `rustc-hash` do), where SipHash spent more on each ARN than
-/// the look-up it spares. A document's own ARNs are its keys: resisting chosen keys buys
-/// nothing.
-#[derive(Default)]
-struct TextHasher(u64);
-
-impl TextHasher {
-    fn add(&mut self, word: u64) {
-        // The high half of the product carries every bit's influence down to the low bits,
-        // by which the table picks buckets.
-        let product = u128::from(self.0 ^ word) * 0xf135_7aea_2e62_a9c5;
-        self.0 = (product as u64) ^ ((product >> 64) as u64);
-    }
-}
-
-impl Hasher for TextHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let (words, rest) = bytes.as_chunks::<8>();
-        for word in words {
-            self.add(u64::from_le_bytes(*word));
-        }
-        let mut last = [0; 8];
-        if let Some(slots) = last.get_mut(..rest.len()) {
-            slots.copy_from_slice(rest);
-        }
-        self.add(u64::from_le_bytes(last));
-    }
-
-    fn write_u8(&mut self, byte: u8) {
-        self.add(u64::from(byte));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{Path, TextHasher, holds_either, holds_wildcard};
-    use std::hash::{Hash, Hasher};
-
-    #[test]
-    fn arns_one_character_apart_land_in_different_buckets() {
-        // The table picks buckets by the low bits: ARNs that differ in one character, at
-        // any place, must not share them.
-        let base = "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0";
-        for place in 0..base.len() {
-            let mut buckets = std::collections::HashSet::new();
-            for byte in b'a'..=b'z' {
-                let mut text = base.as_bytes().to_vec();
-                if let Some(slot) = text.get_mut(place) {
-                    *slot = byte;
-                }
-                let mut hasher = TextHasher::default();
-                String::from_utf8_lossy(&text).hash(&mut hasher);
-                buckets.insert(hasher.finish() & 0xff);
-            }
-            assert!(buckets.len() >= 20, "{place}: {}", buckets.len());
-        }
-    }
+    use super::{Path, holds_either, holds_wildcard};
     use crate::{Options, Parameter, ParameterKind, parse};
 
     #[test]

@@ -6,7 +6,11 @@ use super::{Context, Entry, Statement, arn};
 use crate::IssueCode;
 use iam_policy_reference as reference;
 
-pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) {
+pub(crate) fn check_statement<'a>(
+    statement: &Statement<'a>,
+    clean_arns: &mut arn::CleanArns<'a>,
+    ctx: &mut Context<'_>,
+) {
     let Some(element) = &statement.resource else {
         return;
     };
@@ -25,7 +29,7 @@ pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) 
         if entry.text == "*" {
             continue;
         }
-        let Some(types) = arn::check(entry, at, ctx) else {
+        let Some(types) = arn::check(entry, at, clean_arns, ctx) else {
             continue;
         };
         if actions_known && !types.is_empty() {
