@@ -9,13 +9,32 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
-/// What checking each ARN of a document that reported nothing gave, by its text as written
-/// (borrowed from the document): a policy often repeats an ARN in several statements, and
-/// the check depends on the text alone.
+/// What the ARN checks of one document remember.
 #[derive(Default)]
-pub(crate) struct CleanArns<'a>(
-    HashMap<&'a str, Option<Rc<[reference::ResourceType]>>, BuildHasherDefault<TextHasher>>,
-);
+pub(crate) struct DocumentArns<'a> {
+    /// What checking each ARN that reported nothing gave, by its text as written (borrowed
+    /// from the document): a policy often repeats an ARN in several statements, and the
+    /// check depends on the text alone.
+    clean: HashMap<&'a str, Option<Rc<[reference::ResourceType]>>, BuildHasherDefault<TextHasher>>,
+    /// The ARN service field last looked up: a policy's ARNs mostly come in runs of one.
+    last_service: Option<reference::ArnService>,
+}
+
+impl DocumentArns<'_> {
+    /// [`reference::arn_service`], remembering the last one found.
+    fn arn_service(&mut self, field: &str) -> Option<reference::ArnService> {
+        if let Some(service) = self.last_service
+            && service.field() == field
+        {
+            return Some(service);
+        }
+        let found = reference::arn_service(field);
+        if found.is_some() {
+            self.last_service = found;
+        }
+        found
+    }
+}
 
 /// The six fields of an ARN, as written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,23 +143,23 @@ fn account_shaped(account: &str) -> bool {
 pub(crate) fn check<'a>(
     entry: &Entry<'a>,
     statement: Option<usize>,
-    clean: &mut CleanArns<'a>,
+    arns: &mut DocumentArns<'a>,
     ctx: &mut Context<'_>,
 ) -> Option<Rc<[reference::ResourceType]>> {
     // An ARN written again that reported nothing the first time gives what it gave then; one
     // that reported something is checked again, to report it again here.
-    if let Some(types) = clean.0.get(entry.text) {
+    if let Some(types) = arns.clean.get(entry.text) {
         return types.clone();
     }
     let reported = ctx.finding_count();
-    let types = check_afresh(entry, statement, ctx);
+    let types = check_afresh(entry, statement, arns, ctx);
     if ctx.finding_count() == reported {
         // Room for a document's usual count of ARNs from the start, rather than rehashing
         // as the map grows.
-        if clean.0.capacity() == 0 {
-            clean.0.reserve(16);
+        if arns.clean.capacity() == 0 {
+            arns.clean.reserve(16);
         }
-        clean.0.insert(entry.text, types.clone());
+        arns.clean.insert(entry.text, types.clone());
     }
     types
 }
@@ -149,6 +168,7 @@ pub(crate) fn check<'a>(
 fn check_afresh(
     entry: &Entry<'_>,
     statement: Option<usize>,
+    arns: &mut DocumentArns<'_>,
     ctx: &mut Context<'_>,
 ) -> Option<Rc<[reference::ResourceType]>> {
     let text = entry.text;
@@ -222,7 +242,7 @@ fn check_afresh(
     if is_pattern(arn.service) {
         return None;
     }
-    let Some(service) = ctx.arn_service(arn.service) else {
+    let Some(service) = arns.arn_service(arn.service) else {
         // A service of the reference without ARN formats (`applicationinsights`) or with
         // formats under another service field (`devops-guru`): nothing to check against.
         if reference::service(arn.service).is_some() {

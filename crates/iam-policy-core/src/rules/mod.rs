@@ -18,7 +18,7 @@ mod testing;
 
 use crate::json::{Node, Span};
 use crate::{Finding, IssueCode, Options, PolicyKind};
-use iam_policy_reference::{Action, ArnService, ConditionKey};
+use iam_policy_reference::{Action, ConditionKey};
 use std::fmt::{self, Write as _};
 
 /// Collects the findings of one validation run.
@@ -27,8 +27,6 @@ pub(crate) struct Context<'o> {
     /// The kind in force: declared, or inferred from the presence of principals.
     pub kind: PolicyKind,
     findings: Vec<Finding>,
-    /// The ARN service field last looked up: a policy's ARNs mostly come in runs of one.
-    last_arn_service: Option<ArnService>,
     /// The service last looked up by prefix, with its prefix: a policy's action entries mostly
     /// come in runs of one service.
     last_service: Option<(iam_policy_reference::Service, &'static str)>,
@@ -41,7 +39,6 @@ impl<'o> Context<'o> {
             kind,
             findings: Vec::new(),
             last_service: None,
-            last_arn_service: None,
         }
     }
 
@@ -57,20 +54,6 @@ impl<'o> Context<'o> {
         let found = iam_policy_reference::service(prefix);
         if let Some(service) = found {
             self.last_service = Some((service, service.prefix()));
-        }
-        found
-    }
-
-    /// [`iam_policy_reference::arn_service`], remembering the last one found.
-    pub fn arn_service(&mut self, field: &str) -> Option<ArnService> {
-        if let Some(service) = self.last_arn_service
-            && service.field() == field
-        {
-            return Some(service);
-        }
-        let found = iam_policy_reference::arn_service(field);
-        if found.is_some() {
-            self.last_arn_service = found;
         }
         found
     }
@@ -361,13 +344,13 @@ pub(crate) fn check(document: &Node<'_>, options: &Options) -> Vec<Finding> {
         .unwrap_or_else(|| grammar::inferred_kind(document));
     let mut ctx = Context::new(options, kind);
     let mut doc = grammar::check_document(document, &mut ctx);
-    let mut clean_arns = arn::CleanArns::default();
+    let mut arns = arn::DocumentArns::default();
     for statement in &mut doc.statements {
         let (actions, complete) = action::check_statement(statement, &mut ctx);
         statement.actions = actions;
         statement.actions_complete = complete;
         principal::check_statement(statement, &mut ctx);
-        resource::check_statement(statement, &mut clean_arns, &mut ctx);
+        resource::check_statement(statement, &mut arns, &mut ctx);
         variable::check_statement(statement, doc.version, &mut ctx);
         statement.condition_keys = condition::check_statement(statement, &mut ctx);
     }

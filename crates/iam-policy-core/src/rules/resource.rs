@@ -8,7 +8,7 @@ use iam_policy_reference as reference;
 
 pub(crate) fn check_statement<'a>(
     statement: &Statement<'a>,
-    clean_arns: &mut arn::CleanArns<'a>,
+    arns: &mut arn::DocumentArns<'a>,
     ctx: &mut Context<'_>,
 ) {
     let Some(element) = &statement.resource else {
@@ -29,7 +29,7 @@ pub(crate) fn check_statement<'a>(
         if entry.text == "*" {
             continue;
         }
-        let Some(types) = arn::check(entry, at, clean_arns, ctx) else {
+        let Some(types) = arn::check(entry, at, arns, ctx) else {
             continue;
         };
         if actions_known && !types.is_empty() {
