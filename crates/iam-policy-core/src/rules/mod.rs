@@ -18,10 +18,8 @@ mod testing;
 
 use crate::json::{Node, Span};
 use crate::{Finding, IssueCode, Options, PolicyKind};
-use iam_policy_reference::{Action, ConditionKey, ResourceType};
-use std::collections::HashMap;
+use iam_policy_reference::{Action, ConditionKey};
 use std::fmt::{self, Write as _};
-use std::rc::Rc;
 
 /// Collects the findings of one validation run.
 pub(crate) struct Context<'o> {
@@ -29,9 +27,6 @@ pub(crate) struct Context<'o> {
     /// The kind in force: declared, or inferred from the presence of principals.
     pub kind: PolicyKind,
     findings: Vec<Finding>,
-    /// The resource types each ARN looked up so far can name: a policy often repeats an ARN
-    /// in several statements.
-    arn_types: HashMap<String, Rc<[ResourceType]>>,
     /// The service last looked up by prefix, with its prefix: a policy's action entries mostly
     /// come in runs of one service.
     last_service: Option<(iam_policy_reference::Service, &'static str)>,
@@ -43,7 +38,6 @@ impl<'o> Context<'o> {
             options,
             kind,
             findings: Vec::new(),
-            arn_types: HashMap::new(),
             last_service: None,
         }
     }
@@ -64,19 +58,9 @@ impl<'o> Context<'o> {
         found
     }
 
-    /// [`iam_policy_reference::resource_types_for_arn`], once per ARN text and document.
-    /// Shared, as a policy's ARNs mostly name types of their own service only and so are
-    /// used as they are.
-    pub fn resource_types_for_arn(&mut self, arn: &str) -> Rc<[ResourceType]> {
-        // One hash per look-up: most ARNs are looked up once. Room for a document's usual
-        // count of ARNs from the start, rather than rehashing as the map grows.
-        if self.arn_types.capacity() == 0 {
-            self.arn_types.reserve(16);
-        }
-        self.arn_types
-            .entry(arn.to_owned())
-            .or_insert_with(|| iam_policy_reference::resource_types_for_arn(arn).into())
-            .clone()
+    /// How many findings were reported so far.
+    pub fn finding_count(&self) -> usize {
+        self.findings.len()
     }
 
     /// Records a finding about one literal of the policy.
@@ -368,12 +352,13 @@ pub(crate) fn check(
         .unwrap_or_else(|| grammar::inferred_kind(document));
     let mut ctx = Context::new(options, kind);
     let mut doc = grammar::check_document(document, &mut ctx);
+    let mut arns = arn::DocumentArns::default();
     for statement in &mut doc.statements {
         let (actions, complete) = action::check_statement(statement, &mut ctx);
         statement.actions = actions;
         statement.actions_complete = complete;
         principal::check_statement(statement, &mut ctx);
-        resource::check_statement(statement, &mut ctx);
+        resource::check_statement(statement, &mut arns, &mut ctx);
         variable::check_statement(statement, doc.version, &mut ctx);
         statement.condition_keys = condition::check_statement(statement, &mut ctx);
     }
