@@ -6,6 +6,7 @@
 //! text is well-formed JSON, so it is no `JSON_SYNTAX_ERROR`, but JSON readers keep only one
 //! of the two values, so the policy IAM stores is not the one that was written.
 
+use super::variable::has_variable;
 use super::{
     Condition, Context, Document, Effect, Entry, ListElement, Path, PrincipalElement, Statement,
     did_you_mean,
@@ -296,7 +297,12 @@ fn statement<'a>(
         actions: Vec::new(),
         actions_complete: false,
         condition_keys: Vec::new(),
+        may_hold_variable: false,
     };
+    // Whether some member name or string of the statement may hold `${`: every string read
+    // below is tested, and whatever is left unread (unknown, repeated or malformed parts)
+    // counts as a possible variable.
+    let mut variables = false;
     let at = Some(index);
     let mut seen: [Option<&Member<'_>>; STATEMENT_ELEMENTS.len()] =
         [None; STATEMENT_ELEMENTS.len()];
@@ -316,6 +322,7 @@ fn statement<'a>(
                     Some("a statement holds `Sid`, `Effect`, `Principal`, `NotPrincipal`, `Action`, `NotAction`, `Resource`, `NotResource` and `Condition`".to_owned())
                 }),
             );
+            variables = true;
             continue;
         };
         let Some(seen_slot) = seen.get_mut(slot) else {
@@ -330,6 +337,7 @@ fn statement<'a>(
                 format!("`{}` is given twice in this statement", member.key),
                 Some("keep one: JSON readers silently drop one of the two".to_owned()),
             );
+            variables = true;
             continue;
         }
         *seen_slot = Some(member);
@@ -360,17 +368,34 @@ fn statement<'a>(
                     ),
                     Some(format!("keep either `{partner}` or `{}`", member.key)),
                 );
+                variables = true;
                 continue;
             }
         }
         match &*member.key {
-            "Sid" => view.sid = sid(member, element_path, at, ctx),
-            "Effect" => view.effect = effect(member, element_path, at, ctx),
+            "Sid" | "Effect" => {
+                variables |= match &member.value.value {
+                    Value::String(text) => has_variable(text),
+                    _ => true,
+                };
+                if member.key == "Sid" {
+                    view.sid = sid(member, element_path, at, ctx);
+                } else {
+                    view.effect = effect(member, element_path, at, ctx);
+                }
+            }
             "Principal" | "NotPrincipal" => {
-                view.principal = principal(member, element_path, at, ctx);
+                view.principal = principal(member, element_path, at, &mut variables, ctx);
             }
             "Action" | "NotAction" => {
-                view.action = list(member, element_path, at, IssueCode::EmptyArrayAction, ctx);
+                view.action = list(
+                    member,
+                    element_path,
+                    at,
+                    IssueCode::EmptyArrayAction,
+                    &mut variables,
+                    ctx,
+                );
             }
             "Resource" | "NotResource" => {
                 if ctx.kind == PolicyKind::RoleTrust {
@@ -385,14 +410,22 @@ fn statement<'a>(
                                 .to_owned(),
                         ),
                     );
+                    variables = true;
                 } else {
-                    view.resource =
-                        list(member, element_path, at, IssueCode::EmptyArrayResource, ctx);
+                    view.resource = list(
+                        member,
+                        element_path,
+                        at,
+                        IssueCode::EmptyArrayResource,
+                        &mut variables,
+                        ctx,
+                    );
                 }
             }
-            _ => view.conditions = conditions(member, element_path, at, ctx),
+            _ => view.conditions = conditions(member, element_path, at, &mut variables, ctx),
         }
     }
+    view.may_hold_variable = variables;
     let present = |name: &str| {
         STATEMENT_ELEMENTS
             .iter()
@@ -598,6 +631,7 @@ fn list<'a>(
     path: Path<'a>,
     at: Option<usize>,
     empty_code: IssueCode,
+    variables: &mut bool,
     ctx: &mut Context<'_>,
 ) -> Option<ListElement<'a>> {
     let wording = Wording {
@@ -606,7 +640,7 @@ fn list<'a>(
         empty_help: "list at least one entry, or remove the statement",
         entry: None,
     };
-    let entries = strings(member, path, at, &wording, ctx)?;
+    let entries = strings(member, path, at, &wording, variables, ctx)?;
     Some(ListElement {
         negated: member.key.starts_with("Not"),
         name_span: member.key_span,
@@ -627,19 +661,24 @@ struct Wording {
 
 /// One string or an array of strings (`Action`, `Resource`, a principal type's values): the
 /// strings, with an empty array and non-string entries reported; `None` for any other JSON type.
+/// Sets `variables` when a string holds `${` or a value is left unread.
 fn strings<'a>(
     member: &'a Member<'a>,
     path: Path<'a>,
     at: Option<usize>,
     wording: &Wording,
+    variables: &mut bool,
     ctx: &mut Context<'_>,
 ) -> Option<Vec<Entry<'a>>> {
     match &member.value.value {
-        Value::String(text) => Some(vec![Entry {
-            text,
-            span: member.value.span,
-            path,
-        }]),
+        Value::String(text) => {
+            *variables |= has_variable(text);
+            Some(vec![Entry {
+                text,
+                span: member.value.span,
+                path,
+            }])
+        }
         Value::Array(items) => {
             if items.is_empty() {
                 ctx.report(
@@ -655,12 +694,16 @@ fn strings<'a>(
             for (index, item) in items.iter().enumerate() {
                 let item_path = path.at(Some(index));
                 match &item.value {
-                    Value::String(text) => entries.push(Entry {
-                        text,
-                        span: item.span,
-                        path: item_path,
-                    }),
+                    Value::String(text) => {
+                        *variables |= has_variable(text);
+                        entries.push(Entry {
+                            text,
+                            span: item.span,
+                            path: item_path,
+                        });
+                    }
                     _ => {
+                        *variables = true;
                         let entry = match wording.entry {
                             Some(entry) => entry.to_owned(),
                             None => format!("each entry of `{}`", member.key),
@@ -679,6 +722,7 @@ fn strings<'a>(
             Some(entries)
         }
         _ => {
+            *variables = true;
             ctx.report(
                 IssueCode::DataTypeMismatch,
                 member.value.span,
@@ -700,6 +744,7 @@ fn principal<'a>(
     member: &'a Member<'a>,
     path: Path<'a>,
     at: Option<usize>,
+    variables: &mut bool,
     ctx: &mut Context<'_>,
 ) -> Option<PrincipalElement<'a>> {
     let mut element = PrincipalElement {
@@ -740,6 +785,7 @@ fn principal<'a>(
                             },
                         ),
                     );
+                    *variables = true;
                     continue;
                 }
                 let repeated = types
@@ -759,6 +805,7 @@ fn principal<'a>(
                                 .to_owned(),
                         ),
                     );
+                    *variables = true;
                     continue;
                 }
                 let type_entry = Entry {
@@ -766,11 +813,12 @@ fn principal<'a>(
                     span: principal_type.key_span,
                     path: type_path,
                 };
-                let values = principal_values(principal_type, type_path, at, ctx);
+                let values = principal_values(principal_type, type_path, at, variables, ctx);
                 element.entries.push((type_entry, values));
             }
         }
         _ => {
+            *variables = true;
             ctx.report(
                 IssueCode::InvalidPrincipalFormat,
                 member.value.span,
@@ -799,6 +847,7 @@ fn principal_values<'a>(
     member: &'a Member<'a>,
     path: Path<'a>,
     at: Option<usize>,
+    variables: &mut bool,
     ctx: &mut Context<'_>,
 ) -> Vec<Entry<'a>> {
     let wording = Wording {
@@ -807,7 +856,7 @@ fn principal_values<'a>(
         empty_help: "list at least one principal, or remove the principal type",
         entry: Some("a principal"),
     };
-    strings(member, path, at, &wording, ctx).unwrap_or_default()
+    strings(member, path, at, &wording, variables, ctx).unwrap_or_default()
 }
 
 /// `Condition`: `{ operator: { key: value or [values] } }`. The operators, keys and values
@@ -816,10 +865,12 @@ fn conditions<'a>(
     member: &'a Member<'a>,
     path: Path<'a>,
     at: Option<usize>,
+    variables: &mut bool,
     ctx: &mut Context<'_>,
 ) -> Vec<Condition<'a>> {
     let mut conditions = Vec::new();
     let Value::Object(operators) = &member.value.value else {
+        *variables = true;
         ctx.report(
             IssueCode::DataTypeMismatch,
             member.value.span,
@@ -845,7 +896,9 @@ fn conditions<'a>(
     }
     for operator in operators {
         let operator_path = path.member(&operator.key);
+        *variables |= has_variable(&operator.key);
         let Value::Object(keys) = &operator.value.value else {
+            *variables = true;
             ctx.report(
                 IssueCode::DataTypeMismatch,
                 operator.value.span,
@@ -872,7 +925,8 @@ fn conditions<'a>(
         }
         for key in keys {
             let key_path = operator_path.member(&key.key);
-            let values = condition_values(&key.value, key_path, at, ctx);
+            *variables |= has_variable(&key.key);
+            let values = condition_values(&key.value, key_path, at, variables, ctx);
             conditions.push(Condition {
                 operator: Entry {
                     text: &operator.key,
@@ -896,21 +950,24 @@ fn condition_values<'a>(
     node: &'a Node<'a>,
     path: Path<'a>,
     at: Option<usize>,
+    variables: &mut bool,
     ctx: &mut Context<'_>,
 ) -> Vec<&'a Node<'a>> {
-    let scalar = |node: &Node<'_>| {
-        matches!(
-            node.value,
-            Value::String(_) | Value::Number(_) | Value::Bool(_)
-        )
+    // For a scalar, whether its text holds `${`; `None` for an array or object.
+    let scalar = |node: &Node<'_>| match &node.value {
+        Value::String(text) => Some(has_variable(text)),
+        Value::Number(_) | Value::Bool(_) => Some(false),
+        _ => None,
     };
     match &node.value {
         Value::Array(items) => {
             let mut values = Vec::with_capacity(items.len());
             for (index, item) in items.iter().enumerate() {
-                if scalar(item) {
+                if let Some(holds_variable) = scalar(item) {
+                    *variables |= holds_variable;
                     values.push(item);
                 } else {
+                    *variables = true;
                     ctx.report(
                         IssueCode::DataTypeMismatch,
                         item.span,
@@ -926,8 +983,12 @@ fn condition_values<'a>(
             }
             values
         }
-        _ if scalar(node) => vec![node],
         _ => {
+            if let Some(holds_variable) = scalar(node) {
+                *variables |= holds_variable;
+                return vec![node];
+            }
+            *variables = true;
             ctx.report(
                 IssueCode::DataTypeMismatch,
                 node.span,
