@@ -26,6 +26,16 @@ const STATEMENT_ELEMENTS: [&str; 9] = [
     "NotResource",
     "Condition",
 ];
+// Slots of `STATEMENT_ELEMENTS`: a statement's members are told apart by slot once their name
+// is found, rather than by comparing names again.
+const SID: usize = 0;
+const EFFECT: usize = 1;
+const PRINCIPAL: usize = 2;
+const NOT_PRINCIPAL: usize = 3;
+const ACTION: usize = 4;
+const NOT_ACTION: usize = 5;
+const RESOURCE: usize = 6;
+const NOT_RESOURCE: usize = 7;
 const PRINCIPAL_TYPES: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUser"];
 
 /// The kind of an undeclared document: resource policy when a statement has `Principal` or
@@ -341,22 +351,15 @@ fn statement<'a>(
             continue;
         }
         *seen_slot = Some(member);
-        // The second half of an exclusive pair is reported and left out of the view.
-        let partner = match &*member.key {
-            "Principal" => Some("NotPrincipal"),
-            "NotPrincipal" => Some("Principal"),
-            "Action" => Some("NotAction"),
-            "NotAction" => Some("Action"),
-            "Resource" => Some("NotResource"),
-            "NotResource" => Some("Resource"),
-            _ => None,
-        };
-        if let Some(partner) = partner {
-            let partner_seen = STATEMENT_ELEMENTS
-                .iter()
-                .position(|name| *name == partner)
-                .and_then(|slot| seen.get(slot).copied().flatten());
-            if partner_seen.is_some() {
+        // The second half of an exclusive pair is reported and left out of the view. The
+        // pairs are the slots 2-3, 4-5 and 6-7.
+        if (PRINCIPAL..=NOT_RESOURCE).contains(&slot) {
+            let partner_slot = slot ^ 1;
+            if seen.get(partner_slot).is_some_and(Option::is_some) {
+                let partner = STATEMENT_ELEMENTS
+                    .get(partner_slot)
+                    .copied()
+                    .unwrap_or_default();
                 ctx.report(
                     IssueCode::UnsupportedElementCombination,
                     member.key_span,
@@ -372,22 +375,22 @@ fn statement<'a>(
                 continue;
             }
         }
-        match &*member.key {
-            "Sid" | "Effect" => {
+        match slot {
+            SID | EFFECT => {
                 variables |= match &member.value.value {
                     Value::String(text) => has_variable(text),
                     _ => true,
                 };
-                if member.key == "Sid" {
+                if slot == SID {
                     view.sid = sid(member, element_path, at, ctx);
                 } else {
                     view.effect = effect(member, element_path, at, ctx);
                 }
             }
-            "Principal" | "NotPrincipal" => {
+            PRINCIPAL | NOT_PRINCIPAL => {
                 view.principal = principal(member, element_path, at, &mut variables, ctx);
             }
-            "Action" | "NotAction" => {
+            ACTION | NOT_ACTION => {
                 view.action = list(
                     member,
                     element_path,
@@ -397,7 +400,7 @@ fn statement<'a>(
                     ctx,
                 );
             }
-            "Resource" | "NotResource" => {
+            RESOURCE | NOT_RESOURCE => {
                 if ctx.kind == PolicyKind::RoleTrust {
                     ctx.report(
                         IssueCode::RoleTrustPolicySyntaxErrorResource,
@@ -426,13 +429,7 @@ fn statement<'a>(
         }
     }
     view.may_hold_variable = variables;
-    let present = |name: &str| {
-        STATEMENT_ELEMENTS
-            .iter()
-            .position(|candidate| *candidate == name)
-            .and_then(|slot| seen.get(slot).copied().flatten())
-            .is_some()
-    };
+    let present = |slot: usize| seen.get(slot).is_some_and(Option::is_some);
     let statement_path = view.path;
     let missing = |ctx: &mut Context<'_>, code: IssueCode, message: &str, help: &str| {
         ctx.report(
@@ -444,7 +441,7 @@ fn statement<'a>(
             Some(help.to_owned()),
         );
     };
-    if !present("Effect") {
+    if !present(EFFECT) {
         missing(
             ctx,
             IssueCode::MissingEffect,
@@ -452,7 +449,7 @@ fn statement<'a>(
             "add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`",
         );
     }
-    if !present("Action") && !present("NotAction") {
+    if !present(ACTION) && !present(NOT_ACTION) {
         missing(
             ctx,
             IssueCode::MissingAction,
@@ -460,7 +457,7 @@ fn statement<'a>(
             "add `\"Action\"` with the actions the statement is about",
         );
     }
-    if ctx.kind != PolicyKind::RoleTrust && !present("Resource") && !present("NotResource") {
+    if ctx.kind != PolicyKind::RoleTrust && !present(RESOURCE) && !present(NOT_RESOURCE) {
         missing(
             ctx,
             IssueCode::MissingResource,
@@ -472,7 +469,7 @@ fn statement<'a>(
         ctx.kind,
         PolicyKind::Resource | PolicyKind::RoleTrust | PolicyKind::Rcp
     );
-    if needs_principal && !present("Principal") && !present("NotPrincipal") {
+    if needs_principal && !present(PRINCIPAL) && !present(NOT_PRINCIPAL) {
         missing(
             ctx,
             IssueCode::MissingPrincipal,
@@ -1012,6 +1009,32 @@ mod tests {
 
     const ALLOW_S3: &str = r#""Effect": "Allow", "Action": "s3:GetObject", "Resource": "*""#;
     const DENY_S3: &str = r#""Effect": "Deny", "Action": "s3:PutObject", "Resource": "*""#;
+
+    #[test]
+    fn element_slots_name_their_elements() {
+        use super::{
+            ACTION, EFFECT, NOT_ACTION, NOT_PRINCIPAL, NOT_RESOURCE, PRINCIPAL, RESOURCE, SID,
+            STATEMENT_ELEMENTS,
+        };
+        let slots = [
+            (SID, "Sid"),
+            (EFFECT, "Effect"),
+            (PRINCIPAL, "Principal"),
+            (NOT_PRINCIPAL, "NotPrincipal"),
+            (ACTION, "Action"),
+            (NOT_ACTION, "NotAction"),
+            (RESOURCE, "Resource"),
+            (NOT_RESOURCE, "NotResource"),
+        ];
+        for (slot, name) in slots {
+            assert_eq!(STATEMENT_ELEMENTS.get(slot), Some(&name));
+        }
+        // Each exclusive pair is an even slot and the next one.
+        for pair in [PRINCIPAL, ACTION, RESOURCE] {
+            assert_eq!(pair % 2, 0);
+            assert_eq!(pair ^ 1, pair + 1);
+        }
+    }
 
     #[test]
     fn a_minimal_statement_passes_the_grammar() {
