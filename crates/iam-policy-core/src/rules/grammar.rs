@@ -8,8 +8,8 @@
 
 use super::variable::has_variable;
 use super::{
-    Condition, Context, Document, Effect, Entry, ListElement, Path, PrincipalElement, Statement,
-    did_you_mean,
+    Condition, ConditionValues, Context, Document, Effect, Entry, ListElement, Path,
+    PrincipalElement, Statement, did_you_mean,
 };
 use crate::json::{Member, Node, Value};
 use crate::{IssueCode, PolicyKind};
@@ -949,8 +949,8 @@ fn condition_values<'a>(
     at: Option<usize>,
     variables: &mut bool,
     ctx: &mut Context<'_>,
-) -> Vec<&'a Node<'a>> {
-    // For a scalar, whether its text holds `${`; `None` for an array or object.
+) -> ConditionValues<'a> {
+    // For a scalar, whether its text holds `${`; `None` for `null`, an array or an object.
     let scalar = |node: &Node<'_>| match &node.value {
         Value::String(text) => Some(has_variable(text)),
         Value::Number(_) | Value::Bool(_) => Some(false),
@@ -958,13 +958,19 @@ fn condition_values<'a>(
     };
     match &node.value {
         Value::Array(items) => {
-            let mut values = Vec::with_capacity(items.len());
+            let mut picked: Option<Vec<&'a Node<'a>>> = None;
             for (index, item) in items.iter().enumerate() {
                 if let Some(holds_variable) = scalar(item) {
                     *variables |= holds_variable;
-                    values.push(item);
+                    if let Some(picked) = &mut picked {
+                        picked.push(item);
+                    }
                 } else {
                     *variables = true;
+                    // The scalars so far, without this item.
+                    picked.get_or_insert_with(|| {
+                        items.get(..index).unwrap_or_default().iter().collect()
+                    });
                     ctx.report(
                         IssueCode::DataTypeMismatch,
                         item.span,
@@ -978,12 +984,15 @@ fn condition_values<'a>(
                     );
                 }
             }
-            values
+            match picked {
+                Some(scalars) => ConditionValues::Scalars(scalars),
+                None => ConditionValues::All(items),
+            }
         }
         _ => {
             if let Some(holds_variable) = scalar(node) {
                 *variables |= holds_variable;
-                return vec![node];
+                return ConditionValues::All(std::slice::from_ref(node));
             }
             *variables = true;
             ctx.report(
@@ -997,7 +1006,7 @@ fn condition_values<'a>(
                 ),
                 None,
             );
-            Vec::new()
+            ConditionValues::All(&[])
         }
     }
 }
@@ -1033,6 +1042,33 @@ mod tests {
         for pair in [PRINCIPAL, ACTION, RESOURCE] {
             assert_eq!(pair % 2, 0);
             assert_eq!(pair ^ 1, pair + 1);
+        }
+    }
+
+    #[test]
+    fn condition_values_are_the_scalars_in_order() {
+        // Before, between and after other nodes, and alone: every scalar is checked.
+        for values in [
+            r#"["a*", "b*"]"#,
+            r#"[{"x": 1}, "a*", null, "b*", []]"#,
+            r#""a*""#,
+        ] {
+            let text = statement(&format!(
+                r#"{ALLOW_S3}, "Condition": {{"StringEquals": {{"aws:username": {values}}}}}"#
+            ));
+            let checked: Vec<&str> = findings(&text, None)
+                .iter()
+                .filter(|finding| finding.code == C::WildcardWithoutLikeOperator)
+                .filter_map(|finding| {
+                    text.get(finding.span.start as usize..finding.span.end as usize)
+                })
+                .collect();
+            let expected: &[&str] = if values.contains("b*") {
+                &["\"a*\"", "\"b*\""]
+            } else {
+                &["\"a*\""]
+            };
+            assert_eq!(checked, expected, "{values}");
         }
     }
 

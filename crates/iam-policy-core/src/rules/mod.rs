@@ -345,7 +345,55 @@ pub(crate) struct Condition<'a> {
     /// The node holding the values (a scalar or an array).
     pub values_node: &'a Node<'a>,
     /// The values, each a string, number or boolean node.
-    pub values: Vec<&'a Node<'a>>,
+    pub values: ConditionValues<'a>,
+}
+
+/// The values of a condition: the scalar nodes of its values node, in order.
+pub(crate) enum ConditionValues<'a> {
+    /// Every node is a scalar (the usual case): the array's items or the single value, kept
+    /// without an allocation.
+    All(&'a [Node<'a>]),
+    /// The scalars among the items of an array that also holds other nodes.
+    Scalars(Vec<&'a Node<'a>>),
+}
+
+impl<'a> ConditionValues<'a> {
+    pub fn iter(&self) -> ConditionValuesIter<'_, 'a> {
+        let (all, scalars): (&[Node<'a>], &[&Node<'a>]) = match self {
+            ConditionValues::All(all) => (all, &[]),
+            ConditionValues::Scalars(scalars) => (&[], scalars),
+        };
+        all.iter().chain(scalars.iter().copied())
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            ConditionValues::All(all) => all.len(),
+            ConditionValues::Scalars(scalars) => scalars.len(),
+        }
+    }
+
+    pub fn first(&self) -> Option<&'a Node<'a>> {
+        match self {
+            ConditionValues::All(all) => all.first(),
+            ConditionValues::Scalars(scalars) => scalars.first().copied(),
+        }
+    }
+}
+
+/// The nodes of [`ConditionValues`]: one of the two parts is empty.
+pub(crate) type ConditionValuesIter<'v, 'a> = std::iter::Chain<
+    std::slice::Iter<'a, Node<'a>>,
+    std::iter::Copied<std::slice::Iter<'v, &'a Node<'a>>>,
+>;
+
+impl<'v, 'a> IntoIterator for &'v ConditionValues<'a> {
+    type Item = &'a Node<'a>;
+    type IntoIter = ConditionValuesIter<'v, 'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
 }
 
 /// Runs every rule. `text_length` is the length of the text the document was parsed from, when
