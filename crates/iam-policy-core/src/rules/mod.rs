@@ -247,7 +247,7 @@ pub(crate) struct Path<'a> {
     names: [&'a str; 3],
     depth: u8,
     /// A final `[index]`: an entry of an array.
-    index: Option<usize>,
+    index: Option<u32>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -257,7 +257,7 @@ enum PathRoot {
     /// `Statement` written as a single object.
     SingleStatement,
     /// `Statement[index]`.
-    Statement(usize),
+    Statement(u32),
 }
 
 impl<'a> Path<'a> {
@@ -272,7 +272,9 @@ impl<'a> Path<'a> {
     /// The statement at `index` of the `Statement` array, or the single statement object.
     pub fn statement(index: Option<usize>) -> Self {
         Path {
-            root: index.map_or(PathRoot::SingleStatement, PathRoot::Statement),
+            root: index.map_or(PathRoot::SingleStatement, |index| {
+                PathRoot::Statement(array_index(index))
+            }),
             ..Path::DOCUMENT
         }
     }
@@ -289,8 +291,17 @@ impl<'a> Path<'a> {
 
     /// Entry `index` of this array, or this path itself for a value written without an array.
     pub fn at(self, index: Option<usize>) -> Self {
-        Path { index, ..self }
+        Path {
+            index: index.map(array_index),
+            ..self
+        }
     }
+}
+
+/// An index of an array as a path keeps it: as 32 bits, so that the path every entry carries
+/// is smaller. Spans are 32-bit offsets, so no array written in a policy has more items.
+fn array_index(index: usize) -> u32 {
+    u32::try_from(index).unwrap_or(u32::MAX)
 }
 
 impl fmt::Display for Path<'_> {
