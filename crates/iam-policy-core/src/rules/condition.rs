@@ -294,7 +294,7 @@ fn check_condition(statement: &Statement<'_>, checked: &Checked<'_, '_>, ctx: &m
         check_set_qualifier(statement, condition, operator, key, ctx);
     }
     check_audience_qualifier(statement, condition, operator, ctx);
-    for (index, node) in condition.values.iter().enumerate() {
+    for (index, node) in condition.values.indexed() {
         let Some(text) = scalar_text(node) else {
             continue;
         };
@@ -1884,6 +1884,19 @@ pub(super) mod tests {
         );
         assert_eq!(finding.help.as_deref(), Some("write `203.0.113.0/24`"));
         assert!(finding.path.ends_with("aws:SourceIp[0]"));
+        // A value's path keeps its index in the array when an earlier item is no scalar.
+        let finding = only(
+            &statement(
+                r#""Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": [{}, "203.0.113.5/24"]}}"#,
+            ),
+            None,
+            ImproveIpRange,
+        );
+        assert!(
+            finding.path.ends_with("aws:SourceIp[1]"),
+            "{}",
+            finding.path
+        );
         assert_eq!(
             check(S3, r#"{"BinaryEquals": {"aws:UserAgent": "not base64!"}}"#),
             [TypeMismatch, TypeMismatchString]

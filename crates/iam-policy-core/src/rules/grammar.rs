@@ -958,18 +958,23 @@ fn condition_values<'a>(
     };
     match &node.value {
         Value::Array(items) => {
-            let mut picked: Option<Vec<&'a Node<'a>>> = None;
+            let mut picked: Option<Vec<(usize, &'a Node<'a>)>> = None;
             for (index, item) in items.iter().enumerate() {
                 if let Some(holds_variable) = scalar(item) {
                     *variables |= holds_variable;
                     if let Some(picked) = &mut picked {
-                        picked.push(item);
+                        picked.push((index, item));
                     }
                 } else {
                     *variables = true;
                     // The scalars so far, without this item.
                     picked.get_or_insert_with(|| {
-                        items.get(..index).unwrap_or_default().iter().collect()
+                        items
+                            .get(..index)
+                            .unwrap_or_default()
+                            .iter()
+                            .enumerate()
+                            .collect()
                     });
                     ctx.report(
                         IssueCode::DataTypeMismatch,

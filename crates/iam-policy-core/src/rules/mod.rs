@@ -348,17 +348,28 @@ pub(crate) enum ConditionValues<'a> {
     /// Every node is a scalar (the usual case): the array's items or the single value, kept
     /// without an allocation.
     All(&'a [Node<'a>]),
-    /// The scalars among the items of an array that also holds other nodes.
-    Scalars(Vec<&'a Node<'a>>),
+    /// The scalars among the items of an array that also holds other nodes, each with its
+    /// index in the array.
+    Scalars(Vec<(usize, &'a Node<'a>)>),
 }
 
 impl<'a> ConditionValues<'a> {
     pub fn iter(&self) -> ConditionValuesIter<'_, 'a> {
-        let (all, scalars): (&[Node<'a>], &[&Node<'a>]) = match self {
+        let (all, scalars): (&[Node<'a>], &[(usize, &Node<'a>)]) = match self {
             ConditionValues::All(all) => (all, &[]),
             ConditionValues::Scalars(scalars) => (&[], scalars),
         };
-        all.iter().chain(scalars.iter().copied())
+        let value_of: for<'x> fn(&'x (usize, &'a Node<'a>)) -> &'a Node<'a> = |&(_, node)| node;
+        all.iter().chain(scalars.iter().map(value_of))
+    }
+
+    /// Each value with its index in the values array (0 for a single value), for JSON paths.
+    pub fn indexed(&self) -> impl Iterator<Item = (usize, &'a Node<'a>)> + '_ {
+        let (all, scalars): (&[Node<'a>], &[(usize, &Node<'a>)]) = match self {
+            ConditionValues::All(all) => (all, &[]),
+            ConditionValues::Scalars(scalars) => (&[], scalars),
+        };
+        all.iter().enumerate().chain(scalars.iter().copied())
     }
 
     pub fn len(&self) -> usize {
@@ -371,7 +382,7 @@ impl<'a> ConditionValues<'a> {
     pub fn first(&self) -> Option<&'a Node<'a>> {
         match self {
             ConditionValues::All(all) => all.first(),
-            ConditionValues::Scalars(scalars) => scalars.first().copied(),
+            ConditionValues::Scalars(scalars) => scalars.first().map(|&(_, node)| node),
         }
     }
 }
@@ -379,7 +390,10 @@ impl<'a> ConditionValues<'a> {
 /// The nodes of [`ConditionValues`]: one of the two parts is empty.
 pub(crate) type ConditionValuesIter<'v, 'a> = std::iter::Chain<
     std::slice::Iter<'a, Node<'a>>,
-    std::iter::Copied<std::slice::Iter<'v, &'a Node<'a>>>,
+    std::iter::Map<
+        std::slice::Iter<'v, (usize, &'a Node<'a>)>,
+        for<'x> fn(&'x (usize, &'a Node<'a>)) -> &'a Node<'a>,
+    >,
 >;
 
 impl<'v, 'a> IntoIterator for &'v ConditionValues<'a> {
