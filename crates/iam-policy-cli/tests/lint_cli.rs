@@ -212,6 +212,41 @@ fn folders_are_searched_for_json_files_in_sorted_order() {
 }
 
 #[test]
+fn findings_come_in_the_order_of_the_files_whatever_lints_them() {
+    // Files are linted on every core, each worker taking the next file: with large and small
+    // files alternating, the workers finish them out of order.
+    let large = format!(
+        r#"{{"Statement": [{}]}}"#,
+        vec![r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}"#; 60].join(",")
+    );
+    let names: Vec<String> = (0..40)
+        .map(|index| format!("many/{index:02}.json"))
+        .collect();
+    let files: Vec<(&str, &str)> = names
+        .iter()
+        .enumerate()
+        .map(|(index, name)| {
+            (
+                name.as_str(),
+                if index % 2 == 0 {
+                    large.as_str()
+                } else {
+                    BROKEN
+                },
+            )
+        })
+        .collect();
+    let dir = folder("order", &files);
+    let output = lint(&["--format", "json", "many"], &dir);
+    let mut linted: Vec<String> = records(&output)
+        .iter()
+        .map(|r| r["file"].as_str().unwrap().replace('\\', "/"))
+        .collect();
+    linted.dedup();
+    assert_eq!(linted, names);
+}
+
+#[test]
 fn standard_input_is_read_for_a_dash() {
     let dir = folder("stdin", &[]);
     std::fs::create_dir_all(&dir).unwrap();

@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 use std::ops::Range;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 #[rustfmt::skip]
@@ -367,108 +368,229 @@ impl fmt::Debug for ResourceType {
 /// service field may differ from the owning service's prefix. In table order.
 pub fn resource_types_for_arn(arn: &str) -> Vec<ResourceType> {
     let pattern = matching::ArnPattern::new(arn);
-    let mut found: Vec<ResourceType> = match pattern.service() {
-        // Only the formats whose service field is that text; most are refused by the first
-        // character of their resource part.
-        Some(service) => {
-            let head = pattern.resource_head_first();
-            arn_service(service)
-                .map_or(&[][..], |service| service.formats())
+    match pattern.service() {
+        // Only the formats whose service field is that text.
+        Some(service) => ArnService::find(service).map_or_else(Vec::new, |service| {
+            service.named_by(&pattern, <[ResourceType]>::to_vec)
+        }),
+        None => {
+            let mut found: Vec<ResourceType> = RESOURCE_TYPES_BY_ARN_SERVICE
                 .iter()
-                .filter(|format| match (format.first, head) {
-                    (Some(first), Some(head)) => first == head,
-                    _ => true,
-                })
-                .filter(|format| pattern.can_name_shape(format.shape))
-                .map(|format| ResourceType(format.row))
-                .collect()
+                .filter(|&&row| pattern.can_name_shape(format_shape(row)))
+                .map(|&row| ResourceType(row))
+                .collect();
+            found.sort_unstable();
+            found
         }
-        None => RESOURCE_TYPES_BY_ARN_SERVICE
-            .iter()
-            .filter(|&&row| pattern.can_name_shape(format_shape(row)))
-            .map(|&row| ResourceType(row))
-            .collect(),
-    };
-    found.sort_unstable();
-    found
+    }
 }
 
 /// Every resource type whose ARN format has `service` as its service field, e.g. `ec2` (which
 /// includes ssm's `instance`), in table order (by owning service, then name).
 pub fn resource_types_in_arn_service(service: &str) -> Vec<ResourceType> {
-    let rows = arn_service(service.as_bytes()).map_or(&[][..], |service| service.rows());
-    let mut found: Vec<ResourceType> = rows.iter().map(|&row| ResourceType(row)).collect();
-    found.sort_unstable();
-    found
+    arn_service(service).map_or_else(Vec::new, ArnService::resource_types)
 }
 
 /// Whether some resource type's ARN format has `service` as its service field.
 pub fn is_arn_service(service: &str) -> bool {
-    arn_service(service.as_bytes()).is_some()
+    arn_service(service).is_some()
 }
 
-/// The formats whose service field is one text, e.g. `ec2`: their range in
-/// `RESOURCE_TYPES_BY_ARN_SERVICE` (sorted by service field).
+/// The ARN formats whose service field is `service` (e.g. `ec2`), if there are some: found
+/// once for the ARNs of that service rather than once per question about each.
+pub fn arn_service(service: &str) -> Option<ArnService> {
+    ArnService::find(service.as_bytes())
+}
+
+/// The ARN formats whose service field is one text, e.g. `ec2` (which includes ssm's
+/// `instance`): a run of `RESOURCE_TYPES_BY_ARN_SERVICE` (sorted by service field).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ArnService {
+    start: usize,
+    end: usize,
+}
+
+/// The formats of an [`ArnService`], taken apart, in chains by the first character of their
+/// resource part: a pattern tries only the chain of its own first character and that of the
+/// formats whose resource part opens with a variable.
 #[derive(Debug)]
-struct ArnService {
-    rows: Range<usize>,
+struct ServiceFormats {
+    formats: Box<[ServiceFormat]>,
+    /// The first format of each chain: index 0 for the formats whose resource part opens with
+    /// no plain text, 1 + c for those whose plain text starts with byte c; `NO_FORMAT` for
+    /// none.
+    chains: Box<[u16; 257]>,
 }
 
-/// One format of an [`ArnService`], taken apart, with what refuses most ARNs at once.
+/// One format of an [`ArnService`], taken apart.
 #[derive(Debug)]
 struct ServiceFormat {
     row: u32,
     shape: &'static matching::FormatShape,
-    /// The first character of the resource part, when it starts with plain text.
-    first: Option<u8>,
+    /// The next format of the same chain, or `NO_FORMAT`.
+    next: u16,
+}
+
+/// The resource types a look-up finds: on the stack while they are few, as they mostly are
+/// (one or two).
+enum Found {
+    Few([ResourceType; 8], usize),
+    Many(Vec<ResourceType>),
+}
+
+impl Default for Found {
+    fn default() -> Self {
+        Self::Few([ResourceType(0); 8], 0)
+    }
+}
+
+impl Found {
+    fn push(&mut self, found: ResourceType) {
+        match self {
+            Self::Few(few, length) => match few.get_mut(*length) {
+                Some(slot) => {
+                    *slot = found;
+                    *length += 1;
+                }
+                None => {
+                    let mut many = few.to_vec();
+                    many.push(found);
+                    *self = Self::Many(many);
+                }
+            },
+            Self::Many(many) => many.push(found),
+        }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [ResourceType] {
+        match self {
+            Self::Few(few, length) => few.get_mut(..*length).unwrap_or_default(),
+            Self::Many(many) => many,
+        }
+    }
+}
+
+/// The end of a chain of [`ServiceFormats`].
+const NO_FORMAT: u16 = u16::MAX;
+
+/// The chain of [`ServiceFormats`] of formats whose resource part opens with `first`.
+fn chain_of(first: Option<u8>) -> usize {
+    first.map_or(0, |byte| usize::from(byte) + 1)
 }
 
 impl ArnService {
-    fn rows(&self) -> &'static [u32] {
+    /// The service field, e.g. `ec2`.
+    pub fn field(self) -> &'static str {
+        service_field_at(self.start).1
+    }
+
+    /// The resource types whose ARN format has this service field, in table order (by owning
+    /// service, then name).
+    pub fn resource_types(self) -> Vec<ResourceType> {
+        let mut found: Vec<ResourceType> =
+            self.rows().iter().map(|&row| ResourceType(row)).collect();
+        found.sort_unstable();
+        found
+    }
+
+    /// Of the resource types whose ARN format has this service field, those whose format can
+    /// name `arn` (see [`resource_types_for_arn`]), in table order: for an ARN written with
+    /// this service field, every resource type that can name it. Shared, as a caller
+    /// keeps it for each time the ARN is written.
+    pub fn resource_types_for_arn(self, arn: &str) -> Rc<[ResourceType]> {
+        self.named_by(&matching::ArnPattern::new(arn), |found| Rc::from(found))
+    }
+
+    /// The resource types whose format `pattern` can name, in table order, handed to `finish`;
+    /// most formats are refused by the first character of their resource part. Gathered on
+    /// the stack: the caller makes the one list it keeps.
+    fn named_by<T>(
+        self,
+        pattern: &matching::ArnPattern<'_>,
+        finish: impl FnOnce(&[ResourceType]) -> T,
+    ) -> T {
+        let mut found = Found::default();
+        if let Some(service) = self.formats() {
+            let mut try_chain = |first: Option<u8>| {
+                let mut next = service.chains.get(chain_of(first)).copied();
+                while let Some(format) =
+                    next.and_then(|index| service.formats.get(usize::from(index)))
+                {
+                    if pattern.can_name_shape(format.shape) {
+                        found.push(ResourceType(format.row));
+                    }
+                    next = Some(format.next);
+                }
+            };
+            match pattern.resource_head_first() {
+                Some(head) => {
+                    try_chain(Some(head));
+                    try_chain(None);
+                }
+                None => {
+                    for format in &service.formats {
+                        if pattern.can_name_shape(format.shape) {
+                            found.push(ResourceType(format.row));
+                        }
+                    }
+                }
+            }
+        }
+        let found = found.as_mut_slice();
+        found.sort_unstable();
+        finish(found)
+    }
+
+    fn rows(self) -> &'static [u32] {
         RESOURCE_TYPES_BY_ARN_SERVICE
-            .get(self.rows.clone())
+            .get(self.start..self.end)
             .unwrap_or_default()
     }
 
     /// The formats, made when the service field is first matched against.
-    fn formats(&self) -> &'static [ServiceFormat] {
-        static FORMATS: [OnceLock<Box<[ServiceFormat]>>; RESOURCE_TYPES.len()] =
+    fn formats(self) -> Option<&'static ServiceFormats> {
+        static FORMATS: [OnceLock<ServiceFormats>; RESOURCE_TYPES.len()] =
             [const { OnceLock::new() }; RESOURCE_TYPES.len()];
-        let Some(cell) = FORMATS.get(self.rows.start) else {
-            return &[];
-        };
-        cell.get_or_init(|| {
-            self.rows()
+        let cell = FORMATS.get(self.start)?;
+        Some(cell.get_or_init(|| {
+            let mut formats: Box<[ServiceFormat]> = self
+                .rows()
                 .iter()
-                .map(|&row| {
-                    let shape = format_shape(row);
-                    ServiceFormat {
-                        row,
-                        shape,
-                        first: shape.fixed_resource_first(),
-                    }
+                .map(|&row| ServiceFormat {
+                    row,
+                    shape: format_shape(row),
+                    next: NO_FORMAT,
                 })
-                .collect()
-        })
+                .collect();
+            // Chained from the last, so that each chain runs in table order.
+            let mut chains = Box::new([NO_FORMAT; 257]);
+            for (index, format) in formats.iter_mut().enumerate().rev() {
+                if let Some(start) = chains.get_mut(chain_of(format.shape.fixed_resource_first())) {
+                    format.next = *start;
+                    *start = u16::try_from(index).unwrap_or(NO_FORMAT);
+                }
+            }
+            ServiceFormats { formats, chains }
+        }))
     }
-}
 
-/// The formats whose service field is `service`, if there are some: two binary searches among
-/// the formats sorted by service field whose field starts with the same character.
-fn arn_service(service: &[u8]) -> Option<ArnService> {
-    let key = order_key(service);
-    let order = |position: usize| {
-        let (row_key, field) = service_field_at(position);
-        // The first eight characters decide most comparisons, as one number.
-        match row_key.cmp(&key) {
-            Ordering::Equal => field.as_bytes().cmp(service),
-            unequal => unequal,
-        }
-    };
-    let same_first = starting_with(service.first().copied());
-    let start = partition_point(same_first.clone(), |position| order(position).is_lt());
-    let end = partition_point(start..same_first.end, |position| order(position).is_le());
-    (start < end).then_some(ArnService { rows: start..end })
+    /// The formats whose service field is `service`, if there are some: two binary searches
+    /// among the formats sorted by service field whose field starts with the same character.
+    fn find(service: &[u8]) -> Option<Self> {
+        let key = order_key(service);
+        let order = |position: usize| {
+            let (row_key, field) = service_field_at(position);
+            // The first eight characters decide most comparisons, as one number.
+            match row_key.cmp(&key) {
+                Ordering::Equal => field.as_bytes().cmp(service),
+                unequal => unequal,
+            }
+        };
+        let same_first = starting_with(service.first().copied());
+        let start = partition_point(same_first.clone(), |position| order(position).is_lt());
+        let end = partition_point(start..same_first.end, |position| order(position).is_le());
+        (start < end).then_some(Self { start, end })
+    }
 }
 
 /// The positions in `RESOURCE_TYPES_BY_ARN_SERVICE` of the formats whose service field starts

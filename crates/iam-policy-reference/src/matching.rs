@@ -390,11 +390,12 @@ fn variable_at(text: &str, index: usize) -> Option<(&str, usize)> {
 /// - ending the format: anything, as qualified names do (`function:f:alias` is a Lambda
 ///   function, `log-group:g:*` a log group).
 ///
-/// Also returns the length of the text up to and including the fifth colon outside variables.
-fn format_tokens(format: &str) -> (Vec<FormatToken>, Option<usize>) {
+/// Also gives where the five fields end, when the format has five colons outside variables.
+fn format_tokens(format: &'static str) -> FormatTokens {
     let bytes = format.as_bytes();
     let mut tokens = Vec::with_capacity(bytes.len());
     let mut fields_end = None;
+    let mut field_colons = [0; 5];
     let mut colons = 0;
     let mut index = 0;
     while let Some(&byte) = bytes.get(index) {
@@ -411,6 +412,9 @@ fn format_tokens(format: &str) -> (Vec<FormatToken>, Option<usize>) {
             continue;
         }
         if byte == b':' {
+            if let Some(slot) = field_colons.get_mut(colons) {
+                *slot = tokens.len();
+            }
             colons += 1;
             if colons == 5 {
                 fields_end = Some(index + 1);
@@ -419,7 +423,13 @@ fn format_tokens(format: &str) -> (Vec<FormatToken>, Option<usize>) {
         tokens.push(FormatToken::Literal(byte));
         index += 1;
     }
-    (tokens, fields_end)
+    FormatTokens {
+        tokens,
+        colons: fields_end.map(|_| field_colons),
+        fields: fields_end
+            .and_then(|end| format.get(..end))
+            .unwrap_or_default(),
+    }
 }
 
 /// Parses an ARN pattern: `*`, `?`, policy variables (anything), and the escapes `${*}`,
@@ -577,7 +587,8 @@ pub(crate) struct FormatShape {
 /// A format's tokens and where its five fields end.
 #[derive(Debug)]
 struct FormatTokens {
-    tokens: Box<[FormatToken]>,
+    /// Left with the room of one token per byte: shrinking it costs a copy per format.
+    tokens: Vec<FormatToken>,
     /// The indices of the five colons that end the fields, when there are five.
     colons: Option<[usize; 5]>,
     /// The text of the five fields with their colons (`arn:${Partition}:ec2:${Region}:${Account}:`),
@@ -614,21 +625,7 @@ impl FormatShape {
     }
 
     fn tokens(&self) -> &FormatTokens {
-        self.tokens.get_or_init(|| {
-            let (tokens, fields_end) = format_tokens(self.format);
-            let colons = field_colons(
-                tokens
-                    .iter()
-                    .map(|token| *token == FormatToken::Literal(b':')),
-            );
-            FormatTokens {
-                tokens: tokens.into_boxed_slice(),
-                colons,
-                fields: fields_end
-                    .and_then(|end| self.format.get(..end))
-                    .unwrap_or_default(),
-            }
-        })
+        self.tokens.get_or_init(|| format_tokens(self.format))
     }
 
     /// The first character of the resource part, when it starts with plain text.
@@ -640,31 +637,6 @@ impl FormatShape {
     pub(crate) fn fields(&self) -> Option<ArnFormatFields> {
         self.fields
     }
-}
-
-/// The indices of the first five of the tokens that are a literal colon, if there are five:
-/// they end the `arn`, partition, service, Region and account fields.
-fn field_colons(is_colon: impl Iterator<Item = bool>) -> Option<[usize; 5]> {
-    let (colons, found) = first_colons(is_colon);
-    (found == colons.len()).then_some(colons)
-}
-
-/// The indices of the first five tokens that are a literal colon, and how many there are.
-fn first_colons(is_colon: impl Iterator<Item = bool>) -> ([usize; 5], usize) {
-    let mut colons = [0; 5];
-    let mut found = 0;
-    for (index, colon) in is_colon.enumerate() {
-        if colon {
-            if let Some(slot) = colons.get_mut(found) {
-                *slot = index;
-            }
-            found += 1;
-            if found == colons.len() {
-                break;
-            }
-        }
-    }
-    (colons, found)
 }
 
 /// The five fields and the resource part of tokens split at the literal colons `colons`.

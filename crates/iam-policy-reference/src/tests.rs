@@ -202,6 +202,20 @@ fn resource_type_condition_keys_count_for_the_action() {
 }
 
 #[test]
+fn each_resource_type_is_one_handle() {
+    // Callers compare handles to compare owning service and name: no two rows share both.
+    let mut seen = std::collections::HashSet::new();
+    for resource_type in (0..RESOURCE_TYPES.len())
+        .filter_map(|row| u32::try_from(row).ok())
+        .map(ResourceType)
+    {
+        let key = (resource_type.service().prefix(), resource_type.name());
+        assert!(seen.insert(key), "{key:?}");
+    }
+    assert_eq!(seen.len(), RESOURCE_TYPES.len());
+}
+
+#[test]
 fn the_package_lists_no_dependent_actions() {
     // Version 0.21 leaves every `dependentActions` empty; the tables keep them for when it
     // does not (the importer's tests cover the non-empty case).
@@ -452,7 +466,44 @@ fn arns_name_what_every_format_tried_names() {
             .map(ResourceType)
             .collect();
         assert_eq!(resource_types_for_arn(arn), every, "{arn}");
+        // Any service field's formats: those of them that every format tried finds.
+        for field in ["ec2", "s3", "ssm"] {
+            let Some(service) = arn_service(field) else {
+                unreachable!("{field} has ARN formats")
+            };
+            let of_field: Vec<ResourceType> = every
+                .iter()
+                .copied()
+                .filter(|found| found.arn_format_fields().map(|f| f.service) == Some(field))
+                .collect();
+            assert_eq!(
+                &*service.resource_types_for_arn(arn),
+                of_field.as_slice(),
+                "{field} {arn}"
+            );
+        }
     }
+}
+
+#[test]
+fn an_arn_service_holds_the_formats_of_its_field() {
+    // What the core relies on to take a look-up's types as its ARN's service field's.
+    let mut count = 0;
+    for row in 0..RESOURCE_TYPES_BY_ARN_SERVICE.len() {
+        let field = service_field_at(row).1;
+        let Some(service) = arn_service(field) else {
+            unreachable!("{field} is looked up")
+        };
+        assert_eq!(service.field(), field);
+        if service.start == row {
+            for found in service.resource_types() {
+                let fields = found.arn_format_fields();
+                assert_eq!(fields.map(|f| f.service), Some(field), "{found:?}");
+                count += 1;
+            }
+        }
+    }
+    assert_eq!(count, RESOURCE_TYPES_BY_ARN_SERVICE.len());
 }
 
 #[test]
@@ -483,7 +534,7 @@ fn order_keys_keep_the_order_of_texts() {
         if position < count && field_at(position) == field {
             continue;
         }
-        let rows = arn_service(field.as_bytes()).map(|service| service.rows);
+        let rows = arn_service(field).map(|service| service.start..service.end);
         assert_eq!(rows, Some(start..position), "{field}");
         start = position;
     }

@@ -5,7 +5,36 @@
 use super::{Context, Entry};
 use crate::IssueCode;
 use iam_policy_reference as reference;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
+
+/// What the ARN checks of one document remember.
+#[derive(Default)]
+pub(crate) struct DocumentArns<'a> {
+    /// What checking each ARN that reported nothing gave, by its text as written (borrowed
+    /// from the document): a policy often repeats an ARN in several statements, and the
+    /// check depends on the text alone.
+    clean: HashMap<&'a str, Option<Rc<[reference::ResourceType]>>, BuildHasherDefault<TextHasher>>,
+    /// The ARN service field last looked up: a policy's ARNs mostly come in runs of one.
+    last_service: Option<reference::ArnService>,
+}
+
+impl DocumentArns<'_> {
+    /// [`reference::arn_service`], remembering the last one found.
+    fn arn_service(&mut self, field: &str) -> Option<reference::ArnService> {
+        if let Some(service) = self.last_service
+            && service.field() == field
+        {
+            return Some(service);
+        }
+        let found = reference::arn_service(field);
+        if found.is_some() {
+            self.last_service = found;
+        }
+        found
+    }
+}
 
 /// The six fields of an ARN, as written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,9 +140,35 @@ fn account_shaped(account: &str) -> bool {
 
 /// Checks one `Resource`/`NotResource` entry that is not `"*"`. Returns the resource types it
 /// can name, or `None` when it is malformed (reported) or cannot be matched (service pattern).
-pub(crate) fn check(
+pub(crate) fn check<'a>(
+    entry: &Entry<'a>,
+    statement: Option<usize>,
+    arns: &mut DocumentArns<'a>,
+    ctx: &mut Context<'_>,
+) -> Option<Rc<[reference::ResourceType]>> {
+    // An ARN written again that reported nothing the first time gives what it gave then; one
+    // that reported something is checked again, to report it again here.
+    if let Some(types) = arns.clean.get(entry.text) {
+        return types.clone();
+    }
+    let reported = ctx.finding_count();
+    let types = check_afresh(entry, statement, arns, ctx);
+    if ctx.finding_count() == reported {
+        // Room for a document's usual count of ARNs from the start, rather than rehashing
+        // as the map grows.
+        if arns.clean.capacity() == 0 {
+            arns.clean.reserve(16);
+        }
+        arns.clean.insert(entry.text, types.clone());
+    }
+    types
+}
+
+/// [`check`] without looking at the ARNs checked before.
+fn check_afresh(
     entry: &Entry<'_>,
     statement: Option<usize>,
+    arns: &mut DocumentArns<'_>,
     ctx: &mut Context<'_>,
 ) -> Option<Rc<[reference::ResourceType]>> {
     let text = entry.text;
@@ -187,7 +242,7 @@ pub(crate) fn check(
     if is_pattern(arn.service) {
         return None;
     }
-    if !reference::is_arn_service(arn.service) {
+    let Some(service) = arns.arn_service(arn.service) else {
         // A service of the reference without ARN formats (`applicationinsights`) or with
         // formats under another service field (`devops-guru`): nothing to check against.
         if reference::service(arn.service).is_some() {
@@ -209,27 +264,28 @@ pub(crate) fn check(
             ),
         );
         return None;
-    }
+    };
     if !well_formed {
         // Reported already; matching it against resource types would only add noise.
         return None;
     }
-    let types = of_service(ctx.resource_types_for_arn(text), arn.service);
+    // Every type found has its format in the ARN's service field (the reference's tests).
+    let types = service.resource_types_for_arn(text);
     if !types.is_empty() {
         return fields_fit(entry, &arn, &types, statement, ctx).then_some(types);
     }
     // Nothing fits: tell a misplaced Region or account apart from a wrong resource part.
     let relaxed = format!("arn:{}:{}:*:*:{}", arn.partition, arn.service, arn.resource);
-    let types = of_service(ctx.resource_types_for_arn(&relaxed), arn.service);
+    let types = service.resource_types_for_arn(&relaxed);
     if !types.is_empty() {
         // Only the Region or account kept it from fitting: report which, unless that is an
         // accepted exception (an AWS-owned resource in no account).
         return fields_fit(entry, &arn, &types, statement, ctx).then_some(types);
     }
-    if let Some(types) = spanning_wildcard_types(&arn) {
+    if let Some(types) = spanning_wildcard_types(&arn, service) {
         return Some(types.into());
     }
-    let help = nearest_format(arn.service, arn.resource)
+    let help = nearest_format(service, arn.resource)
         .map(|format| format!("did you mean a resource like `{format}`?"));
     ctx.report_entry(
         IssueCode::InvalidArnResource,
@@ -254,14 +310,15 @@ pub(crate) fn check(
 /// `arn:aws:logs:*:*:/aws-glue/*` names the log groups `log-group:/aws-glue/...`: the types
 /// whose resource part, after one of its colons, the written resource part can name with as
 /// many colons (names hold none of their own: `statemachine:*` still names no state machine).
-fn spanning_wildcard_types(arn: &Arn<'_>) -> Option<Vec<reference::ResourceType>> {
+fn spanning_wildcard_types(
+    arn: &Arn<'_>,
+    arn_service: reference::ArnService,
+) -> Option<Vec<reference::ResourceType>> {
     if !(arn.region.ends_with('*') || arn.account.ends_with('*')) {
         return None;
     }
     // The first service, in table order, with a format in this ARN service.
-    let service = reference::resource_types_in_arn_service(arn.service)
-        .first()?
-        .service();
+    let service = arn_service.resource_types().first()?.service();
     let formats = || {
         service
             .resource_types()
@@ -297,35 +354,10 @@ fn spanning_wildcard_types(arn: &Arn<'_>) -> Option<Vec<reference::ResourceType>
                 "arn:{}:{}:*:*:{absorbed}:{}",
                 arn.partition, arn.service, arn.resource
             );
-            let types = reference::resource_types_for_arn(&candidate).into();
-            found.extend_from_slice(&of_service(types, arn.service));
+            found.extend_from_slice(&arn_service.resource_types_for_arn(&candidate));
         }
     }
     (!found.is_empty()).then_some(found)
-}
-
-/// Keeps the resource types that have an ARN format in this ARN service field: the list as
-/// it is when they all do, as they mostly do.
-fn of_service(
-    types: Rc<[reference::ResourceType]>,
-    service: &str,
-) -> Rc<[reference::ResourceType]> {
-    let kept =
-        |resource_type: &&reference::ResourceType| in_service(**resource_type, service).is_some();
-    if types.iter().all(|resource_type| kept(&resource_type)) {
-        return types;
-    }
-    types.iter().filter(kept).copied().collect()
-}
-
-/// The fields of the resource type's ARN format, when its service field is `service`.
-fn in_service(
-    resource_type: reference::ResourceType,
-    service: &str,
-) -> Option<reference::ArnFormatFields> {
-    resource_type
-        .arn_format_fields()
-        .filter(|format| format.service == service)
 }
 
 /// Checks that the Region and account fields are filled exactly where the resource types'
@@ -337,10 +369,11 @@ fn fields_fit(
     statement: Option<usize>,
     ctx: &mut Context<'_>,
 ) -> bool {
+    // The types are those of the ARN's service field, whose formats have all six fields.
     let formats = || {
         types
             .iter()
-            .filter_map(|resource_type| in_service(*resource_type, arn.service))
+            .filter_map(|resource_type| resource_type.arn_format_fields())
     };
     if formats().next().is_none() {
         return true;
@@ -440,7 +473,7 @@ fn type_names(types: &[reference::ResourceType], arn_service: &str) -> String {
 }
 
 /// The resource part of the ARN format of `service` closest to `resource`.
-fn nearest_format(service: &str, resource: &str) -> Option<&'static str> {
+fn nearest_format(service: reference::ArnService, resource: &str) -> Option<&'static str> {
     let head = |text: &str| -> String {
         text.split(['/', ':'])
             .next()
@@ -451,11 +484,12 @@ fn nearest_format(service: &str, resource: &str) -> Option<&'static str> {
     if wanted.is_empty() || is_pattern(&wanted) {
         return None;
     }
-    reference::resource_types_in_arn_service(service)
+    service
+        .resource_types()
         .into_iter()
         .flat_map(|resource_type| resource_type.arn_formats())
         .filter_map(split)
-        .filter(|format| format.service == service)
+        .filter(|format| format.service == service.field())
         .map(|format| {
             let candidate = head(format.resource);
             // `documentation` for `document`: one is the start of the other.
@@ -471,11 +505,70 @@ fn nearest_format(service: &str, resource: &str) -> Option<&'static str> {
         .map(|(_, resource)| resource)
 }
 
+/// The per-document ARN cache's hasher: eight bytes at a time, each mixed in by a folded
+/// multiplication (as wyhash and `rustc-hash` do), where SipHash spent more on each ARN than
+/// the look-up it spares. A document's own ARNs are its keys: resisting chosen keys buys
+/// nothing.
+#[derive(Default)]
+struct TextHasher(u64);
+
+impl TextHasher {
+    fn add(&mut self, word: u64) {
+        // The high half of the product carries every bit's influence down to the low bits,
+        // by which the table picks buckets.
+        let product = u128::from(self.0 ^ word) * 0xf135_7aea_2e62_a9c5;
+        self.0 = (product as u64) ^ ((product >> 64) as u64);
+    }
+}
+
+impl Hasher for TextHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let (words, rest) = bytes.as_chunks::<8>();
+        for word in words {
+            self.add(u64::from_le_bytes(*word));
+        }
+        let mut last = [0; 8];
+        if let Some(slots) = last.get_mut(..rest.len()) {
+            slots.copy_from_slice(rest);
+        }
+        self.add(u64::from_le_bytes(last));
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{codes, only, statement};
     use super::*;
     use crate::IssueCode as C;
+    use std::hash::{Hash, Hasher};
+
+    #[test]
+    fn arns_one_character_apart_land_in_different_buckets() {
+        // The table picks buckets by the low bits: ARNs that differ in one character, at
+        // any place, must not share them.
+        let base = "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0";
+        for place in 0..base.len() {
+            let mut buckets = std::collections::HashSet::new();
+            for byte in b'a'..=b'z' {
+                let mut text = base.as_bytes().to_vec();
+                if let Some(slot) = text.get_mut(place) {
+                    *slot = byte;
+                }
+                let mut hasher = TextHasher::default();
+                String::from_utf8_lossy(&text).hash(&mut hasher);
+                buckets.insert(hasher.finish() & 0xff);
+            }
+            assert!(buckets.len() >= 20, "{place}: {}", buckets.len());
+        }
+    }
 
     fn resource(arn: &str) -> String {
         statement(&format!(
@@ -552,6 +645,51 @@ mod tests {
             let found = codes(&resource(arn), None);
             assert!(found.is_empty(), "{arn}: {found:?}");
         }
+    }
+
+    #[test]
+    fn an_arn_written_again_is_checked_again() {
+        // The second entry reuses what the first gave when it reported nothing, and reports
+        // again what it did report.
+        let twice = |arn: &str, action: &str| {
+            let text = statement(&format!(
+                r#""Effect": "Allow", "Action": "{action}", "Resource": ["{arn}", "{arn}"]"#
+            ));
+            super::super::testing::findings(&text, None)
+                .into_iter()
+                .filter(|finding| finding.code != C::RedundantResource)
+                .map(|finding| (finding.code, finding.path))
+                .collect::<Vec<_>>()
+        };
+        let region = "arn:aws:s3:us-east-1::bucket";
+        assert_eq!(
+            twice(region, "s3:ListBucket"),
+            [
+                (
+                    C::ArnRegionNotAllowed,
+                    "Statement[0].Resource[0]".to_owned()
+                ),
+                (
+                    C::ArnRegionNotAllowed,
+                    "Statement[0].Resource[1]".to_owned()
+                ),
+            ]
+        );
+        let volume = "arn:aws:ec2:us-east-1:123456789012:volume/vol-1";
+        assert_eq!(
+            twice(volume, "ssm:StartSession"),
+            [
+                (
+                    C::ResourceNotSupportedByActions,
+                    "Statement[0].Resource[0]".to_owned()
+                ),
+                (
+                    C::ResourceNotSupportedByActions,
+                    "Statement[0].Resource[1]".to_owned()
+                ),
+            ]
+        );
+        assert!(twice(volume, "ec2:AttachVolume").is_empty());
     }
 
     #[test]

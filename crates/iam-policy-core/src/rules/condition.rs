@@ -125,7 +125,10 @@ fn check_key(
 ) -> Option<ConditionKey> {
     let entry = &condition.key;
     let name = entry.text;
-    let Some((prefix, rest)) = name.split_once(':').filter(|(prefix, rest)| {
+    // Split at the first colon, found as a byte (cheaper than a character search).
+    let colon = name.bytes().position(|byte| byte == b':');
+    let split = colon.and_then(|at| Some((name.get(..at)?, name.get(at + 1..)?)));
+    let Some((prefix, rest)) = split.filter(|(prefix, rest)| {
         !prefix.is_empty() && !rest.is_empty() && !prefix.contains(char::is_whitespace)
     }) else {
         report(
@@ -291,17 +294,19 @@ fn check_condition(statement: &Statement<'_>, checked: &Checked<'_, '_>, ctx: &m
         check_set_qualifier(statement, condition, operator, key, ctx);
     }
     check_audience_qualifier(statement, condition, operator, ctx);
-    for (index, node) in condition.values.iter().enumerate() {
+    for (index, node) in condition.values.indexed() {
         let Some(text) = scalar_text(node) else {
             continue;
         };
+        // Most values hold no `${`: their variables need no reading.
+        let starts_variable = variable::has_variable(text);
         let value = ConditionValue {
             text,
             node,
             path_in: condition,
             index,
-            starts_variable: variable::has_variable(text),
-            resolves_variable: value::has_variable(text),
+            starts_variable,
+            resolves_variable: starts_variable && value::has_variable(text),
             wildcard: value::has_wildcard(text),
         };
         check_value_fits_operator(statement, condition, operator, &value, ctx);
@@ -551,13 +556,15 @@ fn check_audience_qualifier(
     operator: Operator,
     ctx: &mut Context<'_>,
 ) {
-    let is_audience = condition
-        .key
-        .text
-        .rsplit_once(':')
-        .is_some_and(|(prefix, claim)| {
-            is_identity_provider(prefix) && claim.eq_ignore_ascii_case("aud")
-        });
+    // Most operators have no set qualifier: their key need not be read.
+    let is_audience = operator.qualifier.is_some()
+        && condition
+            .key
+            .text
+            .rsplit_once(':')
+            .is_some_and(|(prefix, claim)| {
+                is_identity_provider(prefix) && claim.eq_ignore_ascii_case("aud")
+            });
     if is_audience && operator.qualifier == Some(SetQualifier::ForAllValues) {
         report(
             ctx,
@@ -868,16 +875,22 @@ const SERVICE_DOMAINS: &[&str] = &[
 /// `min_labels` labels before the domain (`ec2.amazonaws.com` has 1,
 /// `s3.us-east-1.amazonaws.com` has 2).
 fn is_service_principal(text: &str, min_labels: usize) -> bool {
-    let labels_ok = text.split('.').all(|label| {
-        !label.is_empty()
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    });
+    // One pass over the bytes: a dot must follow a label, and the text end with one.
+    let mut previous = b'.';
+    let labels_ok = text.bytes().all(|byte| {
+        let fits = if byte == b'.' {
+            previous != b'.'
+        } else {
+            byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-'
+        };
+        previous = byte;
+        fits
+    }) && previous != b'.';
+    let labels = |name: &str| name.bytes().filter(|&byte| byte == b'.').count() + 1;
     labels_ok
         && SERVICE_DOMAINS.iter().any(|domain| {
             text.strip_suffix(domain)
-                .is_some_and(|name| name.split('.').count() >= min_labels)
+                .is_some_and(|name| labels(name) >= min_labels)
         })
 }
 
@@ -1871,6 +1884,19 @@ pub(super) mod tests {
         );
         assert_eq!(finding.help.as_deref(), Some("write `203.0.113.0/24`"));
         assert!(finding.path.ends_with("aws:SourceIp[0]"));
+        // A value's path keeps its index in the array when an earlier item is no scalar.
+        let finding = only(
+            &statement(
+                r#""Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": [{}, "203.0.113.5/24"]}}"#,
+            ),
+            None,
+            ImproveIpRange,
+        );
+        assert!(
+            finding.path.ends_with("aws:SourceIp[1]"),
+            "{}",
+            finding.path
+        );
         assert_eq!(
             check(S3, r#"{"BinaryEquals": {"aws:UserAgent": "not base64!"}}"#),
             [TypeMismatch, TypeMismatchString]
@@ -2058,6 +2084,32 @@ pub(super) mod tests {
             ),
             []
         );
+    }
+
+    #[test]
+    fn service_principal_shapes() {
+        use super::is_service_principal;
+        for (text, min_labels, expected) in [
+            ("ec2.amazonaws.com", 1, true),
+            ("ec2.amazonaws.com", 2, false),
+            ("s3.us-east-1.amazonaws.com", 2, true),
+            ("elasticmapreduce.amazonaws.com.cn", 1, true),
+            ("my-service.aws.internal", 1, true),
+            ("", 1, false),
+            (".", 1, false),
+            (".amazonaws.com", 1, false),
+            ("ec2..amazonaws.com", 1, false),
+            ("ec2.amazonaws.com.", 1, false),
+            ("EC2.amazonaws.com", 1, false),
+            ("ec2_x.amazonaws.com", 1, false),
+            ("ec2.example.com", 1, false),
+        ] {
+            assert_eq!(
+                is_service_principal(text, min_labels),
+                expected,
+                "{text} {min_labels}"
+            );
+        }
     }
 
     #[test]

@@ -6,9 +6,10 @@
 //! text is well-formed JSON, so it is no `JSON_SYNTAX_ERROR`, but JSON readers keep only one
 //! of the two values, so the policy IAM stores is not the one that was written.
 
+use super::variable::has_variable;
 use super::{
-    Condition, Context, Document, Effect, Entry, ListElement, Path, PrincipalElement, Statement,
-    did_you_mean,
+    Condition, ConditionValues, Context, Document, Effect, Entry, ListElement, Path,
+    PrincipalElement, Statement, did_you_mean,
 };
 use crate::json::{Member, Node, Value};
 use crate::{IssueCode, PolicyKind};
@@ -25,6 +26,16 @@ const STATEMENT_ELEMENTS: [&str; 9] = [
     "NotResource",
     "Condition",
 ];
+// Slots of `STATEMENT_ELEMENTS`: a statement's members are told apart by slot once their name
+// is found, rather than by comparing names again.
+const SID: usize = 0;
+const EFFECT: usize = 1;
+const PRINCIPAL: usize = 2;
+const NOT_PRINCIPAL: usize = 3;
+const ACTION: usize = 4;
+const NOT_ACTION: usize = 5;
+const RESOURCE: usize = 6;
+const NOT_RESOURCE: usize = 7;
 const PRINCIPAL_TYPES: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUser"];
 
 /// The kind of an undeclared document: resource policy when a statement has `Principal` or
@@ -296,7 +307,12 @@ fn statement<'a>(
         actions: Vec::new(),
         actions_complete: false,
         condition_keys: Vec::new(),
+        may_hold_variable: false,
     };
+    // Whether some member name or string of the statement may hold `${`: every string read
+    // below is tested, and whatever is left unread (unknown, repeated or malformed parts)
+    // counts as a possible variable.
+    let mut variables = false;
     let at = Some(index);
     let mut seen: [Option<&Member<'_>>; STATEMENT_ELEMENTS.len()] =
         [None; STATEMENT_ELEMENTS.len()];
@@ -316,6 +332,7 @@ fn statement<'a>(
                     Some("a statement holds `Sid`, `Effect`, `Principal`, `NotPrincipal`, `Action`, `NotAction`, `Resource`, `NotResource` and `Condition`".to_owned())
                 }),
             );
+            variables = true;
             continue;
         };
         let Some(seen_slot) = seen.get_mut(slot) else {
@@ -330,25 +347,19 @@ fn statement<'a>(
                 format!("`{}` is given twice in this statement", member.key),
                 Some("keep one: JSON readers silently drop one of the two".to_owned()),
             );
+            variables = true;
             continue;
         }
         *seen_slot = Some(member);
-        // The second half of an exclusive pair is reported and left out of the view.
-        let partner = match &*member.key {
-            "Principal" => Some("NotPrincipal"),
-            "NotPrincipal" => Some("Principal"),
-            "Action" => Some("NotAction"),
-            "NotAction" => Some("Action"),
-            "Resource" => Some("NotResource"),
-            "NotResource" => Some("Resource"),
-            _ => None,
-        };
-        if let Some(partner) = partner {
-            let partner_seen = STATEMENT_ELEMENTS
-                .iter()
-                .position(|name| *name == partner)
-                .and_then(|slot| seen.get(slot).copied().flatten());
-            if partner_seen.is_some() {
+        // The second half of an exclusive pair is reported and left out of the view. The
+        // pairs are the slots 2-3, 4-5 and 6-7.
+        if (PRINCIPAL..=NOT_RESOURCE).contains(&slot) {
+            let partner_slot = slot ^ 1;
+            if seen.get(partner_slot).is_some_and(Option::is_some) {
+                let partner = STATEMENT_ELEMENTS
+                    .get(partner_slot)
+                    .copied()
+                    .unwrap_or_default();
                 ctx.report(
                     IssueCode::UnsupportedElementCombination,
                     member.key_span,
@@ -360,19 +371,36 @@ fn statement<'a>(
                     ),
                     Some(format!("keep either `{partner}` or `{}`", member.key)),
                 );
+                variables = true;
                 continue;
             }
         }
-        match &*member.key {
-            "Sid" => view.sid = sid(member, element_path, at, ctx),
-            "Effect" => view.effect = effect(member, element_path, at, ctx),
-            "Principal" | "NotPrincipal" => {
-                view.principal = principal(member, element_path, at, ctx);
+        match slot {
+            SID | EFFECT => {
+                variables |= match &member.value.value {
+                    Value::String(text) => has_variable(text),
+                    _ => true,
+                };
+                if slot == SID {
+                    view.sid = sid(member, element_path, at, ctx);
+                } else {
+                    view.effect = effect(member, element_path, at, ctx);
+                }
             }
-            "Action" | "NotAction" => {
-                view.action = list(member, element_path, at, IssueCode::EmptyArrayAction, ctx);
+            PRINCIPAL | NOT_PRINCIPAL => {
+                view.principal = principal(member, element_path, at, &mut variables, ctx);
             }
-            "Resource" | "NotResource" => {
+            ACTION | NOT_ACTION => {
+                view.action = list(
+                    member,
+                    element_path,
+                    at,
+                    IssueCode::EmptyArrayAction,
+                    &mut variables,
+                    ctx,
+                );
+            }
+            RESOURCE | NOT_RESOURCE => {
                 if ctx.kind == PolicyKind::RoleTrust {
                     ctx.report(
                         IssueCode::RoleTrustPolicySyntaxErrorResource,
@@ -385,21 +413,23 @@ fn statement<'a>(
                                 .to_owned(),
                         ),
                     );
+                    variables = true;
                 } else {
-                    view.resource =
-                        list(member, element_path, at, IssueCode::EmptyArrayResource, ctx);
+                    view.resource = list(
+                        member,
+                        element_path,
+                        at,
+                        IssueCode::EmptyArrayResource,
+                        &mut variables,
+                        ctx,
+                    );
                 }
             }
-            _ => view.conditions = conditions(member, element_path, at, ctx),
+            _ => view.conditions = conditions(member, element_path, at, &mut variables, ctx),
         }
     }
-    let present = |name: &str| {
-        STATEMENT_ELEMENTS
-            .iter()
-            .position(|candidate| *candidate == name)
-            .and_then(|slot| seen.get(slot).copied().flatten())
-            .is_some()
-    };
+    view.may_hold_variable = variables;
+    let present = |slot: usize| seen.get(slot).is_some_and(Option::is_some);
     let statement_path = view.path;
     let missing = |ctx: &mut Context<'_>, code: IssueCode, message: &str, help: &str| {
         ctx.report(
@@ -411,7 +441,7 @@ fn statement<'a>(
             Some(help.to_owned()),
         );
     };
-    if !present("Effect") {
+    if !present(EFFECT) {
         missing(
             ctx,
             IssueCode::MissingEffect,
@@ -419,7 +449,7 @@ fn statement<'a>(
             "add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`",
         );
     }
-    if !present("Action") && !present("NotAction") {
+    if !present(ACTION) && !present(NOT_ACTION) {
         missing(
             ctx,
             IssueCode::MissingAction,
@@ -427,7 +457,7 @@ fn statement<'a>(
             "add `\"Action\"` with the actions the statement is about",
         );
     }
-    if ctx.kind != PolicyKind::RoleTrust && !present("Resource") && !present("NotResource") {
+    if ctx.kind != PolicyKind::RoleTrust && !present(RESOURCE) && !present(NOT_RESOURCE) {
         missing(
             ctx,
             IssueCode::MissingResource,
@@ -439,7 +469,7 @@ fn statement<'a>(
         ctx.kind,
         PolicyKind::Resource | PolicyKind::RoleTrust | PolicyKind::Rcp
     );
-    if needs_principal && !present("Principal") && !present("NotPrincipal") {
+    if needs_principal && !present(PRINCIPAL) && !present(NOT_PRINCIPAL) {
         missing(
             ctx,
             IssueCode::MissingPrincipal,
@@ -598,6 +628,7 @@ fn list<'a>(
     path: Path<'a>,
     at: Option<usize>,
     empty_code: IssueCode,
+    variables: &mut bool,
     ctx: &mut Context<'_>,
 ) -> Option<ListElement<'a>> {
     let wording = Wording {
@@ -606,7 +637,7 @@ fn list<'a>(
         empty_help: "list at least one entry, or remove the statement",
         entry: None,
     };
-    let entries = strings(member, path, at, &wording, ctx)?;
+    let entries = strings(member, path, at, &wording, variables, ctx)?;
     Some(ListElement {
         negated: member.key.starts_with("Not"),
         name_span: member.key_span,
@@ -627,19 +658,24 @@ struct Wording {
 
 /// One string or an array of strings (`Action`, `Resource`, a principal type's values): the
 /// strings, with an empty array and non-string entries reported; `None` for any other JSON type.
+/// Sets `variables` when a string holds `${` or a value is left unread.
 fn strings<'a>(
     member: &'a Member<'a>,
     path: Path<'a>,
     at: Option<usize>,
     wording: &Wording,
+    variables: &mut bool,
     ctx: &mut Context<'_>,
 ) -> Option<Vec<Entry<'a>>> {
     match &member.value.value {
-        Value::String(text) => Some(vec![Entry {
-            text,
-            span: member.value.span,
-            path,
-        }]),
+        Value::String(text) => {
+            *variables |= has_variable(text);
+            Some(vec![Entry {
+                text,
+                span: member.value.span,
+                path,
+            }])
+        }
         Value::Array(items) => {
             if items.is_empty() {
                 ctx.report(
@@ -655,12 +691,16 @@ fn strings<'a>(
             for (index, item) in items.iter().enumerate() {
                 let item_path = path.at(Some(index));
                 match &item.value {
-                    Value::String(text) => entries.push(Entry {
-                        text,
-                        span: item.span,
-                        path: item_path,
-                    }),
+                    Value::String(text) => {
+                        *variables |= has_variable(text);
+                        entries.push(Entry {
+                            text,
+                            span: item.span,
+                            path: item_path,
+                        });
+                    }
                     _ => {
+                        *variables = true;
                         let entry = match wording.entry {
                             Some(entry) => entry.to_owned(),
                             None => format!("each entry of `{}`", member.key),
@@ -679,6 +719,7 @@ fn strings<'a>(
             Some(entries)
         }
         _ => {
+            *variables = true;
             ctx.report(
                 IssueCode::DataTypeMismatch,
                 member.value.span,
@@ -700,6 +741,7 @@ fn principal<'a>(
     member: &'a Member<'a>,
     path: Path<'a>,
     at: Option<usize>,
+    variables: &mut bool,
     ctx: &mut Context<'_>,
 ) -> Option<PrincipalElement<'a>> {
     let mut element = PrincipalElement {
@@ -740,6 +782,7 @@ fn principal<'a>(
                             },
                         ),
                     );
+                    *variables = true;
                     continue;
                 }
                 let repeated = types
@@ -759,6 +802,7 @@ fn principal<'a>(
                                 .to_owned(),
                         ),
                     );
+                    *variables = true;
                     continue;
                 }
                 let type_entry = Entry {
@@ -766,11 +810,12 @@ fn principal<'a>(
                     span: principal_type.key_span,
                     path: type_path,
                 };
-                let values = principal_values(principal_type, type_path, at, ctx);
+                let values = principal_values(principal_type, type_path, at, variables, ctx);
                 element.entries.push((type_entry, values));
             }
         }
         _ => {
+            *variables = true;
             ctx.report(
                 IssueCode::InvalidPrincipalFormat,
                 member.value.span,
@@ -799,6 +844,7 @@ fn principal_values<'a>(
     member: &'a Member<'a>,
     path: Path<'a>,
     at: Option<usize>,
+    variables: &mut bool,
     ctx: &mut Context<'_>,
 ) -> Vec<Entry<'a>> {
     let wording = Wording {
@@ -807,7 +853,7 @@ fn principal_values<'a>(
         empty_help: "list at least one principal, or remove the principal type",
         entry: Some("a principal"),
     };
-    strings(member, path, at, &wording, ctx).unwrap_or_default()
+    strings(member, path, at, &wording, variables, ctx).unwrap_or_default()
 }
 
 /// `Condition`: `{ operator: { key: value or [values] } }`. The operators, keys and values
@@ -816,10 +862,12 @@ fn conditions<'a>(
     member: &'a Member<'a>,
     path: Path<'a>,
     at: Option<usize>,
+    variables: &mut bool,
     ctx: &mut Context<'_>,
 ) -> Vec<Condition<'a>> {
     let mut conditions = Vec::new();
     let Value::Object(operators) = &member.value.value else {
+        *variables = true;
         ctx.report(
             IssueCode::DataTypeMismatch,
             member.value.span,
@@ -845,7 +893,9 @@ fn conditions<'a>(
     }
     for operator in operators {
         let operator_path = path.member(&operator.key);
+        *variables |= has_variable(&operator.key);
         let Value::Object(keys) = &operator.value.value else {
+            *variables = true;
             ctx.report(
                 IssueCode::DataTypeMismatch,
                 operator.value.span,
@@ -872,7 +922,8 @@ fn conditions<'a>(
         }
         for key in keys {
             let key_path = operator_path.member(&key.key);
-            let values = condition_values(&key.value, key_path, at, ctx);
+            *variables |= has_variable(&key.key);
+            let values = condition_values(&key.value, key_path, at, variables, ctx);
             conditions.push(Condition {
                 operator: Entry {
                     text: &operator.key,
@@ -896,21 +947,35 @@ fn condition_values<'a>(
     node: &'a Node<'a>,
     path: Path<'a>,
     at: Option<usize>,
+    variables: &mut bool,
     ctx: &mut Context<'_>,
-) -> Vec<&'a Node<'a>> {
-    let scalar = |node: &Node<'_>| {
-        matches!(
-            node.value,
-            Value::String(_) | Value::Number(_) | Value::Bool(_)
-        )
+) -> ConditionValues<'a> {
+    // For a scalar, whether its text holds `${`; `None` for `null`, an array or an object.
+    let scalar = |node: &Node<'_>| match &node.value {
+        Value::String(text) => Some(has_variable(text)),
+        Value::Number(_) | Value::Bool(_) => Some(false),
+        _ => None,
     };
     match &node.value {
         Value::Array(items) => {
-            let mut values = Vec::with_capacity(items.len());
+            let mut picked: Option<Vec<(usize, &'a Node<'a>)>> = None;
             for (index, item) in items.iter().enumerate() {
-                if scalar(item) {
-                    values.push(item);
+                if let Some(holds_variable) = scalar(item) {
+                    *variables |= holds_variable;
+                    if let Some(picked) = &mut picked {
+                        picked.push((index, item));
+                    }
                 } else {
+                    *variables = true;
+                    // The scalars so far, without this item.
+                    picked.get_or_insert_with(|| {
+                        items
+                            .get(..index)
+                            .unwrap_or_default()
+                            .iter()
+                            .enumerate()
+                            .collect()
+                    });
                     ctx.report(
                         IssueCode::DataTypeMismatch,
                         item.span,
@@ -924,10 +989,17 @@ fn condition_values<'a>(
                     );
                 }
             }
-            values
+            match picked {
+                Some(scalars) => ConditionValues::Scalars(scalars),
+                None => ConditionValues::All(items),
+            }
         }
-        _ if scalar(node) => vec![node],
         _ => {
+            if let Some(holds_variable) = scalar(node) {
+                *variables |= holds_variable;
+                return ConditionValues::All(std::slice::from_ref(node));
+            }
+            *variables = true;
             ctx.report(
                 IssueCode::DataTypeMismatch,
                 node.span,
@@ -939,7 +1011,7 @@ fn condition_values<'a>(
                 ),
                 None,
             );
-            Vec::new()
+            ConditionValues::All(&[])
         }
     }
 }
@@ -951,6 +1023,59 @@ mod tests {
 
     const ALLOW_S3: &str = r#""Effect": "Allow", "Action": "s3:GetObject", "Resource": "*""#;
     const DENY_S3: &str = r#""Effect": "Deny", "Action": "s3:PutObject", "Resource": "*""#;
+
+    #[test]
+    fn element_slots_name_their_elements() {
+        use super::{
+            ACTION, EFFECT, NOT_ACTION, NOT_PRINCIPAL, NOT_RESOURCE, PRINCIPAL, RESOURCE, SID,
+            STATEMENT_ELEMENTS,
+        };
+        let slots = [
+            (SID, "Sid"),
+            (EFFECT, "Effect"),
+            (PRINCIPAL, "Principal"),
+            (NOT_PRINCIPAL, "NotPrincipal"),
+            (ACTION, "Action"),
+            (NOT_ACTION, "NotAction"),
+            (RESOURCE, "Resource"),
+            (NOT_RESOURCE, "NotResource"),
+        ];
+        for (slot, name) in slots {
+            assert_eq!(STATEMENT_ELEMENTS.get(slot), Some(&name));
+        }
+        // Each exclusive pair is an even slot and the next one.
+        for pair in [PRINCIPAL, ACTION, RESOURCE] {
+            assert_eq!(pair % 2, 0);
+            assert_eq!(pair ^ 1, pair + 1);
+        }
+    }
+
+    #[test]
+    fn condition_values_are_the_scalars_in_order() {
+        // Before, between and after other nodes, and alone: every scalar is checked.
+        for values in [
+            r#"["a*", "b*"]"#,
+            r#"[{"x": 1}, "a*", null, "b*", []]"#,
+            r#""a*""#,
+        ] {
+            let text = statement(&format!(
+                r#"{ALLOW_S3}, "Condition": {{"StringEquals": {{"aws:username": {values}}}}}"#
+            ));
+            let checked: Vec<&str> = findings(&text, None)
+                .iter()
+                .filter(|finding| finding.code == C::WildcardWithoutLikeOperator)
+                .filter_map(|finding| {
+                    text.get(finding.span.start as usize..finding.span.end as usize)
+                })
+                .collect();
+            let expected: &[&str] = if values.contains("b*") {
+                &["\"a*\"", "\"b*\""]
+            } else {
+                &["\"a*\""]
+            };
+            assert_eq!(checked, expected, "{values}");
+        }
+    }
 
     #[test]
     fn a_minimal_statement_passes_the_grammar() {

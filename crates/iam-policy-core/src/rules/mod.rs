@@ -18,11 +18,9 @@ mod testing;
 
 use crate::json::{Node, Span};
 use crate::{Finding, IssueCode, Options, PolicyKind};
-use iam_policy_reference::{Action, ConditionKey, ResourceType};
+use iam_policy_reference::{Action, ConditionKey};
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt::{self, Write as _};
-use std::rc::Rc;
 
 /// Collects the findings of one validation run.
 pub(crate) struct Context<'o> {
@@ -30,9 +28,6 @@ pub(crate) struct Context<'o> {
     /// The kind in force: declared, or inferred from the presence of principals.
     pub kind: PolicyKind,
     findings: Vec<Finding>,
-    /// The resource types each ARN looked up so far can name: a policy often repeats an ARN
-    /// in several statements.
-    arn_types: HashMap<String, Rc<[ResourceType]>>,
     /// The service last looked up by prefix, with its prefix: a policy's action entries mostly
     /// come in runs of one service.
     last_service: Option<(iam_policy_reference::Service, &'static str)>,
@@ -44,7 +39,6 @@ impl<'o> Context<'o> {
             options,
             kind,
             findings: Vec::new(),
-            arn_types: HashMap::new(),
             last_service: None,
         }
     }
@@ -65,19 +59,9 @@ impl<'o> Context<'o> {
         found
     }
 
-    /// [`iam_policy_reference::resource_types_for_arn`], once per ARN text and document.
-    /// Shared, as a policy's ARNs mostly name types of their own service only and so are
-    /// used as they are.
-    pub fn resource_types_for_arn(&mut self, arn: &str) -> Rc<[ResourceType]> {
-        // One hash per look-up: most ARNs are looked up once. Room for a document's usual
-        // count of ARNs from the start, rather than rehashing as the map grows.
-        if self.arn_types.capacity() == 0 {
-            self.arn_types.reserve(16);
-        }
-        self.arn_types
-            .entry(arn.to_owned())
-            .or_insert_with(|| iam_policy_reference::resource_types_for_arn(arn).into())
-            .clone()
+    /// How many findings were reported so far.
+    pub fn finding_count(&self) -> usize {
+        self.findings.len()
     }
 
     /// Records a finding about one literal of the policy.
@@ -174,6 +158,9 @@ pub(crate) struct Statement<'a> {
     /// the advisory rules run; `None` where they found none (a malformed, deprecated or unknown
     /// key, or an identity provider's claim).
     pub condition_keys: Vec<Option<ConditionKey>>,
+    /// False when the grammar read every member name and string of the statement and none
+    /// holds `${`: the variable rules then have nothing to look at.
+    pub may_hold_variable: bool,
 }
 
 impl Statement<'_> {
@@ -246,7 +233,7 @@ pub(crate) struct Path<'a> {
     names: [&'a str; 3],
     depth: u8,
     /// A final `[index]`: an entry of an array.
-    index: Option<usize>,
+    index: Option<u32>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -256,7 +243,7 @@ enum PathRoot {
     /// `Statement` written as a single object.
     SingleStatement,
     /// `Statement[index]`.
-    Statement(usize),
+    Statement(u32),
 }
 
 impl<'a> Path<'a> {
@@ -271,7 +258,9 @@ impl<'a> Path<'a> {
     /// The statement at `index` of the `Statement` array, or the single statement object.
     pub fn statement(index: Option<usize>) -> Self {
         Path {
-            root: index.map_or(PathRoot::SingleStatement, PathRoot::Statement),
+            root: index.map_or(PathRoot::SingleStatement, |index| {
+                PathRoot::Statement(array_index(index))
+            }),
             ..Path::DOCUMENT
         }
     }
@@ -288,8 +277,17 @@ impl<'a> Path<'a> {
 
     /// Entry `index` of this array, or this path itself for a value written without an array.
     pub fn at(self, index: Option<usize>) -> Self {
-        Path { index, ..self }
+        Path {
+            index: index.map(array_index),
+            ..self
+        }
     }
+}
+
+/// An index of an array as a path keeps it: as 32 bits, so that the path every entry carries
+/// is smaller. Spans are 32-bit offsets, so no array written in a policy has more items.
+fn array_index(index: usize) -> u32 {
+    u32::try_from(index).unwrap_or(u32::MAX)
 }
 
 impl fmt::Display for Path<'_> {
@@ -344,7 +342,69 @@ pub(crate) struct Condition<'a> {
     /// The node holding the values (a scalar or an array).
     pub values_node: &'a Node<'a>,
     /// The values, each a string, number or boolean node.
-    pub values: Vec<&'a Node<'a>>,
+    pub values: ConditionValues<'a>,
+}
+
+/// The values of a condition: the scalar nodes of its values node, in order.
+pub(crate) enum ConditionValues<'a> {
+    /// Every node is a scalar (the usual case): the array's items or the single value, kept
+    /// without an allocation.
+    All(&'a [Node<'a>]),
+    /// The scalars among the items of an array that also holds other nodes, each with its
+    /// index in the array.
+    Scalars(Vec<(usize, &'a Node<'a>)>),
+}
+
+impl<'a> ConditionValues<'a> {
+    pub fn iter(&self) -> ConditionValuesIter<'_, 'a> {
+        let (all, scalars): (&[Node<'a>], &[(usize, &Node<'a>)]) = match self {
+            ConditionValues::All(all) => (all, &[]),
+            ConditionValues::Scalars(scalars) => (&[], scalars),
+        };
+        let value_of: for<'x> fn(&'x (usize, &'a Node<'a>)) -> &'a Node<'a> = |&(_, node)| node;
+        all.iter().chain(scalars.iter().map(value_of))
+    }
+
+    /// Each value with its index in the values array (0 for a single value), for JSON paths.
+    pub fn indexed(&self) -> impl Iterator<Item = (usize, &'a Node<'a>)> + '_ {
+        let (all, scalars): (&[Node<'a>], &[(usize, &Node<'a>)]) = match self {
+            ConditionValues::All(all) => (all, &[]),
+            ConditionValues::Scalars(scalars) => (&[], scalars),
+        };
+        all.iter().enumerate().chain(scalars.iter().copied())
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            ConditionValues::All(all) => all.len(),
+            ConditionValues::Scalars(scalars) => scalars.len(),
+        }
+    }
+
+    pub fn first(&self) -> Option<&'a Node<'a>> {
+        match self {
+            ConditionValues::All(all) => all.first(),
+            ConditionValues::Scalars(scalars) => scalars.first().map(|&(_, node)| node),
+        }
+    }
+}
+
+/// The nodes of [`ConditionValues`]: one of the two parts is empty.
+pub(crate) type ConditionValuesIter<'v, 'a> = std::iter::Chain<
+    std::slice::Iter<'a, Node<'a>>,
+    std::iter::Map<
+        std::slice::Iter<'v, (usize, &'a Node<'a>)>,
+        for<'x> fn(&'x (usize, &'a Node<'a>)) -> &'a Node<'a>,
+    >,
+>;
+
+impl<'v, 'a> IntoIterator for &'v ConditionValues<'a> {
+    type Item = &'a Node<'a>;
+    type IntoIter = ConditionValuesIter<'v, 'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
 }
 
 /// Runs every rule. `text_length` is the length of the text the document was parsed from, when
@@ -370,12 +430,13 @@ pub(crate) fn check(
         .unwrap_or_else(|| grammar::inferred_kind(document));
     let mut ctx = Context::new(options, kind);
     let mut doc = grammar::check_document(document, &mut ctx);
+    let mut arns = arn::DocumentArns::default();
     for statement in &mut doc.statements {
         let (actions, complete) = action::check_statement(statement, &mut ctx);
         statement.actions = actions;
         statement.actions_complete = complete;
         principal::check_statement(statement, &mut ctx);
-        resource::check_statement(statement, &mut ctx);
+        resource::check_statement(statement, &mut arns, &mut ctx);
         variable::check_statement(statement, doc.version, &mut ctx);
         statement.condition_keys = condition::check_statement(statement, &mut ctx);
     }
@@ -393,22 +454,27 @@ pub(crate) fn holds_wildcard(text: &str) -> bool {
 /// True when `bytes` holds `a` or `b`. Every string of a policy is scanned for wildcards and
 /// variables, so eight bytes are tested at a time: a word has a byte equal to `a` when the
 /// word XOR `a` repeated has a zero byte, which `(w - 0x01..) & !w & 0x80..` detects exactly.
+/// The words' marks are gathered and tested once: few strings hold either byte, and a loop
+/// without a branch per word is cheaper than stopping early. Inlined, so that `a == b` (the
+/// search for `$`) tests each word once.
+#[inline]
 pub(crate) fn holds_either(bytes: &[u8], a: u8, b: u8) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let has_zero_byte = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS != 0;
+    let zero_bytes = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS;
     let (repeated_a, repeated_b) = (ONES * u64::from(a), ONES * u64::from(b));
-    let holds = |word: &[u8; 8]| {
+    let marks = |word: &[u8; 8]| {
         let word = u64::from_le_bytes(*word);
-        has_zero_byte(word ^ repeated_a) || has_zero_byte(word ^ repeated_b)
+        zero_bytes(word ^ repeated_a) | zero_bytes(word ^ repeated_b)
     };
     let (words, rest) = bytes.as_chunks::<8>();
+    let found = words.iter().fold(0, |found, word| found | marks(word));
     if rest.is_empty() {
-        return words.iter().any(holds);
+        return found != 0;
     }
     // The bytes after the last whole word are in the last eight bytes, tested as one more word.
     match bytes.last_chunk::<8>() {
-        Some(last) => words.iter().any(holds) || holds(last),
+        Some(last) => found | marks(last) != 0,
         None => rest.iter().any(|&byte| byte == a || byte == b),
     }
 }

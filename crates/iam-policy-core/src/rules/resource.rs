@@ -6,7 +6,11 @@ use super::{Context, Entry, Statement, arn};
 use crate::IssueCode;
 use iam_policy_reference as reference;
 
-pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) {
+pub(crate) fn check_statement<'a>(
+    statement: &Statement<'a>,
+    arns: &mut arn::DocumentArns<'a>,
+    ctx: &mut Context<'_>,
+) {
     let Some(element) = &statement.resource else {
         return;
     };
@@ -25,18 +29,13 @@ pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) 
         if entry.text == "*" {
             continue;
         }
-        let Some(types) = arn::check(entry, at, ctx) else {
+        let Some(types) = arn::check(entry, at, arns, ctx) else {
             continue;
         };
         if actions_known && !types.is_empty() {
             match_actions(statement, entry, &types, ctx);
         }
     }
-}
-
-/// Same resource type: same owning service and name.
-fn same_type(left: reference::ResourceType, right: reference::ResourceType) -> bool {
-    left.name() == right.name() && left.service().prefix() == right.service().prefix()
 }
 
 /// Service prefixes renamed with both names still authorizing the same resources.
@@ -57,12 +56,12 @@ fn match_actions(
     types: &[reference::ResourceType],
     ctx: &mut Context<'_>,
 ) {
+    // One handle per resource type (a test of the reference): comparing handles compares the
+    // owning service and name without reading either.
     let acts_on = |action: reference::Action| {
-        action.resource_types().any(|listed| {
-            types
-                .iter()
-                .any(|resource_type| same_type(listed.resource_type, *resource_type))
-        })
+        action
+            .resource_types()
+            .any(|listed| types.contains(&listed.resource_type))
     };
     if statement.named_actions().any(acts_on) {
         return;

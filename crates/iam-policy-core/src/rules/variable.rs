@@ -278,6 +278,9 @@ pub(crate) fn check_statement(
     version: Option<&str>,
     ctx: &mut Context<'_>,
 ) {
+    if !statement.may_hold_variable {
+        return;
+    }
     let Value::Object(members) = &statement.node.value else {
         return;
     };
@@ -588,6 +591,38 @@ mod tests {
             r#""Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringLike": {"aws:PrincipalTag/${aws:username}": "x"}}"#,
         );
         assert!(codes(&doc, None).contains(&C::VariableUnsupportedInElement));
+    }
+
+    #[test]
+    fn variables_in_parts_the_grammar_leaves_out_are_found() {
+        // The grammar tells which statements hold no variable; whatever it reports as malformed
+        // and leaves out of its view must still be searched.
+        for elements in [
+            r#""Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Extra": {"a": ["${aws:username}"]}"#,
+            r#""Effect": "Allow", "Action": ["s3:GetObject", {"a": "${aws:username}"}], "Resource": "*""#,
+            r#""Effect": "Allow", "Action": "s3:GetObject", "NotAction": "s3:${aws:username}", "Resource": "*""#,
+            r#""Effect": "Allow", "Effect": "${aws:username}", "Action": "s3:GetObject", "Resource": "*""#,
+            r#""Effect": "Allow", "Principal": {"AWS": [{"a": "${aws:username}"}]}, "Action": "s3:GetObject", "Resource": "*""#,
+            r#""Effect": "Allow", "Principal": {"Users": "${aws:username}"}, "Action": "s3:GetObject", "Resource": "*""#,
+            r#""Effect": "Allow", "Principal": "${aws:username}", "Action": "s3:GetObject", "Resource": "*""#,
+            r#""Sid": ["${aws:username}"], "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*""#,
+        ] {
+            let found = codes(&statement(elements), None);
+            assert!(
+                found.contains(&C::VariableUnsupportedInElement),
+                "{elements}: {found:?}"
+            );
+        }
+        // A variable in a condition value left out as malformed is still checked.
+        for values in [r#"[{"a": "${aws:usernam}"}]"#, r#"[["${aws:usernam}"]]"#] {
+            let doc = statement(&format!(
+                r#""Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {{"StringLike": {{"s3:prefix": {values}}}}}"#
+            ));
+            assert!(
+                codes(&doc, None).contains(&C::InvalidGlobalConditionKey),
+                "{values}"
+            );
+        }
     }
 
     #[test]
