@@ -8,7 +8,7 @@
 
 use super::variable::has_variable;
 use super::{
-    Condition, ConditionValues, Context, Document, Effect, Entry, ListElement, Path,
+    Condition, ConditionValues, Context, Document, Effect, Entries, Entry, ListElement, Path,
     PrincipalElement, Statement, did_you_mean,
 };
 use crate::json::{Member, Node, Value};
@@ -666,15 +666,15 @@ fn strings<'a>(
     wording: &Wording,
     variables: &mut bool,
     ctx: &mut Context<'_>,
-) -> Option<Vec<Entry<'a>>> {
+) -> Option<Entries<'a>> {
     match &member.value.value {
         Value::String(text) => {
             *variables |= has_variable(text);
-            Some(vec![Entry {
+            Some(Entries::One(Entry {
                 text,
                 span: member.value.span,
                 path,
-            }])
+            }))
         }
         Value::Array(items) => {
             if items.is_empty() {
@@ -716,7 +716,7 @@ fn strings<'a>(
                     }
                 }
             }
-            Some(entries)
+            Some(Entries::List(entries))
         }
         _ => {
             *variables = true;
@@ -846,7 +846,7 @@ fn principal_values<'a>(
     at: Option<usize>,
     variables: &mut bool,
     ctx: &mut Context<'_>,
-) -> Vec<Entry<'a>> {
+) -> Entries<'a> {
     let wording = Wording {
         empty_code: IssueCode::EmptyArrayPrincipal,
         empty: "so it names nobody",

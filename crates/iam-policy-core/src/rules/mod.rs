@@ -317,7 +317,41 @@ pub(crate) struct ListElement<'a> {
     /// The element name as written, e.g. `NotAction`.
     pub name_span: Span,
     pub node: &'a Node<'a>,
-    pub entries: Vec<Entry<'a>>,
+    pub entries: Entries<'a>,
+}
+
+/// The strings of a list element or of a principal type. Most `Resource` elements and many
+/// others are one string, kept without an allocation.
+#[derive(Debug)]
+pub(crate) enum Entries<'a> {
+    One(Entry<'a>),
+    List(Vec<Entry<'a>>),
+}
+
+impl Default for Entries<'_> {
+    fn default() -> Self {
+        Entries::List(Vec::new())
+    }
+}
+
+impl<'a> std::ops::Deref for Entries<'a> {
+    type Target = [Entry<'a>];
+
+    fn deref(&self) -> &[Entry<'a>] {
+        match self {
+            Entries::One(entry) => std::slice::from_ref(entry),
+            Entries::List(entries) => entries,
+        }
+    }
+}
+
+impl<'e, 'a> IntoIterator for &'e Entries<'a> {
+    type Item = &'e Entry<'a>;
+    type IntoIter = std::slice::Iter<'e, Entry<'a>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
 }
 
 /// `Principal`/`NotPrincipal`.
@@ -328,7 +362,7 @@ pub(crate) struct PrincipalElement<'a> {
     /// `"*"` written as the whole element.
     pub wildcard: bool,
     /// `(principal type, values)`, e.g. `("AWS", [..])`, `("Service", [..])`.
-    pub entries: Vec<(Entry<'a>, Vec<Entry<'a>>)>,
+    pub entries: Vec<(Entry<'a>, Entries<'a>)>,
 }
 
 /// One `key: values` pair under one operator of `Condition`.
