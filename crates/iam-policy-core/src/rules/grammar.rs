@@ -238,9 +238,13 @@ fn id(member: &Member<'_>, ctx: &mut Context<'_>) {
 fn statements<'a>(member: &'a Member<'a>, ctx: &mut Context<'_>, doc: &mut Document<'a>) {
     match &member.value.value {
         Value::Object(_) => {
-            if let Some(statement) = statement(&member.value, 0, Path::statement(None), ctx) {
-                doc.statements.push(statement);
-            }
+            statement(
+                &member.value,
+                0,
+                Path::statement(None),
+                ctx,
+                &mut doc.statements,
+            );
         }
         Value::Array(items) => {
             if items.is_empty() {
@@ -257,9 +261,7 @@ fn statements<'a>(member: &'a Member<'a>, ctx: &mut Context<'_>, doc: &mut Docum
             for (index, item) in items.iter().enumerate() {
                 let path = Path::statement(Some(index));
                 if matches!(item.value, Value::Object(_)) {
-                    if let Some(statement) = statement(item, index, path, ctx) {
-                        doc.statements.push(statement);
-                    }
+                    statement(item, index, path, ctx, &mut doc.statements);
                 } else {
                     ctx.report(
                         IssueCode::DataTypeMismatch,
@@ -286,15 +288,20 @@ fn statements<'a>(member: &'a Member<'a>, ctx: &mut Context<'_>, doc: &mut Docum
     }
 }
 
-/// One statement object; `None` only when it is not an object (callers check).
+/// One statement object, added to `statements`; nothing is added only when it is not an
+/// object (callers check). The statement is filled in where it is kept rather than moved
+/// there: it is large, and every statement of every document is built.
 fn statement<'a>(
     node: &'a Node<'a>,
     index: usize,
     path: Path<'a>,
     ctx: &mut Context<'_>,
-) -> Option<Statement<'a>> {
-    let members = members(node)?;
-    let mut view = Statement {
+    statements: &mut Vec<Statement<'a>>,
+) {
+    let Some(members) = members(node) else {
+        return;
+    };
+    statements.push(Statement {
         index,
         path,
         node,
@@ -308,6 +315,9 @@ fn statement<'a>(
         actions_complete: false,
         condition_keys: Vec::new(),
         may_hold_variable: false,
+    });
+    let Some(view) = statements.last_mut() else {
+        return;
     };
     // Whether some member name or string of the statement may hold `${`: every string read
     // below is tested, and whatever is left unread (unknown, repeated or malformed parts)
@@ -477,7 +487,6 @@ fn statement<'a>(
             "add `\"Principal\"` with who the statement is about",
         );
     }
-    Some(view)
 }
 
 fn string_entry<'a>(
