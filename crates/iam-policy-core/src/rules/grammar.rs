@@ -900,6 +900,13 @@ fn conditions<'a>(
             Some("remove it, or add a condition".to_owned()),
         );
     }
+    // One condition per key: sized once, as statements have few.
+    conditions.reserve_exact(
+        operators
+            .iter()
+            .map(|operator| members(&operator.value).map_or(0, <[_]>::len))
+            .sum(),
+    );
     for operator in operators {
         let operator_path = path.member(&operator.key);
         *variables |= has_variable(&operator.key);
