@@ -544,13 +544,13 @@ fn plain_run(bytes: &[u8]) -> usize {
 }
 
 const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-const HIGH_BITS: u64 = u64::from_le_bytes([0x80; 8]);
+pub(crate) const HIGH_BITS: u64 = u64::from_le_bytes([0x80; 8]);
 
 /// Whether `word` (eight bytes of text) holds a `"`, `\` or control character (below U+0020),
 /// those a JSON string literal cannot hold as they are: the high bit of the first such byte is
 /// set, and of none before it. Bytes after it may be flagged wrongly (a borrow runs on), which
 /// is why only the lowest flag or a zero test may be relied on.
-fn string_specials(word: u64) -> u64 {
+pub(crate) fn string_specials(word: u64) -> u64 {
     let quote = word ^ (ONES * u64::from(b'"'));
     let backslash = word ^ (ONES * u64::from(b'\\'));
     // `x - 1` reaches the high bit of a byte that is zero; `word - 0x20` of one below 0x20;

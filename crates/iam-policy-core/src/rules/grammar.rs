@@ -8,7 +8,7 @@
 
 use super::variable::has_variable;
 use super::{
-    Condition, ConditionValues, Context, Document, Effect, Entry, ListElement, Path,
+    Condition, ConditionValues, Context, Document, Effect, Entries, Entry, ListElement, Path,
     PrincipalElement, Statement, did_you_mean,
 };
 use crate::json::{Member, Node, Value};
@@ -238,9 +238,13 @@ fn id(member: &Member<'_>, ctx: &mut Context<'_>) {
 fn statements<'a>(member: &'a Member<'a>, ctx: &mut Context<'_>, doc: &mut Document<'a>) {
     match &member.value.value {
         Value::Object(_) => {
-            if let Some(statement) = statement(&member.value, 0, Path::statement(None), ctx) {
-                doc.statements.push(statement);
-            }
+            statement(
+                &member.value,
+                0,
+                Path::statement(None),
+                ctx,
+                &mut doc.statements,
+            );
         }
         Value::Array(items) => {
             if items.is_empty() {
@@ -257,9 +261,7 @@ fn statements<'a>(member: &'a Member<'a>, ctx: &mut Context<'_>, doc: &mut Docum
             for (index, item) in items.iter().enumerate() {
                 let path = Path::statement(Some(index));
                 if matches!(item.value, Value::Object(_)) {
-                    if let Some(statement) = statement(item, index, path, ctx) {
-                        doc.statements.push(statement);
-                    }
+                    statement(item, index, path, ctx, &mut doc.statements);
                 } else {
                     ctx.report(
                         IssueCode::DataTypeMismatch,
@@ -286,15 +288,20 @@ fn statements<'a>(member: &'a Member<'a>, ctx: &mut Context<'_>, doc: &mut Docum
     }
 }
 
-/// One statement object; `None` only when it is not an object (callers check).
+/// One statement object, added to `statements`; nothing is added only when it is not an
+/// object (callers check). The statement is filled in where it is kept rather than moved
+/// there: it is large, and every statement of every document is built.
 fn statement<'a>(
     node: &'a Node<'a>,
     index: usize,
     path: Path<'a>,
     ctx: &mut Context<'_>,
-) -> Option<Statement<'a>> {
-    let members = members(node)?;
-    let mut view = Statement {
+    statements: &mut Vec<Statement<'a>>,
+) {
+    let Some(members) = members(node) else {
+        return;
+    };
+    statements.push(Statement {
         index,
         path,
         node,
@@ -308,6 +315,9 @@ fn statement<'a>(
         actions_complete: false,
         condition_keys: Vec::new(),
         may_hold_variable: false,
+    });
+    let Some(view) = statements.last_mut() else {
+        return;
     };
     // Whether some member name or string of the statement may hold `${`: every string read
     // below is tested, and whatever is left unread (unknown, repeated or malformed parts)
@@ -477,7 +487,6 @@ fn statement<'a>(
             "add `\"Principal\"` with who the statement is about",
         );
     }
-    Some(view)
 }
 
 fn string_entry<'a>(
@@ -666,15 +675,15 @@ fn strings<'a>(
     wording: &Wording,
     variables: &mut bool,
     ctx: &mut Context<'_>,
-) -> Option<Vec<Entry<'a>>> {
+) -> Option<Entries<'a>> {
     match &member.value.value {
         Value::String(text) => {
             *variables |= has_variable(text);
-            Some(vec![Entry {
+            Some(Entries::One(Entry {
                 text,
                 span: member.value.span,
                 path,
-            }])
+            }))
         }
         Value::Array(items) => {
             if items.is_empty() {
@@ -716,7 +725,7 @@ fn strings<'a>(
                     }
                 }
             }
-            Some(entries)
+            Some(Entries::List(entries))
         }
         _ => {
             *variables = true;
@@ -846,7 +855,7 @@ fn principal_values<'a>(
     at: Option<usize>,
     variables: &mut bool,
     ctx: &mut Context<'_>,
-) -> Vec<Entry<'a>> {
+) -> Entries<'a> {
     let wording = Wording {
         empty_code: IssueCode::EmptyArrayPrincipal,
         empty: "so it names nobody",
@@ -891,6 +900,13 @@ fn conditions<'a>(
             Some("remove it, or add a condition".to_owned()),
         );
     }
+    // One condition per key: sized once, as statements have few.
+    conditions.reserve_exact(
+        operators
+            .iter()
+            .map(|operator| members(&operator.value).map_or(0, <[_]>::len))
+            .sum(),
+    );
     for operator in operators {
         let operator_path = path.member(&operator.key);
         *variables |= has_variable(&operator.key);
