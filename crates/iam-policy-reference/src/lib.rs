@@ -1040,6 +1040,39 @@ pub fn actions_matching(pattern: &str) -> Result<Cow<'static, [Action]>, Pattern
     if pattern == "*" {
         return Ok(Cow::Borrowed(&ACTION_HANDLES));
     }
+    let (prefix, name) = split_action_pattern(pattern)?;
+    // A plain prefix, the usual case, names one service: no list to allocate.
+    if !wild(prefix) {
+        return match service(prefix) {
+            Some(service) => actions_matching_in(&[service], pattern, name),
+            None => Err(PatternError::UnknownService {
+                prefix: prefix.to_owned(),
+                suggestions: suggest_service(prefix),
+            }),
+        };
+    }
+    let prefix = NamePattern::new(prefix);
+    let services: Vec<Service> = services()
+        .filter(|service| prefix.matches(text_bytes(service.row().0)))
+        .collect();
+    actions_matching_in(&services, pattern, name)
+}
+
+impl Service {
+    /// `actions_matching(pattern)` for a pattern whose plain prefix names this service, without
+    /// looking the service up again.
+    pub fn actions_matching(self, pattern: &str) -> Result<Cow<'static, [Action]>, PatternError> {
+        let (_, name) = split_action_pattern(pattern)?;
+        actions_matching_in(&[self], pattern, name)
+    }
+}
+
+fn wild(text: &str) -> bool {
+    text.contains(['*', '?'])
+}
+
+/// The prefix and name of a `service:action` pattern, or why it is not one.
+fn split_action_pattern(pattern: &str) -> Result<(&str, &str), PatternError> {
     let malformed = |reason| PatternError::Malformed {
         pattern: pattern.to_owned(),
         reason,
@@ -1053,30 +1086,15 @@ pub fn actions_matching(pattern: &str) -> Result<Cow<'static, [Action]>, Pattern
     if name.contains(':') {
         return Err(malformed("more than one `:`"));
     }
-    let wild = |text: &str| text.contains(['*', '?']);
-    // A plain prefix, the usual case, names one service: no list to allocate.
-    let one_service: [Service; 1];
-    let matching_services: Vec<Service>;
-    let services: &[Service] = if wild(prefix) {
-        let prefix = NamePattern::new(prefix);
-        matching_services = services()
-            .filter(|service| prefix.matches(text_bytes(service.row().0)))
-            .collect();
-        &matching_services
-    } else {
-        match service(prefix) {
-            Some(service) => {
-                one_service = [service];
-                &one_service
-            }
-            None => {
-                return Err(PatternError::UnknownService {
-                    prefix: prefix.to_owned(),
-                    suggestions: suggest_service(prefix),
-                });
-            }
-        }
-    };
+    Ok((prefix, name))
+}
+
+/// The actions of `services` whose name matches `name`, the name half of `pattern`.
+fn actions_matching_in(
+    services: &[Service],
+    pattern: &str,
+    name: &str,
+) -> Result<Cow<'static, [Action]>, PatternError> {
     // Names are sorted ignoring case, so the actions that start with the pattern's plain text
     // before its first wildcard are one run, found by binary search.
     let literal = &name[..name.find(['*', '?']).unwrap_or(name.len())];

@@ -258,6 +258,26 @@ fn patterns_expand() -> Result<(), PatternError> {
 }
 
 #[test]
+fn a_found_service_matches_as_its_prefix_does() {
+    let ssm = service("ssm");
+    for pattern in [
+        "ssm:*",
+        "SSM:start*",
+        "ssm:Get?ocument",
+        "ssm:Nothing*",
+        "ssm:StartSesion",
+        "ssm:",
+        "ssm:a:b",
+    ] {
+        assert_eq!(
+            ssm.map(|ssm| ssm.actions_matching(pattern)),
+            Some(actions_matching(pattern)),
+            "{pattern}"
+        );
+    }
+}
+
+#[test]
 fn bad_patterns_are_errors_with_suggestions() {
     let unknown = actions_matching("sssm:StartSession");
     let expected = PatternError::UnknownService {

@@ -130,7 +130,11 @@ fn resolve(
         return None;
     }
     if wildcard {
-        match reference::actions_matching(text) {
+        let matching = match service {
+            Some(service) => service.actions_matching(text),
+            None => reference::actions_matching(text),
+        };
+        match matching {
             Ok(mut actions) if !actions.is_empty() => {
                 // Sorted once here for the later rules' subset and membership tests (the
                 // reference lists them by prefix and name, which is normally this order).

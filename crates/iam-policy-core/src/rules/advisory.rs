@@ -24,11 +24,12 @@ pub(crate) fn check_document(document: &Document<'_>, ctx: &mut Context<'_>) {
     });
     let mut lists = RedundantActionLists::default();
     for statement in &document.statements {
-        check_guarded_action(statement, &PASS_ROLE, pass_role, ctx);
-        check_guarded_action(
+        check_guarded_actions(
             statement,
-            &CREATE_SERVICE_LINKED_ROLE,
-            create_service_linked_role,
+            [
+                (&PASS_ROLE, pass_role),
+                (&CREATE_SERVICE_LINKED_ROLE, create_service_linked_role),
+            ],
             ctx,
         );
         check_redundant_actions(statement, &mut lists, ctx);
@@ -101,10 +102,9 @@ enum Grant<'e> {
 /// through `NotResource`, without a condition on `iam:PassedToService` (`iam:AWSServiceName`)
 /// lets the caller hand any role to any service. Only identity policies grant these actions
 /// (an SCP or RCP `Allow` only sets a ceiling).
-fn check_guarded_action(
+fn check_guarded_actions<const N: usize>(
     statement: &Statement<'_>,
-    guarded: &GuardedAction,
-    target: Option<reference::Action>,
+    guarded: [(&GuardedAction, Option<reference::Action>); N],
     ctx: &mut Context<'_>,
 ) {
     if statement.effect != Some(Effect::Allow) || ctx.kind != PolicyKind::Identity {
@@ -113,12 +113,27 @@ fn check_guarded_action(
     let (Some(actions), Some(resources)) = (&statement.action, &statement.resource) else {
         return;
     };
-    if has_condition_key(statement, guarded.guard_key) {
-        return;
+    // One walk of the statement's actions for every guarded action.
+    let grants = grants_of(statement, actions, guarded.map(|(_, target)| target));
+    for ((guarded, _), grant) in guarded.into_iter().zip(grants) {
+        if let Some(grant) = grant
+            && !has_condition_key(statement, guarded.guard_key)
+        {
+            check_guarded_action(statement, resources, guarded, grant, ctx);
+        }
     }
-    let Some(grant) = grant_of(statement, actions, target) else {
-        return;
-    };
+}
+
+/// The finding, if any, for a statement that grants a guarded action without its guard key.
+// Rarely reached: kept out of the per-statement loop.
+#[inline(never)]
+fn check_guarded_action(
+    statement: &Statement<'_>,
+    resources: &ListElement<'_>,
+    guarded: &GuardedAction,
+    grant: Grant<'_>,
+    ctx: &mut Context<'_>,
+) {
     let star_resource = resources
         .entries
         .iter()
@@ -161,37 +176,60 @@ fn check_guarded_action(
     );
 }
 
-/// How the statement's action element grants `target`, if it does.
-fn grant_of<'e>(
+/// How the statement's action element grants each of `targets`, if it does.
+fn grants_of<'e, const N: usize>(
     statement: &'e Statement<'_>,
     actions: &'e ListElement<'e>,
-    target: Option<reference::Action>,
-) -> Option<Grant<'e>> {
-    // Sorted actions: most entries are ruled out by their bounds.
-    let names_target = |resolved: &super::ResolvedAction| {
-        resolved.everything
-            || target.is_some_and(|target| {
-                bounds(&resolved.actions)
-                    .is_some_and(|(first, last)| first <= target && target <= last)
-                    && resolved.actions.binary_search(&target).is_ok()
-            })
-    };
-    let mut matching = statement
-        .actions
-        .iter()
-        .filter(|resolved| names_target(resolved));
-    if actions.negated {
-        return matching.next().is_none().then_some(Grant::NotAction);
-    }
-    let mut wildcard = None;
-    for resolved in matching {
-        let entry = actions.entries.get(resolved.entry)?;
-        if !resolved.wildcard && !resolved.everything {
-            return Some(Grant::Named(entry));
+    targets: [Option<reference::Action>; N],
+) -> [Option<Grant<'e>>; N] {
+    let mut grants: [Option<Grant<'e>>; N] = std::array::from_fn(|_| None);
+    // A target is settled once its grant is known: named, excluded by `NotAction`, or unknown.
+    let mut settled = [false; N];
+    // Sorted actions: most entries are ruled out by their bounds against all targets at once.
+    let lowest = targets.iter().flatten().min().copied();
+    let highest = targets.iter().flatten().max().copied();
+    for resolved in &statement.actions {
+        if !resolved.everything {
+            let in_span = bounds(&resolved.actions)
+                .zip(lowest.zip(highest))
+                .is_some_and(|((first, last), (lowest, highest))| {
+                    first <= highest && lowest <= last
+                });
+            if !in_span {
+                continue;
+            }
         }
-        wildcard.get_or_insert(entry);
+        for ((target, grant), settled) in targets.iter().zip(&mut grants).zip(&mut settled) {
+            let names_target = resolved.everything
+                || target.is_some_and(|target| resolved.actions.binary_search(&target).is_ok());
+            if *settled || !names_target {
+                continue;
+            }
+            if actions.negated {
+                *settled = true;
+                continue;
+            }
+            let Some(entry) = actions.entries.get(resolved.entry) else {
+                *grant = None;
+                *settled = true;
+                continue;
+            };
+            if !resolved.wildcard && !resolved.everything {
+                *grant = Some(Grant::Named(entry));
+                *settled = true;
+            } else if grant.is_none() {
+                *grant = Some(Grant::Wildcard(entry));
+            }
+        }
     }
-    wildcard.map(Grant::Wildcard)
+    if actions.negated {
+        for (grant, settled) in grants.iter_mut().zip(settled) {
+            if !settled {
+                *grant = Some(Grant::NotAction);
+            }
+        }
+    }
+    grants
 }
 
 /// `*`, or an IAM ARN whose resource part is one of `star_resources`.

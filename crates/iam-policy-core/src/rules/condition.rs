@@ -13,11 +13,17 @@ use iam_policy_reference::{self as reference, ConditionKey, ConditionKeyType};
 
 /// Runs every condition rule on one statement; returns the reference's key for each condition,
 /// where there is one.
+///
+/// `operators` is scratch room for the conditions' operators, kept by the caller across the
+/// statements of a document so that it is allocated once.
 pub(crate) fn check_statement(
     statement: &Statement<'_>,
+    operators: &mut Vec<Option<Operator>>,
     ctx: &mut Context<'_>,
 ) -> Vec<Option<ConditionKey>> {
-    let mut checked: Vec<Checked<'_, '_>> = Vec::with_capacity(statement.conditions.len());
+    operators.clear();
+    operators.reserve(statement.conditions.len());
+    let mut keys = Vec::with_capacity(statement.conditions.len());
     for (index, condition) in statement.conditions.iter().enumerate() {
         // An operator holding several keys is one literal: report its problems once.
         let first_of_block =
@@ -30,13 +36,24 @@ pub(crate) fn check_statement(
             key,
         };
         check_condition(statement, &checked_condition, ctx);
-        checked.push(checked_condition);
+        operators.push(operator);
+        keys.push(key);
     }
     check_duplicate_keys(statement, ctx);
-    check_actions_support_keys(statement, &checked, ctx);
-    check_dynamodb_attributes_with_select(statement, &checked, ctx);
-    check_paired_keys(statement, &checked, ctx);
-    checked.iter().map(|item| item.key).collect()
+    let checked = statement
+        .conditions
+        .iter()
+        .zip(operators.iter())
+        .zip(&keys)
+        .map(|((condition, &operator), &key)| Checked {
+            condition,
+            operator,
+            key,
+        });
+    check_actions_support_keys(statement, checked, ctx);
+    check_dynamodb_attributes_with_select(statement, ctx);
+    check_paired_keys(statement, ctx);
+    keys
 }
 
 /// A condition with its operator and key read, where they could be.
@@ -1120,9 +1137,9 @@ fn check_s3_prefix_context(
 /// absent (`...IfExists`, negated operators, `ForAllValues:`, `Null` with `true`) only apply to
 /// the actions that have the key, as AWS's Session Manager samples rely on
 /// (`BoolIfExists ssm:SessionDocumentAccessCheck` beside `ssm:SendCommand`).
-fn check_actions_support_keys(
+fn check_actions_support_keys<'c, 'a: 'c>(
     statement: &Statement<'_>,
-    checked: &[Checked<'_, '_>],
+    checked: impl Iterator<Item = Checked<'c, 'a>>,
     ctx: &mut Context<'_>,
 ) {
     if statement
@@ -1231,24 +1248,21 @@ fn supports_condition_key(action: reference::Action, key: &str) -> bool {
 
 /// An Allow that limits `dynamodb:Attributes` must also pin `dynamodb:Select` to
 /// `SPECIFIC_ATTRIBUTES`, or a request can read every attribute without naming any.
-fn check_dynamodb_attributes_with_select(
-    statement: &Statement<'_>,
-    checked: &[Checked<'_, '_>],
-    ctx: &mut Context<'_>,
-) {
+fn check_dynamodb_attributes_with_select(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     if statement.effect != Some(Effect::Allow) {
         return;
     }
     let has_key = |name: &str| {
-        checked
+        statement
+            .conditions
             .iter()
-            .find(|item| item.condition.key.text.eq_ignore_ascii_case(name))
+            .find(|condition| condition.key.text.eq_ignore_ascii_case(name))
     };
     if let (Some(attributes), None) = (has_key("dynamodb:Attributes"), has_key("dynamodb:Select")) {
         report(
             ctx,
             statement,
-            &attributes.condition.key,
+            &attributes.key,
             IssueCode::DynamodbAttributesWithoutSelect,
             "`dynamodb:Attributes` is limited but `dynamodb:Select` is not".to_owned(),
             Some(
@@ -1264,19 +1278,16 @@ const PAIRED_KEYS: &[(&str, &[&str])] =
     &[("aws:VpcSourceIp", &["aws:SourceVpc", "aws:SourceVpce"])];
 
 /// A key of `PAIRED_KEYS` used in an Allow without any of its companions.
-fn check_paired_keys(
-    statement: &Statement<'_>,
-    checked: &[Checked<'_, '_>],
-    ctx: &mut Context<'_>,
-) {
+fn check_paired_keys(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     if statement.effect != Some(Effect::Allow) {
         return;
     }
     for (key, companions) in PAIRED_KEYS {
         let uses = |name: &str| {
-            checked
+            statement
+                .conditions
                 .iter()
-                .find(|item| item.condition.key.text.eq_ignore_ascii_case(name))
+                .find(|condition| condition.key.text.eq_ignore_ascii_case(name))
         };
         let Some(item) = uses(key) else {
             continue;
@@ -1288,11 +1299,11 @@ fn check_paired_keys(
         report(
             ctx,
             statement,
-            &item.condition.key,
+            &item.key,
             IssueCode::MissingPairedConditionKeys,
             format!(
                 "`{}` without {} matches the same address in every VPC",
-                item.condition.key.text,
+                item.key.text,
                 backticked(&names).replace(", ", " or ")
             ),
             Some(format!("add a condition on `{}`", companions[0])),
@@ -1351,11 +1362,12 @@ pub(super) mod tests {
         let mut view_ctx = Context::new(&options, kind);
         let mut document = grammar::check_document(&node, &mut view_ctx);
         let mut ctx = Context::new(&options, kind);
+        let mut operators = Vec::new();
         for statement in &mut document.statements {
             let (actions, complete) = action::check_statement(statement, &mut view_ctx);
             statement.actions = actions;
             statement.actions_complete = complete;
-            statement.condition_keys = super::check_statement(statement, &mut ctx);
+            statement.condition_keys = super::check_statement(statement, &mut operators, &mut ctx);
         }
         advisory::check_document(&document, &mut ctx);
         ctx.finish()

@@ -469,6 +469,7 @@ pub(crate) fn check(
     let mut ctx = Context::new(options, kind);
     let mut doc = grammar::check_document(document, &mut ctx);
     let mut arns = arn::DocumentArns::default();
+    let mut condition_operators = Vec::new();
     for statement in &mut doc.statements {
         let (actions, complete) = action::check_statement(statement, &mut ctx);
         statement.actions = actions;
@@ -476,7 +477,8 @@ pub(crate) fn check(
         principal::check_statement(statement, &mut ctx);
         resource::check_statement(statement, &mut arns, &mut ctx);
         variable::check_statement(statement, doc.version, &mut ctx);
-        statement.condition_keys = condition::check_statement(statement, &mut ctx);
+        statement.condition_keys =
+            condition::check_statement(statement, &mut condition_operators, &mut ctx);
     }
     variable::check_document(&doc, &mut ctx);
     advisory::check_document(&doc, &mut ctx);
