@@ -50,7 +50,7 @@ pub(crate) struct Arn<'a> {
 /// Splits an ARN at its first five colons, skipping colons inside `${...}` (as in
 /// `${aws:username}`). `None` when it has fewer than six fields or does not start with `arn:`.
 pub(crate) fn split(text: &str) -> Option<Arn<'_>> {
-    let fields = match fields_without_variables(text) {
+    let fields = match reference::arn_field_colons(text) {
         Some(fields) => fields,
         None => fields_skipping_variables(text)?,
     };
@@ -65,52 +65,6 @@ pub(crate) fn split(text: &str) -> Option<Arn<'_>> {
         account: text.get(fourth + 1..fifth)?,
         resource: text.get(fifth + 1..)?,
     })
-}
-
-/// How many bytes of an ARN [`fields_without_variables`] looks at: enough for the five fields
-/// of nearly every ARN (`arn:aws:ec2:us-east-1:123456789012:` is 36).
-const FIELDS_WINDOW: usize = 40;
-
-/// The first five colons of `text` when they lie in its first [`FIELDS_WINDOW`] bytes with no
-/// `$` before the fifth (so no variable can hide one). Found as bit masks, a word of eight
-/// bytes at a time: no branch per byte, whose outcome (colon or not) the processor would
-/// mispredict at each field's end. `None` sends the ARN to [`fields_skipping_variables`].
-fn fields_without_variables(text: &str) -> Option<[usize; 5]> {
-    let bytes = text.as_bytes();
-    let mut window = [0u8; FIELDS_WINDOW];
-    let length = bytes.len().min(FIELDS_WINDOW);
-    window
-        .get_mut(..length)?
-        .copy_from_slice(bytes.get(..length)?);
-    let (mut colons, mut dollars) = (0u64, 0u64);
-    for (index, word) in window.chunks_exact(8).enumerate() {
-        let word = u64::from_le_bytes(word.try_into().ok()?);
-        colons |= bytes_equal(word, b':') << (8 * index);
-        dollars |= bytes_equal(word, b'$') << (8 * index);
-    }
-    let mut fields = [0usize; 5];
-    for slot in &mut fields {
-        if colons == 0 {
-            return None;
-        }
-        *slot = colons.trailing_zeros() as usize;
-        colons &= colons - 1;
-    }
-    // Bits below the fifth colon: any `$` there may open a variable.
-    let before_fifth = (1u64 << fields[4]) - 1;
-    (dollars & before_fifth == 0).then_some(fields)
-}
-
-/// One bit per byte of `word` (first byte lowest) that is `byte`: exact, with no carry from
-/// one byte into the next.
-fn bytes_equal(word: u64, byte: u8) -> u64 {
-    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let difference = word ^ (u64::from(byte) * 0x0101_0101_0101_0101);
-    // The high bit of each byte that is not zero, then of each byte that is.
-    let nonzero = ((difference & LOW) + LOW) | difference;
-    let zero = !nonzero & !LOW;
-    // Gathers the eight high bits into the top byte, then moves them down.
-    ((zero >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
 
 /// The first five colons of `text` outside `${...}`, byte by byte.
@@ -652,7 +606,7 @@ mod tests {
             .into_iter()
             .flat_map(|resource_type| resource_type.arn_formats());
         let mut texts: Vec<String> = formats.map(str::to_owned).collect();
-        for length in 0..=FIELDS_WINDOW + 2 {
+        for length in 0..=reference::ARN_FIELDS_WINDOW + 2 {
             for colon in 0..length.min(12) {
                 let mut text = "arn:aws:s3::".to_owned() + &"a".repeat(length);
                 text.insert(text.len() - colon, ':');
@@ -678,7 +632,7 @@ mod tests {
         );
         let mut fast = 0;
         for text in &texts {
-            if let Some(fields) = fields_without_variables(text) {
+            if let Some(fields) = reference::arn_field_colons(text) {
                 fast += 1;
                 assert_eq!(Some(fields), fields_skipping_variables(text), "{text}");
             }
