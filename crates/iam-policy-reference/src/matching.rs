@@ -640,6 +640,8 @@ pub(crate) struct FormatShape {
     fields: Option<ArnFormatFields>,
     /// The resource part (after the fifth colon) up to its first variable, when there is one.
     fixed_resource: Option<&'static str>,
+    /// Its first eight characters as a word ([`opening_word`]).
+    fixed_resource_word: u64,
     /// The tokens, made when the quick filters first let the format through.
     tokens: OnceLock<FormatTokens>,
 }
@@ -680,6 +682,7 @@ impl FormatShape {
             service: service_at(format, colons, found),
             fields,
             fixed_resource,
+            fixed_resource_word: opening_word(fixed_resource.unwrap_or_default().as_bytes()),
             tokens: OnceLock::new(),
         }
     }
@@ -697,6 +700,16 @@ impl FormatShape {
     pub(crate) fn fields(&self) -> Option<ArnFormatFields> {
         self.fields
     }
+}
+
+/// The first eight bytes of `text` as a little-endian word, zero past its end.
+fn opening_word(text: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    match text.first_chunk::<8>() {
+        Some(first) => word = *first,
+        None => word.iter_mut().zip(text).for_each(|(to, &from)| *to = from),
+    }
+    u64::from_le_bytes(word)
 }
 
 /// The five fields and the resource part of tokens split at the literal colons `colons`.
@@ -720,6 +733,8 @@ pub(crate) struct ArnPattern<'a> {
     /// The plain text that starts the resource part (`document/` in `...:document/*`), to skip
     /// formats of other resource types before matching.
     resource_head: Option<Cow<'a, [u8]>>,
+    /// Its first eight characters as a word ([`opening_word`]).
+    resource_head_word: u64,
     /// Where the pattern's five fields end, when it has five literal colons.
     colons: Option<[usize; 5]>,
     /// Whether the fields fit those of the format fields last matched (the formats of one
@@ -770,6 +785,7 @@ impl<'a> ArnPattern<'a> {
         Self {
             tokens,
             service,
+            resource_head_word: opening_word(resource_head.as_deref().unwrap_or_default()),
             resource_head,
             colons,
             fields_fit: Cell::new(None),
@@ -809,19 +825,22 @@ impl<'a> ArnPattern<'a> {
     /// through.
     #[inline]
     pub(crate) fn can_name_shape(&self, format: &FormatShape) -> bool {
-        if let Some(head) = &self.resource_head
-            && let Some(fixed) = format.fixed_resource
-        {
-            // Up to the first variable, the format's text and the pattern's text must agree.
-            let common = fixed.len().min(head.len());
-            let fixed = fixed.as_bytes().get(..common).unwrap_or_default();
-            let head = head.get(..common).unwrap_or_default();
-            // Most formats differ in the first character: no call to compare the rest.
-            if fixed.first() != head.first() || fixed != head {
-                return false;
-            }
-        }
-        self.parts_fit(format)
+        self.resource_opening_fits(format) && self.parts_fit(format)
+    }
+
+    /// Whether the format's resource part up to its first variable and the pattern's up to its
+    /// first wildcard agree where both are spelled out. Most formats differ in their first
+    /// eight characters, compared as words without a branch per character; only longer texts
+    /// compare the rest.
+    fn resource_opening_fits(&self, format: &FormatShape) -> bool {
+        let (Some(head), Some(fixed)) = (&self.resource_head, format.fixed_resource) else {
+            return true;
+        };
+        let common = fixed.len().min(head.len());
+        let compared = u32::try_from(8 * common.min(8)).unwrap_or(64);
+        let mask = u64::MAX.checked_shr(64 - compared).unwrap_or(0);
+        (format.fixed_resource_word ^ self.resource_head_word) & mask == 0
+            && (common <= 8 || fixed.as_bytes().get(8..common) == head.get(8..common))
     }
 
     /// The search behind [`Self::can_name_shape`]'s quick filter, kept out of line: most
@@ -1582,6 +1601,41 @@ mod tests {
         assert!(names("arn:aws:ssm:*:*:doc*", document));
         assert!(names("arn:aws:ssm:*:*:document/x/y", document));
         assert!(!names("arn:aws:ssm:*:*:documents/x", document));
+    }
+
+    #[test]
+    fn resource_openings_compared_as_words_as_by_characters() {
+        let openings = [
+            "",
+            "a",
+            "b",
+            "ab",
+            "image/",
+            "instance",
+            "instance/",
+            "instances/",
+            "instance/i-1",
+            "bucket-name-long",
+            "bucket-name-lone",
+            "bucket-nam",
+            "function:f",
+            "function:",
+        ];
+        for fixed in openings {
+            let format = FormatShape::new(Box::leak(
+                format!("arn:${{Partition}}:s:::{fixed}${{Id}}").into_boxed_str(),
+            ));
+            for head in openings {
+                let arn = format!("arn:aws:s:::{head}*");
+                let pattern = ArnPattern::new(&arn);
+                let common = fixed.len().min(head.len());
+                assert_eq!(
+                    pattern.resource_opening_fits(&format),
+                    fixed.get(..common) == head.get(..common),
+                    "{fixed} {head}"
+                );
+            }
+        }
     }
 
     #[test]
