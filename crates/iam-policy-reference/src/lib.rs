@@ -24,7 +24,7 @@ mod table;
 
 pub use global::DeprecatedConditionKey;
 pub use index::build_hashed_index;
-pub use matching::{ArnFormatFields, wildcard_match_by};
+pub use matching::{ARN_FIELDS_WINDOW, ArnFormatFields, arn_field_colons, wildcard_match_by};
 pub use suggest::{suggest_action, suggest_condition_key, suggest_service};
 
 use data::{

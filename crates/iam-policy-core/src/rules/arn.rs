@@ -50,6 +50,25 @@ pub(crate) struct Arn<'a> {
 /// Splits an ARN at its first five colons, skipping colons inside `${...}` (as in
 /// `${aws:username}`). `None` when it has fewer than six fields or does not start with `arn:`.
 pub(crate) fn split(text: &str) -> Option<Arn<'_>> {
+    let fields = match reference::arn_field_colons(text) {
+        Some(fields) => fields,
+        None => fields_skipping_variables(text)?,
+    };
+    let [first, second, third, fourth, fifth] = fields;
+    if text.get(..first) != Some("arn") {
+        return None;
+    }
+    Some(Arn {
+        partition: text.get(first + 1..second)?,
+        service: text.get(second + 1..third)?,
+        region: text.get(third + 1..fourth)?,
+        account: text.get(fourth + 1..fifth)?,
+        resource: text.get(fifth + 1..)?,
+    })
+}
+
+/// The first five colons of `text` outside `${...}`, byte by byte.
+fn fields_skipping_variables(text: &str) -> Option<[usize; 5]> {
     let mut fields = [0usize; 5];
     let mut found = 0;
     let bytes = text.as_bytes();
@@ -74,20 +93,7 @@ pub(crate) fn split(text: &str) -> Option<Arn<'_>> {
         }
         index += 1;
     }
-    if found < fields.len() {
-        return None;
-    }
-    let [first, second, third, fourth, fifth] = fields;
-    if text.get(..first) != Some("arn") {
-        return None;
-    }
-    Some(Arn {
-        partition: text.get(first + 1..second)?,
-        service: text.get(second + 1..third)?,
-        region: text.get(third + 1..fourth)?,
-        account: text.get(fourth + 1..fifth)?,
-        resource: text.get(fifth + 1..)?,
-    })
+    (found == fields.len()).then_some(fields)
 }
 
 /// Byte offset where the resource field of an ARN starts, if `text` is an ARN.
@@ -591,6 +597,48 @@ mod tests {
         assert_eq!(split("arn:aws:s3::bucket"), None);
         assert_eq!(split("urn:aws:s3:::bucket"), None);
         assert_eq!(resource_start("arn:aws:s3:::b"), Some(13));
+    }
+
+    #[test]
+    fn fields_found_as_masks_are_those_found_byte_by_byte() {
+        // Every format of the reference, and shapes around the window's edges and `$`.
+        let formats = reference::resource_types_for_arn("*")
+            .into_iter()
+            .flat_map(|resource_type| resource_type.arn_formats());
+        let mut texts: Vec<String> = formats.map(str::to_owned).collect();
+        for length in 0..=reference::ARN_FIELDS_WINDOW + 2 {
+            for colon in 0..length.min(12) {
+                let mut text = "arn:aws:s3::".to_owned() + &"a".repeat(length);
+                text.insert(text.len() - colon, ':');
+                texts.push(text.clone());
+                text.insert(text.len() - colon, '$');
+                texts.push(text.clone());
+                texts.push(text.replace('$', "${x:y}"));
+            }
+        }
+        texts.extend(
+            [
+                "arn:aws:s3:::b",
+                "arn:${aws:partition}:iam::123456789012:user/a:b",
+                "arn:aws:ec2:us-east-1:123456789012:instance/*",
+                "arn:aws:s3:::$bucket",
+                "arn:aws:s3:$::b",
+                "arn:aws:s3::",
+                "::::::",
+                "*",
+                "",
+            ]
+            .map(str::to_owned),
+        );
+        let mut fast = 0;
+        for text in &texts {
+            if let Some(fields) = reference::arn_field_colons(text) {
+                fast += 1;
+                assert_eq!(Some(fields), fields_skipping_variables(text), "{text}");
+            }
+        }
+        // The formats all open with `${Partition}`: the crafted ARNs exercise the masks.
+        assert!(fast > 300, "{fast}");
     }
 
     #[test]
