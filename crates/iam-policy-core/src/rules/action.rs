@@ -21,7 +21,7 @@ pub(crate) fn check_statement(
         ctx.report(
             IssueCode::RcpSyntaxErrorNotaction,
             element.name_span,
-            statement.path.member("NotAction"),
+            statement.path.member(&Cow::Borrowed("NotAction")),
             at,
             "a resource control policy cannot use `NotAction`".to_owned(),
             Some("list the actions in `Action` instead".to_owned()),

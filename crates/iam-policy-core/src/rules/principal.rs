@@ -5,6 +5,7 @@
 use super::{Context, Effect, Entry, Statement, arn, holds_wildcard};
 use crate::json::Value;
 use crate::{IssueCode, PolicyKind};
+use std::borrow::Cow;
 
 pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     let at = Some(statement.index);
@@ -14,10 +15,10 @@ pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) 
     let Some(element) = &statement.principal else {
         return;
     };
-    let name = if element.negated {
-        "NotPrincipal"
+    let name: &Cow<'static, str> = if element.negated {
+        &Cow::Borrowed("NotPrincipal")
     } else {
-        "Principal"
+        &Cow::Borrowed("Principal")
     };
     let path = statement.path.member(name);
     match ctx.kind {
@@ -459,7 +460,7 @@ fn trust_actions(
             ctx.report(
                 IssueCode::MissingActionForRolesAnywhereTrustPolicy,
                 action.name_span,
-                statement.path.member("Action"),
+                statement.path.member(&Cow::Borrowed("Action")),
                 at,
                 format!(
                     "a trust for IAM Roles Anywhere also needs {}",

@@ -11,6 +11,7 @@ use super::{Context, Document, Path, Statement, arn, did_you_mean, holds_either}
 use crate::IssueCode;
 use crate::json::{Node, Span, Value};
 use iam_policy_reference as reference;
+use std::borrow::Cow;
 use std::fmt;
 
 /// One `${...}` of a string.
@@ -432,7 +433,7 @@ pub(crate) fn check_document(doc: &Document<'_>, ctx: &mut Context<'_>) {
         return;
     };
     for member in members.iter().filter(|member| member.key == "Id") {
-        let trail = Trail::Root(Path::DOCUMENT.member("Id"));
+        let trail = Trail::Root(Path::DOCUMENT.member(&Cow::Borrowed("Id")));
         walk(&member.value, &trail, &mut |node, path, _| {
             unsupported_in_element(node.span, path, None, "`Id`", ctx);
         });
