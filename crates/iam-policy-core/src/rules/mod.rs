@@ -225,47 +225,40 @@ pub(crate) struct Entry<'a> {
 /// Where a literal is in the document, as borrowed names and indexes: a finding renders it to
 /// its JSON path (`Statement[0].Condition.StringEquals.aws:username[1]`); the thousands of
 /// literals without a finding never build one. Names are borrowed as the document's member
-/// keys (thin references, half the size of a `&str`), so an entry with its path fits in a
-/// 64-byte cache line.
+/// keys (thin references, half the size of a `&str`): an entry with its path is 56 bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Path<'a> {
-    root: PathRoot,
-    /// The member names after the root; `depth` of them are used. Three is the deepest the
-    /// grammar nests below a statement (`Condition`, operator, condition key).
-    names: [&'a Cow<'a, str>; 3],
-    depth: u8,
-    /// A final `[index]`: an entry of an array; `NO_INDEX` for none. A sentinel rather than
-    /// an `Option`, so that the path every entry carries is eight bytes smaller.
+    /// `Statement[root]`, or `DOCUMENT_ROOT` (the path is empty or starts with a top-level
+    /// element) or `SINGLE_STATEMENT` (`Statement` written as a single object). Sentinels
+    /// rather than an enum, so that the path every entry carries is 32 bytes.
+    root: u32,
+    /// A final `[index]`: an entry of an array; `NO_INDEX` for none.
     index: u32,
+    /// The member names after the root, the used ones first. Three is the deepest the
+    /// grammar nests below a statement (`Condition`, operator, condition key).
+    names: [Option<&'a Cow<'a, str>>; 3],
 }
 
 /// No array has this many items: its source would be longer than a 32-bit span reaches.
 const NO_INDEX: u32 = u32::MAX;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum PathRoot {
-    /// The top level: the path is empty or starts with a top-level element.
-    Document,
-    /// `Statement` written as a single object.
-    SingleStatement,
-    /// `Statement[index]`.
-    Statement(u32),
-}
+/// The roots that are not a statement of the `Statement` array, which cannot have this many
+/// items either.
+const DOCUMENT_ROOT: u32 = u32::MAX;
+const SINGLE_STATEMENT: u32 = u32::MAX - 1;
 
 impl<'a> Path<'a> {
     /// The document itself: the empty path.
     pub const DOCUMENT: Path<'static> = Path {
-        root: PathRoot::Document,
-        names: [&Cow::Borrowed(""); 3],
-        depth: 0,
+        root: DOCUMENT_ROOT,
         index: NO_INDEX,
+        names: [None; 3],
     };
 
     /// The statement at `index` of the `Statement` array, or the single statement object.
     pub fn statement(index: Option<usize>) -> Self {
         Path {
-            root: index.map_or(PathRoot::SingleStatement, |index| {
-                PathRoot::Statement(array_index(index))
+            root: index.map_or(SINGLE_STATEMENT, |index| {
+                array_index(index).min(SINGLE_STATEMENT - 1)
             }),
             ..Path::DOCUMENT
         }
@@ -275,9 +268,8 @@ impl<'a> Path<'a> {
     /// is passed as `&Cow::Borrowed("Action")`, a constant.
     pub fn member(self, name: &'a Cow<'a, str>) -> Self {
         let mut path = self;
-        if let Some(slot) = path.names.get_mut(usize::from(path.depth)) {
-            *slot = name;
-            path.depth += 1;
+        if let Some(slot) = path.names.iter_mut().find(|slot| slot.is_none()) {
+            *slot = Some(name);
         }
         path
     }
@@ -301,11 +293,11 @@ impl fmt::Display for Path<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut dot = true;
         match self.root {
-            PathRoot::Document => dot = false,
-            PathRoot::SingleStatement => f.write_str("Statement")?,
-            PathRoot::Statement(index) => write!(f, "Statement[{index}]")?,
+            DOCUMENT_ROOT => dot = false,
+            SINGLE_STATEMENT => f.write_str("Statement")?,
+            index => write!(f, "Statement[{index}]")?,
         }
-        for name in self.names.iter().take(usize::from(self.depth)) {
+        for name in self.names.iter().map_while(|name| *name) {
             if dot {
                 f.write_char('.')?;
             }
