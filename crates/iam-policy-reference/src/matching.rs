@@ -1677,6 +1677,35 @@ mod tests {
     }
 
     #[test]
+    fn resource_openings_the_filter_compared_are_the_tokens() {
+        // The resource part's matching skips the opening the quick filter compared: for every
+        // format of the reference it is all of the fixed text, spelled by its first tokens.
+        for row in 0..crate::data::RESOURCE_TYPES.len() {
+            let Some(row) = crate::data::RESOURCE_TYPES.get(row) else {
+                continue;
+            };
+            let format = FormatShape::new(crate::text(row.2));
+            let tokens = format.tokens();
+            let (Some(colons), Some(fixed)) = (tokens.colons, format.fixed_resource) else {
+                continue;
+            };
+            assert_eq!(tokens.resource_opening, fixed.len(), "{}", format.format);
+            let opening = tokens.tokens.get(colons[4] + 1..).unwrap_or_default();
+            assert!(
+                fixed
+                    .bytes()
+                    .zip(opening)
+                    .all(|(byte, token)| *token == FormatToken::Literal(byte)),
+                "{}",
+                format.format
+            );
+        }
+        // A fixed text that the tokens do not spell is not skipped.
+        let format = FormatShape::new("arn:${Partition}:s:${Re:gion}:${Account}:a/${Id}");
+        assert_eq!(format.tokens().resource_opening, 0);
+    }
+
+    #[test]
     fn wildcards_stay_in_their_field_before_the_resource() {
         let session = "arn:${Partition}:ssm:${Region}:${Account}:session/${SessionId}";
         let definition =
