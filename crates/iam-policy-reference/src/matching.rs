@@ -429,6 +429,7 @@ fn format_tokens(format: &'static str) -> FormatTokens {
         fields: fields_end
             .and_then(|end| format.get(..end))
             .unwrap_or_default(),
+        resource_opening: 0,
     }
 }
 
@@ -441,7 +442,12 @@ fn format_tokens(format: &'static str) -> FormatTokens {
 /// there are.
 fn arn_tokens(arn: &str) -> (Vec<ArnToken>, [usize; 5], usize) {
     let bytes = arn.as_bytes();
-    if !bytes.contains(&b'$') {
+    // A fold without early exit, which the compiler turns into a few vector compares for an
+    // ARN's length, where `contains` calls out to a byte search that costs more on short texts.
+    if !bytes
+        .iter()
+        .fold(false, |found, &byte| found | (byte == b'$'))
+    {
         // No variable or escape, as in most ARNs: one token per byte.
         let (colons, found) =
             arn_field_colons(arn).map_or_else(|| colons_in(arn, 5), |colons| (colons, 5));
@@ -656,6 +662,10 @@ struct FormatTokens {
     /// The text of the five fields with their colons (`arn:${Partition}:ec2:${Region}:${Account}:`),
     /// which decides how they match: many formats share it.
     fields: &'static str,
+    /// How many tokens open the resource part as literal characters spelling
+    /// [`FormatShape::fixed_resource`] (0 when they do not): the part of it the quick filter
+    /// has compared already.
+    resource_opening: usize,
 }
 
 impl FormatShape {
@@ -688,7 +698,25 @@ impl FormatShape {
     }
 
     fn tokens(&self) -> &FormatTokens {
-        self.tokens.get_or_init(|| format_tokens(self.format))
+        self.tokens.get_or_init(|| {
+            let mut tokens = format_tokens(self.format);
+            let fixed = self.fixed_resource.unwrap_or_default().as_bytes();
+            let opening = tokens.colons.and_then(|colons| {
+                let start = colons[4] + 1;
+                tokens.tokens.get(start..start + fixed.len())
+            });
+            // Found from the text alone, the fixed resource could differ from the tokens' (a
+            // colon in a variable of the fields): the tokens tell.
+            if opening.is_some_and(|opening| {
+                opening
+                    .iter()
+                    .zip(fixed)
+                    .all(|(token, &byte)| *token == FormatToken::Literal(byte))
+            }) {
+                tokens.resource_opening = fixed.len();
+            }
+            tokens
+        })
     }
 
     /// The first character of the resource part, when it starts with plain text.
@@ -866,6 +894,7 @@ impl<'a> ArnPattern<'a> {
                         fits(
                             format,
                             arn,
+                            0,
                             || Separators::of(arn),
                             |format, arn, _| intersects(format, arn),
                         )
@@ -882,10 +911,17 @@ impl<'a> ArnPattern<'a> {
             format_resource.unwrap_or_default(),
             arn_resource.unwrap_or_default(),
         );
+        // The quick filter found the opening texts of both the same as far as both go.
+        let compared = self
+            .resource_head
+            .as_deref()
+            .map_or(0, <[u8]>::len)
+            .min(format.resource_opening);
         fields_fit
             && fits(
                 format_resource,
                 arn_resource,
+                compared,
                 || {
                     *self
                         .resource_separators
@@ -951,16 +987,23 @@ impl Separators {
 
 /// Whether a part of a format (a field, or the resource part) and the same part of a pattern
 /// share a string. The shapes most parts have are answered directly, the rest by `rest`
-/// ([`intersects`]) given what is left of both and how many characters were the same.
+/// ([`intersects`]) given what is left of both and how many characters were the same. Their
+/// first `compared` tokens are known to be the same literal characters.
 fn fits(
     format: &[FormatToken],
     arn: &[ArnToken],
+    compared: usize,
     separators: impl FnOnce() -> Separators,
     rest: impl FnOnce(&[FormatToken], &[ArnToken], usize) -> bool,
 ) -> bool {
     // A plain text both open with must be spelled the same: each character has one move.
-    let mut common = 0;
-    for (f, a) in format.iter().zip(arn) {
+    let mut common = compared;
+    for (f, a) in format
+        .get(compared..)
+        .unwrap_or_default()
+        .iter()
+        .zip(arn.get(compared..).unwrap_or_default())
+    {
         match (f, a) {
             (FormatToken::Literal(x), ArnToken::Literal(y)) if x == y => common += 1,
             (FormatToken::Literal(_), ArnToken::Literal(_)) => return false,
@@ -1636,6 +1679,35 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn resource_openings_the_filter_compared_are_the_tokens() {
+        // The resource part's matching skips the opening the quick filter compared: for every
+        // format of the reference it is all of the fixed text, spelled by its first tokens.
+        for row in 0..crate::data::RESOURCE_TYPES.len() {
+            let Some(row) = crate::data::RESOURCE_TYPES.get(row) else {
+                continue;
+            };
+            let format = FormatShape::new(crate::text(row.2));
+            let tokens = format.tokens();
+            let (Some(colons), Some(fixed)) = (tokens.colons, format.fixed_resource) else {
+                continue;
+            };
+            assert_eq!(tokens.resource_opening, fixed.len(), "{}", format.format);
+            let opening = tokens.tokens.get(colons[4] + 1..).unwrap_or_default();
+            assert!(
+                fixed
+                    .bytes()
+                    .zip(opening)
+                    .all(|(byte, token)| *token == FormatToken::Literal(byte)),
+                "{}",
+                format.format
+            );
+        }
+        // A fixed text that the tokens do not spell is not skipped.
+        let format = FormatShape::new("arn:${Partition}:s:${Re:gion}:${Account}:a/${Id}");
+        assert_eq!(format.tokens().resource_opening, 0);
     }
 
     #[test]

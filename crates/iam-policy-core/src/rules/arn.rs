@@ -121,19 +121,18 @@ fn known_partition(partition: &str) -> bool {
 
 /// `us-east-1`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`, `eusc-de-east-1`.
 fn region_shaped(region: &str) -> bool {
-    let mut parts = region.split('-');
-    let Some(area) = parts.next() else {
+    // Area, then one or more words, then the number: split at the first and last hyphens,
+    // with no list of the parts to allocate.
+    let Some((area, rest)) = region.split_once('-') else {
         return false;
     };
-    let rest: Vec<&str> = parts.collect();
-    let Some((number, words)) = rest.split_last() else {
+    let Some((words, number)) = rest.rsplit_once('-') else {
         return false;
     };
     (2..=4).contains(&area.len())
         && area.bytes().all(|b| b.is_ascii_lowercase())
-        && !words.is_empty()
         && words
-            .iter()
+            .split('-')
             .all(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase()))
         && (1..=2).contains(&number.len())
         && number.bytes().all(|b| b.is_ascii_digit())
@@ -666,6 +665,18 @@ mod tests {
         assert!(
             !region_shaped("us-east") && !region_shaped("useast1") && !region_shaped("US-EAST-1")
         );
+        // Every hyphen separates two non-empty parts, the number ends it.
+        for region in [
+            "us--east-1",
+            "us-east-",
+            "-east-1",
+            "us-east-1-",
+            "us-east-123",
+            "u-east-1",
+        ] {
+            assert!(!region_shaped(region), "{region}");
+        }
+        assert!(region_shaped("eusc-de-east-1") && region_shaped("us-a-b-c-12"));
         assert!(known_partition("aws-iso-b") && known_partition("aws-iso"));
         assert!(!known_partition("amazon") && !known_partition("aws-iso-bb"));
         assert!(account_shaped("123456789012") && account_shaped("aws"));
