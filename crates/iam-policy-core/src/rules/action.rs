@@ -174,7 +174,25 @@ fn resolve(
                 None
             }
         }
-    } else if let Some(spelling) = reference::retired_action(text) {
+    } else {
+        unknown_action(entry, prefix, name, at, ctx);
+        None
+    }
+}
+
+/// A name without wildcard that is no action of a known service: retired or misspelt. Cold
+/// and out of line, so the look-up loop over action entries stays compact.
+#[cold]
+#[inline(never)]
+fn unknown_action(
+    entry: &Entry<'_>,
+    prefix: &str,
+    name: &str,
+    at: Option<usize>,
+    ctx: &mut Context<'_>,
+) {
+    let text = entry.text;
+    if let Some(spelling) = reference::retired_action(text) {
         ctx.report_entry(
             IssueCode::RetiredAction,
             entry,
@@ -185,7 +203,6 @@ fn resolve(
             ),
             Some("remove it: it grants nothing any more".to_owned()),
         );
-        None
     } else {
         ctx.report_entry(
             IssueCode::InvalidAction,
@@ -204,7 +221,6 @@ fn resolve(
                 },
             ),
         );
-        None
     }
 }
 
@@ -243,6 +259,9 @@ fn scp_wildcard_misplaced(prefix: &str, name: &str) -> bool {
     prefix.contains('*') || inner.contains('*')
 }
 
+/// Cold and out of line like [`unknown_action`].
+#[cold]
+#[inline(never)]
 fn unknown_service(
     entry: &Entry<'_>,
     prefix: &str,

@@ -44,6 +44,7 @@ impl<'o> Context<'o> {
     }
 
     /// [`iam_policy_reference::service`], remembering the last service found.
+    #[inline]
     pub fn service(&mut self, prefix: &str) -> Option<iam_policy_reference::Service> {
         // Prefixes are mostly written in the reference's own (lower) case: an exact match
         // first spares the case-folding comparison.
@@ -52,6 +53,13 @@ impl<'o> Context<'o> {
         {
             return Some(service);
         }
+        self.look_up_service(prefix)
+    }
+
+    /// The look-up when the prefix is not the last one found: out of line, so the common
+    /// path inlined into the rules stays small.
+    #[inline(never)]
+    fn look_up_service(&mut self, prefix: &str) -> Option<iam_policy_reference::Service> {
         let found = iam_policy_reference::service(prefix);
         if let Some(service) = found {
             self.last_service = Some((service, service.prefix()));
