@@ -5,8 +5,8 @@
 use super::{Context, Entry};
 use crate::IssueCode;
 use iam_policy_reference as reference;
+use rustc_hash::FxBuildHasher;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 /// What the ARN checks of one document remember.
@@ -15,7 +15,9 @@ pub(crate) struct DocumentArns<'a> {
     /// What checking each ARN that reported nothing gave, by its text as written (borrowed
     /// from the document): a policy often repeats an ARN in several statements, and the
     /// check depends on the text alone.
-    clean: HashMap<&'a str, Option<Rc<[reference::ResourceType]>>, BuildHasherDefault<TextHasher>>,
+    // rustc-hash's hasher: SipHash spent more on each ARN than the look-up it spares, and a
+    // document's own ARNs are its keys, so resisting chosen keys buys nothing.
+    clean: HashMap<&'a str, Option<Rc<[reference::ResourceType]>>, FxBuildHasher>,
     /// The ARN service field last looked up: a policy's ARNs mostly come in runs of one.
     last_service: Option<reference::ArnService>,
 }
@@ -510,70 +512,11 @@ fn nearest_format(service: reference::ArnService, resource: &str) -> Option<&'st
         .map(|(_, resource)| resource)
 }
 
-/// The per-document ARN cache's hasher: eight bytes at a time, each mixed in by a folded
-/// multiplication (as wyhash and `rustc-hash` do), where SipHash spent more on each ARN than
-/// the look-up it spares. A document's own ARNs are its keys: resisting chosen keys buys
-/// nothing.
-#[derive(Default)]
-struct TextHasher(u64);
-
-impl TextHasher {
-    fn add(&mut self, word: u64) {
-        // The high half of the product carries every bit's influence down to the low bits,
-        // by which the table picks buckets.
-        let product = u128::from(self.0 ^ word) * 0xf135_7aea_2e62_a9c5;
-        self.0 = (product as u64) ^ ((product >> 64) as u64);
-    }
-}
-
-impl Hasher for TextHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let (words, rest) = bytes.as_chunks::<8>();
-        for word in words {
-            self.add(u64::from_le_bytes(*word));
-        }
-        let mut last = [0; 8];
-        if let Some(slots) = last.get_mut(..rest.len()) {
-            slots.copy_from_slice(rest);
-        }
-        self.add(u64::from_le_bytes(last));
-    }
-
-    fn write_u8(&mut self, byte: u8) {
-        self.add(u64::from(byte));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::testing::{codes, only, statement};
     use super::*;
     use crate::IssueCode as C;
-    use std::hash::{Hash, Hasher};
-
-    #[test]
-    fn arns_one_character_apart_land_in_different_buckets() {
-        // The table picks buckets by the low bits: ARNs that differ in one character, at
-        // any place, must not share them.
-        let base = "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0";
-        for place in 0..base.len() {
-            let mut buckets = std::collections::HashSet::new();
-            for byte in b'a'..=b'z' {
-                let mut text = base.as_bytes().to_vec();
-                if let Some(slot) = text.get_mut(place) {
-                    *slot = byte;
-                }
-                let mut hasher = TextHasher::default();
-                String::from_utf8_lossy(&text).hash(&mut hasher);
-                buckets.insert(hasher.finish() & 0xff);
-            }
-            assert!(buckets.len() >= 20, "{place}: {}", buckets.len());
-        }
-    }
 
     fn resource(arn: &str) -> String {
         statement(&format!(
