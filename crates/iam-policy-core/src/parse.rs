@@ -546,19 +546,25 @@ fn plain_run(bytes: &[u8]) -> usize {
 const ONES: u64 = u64::from_le_bytes([0x01; 8]);
 pub(crate) const HIGH_BITS: u64 = u64::from_le_bytes([0x80; 8]);
 
+/// The bytes of `word` (eight bytes of text, first byte lowest) equal to `byte`: the high bit
+/// of the first such byte is set, and of none before it. Bytes after it may be flagged wrongly
+/// (a borrow runs on), which is why only the lowest flag or a zero test may be relied on. The
+/// text scans of the parser and the rules all test words with it.
+#[inline]
+pub(crate) fn byte_marks(word: u64, byte: u8) -> u64 {
+    // `x - 1` reaches the high bit of a byte that is zero, and `word ^ byte..` is zero where
+    // `word` has `byte`; `& !x` drops the bytes whose high bit was set already.
+    let difference = word ^ (ONES * u64::from(byte));
+    difference.wrapping_sub(ONES) & !difference & HIGH_BITS
+}
+
 /// Whether `word` (eight bytes of text) holds a `"`, `\` or control character (below U+0020),
-/// those a JSON string literal cannot hold as they are: the high bit of the first such byte is
-/// set, and of none before it. Bytes after it may be flagged wrongly (a borrow runs on), which
-/// is why only the lowest flag or a zero test may be relied on.
+/// those a JSON string literal cannot hold as they are, flagged as [`byte_marks`] flags them.
 pub(crate) fn string_specials(word: u64) -> u64 {
-    let quote = word ^ (ONES * u64::from(b'"'));
-    let backslash = word ^ (ONES * u64::from(b'\\'));
-    // `x - 1` reaches the high bit of a byte that is zero; `word - 0x20` of one below 0x20;
-    // `& !x` drops the bytes whose high bit was set already.
-    (word.wrapping_sub(ONES * 0x20) & !word
-        | quote.wrapping_sub(ONES) & !quote
-        | backslash.wrapping_sub(ONES) & !backslash)
-        & HIGH_BITS
+    // `word - 0x20` reaches the high bit of a byte below 0x20.
+    word.wrapping_sub(ONES * 0x20) & !word & HIGH_BITS
+        | byte_marks(word, b'"')
+        | byte_marks(word, b'\\')
 }
 
 #[cfg(test)]

@@ -224,16 +224,13 @@ fn unknown_action(
     }
 }
 
-/// Where the first `:` of an action entry is. Eight bytes at a time: prefixes run to twenty
-/// bytes, and a loop over bytes costs a mispredicted exit per entry (a character searcher's
-/// set-up costs more still). A word has a `:` where the word XOR `:` repeated has a zero byte;
-/// the lowest byte `(w - 0x01..) & !w & 0x80..` flags is exactly the first such.
+/// Where the first `:` of an action entry is. Eight bytes at a time
+/// ([`crate::parse::byte_marks`], whose lowest flag is exact): prefixes run to twenty bytes, and
+/// a loop over bytes costs a mispredicted exit per entry (a character searcher's set-up costs
+/// more still).
 fn colon_at(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
     let first_colon = |word: &[u8; 8]| {
-        let word = u64::from_le_bytes(*word) ^ (ONES * u64::from(b':'));
-        let flags = word.wrapping_sub(ONES) & !word & HIGHS;
+        let flags = crate::parse::byte_marks(u64::from_le_bytes(*word), b':');
         (flags != 0).then(|| flags.trailing_zeros() as usize / 8)
     };
     let (words, rest) = bytes.as_chunks::<8>();

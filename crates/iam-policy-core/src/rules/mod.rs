@@ -495,20 +495,15 @@ pub(crate) fn holds_wildcard(text: &str) -> bool {
 }
 
 /// True when `bytes` holds `a` or `b`. Every string of a policy is scanned for wildcards and
-/// variables, so eight bytes are tested at a time: a word has a byte equal to `a` when the
-/// word XOR `a` repeated has a zero byte, which `(w - 0x01..) & !w & 0x80..` detects exactly.
-/// The words' marks are gathered and tested once: few strings hold either byte, and a loop
-/// without a branch per word is cheaper than stopping early. Inlined, so that `a == b` (the
-/// search for `$`) tests each word once.
+/// variables, so eight bytes are tested at a time ([`crate::parse::byte_marks`]). The words'
+/// marks are gathered and tested once: few strings hold either byte, and a loop without a
+/// branch per word is cheaper than stopping early. Inlined, so that `a == b` (the search for
+/// `$`) tests each word once.
 #[inline]
 pub(crate) fn holds_either(bytes: &[u8], a: u8, b: u8) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let zero_bytes = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS;
-    let (repeated_a, repeated_b) = (ONES * u64::from(a), ONES * u64::from(b));
     let marks = |word: &[u8; 8]| {
         let word = u64::from_le_bytes(*word);
-        zero_bytes(word ^ repeated_a) | zero_bytes(word ^ repeated_b)
+        crate::parse::byte_marks(word, a) | crate::parse::byte_marks(word, b)
     };
     let (words, rest) = bytes.as_chunks::<8>();
     let found = words.iter().fold(0, |found, word| found | marks(word));
