@@ -106,9 +106,7 @@ pub(crate) fn resource_start(text: &str) -> Option<usize> {
 
 /// Holds a wildcard or a variable, so it stands for values we cannot check literally.
 fn is_pattern(field: &str) -> bool {
-    // Fields are short: one pass over their bytes, no substring searcher to set up.
-    let bytes = field.as_bytes();
-    bytes.iter().any(|&b| b == b'*' || b == b'?') || bytes.windows(2).any(|pair| pair == b"${")
+    super::holds_wildcard(field) || super::variable::has_variable(field)
 }
 
 fn known_partition(partition: &str) -> bool {
@@ -213,7 +211,9 @@ fn check_afresh(
         );
         well_formed = false;
     }
-    if arn.service.bytes().any(|b| b.is_ascii_uppercase()) && !arn.service.contains("${") {
+    if arn.service.bytes().any(|b| b.is_ascii_uppercase())
+        && !super::variable::has_variable(arn.service)
+    {
         ctx.report_entry(
             IssueCode::InvalidArnServiceCase,
             entry,
