@@ -235,6 +235,32 @@ issue_codes! {
     IdInIdentityPolicy = ("ID_IN_IDENTITY_POLICY", Warning),
 }
 
+/// The codes of findings that leave the document without a meaning: no readable JSON, an element
+/// of the wrong JSON type, an unknown or repeated element or principal type, no `Statement`, a
+/// statement without a valid `Effect`, without `Action`/`NotAction`, or with both halves of a
+/// pair. Waiving one would change what the policy says (fill in an `Effect` nobody wrote, keep
+/// one of two values), so none can be waived.
+const MEANING: &[IssueCode] = &[
+    IssueCode::JsonSyntaxError,
+    IssueCode::DataTypeMismatch,
+    IssueCode::InvalidPolicyElement,
+    IssueCode::InvalidPrincipalFormat,
+    IssueCode::InvalidPrincipalKey,
+    IssueCode::MissingStatement,
+    IssueCode::MissingEffect,
+    IssueCode::InvalidEffect,
+    IssueCode::MissingAction,
+    IssueCode::UnsupportedElementCombination,
+];
+
+impl IssueCode {
+    /// False for the codes of findings that leave the document without a meaning, which a
+    /// waiver must not hide: the policy would then say something nobody wrote.
+    pub fn is_waivable(self) -> bool {
+        !MEANING.contains(&self)
+    }
+}
+
 /// One problem found in a policy, located in the source.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {

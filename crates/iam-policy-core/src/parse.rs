@@ -35,6 +35,21 @@ impl std::fmt::Display for SyntaxError {
 
 impl std::error::Error for SyntaxError {}
 
+impl SyntaxError {
+    /// The error as a `JSON_SYNTAX_ERROR` finding.
+    pub fn into_finding(self) -> crate::Finding {
+        crate::Finding {
+            code: crate::IssueCode::JsonSyntaxError,
+            severity: crate::Severity::Error,
+            message: self.message,
+            help: None,
+            span: self.span,
+            path: String::new(),
+            statement: None,
+        }
+    }
+}
+
 /// Parses one JSON value (with optional surrounding whitespace); spans are byte offsets.
 /// Strings without escapes borrow from `text`.
 pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {

@@ -250,9 +250,11 @@ fn waiver(attr: &Attribute) -> syn::Result<WaiverAttr> {
     Ok(waiver)
 }
 
+/// A code a waiver may name: known, and not one of the codes that leave the document without a
+/// meaning (see `IssueCode::is_waivable`).
 fn issue_code(name: &Ident) -> syn::Result<IssueCode> {
     let text = name.to_string();
-    IssueCode::from_name(&text).ok_or_else(|| {
+    let code = IssueCode::from_name(&text).ok_or_else(|| {
         let nearest = IssueCode::ALL
             .iter()
             .map(|code| (strsim::levenshtein(code.as_str(), &text), code.as_str()))
@@ -265,5 +267,15 @@ fn issue_code(name: &Ident) -> syn::Result<IssueCode> {
                 .to_owned(),
         };
         syn::Error::new(name.span(), format!("unknown issue code `{text}`{help}"))
-    })
+    })?;
+    if !code.is_waivable() {
+        return Err(syn::Error::new(
+            name.span(),
+            format!(
+                "`{text}` cannot be waived: such a finding leaves the policy without a meaning\n\
+                 help: fix the document; a waiver never changes what a policy says"
+            ),
+        ));
+    }
+    Ok(code)
 }

@@ -14,18 +14,10 @@ use super::{
 use crate::json::{Member, Node, Value};
 use crate::{IssueCode, PolicyKind};
 
-const TOP_LEVEL_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
-const STATEMENT_ELEMENTS: [&str; 9] = [
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-];
+use crate::model::element::{
+    self, IN_STATEMENT as STATEMENT_ELEMENTS, PRINCIPAL_TYPES, TOP_LEVEL as TOP_LEVEL_ELEMENTS,
+};
+
 // Slots of `STATEMENT_ELEMENTS`: a statement's members are told apart by slot once their name
 // is found, rather than by comparing names again.
 const SID: usize = 0;
@@ -36,20 +28,22 @@ const ACTION: usize = 4;
 const NOT_ACTION: usize = 5;
 const RESOURCE: usize = 6;
 const NOT_RESOURCE: usize = 7;
-const PRINCIPAL_TYPES: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUser"];
 
 /// The kind of an undeclared document: resource policy when a statement has `Principal` or
 /// `NotPrincipal`, identity policy otherwise.
 pub(crate) fn inferred_kind(document: &Node<'_>) -> PolicyKind {
     let has_principal = |statement: &Node<'_>| {
         members(statement).is_some_and(|members| {
-            members
-                .iter()
-                .any(|member| member.key == "Principal" || member.key == "NotPrincipal")
+            members.iter().any(|member| {
+                member.key == element::PRINCIPAL || member.key == element::NOT_PRINCIPAL
+            })
         })
     };
-    let statements = members(document)
-        .and_then(|members| members.iter().find(|member| member.key == "Statement"));
+    let statements = members(document).and_then(|members| {
+        members
+            .iter()
+            .find(|member| member.key == element::STATEMENT)
+    });
     let any = match statements.map(|member| &member.value.value) {
         Some(Value::Array(items)) => items.iter().any(has_principal),
         Some(Value::Object(_)) => statements.is_some_and(|member| has_principal(&member.value)),
@@ -152,8 +146,8 @@ pub(crate) fn check_document<'a>(document: &'a Node<'a>, ctx: &mut Context<'_>) 
             continue;
         }
         match &*member.key {
-            "Version" => doc.version = version(member, ctx),
-            "Id" => id(member, ctx),
+            element::VERSION => doc.version = version(member, ctx),
+            element::ID => id(member, ctx),
             _ => statement_member = Some(member),
         }
     }
@@ -754,7 +748,7 @@ fn principal<'a>(
     ctx: &mut Context<'_>,
 ) -> Option<PrincipalElement<'a>> {
     let mut element = PrincipalElement {
-        negated: member.key == "NotPrincipal",
+        negated: member.key == element::NOT_PRINCIPAL,
         name_span: member.key_span,
         node: &member.value,
         wildcard: false,

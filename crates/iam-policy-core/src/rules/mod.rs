@@ -84,17 +84,19 @@ impl<'o> Context<'o> {
         self.report(code, entry.span, entry.path, statement, message, help);
     }
 
-    /// The findings that are not waived, in source order.
+    /// The findings that are not waived, in source order; a waiver of a code that cannot be
+    /// waived has no effect.
     fn finish(self) -> Vec<Finding> {
         let waivers = &self.options.waivers;
         let mut findings: Vec<Finding> = self
             .findings
             .into_iter()
             .filter(|finding| {
-                !waivers.iter().any(|waiver| {
-                    waiver.code == finding.code
-                        && (waiver.statement.is_none() || waiver.statement == finding.statement)
-                })
+                !finding.code.is_waivable()
+                    || !waivers.iter().any(|waiver| {
+                        waiver.code == finding.code
+                            && (waiver.statement.is_none() || waiver.statement == finding.statement)
+                    })
             })
             .collect();
         findings.sort_by_key(|finding| (finding.span.start, finding.span.end));
@@ -133,11 +135,7 @@ pub(crate) struct Document<'a> {
     pub statements: Vec<Statement<'a>>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Effect {
-    Allow,
-    Deny,
-}
+pub(crate) use crate::model::Effect;
 
 /// One statement of the document.
 pub(crate) struct Statement<'a> {
