@@ -1,36 +1,5 @@
-//! The `iam-policy` command: look-ups in the AWS service authorization reference (and, later,
-//! lint of JSON policies). Parses the command line and dispatches; each subcommand lives in its
-//! own module.
+//! The `iam-policy` command; the work is in the library (`lib.rs`).
 
-use std::process::ExitCode;
-
-use clap::{Parser, Subcommand};
-
-mod lint;
-mod reference;
-
-/// Check AWS IAM policies and look things up in the AWS service authorization reference.
-#[derive(Debug, Parser)]
-#[command(name = "iam-policy", version, propagate_version = true)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Debug, Subcommand)]
-enum Command {
-    Actions(reference::ActionsArgs),
-    Describe(reference::DescribeArgs),
-    Reference(reference::ReferenceArgs),
-    Lint(lint::LintArgs),
-}
-
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Actions(args) => reference::actions(&args),
-        Command::Describe(args) => reference::describe(&args),
-        Command::Reference(args) => reference::reference(&args),
-        Command::Lint(args) => lint::run(&args),
-    }
+fn main() -> std::process::ExitCode {
+    iam_policy_cli::run()
 }

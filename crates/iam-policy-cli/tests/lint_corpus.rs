@@ -3,7 +3,6 @@
 //! error-severity findings are exactly the ones checked by hand against the reference data and
 //! AWS's documentation (listed with a reason each in docs/lint.md). A new error is a
 //! false positive until shown otherwise; a missing one is a rule that stopped working.
-#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
 use std::path::Path;
 use std::process::Command;

@@ -1,6 +1,6 @@
 //! `iam-policy lint`: the rules of `policy!` run on existing JSON policy files.
 
-mod document;
+pub mod document;
 mod input;
 mod jsonl;
 mod sarif;
