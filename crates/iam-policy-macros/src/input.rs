@@ -255,14 +255,10 @@ fn waiver(attr: &Attribute) -> syn::Result<WaiverAttr> {
 fn issue_code(name: &Ident) -> syn::Result<IssueCode> {
     let text = name.to_string();
     let code = IssueCode::from_name(&text).ok_or_else(|| {
-        let nearest = IssueCode::ALL
-            .iter()
-            .map(|code| (strsim::levenshtein(code.as_str(), &text), code.as_str()))
-            .min();
+        let nearest =
+            iam_policy_reference::nearest_name(&text, IssueCode::ALL.iter().map(|c| c.as_str()));
         let help = match nearest {
-            Some((distance, code)) if distance <= text.len() / 3 + 1 => {
-                format!("\nhelp: did you mean `{code}`?")
-            }
+            Some(code) => format!("\nhelp: did you mean `{code}`?"),
             _ => "\nhelp: use an IAM Access Analyzer issue code such as `INVALID_ARN_RESOURCE`"
                 .to_owned(),
         };

@@ -25,7 +25,7 @@ mod table;
 pub use global::DeprecatedConditionKey;
 pub use index::build_hashed_index;
 pub use matching::{ARN_FIELDS_WINDOW, ArnFormatFields, arn_field_colons, wildcard_match_by};
-pub use suggest::{suggest_action, suggest_condition_key, suggest_service};
+pub use suggest::{nearest_name, suggest_action, suggest_condition_key, suggest_service};
 
 use data::{
     ACTION_RESOURCE_TYPES, ACTION_SLOTS, ACTIONS, CONDITION_KEY_INDEX, CONDITION_KEY_SLOTS,

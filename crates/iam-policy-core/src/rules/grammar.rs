@@ -77,16 +77,7 @@ pub(crate) fn json_type(node: &Node<'_>) -> &'static str {
 
 /// The known name closest to an unknown element name, if any is close.
 fn nearest<'n>(name: &str, known: &[&'n str]) -> Option<&'n str> {
-    known
-        .iter()
-        .map(|candidate| {
-            let distance =
-                strsim::levenshtein(&name.to_ascii_lowercase(), &candidate.to_ascii_lowercase());
-            (distance, *candidate)
-        })
-        .filter(|(distance, candidate)| *distance <= 2.max(candidate.len() / 4))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| candidate)
+    iam_policy_reference::nearest_name(name, known.iter().copied())
 }
 
 pub(crate) fn check_document<'a>(document: &'a Node<'a>, ctx: &mut Context<'_>) -> Document<'a> {
