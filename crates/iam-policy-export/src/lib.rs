@@ -259,10 +259,18 @@ pub fn render(
     }
     files.push(File {
         path: INDEX.to_owned(),
-        // Serializing plain structs of strings cannot fail.
-        contents: serde_json::to_string_pretty(&index).unwrap_or_default() + "\n",
+        contents: index_json(&index) + "\n",
     });
     Ok(files)
+}
+
+#[expect(
+    clippy::expect_used,
+    reason = "plain structs of strings serialize; an error would be a bug to see, not an index to \
+              write out empty"
+)]
+fn index_json(index: &Index<'_>) -> String {
+    serde_json::to_string_pretty(index).expect("the index serializes to JSON")
 }
 
 /// Each path relative, made of plain components, ending in `.json`, used once, and not the
@@ -502,7 +510,7 @@ mod tests {
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, ["a/logs.json", "b/objects.json", "index.json"]);
         assert!(files.iter().all(|f| f.contents.ends_with("}\n")));
-        let index: serde_json::Value = serde_json::from_str(&files[2].contents).unwrap_or_default();
+        let index: serde_json::Value = serde_json::from_str(&files[2].contents).unwrap();
         assert_eq!(
             index,
             serde_json::json!({

@@ -300,20 +300,12 @@ mod tests {
     }
 
     #[test]
-    fn type_mismatches_and_size_are_errors_other_warnings_stay() {
-        let finding = |code: IssueCode| Finding {
-            code,
-            severity: code.severity(),
-            message: String::new(),
-            help: None,
-            span: iam_policy_core::Span::default(),
-            path: String::new(),
-            statement: None,
-        };
+    fn the_rejected_warnings_are_no_errors_of_access_analyzer() {
+        // A code Access Analyzer already reports as an error needs no raising: listing it would
+        // only hide that the list is out of date.
+        // Raised as errors they are: `ui/size` and `ui/conditions` show it at the literal.
         for code in REJECTED_WARNINGS {
-            assert_eq!(severity(&finding(*code)), Severity::Error, "{code:?}");
+            assert_ne!(code.severity(), Severity::Error, "{code:?}");
         }
-        let version = finding(IssueCode::MissingVersion);
-        assert_eq!(severity(&version), Severity::Warning);
     }
 }
