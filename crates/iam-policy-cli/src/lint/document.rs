@@ -164,38 +164,19 @@ impl Decoded {
         let base = literal.start + 1;
         let mut text = String::with_capacity(inner.len());
         let mut offsets = Vec::with_capacity(inner.len() + 1);
-        let mut chars = inner.char_indices().peekable();
-        while let Some((at, c)) = chars.next() {
-            let decoded = if c == '\\' {
-                match chars.next()?.1 {
-                    '"' => '"',
-                    '\\' => '\\',
-                    '/' => '/',
-                    'b' => '\u{8}',
-                    'f' => '\u{c}',
-                    'n' => '\n',
-                    'r' => '\r',
-                    't' => '\t',
-                    'u' => {
-                        let high = hex4(&mut chars)?;
-                        if (0xD800..0xDC00).contains(&high) {
-                            if chars.next()?.1 != '\\' || chars.next()?.1 != 'u' {
-                                return None;
-                            }
-                            let low = hex4(&mut chars)?;
-                            char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))?
-                        } else {
-                            char::from_u32(high)?
-                        }
-                    }
-                    _ => return None,
-                }
+        let bytes = inner.as_bytes();
+        let mut at = 0;
+        while let Some(&byte) = bytes.get(at) {
+            let (decoded, next) = if byte == b'\\' {
+                parse::escape(bytes, at).ok()?
             } else {
-                c
+                let c = inner.get(at..)?.chars().next()?;
+                (c, at + c.len_utf8())
             };
             let offset = base + u32::try_from(at).ok()?;
             offsets.extend(std::iter::repeat_n(offset, decoded.len_utf8()));
             text.push(decoded);
+            at = next;
         }
         offsets.push(literal.end - 1);
         (text == value).then_some(Decoded { text, offsets })
@@ -251,14 +232,6 @@ impl Decoded {
             end: at(inner.end).max(at(inner.start)),
         }
     }
-}
-
-fn hex4(chars: &mut impl Iterator<Item = (usize, char)>) -> Option<u32> {
-    let mut value = 0;
-    for _ in 0..4 {
-        value = value * 16 + chars.next()?.1.to_digit(16)?;
-    }
-    Some(value)
 }
 
 fn span(start: usize, end: usize) -> Span {
