@@ -12,6 +12,7 @@
 
 use std::borrow::Cow;
 
+use crate::bytes::{ONES, plain_run};
 use crate::json::{Member, Node, Span, Value};
 
 /// Deeper nesting is refused with an error rather than risking the stack. IAM policies need
@@ -562,49 +563,6 @@ fn hex4(bytes: &[u8], at: usize) -> Result<u32, EscapeError> {
         code = code * 16 + u32::from(digit);
     }
     Ok(code)
-}
-
-/// The length of the run of bytes at the start of `bytes` that a string literal holds as they
-/// are: up to the first `"`, `\` or control character. Most of a policy is strings, so they
-/// are scanned eight bytes at a time.
-fn plain_run(bytes: &[u8]) -> usize {
-    let (words, tail) = bytes.as_chunks::<8>();
-    for (index, word) in words.iter().enumerate() {
-        let special = string_specials(u64::from_le_bytes(*word));
-        if special != 0 {
-            // The lowest flagged byte comes first in the text.
-            return index * 8 + special.trailing_zeros() as usize / 8;
-        }
-    }
-    words.len() * 8
-        + tail
-            .iter()
-            .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)
-            .unwrap_or(tail.len())
-}
-
-const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-pub(crate) const HIGH_BITS: u64 = u64::from_le_bytes([0x80; 8]);
-
-/// The bytes of `word` (eight bytes of text, first byte lowest) equal to `byte`: the high bit
-/// of the first such byte is set, and of none before it. Bytes after it may be flagged wrongly
-/// (a borrow runs on), which is why only the lowest flag or a zero test may be relied on. The
-/// text scans of the parser and the rules all test words with it.
-#[inline]
-pub(crate) fn byte_marks(word: u64, byte: u8) -> u64 {
-    // `x - 1` reaches the high bit of a byte that is zero, and `word ^ byte..` is zero where
-    // `word` has `byte`; `& !x` drops the bytes whose high bit was set already.
-    let difference = word ^ (ONES * u64::from(byte));
-    difference.wrapping_sub(ONES) & !difference & HIGH_BITS
-}
-
-/// Whether `word` (eight bytes of text) holds a `"`, `\` or control character (below U+0020),
-/// those a JSON string literal cannot hold as they are, flagged as [`byte_marks`] flags them.
-pub(crate) fn string_specials(word: u64) -> u64 {
-    // `word - 0x20` reaches the high bit of a byte below 0x20.
-    word.wrapping_sub(ONES * 0x20) & !word & HIGH_BITS
-        | byte_marks(word, b'"')
-        | byte_marks(word, b'\\')
 }
 
 #[cfg(test)]

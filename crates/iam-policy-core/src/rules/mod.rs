@@ -16,6 +16,7 @@ mod variable;
 #[cfg(test)]
 mod testing;
 
+use crate::bytes::holds_either;
 use crate::json::{Node, Span};
 use crate::{Finding, IssueCode, Options, PolicyKind};
 use iam_policy_reference::{Action, ConditionKey};
@@ -492,28 +493,6 @@ pub(crate) fn holds_wildcard(text: &str) -> bool {
     holds_either(text.as_bytes(), b'*', b'?')
 }
 
-/// True when `bytes` holds `a` or `b`. Every string of a policy is scanned for wildcards and
-/// variables, so eight bytes are tested at a time ([`crate::parse::byte_marks`]). The words'
-/// marks are gathered and tested once: few strings hold either byte, and a loop without a
-/// branch per word is cheaper than stopping early. Inlined, so that `a == b` (the search for
-/// `$`) tests each word once.
-#[inline]
-pub(crate) fn holds_either(bytes: &[u8], a: u8, b: u8) -> bool {
-    let marks = |word: &[u8; 8]| {
-        let word = u64::from_le_bytes(*word);
-        crate::parse::byte_marks(word, a) | crate::parse::byte_marks(word, b)
-    };
-    let (words, rest) = bytes.as_chunks::<8>();
-    let found = words.iter().fold(0, |found, word| found | marks(word));
-    // The bytes after the last whole word are in the last eight bytes, tested as one more word.
-    // When there are none, that word is tested twice: cheaper than a branch on the length,
-    // which strings of every length would mispredict.
-    match bytes.last_chunk::<8>() {
-        Some(last) => found | marks(last) != 0,
-        None => rest.iter().any(|&byte| byte == a || byte == b),
-    }
-}
-
 /// "did you mean `x`?" for the best suggestion, if any.
 pub(crate) fn did_you_mean(candidate: Option<&str>) -> Option<String> {
     candidate.map(|name| format!("did you mean `{name}`?"))
@@ -521,7 +500,8 @@ pub(crate) fn did_you_mean(candidate: Option<&str>) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Path, holds_either, holds_wildcard};
+    use super::{Path, holds_wildcard};
+    use crate::bytes::holds_either;
     use crate::{Options, Parameter, ParameterKind, parse};
     use std::borrow::Cow;
 

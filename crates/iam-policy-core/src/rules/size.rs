@@ -7,8 +7,8 @@
 //! warning for policies that fit the larger quotas.
 
 use super::Context;
+use crate::bytes::{HIGH_BITS, string_specials};
 use crate::json::{Node, Value};
-use crate::parse::{HIGH_BITS, string_specials};
 use crate::{IssueCode, PolicyKind};
 
 /// The quota of `kind`, in characters, and the code reported above it.
