@@ -633,7 +633,7 @@ fn list<'a>(
     };
     let entries = strings(member, path, at, &wording, variables, ctx)?;
     Some(ListElement {
-        negated: member.key.starts_with("Not"),
+        negated: member.key == element::NOT_ACTION || member.key == element::NOT_RESOURCE,
         name_span: member.key_span,
         node: &member.value,
         entries,

@@ -4,6 +4,7 @@
 
 use super::{Context, Effect, Entry, Statement, arn, holds_wildcard};
 use crate::json::Value;
+use crate::model::element;
 use crate::{IssueCode, PolicyKind};
 use std::borrow::Cow;
 
@@ -494,7 +495,9 @@ fn rcp_allow(statement: &Statement<'_>, ctx: &mut Context<'_>) {
         .as_ref()
         .is_some_and(|element| !element.negated && star(Some(element.node)));
     let has_condition = match &statement.node.value {
-        Value::Object(members) => members.iter().any(|member| member.key == "Condition"),
+        Value::Object(members) => members
+            .iter()
+            .any(|member| member.key == element::CONDITION),
         _ => false,
     };
     if !(principal_ok && action_ok && resource_ok) || has_condition {
