@@ -491,25 +491,30 @@ fn nearest_format(service: reference::ArnService, resource: &str) -> Option<&'st
     if wanted.is_empty() || is_pattern(&wanted) {
         return None;
     }
-    service
+    let formats: Vec<(String, &'static str)> = service
         .resource_types()
         .into_iter()
         .flat_map(|resource_type| resource_type.arn_formats())
         .filter_map(split)
         .filter(|format| format.service == service.field())
-        .map(|format| {
-            let candidate = head(format.resource);
-            // `documentation` for `document`: one is the start of the other.
-            let distance = if candidate.starts_with(&wanted) || wanted.starts_with(&candidate) {
-                1
-            } else {
-                strsim::levenshtein(&wanted, &candidate)
-            };
-            (distance, format.resource)
+        .map(|format| (head(format.resource), format.resource))
+        .collect();
+    // `documentation` for `document`: one is the start of the other.
+    let extends = |(candidate, _): &&(String, &'static str)| {
+        candidate.starts_with(&wanted) || wanted.starts_with(candidate.as_str())
+    };
+    formats
+        .iter()
+        .find(extends)
+        .map(|(_, resource)| *resource)
+        .or_else(|| {
+            let heads = formats.iter().map(|(candidate, _)| candidate.as_str());
+            let nearest = reference::nearest_name(&wanted, heads)?;
+            formats
+                .iter()
+                .find(|(candidate, _)| candidate == nearest)
+                .map(|(_, resource)| *resource)
         })
-        .filter(|(distance, _)| *distance <= 3)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, resource)| resource)
 }
 
 #[cfg(test)]
