@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod aa_compare;
 mod export;
 mod reference;
 
@@ -11,7 +12,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   reference import [--check] PATH...   regenerate the AWS reference tables from iam-data snapshots
   export [--set NAME=VALUE]... [--out DIR] [--check]
-                                       write every sample policy to dist/ (or check it is fresh)";
+                                       write every sample policy to dist/ (or check it is fresh)
+  aa-compare CORPUS [--only DIR]       compare the rules' findings with Access Analyzer's on a
+                                       corpus (e.g. ../shared/corpus/aws-managed)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -19,6 +22,7 @@ fn main() -> ExitCode {
     let result = match args.split_first() {
         Some((command, rest)) if command == "export" => return export::run(rest.iter().cloned()),
         Some((command, rest)) if command == "reference" => reference::run(rest, &root),
+        Some((command, rest)) if command == "aa-compare" => aa_compare::run(rest, &root),
         Some((command, _)) if command == "-h" || command == "--help" => {
             println!("{USAGE}");
             Ok(())

@@ -17,7 +17,7 @@ mod variable;
 mod testing;
 
 use crate::json::{Node, Span};
-use crate::{Finding, IssueCode, Options, PolicyKind};
+use crate::{Finding, IssueCode, Options, PolicyKind, Severity};
 use iam_policy_reference::{Action, ConditionKey};
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
@@ -82,6 +82,23 @@ impl<'o> Context<'o> {
         help: Option<String>,
     ) {
         self.report(code, entry.span, entry.path, statement, message, help);
+    }
+
+    /// [`Self::report_entry`] for a verdict that rests on data with known gaps (the reference's
+    /// per-action lists, loosely documented ARN formats): at most a warning, whatever the
+    /// code's own severity, since a false error breaks a build.
+    pub fn report_uncertain_entry(
+        &mut self,
+        code: IssueCode,
+        entry: &Entry<'_>,
+        statement: Option<usize>,
+        message: String,
+        help: Option<String>,
+    ) {
+        self.report_entry(code, entry, statement, message, help);
+        if let Some(finding) = self.findings.last_mut() {
+            finding.severity = finding.severity.max(Severity::Warning);
+        }
     }
 
     /// The findings that are not waived, in source order.
