@@ -32,9 +32,10 @@ use proc_macro::TokenStream;
 /// ```
 ///
 /// Attributes, before the document or the item:
-/// - `#[kind = "identity" | "resource" | "role-trust" | "scp" | "rcp"]`: which rules and size
+/// - `#[kind = "identity" | "inline" | "resource" | "role-trust" | "scp" | "rcp"]`: which rules and size
 ///   quota apply; without it a document with `Principal`/`NotPrincipal` is a resource policy,
-///   any other an identity policy.
+///   or a role trust policy when every action is `sts:AssumeRole*` or a companion and no
+///   statement has `Resource`; any other is an identity policy.
 /// - `#[parameters("region": Region, "account-id": AccountId, ...)]`: placeholders written
 ///   `{name}` in the document's strings (kinds `Region`, `AccountId`, `InstanceId`,
 ///   `KmsKeyArn`, `TagKey`, `TagValue`); checked with a typical value, serialized as the bare name.

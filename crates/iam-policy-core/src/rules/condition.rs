@@ -243,7 +243,8 @@ fn check_key(
                 "the service `{}` of condition key `{name}` was retired: it is in the 2024 reference but not any more",
                 prefix.to_ascii_lowercase()
             ),
-            Some("remove the condition together with the statement's actions of that service: they grant nothing any more".to_owned()),
+            // Removing the condition could widen the statement: the help only states the fact.
+            Some("no request has this key any more, so the condition holds only where an absent key satisfies it".to_owned()),
         );
         return None;
     }
@@ -556,7 +557,7 @@ fn check_set_qualifier(
                 condition.key.text, condition.operator.text
             ),
             Some(format!(
-                "write `ForAnyValue:{0}` (any value matches) or `ForAllValues:{0}` (every value matches)",
+                "write `ForAnyValue:{0}` (any value matches), or `ForAllValues:{0}` (every value matches; also true when the key is absent)",
                 condition.operator.text
             )),
         ),
@@ -1197,8 +1198,8 @@ fn check_actions_support_keys<'c, 'a: 'c>(
         let unsupported: Vec<String> = named
             .iter()
             .filter(|action| {
-                !supports_condition_key(**action, name)
-                    && !(assumed && is_session_companion(**action))
+                let companion = assumed && is_session_companion(**action);
+                !(companion || supports_condition_key(**action, name))
             })
             .map(ToString::to_string)
             .collect();

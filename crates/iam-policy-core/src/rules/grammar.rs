@@ -38,28 +38,80 @@ const RESOURCE: usize = 6;
 const NOT_RESOURCE: usize = 7;
 const PRINCIPAL_TYPES: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUser"];
 
-/// The kind of an undeclared document: resource policy when a statement has `Principal` or
-/// `NotPrincipal`, identity policy otherwise.
+/// The kind of an undeclared document: an identity policy when no statement has `Principal` or
+/// `NotPrincipal`; else a role trust policy when no statement has `Resource` or `NotResource`
+/// and every action is one a role trust policy grants (`sts:AssumeRole*` with the session's
+/// companions), a resource policy otherwise.
 pub(crate) fn inferred_kind(document: &Node<'_>) -> PolicyKind {
-    let has_principal = |statement: &Node<'_>| {
+    let statements: &[Node<'_>] = match members(document)
+        .and_then(|members| members.iter().find(|member| member.key == "Statement"))
+        .map(|member| &member.value)
+    {
+        Some(Node {
+            value: Value::Array(items),
+            ..
+        }) => items,
+        Some(single) => std::slice::from_ref(single),
+        None => &[],
+    };
+    let has = |statement: &Node<'_>, names: &[&str]| {
         members(statement).is_some_and(|members| {
             members
                 .iter()
-                .any(|member| member.key == "Principal" || member.key == "NotPrincipal")
+                .any(|member| names.contains(&member.key.as_ref()))
         })
     };
-    let statements = members(document)
-        .and_then(|members| members.iter().find(|member| member.key == "Statement"));
-    let any = match statements.map(|member| &member.value.value) {
-        Some(Value::Array(items)) => items.iter().any(has_principal),
-        Some(Value::Object(_)) => statements.is_some_and(|member| has_principal(&member.value)),
-        _ => false,
-    };
-    if any {
-        PolicyKind::Resource
-    } else {
-        PolicyKind::Identity
+    if !statements
+        .iter()
+        .any(|statement| has(statement, &["Principal", "NotPrincipal"]))
+    {
+        return PolicyKind::Identity;
     }
+    let trust_actions_only = |statement: &Node<'_>| {
+        let action = members(statement)
+            .and_then(|members| members.iter().find(|member| member.key == "Action"));
+        let entries: &[Node<'_>] = match action.map(|member| &member.value) {
+            Some(Node {
+                value: Value::Array(items),
+                ..
+            }) => items,
+            Some(single) => std::slice::from_ref(single),
+            None => return false,
+        };
+        !entries.is_empty()
+            && entries.iter().all(|entry| match &entry.value {
+                Value::String(text) => is_trust_action(text),
+                _ => false,
+            })
+    };
+    if statements.iter().all(|statement| {
+        !has(statement, &["Resource", "NotResource"]) && trust_actions_only(statement)
+    }) {
+        PolicyKind::RoleTrust
+    } else {
+        PolicyKind::Resource
+    }
+}
+
+/// `sts:AssumeRole`, `sts:AssumeRoleWithSAML`, `sts:AssumeRoleWithWebIdentity` (or a wildcard
+/// of them), and the actions a trust policy grants for the same session: `sts:TagSession`,
+/// `sts:SetSourceIdentity`, `sts:SetContext`.
+fn is_trust_action(action: &str) -> bool {
+    let Some(name) = action
+        .get(.."sts:".len())
+        .filter(|prefix| prefix.eq_ignore_ascii_case("sts:"))
+        .and_then(|_| action.get("sts:".len()..))
+    else {
+        return false;
+    };
+    let starts_with = |head: &str| {
+        name.get(..head.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(head))
+    };
+    starts_with("AssumeRole")
+        || ["TagSession", "SetSourceIdentity", "SetContext"]
+            .iter()
+            .any(|companion| name.eq_ignore_ascii_case(companion))
 }
 
 fn members<'a>(node: &'a Node<'a>) -> Option<&'a [Member<'a>]> {
@@ -223,7 +275,7 @@ fn id(member: &Member<'_>, ctx: &mut Context<'_>) {
             format!("`Id` must be a string, found {}", json_type(&member.value)),
             None,
         );
-    } else if ctx.kind == PolicyKind::Identity {
+    } else if ctx.kind.is_identity() {
         ctx.report(
             IssueCode::IdInIdentityPolicy,
             member.key_span,
@@ -1039,6 +1091,42 @@ mod tests {
 
     const ALLOW_S3: &str = r#""Effect": "Allow", "Action": "s3:GetObject", "Resource": "*""#;
     const DENY_S3: &str = r#""Effect": "Deny", "Action": "s3:PutObject", "Resource": "*""#;
+
+    #[test]
+    fn the_kind_of_an_undeclared_document() {
+        use super::inferred_kind;
+        let kind = |text: &str| match crate::parse::parse(text) {
+            Ok(node) => inferred_kind(&node),
+            Err(error) => unreachable!("{error}"),
+        };
+        assert_eq!(kind(&statement(ALLOW_S3)), PolicyKind::Identity);
+        let bucket = statement(
+            r#""Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*""#,
+        );
+        assert_eq!(kind(&bucket), PolicyKind::Resource);
+        for actions in [
+            r#""sts:AssumeRole""#,
+            r#"["sts:AssumeRoleWithWebIdentity", "sts:TagSession"]"#,
+            r#"["sts:AssumeRole", "sts:SetSourceIdentity", "sts:SetContext"]"#,
+            r#""sts:AssumeRole*""#,
+        ] {
+            let trust = statement(&format!(
+                r#""Effect": "Allow", "Principal": {{"Service": "ec2.amazonaws.com"}}, "Action": {actions}"#
+            ));
+            assert_eq!(kind(&trust), PolicyKind::RoleTrust, "{actions}");
+        }
+        // Another action, or a `Resource`, makes it a resource policy.
+        for elements in [
+            r#""Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": ["sts:AssumeRole", "s3:GetObject"]"#,
+            r#""Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "sts:AssumeRole", "Resource": "*""#,
+        ] {
+            assert_eq!(
+                kind(&statement(elements)),
+                PolicyKind::Resource,
+                "{elements}"
+            );
+        }
+    }
 
     #[test]
     fn element_slots_name_their_elements() {

@@ -16,6 +16,8 @@ mod variable;
 #[cfg(test)]
 mod testing;
 
+pub(crate) use grammar::inferred_kind;
+
 use crate::json::{Node, Span};
 use crate::{Finding, IssueCode, Options, PolicyKind, Severity};
 use iam_policy_reference::{Action, ConditionKey};
@@ -483,9 +485,7 @@ pub(crate) fn check(
         text_length = None;
         &substituted
     };
-    let kind = options
-        .kind
-        .unwrap_or_else(|| grammar::inferred_kind(document));
+    let kind = crate::policy_kind(document, options);
     let mut ctx = Context::new(options, kind);
     let mut doc = grammar::check_document(document, &mut ctx);
     let mut arns = arn::DocumentArns::default();
