@@ -61,11 +61,17 @@ fn match_actions(
     // One handle per resource type (a test of the reference): comparing handles compares the
     // owning service and name without reading either.
     let acts_on = |action: reference::Action| {
-        action.resource_types().any(|listed| {
-            types.contains(&listed.resource_type) || generic_format(listed.resource_type)
-        })
+        action
+            .resource_types()
+            .any(|listed| types.contains(&listed.resource_type))
     };
-    if statement.named_actions().any(acts_on) {
+    // The generic formats only for the rare resource no action lists: most are listed.
+    let acts_on_any = |action: reference::Action| {
+        action
+            .resource_types()
+            .any(|listed| generic_format(listed.resource_type))
+    };
+    if statement.named_actions().any(acts_on) || statement.named_actions().any(acts_on_any) {
         return;
     }
     let owners = |action: reference::Action| {
@@ -144,12 +150,9 @@ fn match_actions(
 /// Whether the resource type's ARN format leaves the service open (`${Vendor}`), so that it
 /// names resources of many services.
 fn generic_format(resource_type: reference::ResourceType) -> bool {
-    resource_type.arn_formats().any(|format| {
-        format
-            .split(':')
-            .nth(2)
-            .is_some_and(|service| service.starts_with("${"))
-    })
+    resource_type
+        .arn_formats()
+        .any(|format| format.starts_with("arn:${Partition}:${"))
 }
 
 #[cfg(test)]
