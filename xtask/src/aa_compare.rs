@@ -257,6 +257,7 @@ fn same_fact(theirs: &str, ours: &str) -> bool {
     theirs == ours
         || match ours {
             "RETIRED_ACTION" => theirs == "INVALID_ACTION",
+            "RETIRED_CONDITION_KEY" => theirs == "INVALID_SERVICE_CONDITION_KEY",
             "RETIRED_SERVICE" => matches!(
                 theirs,
                 "INVALID_SERVICE" | "INVALID_SERVICE_IN_ACTION" | "INVALID_SERVICE_CONDITION_KEY"

@@ -219,6 +219,9 @@ issue_codes! {
     RetiredService = ("RETIRED_SERVICE", Warning),
     /// An action that was in the 2024 reference and is gone now: it no longer grants anything.
     RetiredAction = ("RETIRED_ACTION", Warning),
+    /// A condition key of a current service that was in the 2024 reference and is gone now: no
+    /// request has it any more.
+    RetiredConditionKey = ("RETIRED_CONDITION_KEY", Warning),
     /// A resource ARN of a service none of the statement's actions belongs to, so the
     /// statement grants or denies nothing on it (e.g. an EC2 volume beside only
     /// `ssm:StartSession`). A warning: it rests on the reference's per-action resource lists,

@@ -219,6 +219,18 @@ fn check_key(
         );
         return None;
     }
+    if let Some(spelling) = reference::retired_condition_key(name) {
+        report(
+            ctx,
+            statement,
+            entry,
+            IssueCode::RetiredConditionKey,
+            format!("condition key `{spelling}` was retired: it is in the 2024 reference but not any more"),
+            // Removing the condition could widen the statement: the help only states the fact.
+            Some("no request has this key any more, so the condition holds only where an absent key satisfies it".to_owned()),
+        );
+        return None;
+    }
     if reference::service(prefix).is_some() {
         report(
             ctx,
@@ -1664,6 +1676,11 @@ pub(super) mod tests {
         assert_eq!(
             check(S3, r#"{"StringEquals": {"deepracer:UserToken": "a"}}"#),
             [RetiredService]
+        );
+        // So is a retired key of a current service.
+        assert_eq!(
+            check(S3, r#"{"StringEquals": {"omics:VariantStoreName": "a"}}"#),
+            [RetiredConditionKey]
         );
         let finding = only(
             &statement(

@@ -237,15 +237,18 @@ fn check_key(
         IssueCode::InvalidGlobalConditionKey
     } else if reference::retired_service(prefix) {
         IssueCode::RetiredService
+    } else if reference::retired_condition_key(key).is_some() {
+        IssueCode::RetiredConditionKey
     } else if reference::service(prefix).is_none() {
         IssueCode::InvalidService
     } else {
         IssueCode::InvalidServiceConditionKey
     };
-    let message = if code == IssueCode::RetiredService {
-        format!(
-            "`{key}` in `{written}` is a key of a retired service: it is in the 2024 reference but not any more"
-        )
+    let message = if matches!(
+        code,
+        IssueCode::RetiredService | IssueCode::RetiredConditionKey
+    ) {
+        format!("`{key}` in `{written}` was retired: it is in the 2024 reference but not any more")
     } else {
         format!("`{key}` in `{written}` is not a condition key")
     };
