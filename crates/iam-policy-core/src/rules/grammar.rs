@@ -526,6 +526,11 @@ fn statement<'a>(
             "the statement has no `Resource` or `NotResource`",
             "add `\"Resource\"` with the ARNs the statement is about, or `\"*\"`",
         );
+        // A resource policy's service decides: some imply the resource they are attached to
+        // (an ECR repository policy has no `Resource`).
+        if ctx.kind == PolicyKind::Resource {
+            ctx.last_is_uncertain();
+        }
     }
     let needs_principal = matches!(
         ctx.kind,
@@ -1261,6 +1266,17 @@ mod tests {
     fn resource_per_kind() {
         let doc = statement(r#""Effect": "Allow", "Action": "s3:GetObject""#);
         assert_eq!(codes(&doc, None), vec![C::MissingResource]);
+        assert_eq!(
+            only(&doc, None, C::MissingResource).severity,
+            crate::Severity::Error
+        );
+        let repository = statement(
+            r#""Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "ecr:BatchGetImage""#,
+        );
+        assert_eq!(
+            only(&repository, None, C::MissingResource).severity,
+            crate::Severity::Warning
+        );
         let doc = statement(r#""Effect": "Allow", "Action": "s3:GetObject", "Resource": []"#);
         assert_eq!(codes(&doc, None), vec![C::EmptyArrayResource]);
         let trust = statement(

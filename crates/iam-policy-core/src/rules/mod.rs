@@ -98,6 +98,12 @@ impl<'o> Context<'o> {
         help: Option<String>,
     ) {
         self.report_entry(code, entry, statement, message, help);
+        self.last_is_uncertain();
+    }
+
+    /// Lowers the finding reported last to a warning at most (see
+    /// [`Self::report_uncertain_entry`]).
+    pub fn last_is_uncertain(&mut self) {
         if let Some(finding) = self.findings.last_mut() {
             finding.severity = finding.severity.max(Severity::Warning);
         }
