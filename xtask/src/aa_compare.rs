@@ -476,7 +476,7 @@ mod tests {
     #[test]
     #[ignore = "needs ../shared: the AWS managed policies with Access Analyzer's findings"]
     fn the_dev_corpus_agrees_with_access_analyzer() -> Result<(), String> {
-        let root = crate::project_root();
+        let root = crate::project_root()?;
         let comparison = compare(
             &root.join("../shared/corpus/aws-managed"),
             Some(&root.join("../shared/corpus/aws-managed-dev")),
