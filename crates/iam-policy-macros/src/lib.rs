@@ -43,8 +43,8 @@ use proc_macro::TokenStream;
 ///   `#[waive(CODE, ..., sid = "Sid")]` for the statement with that `Sid`.
 ///
 /// Every error-severity finding is a compile error at the literal that caused it, all of one call
-/// together; type mismatches of condition values and size over the kind's default quota are
-/// errors too. Other findings (security warnings, warnings, suggestions) are compiler warnings
+/// together; type mismatches of condition values and size over the kind's default quota (but a
+/// resource policy's, whose quota is the service's) are errors too. Other findings (security warnings, warnings, suggestions) are compiler warnings
 /// (`#[deprecated]` lint: `#[allow(deprecated)]` silences them, `#[deny(deprecated)]` makes them
 /// errors). Examples that compile are in the `iam-policy` crate's documentation.
 #[proc_macro]
