@@ -1,0 +1,219 @@
+//! How the time to lint one policy grows with its size: generated policies with 10^3 to 10^6
+//! entries in one element (resources, actions, statements, condition keys, condition values,
+//! principals), each parsed and validated as `iam-policy lint` does. Every rule must stay near
+//! linear, so each tenfold size should take about ten times as long: the `growth` column is that
+//! factor (10 for linear time, 100 for quadratic).
+//!
+//! `cargo bench -p iam-policy-core --bench growth [-- --max N] [-- ELEMENT...]`
+//!
+//! `--max N` stops at N entries (default 1,000,000). A case that takes over 30 s is not run at
+//! the next size (a quadratic rule would take hours), and is marked `stopped`.
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use iam_policy_core::{Options, PolicyKind, parse, validate_parsed};
+
+/// A case slower than this is not run at the next size.
+const GIVE_UP: Duration = Duration::from_secs(30);
+
+/// One generated element: its name, the policy kind, and the policy with `n` entries.
+struct Case {
+    name: &'static str,
+    kind: PolicyKind,
+    generate: fn(usize, &[String]) -> String,
+}
+
+const CASES: &[Case] = &[
+    Case {
+        // The issue's file: distinct ARNs, none covering another.
+        name: "resources",
+        kind: PolicyKind::Identity,
+        generate: |n, _| {
+            let resources = list(n, |i| format!("\"arn:aws:s3:::b-{i}/k\""));
+            statement_policy(&format!(
+                r#""Effect":"Allow","Action":"s3:GetObject","Resource":[{resources}]"#
+            ))
+        },
+    },
+    Case {
+        // One entry in ten is a wildcard covering the nine after it, and is repeated once.
+        name: "resource-wildcards",
+        kind: PolicyKind::Identity,
+        generate: |n, _| {
+            let resources = list(n, |i| match i % 10 {
+                0 | 5 => format!("\"arn:aws:s3:::b-{}/*\"", i / 10),
+                _ => format!("\"arn:aws:s3:::b-{}/k{i}\"", i / 10),
+            });
+            statement_policy(&format!(
+                r#""Effect":"Allow","Action":"s3:GetObject","Resource":[{resources}]"#
+            ))
+        },
+    },
+    Case {
+        // Every action of the reference in turn (so repeats past 22,091), with a wildcard on
+        // the first four letters of one action in fifty.
+        name: "actions",
+        kind: PolicyKind::Identity,
+        generate: |n, actions| {
+            let entries = list(n, |i| {
+                let action = &actions[i % actions.len()];
+                if i % 50 == 0 {
+                    let short: String = action
+                        .chars()
+                        .take(action.find(':').unwrap_or(0) + 5)
+                        .collect();
+                    format!("\"{short}*\"")
+                } else {
+                    format!("\"{action}\"")
+                }
+            });
+            statement_policy(&format!(
+                r#""Effect":"Allow","Action":[{entries}],"Resource":"*""#
+            ))
+        },
+    },
+    Case {
+        // Distinct statements with distinct Sids; one in ten repeats the one before it.
+        name: "statements",
+        kind: PolicyKind::Identity,
+        generate: |n, _| {
+            let statements = list(n, |i| {
+                let bucket = if i % 10 == 9 { i - 1 } else { i };
+                format!(
+                    r#"{{"Sid":"S{i}","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b-{bucket}/k"}}"#
+                )
+            });
+            format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#)
+        },
+    },
+    Case {
+        // Distinct tag keys under one operator.
+        name: "condition-keys",
+        kind: PolicyKind::Identity,
+        generate: |n, _| {
+            let keys = list(n, |i| format!("\"aws:PrincipalTag/k{i}\":\"v\""));
+            statement_policy(&format!(
+                r#""Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{{"StringEquals":{{{keys}}}}}"#
+            ))
+        },
+    },
+    Case {
+        // Values of one key, one in ten with a wildcard.
+        name: "condition-values",
+        kind: PolicyKind::Identity,
+        generate: |n, _| {
+            let values = list(n, |i| {
+                if i % 10 == 0 {
+                    format!("\"team-{i}*\"")
+                } else {
+                    format!("\"team-{i}\"")
+                }
+            });
+            statement_policy(&format!(
+                r#""Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{{"StringLike":{{"aws:PrincipalTag/team":[{values}]}}}}"#
+            ))
+        },
+    },
+    Case {
+        // Role ARNs of a resource policy's `Principal`.
+        name: "principals",
+        kind: PolicyKind::Resource,
+        generate: |n, _| {
+            let principals = list(n, |i| format!("\"arn:aws:iam::123456789012:role/r{i}\""));
+            statement_policy(&format!(
+                r#""Effect":"Allow","Principal":{{"AWS":[{principals}]}},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*""#
+            ))
+        },
+    },
+];
+
+fn list(n: usize, entry: impl Fn(usize) -> String) -> String {
+    let mut text = String::new();
+    for i in 0..n {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(&entry(i));
+    }
+    text
+}
+
+fn statement_policy(statement: &str) -> String {
+    format!(r#"{{"Version":"2012-10-17","Statement":[{{{statement}}}]}}"#)
+}
+
+fn main() {
+    let mut max = 1_000_000;
+    let mut only = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--max" => match args.next().map(|value| value.parse()) {
+                Some(Ok(value)) => max = value,
+                _ => return eprintln!("--max takes a number"),
+            },
+            flag if flag.starts_with('-') => {}
+            name => only.push(name.to_owned()),
+        }
+    }
+    let actions: Vec<String> = iam_policy_reference::services()
+        .flat_map(|service| service.actions())
+        .map(|action| action.to_string())
+        .collect();
+    println!(
+        "{:<20} {:>9} {:>11} {:>11} {:>9} {:>7}",
+        "element", "entries", "bytes", "time", "findings", "growth"
+    );
+    for case in CASES {
+        if !only.is_empty() && !only.iter().any(|name| name == case.name) {
+            continue;
+        }
+        let options = Options {
+            kind: Some(case.kind),
+            ..Options::default()
+        };
+        let mut previous: Option<Duration> = None;
+        let mut n = 1_000;
+        while n <= max {
+            let text = (case.generate)(n, &actions);
+            let started = Instant::now();
+            let findings = match parse::parse(&text) {
+                Ok(document) => validate_parsed(&document, &options).len(),
+                Err(error) => return eprintln!("{}: generated JSON: {}", case.name, error.message),
+            };
+            let time = started.elapsed();
+            black_box(findings);
+            let mut line = format!(
+                "{:<20} {:>9} {:>11} {:>9.3} s {:>9}",
+                case.name,
+                n,
+                text.len(),
+                time.as_secs_f64(),
+                findings
+            );
+            if let Some(previous) = previous {
+                let _ = write!(
+                    line,
+                    " {:>6.1}x",
+                    time.as_secs_f64() / previous.as_secs_f64()
+                );
+            }
+            println!("{line}");
+            if time > GIVE_UP {
+                if n < max {
+                    println!(
+                        "{:<20} {:>9} stopped: over {} s",
+                        case.name,
+                        n * 10,
+                        GIVE_UP.as_secs()
+                    );
+                }
+                break;
+            }
+            previous = Some(time);
+            n *= 10;
+        }
+    }
+}
