@@ -233,6 +233,14 @@ issue_codes! {
     MultivaluedKeyInVariable = ("MULTIVALUED_KEY_IN_VARIABLE", Error),
     /// `Id` in an identity policy: the IAM grammar gives it meaning only in resource policies.
     IdInIdentityPolicy = ("ID_IN_IDENTITY_POLICY", Warning),
+    /// The same operator twice in one `Condition`. JSON readers, and so most deployment tools,
+    /// keep only one of the two blocks: the other's restriction vanishes between review and
+    /// deployment. `policy!` rejects it.
+    DuplicateConditionOperator = ("DUPLICATE_CONDITION_OPERATOR", SecurityWarning),
+    /// The same condition key twice under one operator, spelled alike: JSON readers keep only
+    /// one of the two values, as for [`IssueCode::DuplicateConditionOperator`]. `policy!`
+    /// rejects it.
+    DuplicateConditionKey = ("DUPLICATE_CONDITION_KEY", SecurityWarning),
 }
 
 /// One problem found in a policy, located in the source.

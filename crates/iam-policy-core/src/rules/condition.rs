@@ -10,6 +10,7 @@ use super::{Condition, Context, Effect, Entry, Path, Statement, did_you_mean};
 use crate::IssueCode;
 use crate::json::{Node, Value};
 use iam_policy_reference::{self as reference, ConditionKey, ConditionKeyType};
+use rustc_hash::FxHashMap;
 
 /// Runs every condition rule on one statement; returns the reference's key for each condition,
 /// where there is one.
@@ -270,28 +271,160 @@ fn is_identity_provider(prefix: &str) -> bool {
     prefix.contains('.')
 }
 
-/// One operator block must not hold a key twice in different case (key names are
-/// case-insensitive, so IAM would see two values for one key).
+/// `Condition` must not hold an operator twice, nor an operator block a key twice: JSON readers
+/// keep only one of the two, so a restriction vanishes between review and deployment. Both
+/// places are reported. A key repeated in different case is Access Analyzer's
+/// `DUPLICATE_KEYS_WITH_DIFFERENT_CASE` (key names are case-insensitive, so IAM would see two
+/// values for one key), reported at the later key.
+///
+/// Names are sorted, so that repeats are neighbours, rather than compared pairwise.
 fn check_duplicate_keys(statement: &Statement<'_>, ctx: &mut Context<'_>) {
-    for (index, condition) in statement.conditions.iter().enumerate() {
-        let earlier = statement.conditions[..index].iter().find(|other| {
-            other.operator.span == condition.operator.span
-                && other.key.text != condition.key.text
-                && other.key.text.eq_ignore_ascii_case(condition.key.text)
-        });
-        if let Some(earlier) = earlier {
+    check_duplicate_operators(statement, ctx);
+    let conditions = &statement.conditions;
+    // By operator block, then by key in any case, then in source order.
+    let mut order: Vec<usize> = (0..conditions.len()).collect();
+    let lowered = |index: usize| {
+        conditions.get(index).map(|condition| {
+            condition
+                .key
+                .text
+                .bytes()
+                .map(|byte| byte.to_ascii_lowercase())
+        })
+    };
+    let block = |index: usize| {
+        conditions
+            .get(index)
+            .map(|condition| condition.operator.span.start)
+    };
+    order.sort_by(|&a, &b| {
+        block(a)
+            .cmp(&block(b))
+            .then_with(|| {
+                lowered(a)
+                    .into_iter()
+                    .flatten()
+                    .cmp(lowered(b).into_iter().flatten())
+            })
+            .then(a.cmp(&b))
+    });
+    let same_key = |a: &Condition<'_>, b: &Condition<'_>| {
+        a.operator.span == b.operator.span && a.key.text.eq_ignore_ascii_case(b.key.text)
+    };
+    let picked: Vec<&Condition<'_>> = order
+        .iter()
+        .filter_map(|&index| conditions.get(index))
+        .collect();
+    for group in picked.chunk_by(|a, b| same_key(a, b)) {
+        let [first, ..] = group else { continue };
+        // The first key of the group (in source order) spelled otherwise than the first one.
+        let first_other = group
+            .iter()
+            .position(|condition| condition.key.text != first.key.text);
+        // How often each spelling is given, for the keys given twice alike.
+        let mut spellings: FxHashMap<&str, usize> = FxHashMap::default();
+        if group.len() > 1 {
+            for condition in group {
+                *spellings.entry(condition.key.text).or_default() += 1;
+            }
+        }
+        for (position, condition) in group.iter().enumerate() {
+            let earlier = if condition.key.text != first.key.text {
+                Some(first)
+            } else {
+                first_other
+                    .filter(|&other| other < position)
+                    .and_then(|other| group.get(other))
+            };
+            if let Some(earlier) = earlier {
+                report(
+                    ctx,
+                    statement,
+                    &condition.key,
+                    IssueCode::DuplicateKeysWithDifferentCase,
+                    format!(
+                        "condition key `{}` repeats `{}` under `{}` (key names ignore case)",
+                        condition.key.text, earlier.key.text, condition.operator.text
+                    ),
+                    Some("merge the values under one key".to_owned()),
+                );
+            }
+            let given = spellings.get(condition.key.text).copied().unwrap_or(1);
+            if given > 1 {
+                report(
+                    ctx,
+                    statement,
+                    &condition.key,
+                    IssueCode::DuplicateConditionKey,
+                    format!(
+                        "condition key `{}` is given {} under `{}`: JSON readers keep only one of its values, and the other restrictions are lost",
+                        condition.key.text,
+                        times(given),
+                        condition.operator.text
+                    ),
+                    Some("merge the values into one array under one key".to_owned()),
+                );
+            }
+        }
+    }
+}
+
+/// The operators of the statement's `Condition` (empty blocks too, as an empty block written
+/// last would replace a full one), each repeat reported at every place.
+fn check_duplicate_operators(statement: &Statement<'_>, ctx: &mut Context<'_>) {
+    static CONDITION: std::borrow::Cow<'static, str> = std::borrow::Cow::Borrowed("Condition");
+    let Value::Object(members) = &statement.node.value else {
+        return;
+    };
+    let Some(Value::Object(operators)) = members
+        .iter()
+        .find(|member| member.key == "Condition")
+        .map(|member| &member.value.value)
+    else {
+        return;
+    };
+    if operators.len() < 2 {
+        return;
+    }
+    let mut sorted: Vec<&crate::json::Member<'_>> = operators.iter().collect();
+    sorted.sort_by(|a, b| {
+        a.key
+            .cmp(&b.key)
+            .then(a.key_span.start.cmp(&b.key_span.start))
+    });
+    let path = statement.path.member(&CONDITION);
+    for group in sorted.chunk_by(|a, b| a.key == b.key) {
+        if group.len() < 2 {
+            continue;
+        }
+        for operator in group {
+            let entry = Entry {
+                text: &operator.key,
+                span: operator.key_span,
+                path: path.member(&operator.key),
+            };
             report(
                 ctx,
                 statement,
-                &condition.key,
-                IssueCode::DuplicateKeysWithDifferentCase,
+                &entry,
+                IssueCode::DuplicateConditionOperator,
                 format!(
-                    "condition key `{}` repeats `{}` under `{}` (key names ignore case)",
-                    condition.key.text, earlier.key.text, condition.operator.text
+                    "condition operator `{}` is given {} in this `Condition`: JSON readers keep only one of its blocks, and the other blocks' restrictions are lost",
+                    operator.key,
+                    times(group.len())
                 ),
-                Some("merge the values under one key".to_owned()),
+                Some("merge the blocks into one: all their keys apply".to_owned()),
             );
         }
+    }
+}
+
+/// "twice", "3 times", ...
+fn times(count: usize) -> String {
+    if count == 2 {
+        "twice".to_owned()
+    } else {
+        format!("{count} times")
     }
 }
 
@@ -1686,6 +1819,75 @@ pub(super) mod tests {
                 r#"{"StringEquals": {"ssm:resourceTag/": "x"}}"#
             ),
             [MissingTagKeyInCondition]
+        );
+    }
+
+    /// JSON readers keep one of two equal names: each place of the repeat is reported.
+    #[test]
+    fn operators_and_keys_given_twice() {
+        // The issue's policy: `aws:PrincipalOrgID` would vanish.
+        assert_eq!(
+            check(
+                S3,
+                r#"{"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}, "StringEquals": {"aws:username": "bob"}}"#
+            ),
+            [DuplicateConditionOperator, DuplicateConditionOperator]
+        );
+        // An empty block written last would replace the full one (the grammar, left out of
+        // these findings, reports the empty block).
+        assert_eq!(
+            check(
+                S3,
+                r#"{"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}, "StringEquals": {}}"#
+            ),
+            [DuplicateConditionOperator, DuplicateConditionOperator]
+        );
+        assert_eq!(
+            check(
+                S3,
+                r#"{"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5", "aws:username": "bob", "aws:PrincipalOrgID": "o-f6g7h8i9j0"}}"#
+            ),
+            [DuplicateConditionKey, DuplicateConditionKey]
+        );
+        // Alike and in another case at once: both findings, each where it applies.
+        let found = findings(
+            &statement(&format!(
+                r#""Effect": "Allow", "Action": {S3}, "Resource": "*", "Condition": {{"StringEquals": {{"aws:SourceVpc": "vpc-1a2b3c4d", "aws:sourcevpc": "vpc-2a2b3c4d", "aws:SourceVpc": "vpc-3a2b3c4d"}}}}"#
+            )),
+            None,
+        );
+        let found: Vec<(IssueCode, &str)> = found
+            .iter()
+            .map(|finding| (finding.code, finding.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    DuplicateConditionKey,
+                    "condition key `aws:SourceVpc` is given twice under `StringEquals`: JSON readers keep only one of its values, and the other restrictions are lost"
+                ),
+                (
+                    DuplicateKeysWithDifferentCase,
+                    "condition key `aws:sourcevpc` repeats `aws:SourceVpc` under `StringEquals` (key names ignore case)"
+                ),
+                (
+                    DuplicateKeysWithDifferentCase,
+                    "condition key `aws:SourceVpc` repeats `aws:sourcevpc` under `StringEquals` (key names ignore case)"
+                ),
+                (
+                    DuplicateConditionKey,
+                    "condition key `aws:SourceVpc` is given twice under `StringEquals`: JSON readers keep only one of its values, and the other restrictions are lost"
+                ),
+            ]
+        );
+        // The same key under two operators is two conditions, both applied.
+        assert_eq!(
+            check(
+                S3,
+                r#"{"StringEquals": {"aws:username": "bob"}, "StringLike": {"aws:username": "b*"}}"#
+            ),
+            []
         );
     }
 
