@@ -114,8 +114,8 @@ impl<'o> Context<'o> {
         self.findings.push(Finding {
             code,
             severity: code.severity(),
-            message,
-            help,
+            message: crate::finding::shorten_quotes(message),
+            help: help.map(crate::finding::shorten_quotes),
             span,
             path: path.to_string(),
             statement,
@@ -309,7 +309,14 @@ impl fmt::Display for Path<'_> {
             if dot {
                 f.write_char('.')?;
             }
-            f.write_str(name)?;
+            // A member name can be megabytes long: only its start is shown, as in messages.
+            match name.char_indices().nth(crate::finding::QUOTE_LIMIT) {
+                Some((end, _)) => {
+                    f.write_str(name.get(..end).unwrap_or_default())?;
+                    f.write_char('…')?;
+                }
+                None => f.write_str(name)?,
+            }
             dot = true;
         }
         if self.index != NO_INDEX {
