@@ -5,7 +5,7 @@
 //!
 //! Each check is one small function; its comment states the rule.
 
-use super::{Context, Document, Effect, Entry, ListElement, Statement, holds_wildcard};
+use super::{Context, Document, Effect, Entry, ListElement, Statement, backticked, holds_wildcard};
 use crate::json::{Member, Node, Value};
 use crate::{IssueCode, PolicyKind};
 use iam_policy_reference as reference;
@@ -849,6 +849,8 @@ fn check_tag_keys_supported(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     let (Some(effect), Some(actions)) = (statement.effect, &statement.action) else {
         return;
     };
+    let mut services: Option<Vec<reference::Service>> = None;
+    let mut unsupported_by_template: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
     for (position, condition) in statement.conditions.iter().enumerate() {
         let key = condition.key.text;
         let is_tag_key = TAG_KEYS.iter().any(|tag| {
@@ -894,25 +896,34 @@ fn check_tag_keys_supported(statement: &Statement<'_>, ctx: &mut Context<'_>) {
             );
             continue;
         }
-        let mut services: Vec<reference::Service> = statement
-            .actions
-            .iter()
-            .filter(|resolved| !resolved.everything)
-            .flat_map(|resolved| resolved.actions.iter().map(|action| action.service()))
-            .collect();
-        // An entry's actions come in runs of one service: fewer to sort.
-        services.dedup();
-        services.sort_unstable_by_key(|service| service.prefix());
-        services.dedup_by_key(|service| service.prefix());
-        let unsupported: Vec<&str> = services
-            .into_iter()
-            .filter(|service| {
-                !service
-                    .condition_keys()
-                    .any(|known| known.name().eq_ignore_ascii_case(template.name()))
-            })
-            .map(|service| service.prefix())
-            .collect();
+        // Worked out once per statement and per tag key template: a statement may hold
+        // thousands of actions and of tag conditions.
+        let services = services.get_or_insert_with(|| {
+            let mut services: Vec<reference::Service> = statement
+                .actions
+                .iter()
+                .filter(|resolved| !resolved.everything)
+                .flat_map(|resolved| resolved.actions.iter().map(|action| action.service()))
+                .collect();
+            // An entry's actions come in runs of one service: fewer to sort.
+            services.dedup();
+            services.sort_unstable_by_key(|service| service.prefix());
+            services.dedup_by_key(|service| service.prefix());
+            services
+        });
+        let unsupported = unsupported_by_template
+            .entry(template.name())
+            .or_insert_with(|| {
+                services
+                    .iter()
+                    .filter(|service| {
+                        !service
+                            .condition_keys()
+                            .any(|known| known.name().eq_ignore_ascii_case(template.name()))
+                    })
+                    .map(|service| service.prefix())
+                    .collect::<Vec<&str>>()
+            });
         if unsupported.is_empty() {
             continue;
         }
@@ -926,17 +937,13 @@ fn check_tag_keys_supported(statement: &Statement<'_>, ctx: &mut Context<'_>) {
                 "never denied",
             ),
         };
-        let services: Vec<String> = unsupported
-            .iter()
-            .map(|prefix| format!("`{prefix}`"))
-            .collect();
         ctx.report_entry(
             code,
             &condition.key,
             Some(statement.index),
             format!(
                 "the actions of {} are {outcome} here: the service does not support `{key}`",
-                services.join(", ")
+                backticked(unsupported)
             ),
             Some("move those actions to a statement without this tag condition".to_owned()),
         );

@@ -255,6 +255,7 @@ fn check_afresh(
         if reference::service(arn.service).is_some() {
             return None;
         }
+        let suggestions = ctx.suggest(|| reference::suggest_service(arn.service));
         ctx.report_entry(
             IssueCode::InvalidArnService,
             entry,
@@ -264,7 +265,7 @@ fn check_afresh(
                 arn.service
             ),
             super::did_you_mean(
-                reference::suggest_service(arn.service)
+                suggestions
                     .first()
                     .copied()
                     .filter(|prefix| reference::is_arn_service(prefix)),

@@ -6,11 +6,11 @@
 use super::operator::{Family, Operator, SetQualifier};
 use super::value::{self, DateProblem, IpRange};
 use super::variable;
-use super::{Condition, Context, Effect, Entry, Path, Statement, did_you_mean};
+use super::{Condition, Context, Effect, Entry, Path, Statement, backticked, did_you_mean};
 use crate::IssueCode;
 use crate::json::{Node, Value};
 use iam_policy_reference::{self as reference, ConditionKey, ConditionKeyType};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Runs every condition rule on one statement; returns the reference's key for each condition,
 /// where there is one.
@@ -203,13 +203,17 @@ fn check_key(
         );
         return None;
     }
-    let help = did_you_mean(
-        reference::suggest_condition_key(name)
-            .first()
-            .map(|suggestion| fill_template(suggestion, name))
-            .as_deref(),
-    );
+    // Searched only for the findings that show it (not for identity-provider claims).
+    let help = |ctx: &mut Context<'_>| {
+        did_you_mean(
+            ctx.suggest(|| reference::suggest_condition_key(name))
+                .first()
+                .map(|suggestion| fill_template(suggestion, name))
+                .as_deref(),
+        )
+    };
     if prefix.eq_ignore_ascii_case("aws") {
+        let help = help(ctx);
         report(
             ctx,
             statement,
@@ -221,6 +225,7 @@ fn check_key(
         return None;
     }
     if reference::service(prefix).is_some() {
+        let help = help(ctx);
         report(
             ctx,
             statement,
@@ -234,13 +239,14 @@ fn check_key(
     if is_identity_provider(prefix) {
         return None;
     }
+    let suggestions = ctx.suggest(|| reference::suggest_service(prefix));
     report(
         ctx,
         statement,
         entry,
         IssueCode::InvalidService,
         format!("unknown service prefix `{prefix}` in condition key `{name}`"),
-        did_you_mean(reference::suggest_service(prefix).first().copied()),
+        did_you_mean(suggestions.first().copied()),
     );
     None
 }
@@ -1284,7 +1290,9 @@ fn check_actions_support_keys<'c, 'a: 'c>(
     }
     // Listed only once a condition needs them: most statements have no such condition.
     let mut named: Option<Vec<reference::Action>> = None;
-    let mut reported: Vec<&str> = Vec::new();
+    // The keys reported, in lower case: a statement may repeat a key under many operators.
+    let mut reported: FxHashSet<String> = FxHashSet::default();
+    let mut has_wildcards: Option<bool> = None;
     for item in checked {
         let (Some(key), Some(operator)) = (item.key, item.operator) else {
             continue;
@@ -1292,32 +1300,37 @@ fn check_actions_support_keys<'c, 'a: 'c>(
         let name = item.condition.key.text;
         if key.is_global()
             || !fails_without_key(operator, item.condition)
-            || reported.iter().any(|done| done.eq_ignore_ascii_case(name))
+            || reported.contains(&name.to_ascii_lowercase())
         {
             continue;
         }
+        // Each action once, in the order written: each key is tested against every one.
         let named = named.get_or_insert_with(|| {
+            let mut seen = FxHashSet::default();
             statement
                 .actions
                 .iter()
                 .filter(|resolved| !resolved.wildcard && !resolved.everything)
                 .flat_map(|resolved| resolved.actions.iter().copied())
+                .filter(|action| seen.insert(*action))
                 .collect()
         });
         if named.is_empty() {
             return;
         }
-        reported.push(name);
-        let unsupported: Vec<String> = named
+        reported.insert(name.to_ascii_lowercase());
+        let unsupported: Vec<reference::Action> = named
             .iter()
-            .filter(|action| !supports_condition_key(**action, name))
-            .map(ToString::to_string)
+            .copied()
+            .filter(|&action| !supports_condition_key(action, name))
             .collect();
         if unsupported.is_empty() {
             continue;
         }
-        let has_wildcards = statement.actions.iter().any(|resolved| resolved.wildcard)
-            || !statement.actions_complete;
+        let has_wildcards = *has_wildcards.get_or_insert_with(|| {
+            statement.actions.iter().any(|resolved| resolved.wildcard)
+                || !statement.actions_complete
+        });
         let message = if unsupported.len() == named.len() && !has_wildcards {
             format!("no action of this statement supports condition key `{name}`")
         } else {
@@ -1456,14 +1469,6 @@ fn report(
     help: Option<String>,
 ) {
     ctx.report_entry(code, entry, Some(statement.index), message, help);
-}
-
-fn backticked(names: &[String]) -> String {
-    names
-        .iter()
-        .map(|name| format!("`{name}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// A string, number or boolean value as text (`true`/`false` for JSON booleans).

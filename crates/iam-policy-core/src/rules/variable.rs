@@ -212,6 +212,7 @@ fn check_key(
         return;
     }
     let Some((prefix, _)) = key.split_once(':') else {
+        let suggestions = ctx.suggest(|| reference::suggest_condition_key(key));
         ctx.report(
             IssueCode::InvalidConditionKeyFormat,
             span,
@@ -220,11 +221,7 @@ fn check_key(
             format!(
                 "`{key}` in `{written}` is not a condition key: keys are written `prefix:name`"
             ),
-            did_you_mean(
-                reference::suggest_condition_key(key)
-                    .first()
-                    .map(String::as_str),
-            ),
+            did_you_mean(suggestions.first().map(String::as_str)),
         );
         return;
     };
@@ -240,17 +237,14 @@ fn check_key(
     } else {
         IssueCode::InvalidServiceConditionKey
     };
+    let suggestions = ctx.suggest(|| reference::suggest_condition_key(key));
     ctx.report(
         code,
         span,
         path,
         statement,
         format!("`{key}` in `{written}` is not a condition key"),
-        did_you_mean(
-            reference::suggest_condition_key(key)
-                .first()
-                .map(String::as_str),
-        ),
+        did_you_mean(suggestions.first().map(String::as_str)),
     );
 }
 
