@@ -117,6 +117,62 @@ const CASES: &[Case] = &[
         },
     },
     Case {
+        // Half actions, half resources of their services, in one statement: the rules that
+        // match resources to actions see both lists.
+        name: "actions-x-resources",
+        kind: PolicyKind::Identity,
+        generate: |n, actions| {
+            let entries = list(n / 2, |i| {
+                format!("\"{}\"", actions[(i * 7) % actions.len()])
+            });
+            let resources = list(n / 2, |i| match i % 3 {
+                0 => format!("\"arn:aws:s3:::b-{i}/*\""),
+                1 => format!("\"arn:aws:ec2:us-east-1:123456789012:instance/i-{i:017x}\""),
+                _ => format!("\"arn:aws:iam::123456789012:role/r{i}\""),
+            });
+            statement_policy(&format!(
+                r#""Effect":"Allow","Action":[{entries}],"Resource":[{resources}]"#
+            ))
+        },
+    },
+    Case {
+        // Half actions, half conditions on the service keys of the reference (keys repeat
+        // across the operator blocks) and on tag keys, in one statement.
+        name: "actions-x-conditions",
+        kind: PolicyKind::Identity,
+        generate: |n, actions| {
+            let keys: Vec<String> = iam_policy_reference::services()
+                .flat_map(|service| service.condition_keys())
+                .filter(|key| !key.name().contains('$'))
+                .map(|key| key.name().to_owned())
+                .collect();
+            let entries = list(n / 2, |i| {
+                format!("\"{}\"", actions[(i * 7) % actions.len()])
+            });
+            let operators = [
+                "StringEquals",
+                "StringLike",
+                "StringNotEquals",
+                "StringEqualsIgnoreCase",
+            ];
+            let blocks = list(operators.len(), |o| {
+                let conditions = list(n / 2 / operators.len(), |i| {
+                    if i % 5 == 0 {
+                        return format!("\"aws:ResourceTag/t{i}\":\"v\"");
+                    }
+                    format!(
+                        "\"{}\":\"v{i}\"",
+                        keys[(i * operators.len() + o) % keys.len()]
+                    )
+                });
+                format!("\"{}\":{{{conditions}}}", operators[o])
+            });
+            statement_policy(&format!(
+                r#""Effect":"Allow","Action":[{entries}],"Resource":"*","Condition":{{{blocks}}}"#
+            ))
+        },
+    },
+    Case {
         // Role ARNs of a resource policy's `Principal`.
         name: "principals",
         kind: PolicyKind::Resource,
