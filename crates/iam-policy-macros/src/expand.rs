@@ -128,6 +128,7 @@ impl Generator<'_> {
         let kind = match document.settings.kind {
             None => quote!(p::None),
             Some(PolicyKind::Identity) => quote!(p::Some(p::PolicyKind::Identity)),
+            Some(PolicyKind::Inline) => quote!(p::Some(p::PolicyKind::Inline)),
             Some(PolicyKind::Resource) => quote!(p::Some(p::PolicyKind::Resource)),
             Some(PolicyKind::RoleTrust) => quote!(p::Some(p::PolicyKind::RoleTrust)),
             Some(PolicyKind::Scp) => quote!(p::Some(p::PolicyKind::Scp)),

@@ -85,8 +85,11 @@ use iam_policy_core::Options;
 
 impl Policy {
     /// Parses a JSON policy document and validates it with every rule; the error lists every
-    /// error-severity finding with its line and column. The kind is inferred: a resource policy
-    /// when a statement has `Principal` or `NotPrincipal`, an identity policy otherwise.
+    /// error-severity finding with its line and column. The kind is inferred: an identity
+    /// policy unless a statement has `Principal` or `NotPrincipal`; then a role trust policy
+    /// when every action is `sts:AssumeRole*` or a companion (`sts:TagSession`,
+    /// `sts:SetSourceIdentity`, `sts:SetContext`) and no statement has `Resource`, else a
+    /// resource policy.
     pub fn from_json(text: &str) -> Result<Policy, Error> {
         Policy::from_json_with(text, &Options::default())
     }

@@ -23,8 +23,8 @@ pub struct Policy {
     /// `Statement`: one statement object or an array of them.
     pub statement: OneOrMany<Statement>,
     /// The declared kind (`#[kind = "..."]`), which decides the rules and the size quota that
-    /// apply; `None`: a resource policy when a statement has `Principal` or `NotPrincipal`, an
-    /// identity policy otherwise. Not part of the JSON document.
+    /// apply; `None`: the kind the statements show (see `iam_policy_core::policy_kind`). Not
+    /// part of the JSON document.
     pub kind: Option<PolicyKind>,
     /// The placeholders the policy declares (written `{name}` in its strings), not part of the
     /// JSON document.
