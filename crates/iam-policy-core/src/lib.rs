@@ -4,6 +4,7 @@
 
 pub mod finding;
 pub mod json;
+pub mod matching;
 pub mod parameter;
 pub mod parse;
 mod rules;
