@@ -68,6 +68,7 @@ extern crate self as iam_policy;
 mod bind;
 mod de;
 mod error;
+pub mod eval;
 pub mod export;
 mod model;
 mod ser;
@@ -102,18 +103,7 @@ impl Policy {
     }
 
     fn from_json_with(text: &str, options: &Options) -> Result<Policy, Error> {
-        let document = iam_policy_core::parse::parse(text).map_err(|error| {
-            let finding = Finding {
-                code: IssueCode::JsonSyntaxError,
-                severity: Severity::Error,
-                message: error.message,
-                help: None,
-                span: error.span,
-                path: String::new(),
-                statement: None,
-            };
-            Error::new(text, vec![finding])
-        })?;
+        let document = parse_document(text)?;
         let errors = errors(&document, options);
         if !errors.is_empty() {
             return Err(Error::new(text, errors));
@@ -122,6 +112,20 @@ impl Policy {
             de::policy_from_node(&document).map_err(|finding| Error::new(text, vec![finding]))?;
         policy.kind = options.kind;
         Ok(policy)
+    }
+
+    /// Reads a JSON policy document the way IAM evaluates one it stored: only what keeps the
+    /// document from being read as a policy (JSON syntax, an element of the wrong shape) is an
+    /// error; the rules are not run. For simulations of policies that may have findings.
+    pub fn from_json_unchecked(text: &str) -> Result<Policy, Error> {
+        let document = parse_document(text)?;
+        Policy::from_document(&document).map_err(|finding| Error::new(text, vec![finding]))
+    }
+
+    /// The policy a document already parsed into the core's JSON tree describes, without
+    /// running the rules; the finding says what cannot be read.
+    pub fn from_document(document: &iam_policy_core::Node<'_>) -> Result<Policy, Finding> {
+        de::policy_from_node(document)
     }
 
     /// The document as minified JSON; unbound parameters print as their bare names.
@@ -135,6 +139,22 @@ impl Policy {
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
+}
+
+/// The JSON tree of `text`; a syntax error is the error's only finding.
+fn parse_document(text: &str) -> Result<iam_policy_core::Node<'_>, Error> {
+    iam_policy_core::parse::parse(text).map_err(|error| {
+        let finding = Finding {
+            code: IssueCode::JsonSyntaxError,
+            severity: Severity::Error,
+            message: error.message,
+            help: None,
+            span: error.span,
+            path: String::new(),
+            statement: None,
+        };
+        Error::new(text, vec![finding])
+    })
 }
 
 /// The error-severity findings of every rule.
