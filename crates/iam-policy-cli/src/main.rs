@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 mod lint;
 mod reference;
+mod simulate;
 
 /// Check AWS IAM policies and look things up in the AWS service authorization reference.
 #[derive(Debug, Parser)]
@@ -23,6 +24,7 @@ enum Command {
     Describe(reference::DescribeArgs),
     Reference(reference::ReferenceArgs),
     Lint(lint::LintArgs),
+    Simulate(simulate::SimulateArgs),
 }
 
 fn main() -> ExitCode {
@@ -32,5 +34,6 @@ fn main() -> ExitCode {
         Command::Describe(args) => reference::describe(&args),
         Command::Reference(args) => reference::reference(&args),
         Command::Lint(args) => lint::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
     }
 }

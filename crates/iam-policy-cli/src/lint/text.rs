@@ -4,8 +4,8 @@
 
 use std::io::{self, Write};
 
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
-use iam_policy_core::Severity;
+use annotate_snippets::{Annotation, AnnotationKind, Group, Level, Renderer, Snippet};
+use iam_policy_core::{Severity, Span};
 
 use super::LintedSource;
 use super::document::Diagnostic;
@@ -24,27 +24,10 @@ pub fn write_file(
 }
 
 /// One diagnostic as a report group: the title, the lines of its span and the help.
-fn group<'a>(name: &'a str, text: &'a str, diagnostic: &'a Diagnostic) -> Group<'a> {
+pub(crate) fn group<'a>(name: &'a str, text: &'a str, diagnostic: &'a Diagnostic) -> Group<'a> {
     let finding = &diagnostic.finding;
-    // Only the lines the span covers are handed to the renderer, so rendering stays
-    // proportional to the finding, not to the file.
-    let (excerpt_start, excerpt) =
-        excerpt(text, finding.span.start as usize, finding.span.end as usize);
-    let local = |offset: u32| {
-        (offset as usize)
-            .saturating_sub(excerpt_start)
-            .min(excerpt.len())
-    };
-    let start = local(finding.span.start);
-    let end = local(finding.span.end).max(start);
-    let mut annotation = AnnotationKind::Primary.span(start..end);
-    if !finding.path.is_empty() {
-        annotation = annotation.label(finding.path.as_str());
-    }
-    let snippet = Snippet::source(excerpt)
-        .line_start(diagnostic.start.line)
-        .path(name)
-        .annotation(annotation);
+    let label = (!finding.path.is_empty()).then_some(finding.path.as_str());
+    let snippet = marked(name, text, finding.span, diagnostic.start.line, label);
     let title = level(finding.severity)
         .primary_title(finding.message.as_str())
         .id(finding.code.as_str());
@@ -55,7 +38,36 @@ fn group<'a>(name: &'a str, text: &'a str, diagnostic: &'a Diagnostic) -> Group<
     group
 }
 
-fn level(severity: Severity) -> Level<'static> {
+/// The lines of file `name` that hold `span` (its first line is `line`), with the span marked
+/// and labelled.
+pub(crate) fn marked<'a>(
+    name: &'a str,
+    text: &'a str,
+    span: Span,
+    line: usize,
+    label: Option<&'a str>,
+) -> Snippet<'a, Annotation<'a>> {
+    // Only the lines the span covers are handed to the renderer, so rendering stays
+    // proportional to the span, not to the file.
+    let (excerpt_start, excerpt) = excerpt(text, span.start as usize, span.end as usize);
+    let local = |offset: u32| {
+        (offset as usize)
+            .saturating_sub(excerpt_start)
+            .min(excerpt.len())
+    };
+    let start = local(span.start);
+    let end = local(span.end).max(start);
+    let mut annotation = AnnotationKind::Primary.span(start..end);
+    if let Some(label) = label {
+        annotation = annotation.label(label);
+    }
+    Snippet::source(excerpt)
+        .line_start(line)
+        .path(name)
+        .annotation(annotation)
+}
+
+pub(crate) fn level(severity: Severity) -> Level<'static> {
     match severity {
         Severity::Error => Level::ERROR,
         Severity::SecurityWarning => Level::WARNING.with_name("security warning"),

@@ -182,6 +182,27 @@ pub enum DeniedBy {
     CrossAccountIdentity,
 }
 
+impl DeniedBy {
+    /// Whether `policy` is one of the policies that did not allow.
+    pub fn concerns(self, policy: PolicyRef) -> bool {
+        match (self, policy) {
+            (DeniedBy::NoAllow, PolicyRef::Identity(_) | PolicyRef::Resource)
+            | (DeniedBy::PermissionsBoundary, PolicyRef::PermissionsBoundary)
+            | (DeniedBy::Session, PolicyRef::Session)
+            | (DeniedBy::VpcEndpoint, PolicyRef::VpcEndpoint)
+            | (
+                DeniedBy::ResourcePolicyRequired | DeniedBy::CrossAccountResourcePolicy,
+                PolicyRef::Resource,
+            )
+            | (DeniedBy::CrossAccountIdentity, PolicyRef::Identity(_)) => true,
+            (DeniedBy::ServiceControl { level }, PolicyRef::ServiceControl { level: at, .. }) => {
+                level == at
+            }
+            _ => false,
+        }
+    }
+}
+
 impl fmt::Display for DeniedBy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -218,6 +239,16 @@ impl Evaluation {
         self.decision == Decision::Allowed
     }
 
+    /// For an implicit deny, the `Allow` statements of the policies that had to allow and did
+    /// not, each with why it does not apply; empty otherwise.
+    pub fn unmet(&self) -> impl Iterator<Item = &StatementResult> {
+        let denied_by = self.denied_by;
+        self.statements.iter().filter(move |statement| {
+            statement.result.effect == Effect::Allow
+                && denied_by.is_some_and(|denied_by| denied_by.concerns(statement.policy))
+        })
+    }
+
     /// The decision and why, one line per statement that applies or decides.
     pub fn explain(&self, set: &PolicySet<'_>) -> String {
         let mut text = format!("decision: {}", self.decision);
@@ -226,7 +257,10 @@ impl Evaluation {
         }
         text.push('\n');
         for statement in &self.statements {
-            let deciding = self.deciding.contains(statement);
+            let deciding = self.deciding.contains(statement)
+                || self
+                    .denied_by
+                    .is_some_and(|by| by.concerns(statement.policy));
             text.push_str(if deciding { "* " } else { "  " });
             text.push_str(&describe(statement, set));
             text.push('\n');
