@@ -757,3 +757,26 @@ fn explanations_name_the_element_that_did_not_match() -> Outcome {
     );
     Ok(())
 }
+
+#[test]
+fn a_failed_assertion_prints_the_explanation() -> Outcome {
+    let policy =
+        doc(r#"{"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}"#)?;
+    let failed = std::panic::catch_unwind(|| policy.assert_allows("s3:PutObject", BUCKET));
+    let message = failed
+        .err()
+        .and_then(|payload| payload.downcast::<String>().ok())
+        .map(|message| *message)
+        .unwrap_or_default();
+    assert!(
+        message.contains("expected `s3:PutObject` on `arn:aws:s3:::bucket/key`"),
+        "{message}"
+    );
+    assert!(message.contains("decision: implicitDeny"), "{message}");
+    assert!(
+        message.contains("statement 0 (`Read`): Allow does not apply"),
+        "{message}"
+    );
+    assert!(std::panic::catch_unwind(|| policy.assert_denies("s3:PutObject", BUCKET)).is_ok());
+    Ok(())
+}
