@@ -399,10 +399,11 @@ pub fn evaluate(request: &Request, set: &PolicySet<'_>) -> Evaluation {
     let is_iam_principal = principal.account().is_some();
     let scp_applies = is_iam_principal && !principal.is_service_linked_role();
     let service = request.action.split(':').next().unwrap_or_default();
+    // A service the reference does not know, or a snapshot without the list: applied, as
+    // RCPs can only deny.
     let rcp_applies = !principal.is_service_linked_role()
         && iam_policy_reference::service(service)
-            .and_then(|service| service.supports_resource_control_policies())
-            .unwrap_or(false);
+            .is_none_or(|service| service.supports_resource_control_policies() != Some(false));
 
     let mut identity = Vec::new();
     if is_iam_principal {

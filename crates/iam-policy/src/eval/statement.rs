@@ -175,7 +175,13 @@ fn names(principal_type: &str, value: &str, principal: &Principal) -> Option<Pri
             .then_some(PrincipalMatch::Exactly),
         ("AWS", _) => {
             if principal.arn() == Some(value) {
-                return Some(PrincipalMatch::Exactly);
+                // A request "by a role" is made by a session of it: naming the role is naming
+                // the session's role.
+                return Some(if matches!(principal, Principal::Role { .. }) {
+                    PrincipalMatch::Role
+                } else {
+                    PrincipalMatch::Exactly
+                });
             }
             let account = principal.account()?;
             if value == account || root_account(value) == Some(account) {
@@ -239,9 +245,10 @@ fn principal_excludes(element: &PrincipalElement, principal: &Principal) -> bool
     let has = |level| named.contains(&level);
     match principal {
         Principal::Root { .. } => has(PrincipalMatch::Account),
-        Principal::User { .. } | Principal::FederatedUser { .. } | Principal::Role { .. } => {
+        Principal::User { .. } | Principal::FederatedUser { .. } => {
             has(PrincipalMatch::Exactly) && has(PrincipalMatch::Account)
         }
+        Principal::Role { .. } => has(PrincipalMatch::Role) && has(PrincipalMatch::Account),
         Principal::AssumedRole { .. } => {
             has(PrincipalMatch::Exactly)
                 && has(PrincipalMatch::Role)
