@@ -169,9 +169,10 @@ fn simulate_file(
         }
     };
     let lines = LineIndex::new(text);
+    let mut reader = scenario::Reader::new(text);
     for (index, node) in nodes.into_iter().enumerate() {
         tally.scenarios += 1;
-        let read = scenario::read(node);
+        let read = scenario::read(node, &mut reader);
         let scenario = match read {
             Ok(scenario) => scenario,
             Err(error) => {
@@ -212,17 +213,17 @@ struct Place<'a> {
 
 fn policy_set(scenario: &Scenario) -> PolicySet<'_> {
     PolicySet {
-        identity: scenario.identity.iter().map(|p| &p.policy).collect(),
-        resource: scenario.resource.as_ref().map(|p| &p.policy),
-        permissions_boundary: scenario.permissions_boundary.as_ref().map(|p| &p.policy),
-        session: scenario.session.as_ref().map(|p| &p.policy),
+        identity: scenario.identity.iter().map(|p| p.policy()).collect(),
+        resource: scenario.resource.as_ref().map(|p| p.policy()),
+        permissions_boundary: scenario.permissions_boundary.as_ref().map(|p| p.policy()),
+        session: scenario.session.as_ref().map(|p| p.policy()),
         service_control: (scenario.service_control.iter())
-            .map(|level| level.iter().map(|p| &p.policy).collect())
+            .map(|level| level.iter().map(|p| p.policy()).collect())
             .collect(),
         resource_control: (scenario.resource_control.iter())
-            .map(|level| level.iter().map(|p| &p.policy).collect())
+            .map(|level| level.iter().map(|p| p.policy()).collect())
             .collect(),
-        vpc_endpoint: scenario.vpc_endpoint.as_ref().map(|p| &p.policy),
+        vpc_endpoint: scenario.vpc_endpoint.as_ref().map(|p| p.policy()),
     }
 }
 
@@ -306,7 +307,7 @@ struct ScenarioRecord<'a> {
     deciding: Vec<StatementRecord>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     unmet: Vec<StatementRecord>,
-    findings: Vec<FindingRecord<'a>>,
+    findings: Vec<FindingRecord>,
     context_warnings: Vec<String>,
 }
 
@@ -322,11 +323,11 @@ struct StatementRecord {
 }
 
 #[derive(Serialize)]
-struct FindingRecord<'a> {
+struct FindingRecord {
     policy: String,
     severity: &'static str,
     code: &'static str,
-    message: &'a str,
+    message: String,
     line: usize,
     column: usize,
 }
@@ -360,14 +361,14 @@ fn write_json(
     let unmet = evaluation.unmet().map(record_of).collect();
     let findings = scenario
         .policies()
-        .flat_map(|(policy, found)| found.findings.iter().map(move |finding| (policy, finding)))
+        .flat_map(|(policy, found)| found.findings().map(move |finding| (policy, finding)))
         .map(|(policy, finding)| {
             let (line, column) = place.lines.line_col(finding.span.start as usize);
             FindingRecord {
                 policy: member_name(policy),
                 severity: finding.severity.as_str(),
                 code: finding.code.as_str(),
-                message: &finding.message,
+                message: finding.message,
                 line,
                 column,
             }
@@ -396,8 +397,7 @@ fn write_json(
 fn statement_span(scenario: &Scenario, decided: &eval::StatementResult) -> Span {
     scenario
         .policy(decided.policy)
-        .and_then(|policy| policy.statements.get(decided.index))
-        .copied()
+        .and_then(|policy| policy.statement_span(decided.index))
         .unwrap_or_default()
 }
 
@@ -439,7 +439,7 @@ fn write_text(
         writeln!(out, "{}", renderer.render(&[Group::with_title(title)]))?;
     }
     for (_, found) in scenario.policies() {
-        for finding in &found.findings {
+        for finding in found.findings() {
             let position = |offset: u32| {
                 let (line, column) = place.lines.line_col(offset as usize);
                 Position { line, column }

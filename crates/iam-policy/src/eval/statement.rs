@@ -9,7 +9,7 @@ use iam_policy_core::matching::{
 };
 use iam_policy_reference as reference;
 
-use super::request::{Context, Principal, Request, is_account_id};
+use super::request::{FullContext, Principal, Request, is_account_id};
 use crate::model::{
     ConditionValue, Effect, OneOrMany, Principal as PrincipalElement, Statement, Text,
 };
@@ -66,7 +66,7 @@ impl StatementMatch {
 /// The request and its full context, as the statements read them.
 pub(crate) struct Env<'r> {
     pub request: &'r Request,
-    pub context: &'r Context,
+    pub context: &'r FullContext<'r>,
 }
 
 /// Evaluates one statement. Elements are tried in order and the first that does not match
@@ -281,7 +281,7 @@ enum Unit {
 /// `wildcards`, a `*` or `?` written outside a variable is a wildcard. `None` when a variable
 /// names an absent key without a default, a multivalued key, or is malformed: AWS then matches
 /// nothing with the text.
-fn resolve(text: &str, context: &Context, wildcards: bool) -> Option<Resolved> {
+fn resolve(text: &str, context: &FullContext<'_>, wildcards: bool) -> Option<Resolved> {
     if !text.contains("${") {
         return Some(Resolved::Plain);
     }
@@ -301,8 +301,8 @@ fn resolve(text: &str, context: &Context, wildcards: bool) -> Option<Resolved> {
             Form::Literal(c) => units.push(Unit::Char(c)),
             Form::Key { key, default } => {
                 let value = match (context.get(key.trim()), default) {
-                    (Some(value), _) if value.as_slice().len() == 1 => {
-                        Cow::Borrowed(value.as_slice()[0].as_str())
+                    (Some(value), _) if value.len() == 1 => {
+                        Cow::Borrowed(value.iter().next().unwrap_or_default())
                     }
                     (Some(_), Some(default)) | (None, Some(default)) => {
                         Cow::Owned(default.replace("''", "'"))
@@ -340,12 +340,9 @@ pub(crate) fn condition_matches(
     operator: Operator,
     key: &str,
     values: &OneOrMany<ConditionValue>,
-    context: &Context,
+    context: &FullContext<'_>,
 ) -> bool {
-    let present = context
-        .get(key)
-        .map(|value| value.as_slice())
-        .filter(|values| !values.is_empty());
+    let present = context.get(key).filter(|values| values.len() > 0);
     if operator.family == Family::Null {
         // `"Null": {"key": "true"}` holds when the key is absent (an empty list counts as
         // absent), `"false"` when it is present.
@@ -396,8 +393,8 @@ pub(crate) fn condition_matches(
         Some(SetQualifier::ForAnyValue) => request_values
             .iter()
             .any(|v| positive(v) != operator.negated),
-        None if operator.negated => !request_values.iter().any(|v| positive(v)),
-        None => request_values.iter().any(|v| positive(v)),
+        None if operator.negated => !request_values.iter().any(&mut positive),
+        None => request_values.iter().any(&mut positive),
     };
     // A request value that cannot be read as the operator's type makes the key fail.
     matched && readable
