@@ -70,8 +70,10 @@ pub(crate) struct Env<'r> {
 }
 
 /// Evaluates one statement. Elements are tried in order and the first that does not match
-/// ends the evaluation, so the explanation names the first reason.
-pub(crate) fn evaluate(statement: &Statement, env: &Env<'_>) -> StatementMatch {
+/// ends the evaluation, so the explanation names the first reason. `variables`: whether the
+/// policy resolves policy variables (`"Version": "2012-10-17"`; before it, and without a
+/// `Version`, `${...}` is literal text, "IAM JSON policy elements: Version").
+pub(crate) fn evaluate(statement: &Statement, env: &Env<'_>, variables: bool) -> StatementMatch {
     let mut result = StatementMatch {
         effect: statement.effect,
         action: false,
@@ -92,8 +94,12 @@ pub(crate) fn evaluate(statement: &Statement, env: &Env<'_>) -> StatementMatch {
         return result;
     }
     result.resource = match (&statement.resource, &statement.not_resource) {
-        (Some(resources), _) => resources.iter().any(|r| resource_matches(r, env)),
-        (None, Some(resources)) => !resources.iter().any(|r| resource_matches(r, env)),
+        (Some(resources), _) => resources
+            .iter()
+            .any(|r| resource_matches(r, env, variables)),
+        (None, Some(resources)) => !resources
+            .iter()
+            .any(|r| resource_matches(r, env, variables)),
         // A role trust policy has no `Resource`: the policy's own resource is meant.
         (None, None) => true,
     };
@@ -114,7 +120,7 @@ pub(crate) fn evaluate(statement: &Statement, env: &Env<'_>) -> StatementMatch {
             let operator = Operator::parse(&block.operator).ok();
             for (key_index, entry) in block.entries.iter().enumerate() {
                 let matched = operator.is_some_and(|operator| {
-                    condition_matches(operator, &entry.key, &entry.values, env.context)
+                    condition_matches(operator, &entry.key, &entry.values, env.context, variables)
                 });
                 if !matched {
                     result.failed_condition = Some(FailedCondition {
@@ -136,9 +142,12 @@ pub(crate) fn action_matches(pattern: &str, action: &str) -> bool {
 
 /// `Resource`: IAM's wildcards with case; policy variables resolved first (a variable that
 /// cannot be resolved makes the entry match nothing).
-fn resource_matches(pattern: &str, env: &Env<'_>) -> bool {
+fn resource_matches(pattern: &str, env: &Env<'_>, variables: bool) -> bool {
     if pattern == "*" {
         return true;
+    }
+    if !variables {
+        return matching::wildcard_match(pattern, &env.request.resource);
     }
     match resolve(pattern, env.context, true) {
         Some(Resolved::Plain) => matching::wildcard_match(pattern, &env.request.resource),
@@ -341,6 +350,7 @@ pub(crate) fn condition_matches(
     key: &str,
     values: &OneOrMany<ConditionValue>,
     context: &FullContext<'_>,
+    variables: bool,
 ) -> bool {
     let present = context.get(key).filter(|values| values.len() > 0);
     if operator.family == Family::Null {
@@ -364,7 +374,7 @@ pub(crate) fn condition_matches(
     let mut policy_values = Vec::with_capacity(values.as_slice().len());
     for value in values {
         let text = value_text(value);
-        let resolved = if operator.family.takes_variables() {
+        let resolved = if variables && operator.family.takes_variables() {
             match resolve(&text, context, operator.matches_wildcards()) {
                 Some(resolved) => resolved,
                 // A variable that cannot be resolved: the whole key does not match.
