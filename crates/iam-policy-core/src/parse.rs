@@ -38,21 +38,7 @@ impl std::error::Error for SyntaxError {}
 /// Parses one JSON value (with optional surrounding whitespace); spans are byte offsets.
 /// Strings without escapes borrow from `text`.
 pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
-    if u32::try_from(text.len()).is_err() {
-        return Err(SyntaxError {
-            message: "the document is larger than 4 GiB".to_owned(),
-            span: Span::default(),
-        });
-    }
-    let mut parser = Parser {
-        text,
-        bytes: text.as_bytes(),
-        pos: 0,
-        // Room for a statement's members and a typical list from the start; under a kibibyte
-        // each, as larger blocks cost the allocator more.
-        items: Vec::with_capacity(24),
-        members: Vec::with_capacity(12),
-    };
+    let mut parser = Parser::new(text)?;
     parser.skip_whitespace();
     let node = parser.value(0)?;
     parser.skip_whitespace();
@@ -60,6 +46,97 @@ pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
         return Err(parser.unexpected("the end of the document after the top-level value"));
     }
     Ok(node)
+}
+
+/// The elements of a top-level JSON array, each parsed only when asked for (spans still index
+/// the whole text), so that a file of many scenarios never holds the tree of all of them; a text
+/// whose top-level value is not an array gives that value as its only element. A syntax error
+/// is the last item.
+pub fn elements(text: &str) -> Elements<'_> {
+    Elements {
+        parser: Parser::new(text),
+        state: ElementsState::Start,
+    }
+}
+
+/// The iterator of [`elements`].
+#[derive(Debug)]
+pub struct Elements<'t> {
+    parser: Result<Parser<'t>, SyntaxError>,
+    state: ElementsState,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ElementsState {
+    Start,
+    /// Inside the top-level array; `true` before its first element.
+    InArray(bool),
+    Done,
+}
+
+impl<'t> Iterator for Elements<'t> {
+    type Item = Result<Node<'t>, SyntaxError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let parser = match &mut self.parser {
+            Ok(parser) => parser,
+            Err(error) if self.state != ElementsState::Done => {
+                self.state = ElementsState::Done;
+                return Some(Err(error.clone()));
+            }
+            Err(_) => return None,
+        };
+        let item = match self.state {
+            ElementsState::Done => return None,
+            ElementsState::Start => {
+                parser.skip_whitespace();
+                if parser.peek() == Some(b'[') {
+                    parser.pos += 1;
+                    self.state = ElementsState::InArray(true);
+                    return self.next();
+                }
+                self.state = ElementsState::Done;
+                parser.value(0).and_then(|node| {
+                    parser.skip_whitespace();
+                    match parser.peek() {
+                        Some(_) => {
+                            Err(parser
+                                .unexpected("the end of the document after the top-level value"))
+                        }
+                        None => Ok(node),
+                    }
+                })
+            }
+            ElementsState::InArray(first) => {
+                parser.skip_whitespace();
+                if parser.peek() == Some(b']') {
+                    parser.pos += 1;
+                    parser.skip_whitespace();
+                    self.state = ElementsState::Done;
+                    return match parser.peek() {
+                        Some(_) => Some(Err(
+                            parser.unexpected("the end of the document after the top-level value")
+                        )),
+                        None => None,
+                    };
+                }
+                if !first {
+                    if parser.peek() != Some(b',') {
+                        self.state = ElementsState::Done;
+                        return Some(Err(parser.unexpected("`,` or `]` after an array element")));
+                    }
+                    parser.pos += 1;
+                    parser.skip_whitespace();
+                }
+                self.state = ElementsState::InArray(false);
+                parser.value(1)
+            }
+        };
+        if item.is_err() {
+            self.state = ElementsState::Done;
+        }
+        Some(item)
+    }
 }
 
 /// The 1-based line and column (in characters) of a byte offset of `text`. An offset past
@@ -181,6 +258,7 @@ fn line_breaks(bytes: &[u8]) -> usize {
         .sum()
 }
 
+#[derive(Debug)]
 struct Parser<'t> {
     text: &'t str,
     bytes: &'t [u8],
@@ -198,6 +276,24 @@ fn offset(pos: usize) -> u32 {
 }
 
 impl<'t> Parser<'t> {
+    fn new(text: &'t str) -> Result<Self, SyntaxError> {
+        if u32::try_from(text.len()).is_err() {
+            return Err(SyntaxError {
+                message: "the document is larger than 4 GiB".to_owned(),
+                span: Span::default(),
+            });
+        }
+        Ok(Parser {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            // Room for a statement's members and a typical list from the start; under a
+            // kibibyte each, as larger blocks cost the allocator more.
+            items: Vec::with_capacity(24),
+            members: Vec::with_capacity(12),
+        })
+    }
+
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -612,6 +708,31 @@ pub(crate) fn string_specials(word: u64) -> u64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn elements_are_the_array_parsed_one_by_one() {
+        let text = " [ {\"a\": 1} ,\n [2], \"x\" ] ";
+        let whole = super::parse(text).ok();
+        let items: Vec<_> = super::elements(text)
+            .collect::<Result<_, _>>()
+            .unwrap_or_default();
+        match whole.map(|node| node.value) {
+            Some(super::Value::Array(expected)) => assert_eq!(items, expected),
+            other => unreachable!("{other:?}"),
+        }
+        assert_eq!(super::elements("[]").count(), 0);
+        let single: Vec<_> = super::elements("{\"a\": 1}").collect();
+        assert!(matches!(single[..], [Ok(_)]));
+        for broken in ["[1 2]", "[1,]", "[1] x", "{", "[", "[1,"] {
+            let items: Vec<_> = super::elements(broken).collect();
+            assert!(matches!(items.last(), Some(Err(_))), "{broken}: {items:?}");
+            assert_eq!(
+                items.iter().filter(|item| item.is_err()).count(),
+                1,
+                "{broken}"
+            );
+        }
+    }
+
     #[test]
     fn the_line_index_agrees_with_line_col() {
         let text = "{\n  \"é\": [1,\r\n 2]\n}";

@@ -148,29 +148,24 @@ fn simulate_file(
     text: &str,
     tally: &mut Tally,
 ) -> io::Result<()> {
-    let root = match parse::parse(text) {
-        Ok(root) => root,
-        Err(error) => {
-            tally.malformed += 1;
-            let (line, column) = parse::line_col(text, error.span.start as usize);
-            return file_error(
-                out,
-                format,
-                name,
-                &format!("{} at line {line}, column {column}", error.message),
-            );
-        }
-    };
-    let nodes = match scenario::scenarios(&root) {
-        Ok(nodes) => nodes,
-        Err(error) => {
-            tally.malformed += 1;
-            return file_error(out, format, name, &error.message);
-        }
-    };
     let lines = LineIndex::new(text);
     let mut reader = scenario::Reader::new(text);
-    for (index, node) in nodes.into_iter().enumerate() {
+    // Scenarios are parsed one at a time: a large file never holds the tree of all of them.
+    for (index, node) in parse::elements(text).enumerate() {
+        let node = match node {
+            Ok(node) => node,
+            Err(error) => {
+                tally.malformed += 1;
+                let (line, column) = lines.line_col(error.span.start as usize);
+                return file_error(
+                    out,
+                    format,
+                    name,
+                    &format!("{} at line {line}, column {column}", error.message),
+                );
+            }
+        };
+        let node = &node;
         tally.scenarios += 1;
         let read = scenario::read(node, &mut reader);
         let scenario = match read {

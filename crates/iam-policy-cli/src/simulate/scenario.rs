@@ -171,18 +171,6 @@ fn error<T>(node: &Node<'_>, message: String) -> Result<T, ScenarioError> {
     })
 }
 
-/// The scenarios of a file: one object, or an array of them.
-pub fn scenarios<'n>(root: &'n Node<'n>) -> Result<Vec<&'n Node<'n>>, ScenarioError> {
-    match &root.value {
-        Value::Object(_) => Ok(vec![root]),
-        Value::Array(items) => Ok(items.iter().collect()),
-        _ => error(
-            root,
-            "a scenario file holds a scenario object or an array of them".to_owned(),
-        ),
-    }
-}
-
 const MEMBERS: &[&str] = &[
     "name",
     "request",
