@@ -113,12 +113,9 @@ impl<'t> Iterator for Elements<'t> {
                     parser.pos += 1;
                     parser.skip_whitespace();
                     self.state = ElementsState::Done;
-                    return match parser.peek() {
-                        Some(_) => Some(Err(
-                            parser.unexpected("the end of the document after the top-level value")
-                        )),
-                        None => None,
-                    };
+                    return parser.peek().map(|_| {
+                        Err(parser.unexpected("the end of the document after the top-level value"))
+                    });
                 }
                 if !first {
                     if parser.peek() != Some(b',') {
