@@ -255,31 +255,51 @@ fn iam_simulate(dir: &str, path: &Path) -> Option<(f64, f64)> {
     output.status.success().then_some(times)
 }
 
-fn main() {
-    let count = std::env::args()
-        .skip(1)
-        .find(|arg| !arg.starts_with('-'))
-        .and_then(|arg| arg.parse().ok())
-        .unwrap_or(10_000);
-    in_process(count);
-    let dir =
-        std::env::temp_dir().join(format!("iam-policy-simulate-bench-{}", std::process::id()));
-    if std::fs::create_dir_all(&dir).is_err() {
-        return eprintln!("cannot create {}", dir.display());
-    }
+/// The files of scenarios the command is timed on, by name.
+fn shapes() -> [(&'static str, Shape); 6] {
     let shape = |full, limits, distinct| Shape {
         full,
         limits,
         distinct,
     };
-    let files = [
+    [
         ("one policy, repeated", shape(false, false, false)),
         ("one policy, distinct", shape(false, false, true)),
         ("full set, repeated", shape(true, true, false)),
         ("full set, distinct", shape(true, true, true)),
         ("comparable, repeated", shape(true, false, false)),
         ("comparable, distinct", shape(true, false, true)),
-    ];
+    ]
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let count = args
+        .iter()
+        .find(|arg| arg.parse::<usize>().is_ok())
+        .and_then(|arg| arg.parse().ok())
+        .unwrap_or(10_000);
+    // `--write DIR`: only write the scenario files (`0.json`... in `shapes()` order), for
+    // `benches/simulate-instructions.sh`.
+    if let Some(at) = args.iter().position(|arg| arg == "--write") {
+        let Some(dir) = args.get(at + 1) else {
+            return eprintln!("--write takes a folder");
+        };
+        for (index, (_, shape)) in shapes().iter().enumerate() {
+            let path = Path::new(dir).join(format!("{index}.json"));
+            if std::fs::write(&path, file(count, *shape)).is_err() {
+                return eprintln!("cannot write {}", path.display());
+            }
+        }
+        return;
+    }
+    in_process(count);
+    let dir =
+        std::env::temp_dir().join(format!("iam-policy-simulate-bench-{}", std::process::id()));
+    if std::fs::create_dir_all(&dir).is_err() {
+        return eprintln!("cannot create {}", dir.display());
+    }
+    let files = shapes();
     let mut ours = Vec::new();
     for (index, (name, shape)) in files.iter().enumerate() {
         let path = dir.join(format!("{index}.json"));

@@ -286,7 +286,6 @@ fn scenario_name(node: &iam_policy_core::Node<'_>) -> Option<String> {
 }
 
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 struct ScenarioRecord<'a> {
     file: &'a str,
     index: usize,
