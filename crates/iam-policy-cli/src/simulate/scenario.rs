@@ -34,9 +34,14 @@ impl ScenarioPolicy {
         &self.read.policy
     }
 
-    /// A span of the first copy moved to this one.
+    /// A span of the first copy moved to this one (a span before the copy, which no finding
+    /// of a policy has, stays at the copy's start).
     fn moved(&self, span: Span) -> Span {
-        let shift = |offset: u32| offset - self.read.start + self.start;
+        let shift = |offset: u32| {
+            offset
+                .saturating_sub(self.read.start)
+                .saturating_add(self.start)
+        };
         Span {
             start: shift(span.start),
             end: shift(span.end),

@@ -60,7 +60,9 @@ impl Principal {
             });
         }
         let Some(rest) = text.strip_prefix("arn:") else {
-            if !text.is_empty() && !text.contains([' ', ':', '/']) {
+            // A service principal or identity provider is a host name:
+            // `lambda.amazonaws.com`, `accounts.google.com`.
+            if text.contains('.') && !text.contains([' ', ':', '/']) {
                 return Ok(Principal::Service(text.to_owned()));
             }
             return Err(PrincipalError(format!(
@@ -563,6 +565,7 @@ mod tests {
         assert!(Principal::parse("arn:aws:s3:::bucket").is_err());
         assert!(Principal::parse("arn:aws:iam::1:user/x").is_err());
         assert!(Principal::parse("not a principal").is_err());
+        assert!(Principal::parse("alice").is_err());
     }
 
     #[test]
