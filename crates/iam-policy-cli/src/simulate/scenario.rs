@@ -308,17 +308,23 @@ fn read_levels(
     kind: PolicyKind,
     reader: &mut Reader<'_>,
 ) -> Result<Vec<Vec<ScenarioPolicy>>, ScenarioError> {
-    let what = if kind == PolicyKind::Scp {
-        "serviceControlPolicies"
+    let (what, each) = if kind == PolicyKind::Scp {
+        (
+            "serviceControlPolicies",
+            "each level of `serviceControlPolicies`",
+        )
     } else {
-        "resourceControlPolicies"
+        (
+            "resourceControlPolicies",
+            "each level of `resourceControlPolicies`",
+        )
     };
     let Some(node) = node else {
         return Ok(Vec::new());
     };
     let mut levels = Vec::new();
     for level in array(node, what)? {
-        let policies: Vec<ScenarioPolicy> = array(level, &format!("each level of `{what}`"))?
+        let policies: Vec<ScenarioPolicy> = array(level, each)?
             .iter()
             .map(|item| policy(item, kind, what, reader))
             .filter_map(Result::transpose)
