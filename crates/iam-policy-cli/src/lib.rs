@@ -1,5 +1,5 @@
 //! The `iam-policy` command: look-ups in the AWS service authorization reference, lint of JSON
-//! policies and shell completions. A library so that its benchmark and tests call the same code;
+//! policies, simulation of requests and shell completions. A library so that its benchmark and tests call the same code;
 //! `main.rs` only calls [`run`]. Parses the command line and dispatches; each subcommand lives in
 //! its own module.
 
@@ -9,6 +9,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 pub mod lint;
 pub mod reference;
+pub mod simulate;
 
 /// Check AWS IAM policies and look things up in the AWS service authorization reference.
 #[derive(Debug, Parser)]
@@ -24,6 +25,7 @@ enum Command {
     Describe(reference::DescribeArgs),
     Reference(reference::ReferenceArgs),
     Lint(lint::LintArgs),
+    Simulate(simulate::SimulateArgs),
     Completions(CompletionsArgs),
 }
 
@@ -47,6 +49,7 @@ pub fn run() -> ExitCode {
         Command::Describe(args) => reference::describe(&args),
         Command::Reference(args) => reference::reference(&args),
         Command::Lint(args) => lint::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
         Command::Completions(args) => {
             let mut script = Vec::new();
             clap_complete::generate(args.shell, &mut Cli::command(), "iam-policy", &mut script);
