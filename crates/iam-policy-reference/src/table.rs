@@ -15,9 +15,11 @@ pub(crate) use crate::{AccessLevel, ConditionKeyType};
 /// One number of the image, as stored.
 pub(crate) type Word = [u8; 4];
 
-#[inline]
+/// `u32::from_le_bytes`, spelled out: the macro runs this crate unoptimized, where every
+/// look-up reads many numbers and each call of a library helper is a real call.
+#[inline(always)]
 pub(crate) const fn value(word: &Word) -> u32 {
-    u32::from_le_bytes(*word)
+    word[0] as u32 | (word[1] as u32) << 8 | (word[2] as u32) << 16 | (word[3] as u32) << 24
 }
 
 /// The `count` words at byte `start` of `image`; none if the image is too short (then every
@@ -47,9 +49,14 @@ impl Numbers {
         self.0.len()
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get(self, index: usize) -> Option<u32> {
-        self.0.get(index).map(value)
+        // Not `get(index).map(..)`: calls the unoptimized macro would make on every read.
+        if index < self.0.len() {
+            Some(value(&self.0[index]))
+        } else {
+            None
+        }
     }
 
     /// The numbers in `range` (none where it is out of bounds).
@@ -89,11 +96,6 @@ impl<const N: usize> Rows<N> {
     pub(crate) const fn len(self) -> usize {
         self.0.len()
     }
-
-    #[inline]
-    fn row(self, index: usize) -> Option<&'static [Word; N]> {
-        self.0.get(index)
-    }
 }
 
 /// The services, by lower-case prefix: prefix, name, then the ranges of the service's rows in
@@ -104,9 +106,14 @@ pub(crate) type Services = Rows<8>;
 pub(crate) struct ServiceRow(&'static [Word; 8]);
 
 impl Services {
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get(self, index: usize) -> Option<ServiceRow> {
-        self.row(index).map(ServiceRow)
+        // As in `Numbers::get`.
+        if index < self.0.len() {
+            Some(ServiceRow(&self.0[index]))
+        } else {
+            None
+        }
     }
 }
 
@@ -114,23 +121,27 @@ impl ServiceRow {
     pub(crate) const EMPTY: Self =
         Self(&[NONE, NONE, [0; 4], [0; 4], [0; 4], [0; 4], [0; 4], [0; 4]]);
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn prefix(self) -> u32 {
         value(&self.0[0])
     }
 
+    #[inline(always)]
     pub(crate) fn name(self) -> u32 {
         value(&self.0[1])
     }
 
+    #[inline(always)]
     pub(crate) fn actions(self) -> Range<u32> {
         value(&self.0[2])..value(&self.0[3])
     }
 
+    #[inline(always)]
     pub(crate) fn resource_types(self) -> Range<u32> {
         value(&self.0[4])..value(&self.0[5])
     }
 
+    #[inline(always)]
     pub(crate) fn condition_keys(self) -> Range<u32> {
         value(&self.0[6])..value(&self.0[7])
     }
@@ -145,9 +156,14 @@ pub(crate) type Actions = Rows<9>;
 pub(crate) struct ActionRow(&'static [Word; 9]);
 
 impl Actions {
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get(self, index: usize) -> Option<ActionRow> {
-        self.row(index).map(ActionRow)
+        // As in `Numbers::get`.
+        if index < self.0.len() {
+            Some(ActionRow(&self.0[index]))
+        } else {
+            None
+        }
     }
 
     /// The rows in `range` (none where it is out of bounds), as a table of their own.
@@ -161,12 +177,12 @@ impl ActionRow {
         [0; 4], NONE, [0; 4], [0; 4], [0; 4], [0; 4], [0; 4], [0; 4], [0; 4],
     ]);
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn service(self) -> u32 {
         value(&self.0[0])
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn name(self) -> u32 {
         value(&self.0[1])
     }
@@ -181,14 +197,17 @@ impl ActionRow {
         }
     }
 
+    #[inline(always)]
     pub(crate) fn resource_types(self) -> Range<u32> {
         value(&self.0[3])..value(&self.0[4])
     }
 
+    #[inline(always)]
     pub(crate) fn condition_keys(self) -> Range<u32> {
         value(&self.0[5])..value(&self.0[6])
     }
 
+    #[inline(always)]
     pub(crate) fn dependent_actions(self) -> Range<u32> {
         value(&self.0[7])..value(&self.0[8])
     }
@@ -214,27 +233,36 @@ pub(crate) type ActionResourceTypes = Rows<6>;
 pub(crate) struct ActionResourceTypeRow(&'static [Word; 6]);
 
 impl ActionResourceTypes {
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get(self, index: usize) -> Option<ActionResourceTypeRow> {
-        self.row(index).map(ActionResourceTypeRow)
+        // As in `Numbers::get`.
+        if index < self.0.len() {
+            Some(ActionResourceTypeRow(&self.0[index]))
+        } else {
+            None
+        }
     }
 }
 
 impl ActionResourceTypeRow {
     pub(crate) const EMPTY: Self = Self(&[NONE, [0; 4], [0; 4], [0; 4], [0; 4], [0; 4]]);
 
+    #[inline(always)]
     pub(crate) fn resource_type(self) -> u32 {
         value(&self.0[0])
     }
 
+    #[inline(always)]
     pub(crate) fn required(self) -> bool {
         value(&self.0[1]) != 0
     }
 
+    #[inline(always)]
     pub(crate) fn condition_keys(self) -> Range<u32> {
         value(&self.0[2])..value(&self.0[3])
     }
 
+    #[inline(always)]
     pub(crate) fn dependent_actions(self) -> Range<u32> {
         value(&self.0[4])..value(&self.0[5])
     }
@@ -248,27 +276,36 @@ pub(crate) type ResourceTypes = Rows<5>;
 pub(crate) struct ResourceTypeRow(&'static [Word; 5]);
 
 impl ResourceTypes {
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get(self, index: usize) -> Option<ResourceTypeRow> {
-        self.row(index).map(ResourceTypeRow)
+        // As in `Numbers::get`.
+        if index < self.0.len() {
+            Some(ResourceTypeRow(&self.0[index]))
+        } else {
+            None
+        }
     }
 }
 
 impl ResourceTypeRow {
     pub(crate) const EMPTY: Self = Self(&[[0; 4], NONE, NONE, [0; 4], [0; 4]]);
 
+    #[inline(always)]
     pub(crate) fn service(self) -> u32 {
         value(&self.0[0])
     }
 
+    #[inline(always)]
     pub(crate) fn name(self) -> u32 {
         value(&self.0[1])
     }
 
+    #[inline(always)]
     pub(crate) fn arn_format(self) -> u32 {
         value(&self.0[2])
     }
 
+    #[inline(always)]
     pub(crate) fn condition_keys(self) -> Range<u32> {
         value(&self.0[3])..value(&self.0[4])
     }
@@ -282,17 +319,24 @@ pub(crate) type ConditionKeys = Rows<3>;
 pub(crate) struct ConditionKeyRow(&'static [Word; 3]);
 
 impl ConditionKeys {
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get(self, index: usize) -> Option<ConditionKeyRow> {
-        self.row(index).map(ConditionKeyRow)
+        // As in `Numbers::get`.
+        if index < self.0.len() {
+            Some(ConditionKeyRow(&self.0[index]))
+        } else {
+            None
+        }
     }
 }
 
 impl ConditionKeyRow {
+    #[inline(always)]
     pub(crate) fn service(self) -> u32 {
         value(&self.0[0])
     }
 
+    #[inline(always)]
     pub(crate) fn name(self) -> u32 {
         value(&self.0[1])
     }
