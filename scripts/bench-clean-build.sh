@@ -12,6 +12,10 @@
 # and their ratios. CPU time is the steadier figure on a machine that is building other things
 # at the same time.
 #
+# Cargo compiles a path dependency incrementally (it is a local package), a crates.io one not:
+# `CARGO_INCREMENTAL=0 scripts/bench-clean-build.sh` measures the build of a user who depends on
+# a published `iam-policy`.
+#
 # Usage: scripts/bench-clean-build.sh [RUNS]   (default 3)
 #        TIMINGS=DIR scripts/bench-clean-build.sh   also keeps each crate's last
 #                                                   `cargo build --timings` report in DIR
