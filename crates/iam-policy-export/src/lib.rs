@@ -40,7 +40,7 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use serde::ser::{Serialize, SerializeStruct, Serializer};
+use serde::Serialize;
 
 use iam_policy::{BindError, ParameterKind, Policy};
 
@@ -65,7 +65,7 @@ pub struct Entry<'a> {
 }
 
 /// Where a policy is documented.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize)]
 pub struct Source<'a> {
     pub url: &'a str,
     /// The section (or tab) of the page that shows the policy.
@@ -152,11 +152,13 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> ExportError + '_ {
     }
 }
 
+#[derive(Serialize)]
 struct Index<'a> {
     generated_by: &'a str,
     policies: Vec<IndexEntry<'a>>,
 }
 
+#[derive(Serialize)]
 struct IndexEntry<'a> {
     path: &'a str,
     title: &'a str,
@@ -165,58 +167,13 @@ struct IndexEntry<'a> {
     source: Source<'a>,
 }
 
+#[derive(Serialize)]
 struct IndexParameter<'a> {
     name: &'a str,
     kind: &'static str,
     /// The bound value; absent when the file prints the placeholder.
+    #[serde(skip_serializing_if = "Option::is_none")]
     value: Option<&'a str>,
-}
-
-// The index's few structs are serialized by hand rather than derived: serde's derive would add
-// serde_derive (and a wait for it) to every user's build, for four impls.
-
-impl Serialize for Source<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut source = serializer.serialize_struct("Source", 2)?;
-        source.serialize_field("url", self.url)?;
-        source.serialize_field("section", self.section)?;
-        source.end()
-    }
-}
-
-impl Serialize for Index<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut index = serializer.serialize_struct("Index", 2)?;
-        index.serialize_field("generated_by", self.generated_by)?;
-        index.serialize_field("policies", &self.policies)?;
-        index.end()
-    }
-}
-
-impl Serialize for IndexEntry<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entry = serializer.serialize_struct("IndexEntry", 5)?;
-        entry.serialize_field("path", self.path)?;
-        entry.serialize_field("title", self.title)?;
-        entry.serialize_field("description", self.description)?;
-        entry.serialize_field("parameters", &self.parameters)?;
-        entry.serialize_field("source", &self.source)?;
-        entry.end()
-    }
-}
-
-impl Serialize for IndexParameter<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let fields = if self.value.is_some() { 3 } else { 2 };
-        let mut parameter = serializer.serialize_struct("IndexParameter", fields)?;
-        parameter.serialize_field("name", self.name)?;
-        parameter.serialize_field("kind", self.kind)?;
-        match self.value {
-            Some(value) => parameter.serialize_field("value", value)?,
-            None => parameter.skip_field("value")?,
-        }
-        parameter.end()
-    }
 }
 
 /// Every file the export writes: each policy bound with the values of the parameters it
