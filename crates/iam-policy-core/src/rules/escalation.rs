@@ -222,14 +222,10 @@ fn is_star_resource(text: &str, star_resources: &[&str]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::statement;
-    use super::super::testing::statement_rules::codes;
-    use crate::IssueCode::{self, *};
-    use crate::PolicyKind;
 
-    fn check(elements: &str) -> Vec<IssueCode> {
-        codes(&statement(elements), None)
-    }
+    use super::super::testing::statement_rules::{check, codes};
+    use crate::IssueCode::*;
+    use crate::PolicyKind;
 
     #[test]
     fn pass_role_on_every_role() {

@@ -536,12 +536,8 @@ fn same_member_lists(
 #[cfg(test)]
 mod tests {
     use super::super::testing::statement;
-    use super::super::testing::statement_rules::{codes, findings, only};
-    use crate::IssueCode::{self, *};
-
-    fn check(elements: &str) -> Vec<IssueCode> {
-        codes(&statement(elements), None)
-    }
+    use super::super::testing::statement_rules::{check, codes, findings, only};
+    use crate::IssueCode::*;
 
     #[test]
     fn redundant_actions() {

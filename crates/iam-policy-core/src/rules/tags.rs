@@ -128,13 +128,9 @@ pub(super) fn check_tag_keys_supported(statement: &Statement<'_>, ctx: &mut Cont
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::statement;
-    use super::super::testing::statement_rules::codes;
-    use crate::IssueCode::{self, *};
 
-    fn check(elements: &str) -> Vec<IssueCode> {
-        codes(&statement(elements), None)
-    }
+    use super::super::testing::statement_rules::check;
+    use crate::IssueCode::*;
 
     #[test]
     fn tag_keys_on_services_without_tags() {

@@ -80,6 +80,11 @@ pub(crate) mod statement_rules {
             .collect()
     }
 
+    /// The codes of an identity-policy statement with the given elements.
+    pub(crate) fn check(elements: &str) -> Vec<IssueCode> {
+        codes(&super::statement(elements), None)
+    }
+
     /// The one finding with `code`.
     pub(crate) fn only(text: &str, kind: Option<PolicyKind>, code: IssueCode) -> Finding {
         super::the_one(findings(text, kind), code)
