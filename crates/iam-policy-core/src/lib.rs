@@ -2,6 +2,7 @@
 //! macro (at compile time) and the `iam-policy` CLI and runtime parser (at run time).
 //! Implementation detail of `iam-policy`; not covered by semver.
 
+pub mod check;
 pub mod finding;
 pub mod json;
 pub mod matching;
