@@ -84,6 +84,49 @@ pub fn line_cols(text: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
     found
 }
 
+/// The line starts of a text, for [`line_col`] look-ups at many offsets in any order without a
+/// scan from the start for each: a file of many scenarios asks for one per statement.
+#[derive(Clone, Debug)]
+pub struct LineIndex<'t> {
+    text: &'t str,
+    /// Byte offset of each line's first byte.
+    starts: Vec<usize>,
+}
+
+impl<'t> LineIndex<'t> {
+    pub fn new(text: &'t str) -> Self {
+        let breaks = text.bytes().enumerate().filter(|&(_, byte)| byte == b'\n');
+        let starts = std::iter::once(0)
+            .chain(breaks.map(|(at, _)| at + 1))
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    /// The text indexed.
+    pub fn text(&self) -> &'t str {
+        self.text
+    }
+
+    /// What [`line_col`] gives for `offset`.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let end = self.text.floor_char_boundary(offset.min(self.text.len()));
+        let line = self.starts.partition_point(|&start| start <= end);
+        let start = self
+            .starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
+        let column = self
+            .text
+            .get(start..end)
+            .unwrap_or_default()
+            .chars()
+            .count()
+            + 1;
+        (line.max(1), column)
+    }
+}
+
 /// A character boundary of a text, with its line and column.
 #[derive(Clone, Copy)]
 struct Position {
@@ -569,6 +612,19 @@ pub(crate) fn string_specials(word: u64) -> u64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_line_index_agrees_with_line_col() {
+        let text = "{\n  \"é\": [1,\r\n 2]\n}";
+        let index = super::LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                index.line_col(offset),
+                super::line_col(text, offset),
+                "{offset}"
+            );
+        }
+    }
+
     use super::*;
 
     fn error(text: &str) -> SyntaxError {

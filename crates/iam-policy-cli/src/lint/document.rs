@@ -283,7 +283,7 @@ fn syntax_error(message: String, span: Span) -> Finding {
 }
 
 /// Adds line and column to findings whose spans index `text`.
-pub(crate) fn locate(text: &str, findings: Vec<Finding>) -> Vec<Diagnostic> {
+fn locate(text: &str, findings: Vec<Finding>) -> Vec<Diagnostic> {
     let offsets: Vec<usize> = findings
         .iter()
         .flat_map(|finding| [finding.span.start as usize, finding.span.end as usize])

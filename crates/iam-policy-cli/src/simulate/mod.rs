@@ -10,10 +10,11 @@ use std::process::ExitCode;
 use annotate_snippets::{Group, Level, Renderer};
 use clap::{Args, ValueEnum};
 use iam_policy::eval::{self, Decision, Evaluation, PolicySet};
-use iam_policy_core::{Span, parse};
+use iam_policy_core::Span;
+use iam_policy_core::parse::{self, LineIndex};
 use serde::Serialize;
 
-use crate::lint::document::locate;
+use crate::lint::document::{Diagnostic, Position};
 use crate::lint::input::{self, Source};
 use crate::lint::{self, Color, text};
 use scenario::{Scenario, ScenarioError, member_name};
@@ -167,6 +168,7 @@ fn simulate_file(
             return file_error(out, format, name, &error.message);
         }
     };
+    let lines = LineIndex::new(text);
     for (index, node) in nodes.into_iter().enumerate() {
         tally.scenarios += 1;
         let read = scenario::read(node);
@@ -174,7 +176,7 @@ fn simulate_file(
             Ok(scenario) => scenario,
             Err(error) => {
                 tally.malformed += 1;
-                write_malformed(out, format, renderer, name, text, index, node, &error)?;
+                write_malformed(out, format, renderer, name, &lines, index, node, &error)?;
                 continue;
             }
         };
@@ -187,6 +189,7 @@ fn simulate_file(
         let place = Place {
             file: name,
             text,
+            lines: &lines,
             index,
         };
         match format {
@@ -203,6 +206,7 @@ fn simulate_file(
 struct Place<'a> {
     file: &'a str,
     text: &'a str,
+    lines: &'a LineIndex<'a>,
     index: usize,
 }
 
@@ -242,13 +246,13 @@ fn write_malformed(
     format: Format,
     renderer: &Renderer,
     file: &str,
-    text: &str,
+    lines: &LineIndex<'_>,
     index: usize,
     node: &iam_policy_core::Node<'_>,
     error: &ScenarioError,
 ) -> io::Result<()> {
     let name = scenario_name(node);
-    let (line, column) = parse::line_col(text, error.span.start as usize);
+    let (line, column) = lines.line_col(error.span.start as usize);
     match format {
         Format::Json => {
             let record = ErrorRecord {
@@ -266,7 +270,7 @@ fn write_malformed(
             let title = format!("scenario {index} is malformed: {}", error.message);
             let group = Level::ERROR
                 .primary_title(title.as_str())
-                .element(text::marked(file, text, error.span, line, None));
+                .element(text::marked(file, lines.text(), error.span, line, None));
             writeln!(out, "{}\n", renderer.render(&[group]))
         }
     }
@@ -349,7 +353,7 @@ fn write_json(
             why: found
                 .map(|s| eval::why(s, &decided.result))
                 .unwrap_or_default(),
-            line: parse::line_col(place.text, span.start as usize).0,
+            line: place.lines.line_col(span.start as usize).0,
         }
     };
     let deciding = evaluation.deciding.iter().map(record_of).collect();
@@ -358,7 +362,7 @@ fn write_json(
         .policies()
         .flat_map(|(policy, found)| found.findings.iter().map(move |finding| (policy, finding)))
         .map(|(policy, finding)| {
-            let (line, column) = parse::line_col(place.text, finding.span.start as usize);
+            let (line, column) = place.lines.line_col(finding.span.start as usize);
             FindingRecord {
                 policy: member_name(policy),
                 severity: finding.severity.as_str(),
@@ -435,8 +439,16 @@ fn write_text(
         writeln!(out, "{}", renderer.render(&[Group::with_title(title)]))?;
     }
     for (_, found) in scenario.policies() {
-        let diagnostics = locate(place.text, found.findings.clone());
-        for diagnostic in &diagnostics {
+        for finding in &found.findings {
+            let position = |offset: u32| {
+                let (line, column) = place.lines.line_col(offset as usize);
+                Position { line, column }
+            };
+            let diagnostic = &Diagnostic {
+                finding: finding.clone(),
+                start: position(finding.span.start),
+                end: position(finding.span.end),
+            };
             writeln!(
                 out,
                 "{}",
@@ -471,7 +483,7 @@ fn write_text(
                 .map(|s| eval::why(s, &decided.result))
                 .unwrap_or_default();
             let span = statement_span(scenario, decided);
-            let line = parse::line_col(place.text, span.start as usize).0;
+            let line = place.lines.line_col(span.start as usize).0;
             (title, why, span, line)
         })
         .collect();

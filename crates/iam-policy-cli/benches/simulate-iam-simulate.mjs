@@ -1,0 +1,44 @@
+// Times iam-simulate's public `runSimulation` on a file of `iam-policy simulate` scenarios
+// (identity, resource, SCP and RCP policies), used as a black box: prints the seconds per
+// scenario, the fastest of three passes. Run by `benches/simulate.rs` with NODE_PATH set to the
+// folder where `npm install @cloud-copilot/iam-simulate` was run.
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+
+const require = createRequire(process.cwd() + '/')
+const { runSimulation } = require('@cloud-copilot/iam-simulate')
+
+const scenarios = JSON.parse(readFileSync(process.argv[2], 'utf8'))
+const named = (policies, prefix) => policies.map((policy, i) => ({ name: `${prefix}${i}`, policy }))
+const simulations = scenarios.map((s) => ({
+  request: {
+    action: s.request.action,
+    principal: s.request.principal,
+    resource: { resource: s.request.resource, accountId: s.request.resourceAccount },
+    contextVariables: s.request.context ?? {}
+  },
+  identityPolicies: named(s.identityPolicies ?? [], 'identity'),
+  serviceControlPolicies: (s.serviceControlPolicies ?? []).map((level, i) => ({
+    orgIdentifier: `ou-${i}`,
+    policies: named(level, 'scp')
+  })),
+  resourceControlPolicies: (s.resourceControlPolicies ?? []).map((level, i) => ({
+    orgIdentifier: `ou-${i}`,
+    policies: named(level, 'rcp')
+  })),
+  resourcePolicy: s.resourcePolicy
+}))
+
+let best = Infinity
+let errors = 0
+for (let pass = 0; pass < 3; pass++) {
+  const start = process.hrtime.bigint()
+  for (const simulation of simulations) {
+    const response = await runSimulation(simulation, {})
+    if (response.resultType === 'error') errors++
+  }
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9
+  best = Math.min(best, seconds / simulations.length)
+}
+if (errors > 0) console.error(`${errors / 3} scenarios were refused by runSimulation`)
+console.log(best)
