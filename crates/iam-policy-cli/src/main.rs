@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod check;
 mod lint;
 mod reference;
 mod simulate;
@@ -21,6 +22,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Actions(reference::ActionsArgs),
+    Check(check::CheckArgs),
     Describe(reference::DescribeArgs),
     Reference(reference::ReferenceArgs),
     Lint(lint::LintArgs),
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Actions(args) => reference::actions(&args),
+        Command::Check(args) => check::run(&args),
         Command::Describe(args) => reference::describe(&args),
         Command::Reference(args) => reference::reference(&args),
         Command::Lint(args) => lint::run(&args),

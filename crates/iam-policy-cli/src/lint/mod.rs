@@ -41,7 +41,7 @@ pub struct LintArgs {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
-enum Kind {
+pub(crate) enum Kind {
     /// Attached to a user, group or role.
     Identity,
     /// Attached to a resource (bucket, key, queue, ...).
