@@ -9,6 +9,7 @@ use super::view::{Effect, Principals, Statement};
 use super::{NotAPolicy, Verdict, full_name, listed, reason, statements};
 use crate::json::Node;
 use iam_policy_reference as reference;
+use std::collections::HashSet;
 
 /// What must not be granted: actions (patterns allowed), resources (ARN patterns), or both.
 /// No actions means any action; no resources means any resource.
@@ -97,25 +98,28 @@ pub fn access_not_granted(document: &Node<'_>, access: &Access) -> Result<Verdic
 /// wildcard pattern itself, for the actions beyond the reference. An action the reference does
 /// not know is asked about as written.
 fn asked_actions(patterns: &[String]) -> Vec<Asked> {
-    let mut actions: Vec<reference::Action> = Vec::new();
+    // The actions named outright come first, as asked, so that reasons name them first.
+    let mut named: Vec<reference::Action> = Vec::new();
+    let mut matched: Vec<reference::Action> = Vec::new();
     let mut beyond = Vec::new();
     for pattern in patterns {
         if !is_wild(pattern) {
             match reference::action(pattern) {
-                Some(action) => actions.push(action),
+                Some(action) => named.push(action),
                 None => beyond.push(Asked::Action(pattern.clone())),
             }
             continue;
         }
-        if let Ok(matched) = reference::actions_matching(pattern) {
-            actions.extend(matched.iter().copied());
+        if let Ok(actions) = reference::actions_matching(pattern) {
+            matched.extend(actions.iter().copied());
         }
         beyond.push(Asked::Pattern(pattern.clone()));
     }
-    actions.sort_unstable();
-    actions.dedup();
-    let mut asked: Vec<Asked> = actions
+    let mut seen = HashSet::with_capacity(named.len() + matched.len());
+    let mut asked: Vec<Asked> = named
         .into_iter()
+        .chain(matched)
+        .filter(|action| seen.insert(*action))
         .map(|action| Asked::Action(full_name(action)))
         .collect();
     asked.extend(beyond);
