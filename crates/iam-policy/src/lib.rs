@@ -66,6 +66,7 @@
 extern crate self as iam_policy;
 
 mod bind;
+pub mod check;
 mod de;
 mod error;
 pub mod eval;

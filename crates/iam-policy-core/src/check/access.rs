@@ -9,6 +9,7 @@ use super::view::{Effect, Principals, Statement};
 use super::{NotAPolicy, Verdict, full_name, listed, reason, statements};
 use crate::json::Node;
 use iam_policy_reference as reference;
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// What must not be granted: actions (patterns allowed), resources (ARN patterns), or both.
@@ -21,9 +22,9 @@ pub struct Access {
 
 /// One action asked about: a concrete action, or a wildcard pattern standing for the actions
 /// it matches that the reference does not list (AWS adds actions all the time).
-enum Asked {
-    Action(String),
-    Pattern(String),
+enum Asked<'a> {
+    Action(Cow<'a, str>),
+    Pattern(&'a str),
 }
 
 /// Whether `document` can grant any of `access`: `PASS` when no request for a listed action on
@@ -66,10 +67,10 @@ pub fn access_not_granted(document: &Node<'_>, access: &Access) -> Result<Verdic
             .iter()
             .filter_map(|item| match item {
                 Asked::Action(name) => {
-                    action_listed(&statement.actions, name).then_some(name.as_str())
+                    action_listed(&statement.actions, name).then_some(name.as_ref())
                 }
                 Asked::Pattern(pattern) => {
-                    actions_intersect(&statement.actions, pattern).then_some(pattern.as_str())
+                    actions_intersect(&statement.actions, pattern).then_some(*pattern)
                 }
             })
             .filter(|name| !denies.iter().any(|deny| deny_covers(deny, name, resources)))
@@ -97,7 +98,7 @@ pub fn access_not_granted(document: &Node<'_>, access: &Access) -> Result<Verdic
 /// The concrete actions the patterns match in the reference, in order, each once; and each
 /// wildcard pattern itself, for the actions beyond the reference. An action the reference does
 /// not know is asked about as written.
-fn asked_actions(patterns: &[String]) -> Vec<Asked> {
+fn asked_actions(patterns: &[String]) -> Vec<Asked<'_>> {
     // The actions named outright come first, as asked, so that reasons name them first.
     let mut named: Vec<reference::Action> = Vec::new();
     let mut matched: Vec<reference::Action> = Vec::new();
@@ -106,21 +107,21 @@ fn asked_actions(patterns: &[String]) -> Vec<Asked> {
         if !is_wild(pattern) {
             match reference::action(pattern) {
                 Some(action) => named.push(action),
-                None => beyond.push(Asked::Action(pattern.clone())),
+                None => beyond.push(Asked::Action(Cow::Borrowed(pattern))),
             }
             continue;
         }
         if let Ok(actions) = reference::actions_matching(pattern) {
             matched.extend(actions.iter().copied());
         }
-        beyond.push(Asked::Pattern(pattern.clone()));
+        beyond.push(Asked::Pattern(pattern));
     }
     let mut seen = HashSet::with_capacity(named.len() + matched.len());
-    let mut asked: Vec<Asked> = named
+    let mut asked: Vec<Asked<'_>> = named
         .into_iter()
         .chain(matched)
         .filter(|action| seen.insert(*action))
-        .map(|action| Asked::Action(full_name(action)))
+        .map(|action| Asked::Action(Cow::Borrowed(full_name(action))))
         .collect();
     asked.extend(beyond);
     asked

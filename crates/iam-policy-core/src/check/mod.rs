@@ -26,6 +26,7 @@ pub use public::{
 
 use crate::json::{Node, Span};
 use std::fmt;
+use std::sync::OnceLock;
 
 /// `PASS` or `FAIL`, as Access Analyzer answers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -160,7 +161,28 @@ fn listed<S: AsRef<str>>(items: &[S]) -> String {
     }
 }
 
+/// Every action of the reference with its `service:Action` name, sorted by action: built
+/// once, as checks over `*` or `NotAction` go through all of them.
+fn all_actions() -> &'static [(iam_policy_reference::Action, String)] {
+    static ALL: OnceLock<Vec<(iam_policy_reference::Action, String)>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut all: Vec<_> = iam_policy_reference::services()
+            .flat_map(|service| service.actions())
+            .map(|action| {
+                let name = format!("{}:{}", action.service().prefix(), action.name());
+                (action, name)
+            })
+            .collect();
+        all.sort_unstable_by_key(|(action, _)| *action);
+        all
+    })
+}
+
 /// `service:Action`, as policies write it.
-fn full_name(action: iam_policy_reference::Action) -> String {
-    format!("{}:{}", action.service().prefix(), action.name())
+fn full_name(action: iam_policy_reference::Action) -> &'static str {
+    let all = all_actions();
+    all.binary_search_by_key(&action, |(known, _)| *known)
+        .ok()
+        .and_then(|index| all.get(index))
+        .map_or("", |(_, name)| name.as_str())
 }

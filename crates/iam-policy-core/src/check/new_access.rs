@@ -14,7 +14,7 @@ use super::sets::{
     resource_set_contains, unsatisfiable,
 };
 use super::view::{Effect, Items, Statement};
-use super::{NotAPolicy, Reason, Verdict, full_name, listed, reason, statements};
+use super::{NotAPolicy, Reason, Verdict, all_actions, full_name, listed, reason, statements};
 use crate::json::Node;
 use iam_policy_reference as reference;
 
@@ -108,17 +108,16 @@ fn uncovered(narrow: &Statement<'_>, wides: &[&Statement<'_>], role: Role) -> Op
         .copied()
         .filter(|wide| holds_but_actions(wide, narrow))
         .collect();
-    let mut missing: Vec<String> = Vec::new();
-    let mut elsewhere: Vec<String> = Vec::new();
-    for action in concrete_actions(&narrow.actions) {
-        let name = full_name(action);
+    let mut missing: Vec<&str> = Vec::new();
+    let mut elsewhere: Vec<&str> = Vec::new();
+    for name in concrete_actions(&narrow.actions) {
         if holding
             .iter()
-            .any(|wide| action_listed(&wide.actions, &name))
+            .any(|wide| action_listed(&wide.actions, name))
         {
             continue;
         }
-        if wides.iter().any(|wide| action_listed(&wide.actions, &name)) {
+        if wides.iter().any(|wide| action_listed(&wide.actions, name)) {
             elsewhere.push(name);
         } else {
             missing.push(name);
@@ -223,24 +222,24 @@ fn what_differs(wide: &Statement<'_>, narrow: &Statement<'_>) -> &'static str {
     }
 }
 
-/// The reference's actions a statement's actions name, in the reference's order.
-fn concrete_actions(items: &Items<'_>) -> Vec<reference::Action> {
+/// The `service:Action` names of the reference's actions a statement's actions name.
+fn concrete_actions(items: &Items<'_>) -> Vec<&'static str> {
     match items {
         Items::Listed(patterns) => {
             let mut found: Vec<reference::Action> = Vec::new();
             for pattern in patterns {
                 if let Ok(actions) = reference::actions_matching(pattern) {
                     found.extend(actions.iter().copied());
-                } else if let Some(action) = reference::action(pattern) {
-                    found.push(action);
                 }
             }
             found.sort_unstable();
             found.dedup();
-            found
+            found.into_iter().map(full_name).collect()
         }
         Items::Except(_) | Items::Any => all_actions()
-            .filter(|action| action_listed(items, &full_name(*action)))
+            .iter()
+            .map(|(_, name)| name.as_str())
+            .filter(|name| action_listed(items, name))
             .collect(),
     }
 }
@@ -249,8 +248,4 @@ fn concrete_actions(items: &Items<'_>) -> Vec<reference::Action> {
 /// does not know.
 fn beyond_reference(pattern: &str) -> bool {
     is_wild(pattern) || reference::action(pattern).is_none()
-}
-
-fn all_actions() -> impl Iterator<Item = reference::Action> {
-    reference::services().flat_map(|service| service.actions())
 }
