@@ -1,16 +1,15 @@
 //! `CheckAccessNotGranted`: whether a policy can grant any of the listed actions on any of the
 //! listed resources.
 
+use super::actions::{ActionSet, position};
 use super::sets::{
     action_listed, actions_contain, actions_intersect, is_wild, resources_contain,
     resources_intersect, unsatisfiable,
 };
 use super::view::{Effect, Principals, Statement};
-use super::{NotAPolicy, Verdict, full_name, listed, reason, statements};
+use super::{NotAPolicy, Verdict, all_actions, listed, reason, statements};
 use crate::json::Node;
 use iam_policy_reference as reference;
-use std::borrow::Cow;
-use std::collections::HashSet;
 
 /// What must not be granted: actions (patterns allowed), resources (ARN patterns), or both.
 /// No actions means any action; no resources means any resource.
@@ -20,11 +19,45 @@ pub struct Access {
     pub resources: Vec<String>,
 }
 
-/// One action asked about: a concrete action, or a wildcard pattern standing for the actions
-/// it matches that the reference does not list (AWS adds actions all the time).
-enum Asked<'a> {
-    Action(Cow<'a, str>),
-    Pattern(&'a str),
+/// The actions asked about: the reference's actions as a set (with those named outright, in
+/// the order asked, so that reasons name them first), and what lies beyond the reference:
+/// actions it does not know, asked as written, and each wildcard pattern, standing for the
+/// actions AWS may add that it matches.
+struct Asked<'a> {
+    set: ActionSet,
+    named: Vec<usize>,
+    named_set: ActionSet,
+    beyond: Vec<&'a str>,
+}
+
+impl Asked<'_> {
+    fn new(patterns: &[String]) -> Asked<'_> {
+        let mut asked = Asked {
+            set: ActionSet::empty(),
+            named: Vec::new(),
+            named_set: ActionSet::empty(),
+            beyond: Vec::new(),
+        };
+        for pattern in patterns {
+            if !is_wild(pattern) {
+                match reference::action(pattern).and_then(position) {
+                    Some(index) if !asked.named_set.contains(index) => {
+                        asked.named.push(index);
+                        asked.named_set.insert(index);
+                    }
+                    Some(_) => {}
+                    None => asked.beyond.push(pattern),
+                }
+                continue;
+            }
+            if let Some(matched) = ActionSet::matching(&[pattern]) {
+                asked.set = asked.set.union(&matched);
+            }
+            asked.beyond.push(pattern);
+        }
+        asked.set = asked.set.union(&asked.named_set);
+        asked
+    }
 }
 
 /// Whether `document` can grant any of `access`: `PASS` when no request for a listed action on
@@ -42,11 +75,16 @@ pub fn access_not_granted(document: &Node<'_>, access: &Access) -> Result<Verdic
     } else {
         &access.resources[..]
     };
-    let asked = asked_actions(actions);
+    let asked = Asked::new(actions);
+    // The denies that hold every listed resource, and the reference's actions they deny.
     let denies: Vec<&Statement<'_>> = statements
         .iter()
         .filter(|s| denies_for_certain(s))
+        .filter(|s| resources.iter().all(|r| resources_contain(&s.resources, r)))
         .collect();
+    let denied = denies.iter().fold(ActionSet::empty(), |set, deny| {
+        set.union(&ActionSet::of(&deny.actions))
+    });
     let mut reasons = Vec::new();
     for statement in &statements {
         if statement.effect == Effect::Deny && statement.readable {
@@ -63,18 +101,31 @@ pub fn access_not_granted(document: &Node<'_>, access: &Access) -> Result<Verdic
         if on.is_empty() {
             continue;
         }
-        let granted: Vec<&str> = asked
+        let granted_set = ActionSet::of(&statement.actions)
+            .intersection(&asked.set)
+            .minus(&denied);
+        let mut granted: Vec<&str> = asked
+            .named
             .iter()
-            .filter_map(|item| match item {
-                Asked::Action(name) => {
-                    action_listed(&statement.actions, name).then_some(name.as_ref())
-                }
-                Asked::Pattern(pattern) => {
-                    actions_intersect(&statement.actions, pattern).then_some(*pattern)
-                }
-            })
-            .filter(|name| !denies.iter().any(|deny| deny_covers(deny, name, resources)))
+            .filter(|index| granted_set.contains(**index))
+            .filter_map(|index| all_actions().get(*index))
+            .map(|(_, name)| name.as_str())
             .collect();
+        granted.extend(granted_set.clone().minus(&asked.named_set).names());
+        granted.extend(asked.beyond.iter().copied().filter(|item| {
+            let (may_grant, denied) = if is_wild(item) {
+                (
+                    actions_intersect(&statement.actions, item),
+                    denies.iter().any(|d| actions_contain(&d.actions, item)),
+                )
+            } else {
+                (
+                    action_listed(&statement.actions, item),
+                    denies.iter().any(|d| action_listed(&d.actions, item)),
+                )
+            };
+            may_grant && !denied
+        }));
         if granted.is_empty() {
             continue;
         }
@@ -95,38 +146,6 @@ pub fn access_not_granted(document: &Node<'_>, access: &Access) -> Result<Verdic
     ))
 }
 
-/// The concrete actions the patterns match in the reference, in order, each once; and each
-/// wildcard pattern itself, for the actions beyond the reference. An action the reference does
-/// not know is asked about as written.
-fn asked_actions(patterns: &[String]) -> Vec<Asked<'_>> {
-    // The actions named outright come first, as asked, so that reasons name them first.
-    let mut named: Vec<reference::Action> = Vec::new();
-    let mut matched: Vec<reference::Action> = Vec::new();
-    let mut beyond = Vec::new();
-    for pattern in patterns {
-        if !is_wild(pattern) {
-            match reference::action(pattern) {
-                Some(action) => named.push(action),
-                None => beyond.push(Asked::Action(Cow::Borrowed(pattern))),
-            }
-            continue;
-        }
-        if let Ok(actions) = reference::actions_matching(pattern) {
-            matched.extend(actions.iter().copied());
-        }
-        beyond.push(Asked::Pattern(pattern));
-    }
-    let mut seen = HashSet::with_capacity(named.len() + matched.len());
-    let mut asked: Vec<Asked<'_>> = named
-        .into_iter()
-        .chain(matched)
-        .filter(|action| seen.insert(*action))
-        .map(|action| Asked::Action(Cow::Borrowed(full_name(action))))
-        .collect();
-    asked.extend(beyond);
-    asked
-}
-
 /// A `Deny` that applies to every request its actions and resources match: no condition, and
 /// every principal.
 fn denies_for_certain(statement: &Statement<'_>) -> bool {
@@ -134,18 +153,4 @@ fn denies_for_certain(statement: &Statement<'_>) -> bool {
         && statement.readable
         && statement.conditions.is_empty()
         && (matches!(statement.principal, Principals::Absent) || statement.principal.is_everyone())
-}
-
-/// Whether the `Deny` covers the action (or every action of the pattern) on every listed
-/// resource.
-fn deny_covers(deny: &Statement<'_>, action: &str, resources: &[String]) -> bool {
-    let action_denied = if is_wild(action) {
-        actions_contain(&deny.actions, action)
-    } else {
-        action_listed(&deny.actions, action)
-    };
-    action_denied
-        && resources
-            .iter()
-            .all(|r| resources_contain(&deny.resources, r))
 }

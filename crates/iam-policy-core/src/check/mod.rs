@@ -10,6 +10,7 @@
 //! where the checks are stricter than Access Analyzer.
 
 mod access;
+mod actions;
 mod new_access;
 mod public;
 mod sets;
@@ -176,13 +177,4 @@ fn all_actions() -> &'static [(iam_policy_reference::Action, String)] {
         all.sort_unstable_by_key(|(action, _)| *action);
         all
     })
-}
-
-/// `service:Action`, as policies write it.
-fn full_name(action: iam_policy_reference::Action) -> &'static str {
-    let all = all_actions();
-    all.binary_search_by_key(&action, |(known, _)| *known)
-        .ok()
-        .and_then(|index| all.get(index))
-        .map_or("", |(_, name)| name.as_str())
 }

@@ -9,12 +9,13 @@
 //! action: an action of the new statement is covered by an existing statement whose resources,
 //! principals and conditions hold the new statement's.
 
+use super::actions::ActionSet;
 use super::sets::{
     action_listed, action_set_contains, conditions_imply, is_wild, principals_contain,
     resource_set_contains, unsatisfiable,
 };
 use super::view::{Effect, Items, Statement};
-use super::{NotAPolicy, Reason, Verdict, all_actions, full_name, listed, reason, statements};
+use super::{NotAPolicy, Reason, Verdict, listed, reason, statements};
 use crate::json::Node;
 use iam_policy_reference as reference;
 
@@ -23,9 +24,10 @@ pub fn no_new_access(new: &Node<'_>, existing: &Node<'_>) -> Result<Verdict, Not
     let new = statements(new)?;
     let existing = statements(existing)?;
     let mut reasons = Vec::new();
-    let old_allows: Vec<&Statement<'_>> = existing
+    let old_allows: Vec<Wide<'_, '_>> = existing
         .iter()
         .filter(|s| s.readable && s.effect == Effect::Allow)
+        .map(Wide::new)
         .collect();
     for statement in &new {
         if statement.effect == Effect::Deny && statement.readable {
@@ -42,9 +44,10 @@ pub fn no_new_access(new: &Node<'_>, existing: &Node<'_>) -> Result<Verdict, Not
             reasons.push(reason(statement, description));
         }
     }
-    let new_denies: Vec<&Statement<'_>> = new
+    let new_denies: Vec<Wide<'_, '_>> = new
         .iter()
         .filter(|s| s.readable && s.effect == Effect::Deny)
+        .map(Wide::new)
         .collect();
     for statement in &existing {
         if statement.effect == Effect::Allow {
@@ -96,33 +99,40 @@ enum Role {
     Deny,
 }
 
+/// A statement that may cover others, with the reference's actions it names.
+struct Wide<'s, 'a> {
+    statement: &'s Statement<'a>,
+    actions: ActionSet,
+}
+
+impl<'s, 'a> Wide<'s, 'a> {
+    fn new(statement: &'s Statement<'a>) -> Self {
+        Wide {
+            statement,
+            actions: ActionSet::of(&statement.actions),
+        }
+    }
+}
+
 /// Why some request `narrow` applies to is not covered by any of `wides`, or `None` when every
 /// one is.
-fn uncovered(narrow: &Statement<'_>, wides: &[&Statement<'_>], role: Role) -> Option<String> {
+fn uncovered(narrow: &Statement<'_>, wides: &[Wide<'_, '_>], role: Role) -> Option<String> {
     if unsatisfiable(&narrow.conditions) {
         return None;
     }
     // The statements that hold `narrow` in everything but actions.
-    let holding: Vec<&Statement<'_>> = wides
+    let holding: Vec<&Wide<'_, '_>> = wides
         .iter()
-        .copied()
-        .filter(|wide| holds_but_actions(wide, narrow))
+        .filter(|wide| holds_but_actions(wide.statement, narrow))
         .collect();
-    let mut missing: Vec<&str> = Vec::new();
-    let mut elsewhere: Vec<&str> = Vec::new();
-    for name in concrete_actions(&narrow.actions) {
-        if holding
-            .iter()
-            .any(|wide| action_listed(&wide.actions, name))
-        {
-            continue;
-        }
-        if wides.iter().any(|wide| action_listed(&wide.actions, name)) {
-            elsewhere.push(name);
-        } else {
-            missing.push(name);
-        }
-    }
+    let union = |wides: &mut dyn Iterator<Item = &Wide<'_, '_>>| {
+        wides.fold(ActionSet::empty(), |set, wide| set.union(&wide.actions))
+    };
+    let named = ActionSet::of(&narrow.actions);
+    let anywhere = union(&mut wides.iter());
+    let held = union(&mut holding.iter().copied());
+    let missing = named.clone().minus(&anywhere).names();
+    let elsewhere = named.minus(&held).intersection(&anywhere).names();
     let verb = match role {
         Role::Allow => ("grants", "grant"),
         Role::Deny => ("denies", "deny"),
@@ -146,9 +156,9 @@ fn uncovered(narrow: &Statement<'_>, wides: &[&Statement<'_>], role: Role) -> Op
             .find(|wide| {
                 elsewhere
                     .iter()
-                    .any(|name| action_listed(&wide.actions, name))
+                    .any(|name| action_listed(&wide.statement.actions, name))
             })
-            .map_or("", |wide| what_differs(wide, narrow));
+            .map_or("", |wide| what_differs(wide.statement, narrow));
         return Some(format!(
             "{} {} {why} than the {} version does",
             verb.0,
@@ -163,7 +173,7 @@ fn uncovered(narrow: &Statement<'_>, wides: &[&Statement<'_>], role: Role) -> Op
     // The actions beyond the reference: what a wildcard or `NotAction` may come to match.
     if !holding
         .iter()
-        .any(|wide| action_set_contains(&wide.actions, &narrow.actions))
+        .any(|wide| action_set_contains(&wide.statement.actions, &narrow.actions))
         && !actions_beyond_covered(narrow, &holding)
     {
         let written = match &narrow.actions {
@@ -192,13 +202,13 @@ fn uncovered(narrow: &Statement<'_>, wides: &[&Statement<'_>], role: Role) -> Op
 
 /// Each wildcard pattern of `narrow` held by one statement of `holding` (several may share
 /// the patterns).
-fn actions_beyond_covered(narrow: &Statement<'_>, holding: &[&Statement<'_>]) -> bool {
+fn actions_beyond_covered(narrow: &Statement<'_>, holding: &[&Wide<'_, '_>]) -> bool {
     match &narrow.actions {
         Items::Listed(patterns) => patterns.iter().all(|pattern| {
             !beyond_reference(pattern)
-                || holding
-                    .iter()
-                    .any(|wide| action_set_contains(&wide.actions, &Items::Listed(vec![pattern])))
+                || holding.iter().any(|wide| {
+                    action_set_contains(&wide.statement.actions, &Items::Listed(vec![pattern]))
+                })
         }),
         _ => false,
     }
@@ -219,28 +229,6 @@ fn what_differs(wide: &Statement<'_>, narrow: &Statement<'_>) -> &'static str {
         "to more principals"
     } else {
         "under fewer or weaker conditions"
-    }
-}
-
-/// The `service:Action` names of the reference's actions a statement's actions name.
-fn concrete_actions(items: &Items<'_>) -> Vec<&'static str> {
-    match items {
-        Items::Listed(patterns) => {
-            let mut found: Vec<reference::Action> = Vec::new();
-            for pattern in patterns {
-                if let Ok(actions) = reference::actions_matching(pattern) {
-                    found.extend(actions.iter().copied());
-                }
-            }
-            found.sort_unstable();
-            found.dedup();
-            found.into_iter().map(full_name).collect()
-        }
-        Items::Except(_) | Items::Any => all_actions()
-            .iter()
-            .map(|(_, name)| name.as_str())
-            .filter(|name| action_listed(items, name))
-            .collect(),
     }
 }
 
