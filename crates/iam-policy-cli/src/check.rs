@@ -20,8 +20,9 @@ use crate::lint::{self, Color, Kind, text};
 ///
 /// `PASS` is a proof over every request: every action and resource the patterns may cover,
 /// every principal, any values of the condition keys. When a check cannot prove it, the
-/// answer is `FAIL`. Exit status: 0 on `PASS`, 1 on `FAIL`, 2 when a policy cannot be read
-/// (not JSON, not a policy, or rejected by IAM's rules as `iam-policy lint` reports them).
+/// answer is `FAIL`. Errors `iam-policy lint` finds are printed to standard error and the
+/// policy is checked all the same. Exit status: 0 on `PASS`, 1 on `FAIL`, 2 when a policy
+/// cannot be read (not UTF-8 JSON, or no policy).
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     #[command(subcommand)]
@@ -81,7 +82,7 @@ enum Format {
     Json,
 }
 
-/// A policy file read and linted.
+/// A policy file read.
 struct Read {
     name: String,
     text: String,
@@ -180,8 +181,9 @@ fn trimmed(items: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Reads a policy and lints it as `kind`: a policy IAM would reject (errors of the rules)
-/// cannot be checked, as Access Analyzer refuses it too.
+/// Reads a policy and lints it as `kind`. Errors of the rules are printed but do not stop the
+/// check: the reference behind some of them has gaps (AWS's own managed policies raise a few),
+/// and the checks take a statement they cannot read to grant everything.
 fn read(path: &Path, kind: PolicyKind, renderer: &Renderer) -> Result<Read, Unreadable> {
     let source = if path.as_os_str() == "-" {
         Source::Stdin
@@ -210,10 +212,10 @@ fn read(path: &Path, kind: PolicyKind, renderer: &Renderer) -> Result<Read, Unre
         })
         .collect();
     if !errors.is_empty() {
-        return Err(Unreadable(format!(
-            "{}\nerror: `{name}` is not a valid policy, so it cannot be checked",
+        eprintln!(
+            "{}\nnote: `{name}` was checked all the same; IAM may reject it",
             errors.join("\n\n")
-        )));
+        );
     }
     Ok(Read { name, text })
 }

@@ -221,13 +221,26 @@ fn unreadable_policies_exit_2() {
         "unreadable",
         &[
             ("broken.json", "{\"Statement\": ["),
+            ("list.json", "[1]"),
             (
                 "invalid.json",
-                r#"{"Statement": [{"Effect": "Allow", "Action": "s3:GetObjec", "Resource": "*"}]}"#,
+                r#"{"Statement": [{"Effect": "Allow", "Action": "iam:PassRol", "Resource": "*"}]}"#,
             ),
         ],
     );
-    for file in ["broken.json", "invalid.json", "missing.json"] {
+    // A policy with errors of the rules is checked all the same, with the errors shown.
+    let output = check(
+        &[
+            "access-not-granted",
+            "--actions",
+            "iam:PassRole",
+            "invalid.json",
+        ],
+        &dir,
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("error[INVALID_ACTION]"));
+    for file in ["broken.json", "list.json", "missing.json"] {
         let output = check(
             &["access-not-granted", "--actions", "iam:PassRole", file],
             &dir,
