@@ -1,15 +1,14 @@
 //! `CheckAccessNotGranted`: whether a policy can grant any of the listed actions on any of the
 //! listed resources.
 
-use super::actions::{ActionSet, position};
+use super::actions::{ActionSet, position_of};
 use super::sets::{
     action_listed, actions_contain, actions_intersect, is_wild, resources_contain,
     resources_intersect, unsatisfiable,
 };
 use super::view::{Effect, Principals, Statement};
-use super::{NotAPolicy, Verdict, all_actions, listed, reason, statements};
+use super::{NotAPolicy, SHOWN, Verdict, all_actions, listed, listed_of, reason, statements};
 use crate::json::Node;
-use iam_policy_reference as reference;
 
 /// What must not be granted: actions (patterns allowed), resources (ARN patterns), or both.
 /// No actions means any action; no resources means any resource.
@@ -40,7 +39,7 @@ impl Asked<'_> {
         };
         for pattern in patterns {
             if !is_wild(pattern) {
-                match reference::action(pattern).and_then(position) {
+                match position_of(pattern) {
                     Some(index) if !asked.named_set.contains(index) => {
                         asked.named.push(index);
                         asked.named_set.insert(index);
@@ -104,38 +103,49 @@ pub fn access_not_granted(document: &Node<'_>, access: &Access) -> Result<Verdic
         let granted_set = ActionSet::of(&statement.actions)
             .intersection(&asked.set)
             .minus(&denied);
-        let mut granted: Vec<&str> = asked
+        let beyond: Vec<&str> = asked
+            .beyond
+            .iter()
+            .copied()
+            .filter(|item| {
+                let (may_grant, denied) = if is_wild(item) {
+                    (
+                        actions_intersect(&statement.actions, item),
+                        denies.iter().any(|d| actions_contain(&d.actions, item)),
+                    )
+                } else {
+                    (
+                        action_listed(&statement.actions, item),
+                        denies.iter().any(|d| action_listed(&d.actions, item)),
+                    )
+                };
+                may_grant && !denied
+            })
+            .collect();
+        let total = granted_set.len() + beyond.len();
+        if total == 0 {
+            continue;
+        }
+        // Only the first few are named: those asked outright first, then the others.
+        let named = asked
             .named
             .iter()
             .filter(|index| granted_set.contains(**index))
-            .filter_map(|index| all_actions().get(*index))
+            .take(SHOWN)
+            .copied();
+        let others = granted_set
+            .iter()
+            .filter(|index| !asked.named_set.contains(*index));
+        let first = named
+            .chain(others)
+            .filter_map(|index| all_actions().get(index))
             .map(|(_, name)| name.as_str())
-            .collect();
-        granted.extend(granted_set.clone().minus(&asked.named_set).names());
-        granted.extend(asked.beyond.iter().copied().filter(|item| {
-            let (may_grant, denied) = if is_wild(item) {
-                (
-                    actions_intersect(&statement.actions, item),
-                    denies.iter().any(|d| actions_contain(&d.actions, item)),
-                )
-            } else {
-                (
-                    action_listed(&statement.actions, item),
-                    denies.iter().any(|d| action_listed(&d.actions, item)),
-                )
-            };
-            may_grant && !denied
-        }));
-        if granted.is_empty() {
-            continue;
-        }
+            .chain(beyond.iter().copied());
+        let granted = listed_of(first, total);
         let description = if statement.readable {
-            format!("grants {} on {}", listed(&granted), listed(&on))
+            format!("grants {granted} on {}", listed(&on))
         } else {
-            format!(
-                "cannot be read as IAM reads it, so it may grant {}",
-                listed(&granted)
-            )
+            format!("cannot be read as IAM reads it, so it may grant {granted}")
         };
         reasons.push(reason(statement, description));
     }

@@ -7,6 +7,8 @@ use super::all_actions;
 use super::sets::action_listed;
 use super::view::Items;
 use iam_policy_reference as reference;
+use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct ActionSet {
@@ -116,6 +118,14 @@ impl ActionSet {
         self
     }
 
+    /// How many actions the set holds.
+    pub fn len(&self) -> usize {
+        self.words
+            .iter()
+            .map(|word| word.count_ones() as usize)
+            .sum()
+    }
+
     /// The positions of the actions in the set, in order.
     pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
         self.words.iter().enumerate().flat_map(|(at, &word)| {
@@ -136,6 +146,23 @@ impl ActionSet {
             .filter_map(|index| all_actions().get(index))
             .map(|(_, name)| name.as_str())
             .collect()
+    }
+}
+
+/// Where the action named `name` (`service:Action`, any case) is in [`all_actions`]. Names as
+/// the reference spells them, the usual case, are found in a table built once.
+pub(crate) fn position_of(name: &str) -> Option<usize> {
+    static BY_NAME: OnceLock<FxHashMap<&'static str, usize>> = OnceLock::new();
+    let by_name = BY_NAME.get_or_init(|| {
+        all_actions()
+            .iter()
+            .enumerate()
+            .map(|(index, (_, name))| (name.as_str(), index))
+            .collect()
+    });
+    match by_name.get(name) {
+        Some(index) => Some(*index),
+        None => reference::action(name).and_then(position),
     }
 }
 

@@ -143,13 +143,20 @@ fn reason(statement: &view::Statement<'_>, description: String) -> Reason {
 
 /// `a`, `` `a` and `b` ``, `` `a`, `b` and 3 more ``: a list named in a reason, kept short.
 fn listed<S: AsRef<str>>(items: &[S]) -> String {
-    const SHOWN: usize = 3;
-    let quoted: Vec<String> = items
-        .iter()
+    listed_of(items.iter().take(SHOWN), items.len())
+}
+
+/// How many items a reason names before `and N more`.
+const SHOWN: usize = 3;
+
+/// [`listed`] of `total` items of which `first` are the first ones (at least [`SHOWN`] of them
+/// when there are that many): the rest need not be gathered.
+fn listed_of<S: AsRef<str>>(first: impl Iterator<Item = S>, total: usize) -> String {
+    let quoted: Vec<String> = first
         .take(SHOWN)
         .map(|item| format!("`{}`", item.as_ref()))
         .collect();
-    match items.len() {
+    match total {
         0 => String::new(),
         1 => quoted.concat(),
         n if n <= SHOWN => {
