@@ -1,6 +1,7 @@
 //! Speed of the custom policy checks on AWS's managed policies: `access_not_granted` with all
 //! of the reference's actions listed, `no_new_access` of each policy against itself (the
-//! worst case: every statement must be proved covered) and `no_public_access`, per policy,
+//! worst case: every statement must be proved covered), `no_public_access`, and
+//! `access_not_granted` of two actions as `#[never_grants]` asks, per policy,
 //! each also as a ratio to parsing and validating the same policy with every rule (what
 //! `iam-policy lint` does), a ratio that does not depend on the machine. Run with
 //! `cargo bench -p iam-policy-core --bench checks [-- DIR]`
@@ -17,7 +18,7 @@ use iam_policy_core::parse::parse;
 struct Row<'a> {
     name: &'a str,
     lint: Duration,
-    checks: [Duration; 3],
+    checks: [Duration; 4],
 }
 
 fn main() {
@@ -56,6 +57,11 @@ fn main() {
         actions: all_actions,
         resources: Vec::new(),
     };
+    // What `#[never_grants("iam:PassRole", "iam:Create*")]` asks.
+    let few_actions = Access {
+        actions: vec!["iam:PassRole".to_owned(), "iam:Create*".to_owned()],
+        resources: Vec::new(),
+    };
     let Ok(bucket) = PublicAccessResourceType::parse("AWS::S3::Bucket") else {
         return;
     };
@@ -89,10 +95,13 @@ fn main() {
         let public = measure(|| {
             black_box(check::no_public_access(&node, bucket).is_ok());
         });
+        let few = measure(|| {
+            black_box(check::access_not_granted(&node, &few_actions).is_ok());
+        });
         rows.push(Row {
             name,
             lint,
-            checks: [not_granted, no_new, public],
+            checks: [not_granted, no_new, public, few],
         });
     }
     let count = u32::try_from(rows.len().max(1)).unwrap_or(u32::MAX);
@@ -101,6 +110,7 @@ fn main() {
         "access-not-granted, all actions",
         "no-new-access, policy vs itself",
         "no-public-access (S3 bucket)",
+        "access-not-granted, 2 actions",
     ];
     for (which, label) in labels.iter().enumerate() {
         let time = |row: &Row<'_>| row.checks.get(which).copied().unwrap_or_default();
