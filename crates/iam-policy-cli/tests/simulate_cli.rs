@@ -141,3 +141,24 @@ fn policies_are_linted_and_still_evaluated() {
     );
     assert!(!records[0]["findings"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn a_repeated_policy_reports_its_findings_where_each_copy_is() {
+    let scenario = |i: usize| {
+        format!(
+            r#"{{"name": "{i}", "request": {{"action": "s3:GetObject", "resource": "*", "principal": "111122223333"}},
+ "identityPolicies": [{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"}}]}}]}}"#
+        )
+    };
+    let file = format!("[\n{},\n{}\n]", scenario(0), scenario(1));
+    let dir = folder("repeated", &[("s.json", &file)]);
+    let output = simulate(&["--format", "json", "s.json"], &dir);
+    let records = lines(&output);
+    let line = |record: &Value| record["findings"][0]["line"].as_u64().unwrap();
+    assert_eq!(line(&records[0]), 3);
+    assert_eq!(line(&records[1]), 5);
+    assert_eq!(
+        records[0]["findings"][0]["column"],
+        records[1]["findings"][0]["column"]
+    );
+}

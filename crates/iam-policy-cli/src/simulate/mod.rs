@@ -148,30 +148,26 @@ fn simulate_file(
     text: &str,
     tally: &mut Tally,
 ) -> io::Result<()> {
-    let root = match parse::parse(text) {
-        Ok(root) => root,
-        Err(error) => {
-            tally.malformed += 1;
-            let (line, column) = parse::line_col(text, error.span.start as usize);
-            return file_error(
-                out,
-                format,
-                name,
-                &format!("{} at line {line}, column {column}", error.message),
-            );
-        }
-    };
-    let nodes = match scenario::scenarios(&root) {
-        Ok(nodes) => nodes,
-        Err(error) => {
-            tally.malformed += 1;
-            return file_error(out, format, name, &error.message);
-        }
-    };
     let lines = LineIndex::new(text);
-    for (index, node) in nodes.into_iter().enumerate() {
+    let mut reader = scenario::Reader::new(text);
+    // Scenarios are parsed one at a time: a large file never holds the tree of all of them.
+    for (index, node) in parse::elements(text).enumerate() {
+        let node = match node {
+            Ok(node) => node,
+            Err(error) => {
+                tally.malformed += 1;
+                let (line, column) = lines.line_col(error.span.start as usize);
+                return file_error(
+                    out,
+                    format,
+                    name,
+                    &format!("{} at line {line}, column {column}", error.message),
+                );
+            }
+        };
+        let node = &node;
         tally.scenarios += 1;
-        let read = scenario::read(node);
+        let read = scenario::read(node, &mut reader);
         let scenario = match read {
             Ok(scenario) => scenario,
             Err(error) => {
@@ -212,17 +208,17 @@ struct Place<'a> {
 
 fn policy_set(scenario: &Scenario) -> PolicySet<'_> {
     PolicySet {
-        identity: scenario.identity.iter().map(|p| &p.policy).collect(),
-        resource: scenario.resource.as_ref().map(|p| &p.policy),
-        permissions_boundary: scenario.permissions_boundary.as_ref().map(|p| &p.policy),
-        session: scenario.session.as_ref().map(|p| &p.policy),
+        identity: scenario.identity.iter().map(|p| p.policy()).collect(),
+        resource: scenario.resource.as_ref().map(|p| p.policy()),
+        permissions_boundary: scenario.permissions_boundary.as_ref().map(|p| p.policy()),
+        session: scenario.session.as_ref().map(|p| p.policy()),
         service_control: (scenario.service_control.iter())
-            .map(|level| level.iter().map(|p| &p.policy).collect())
+            .map(|level| level.iter().map(|p| p.policy()).collect())
             .collect(),
         resource_control: (scenario.resource_control.iter())
-            .map(|level| level.iter().map(|p| &p.policy).collect())
+            .map(|level| level.iter().map(|p| p.policy()).collect())
             .collect(),
-        vpc_endpoint: scenario.vpc_endpoint.as_ref().map(|p| &p.policy),
+        vpc_endpoint: scenario.vpc_endpoint.as_ref().map(|p| p.policy()),
     }
 }
 
@@ -290,7 +286,6 @@ fn scenario_name(node: &iam_policy_core::Node<'_>) -> Option<String> {
 }
 
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 struct ScenarioRecord<'a> {
     file: &'a str,
     index: usize,
@@ -306,7 +301,7 @@ struct ScenarioRecord<'a> {
     deciding: Vec<StatementRecord>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     unmet: Vec<StatementRecord>,
-    findings: Vec<FindingRecord<'a>>,
+    findings: Vec<FindingRecord>,
     context_warnings: Vec<String>,
 }
 
@@ -322,11 +317,11 @@ struct StatementRecord {
 }
 
 #[derive(Serialize)]
-struct FindingRecord<'a> {
+struct FindingRecord {
     policy: String,
     severity: &'static str,
     code: &'static str,
-    message: &'a str,
+    message: String,
     line: usize,
     column: usize,
 }
@@ -360,14 +355,14 @@ fn write_json(
     let unmet = evaluation.unmet().map(record_of).collect();
     let findings = scenario
         .policies()
-        .flat_map(|(policy, found)| found.findings.iter().map(move |finding| (policy, finding)))
+        .flat_map(|(policy, found)| found.findings().map(move |finding| (policy, finding)))
         .map(|(policy, finding)| {
             let (line, column) = place.lines.line_col(finding.span.start as usize);
             FindingRecord {
                 policy: member_name(policy),
                 severity: finding.severity.as_str(),
                 code: finding.code.as_str(),
-                message: &finding.message,
+                message: finding.message,
                 line,
                 column,
             }
@@ -396,8 +391,7 @@ fn write_json(
 fn statement_span(scenario: &Scenario, decided: &eval::StatementResult) -> Span {
     scenario
         .policy(decided.policy)
-        .and_then(|policy| policy.statements.get(decided.index))
-        .copied()
+        .and_then(|policy| policy.statement_span(decided.index))
         .unwrap_or_default()
 }
 
@@ -439,7 +433,7 @@ fn write_text(
         writeln!(out, "{}", renderer.render(&[Group::with_title(title)]))?;
     }
     for (_, found) in scenario.policies() {
-        for finding in &found.findings {
+        for finding in found.findings() {
             let position = |offset: u32| {
                 let (line, column) = place.lines.line_col(offset as usize);
                 Position { line, column }

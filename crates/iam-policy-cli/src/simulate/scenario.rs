@@ -1,19 +1,86 @@
 //! Reading scenarios from a file's JSON tree: the request, the policies (linted, then read as
 //! IAM would evaluate what it stored) and the expected decision.
 
+use std::rc::Rc;
+
 use iam_policy::Policy;
 use iam_policy::eval::{ContextValue, Decision, PolicyRef, Principal, Request};
 use iam_policy_core::json::{Member, Node, Span, Value};
 use iam_policy_core::{Finding, Options, PolicyKind};
+use rustc_hash::FxHashMap;
 
-/// One policy of a scenario.
+/// A policy as read once for each distinct text of a file: scenarios of one file often repeat
+/// the same policies, and reading one means linting it.
+#[derive(Debug)]
+pub struct ReadPolicy {
+    policy: Policy,
+    /// Where it was first written, which its spans index.
+    start: u32,
+    /// Where each statement is written in the file.
+    statements: Vec<Span>,
+    /// What linting the policy found.
+    findings: Vec<Finding>,
+}
+
+/// One policy of a scenario: a read policy and where this copy of its text is written.
 #[derive(Debug)]
 pub struct ScenarioPolicy {
-    pub policy: Policy,
-    /// Where each statement is written in the file.
-    pub statements: Vec<Span>,
-    /// What linting the policy found.
-    pub findings: Vec<Finding>,
+    read: Rc<ReadPolicy>,
+    start: u32,
+}
+
+impl ScenarioPolicy {
+    pub fn policy(&self) -> &Policy {
+        &self.read.policy
+    }
+
+    /// A span of the first copy moved to this one (a span before the copy, which no finding
+    /// of a policy has, stays at the copy's start).
+    fn moved(&self, span: Span) -> Span {
+        let shift = |offset: u32| {
+            offset
+                .saturating_sub(self.read.start)
+                .saturating_add(self.start)
+        };
+        Span {
+            start: shift(span.start),
+            end: shift(span.end),
+        }
+    }
+
+    /// Where statement `index` is written.
+    pub fn statement_span(&self, index: usize) -> Option<Span> {
+        self.read
+            .statements
+            .get(index)
+            .map(|&span| self.moved(span))
+    }
+
+    /// What linting found, located in this copy.
+    pub fn findings(&self) -> impl Iterator<Item = Finding> + '_ {
+        self.read.findings.iter().map(|finding| Finding {
+            span: self.moved(finding.span),
+            ..finding.clone()
+        })
+    }
+}
+
+/// Reads the policies of one file's scenarios, each distinct text of a kind once.
+#[derive(Debug)]
+pub struct Reader<'t> {
+    text: &'t str,
+    // Keys are whole policy texts: rustc's hasher reads them several times faster than the
+    // standard one.
+    read: FxHashMap<(PolicyKind, &'t str), Rc<ReadPolicy>>,
+}
+
+impl<'t> Reader<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Reader {
+            text,
+            read: FxHashMap::default(),
+        }
+    }
 }
 
 /// A scenario read from a file.
@@ -109,18 +176,6 @@ fn error<T>(node: &Node<'_>, message: String) -> Result<T, ScenarioError> {
     })
 }
 
-/// The scenarios of a file: one object, or an array of them.
-pub fn scenarios<'n>(root: &'n Node<'n>) -> Result<Vec<&'n Node<'n>>, ScenarioError> {
-    match &root.value {
-        Value::Object(_) => Ok(vec![root]),
-        Value::Array(items) => Ok(items.iter().collect()),
-        _ => error(
-            root,
-            "a scenario file holds a scenario object or an array of them".to_owned(),
-        ),
-    }
-}
-
 const MEMBERS: &[&str] = &[
     "name",
     "request",
@@ -135,7 +190,7 @@ const MEMBERS: &[&str] = &[
 ];
 
 /// Reads one scenario.
-pub fn read(node: &Node<'_>) -> Result<Scenario, ScenarioError> {
+pub fn read(node: &Node<'_>, reader: &mut Reader<'_>) -> Result<Scenario, ScenarioError> {
     let Value::Object(members) = &node.value else {
         return error(node, "a scenario is a JSON object".to_owned());
     };
@@ -195,28 +250,31 @@ pub fn read(node: &Node<'_>) -> Result<Scenario, ScenarioError> {
             }
         }
     };
-    let one =
-        |key: &str, kind: PolicyKind| get(key).map(|node| policy(node, kind, key)).transpose();
-    let optional = |key: &str, kind: PolicyKind| -> Result<Option<ScenarioPolicy>, ScenarioError> {
-        Ok(one(key, kind)?.flatten())
+    let mut optional = |key: &str, kind: PolicyKind| match get(key) {
+        Some(node) => policy(node, kind, key, reader),
+        None => Ok(None),
     };
+    let resource = optional("resourcePolicy", resource_kind)?;
+    let permissions_boundary = optional("permissionsBoundary", PolicyKind::Identity)?;
+    let session = optional("sessionPolicy", PolicyKind::Identity)?;
+    let vpc_endpoint = optional("vpcEndpointPolicy", PolicyKind::Resource)?;
     let identity = match get("identityPolicies") {
         None => Vec::new(),
         Some(node) => array(node, "identityPolicies")?
             .iter()
-            .map(|item| policy(item, PolicyKind::Identity, "identityPolicies"))
+            .map(|item| policy(item, PolicyKind::Identity, "identityPolicies", reader))
             .filter_map(Result::transpose)
             .collect::<Result<_, _>>()?,
     };
     Ok(Scenario {
         name,
         identity,
-        resource: optional("resourcePolicy", resource_kind)?,
-        permissions_boundary: optional("permissionsBoundary", PolicyKind::Identity)?,
-        session: optional("sessionPolicy", PolicyKind::Identity)?,
-        service_control: read_levels(get("serviceControlPolicies"), PolicyKind::Scp)?,
-        resource_control: read_levels(get("resourceControlPolicies"), PolicyKind::Rcp)?,
-        vpc_endpoint: optional("vpcEndpointPolicy", PolicyKind::Resource)?,
+        resource,
+        permissions_boundary,
+        session,
+        service_control: read_levels(get("serviceControlPolicies"), PolicyKind::Scp, reader)?,
+        resource_control: read_levels(get("resourceControlPolicies"), PolicyKind::Rcp, reader)?,
+        vpc_endpoint,
         request,
         expect,
     })
@@ -248,20 +306,27 @@ fn array<'n>(node: &'n Node<'n>, what: &str) -> Result<&'n [Node<'n>], ScenarioE
 fn read_levels(
     node: Option<&Node<'_>>,
     kind: PolicyKind,
+    reader: &mut Reader<'_>,
 ) -> Result<Vec<Vec<ScenarioPolicy>>, ScenarioError> {
-    let what = if kind == PolicyKind::Scp {
-        "serviceControlPolicies"
+    let (what, each) = if kind == PolicyKind::Scp {
+        (
+            "serviceControlPolicies",
+            "each level of `serviceControlPolicies`",
+        )
     } else {
-        "resourceControlPolicies"
+        (
+            "resourceControlPolicies",
+            "each level of `resourceControlPolicies`",
+        )
     };
     let Some(node) = node else {
         return Ok(Vec::new());
     };
     let mut levels = Vec::new();
     for level in array(node, what)? {
-        let policies: Vec<ScenarioPolicy> = array(level, &format!("each level of `{what}`"))?
+        let policies: Vec<ScenarioPolicy> = array(level, each)?
             .iter()
-            .map(|item| policy(item, kind, what))
+            .map(|item| policy(item, kind, what, reader))
             .filter_map(Result::transpose)
             .collect::<Result<_, _>>()?;
         if policies.is_empty() && kind == PolicyKind::Scp {
@@ -282,12 +347,24 @@ fn policy(
     node: &Node<'_>,
     kind: PolicyKind,
     what: &str,
+    reader: &mut Reader<'_>,
 ) -> Result<Option<ScenarioPolicy>, ScenarioError> {
     match &node.value {
         Value::Null => return Ok(None),
         Value::Object(members) if members.is_empty() => return Ok(None),
         Value::Object(_) => {}
         _ => return error(node, format!("a policy of `{what}` is a JSON object")),
+    }
+    let start = node.span.start;
+    let source = reader
+        .text
+        .get(start as usize..node.span.end as usize)
+        .unwrap_or_default();
+    if let Some(read) = reader.read.get(&(kind, source)) {
+        return Ok(Some(ScenarioPolicy {
+            read: Rc::clone(read),
+            start,
+        }));
     }
     let options = Options {
         kind: Some(kind),
@@ -298,12 +375,14 @@ fn policy(
         message: format!("a policy of `{what}` cannot be read: {}", finding.message),
         span: finding.span,
     })?;
-    let statements = statement_spans(node);
-    Ok(Some(ScenarioPolicy {
+    let read = Rc::new(ReadPolicy {
         policy,
-        statements,
+        start,
+        statements: statement_spans(node),
         findings,
-    }))
+    });
+    reader.read.insert((kind, source), Rc::clone(&read));
+    Ok(Some(ScenarioPolicy { read, start }))
 }
 
 /// Where each statement of a policy node is written.

@@ -356,7 +356,8 @@ pub fn why(statement: &Statement, result: &StatementMatch) -> String {
 /// policies).
 fn resource_policy_required(request: &Request) -> bool {
     let action = request.action.to_ascii_lowercase();
-    let assume = action.starts_with("sts:assumerole") && request.resource.contains(":role/");
+    // `sts:AssumeRole...`, `sts:TagSession`, `sts:SetSourceIdentity`: the trust policy decides.
+    let assume = action.starts_with("sts:") && request.resource.contains(":role/");
     let kms = action.starts_with("kms:")
         && request.resource.starts_with("arn:")
         && request.resource.contains(":kms:");
@@ -382,11 +383,12 @@ pub fn evaluate(request: &Request, set: &PolicySet<'_>) -> Evaluation {
     let mut statements = Vec::new();
     let run = |policy: &Policy, policy_ref: PolicyRef, statements: &mut Vec<StatementResult>| {
         let start = statements.len();
+        let variables = policy.version.as_deref() == Some("2012-10-17");
         for (index, statement) in policy.statements().iter().enumerate() {
             statements.push(StatementResult {
                 policy: policy_ref,
                 index,
-                result: statement::evaluate(statement, &env),
+                result: statement::evaluate(statement, &env, variables),
             });
         }
         start..statements.len()

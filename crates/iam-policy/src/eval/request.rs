@@ -1,6 +1,7 @@
 //! The request an evaluation answers: who asks for which action on which resource, and the
 //! request context's keys.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use iam_policy_reference::{self as reference, ConditionKeyType};
@@ -59,7 +60,9 @@ impl Principal {
             });
         }
         let Some(rest) = text.strip_prefix("arn:") else {
-            if !text.is_empty() && !text.contains([' ', ':', '/']) {
+            // A service principal or identity provider is a host name:
+            // `lambda.amazonaws.com`, `accounts.google.com`.
+            if text.contains('.') && !text.contains([' ', ':', '/']) {
                 return Ok(Principal::Service(text.to_owned()));
             }
             return Err(PrincipalError(format!(
@@ -299,11 +302,50 @@ impl Context {
             .iter()
             .map(|(name, value)| (name.as_str(), value))
     }
+}
 
-    fn insert_default(&mut self, key: &str, value: impl Into<ContextValue>) {
-        if self.get(key).is_none() {
-            self.entries.push((key.to_owned(), value.into()));
+/// The values of a context key: given as one text or a list, or set by AWS from the request.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Values<'a> {
+    Given(&'a [String]),
+    Derived(&'a str),
+}
+
+impl<'a> Values<'a> {
+    pub(crate) fn len(self) -> usize {
+        match self {
+            Values::Given(values) => values.len(),
+            Values::Derived(_) => 1,
         }
+    }
+
+    pub(crate) fn iter(self) -> impl Iterator<Item = &'a str> {
+        let (given, derived) = match self {
+            Values::Given(values) => (values, None),
+            Values::Derived(value) => (&[][..], Some(value)),
+        };
+        given.iter().map(String::as_str).chain(derived)
+    }
+}
+
+/// The request context as conditions read it: the keys given, then the keys AWS sets from the
+/// request (which the given ones override).
+#[derive(Debug)]
+pub(crate) struct FullContext<'r> {
+    given: &'r Context,
+    derived: Vec<(&'static str, Cow<'r, str>)>,
+}
+
+impl FullContext<'_> {
+    /// The values of `key`, any case.
+    pub(crate) fn get(&self, key: &str) -> Option<Values<'_>> {
+        if let Some(value) = self.given.get(key) {
+            return Some(Values::Given(value.as_slice()));
+        }
+        self.derived
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(key))
+            .map(|(_, value)| Values::Derived(value))
     }
 }
 
@@ -382,38 +424,45 @@ impl Request {
     /// when they were not given (`aws:PrincipalArn`, `aws:PrincipalAccount`,
     /// `aws:PrincipalType`, `aws:ResourceAccount`, `aws:username`, `aws:PrincipalIsAWSService`,
     /// `aws:PrincipalServiceName`, `aws:CurrentTime`, `aws:EpochTime`).
-    pub(crate) fn full_context(&self, now: Option<u64>) -> Context {
-        let mut context = self.context.clone();
+    pub(crate) fn full_context<'a>(&'a self, now: Option<u64>) -> FullContext<'a> {
         let principal = &self.principal;
+        let mut derived: Vec<(&'static str, Cow<'_, str>)> = Vec::with_capacity(9);
+        let mut set = |key: &'static str, value: Cow<'a, str>| derived.push((key, value));
         if let Some(arn) = principal.principal_arn() {
-            context.insert_default("aws:PrincipalArn", arn);
+            set("aws:PrincipalArn", Cow::Borrowed(arn));
         }
         if let Some(account) = principal.account() {
-            context.insert_default("aws:PrincipalAccount", account);
+            set("aws:PrincipalAccount", Cow::Borrowed(account));
         }
         if let Some(principal_type) = principal.principal_type() {
-            context.insert_default("aws:PrincipalType", principal_type);
+            set("aws:PrincipalType", Cow::Borrowed(principal_type));
         }
         if let Some(account) = self.owning_account() {
-            context.insert_default("aws:ResourceAccount", account);
+            set("aws:ResourceAccount", Cow::Borrowed(account));
         }
         if let Principal::User { arn, .. } = principal
             && let Some(name) = arn.rsplit('/').next()
         {
-            context.insert_default("aws:username", name);
+            set("aws:username", Cow::Borrowed(name));
         }
         let is_service = matches!(principal, Principal::Service(name) if !name.starts_with("arn:"));
-        context.insert_default("aws:PrincipalIsAWSService", is_service);
+        set(
+            "aws:PrincipalIsAWSService",
+            Cow::Borrowed(if is_service { "true" } else { "false" }),
+        );
         if let Principal::Service(name) = principal
             && is_service
         {
-            context.insert_default("aws:PrincipalServiceName", name.as_str());
+            set("aws:PrincipalServiceName", Cow::Borrowed(name));
         }
         if let Some(now) = now {
-            context.insert_default("aws:CurrentTime", format_date(now));
-            context.insert_default("aws:EpochTime", now.to_string());
+            set("aws:CurrentTime", Cow::Owned(format_date(now)));
+            set("aws:EpochTime", Cow::Owned(now.to_string()));
         }
-        context
+        FullContext {
+            given: &self.context,
+            derived,
+        }
     }
 
     /// The given context keys that are unknown or whose values cannot be read as the key's
@@ -516,6 +565,7 @@ mod tests {
         assert!(Principal::parse("arn:aws:s3:::bucket").is_err());
         assert!(Principal::parse("arn:aws:iam::1:user/x").is_err());
         assert!(Principal::parse("not a principal").is_err());
+        assert!(Principal::parse("alice").is_err());
     }
 
     #[test]
@@ -527,7 +577,7 @@ mod tests {
             })
             .context("aws:PrincipalType", "Given");
         let context = request.full_context(Some(0));
-        let one = |key| context.get(key).map(|value| value.as_slice()[0].as_str());
+        let one = |key| context.get(key).and_then(|value| value.iter().next());
         assert_eq!(one("aws:username"), Some("alice"));
         assert_eq!(one("AWS:PRINCIPALACCOUNT"), Some("111122223333"));
         assert_eq!(one("aws:PrincipalType"), Some("Given"));

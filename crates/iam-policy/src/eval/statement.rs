@@ -9,7 +9,7 @@ use iam_policy_core::matching::{
 };
 use iam_policy_reference as reference;
 
-use super::request::{Context, Principal, Request, is_account_id};
+use super::request::{FullContext, Principal, Request, is_account_id};
 use crate::model::{
     ConditionValue, Effect, OneOrMany, Principal as PrincipalElement, Statement, Text,
 };
@@ -66,12 +66,14 @@ impl StatementMatch {
 /// The request and its full context, as the statements read them.
 pub(crate) struct Env<'r> {
     pub request: &'r Request,
-    pub context: &'r Context,
+    pub context: &'r FullContext<'r>,
 }
 
 /// Evaluates one statement. Elements are tried in order and the first that does not match
-/// ends the evaluation, so the explanation names the first reason.
-pub(crate) fn evaluate(statement: &Statement, env: &Env<'_>) -> StatementMatch {
+/// ends the evaluation, so the explanation names the first reason. `variables`: whether the
+/// policy resolves policy variables (`"Version": "2012-10-17"`; before it, and without a
+/// `Version`, `${...}` is literal text, "IAM JSON policy elements: Version").
+pub(crate) fn evaluate(statement: &Statement, env: &Env<'_>, variables: bool) -> StatementMatch {
     let mut result = StatementMatch {
         effect: statement.effect,
         action: false,
@@ -92,8 +94,12 @@ pub(crate) fn evaluate(statement: &Statement, env: &Env<'_>) -> StatementMatch {
         return result;
     }
     result.resource = match (&statement.resource, &statement.not_resource) {
-        (Some(resources), _) => resources.iter().any(|r| resource_matches(r, env)),
-        (None, Some(resources)) => !resources.iter().any(|r| resource_matches(r, env)),
+        (Some(resources), _) => resources
+            .iter()
+            .any(|r| resource_matches(r, env, variables)),
+        (None, Some(resources)) => !resources
+            .iter()
+            .any(|r| resource_matches(r, env, variables)),
         // A role trust policy has no `Resource`: the policy's own resource is meant.
         (None, None) => true,
     };
@@ -114,7 +120,7 @@ pub(crate) fn evaluate(statement: &Statement, env: &Env<'_>) -> StatementMatch {
             let operator = Operator::parse(&block.operator).ok();
             for (key_index, entry) in block.entries.iter().enumerate() {
                 let matched = operator.is_some_and(|operator| {
-                    condition_matches(operator, &entry.key, &entry.values, env.context)
+                    condition_matches(operator, &entry.key, &entry.values, env.context, variables)
                 });
                 if !matched {
                     result.failed_condition = Some(FailedCondition {
@@ -136,9 +142,12 @@ pub(crate) fn action_matches(pattern: &str, action: &str) -> bool {
 
 /// `Resource`: IAM's wildcards with case; policy variables resolved first (a variable that
 /// cannot be resolved makes the entry match nothing).
-fn resource_matches(pattern: &str, env: &Env<'_>) -> bool {
+fn resource_matches(pattern: &str, env: &Env<'_>, variables: bool) -> bool {
     if pattern == "*" {
         return true;
+    }
+    if !variables {
+        return matching::wildcard_match(pattern, &env.request.resource);
     }
     match resolve(pattern, env.context, true) {
         Some(Resolved::Plain) => matching::wildcard_match(pattern, &env.request.resource),
@@ -281,7 +290,7 @@ enum Unit {
 /// `wildcards`, a `*` or `?` written outside a variable is a wildcard. `None` when a variable
 /// names an absent key without a default, a multivalued key, or is malformed: AWS then matches
 /// nothing with the text.
-fn resolve(text: &str, context: &Context, wildcards: bool) -> Option<Resolved> {
+fn resolve(text: &str, context: &FullContext<'_>, wildcards: bool) -> Option<Resolved> {
     if !text.contains("${") {
         return Some(Resolved::Plain);
     }
@@ -301,8 +310,8 @@ fn resolve(text: &str, context: &Context, wildcards: bool) -> Option<Resolved> {
             Form::Literal(c) => units.push(Unit::Char(c)),
             Form::Key { key, default } => {
                 let value = match (context.get(key.trim()), default) {
-                    (Some(value), _) if value.as_slice().len() == 1 => {
-                        Cow::Borrowed(value.as_slice()[0].as_str())
+                    (Some(value), _) if value.len() == 1 => {
+                        Cow::Borrowed(value.iter().next().unwrap_or_default())
                     }
                     (Some(_), Some(default)) | (None, Some(default)) => {
                         Cow::Owned(default.replace("''", "'"))
@@ -340,12 +349,10 @@ pub(crate) fn condition_matches(
     operator: Operator,
     key: &str,
     values: &OneOrMany<ConditionValue>,
-    context: &Context,
+    context: &FullContext<'_>,
+    variables: bool,
 ) -> bool {
-    let present = context
-        .get(key)
-        .map(|value| value.as_slice())
-        .filter(|values| !values.is_empty());
+    let present = context.get(key).filter(|values| values.len() > 0);
     if operator.family == Family::Null {
         // `"Null": {"key": "true"}` holds when the key is absent (an empty list counts as
         // absent), `"false"` when it is present.
@@ -367,7 +374,7 @@ pub(crate) fn condition_matches(
     let mut policy_values = Vec::with_capacity(values.as_slice().len());
     for value in values {
         let text = value_text(value);
-        let resolved = if operator.family.takes_variables() {
+        let resolved = if variables && operator.family.takes_variables() {
             match resolve(&text, context, operator.matches_wildcards()) {
                 Some(resolved) => resolved,
                 // A variable that cannot be resolved: the whole key does not match.
@@ -396,8 +403,8 @@ pub(crate) fn condition_matches(
         Some(SetQualifier::ForAnyValue) => request_values
             .iter()
             .any(|v| positive(v) != operator.negated),
-        None if operator.negated => !request_values.iter().any(|v| positive(v)),
-        None => request_values.iter().any(|v| positive(v)),
+        None if operator.negated => !request_values.iter().any(&mut positive),
+        None => request_values.iter().any(&mut positive),
     };
     // A request value that cannot be read as the operator's type makes the key fail.
     matched && readable

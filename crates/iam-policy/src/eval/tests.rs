@@ -780,3 +780,18 @@ fn a_failed_assertion_prints_the_explanation() -> Outcome {
     assert!(std::panic::catch_unwind(|| policy.assert_denies("s3:PutObject", BUCKET)).is_ok());
     Ok(())
 }
+
+// "IAM JSON policy elements: Version": before `2012-10-17` (and without `Version`) policy
+// variables are not resolved: `${aws:username}` is literal text.
+#[test]
+fn variables_are_literal_text_before_version_2012_10_17() -> Outcome {
+    let old = Policy::from_json_unchecked(
+        r#"{"Version": "2008-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::home/${aws:username}/*"}]}"#,
+    )?;
+    let request = |key: &str| {
+        Request::new("s3:GetObject", format!("arn:aws:s3:::home/{key}")).principal(user(ACCOUNT))
+    };
+    assert!(!old.evaluate(&request("alice/a")).is_allowed());
+    assert!(old.evaluate(&request("${aws:username}/a")).is_allowed());
+    Ok(())
+}
