@@ -8,7 +8,9 @@
 //! set of IP ranges. This is the definition of Amazon S3's "The meaning of public" page,
 //! which Access Analyzer's pages on public access follow for every resource type.
 
-use super::sets::{actions_intersect, is_wild, unsatisfiable};
+use super::sets::{
+    action_set_contains, actions_intersect, is_wild, resource_set_contains, unsatisfiable,
+};
 use super::view::{Condition, Effect, Principals, Statement};
 use super::{NotAPolicy, Verdict, listed, reason, statements};
 use crate::json::Node;
@@ -117,7 +119,15 @@ pub fn no_public_access(
 ) -> Result<Verdict, NotAPolicy> {
     let statements = statements(document)?;
     let mut reasons = Vec::new();
+    let limiting_denies: Vec<&Statement<'_>> =
+        statements.iter().filter(|s| limiting_deny(s)).collect();
     for statement in &statements {
+        if limiting_denies
+            .iter()
+            .any(|deny| deny_holds(deny, statement))
+        {
+            continue;
+        }
         if let Some(why) = public(statement, resource_type.services) {
             reasons.push(reason(statement, why));
         }
@@ -152,6 +162,41 @@ fn public(statement: &Statement<'_>, services: &[&str]) -> Option<String> {
     Some(format!(
         "allows {who}, and no condition limits the callers to fixed accounts, organizations, ARNs, networks or sources"
     ))
+}
+
+/// A `Deny` for everyone whose one condition denies every caller outside fixed values of a
+/// limiting key: a negated operator without `IfExists` (true on an absent key, so anonymous
+/// callers are denied too) on values without wildcards or variables, e.g. `StringNotEquals`
+/// `aws:PrincipalOrgID`. An `Allow` it holds reaches only those callers.
+fn limiting_deny(statement: &Statement<'_>) -> bool {
+    let [condition] = statement.conditions.as_slice() else {
+        return false;
+    };
+    let operator = condition.operator;
+    statement.readable
+        && statement.effect == Effect::Deny
+        && (matches!(statement.principal, Principals::Absent) || statement.principal.is_everyone())
+        && operator.negated
+        && !operator.if_exists
+        && operator.qualifier.is_none()
+        && !condition.values.is_empty()
+        && LIMITING_KEYS
+            .iter()
+            .any(|key| key.eq_ignore_ascii_case(condition.key))
+        && condition.values.iter().all(|value| match operator.family {
+            Family::IpAddress => IpRange::parse(value)
+                .is_some_and(|range| range.prefix >= if range.address.is_ipv4() { 8 } else { 32 }),
+            Family::String | Family::Arn => !is_wild(value) && !value.contains("${"),
+            _ => false,
+        })
+}
+
+/// Whether the `Deny` applies to every action and resource of the `Allow` (proved).
+fn deny_holds(deny: &Statement<'_>, allow: &Statement<'_>) -> bool {
+    allow.readable
+        && allow.effect == Effect::Allow
+        && action_set_contains(&deny.actions, &allow.actions)
+        && resource_set_contains(&deny.resources, &allow.resources)
 }
 
 /// Who a statement's principal lets in when that is anyone, in words.

@@ -394,6 +394,56 @@ fn fixed_conditions_on_the_caller_make_a_statement_private() {
 }
 
 #[test]
+fn a_deny_outside_fixed_callers_limits_a_public_allow() {
+    let open = r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::site/*"}"#;
+    let deny = |condition: &str, action: &str, resource: &str| {
+        format!(
+            r#"{{"Effect": "Deny", "Principal": "*", "Action": "{action}", "Resource": "{resource}", "Condition": {condition}}}"#
+        )
+    };
+    let outside_org = r#"{"StringNotEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}"#;
+    let limited = format!(
+        "{open}, {}",
+        deny(outside_org, "s3:*", "arn:aws:s3:::site/*")
+    );
+    assert!(
+        public(&limited, "AWS::S3::Bucket").passed(),
+        "{}",
+        public(&limited, "AWS::S3::Bucket")
+    );
+    for not_limiting in [
+        deny(
+            r#"{"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}"#,
+            "s3:*",
+            "arn:aws:s3:::site/*",
+        ),
+        deny(
+            r#"{"StringNotLike": {"aws:PrincipalOrgID": "o-*"}}"#,
+            "s3:*",
+            "arn:aws:s3:::site/*",
+        ),
+        deny(
+            r#"{"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}"#,
+            "s3:*",
+            "arn:aws:s3:::site/*",
+        ),
+        deny(outside_org, "s3:PutObject", "arn:aws:s3:::site/*"),
+        deny(outside_org, "s3:*", "arn:aws:s3:::site/private/*"),
+        deny(
+            r#"{"StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}}"#,
+            "s3:*",
+            "*",
+        ),
+    ] {
+        let policy = format!("{open}, {not_limiting}");
+        assert!(
+            !public(&policy, "AWS::S3::Bucket").passed(),
+            "{not_limiting}"
+        );
+    }
+}
+
+#[test]
 fn trust_policies_are_public_when_anyone_can_assume_the_role() {
     let github = r#"{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"}, "Action": "sts:AssumeRoleWithWebIdentity"}"#;
     assert!(!public(github, "AWS::IAM::AssumeRolePolicyDocument").passed());
