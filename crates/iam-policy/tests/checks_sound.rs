@@ -5,7 +5,7 @@
 
 use iam_policy::Policy;
 use iam_policy::check::PolicyChecks;
-use iam_policy::eval::{PolicySet, Request, evaluate};
+use iam_policy::eval::{PolicySet, Principal, Request, evaluate};
 use proptest::prelude::*;
 
 /// Action patterns: exact, other case, wildcards within and across services.
@@ -225,4 +225,113 @@ fn assertions_print_the_reasons() {
     );
     policy.assert_never_grants(&["iam:CreateRole"]);
     assert!(!policy.grants_no_public_access("AWS::S3::Buckets"));
+}
+
+/// Principals of a bucket policy: everyone, the owner's account, a wildcard, `NotPrincipal`.
+const PRINCIPALS: &[&str] = &[
+    r#""Principal": "*""#,
+    r#""Principal": {"AWS": "*"}"#,
+    r#""Principal": {"AWS": "111122223333"}"#,
+    r#""Principal": {"AWS": "arn:aws:iam::*:root"}"#,
+    r#""NotPrincipal": {"AWS": "111122223333"}"#,
+    r#""Principal": {"Service": "cloudtrail.amazonaws.com"}"#,
+];
+
+/// Conditions on who calls or from where, limiting or not.
+const CALLER_CONDITIONS: &[&str] = &[
+    "",
+    r#", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}"#,
+    r#", "Condition": {"StringEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}"#,
+    r#", "Condition": {"StringLike": {"aws:PrincipalOrgID": "o-*"}}"#,
+    r#", "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}"#,
+    r#", "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}"#,
+    r#", "Condition": {"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}"#,
+    r#", "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}"#,
+    r#", "Condition": {"Bool": {"aws:SecureTransport": "true"}}"#,
+];
+
+fn bucket_statement() -> impl Strategy<Value = String> {
+    (
+        prop::bool::weighted(0.7),
+        prop::sample::select(PRINCIPALS),
+        prop::sample::select(&["s3:GetObject", "s3:*", "s3:Put*", "sqs:*", "*"][..]),
+        prop::sample::select(&["arn:aws:s3:::site/*", "arn:aws:s3:::site/private/*", "*"][..]),
+        prop::sample::select(CALLER_CONDITIONS),
+    )
+        .prop_map(|(allow, principal, action, resource, condition)| {
+            format!(
+                r#"{{"Effect": "{}", {principal}, "Action": "{action}", "Resource": "{resource}"{condition}}}"#,
+                if allow { "Allow" } else { "Deny" }
+            )
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// A caller of another account, outside the organization, VPC endpoint and IP ranges the
+    /// policies name: when the bucket policy lets it in, the policy is public.
+    #[test]
+    fn a_stranger_let_in_means_public(
+        statements in prop::collection::vec(bucket_statement(), 1..4),
+        action in prop::sample::select(&["s3:GetObject", "s3:PutObject"][..]),
+        org in any::<bool>(),
+        vpce in any::<bool>(),
+        ip in any::<bool>(),
+    ) {
+        let text = format!(r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#, statements.join(", "));
+        let bucket = Policy::from_json_unchecked(&text).unwrap();
+        let (allowed, verdict) = stranger_request(&bucket, action, org, vpce, ip);
+        if allowed {
+            prop_assert!(!verdict.passed(), "{text}\nlets in {action} by a stranger\n{verdict}");
+        }
+    }
+}
+
+/// Whether a caller of another account (outside the organization, endpoint and ranges the
+/// generated policies name) is let in by `bucket`, and the public-access verdict on it.
+fn stranger_request(
+    bucket: &Policy,
+    action: &str,
+    org: bool,
+    vpce: bool,
+    ip: bool,
+) -> (bool, iam_policy::check::Verdict) {
+    let everything = Policy::from_json(
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#,
+        )
+        .unwrap();
+    let stranger =
+        Principal::parse("arn:aws:sts::999999999999:assumed-role/outsider/session").unwrap();
+    let mut request = Request::new(action, "arn:aws:s3:::site/index.html")
+        .principal(stranger)
+        .resource_account("111122223333");
+    if org {
+        request = request.context("aws:PrincipalOrgID", "o-stranger");
+    }
+    if vpce {
+        request = request.context("aws:SourceVpce", "vpce-stranger");
+    }
+    if ip {
+        request = request.context("aws:SourceIp", "198.18.0.1");
+    }
+    let set = PolicySet {
+        identity: vec![&everything],
+        resource: Some(bucket),
+        ..PolicySet::default()
+    };
+    (
+        evaluate(&request, &set).is_allowed(),
+        bucket.no_public_access("AWS::S3::Bucket"),
+    )
+}
+
+#[test]
+fn a_stranger_is_let_in_by_an_open_bucket_policy() {
+    let open = Policy::from_json(
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::site/*"}]}"#,
+    )
+    .unwrap();
+    let (allowed, verdict) = stranger_request(&open, "s3:GetObject", true, false, false);
+    assert!(allowed && !verdict.passed());
 }
