@@ -1,5 +1,5 @@
 //! `cargo xtask export [--set NAME=VALUE]... [--out DIR] [--check]`: writes every sample policy
-//! of `iam-policy-samples` to `dist/` (see `iam_policy::export`).
+//! of `iam-policy-samples` to `dist/` (see `iam_policy_export`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,14 +14,14 @@ fn dist(root: &Path) -> PathBuf {
 
 /// Runs the export with the arguments after `export`, into the `dist/` of the workspace `root`.
 pub fn run(root: &Path, args: impl IntoIterator<Item = String>) -> ExitCode {
-    iam_policy::export::main(iam_policy_samples::SAMPLES, dist(root), COMMAND, args)
+    iam_policy_export::main(iam_policy_samples::SAMPLES, dist(root), COMMAND, args)
 }
 
 #[cfg(test)]
 mod tests {
     use std::path::{Path, PathBuf};
 
-    use iam_policy::export::{self, Args, Outcome};
+    use iam_policy_export::{self as export, Args, Outcome};
     use iam_policy_samples::SAMPLES;
 
     use super::{COMMAND, dist};

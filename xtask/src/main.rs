@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod aa_compare;
 mod export;
 mod reference;
 
@@ -11,7 +12,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   reference import [--check] PATH...   regenerate the AWS reference tables from iam-data snapshots
   export [--set NAME=VALUE]... [--out DIR] [--check]
-                                       write every sample policy to dist/ (or check it is fresh)";
+                                       write every sample policy to dist/ (or check it is fresh)
+  aa-compare CORPUS [--only DIR]       compare the rules' findings with Access Analyzer's on a
+                                       corpus (e.g. ../shared/corpus/aws-managed)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,6 +27,9 @@ fn main() -> ExitCode {
             return export::run(&root, rest.iter().cloned());
         }
         (Some((command, rest)), Ok(root)) if command == "reference" => reference::run(rest, &root),
+        (Some((command, rest)), Ok(root)) if command == "aa-compare" => {
+            aa_compare::run(rest, &root)
+        }
         (Some((command, _)), Ok(_)) => Err(format!("unknown command `{command}`\n{USAGE}")),
         (Some(_), Err(error)) => Err(error),
         (None, _) => Err(USAGE.to_owned()),

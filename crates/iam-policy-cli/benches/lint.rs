@@ -5,7 +5,7 @@
 //!     standard library's UTF-8 check then `from_str`, the fastest way `serde_json` has;
 //! (b) our whole lint of every file in-process: UTF-8 check, our parser, policy-document
 //!     unwrapping, every rule, line and column of each finding (the code `iam-policy lint`
-//!     runs, included from the CLI's sources);
+//!     runs, called from the CLI's library);
 //! (c) parliament (`pip install parliament`) analysing the same texts in-process, in Python.
 //!
 //! Our parser alone is measured too, to show how (b) splits between parsing and the rules.
@@ -19,18 +19,12 @@
 //! for instruction counts under callgrind, which repeat exactly and do not depend on the machine's
 //! speed or load (`benches/lint-instructions.sh` prints their ratio).
 
-#[path = "../src/lint/document.rs"]
-#[expect(
-    dead_code,
-    reason = "only `lint_bytes` and the findings' positions are measured"
-)]
-mod document;
-
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use iam_policy_cli::lint::document;
 use iam_policy_core::{Options, PolicyKind};
 
 /// Each figure is the fastest of this many passes over the whole corpus.

@@ -47,9 +47,10 @@ enum Check {
         /// left out.
         #[arg(long, value_delimiter = ',', value_name = "ARN,...")]
         resources: Vec<String>,
-        /// The kind of policy, which selects IAM's rules.
-        #[arg(long, value_enum, default_value_t = Kind::Identity)]
-        kind: Kind,
+        /// The kind of policy, which selects the rules the policy is linted with; inferred from
+        /// the document when left out, as `iam-policy lint` does.
+        #[arg(long, value_enum)]
+        kind: Option<Kind>,
         /// The policy file; `-` reads standard input.
         policy: PathBuf,
     },
@@ -58,9 +59,10 @@ enum Check {
         /// The existing version of the policy.
         #[arg(long, value_name = "FILE")]
         existing: PathBuf,
-        /// The kind of policy, which selects IAM's rules.
-        #[arg(long, value_enum, default_value_t = Kind::Identity)]
-        kind: Kind,
+        /// The kind of policy, which selects the rules the policy is linted with; inferred from
+        /// the document when left out, as `iam-policy lint` does.
+        #[arg(long, value_enum)]
+        kind: Option<Kind>,
         /// The new version; `-` reads standard input.
         policy: PathBuf,
     },
@@ -130,7 +132,7 @@ fn verdict(check: &Check, renderer: &Renderer) -> Result<(Verdict, Read), Unread
             kind,
             policy,
         } => {
-            let read = read(policy, (*kind).into(), renderer)?;
+            let read = read(policy, kind.map(Into::into), renderer)?;
             let document = document(&read)?;
             let access = Access {
                 actions: trimmed(actions),
@@ -145,8 +147,8 @@ fn verdict(check: &Check, renderer: &Renderer) -> Result<(Verdict, Read), Unread
             kind,
             policy,
         } => {
-            let old = read(existing, (*kind).into(), renderer)?;
-            let new = read(policy, (*kind).into(), renderer)?;
+            let old = read(existing, kind.map(Into::into), renderer)?;
+            let new = read(policy, kind.map(Into::into), renderer)?;
             let (old_document, new_document) = (document(&old)?, document(&new)?);
             let verdict = check::no_new_access(&new_document, &old_document).map_err(|error| {
                 Unreadable(format!("error: `{}` or `{}`: {error}", new.name, old.name))
@@ -164,7 +166,7 @@ fn verdict(check: &Check, renderer: &Renderer) -> Result<(Verdict, Read), Unread
             } else {
                 PolicyKind::Resource
             };
-            let read = read(policy, kind, renderer)?;
+            let read = read(policy, Some(kind), renderer)?;
             let document = document(&read)?;
             let verdict = check::no_public_access(&document, resource_type)
                 .map_err(|error| Unreadable(format!("error: `{}`: {error}", read.name)))?;
@@ -184,7 +186,7 @@ fn trimmed(items: &[String]) -> Vec<String> {
 /// Reads a policy and lints it as `kind`. Errors of the rules are printed but do not stop the
 /// check: the reference behind some of them has gaps (AWS's own managed policies raise a few),
 /// and the checks take a statement they cannot read to grant everything.
-fn read(path: &Path, kind: PolicyKind, renderer: &Renderer) -> Result<Read, Unreadable> {
+fn read(path: &Path, kind: Option<PolicyKind>, renderer: &Renderer) -> Result<Read, Unreadable> {
     let source = if path.as_os_str() == "-" {
         Source::Stdin
     } else {
@@ -199,10 +201,11 @@ fn read(path: &Path, kind: PolicyKind, renderer: &Renderer) -> Result<Read, Unre
         ))
     })?;
     let options = Options {
-        kind: Some(kind),
+        kind,
         ..Options::default()
     };
     let errors: Vec<String> = lint_text(&text, &options)
+        .0
         .iter()
         .filter(|diagnostic| diagnostic.finding.severity == Severity::Error)
         .map(|diagnostic| {

@@ -1,7 +1,6 @@
 //! Inputs that once crashed the linter or that fuzzing found hard (`fuzz/README.md`), kept in
 //! `tests/fuzz-regressions/`: each is linted as every policy kind and must give findings and
 //! exit 0 or 1, never a panic.
-#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
 use std::path::Path;
 use std::process::Command;

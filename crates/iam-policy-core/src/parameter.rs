@@ -347,11 +347,6 @@ fn substitute<'n>(node: &'n Node<'_>, value_of: &dyn Fn(&str) -> Option<&'static
 }
 
 #[cfg(test)]
-#[expect(
-    clippy::unwrap_used,
-    clippy::panic,
-    reason = "a test fails loudly on the first unexpected value"
-)]
 mod tests {
     use super::*;
     use crate::json::Span;

@@ -12,6 +12,7 @@
 
 use std::borrow::Cow;
 
+use crate::bytes::{ONES, plain_run};
 use crate::json::{Member, Node, Span, Value};
 
 /// Deeper nesting is refused with an error rather than risking the stack. IAM policies need
@@ -34,6 +35,21 @@ impl std::fmt::Display for SyntaxError {
 }
 
 impl std::error::Error for SyntaxError {}
+
+impl SyntaxError {
+    /// The error as a `JSON_SYNTAX_ERROR` finding.
+    pub fn into_finding(self) -> crate::Finding {
+        crate::Finding {
+            code: crate::IssueCode::JsonSyntaxError,
+            severity: crate::Severity::Error,
+            message: self.message,
+            help: None,
+            span: self.span,
+            path: String::new(),
+            statement: None,
+        }
+    }
+}
 
 /// Parses one JSON value (with optional surrounding whitespace); spans are byte offsets.
 /// Strings without escapes borrow from `text`.
@@ -594,123 +610,105 @@ impl<'t> Parser<'t> {
 
     fn escape(&mut self, out: &mut String) -> Result<(), SyntaxError> {
         let start = self.pos;
-        self.pos += 1; // `\`
-        let Some(kind) = self.peek() else {
-            return Err(self.unexpected("an escape character"));
-        };
-        self.pos += 1;
-        let decoded = match kind {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
-            b'u' => {
-                let first = self.hex4()?;
-                let code = if (0xD800..0xDC00).contains(&first) {
-                    // A high surrogate must be followed by `\u` and a low surrogate.
-                    if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
-                        return Err(self.error_at(
-                            start,
-                            self.pos,
-                            "unpaired surrogate in `\\u` escape".to_owned(),
-                        ));
-                    }
-                    self.pos += 2;
-                    let second = self.hex4()?;
-                    if !(0xDC00..0xE000).contains(&second) {
-                        return Err(self.error_at(
-                            start,
-                            self.pos,
-                            "unpaired surrogate in `\\u` escape".to_owned(),
-                        ));
-                    }
-                    0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
-                } else {
-                    first
-                };
-                match char::from_u32(code) {
-                    Some(c) => c,
+        match escape(self.bytes, start) {
+            Ok((decoded, end)) => {
+                self.pos = end;
+                out.push(decoded);
+                Ok(())
+            }
+            Err(EscapeError { at, expected }) => {
+                self.pos = at;
+                Err(match expected {
+                    Some(expected) => self.unexpected(expected),
                     None => {
-                        return Err(self.error_at(
-                            start,
-                            self.pos,
-                            "unpaired surrogate in `\\u` escape".to_owned(),
-                        ));
+                        self.error_at(start, at, "unpaired surrogate in `\\u` escape".to_owned())
                     }
-                }
+                })
             }
+        }
+    }
+}
+
+/// Why [`escape`] failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EscapeError {
+    /// Where in the bytes: the offending byte, or the end of the escape for a surrogate.
+    pub at: usize,
+    /// What was expected at `at`; `None` for an unpaired surrogate.
+    pub expected: Option<&'static str>,
+}
+
+/// Decodes the escape sequence of a JSON string that starts with the `\` at `start` in
+/// `bytes`: the character and the offset just past the sequence. The parser and the CLI's
+/// mapping of embedded documents back to their file both decode with it.
+pub fn escape(bytes: &[u8], start: usize) -> Result<(char, usize), EscapeError> {
+    let unexpected = |at: usize, expected: &'static str| EscapeError {
+        at,
+        expected: Some(expected),
+    };
+    let Some(&kind) = bytes.get(start + 1) else {
+        return Err(unexpected(start + 1, "an escape character"));
+    };
+    let simple = match kind {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        b'u' => {
+            let first = hex4(bytes, start + 2)?;
+            let mut end = start + 6;
+            let code = if (0xD800..0xDC00).contains(&first) {
+                // A high surrogate must be followed by `\u` and a low surrogate.
+                let unpaired = |at: usize| EscapeError { at, expected: None };
+                if bytes.get(end..end + 2) != Some(b"\\u") {
+                    return Err(unpaired(end));
+                }
+                let second = hex4(bytes, end + 2)?;
+                end += 6;
+                if !(0xDC00..0xE000).contains(&second) {
+                    return Err(unpaired(end));
+                }
+                0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+            } else {
+                first
+            };
+            return char::from_u32(code).map(|c| (c, end)).ok_or(EscapeError {
+                at: end,
+                expected: None,
+            });
+        }
+        _ => {
+            return Err(unexpected(
+                start + 1,
+                "one of `\"` `\\` `/` `b` `f` `n` `r` `t` `u` after `\\`",
+            ));
+        }
+    };
+    Ok((simple, start + 2))
+}
+
+/// The four hex digits at `at`.
+fn hex4(bytes: &[u8], at: usize) -> Result<u32, EscapeError> {
+    let mut code = 0;
+    for offset in at..at + 4 {
+        let digit = match bytes.get(offset) {
+            Some(byte @ b'0'..=b'9') => byte - b'0',
+            Some(byte @ b'a'..=b'f') => byte - b'a' + 10,
+            Some(byte @ b'A'..=b'F') => byte - b'A' + 10,
             _ => {
-                self.pos = start + 1;
-                return Err(
-                    self.unexpected("one of `\"` `\\` `/` `b` `f` `n` `r` `t` `u` after `\\`")
-                );
+                return Err(EscapeError {
+                    at: offset,
+                    expected: Some("four hex digits after `\\u`"),
+                });
             }
         };
-        out.push(decoded);
-        Ok(())
+        code = code * 16 + u32::from(digit);
     }
-
-    fn hex4(&mut self) -> Result<u32, SyntaxError> {
-        let mut code = 0;
-        for _ in 0..4 {
-            let digit = match self.peek() {
-                Some(byte @ b'0'..=b'9') => byte - b'0',
-                Some(byte @ b'a'..=b'f') => byte - b'a' + 10,
-                Some(byte @ b'A'..=b'F') => byte - b'A' + 10,
-                _ => return Err(self.unexpected("four hex digits after `\\u`")),
-            };
-            code = code * 16 + u32::from(digit);
-            self.pos += 1;
-        }
-        Ok(code)
-    }
-}
-
-/// The length of the run of bytes at the start of `bytes` that a string literal holds as they
-/// are: up to the first `"`, `\` or control character. Most of a policy is strings, so they
-/// are scanned eight bytes at a time.
-fn plain_run(bytes: &[u8]) -> usize {
-    let (words, tail) = bytes.as_chunks::<8>();
-    for (index, word) in words.iter().enumerate() {
-        let special = string_specials(u64::from_le_bytes(*word));
-        if special != 0 {
-            // The lowest flagged byte comes first in the text.
-            return index * 8 + special.trailing_zeros() as usize / 8;
-        }
-    }
-    words.len() * 8
-        + tail
-            .iter()
-            .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)
-            .unwrap_or(tail.len())
-}
-
-const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-pub(crate) const HIGH_BITS: u64 = u64::from_le_bytes([0x80; 8]);
-
-/// The bytes of `word` (eight bytes of text, first byte lowest) equal to `byte`: the high bit
-/// of the first such byte is set, and of none before it. Bytes after it may be flagged wrongly
-/// (a borrow runs on), which is why only the lowest flag or a zero test may be relied on. The
-/// text scans of the parser and the rules all test words with it.
-#[inline]
-pub(crate) fn byte_marks(word: u64, byte: u8) -> u64 {
-    // `x - 1` reaches the high bit of a byte that is zero, and `word ^ byte..` is zero where
-    // `word` has `byte`; `& !x` drops the bytes whose high bit was set already.
-    let difference = word ^ (ONES * u64::from(byte));
-    difference.wrapping_sub(ONES) & !difference & HIGH_BITS
-}
-
-/// Whether `word` (eight bytes of text) holds a `"`, `\` or control character (below U+0020),
-/// those a JSON string literal cannot hold as they are, flagged as [`byte_marks`] flags them.
-pub(crate) fn string_specials(word: u64) -> u64 {
-    // `word - 0x20` reaches the high bit of a byte below 0x20.
-    word.wrapping_sub(ONES * 0x20) & !word & HIGH_BITS
-        | byte_marks(word, b'"')
-        | byte_marks(word, b'\\')
+    Ok(code)
 }
 
 #[cfg(test)]

@@ -153,9 +153,9 @@ fn document(
     Ok((passed, document))
 }
 
-/// `#[kind = "identity" | "resource" | "role-trust" | "scp" | "rcp"]`.
+/// `#[kind = "identity" | "inline" | "resource" | "role-trust" | "scp" | "rcp"]`.
 fn kind(attr: &Attribute) -> syn::Result<PolicyKind> {
-    const KINDS: &str = "`identity`, `resource`, `role-trust`, `scp` or `rcp`";
+    const KINDS: &str = "`identity`, `inline`, `resource`, `role-trust`, `scp` or `rcp`";
     let value = &attr.meta.require_name_value()?.value;
     let syn::Expr::Lit(syn::ExprLit {
         lit: syn::Lit::Str(text),
@@ -169,6 +169,7 @@ fn kind(attr: &Attribute) -> syn::Result<PolicyKind> {
     };
     match text.value().as_str() {
         "identity" => Ok(PolicyKind::Identity),
+        "inline" => Ok(PolicyKind::Inline),
         "resource" => Ok(PolicyKind::Resource),
         "role-trust" => Ok(PolicyKind::RoleTrust),
         "scp" => Ok(PolicyKind::Scp),
@@ -260,22 +261,30 @@ fn waiver(attr: &Attribute) -> syn::Result<WaiverAttr> {
     Ok(waiver)
 }
 
+/// A code a waiver may name: known, and not one of the codes that leave the document without a
+/// meaning (see `IssueCode::is_waivable`).
 fn issue_code(name: &Ident) -> syn::Result<IssueCode> {
     let text = name.to_string();
-    IssueCode::from_name(&text).ok_or_else(|| {
-        let nearest = IssueCode::ALL
-            .iter()
-            .map(|code| (strsim::levenshtein(code.as_str(), &text), code.as_str()))
-            .min();
+    let code = IssueCode::from_name(&text).ok_or_else(|| {
+        let nearest =
+            iam_policy_reference::nearest_name(&text, IssueCode::ALL.iter().map(|c| c.as_str()));
         let help = match nearest {
-            Some((distance, code)) if distance <= text.len() / 3 + 1 => {
-                format!("\nhelp: did you mean `{code}`?")
-            }
+            Some(code) => format!("\nhelp: did you mean `{code}`?"),
             _ => "\nhelp: use an IAM Access Analyzer issue code such as `INVALID_ARN_RESOURCE`"
                 .to_owned(),
         };
         syn::Error::new(name.span(), format!("unknown issue code `{text}`{help}"))
-    })
+    })?;
+    if !code.is_waivable() {
+        return Err(syn::Error::new(
+            name.span(),
+            format!(
+                "`{text}` cannot be waived: such a finding leaves the policy without a meaning\n\
+                 help: fix the document; a waiver never changes what a policy says"
+            ),
+        ));
+    }
+    Ok(code)
 }
 
 /// `#[never_grants("iam:PassRole", "iam:Create*")]`: action names or patterns.

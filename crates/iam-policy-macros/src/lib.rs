@@ -3,8 +3,9 @@
 //! documentation describes the syntax.
 //!
 //! Thin on purpose: `input` parses the macro's input, `tokens` turns the document's tokens
-//! into the core's JSON tree, `check` runs the core's rules and maps findings to compile errors
-//! and warnings, `expand` writes the constant.
+//! into the core's JSON tree, `check` has the core read it (every rule, then the lowering into
+//! the policy model) and maps findings to compile errors and warnings, `expand` writes the
+//! model out as a constant.
 
 mod check;
 mod expand;
@@ -14,42 +15,31 @@ mod tokens;
 
 use proc_macro::TokenStream;
 
-/// Writes an IAM policy document as a constant `iam_policy::Policy`, checked at compile time.
-///
-/// The document is the IAM JSON policy language exactly as AWS documents it. Two forms:
-///
-/// ```text
-/// // expression: a const expression of type `iam_policy::Policy`
-/// const READ_LOGS: Policy = policy!(#[kind = "identity"] { "Version": "2012-10-17", ... });
-///
-/// // items: many named, documented constants (or statics) in one call
-/// policy! {
-///     /// Who it is for and what it grants.
-///     #[kind = "identity"]
-///     pub const READ_LOGS = { "Version": "2012-10-17", ... };
-///     pub static WRITE_LOGS = { ... };
-/// }
-/// ```
-///
-/// Attributes, before the document or the item:
-/// - `#[kind = "identity" | "resource" | "role-trust" | "scp" | "rcp"]`: which rules and size
-///   quota apply; without it a document with `Principal`/`NotPrincipal` is a resource policy,
-///   any other an identity policy.
-/// - `#[parameters("region": Region, "account-id": AccountId, ...)]`: placeholders written
-///   `{name}` in the document's strings (kinds `Region`, `AccountId`, `InstanceId`,
-///   `KmsKeyArn`, `TagKey`, `TagValue`); checked with a typical value, serialized as the bare name.
-/// - `#[waive(CODE, ...)]` waives Access Analyzer issue codes for the whole policy,
-///   `#[waive(CODE, ..., sid = "Sid")]` for the statement with that `Sid`.
-///
-/// Every error-severity finding is a compile error at the literal that caused it, all of one call
-/// together; type mismatches of condition values and size over the kind's default quota are
-/// errors too. Other findings (security warnings, warnings, suggestions) are compiler warnings
-/// (`#[deprecated]` lint: `#[allow(deprecated)]` silences them, `#[deny(deprecated)]` makes them
-/// errors). Examples that compile are in the `iam-policy` crate's documentation.
+/// The expansion of the facade's `policy!`, which passes its own path first (`$crate;`) so the
+/// generated code names the facade wherever it is, renamed or re-exported. Not public API: the
+/// facade documents the syntax.
+#[doc(hidden)]
 #[proc_macro]
 pub fn policy(input: TokenStream) -> TokenStream {
-    syn::parse::<input::Input>(input)
-        .map(expand::expand)
+    syn::parse::<Call>(input)
+        .map(|call| expand::expand(&call.krate, call.input))
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
+}
+
+/// `<path of the facade>; <input of policy!>`.
+struct Call {
+    krate: syn::Path,
+    input: input::Input,
+}
+
+impl syn::parse::Parse for Call {
+    fn parse(input: syn::parse::ParseStream) -> syn::Result<Call> {
+        let krate = input.call(syn::Path::parse_mod_style)?;
+        input.parse::<syn::Token![;]>()?;
+        Ok(Call {
+            krate,
+            input: input.parse()?,
+        })
+    }
 }

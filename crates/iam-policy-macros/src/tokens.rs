@@ -442,7 +442,7 @@ mod tests {
         let errors = parse(quote! {
             "a": [1, 2,], "b" "c", 3: "x", "d": foo, "e": 0x10, "f": 1u8, "g": 'c', "h": (1)
         });
-        let errors = errors.err().unwrap_or_default();
+        let errors = errors.unwrap_err();
         for expected in [
             "trailing comma",
             "expected `:` after `\"b\"`, found `\"c\"`",
@@ -462,7 +462,7 @@ mod tests {
 
     #[test]
     fn reports_a_missing_comma() {
-        let errors = parse(quote! { "a": 1 "b": 2 }).err().unwrap_or_default();
+        let errors = parse(quote! { "a": 1 "b": 2 }).unwrap_err();
         assert!(
             errors.contains("expected `,` or `}`, found `\"b\"`"),
             "{errors}"
@@ -475,7 +475,7 @@ mod tests {
         for _ in 0..1000 {
             tokens = quote!([#tokens]);
         }
-        let errors = parse(quote!("a": #tokens)).err().unwrap_or_default();
+        let errors = parse(quote!("a": #tokens)).unwrap_err();
         assert!(errors.contains("nested too deeply"), "{errors}");
     }
 

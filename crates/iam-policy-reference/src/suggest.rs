@@ -21,6 +21,23 @@ fn close_enough(distance: usize, typed: &str) -> bool {
     distance <= (typed.chars().count() / 3).max(1)
 }
 
+/// The candidate nearest to `typed` when it is within reach, by the rule of every suggestion
+/// here; ties go to the earlier candidate. For short fixed lists of names (policy elements,
+/// condition operators, issue codes).
+pub fn nearest_name<T: AsRef<str>>(
+    typed: &str,
+    candidates: impl IntoIterator<Item = T>,
+) -> Option<T> {
+    let mut best: Option<(usize, T)> = None;
+    for candidate in candidates {
+        let distance = distance(typed, candidate.as_ref());
+        if close_enough(distance, typed) && best.as_ref().is_none_or(|(best, _)| distance < *best) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, candidate)| candidate)
+}
+
 /// Keeps the nearest candidates within reach of `typed`, best first, ties by name.
 fn nearest<T: Clone>(typed: &str, candidates: impl Iterator<Item = (T, String, usize)>) -> Vec<T> {
     let mut scored: Vec<(usize, String, T)> = candidates

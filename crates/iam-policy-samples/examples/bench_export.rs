@@ -13,7 +13,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use iam_policy::export::{File, render};
+use iam_policy_export::{File, render};
 use iam_policy_samples::SAMPLES;
 
 const BINDINGS: &[(&str, &str)] = &[

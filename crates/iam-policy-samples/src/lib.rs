@@ -10,8 +10,8 @@
 //!
 //! Source: <https://docs.aws.amazon.com/ja_jp/systems-manager/latest/userguide/getting-started-restrict-access-quickstart.html>
 
-use iam_policy::export::{Entry, Source};
 use iam_policy::policy;
+use iam_policy_export::{Entry, Source};
 
 /// The page every sample comes from (Japanese edition).
 pub const PAGE: &str = "https://docs.aws.amazon.com/ja_jp/systems-manager/latest/userguide/getting-started-restrict-access-quickstart.html";

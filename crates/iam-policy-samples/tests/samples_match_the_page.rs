@@ -16,7 +16,7 @@ fn fixture(name: &str) -> Result<Value, String> {
 
 /// The sample exported to `path`, rendered the way `cargo xtask export` writes it.
 fn exported(path: &str) -> Result<Value, String> {
-    let files = iam_policy::export::render(SAMPLES, &[], "test").map_err(|e| e.to_string())?;
+    let files = iam_policy_export::render(SAMPLES, &[], "test").map_err(|e| e.to_string())?;
     let file = files
         .iter()
         .find(|file| file.path == path)

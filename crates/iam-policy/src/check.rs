@@ -22,7 +22,7 @@
 use iam_policy_core::check;
 pub use iam_policy_core::check::{CheckResult, PUBLIC_ACCESS_RESOURCE_TYPES, Reason, Verdict};
 
-use crate::model::Policy;
+use crate::Policy;
 
 /// The custom policy checks as methods of [`Policy`].
 pub trait PolicyChecks {

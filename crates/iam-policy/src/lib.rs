@@ -62,123 +62,82 @@
 //! `#[waive(CODE)]` or `#[waive(CODE, sid = "Sid")]` switches a check off for the policy or one
 //! statement.
 
-// Generated code names `::iam_policy::__private`, which must resolve inside this crate too.
-extern crate self as iam_policy;
-
-mod bind;
-pub mod check;
-mod de;
-mod error;
-pub mod eval;
-pub mod export;
-mod model;
-mod ser;
-
-pub use bind::BindError;
-pub use error::{Error, LocatedFinding};
-pub use iam_policy_core::{Finding, IssueCode, Severity};
-pub use iam_policy_macros::policy;
-pub use model::{
-    ConditionBlock, ConditionEntry, ConditionValue, Effect, OneOrMany, Parameter, ParameterKind,
-    Policy, PolicyKind, Principal, PrincipalEntry, Statement, Text,
+pub use iam_policy_core::model::{
+    BindError, ConditionBlock, ConditionEntry, ConditionValue, Effect, Error, LocatedFinding,
+    OneOrMany, Parameter, ParameterKind, Policy, PolicyKind, Principal, PrincipalEntry, Statement,
+    Text,
 };
+pub use iam_policy_core::{Finding, IssueCode, Severity};
 
-use iam_policy_core::Options;
+pub mod check;
+pub mod eval;
 
-impl Policy {
-    /// Parses a JSON policy document and validates it with every rule; the error lists every
-    /// error-severity finding with its line and column. The kind is inferred: a resource policy
-    /// when a statement has `Principal` or `NotPrincipal`, an identity policy otherwise.
-    pub fn from_json(text: &str) -> Result<Policy, Error> {
-        Policy::from_json_with(text, &Options::default())
-    }
-
-    /// [`Policy::from_json`] for a declared kind of policy, which decides the rules and the size
-    /// quota that apply.
-    pub fn from_json_as(text: &str, kind: PolicyKind) -> Result<Policy, Error> {
-        let options = Options {
-            kind: Some(kind),
-            ..Options::default()
-        };
-        Policy::from_json_with(text, &options)
-    }
-
-    fn from_json_with(text: &str, options: &Options) -> Result<Policy, Error> {
-        let document = parse_document(text)?;
-        let errors = errors(&document, options);
-        if !errors.is_empty() {
-            return Err(Error::new(text, errors));
-        }
-        let mut policy =
-            de::policy_from_node(&document).map_err(|finding| Error::new(text, vec![finding]))?;
-        policy.kind = options.kind;
-        Ok(policy)
-    }
-
-    /// Reads a JSON policy document the way IAM evaluates one it stored: only what keeps the
-    /// document from being read as a policy (JSON syntax, an element of the wrong shape) is an
-    /// error; the rules are not run. For simulations of policies that may have findings.
-    pub fn from_json_unchecked(text: &str) -> Result<Policy, Error> {
-        let document = parse_document(text)?;
-        Policy::from_document(&document).map_err(|finding| Error::new(text, vec![finding]))
-    }
-
-    /// The policy a document already parsed into the core's JSON tree describes, without
-    /// running the rules; the finding says what cannot be read.
-    pub fn from_document(document: &iam_policy_core::Node<'_>) -> Result<Policy, Finding> {
-        de::policy_from_node(document)
-    }
-
-    /// The document as minified JSON; unbound parameters print as their bare names.
-    pub fn to_json(&self) -> String {
-        // serde_json fails only on non-string map keys or a failing `Serialize` impl, and the
-        // model has neither.
-        serde_json::to_string(self).unwrap_or_default()
-    }
-
-    /// The document as JSON indented by two spaces, the way AWS's documentation prints it.
-    pub fn to_json_pretty(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
-    }
-}
-
-/// The JSON tree of `text`; a syntax error is the error's only finding.
-fn parse_document(text: &str) -> Result<iam_policy_core::Node<'_>, Error> {
-    iam_policy_core::parse::parse(text).map_err(|error| {
-        let finding = Finding {
-            code: IssueCode::JsonSyntaxError,
-            severity: Severity::Error,
-            message: error.message,
-            help: None,
-            span: error.span,
-            path: String::new(),
-            statement: None,
-        };
-        Error::new(text, vec![finding])
-    })
-}
-
-/// The error-severity findings of every rule.
-pub(crate) fn errors(document: &iam_policy_core::Node<'_>, options: &Options) -> Vec<Finding> {
-    let mut findings = iam_policy_core::validate(document, options);
-    findings.retain(|finding| finding.severity == Severity::Error);
-    findings
+/// Writes an IAM policy document as a constant [`Policy`], checked at compile time.
+///
+/// The document is the IAM JSON policy language exactly as AWS documents it. Two forms:
+///
+/// ```text
+/// // expression: a const expression of type `iam_policy::Policy`
+/// const READ_LOGS: Policy = policy!(#[kind = "identity"] { "Version": "2012-10-17", ... });
+///
+/// // items: many named, documented constants (or statics) in one call
+/// policy! {
+///     /// Who it is for and what it grants.
+///     #[kind = "identity"]
+///     pub const READ_LOGS = { "Version": "2012-10-17", ... };
+///     pub static WRITE_LOGS = { ... };
+/// }
+/// ```
+///
+/// Attributes, before the document or the item:
+/// - `#[kind = "identity" | "inline" | "resource" | "role-trust" | "scp" | "rcp"]`: which rules
+///   and size quota apply; without it a document with `Principal`/`NotPrincipal` is a resource
+///   policy, or a role trust policy when every action is `sts:AssumeRole*` or a companion and no
+///   statement has `Resource`; any other is an identity policy.
+/// - `#[parameters("region": Region, "account-id": AccountId, ...)]`: placeholders written
+///   `{name}` in the document's strings (kinds `Region`, `AccountId`, `InstanceId`,
+///   `KmsKeyArn`, `TagKey`, `TagValue`); checked with a typical value, serialized as the bare name.
+/// - `#[waive(CODE, ...)]` waives Access Analyzer issue codes for the whole policy,
+///   `#[waive(CODE, ..., sid = "Sid")]` for the statement with that `Sid`. A waiver never changes
+///   what the policy says: the codes of findings that leave it without a meaning (no `Effect`,
+///   an unknown or repeated element, an element of the wrong JSON type, ...) cannot be waived.
+///
+/// Every error-severity finding is a compile error at the literal that caused it, all of one call
+/// together; type mismatches of condition values and size over the kind's default quota (but a
+/// resource policy's, whose quota is the service's) are errors too. Other findings (security warnings, warnings, suggestions) are compiler warnings
+/// (`#[deprecated]` lint: `#[allow(deprecated)]` silences them, `#[deny(deprecated)]` makes them
+/// errors). Examples that compile are in the `iam-policy` crate's documentation.
+///
+/// The expansion names this crate through `$crate`, so `policy!` works under a renamed
+/// dependency (`iam = { package = "iam-policy", ... }`) and re-exported from another crate.
+#[macro_export]
+macro_rules! policy {
+    ($($input:tt)*) => {
+        $crate::__private::policy! { $crate; $($input)* }
+    };
 }
 
 /// Used by the code `policy!` generates; not public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::model::{
+    pub use iam_policy_core::model::{
         ConditionBlock, ConditionEntry, ConditionValue, Effect, OneOrMany, Parameter,
         ParameterKind, Policy, PolicyKind, Principal, PrincipalEntry, Statement,
     };
+    pub use iam_policy_macros::policy;
     pub use std::borrow::Cow::Borrowed;
     pub use std::option::Option::{None, Some};
 
-    /// The fields a statement does not write.
-    pub const STATEMENT: Statement = Statement {
-        sid: None,
+    /// A statement of each effect with no other element: a generated statement writes its
+    /// elements and takes the rest from the one of its effect. Written out, not built by a
+    /// `const fn`: only a literal lets the compiler see that the fields left behind need no drop.
+    pub const ALLOW: Statement = Statement {
         effect: Effect::Allow,
+        ..DENY
+    };
+    pub const DENY: Statement = Statement {
+        sid: None,
+        effect: Effect::Deny,
         principal: None,
         not_principal: None,
         action: None,

@@ -3,8 +3,8 @@
 //! exporter (`cargo run -p infra-policies --bin export`), the same way `cargo xtask export`
 //! exports the Session Manager samples.
 
-use iam_policy::export::{Entry, Source};
 use iam_policy::policy;
+use iam_policy_export::{Entry, Source};
 
 policy! {
     /// What the CI role needs to publish a release: read and write the build artifacts, list

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use iam_policy::export;
+use iam_policy_export as export;
 use infra_policies::POLICIES;
 
 #[test]

@@ -5,17 +5,28 @@
 use std::io::{self, Write};
 
 use annotate_snippets::{Annotation, AnnotationKind, Group, Level, Renderer, Snippet};
-use iam_policy_core::{Severity, Span};
+use iam_policy_core::{PolicyKind, Severity, Span};
 
 use super::LintedSource;
 use super::document::Diagnostic;
 
-/// Writes every diagnostic of `file`.
+/// Writes every diagnostic of `file`, after a note of the kind the policy was held to when
+/// there are some.
 pub fn write_file(
     out: &mut impl Write,
     renderer: &Renderer,
     file: &LintedSource<'_>,
 ) -> io::Result<()> {
+    if let (Some(kind), false) = (file.linted.kind, file.linted.diagnostics.is_empty()) {
+        let note = format!(
+            "`{}` linted as {} (`--kind {}`)",
+            file.name,
+            kind_description(kind),
+            super::kind_name(kind)
+        );
+        let rendered = renderer.render(&[Group::with_title(Level::NOTE.primary_title(note))]);
+        writeln!(out, "{rendered}\n")?;
+    }
     for diagnostic in &file.linted.diagnostics {
         let rendered = renderer.render(&[group(&file.name, &file.linted.text, diagnostic)]);
         writeln!(out, "{rendered}\n")?;
@@ -65,6 +76,18 @@ pub(crate) fn marked<'a>(
         .line_start(line)
         .path(name)
         .annotation(annotation)
+}
+
+/// A kind in words, for the note.
+fn kind_description(kind: PolicyKind) -> &'static str {
+    match kind {
+        PolicyKind::Identity => "an identity policy",
+        PolicyKind::Inline => "an inline policy",
+        PolicyKind::Resource => "a resource policy",
+        PolicyKind::RoleTrust => "a role trust policy",
+        PolicyKind::Scp => "a service control policy",
+        PolicyKind::Rcp => "a resource control policy",
+    }
 }
 
 pub(crate) fn level(severity: Severity) -> Level<'static> {

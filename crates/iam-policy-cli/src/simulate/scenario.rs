@@ -6,6 +6,7 @@ use std::rc::Rc;
 use iam_policy::Policy;
 use iam_policy::eval::{ContextValue, Decision, PolicyRef, Principal, Request};
 use iam_policy_core::json::{Member, Node, Span, Value};
+use iam_policy_core::model::{self, Reading};
 use iam_policy_core::{Finding, Options, PolicyKind};
 use rustc_hash::FxHashMap;
 
@@ -370,11 +371,19 @@ fn policy(
         kind: Some(kind),
         ..Options::default()
     };
-    let findings = iam_policy_core::validate_parsed(node, &options);
-    let policy = Policy::from_document(node).map_err(|finding| ScenarioError {
-        message: format!("a policy of `{what}` cannot be read: {}", finding.message),
-        span: finding.span,
-    })?;
+    // Every rule, then the model: a policy with findings is still evaluated, as IAM evaluates
+    // what it stored; only one without a meaning is not.
+    let Reading { findings, policy } = model::read(node, &options);
+    let Some(policy) = policy else {
+        let reason = findings.iter().find(|finding| !finding.code.is_waivable());
+        return Err(ScenarioError {
+            message: format!(
+                "a policy of `{what}` cannot be read: {}",
+                reason.map_or("its shape is not a policy's", |finding| &finding.message)
+            ),
+            span: reason.map_or(node.span, |finding| finding.span),
+        });
+    };
     let read = Rc::new(ReadPolicy {
         policy,
         start,

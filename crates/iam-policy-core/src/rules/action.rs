@@ -81,7 +81,7 @@ fn resolve(
     if text == "*" {
         return Some((true, true, NamedActions::List(Cow::Borrowed(&[]))));
     }
-    let colon = colon_at(text.as_bytes());
+    let colon = crate::bytes::first_of(text.as_bytes(), b':');
     let Some((prefix, name)) = colon.and_then(|at| Some((text.get(..at)?, text.get(at + 1..)?)))
     else {
         ctx.report_entry(
@@ -224,32 +224,6 @@ fn unknown_action(
     }
 }
 
-/// Where the first `:` of an action entry is. Eight bytes at a time
-/// ([`crate::parse::byte_marks`], whose lowest flag is exact): prefixes run to twenty bytes, and
-/// a loop over bytes costs a mispredicted exit per entry (a character searcher's set-up costs
-/// more still).
-fn colon_at(bytes: &[u8]) -> Option<usize> {
-    let first_colon = |word: &[u8; 8]| {
-        let flags = crate::parse::byte_marks(u64::from_le_bytes(*word), b':');
-        (flags != 0).then(|| flags.trailing_zeros() as usize / 8)
-    };
-    let (words, rest) = bytes.as_chunks::<8>();
-    for (start, word) in (0..).step_by(8).zip(words) {
-        if let Some(at) = first_colon(word) {
-            return Some(start + at);
-        }
-    }
-    if rest.is_empty() {
-        return None;
-    }
-    // The bytes after the last whole word, as the last eight bytes: those before them hold no
-    // `:`, so the first one found is the first of the entry.
-    match bytes.last_chunk::<8>() {
-        Some(last) => first_colon(last).map(|at| bytes.len() - 8 + at),
-        None => rest.iter().position(|&byte| byte == b':'),
-    }
-}
-
 /// In an SCP `*` may only end the action name: no `*` in the prefix or inside the name.
 fn scp_wildcard_misplaced(prefix: &str, name: &str) -> bool {
     let inner = name.strip_suffix('*').unwrap_or(name);
@@ -321,7 +295,7 @@ mod tests {
             for length in 0..=text.len() {
                 let bytes = text.as_bytes().get(..length).unwrap_or_default();
                 let expected = bytes.iter().position(|&byte| byte == b':');
-                assert_eq!(super::colon_at(bytes), expected, "{bytes:?}");
+                assert_eq!(crate::bytes::first_of(bytes, b':'), expected, "{bytes:?}");
             }
         }
     }

@@ -14,18 +14,10 @@ use super::{
 use crate::json::{Member, Node, Value};
 use crate::{IssueCode, PolicyKind};
 
-const TOP_LEVEL_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
-const STATEMENT_ELEMENTS: [&str; 9] = [
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-];
+use crate::model::element::{
+    self, IN_STATEMENT as STATEMENT_ELEMENTS, PRINCIPAL_TYPES, TOP_LEVEL as TOP_LEVEL_ELEMENTS,
+};
+
 // Slots of `STATEMENT_ELEMENTS`: a statement's members are told apart by slot once their name
 // is found, rather than by comparing names again.
 const SID: usize = 0;
@@ -36,30 +28,86 @@ const ACTION: usize = 4;
 const NOT_ACTION: usize = 5;
 const RESOURCE: usize = 6;
 const NOT_RESOURCE: usize = 7;
-const PRINCIPAL_TYPES: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUser"];
 
-/// The kind of an undeclared document: resource policy when a statement has `Principal` or
-/// `NotPrincipal`, identity policy otherwise.
+/// The kind of an undeclared document: an identity policy when no statement has `Principal` or
+/// `NotPrincipal`; else a role trust policy when no statement has `Resource` or `NotResource`
+/// and every action is one a role trust policy grants (`sts:AssumeRole*` with the session's
+/// companions), a resource policy otherwise.
 pub(crate) fn inferred_kind(document: &Node<'_>) -> PolicyKind {
-    let has_principal = |statement: &Node<'_>| {
+    let statements: &[Node<'_>] = match members(document)
+        .and_then(|members| {
+            members
+                .iter()
+                .find(|member| member.key == element::STATEMENT)
+        })
+        .map(|member| &member.value)
+    {
+        Some(Node {
+            value: Value::Array(items),
+            ..
+        }) => items,
+        Some(single) => std::slice::from_ref(single),
+        None => &[],
+    };
+    let has = |statement: &Node<'_>, names: &[&str]| {
         members(statement).is_some_and(|members| {
             members
                 .iter()
-                .any(|member| member.key == "Principal" || member.key == "NotPrincipal")
+                .any(|member| names.contains(&member.key.as_ref()))
         })
     };
-    let statements = members(document)
-        .and_then(|members| members.iter().find(|member| member.key == "Statement"));
-    let any = match statements.map(|member| &member.value.value) {
-        Some(Value::Array(items)) => items.iter().any(has_principal),
-        Some(Value::Object(_)) => statements.is_some_and(|member| has_principal(&member.value)),
-        _ => false,
-    };
-    if any {
-        PolicyKind::Resource
-    } else {
-        PolicyKind::Identity
+    if !statements
+        .iter()
+        .any(|statement| has(statement, &[element::PRINCIPAL, element::NOT_PRINCIPAL]))
+    {
+        return PolicyKind::Identity;
     }
+    let trust_actions_only = |statement: &Node<'_>| {
+        let action = members(statement)
+            .and_then(|members| members.iter().find(|member| member.key == element::ACTION));
+        let entries: &[Node<'_>] = match action.map(|member| &member.value) {
+            Some(Node {
+                value: Value::Array(items),
+                ..
+            }) => items,
+            Some(single) => std::slice::from_ref(single),
+            None => return false,
+        };
+        !entries.is_empty()
+            && entries.iter().all(|entry| match &entry.value {
+                Value::String(text) => is_trust_action(text),
+                _ => false,
+            })
+    };
+    if statements.iter().all(|statement| {
+        !has(statement, &[element::RESOURCE, element::NOT_RESOURCE])
+            && trust_actions_only(statement)
+    }) {
+        PolicyKind::RoleTrust
+    } else {
+        PolicyKind::Resource
+    }
+}
+
+/// `sts:AssumeRole`, `sts:AssumeRoleWithSAML`, `sts:AssumeRoleWithWebIdentity` (or a wildcard
+/// of them), and the actions a trust policy grants for the same session: `sts:TagSession`,
+/// `sts:SetSourceIdentity`, `sts:SetContext`.
+fn is_trust_action(action: &str) -> bool {
+    let Some(name) = action
+        .get(.."sts:".len())
+        .filter(|prefix| prefix.eq_ignore_ascii_case("sts:"))
+        .and_then(|_| action.get("sts:".len()..))
+    else {
+        return false;
+    };
+    let starts_with = |head: &str| {
+        name.get(..head.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(head))
+    };
+    starts_with("AssumeRole")
+        || ["TagSession", "SetSourceIdentity", "SetContext"]
+            .iter()
+            .any(|companion| name.eq_ignore_ascii_case(companion))
 }
 
 fn members<'a>(node: &'a Node<'a>) -> Option<&'a [Member<'a>]> {
@@ -83,16 +131,7 @@ pub(crate) fn json_type(node: &Node<'_>) -> &'static str {
 
 /// The known name closest to an unknown element name, if any is close.
 fn nearest<'n>(name: &str, known: &[&'n str]) -> Option<&'n str> {
-    known
-        .iter()
-        .map(|candidate| {
-            let distance =
-                strsim::levenshtein(&name.to_ascii_lowercase(), &candidate.to_ascii_lowercase());
-            (distance, *candidate)
-        })
-        .filter(|(distance, candidate)| *distance <= 2.max(candidate.len() / 4))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| candidate)
+    iam_policy_reference::nearest_name(name, known.iter().copied())
 }
 
 pub(crate) fn check_document<'a>(document: &'a Node<'a>, ctx: &mut Context<'_>) -> Document<'a> {
@@ -152,8 +191,8 @@ pub(crate) fn check_document<'a>(document: &'a Node<'a>, ctx: &mut Context<'_>) 
             continue;
         }
         match &*member.key {
-            "Version" => doc.version = version(member, ctx),
-            "Id" => id(member, ctx),
+            element::VERSION => doc.version = version(member, ctx),
+            element::ID => id(member, ctx),
             _ => statement_member = Some(member),
         }
     }
@@ -223,7 +262,7 @@ fn id(member: &Member<'_>, ctx: &mut Context<'_>) {
             format!("`Id` must be a string, found {}", json_type(&member.value)),
             None,
         );
-    } else if ctx.kind == PolicyKind::Identity {
+    } else if ctx.kind.is_identity() {
         ctx.report(
             IssueCode::IdInIdentityPolicy,
             member.key_span,
@@ -474,6 +513,11 @@ fn statement<'a>(
             "the statement has no `Resource` or `NotResource`",
             "add `\"Resource\"` with the ARNs the statement is about, or `\"*\"`",
         );
+        // A resource policy's service decides: some imply the resource they are attached to
+        // (an ECR repository policy has no `Resource`).
+        if ctx.kind == PolicyKind::Resource {
+            ctx.last_is_uncertain();
+        }
     }
     let needs_principal = matches!(
         ctx.kind,
@@ -648,7 +692,7 @@ fn list<'a>(
     };
     let entries = strings(member, path, at, &wording, variables, ctx)?;
     Some(ListElement {
-        negated: member.key.starts_with("Not"),
+        negated: member.key == element::NOT_ACTION || member.key == element::NOT_RESOURCE,
         name_span: member.key_span,
         node: &member.value,
         entries,
@@ -754,7 +798,7 @@ fn principal<'a>(
     ctx: &mut Context<'_>,
 ) -> Option<PrincipalElement<'a>> {
     let mut element = PrincipalElement {
-        negated: member.key == "NotPrincipal",
+        negated: member.key == element::NOT_PRINCIPAL,
         name_span: member.key_span,
         node: &member.value,
         wildcard: false,
@@ -1041,6 +1085,42 @@ mod tests {
     const DENY_S3: &str = r#""Effect": "Deny", "Action": "s3:PutObject", "Resource": "*""#;
 
     #[test]
+    fn the_kind_of_an_undeclared_document() {
+        use super::inferred_kind;
+        let kind = |text: &str| match crate::parse::parse(text) {
+            Ok(node) => inferred_kind(&node),
+            Err(error) => unreachable!("{error}"),
+        };
+        assert_eq!(kind(&statement(ALLOW_S3)), PolicyKind::Identity);
+        let bucket = statement(
+            r#""Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*""#,
+        );
+        assert_eq!(kind(&bucket), PolicyKind::Resource);
+        for actions in [
+            r#""sts:AssumeRole""#,
+            r#"["sts:AssumeRoleWithWebIdentity", "sts:TagSession"]"#,
+            r#"["sts:AssumeRole", "sts:SetSourceIdentity", "sts:SetContext"]"#,
+            r#""sts:AssumeRole*""#,
+        ] {
+            let trust = statement(&format!(
+                r#""Effect": "Allow", "Principal": {{"Service": "ec2.amazonaws.com"}}, "Action": {actions}"#
+            ));
+            assert_eq!(kind(&trust), PolicyKind::RoleTrust, "{actions}");
+        }
+        // Another action, or a `Resource`, makes it a resource policy.
+        for elements in [
+            r#""Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": ["sts:AssumeRole", "s3:GetObject"]"#,
+            r#""Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "sts:AssumeRole", "Resource": "*""#,
+        ] {
+            assert_eq!(
+                kind(&statement(elements)),
+                PolicyKind::Resource,
+                "{elements}"
+            );
+        }
+    }
+
+    #[test]
     fn element_slots_name_their_elements() {
         use super::{
             ACTION, EFFECT, NOT_ACTION, NOT_PRINCIPAL, NOT_RESOURCE, PRINCIPAL, RESOURCE, SID,
@@ -1173,6 +1253,17 @@ mod tests {
     fn resource_per_kind() {
         let doc = statement(r#""Effect": "Allow", "Action": "s3:GetObject""#);
         assert_eq!(codes(&doc, None), vec![C::MissingResource]);
+        assert_eq!(
+            only(&doc, None, C::MissingResource).severity,
+            crate::Severity::Error
+        );
+        let repository = statement(
+            r#""Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "ecr:BatchGetImage""#,
+        );
+        assert_eq!(
+            only(&repository, None, C::MissingResource).severity,
+            crate::Severity::Warning
+        );
         let doc = statement(r#""Effect": "Allow", "Action": "s3:GetObject", "Resource": []"#);
         assert_eq!(codes(&doc, None), vec![C::EmptyArrayResource]);
         let trust = statement(

@@ -16,8 +16,11 @@ pub(crate) mod variable;
 #[cfg(test)]
 mod testing;
 
+use crate::bytes::holds_either;
+pub(crate) use grammar::inferred_kind;
+
 use crate::json::{Node, Span};
-use crate::{Finding, IssueCode, Options, PolicyKind};
+use crate::{Finding, IssueCode, Options, PolicyKind, Severity};
 use iam_policy_reference::{Action, ConditionKey};
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
@@ -84,17 +87,42 @@ impl<'o> Context<'o> {
         self.report(code, entry.span, entry.path, statement, message, help);
     }
 
-    /// The findings that are not waived, in source order.
+    /// [`Self::report_entry`] for a verdict that rests on data with known gaps (the reference's
+    /// per-action lists, loosely documented ARN formats): at most a warning, whatever the
+    /// code's own severity, since a false error breaks a build.
+    pub fn report_uncertain_entry(
+        &mut self,
+        code: IssueCode,
+        entry: &Entry<'_>,
+        statement: Option<usize>,
+        message: String,
+        help: Option<String>,
+    ) {
+        self.report_entry(code, entry, statement, message, help);
+        self.last_is_uncertain();
+    }
+
+    /// Lowers the finding reported last to a warning at most (see
+    /// [`Self::report_uncertain_entry`]).
+    pub fn last_is_uncertain(&mut self) {
+        if let Some(finding) = self.findings.last_mut() {
+            finding.severity = finding.severity.max(Severity::Warning);
+        }
+    }
+
+    /// The findings that are not waived, in source order; a waiver of a code that cannot be
+    /// waived has no effect.
     fn finish(self) -> Vec<Finding> {
         let waivers = &self.options.waivers;
         let mut findings: Vec<Finding> = self
             .findings
             .into_iter()
             .filter(|finding| {
-                !waivers.iter().any(|waiver| {
-                    waiver.code == finding.code
-                        && (waiver.statement.is_none() || waiver.statement == finding.statement)
-                })
+                !finding.code.is_waivable()
+                    || !waivers.iter().any(|waiver| {
+                        waiver.code == finding.code
+                            && (waiver.statement.is_none() || waiver.statement == finding.statement)
+                    })
             })
             .collect();
         findings.sort_by_key(|finding| (finding.span.start, finding.span.end));
@@ -133,11 +161,7 @@ pub(crate) struct Document<'a> {
     pub statements: Vec<Statement<'a>>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Effect {
-    Allow,
-    Deny,
-}
+pub(crate) use crate::model::Effect;
 
 /// One statement of the document.
 pub(crate) struct Statement<'a> {
@@ -466,9 +490,7 @@ pub(crate) fn check(
         text_length = None;
         &substituted
     };
-    let kind = options
-        .kind
-        .unwrap_or_else(|| grammar::inferred_kind(document));
+    let kind = crate::policy_kind(document, options);
     let mut ctx = Context::new(options, kind);
     let mut doc = grammar::check_document(document, &mut ctx);
     let mut arns = arn::DocumentArns::default();
@@ -494,28 +516,6 @@ pub(crate) fn holds_wildcard(text: &str) -> bool {
     holds_either(text.as_bytes(), b'*', b'?')
 }
 
-/// True when `bytes` holds `a` or `b`. Every string of a policy is scanned for wildcards and
-/// variables, so eight bytes are tested at a time ([`crate::parse::byte_marks`]). The words'
-/// marks are gathered and tested once: few strings hold either byte, and a loop without a
-/// branch per word is cheaper than stopping early. Inlined, so that `a == b` (the search for
-/// `$`) tests each word once.
-#[inline]
-pub(crate) fn holds_either(bytes: &[u8], a: u8, b: u8) -> bool {
-    let marks = |word: &[u8; 8]| {
-        let word = u64::from_le_bytes(*word);
-        crate::parse::byte_marks(word, a) | crate::parse::byte_marks(word, b)
-    };
-    let (words, rest) = bytes.as_chunks::<8>();
-    let found = words.iter().fold(0, |found, word| found | marks(word));
-    // The bytes after the last whole word are in the last eight bytes, tested as one more word.
-    // When there are none, that word is tested twice: cheaper than a branch on the length,
-    // which strings of every length would mispredict.
-    match bytes.last_chunk::<8>() {
-        Some(last) => found | marks(last) != 0,
-        None => rest.iter().any(|&byte| byte == a || byte == b),
-    }
-}
-
 /// "did you mean `x`?" for the best suggestion, if any.
 pub(crate) fn did_you_mean(candidate: Option<&str>) -> Option<String> {
     candidate.map(|name| format!("did you mean `{name}`?"))
@@ -523,7 +523,8 @@ pub(crate) fn did_you_mean(candidate: Option<&str>) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Path, holds_either, holds_wildcard};
+    use super::{Path, holds_wildcard};
+    use crate::bytes::holds_either;
     use crate::{Options, Parameter, ParameterKind, parse};
     use std::borrow::Cow;
 

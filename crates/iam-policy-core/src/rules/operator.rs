@@ -152,27 +152,20 @@ fn parse_exact(name: &str) -> Option<Operator> {
     })
 }
 
-/// The valid operator name nearest to `name`: first a spelling that differs only in case, else
-/// the closest by edit distance when it is close enough to be a typo.
+/// The valid operator name nearest to `name`: a spelling that differs only in case is nearest
+/// of all.
 fn suggest(name: &str) -> Option<String> {
-    let lower = name.to_ascii_lowercase();
-    let mut best: Option<(usize, String)> = None;
+    let mut candidates = Vec::new();
     for qualifier in ["", "ForAllValues:", "ForAnyValue:"] {
         for (base, family, _) in BASE_OPERATORS {
             for suffix in ["", IF_EXISTS] {
-                if *family == Family::Null && !suffix.is_empty() {
-                    continue;
-                }
-                let candidate = format!("{qualifier}{base}{suffix}");
-                let distance = strsim::levenshtein(&candidate.to_ascii_lowercase(), &lower);
-                if best.as_ref().is_none_or(|(best, _)| distance < *best) {
-                    best = Some((distance, candidate));
+                if *family != Family::Null || suffix.is_empty() {
+                    candidates.push(format!("{qualifier}{base}{suffix}"));
                 }
             }
         }
     }
-    let (distance, candidate) = best?;
-    (distance <= (name.len() / 4).max(2)).then_some(candidate)
+    iam_policy_reference::nearest_name(name, candidates)
 }
 
 #[cfg(test)]

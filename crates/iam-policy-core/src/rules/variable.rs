@@ -7,9 +7,11 @@
 //! them (`INVALID_VARIABLE_FOR_OPERATOR`); every other check of condition values' variables
 //! is made here, once.
 
-use super::{Context, Document, Path, Statement, arn, did_you_mean, holds_either};
+use super::{Context, Document, Path, Statement, arn, did_you_mean};
 use crate::IssueCode;
+use crate::bytes::holds_either;
 use crate::json::{Node, Span, Value};
+use crate::model::element;
 use iam_policy_reference as reference;
 use std::borrow::Cow;
 use std::fmt;
@@ -235,17 +237,29 @@ fn check_key(
     }
     let code = if prefix.eq_ignore_ascii_case("aws") {
         IssueCode::InvalidGlobalConditionKey
+    } else if reference::retired_service(prefix) {
+        IssueCode::RetiredService
+    } else if reference::retired_condition_key(key).is_some() {
+        IssueCode::RetiredConditionKey
     } else if reference::service(prefix).is_none() {
         IssueCode::InvalidService
     } else {
         IssueCode::InvalidServiceConditionKey
+    };
+    let message = if matches!(
+        code,
+        IssueCode::RetiredService | IssueCode::RetiredConditionKey
+    ) {
+        format!("`{key}` in `{written}` was retired: it is in the 2024 reference but not any more")
+    } else {
+        format!("`{key}` in `{written}` is not a condition key")
     };
     ctx.report(
         code,
         span,
         path,
         statement,
-        format!("`{key}` in `{written}` is not a condition key"),
+        message,
         did_you_mean(
             reference::suggest_condition_key(key)
                 .first()
@@ -293,7 +307,7 @@ pub(crate) fn check_statement(
         }
         let trail = Trail::Root(path);
         match &*member.key {
-            "Resource" | "NotResource" => {
+            element::RESOURCE | element::NOT_RESOURCE => {
                 walk(&member.value, &trail, &mut |node, path, text| {
                     // Only after the fifth colon; a non-ARN is reported by the ARN rules.
                     let Some(resource_start) = arn::resource_start(text) else {
@@ -323,7 +337,7 @@ pub(crate) fn check_statement(
                     );
                 });
             }
-            "Condition" => condition(&member.value, path, at, version, ctx),
+            element::CONDITION => condition(&member.value, path, at, version, ctx),
             element => {
                 walk(&member.value, &trail, &mut |node, path, _| {
                     unsupported_in_element(node.span, path, at, &format!("`{element}`"), ctx);
@@ -432,7 +446,7 @@ pub(crate) fn check_document(doc: &Document<'_>, ctx: &mut Context<'_>) {
     let Value::Object(members) = &doc.node.value else {
         return;
     };
-    for member in members.iter().filter(|member| member.key == "Id") {
+    for member in members.iter().filter(|member| member.key == element::ID) {
         let trail = Trail::Root(Path::DOCUMENT.member(&Cow::Borrowed("Id")));
         walk(&member.value, &trail, &mut |node, path, _| {
             unsupported_in_element(node.span, path, None, "`Id`", ctx);

@@ -27,7 +27,7 @@ pub use request::{Context, ContextValue, ContextWarning, Principal, PrincipalErr
 pub use statement::{FailedCondition, PrincipalMatch, StatementMatch};
 pub use testing::{AllowedByPolicy, assert_allowed, assert_denied};
 
-use crate::model::{Effect, Policy, Statement};
+use iam_policy_core::model::{Effect, Policy, Statement};
 use statement::Env;
 
 /// The final decision, in AWS's own words.

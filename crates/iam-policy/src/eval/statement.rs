@@ -10,7 +10,7 @@ use iam_policy_core::matching::{
 use iam_policy_reference as reference;
 
 use super::request::{FullContext, Principal, Request, is_account_id};
-use crate::model::{
+use iam_policy_core::model::{
     ConditionValue, Effect, OneOrMany, Principal as PrincipalElement, Statement, Text,
 };
 

@@ -2,7 +2,7 @@
 //! and assertions that print the evaluation's explanation when they fail.
 
 use super::{Decision, Evaluation, PolicySet, Request, evaluate};
-use crate::model::Policy;
+use iam_policy_core::model::Policy;
 
 /// What a single identity-based policy allows, for unit tests of `policy!` constants.
 pub trait AllowedByPolicy {

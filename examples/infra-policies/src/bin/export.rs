@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    iam_policy::export::main(
+    iam_policy_export::main(
         infra_policies::POLICIES,
         concat!(env!("CARGO_MANIFEST_DIR"), "/policies"),
         "cargo run -p infra-policies --bin export",

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use iam_policy_core::Finding;
+use crate::Finding;
 
 /// Why a JSON text is not a valid policy: the syntax error, or every error the rules found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,8 +24,7 @@ impl Error {
         let findings = findings
             .into_iter()
             .map(|finding| {
-                let (line, column) =
-                    iam_policy_core::parse::line_col(text, finding.span.start as usize);
+                let (line, column) = crate::parse::line_col(text, finding.span.start as usize);
                 LocatedFinding {
                     finding,
                     line,

@@ -3,13 +3,12 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use iam_policy_core::Options;
-use iam_policy_core::parameter::replace_placeholders;
-
-use crate::model::{
-    ConditionBlock, ConditionEntry, ConditionValue, OneOrMany, Parameter, ParameterKind, Policy,
-    Principal, PrincipalEntry, Statement, Text,
+use super::{
+    ConditionBlock, ConditionEntry, ConditionValue, Error, OneOrMany, Parameter, ParameterKind,
+    Policy, Principal, PrincipalEntry, Statement, Text,
 };
+use crate::Options;
+use crate::parameter::replace_placeholders;
 
 /// Why a policy could not be bound.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,7 +27,7 @@ pub enum BindError {
     },
     /// The bound policy breaks a policy rule (the values are each valid, but not together, or a
     /// rule needs the real value).
-    InvalidPolicy(crate::Error),
+    InvalidPolicy(Error),
 }
 
 impl fmt::Display for BindError {
@@ -122,31 +121,18 @@ impl Policy {
     /// Runs every rule on the policy, its unbound parameters checked with typical values, for its
     /// declared kind. The model does not carry the waivers of `policy!`, so a check waived
     /// there is reported here.
-    fn validate(&self) -> Result<(), crate::Error> {
+    fn validate(&self) -> Result<(), Error> {
         // Serialized without its parameters, the policy keeps `{name}` as written, which is what
         // the rules expect next to the declared parameters.
         let literal = Policy {
             parameters: Cow::Borrowed(&[]),
             ..self.clone()
         };
-        let text = literal.to_json_pretty();
-        let document = iam_policy_core::parse::parse(&text).map_err(|error| {
-            let finding = iam_policy_core::Finding {
-                code: iam_policy_core::IssueCode::JsonSyntaxError,
-                severity: iam_policy_core::Severity::Error,
-                message: error.message,
-                help: None,
-                span: error.span,
-                path: String::new(),
-                statement: None,
-            };
-            crate::Error::new(&text, vec![finding])
-        })?;
         let options = Options {
             parameters: self
                 .parameters
                 .iter()
-                .map(|p| iam_policy_core::Parameter {
+                .map(|p| crate::Parameter {
                     name: p.name.to_string(),
                     kind: p.kind,
                 })
@@ -154,12 +140,7 @@ impl Policy {
             kind: self.kind,
             ..Options::default()
         };
-        let errors = crate::errors(&document, &options);
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(crate::Error::new(&text, errors))
-        }
+        Policy::from_json_with(&literal.to_json_pretty(), &options).map(|_| ())
     }
 }
 
@@ -216,134 +197,5 @@ fn bind_statement(s: &Statement, bind: &impl Fn(&Text) -> Text) -> Statement {
         resource: list(&s.resource),
         not_resource: list(&s.not_resource),
         condition,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::policy;
-
-    policy! {
-        /// A documented policy with placeholders in ARNs, a condition key and its value.
-        #[parameters("region": Region, "account-id": AccountId, "tag-key": TagKey, "tag-value": TagValue)]
-        const TAGGED = {
-            "Version": "2012-10-17",
-            "Statement": [{
-                "Effect": "Allow",
-                "Action": "ssm:StartSession",
-                "Resource": "arn:aws:ec2:{region}:{account-id}:instance/*",
-                "Condition": {"StringLike": {"ssm:resourceTag/{tag-key}": ["{tag-value}"]}}
-            }]
-        };
-
-        /// Valid with the typical tag key (`Finance`), not with one holding a space: a `Sid` takes
-        /// only letters and digits.
-        #[parameters("tag-key": TagKey)]
-        const SID_FROM_TAG = {
-            "Version": "2012-10-17",
-            "Statement": [{
-                "Sid": "Read{tag-key}",
-                "Effect": "Allow",
-                "Action": "s3:GetObject",
-                "Resource": "arn:aws:s3:::example-bucket/*"
-            }]
-        };
-    }
-
-    fn json(policy: &Policy) -> serde_json::Value {
-        serde_json::from_str(&policy.to_json()).unwrap_or_default()
-    }
-
-    #[test]
-    fn binding_every_parameter_leaves_no_placeholder() -> Result<(), BindError> {
-        let bound = TAGGED.bind(&[
-            ("region", "eu-west-1"),
-            ("account-id", "111122223333"),
-            ("tag-key", "Team"),
-            ("tag-value", "Web Servers"),
-        ])?;
-        assert!(bound.parameters.is_empty());
-        assert_eq!(
-            json(&bound),
-            serde_json::json!({
-                "Version": "2012-10-17",
-                "Statement": [{
-                    "Effect": "Allow",
-                    "Action": "ssm:StartSession",
-                    "Resource": "arn:aws:ec2:eu-west-1:111122223333:instance/*",
-                    "Condition": {"StringLike": {"ssm:resourceTag/Team": ["Web Servers"]}}
-                }]
-            })
-        );
-        Ok(())
-    }
-
-    #[test]
-    fn partial_binding_keeps_the_rest_declared() -> Result<(), BindError> {
-        let bound = TAGGED.bind(&[("account-id", "111122223333")])?;
-        let names: Vec<&str> = bound.parameters.iter().map(|p| &*p.name).collect();
-        assert_eq!(names, ["region", "tag-key", "tag-value"]);
-        assert_eq!(
-            json(&bound)["Statement"][0]["Resource"],
-            "arn:aws:ec2:region:111122223333:instance/*"
-        );
-        // Binding in steps gives what binding at once gives.
-        let rest = bound.bind(&[("region", "us-east-2"), ("tag-key", "a"), ("tag-value", "")])?;
-        let once = TAGGED.bind(&[
-            ("account-id", "111122223333"),
-            ("region", "us-east-2"),
-            ("tag-key", "a"),
-            ("tag-value", ""),
-        ])?;
-        assert_eq!(rest, once);
-        Ok(())
-    }
-
-    #[test]
-    fn unknown_name_is_reported_with_the_declared_ones() {
-        let error = TAGGED.bind(&[("acount-id", "111122223333")]);
-        assert_eq!(
-            error.map_err(|e| e.to_string()),
-            Err(
-                "unknown parameter `acount-id`; the declared parameters are `region`, \
-                 `account-id`, `tag-key`, `tag-value`"
-                    .to_owned()
-            )
-        );
-    }
-
-    #[test]
-    fn bad_value_names_the_parameter_and_the_rule() {
-        let Err(error) = TAGGED.bind(&[("account-id", "12")]) else {
-            unreachable!("`12` was accepted as an account ID");
-        };
-        assert!(matches!(
-            &error,
-            BindError::InvalidValue { name, kind: ParameterKind::AccountId, .. } if name == "account-id"
-        ));
-        assert_eq!(
-            error.to_string(),
-            "invalid value `12` for parameter `account-id`: must be an AWS account ID of exactly \
-             12 digits, e.g. `123456789012`"
-        );
-        let twice = TAGGED.bind(&[("region", "us-east-1"), ("region", "us-east-2")]);
-        assert!(matches!(twice, Err(BindError::DuplicateParameter { name }) if name == "region"));
-    }
-
-    #[test]
-    fn the_bound_policy_is_validated_again() {
-        assert!(SID_FROM_TAG.bind(&[("tag-key", "Finance2")]).is_ok());
-        let Err(BindError::InvalidPolicy(error)) = SID_FROM_TAG.bind(&[("tag-key", "Cost Center")])
-        else {
-            unreachable!("a `Sid` with a space was accepted");
-        };
-        let codes: Vec<&str> = error
-            .findings()
-            .iter()
-            .map(|f| f.finding.code.as_str())
-            .collect();
-        assert_eq!(codes, ["UNSUPPORTED_SID"]);
-        assert!(error.to_string().contains("`ReadCost Center`"), "{error}");
     }
 }

@@ -7,13 +7,31 @@
 
 use std::borrow::Cow;
 
-use iam_policy_core::parameter::replace_placeholders;
 use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
 
-use crate::model::{
+use super::element;
+use super::{
     ConditionBlock, ConditionValue, Effect, OneOrMany, Parameter, Policy, Principal, Statement,
 };
+use crate::parameter::replace_placeholders;
+
+/// The policy as JSON text, minified or indented by two spaces.
+#[expect(
+    clippy::expect_used,
+    reason = "serde_json fails only on a map key that is no string, a failing writer or a failing \
+              `Serialize` impl; the model's keys are strings, a `Vec` grows or aborts, and these \
+              impls fail only when the serializer does: an error here is a bug to see, not a \
+              document to write out empty"
+)]
+pub(crate) fn to_json(policy: &Policy, pretty: bool) -> String {
+    let json = if pretty {
+        serde_json::to_string_pretty(policy)
+    } else {
+        serde_json::to_string(policy)
+    };
+    json.expect("a policy serializes to JSON")
+}
 
 /// A part of a policy together with the parameters its strings may name.
 struct With<'a, T: ?Sized> {
@@ -45,12 +63,12 @@ impl Serialize for Policy {
         let len = 1 + usize::from(self.version.is_some()) + usize::from(self.id.is_some());
         let mut document = serializer.serialize_struct("Policy", len)?;
         if let Some(version) = &self.version {
-            document.serialize_field("Version", &render(version, parameters))?;
+            document.serialize_field(element::VERSION, &render(version, parameters))?;
         }
         if let Some(id) = &self.id {
-            document.serialize_field("Id", &render(id, parameters))?;
+            document.serialize_field(element::ID, &render(id, parameters))?;
         }
-        document.serialize_field("Statement", &with(&self.statement, parameters))?;
+        document.serialize_field(element::STATEMENT, &with(&self.statement, parameters))?;
         document.end()
     }
 }
@@ -90,20 +108,20 @@ impl Serialize for With<'_, Statement> {
             + usize::from(s.condition.is_some());
         let mut statement = serializer.serialize_struct("Statement", len)?;
         if let Some(sid) = &s.sid {
-            statement.serialize_field("Sid", &render(sid, parameters))?;
+            statement.serialize_field(element::SID, &render(sid, parameters))?;
         }
-        statement.serialize_field("Effect", s.effect.as_str())?;
+        statement.serialize_field(element::EFFECT, s.effect.as_str())?;
         if let Some(principal) = &s.principal {
-            statement.serialize_field("Principal", &with(principal, parameters))?;
+            statement.serialize_field(element::PRINCIPAL, &with(principal, parameters))?;
         }
         if let Some(principal) = &s.not_principal {
-            statement.serialize_field("NotPrincipal", &with(principal, parameters))?;
+            statement.serialize_field(element::NOT_PRINCIPAL, &with(principal, parameters))?;
         }
         let lists = [
-            ("Action", &s.action),
-            ("NotAction", &s.not_action),
-            ("Resource", &s.resource),
-            ("NotResource", &s.not_resource),
+            (element::ACTION, &s.action),
+            (element::NOT_ACTION, &s.not_action),
+            (element::RESOURCE, &s.resource),
+            (element::NOT_RESOURCE, &s.not_resource),
         ];
         for (name, list) in lists {
             if let Some(list) = list {
@@ -111,7 +129,7 @@ impl Serialize for With<'_, Statement> {
             }
         }
         if let Some(condition) = &s.condition {
-            statement.serialize_field("Condition", &with(&condition[..], parameters))?;
+            statement.serialize_field(element::CONDITION, &with(&condition[..], parameters))?;
         }
         statement.end()
     }

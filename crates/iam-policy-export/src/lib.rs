@@ -1,9 +1,9 @@
 //! Exporting a catalogue of policies to a folder of JSON files, the work behind
 //! `cargo xtask export`, reusable by any repository that keeps its policies as `policy!`
-//! constants:
+//! constants (the command line, `main`, is in `command`):
 //!
 //! ```no_run
-//! use iam_policy::export::{self, Entry, Source};
+//! use iam_policy_export::{self as export, Entry, Source};
 //! use iam_policy::{Policy, policy};
 //!
 //! const DEPLOY: Policy = policy!({
@@ -39,12 +39,14 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use serde::Serialize;
 
-use crate::bind::BindError;
-use crate::model::{ParameterKind, Policy};
+use iam_policy::{BindError, ParameterKind, Policy};
+
+mod command;
+
+pub use command::{Args, Outcome, main, run};
 
 /// The name of the file that lists the exported policies.
 pub const INDEX: &str = "index.json";
@@ -257,10 +259,18 @@ pub fn render(
     }
     files.push(File {
         path: INDEX.to_owned(),
-        // Serializing plain structs of strings cannot fail.
-        contents: serde_json::to_string_pretty(&index).unwrap_or_default() + "\n",
+        contents: index_json(&index) + "\n",
     });
     Ok(files)
+}
+
+#[expect(
+    clippy::expect_used,
+    reason = "plain structs of strings serialize; an error would be a bug to see, not an index to \
+              write out empty"
+)]
+fn index_json(index: &Index<'_>) -> String {
+    serde_json::to_string_pretty(index).expect("the index serializes to JSON")
 }
 
 /// Each path relative, made of plain components, ending in `.json`, used once, and not the
@@ -421,137 +431,10 @@ fn list_files(dir: &Path, prefix: &str, found: &mut Vec<String>) -> Result<(), E
     Ok(())
 }
 
-/// The command line of an exporter: `[--set NAME=VALUE]... [--out DIR] [--check]`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Args {
-    /// `--set NAME=VALUE`, in order.
-    pub bindings: Vec<(String, String)>,
-    /// `--out DIR`.
-    pub out: Option<PathBuf>,
-    /// `--check`: compare, write nothing.
-    pub check: bool,
-}
-
-impl Args {
-    /// Parses the arguments after the command name. `--set=NAME=VALUE` and `--out=DIR` work too.
-    pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
-        let mut parsed = Args::default();
-        let mut args = args.into_iter();
-        while let Some(arg) = args.next() {
-            let (flag, inline) = match arg.split_once('=') {
-                Some((flag, value)) if flag.starts_with("--") => {
-                    (flag.to_owned(), Some(value.to_owned()))
-                }
-                _ => (arg.clone(), None),
-            };
-            let mut value = |what: &str| {
-                inline
-                    .clone()
-                    .or_else(|| args.next())
-                    .ok_or_else(|| format!("`{flag}` needs a value: `{flag} {what}`"))
-            };
-            match flag.as_str() {
-                "--set" => {
-                    let binding = value("NAME=VALUE")?;
-                    let Some((name, bound)) = binding.split_once('=') else {
-                        return Err(format!("`--set {binding}`: expected `--set NAME=VALUE`"));
-                    };
-                    parsed.bindings.push((name.to_owned(), bound.to_owned()));
-                }
-                "--out" => parsed.out = Some(PathBuf::from(value("DIR")?)),
-                "--check" if inline.is_none() => parsed.check = true,
-                _ => {
-                    return Err(format!(
-                        "unexpected argument `{arg}`; usage: [--set NAME=VALUE]... [--out DIR] [--check]"
-                    ));
-                }
-            }
-        }
-        Ok(parsed)
-    }
-}
-
-/// What [`run`] did.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    /// The files were written to this folder.
-    Written { out: PathBuf, files: usize },
-    /// `--check`: the differences found (none means up to date).
-    Checked {
-        out: PathBuf,
-        differences: Vec<Difference>,
-    },
-}
-
-/// Renders the catalogue with the bindings of `args` and writes it (or checks it) in `--out`,
-/// `default_out` when not given.
-pub fn run(
-    catalogue: &[Entry<'_>],
-    args: &Args,
-    default_out: &Path,
-    generated_by: &str,
-) -> Result<Outcome, ExportError> {
-    let bindings: Vec<(&str, &str)> = args
-        .bindings
-        .iter()
-        .map(|(name, value)| (name.as_str(), value.as_str()))
-        .collect();
-    let files = render(catalogue, &bindings, generated_by)?;
-    let out = args.out.clone().unwrap_or_else(|| default_out.to_owned());
-    if args.check {
-        let differences = check(&out, &files)?;
-        Ok(Outcome::Checked { out, differences })
-    } else {
-        write(&out, &files)?;
-        Ok(Outcome::Written {
-            out,
-            files: files.len(),
-        })
-    }
-}
-
-/// A whole exporter's `main`: parses `args`, runs, reports on stdout/stderr, and returns a
-/// non-zero exit code on a bad argument, a failed export or (with `--check`) any difference.
-pub fn main(
-    catalogue: &[Entry<'_>],
-    default_out: impl AsRef<Path>,
-    generated_by: &str,
-    args: impl IntoIterator<Item = String>,
-) -> ExitCode {
-    let args = match Args::parse(args) {
-        Ok(args) => args,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(2);
-        }
-    };
-    match run(catalogue, &args, default_out.as_ref(), generated_by) {
-        Ok(Outcome::Written { out, files }) => {
-            println!("wrote {files} files to `{}`", out.display());
-            ExitCode::SUCCESS
-        }
-        Ok(Outcome::Checked { out, differences }) if differences.is_empty() => {
-            println!("`{}` is up to date", out.display());
-            ExitCode::SUCCESS
-        }
-        Ok(Outcome::Checked { out, differences }) => {
-            for difference in &differences {
-                eprintln!("error: {}: {difference}", out.display());
-            }
-            eprintln!("help: run `{generated_by}` and commit the result");
-            ExitCode::FAILURE
-        }
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy;
+    use iam_policy::policy;
 
     policy! {
         /// One placeholder.
@@ -627,7 +510,7 @@ mod tests {
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, ["a/logs.json", "b/objects.json", "index.json"]);
         assert!(files.iter().all(|f| f.contents.ends_with("}\n")));
-        let index: serde_json::Value = serde_json::from_str(&files[2].contents).unwrap_or_default();
+        let index: serde_json::Value = serde_json::from_str(&files[2].contents).unwrap();
         assert_eq!(
             index,
             serde_json::json!({

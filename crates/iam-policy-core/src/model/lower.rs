@@ -1,0 +1,182 @@
+//! The lowering: a JSON tree the rules have read into the model, elements kept in the shape
+//! they were written in. It checks nothing: every shape it cannot hold (an element of the wrong
+//! JSON type, an unknown or repeated element, a statement without a valid `Effect`) is a grammar
+//! finding that cannot be waived, and [`read`](super::read) then keeps the document from
+//! having a policy at all. `None` here is that case seen from the model's side.
+
+use std::borrow::Cow;
+
+use super::element;
+use super::{
+    ConditionBlock, ConditionEntry, ConditionValue, Effect, OneOrMany, Parameter, Policy,
+    Principal, PrincipalEntry, Statement, Text,
+};
+use crate::Options;
+use crate::json::{Member, Node, Value};
+
+/// The policy `document` describes, with the kind and parameters `options` declare.
+pub(super) fn policy(document: &Node<'_>, options: &Options) -> Option<Policy> {
+    let (mut version, mut id, mut statement) = (None, None, None);
+    for member in object(document)? {
+        let value = &member.value;
+        match &*member.key {
+            element::VERSION if version.is_none() => version = Some(text(value)?),
+            element::ID if id.is_none() => id = Some(text(value)?),
+            element::STATEMENT if statement.is_none() => {
+                statement = Some(match &value.value {
+                    Value::Array(items) => {
+                        OneOrMany::Many(items.iter().map(self::statement).collect::<Option<_>>()?)
+                    }
+                    _ => OneOrMany::One(self::statement(value)?),
+                });
+            }
+            _ => return None,
+        }
+    }
+    Some(Policy {
+        version,
+        id,
+        statement: statement?,
+        kind: options.kind,
+        parameters: options
+            .parameters
+            .iter()
+            .map(|parameter| Parameter {
+                name: Cow::Owned(parameter.name.clone()),
+                kind: parameter.kind,
+            })
+            .collect(),
+    })
+}
+
+fn statement(node: &Node<'_>) -> Option<Statement> {
+    let mut sid = None;
+    let mut effect = None;
+    let mut principal = None;
+    let mut not_principal = None;
+    let mut action = None;
+    let mut not_action = None;
+    let mut resource = None;
+    let mut not_resource = None;
+    let mut condition = None;
+    for member in object(node)? {
+        let value = &member.value;
+        match &*member.key {
+            element::SID if sid.is_none() => sid = Some(text(value)?),
+            element::EFFECT if effect.is_none() => {
+                effect = Some(match &value.value {
+                    Value::String(text) if text == Effect::Allow.as_str() => Effect::Allow,
+                    Value::String(text) if text == Effect::Deny.as_str() => Effect::Deny,
+                    _ => return None,
+                });
+            }
+            element::PRINCIPAL if principal.is_none() => principal = Some(self::principal(value)?),
+            element::NOT_PRINCIPAL if not_principal.is_none() => {
+                not_principal = Some(self::principal(value)?);
+            }
+            element::ACTION if action.is_none() => action = Some(texts(value)?),
+            element::NOT_ACTION if not_action.is_none() => not_action = Some(texts(value)?),
+            element::RESOURCE if resource.is_none() => resource = Some(texts(value)?),
+            element::NOT_RESOURCE if not_resource.is_none() => not_resource = Some(texts(value)?),
+            element::CONDITION if condition.is_none() => condition = Some(self::condition(value)?),
+            _ => return None,
+        }
+    }
+    Some(Statement {
+        sid,
+        effect: effect?,
+        principal,
+        not_principal,
+        action,
+        not_action,
+        resource,
+        not_resource,
+        condition,
+    })
+}
+
+fn principal(node: &Node<'_>) -> Option<Principal> {
+    match &node.value {
+        Value::String(text) if text == "*" => Some(Principal::Any),
+        Value::Object(types) => types
+            .iter()
+            .map(|member| {
+                Some(PrincipalEntry {
+                    principal_type: key(member),
+                    values: texts(&member.value)?,
+                })
+            })
+            .collect::<Option<_>>()
+            .map(Principal::Map),
+        _ => None,
+    }
+}
+
+fn condition(node: &Node<'_>) -> Option<Cow<'static, [ConditionBlock]>> {
+    object(node)?
+        .iter()
+        .map(|operator| {
+            Some(ConditionBlock {
+                operator: key(operator),
+                entries: object(&operator.value)?
+                    .iter()
+                    .map(|entry| {
+                        Some(ConditionEntry {
+                            key: key(entry),
+                            values: one_or_many(&entry.value, condition_value)?,
+                        })
+                    })
+                    .collect::<Option<_>>()?,
+            })
+        })
+        .collect()
+}
+
+fn condition_value(node: &Node<'_>) -> Option<ConditionValue> {
+    match &node.value {
+        Value::String(text) => Some(ConditionValue::String(owned(text))),
+        Value::Number(text) => Some(ConditionValue::Number(owned(text))),
+        Value::Bool(value) => Some(ConditionValue::Bool(*value)),
+        _ => None,
+    }
+}
+
+fn texts(node: &Node<'_>) -> Option<OneOrMany<Text>> {
+    one_or_many(node, text)
+}
+
+fn one_or_many<T: Clone>(
+    node: &Node<'_>,
+    item: fn(&Node<'_>) -> Option<T>,
+) -> Option<OneOrMany<T>> {
+    match &node.value {
+        Value::Array(items) => items
+            .iter()
+            .map(item)
+            .collect::<Option<_>>()
+            .map(OneOrMany::Many),
+        _ => item(node).map(OneOrMany::One),
+    }
+}
+
+fn text(node: &Node<'_>) -> Option<Text> {
+    match &node.value {
+        Value::String(text) => Some(owned(text)),
+        _ => None,
+    }
+}
+
+fn key(member: &Member<'_>) -> Text {
+    owned(&member.key)
+}
+
+fn owned(text: &str) -> Text {
+    Cow::Owned(text.to_owned())
+}
+
+fn object<'n>(node: &'n Node<'n>) -> Option<&'n [Member<'n>]> {
+    match &node.value {
+        Value::Object(members) => Some(members),
+        _ => None,
+    }
+}
