@@ -12,7 +12,7 @@ use iam_policy_core::parse::{self, LineIndex};
 use iam_policy_core::{Options, PolicyKind, Severity};
 use serde::Serialize;
 
-use crate::lint::document::lint_text;
+use crate::lint::document::{Position, lint_text};
 use crate::lint::input::{self, Source};
 use crate::lint::{self, Color, Kind, text};
 
@@ -280,10 +280,15 @@ fn write_text(
         let title = title(reason);
         let group = match reason.span {
             Some(span) => {
-                let (line, _) = lines.line_col(span.start as usize);
-                Level::ERROR
-                    .primary_title(title.as_str())
-                    .element(text::marked(&read.name, &read.text, span, line, None))
+                let (line, column) = lines.line_col(span.start as usize);
+                text::marked(
+                    Level::ERROR.primary_title(title.as_str()),
+                    &read.name,
+                    &read.text,
+                    span,
+                    Position { line, column },
+                    None,
+                )
             }
             None => Level::ERROR
                 .primary_title(title.as_str())

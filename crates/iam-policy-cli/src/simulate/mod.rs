@@ -264,9 +264,15 @@ fn write_malformed(
         }
         Format::Text => {
             let title = format!("scenario {index} is malformed: {}", error.message);
-            let group = Level::ERROR
-                .primary_title(title.as_str())
-                .element(text::marked(file, lines.text(), error.span, line, None));
+            let start = Position { line, column };
+            let group = text::marked(
+                Level::ERROR.primary_title(title.as_str()),
+                file,
+                lines.text(),
+                error.span,
+                start,
+                None,
+            );
             writeln!(out, "{}\n", renderer.render(&[group]))
         }
     }
@@ -451,7 +457,7 @@ fn write_text(
         }
     }
     let unmet: Vec<&eval::StatementResult> = evaluation.unmet().collect();
-    let whys: Vec<(String, String, Span, usize)> = (evaluation.deciding.iter())
+    let whys: Vec<(String, String, Span, Position)> = (evaluation.deciding.iter())
         .map(|decided| (decided, false))
         .chain(unmet.iter().map(|decided| (*decided, true)))
         .map(|(decided, unmet)| {
@@ -477,22 +483,21 @@ fn write_text(
                 .map(|s| eval::why(s, &decided.result))
                 .unwrap_or_default();
             let span = statement_span(scenario, decided);
-            let line = place.lines.line_col(span.start as usize).0;
-            (title, why, span, line)
+            let (line, column) = place.lines.line_col(span.start as usize);
+            (title, why, span, Position { line, column })
         })
         .collect();
     let groups: Vec<Group<'_>> = whys
         .iter()
-        .map(|(title, why, span, line)| {
-            Level::NOTE
-                .primary_title(title.as_str())
-                .element(text::marked(
-                    place.file,
-                    place.text,
-                    *span,
-                    *line,
-                    Some(why.as_str()),
-                ))
+        .map(|(title, why, span, start)| {
+            text::marked(
+                Level::NOTE.primary_title(title.as_str()),
+                place.file,
+                place.text,
+                *span,
+                *start,
+                Some(why.as_str()),
+            )
         })
         .collect();
     if !groups.is_empty() {
