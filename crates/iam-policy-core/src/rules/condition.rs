@@ -137,12 +137,14 @@ pub(super) struct ConditionValue<'a> {
 
 impl<'a> ConditionValue<'a> {
     /// Where the value is: the key's path, plus `[index]` for an array.
+    #[inline]
     pub(super) fn path(&self) -> Path<'a> {
         let in_array = matches!(self.path_in.values_node.value, Value::Array(_));
         self.path_in.key.path.at(in_array.then_some(self.index))
     }
 }
 
+#[inline]
 pub(super) fn report(
     ctx: &mut Context<'_>,
     statement: &Statement<'_>,
@@ -155,6 +157,7 @@ pub(super) fn report(
 }
 
 /// A string, number or boolean value as text (`true`/`false` for JSON booleans).
+#[inline]
 pub(super) fn scalar_text<'a>(node: &'a Node<'_>) -> Option<&'a str> {
     match &node.value {
         Value::String(text) | Value::Number(text) => Some(text),

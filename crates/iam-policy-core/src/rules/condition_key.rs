@@ -16,6 +16,7 @@ const TAG_FAMILIES: &[&str] = &["resourcetag", "requesttag", "principaltag"];
 /// the prefix (templated keys such as `ssm:resourceTag/${TagKey}` match any tag), or a claim of
 /// an identity provider (any OIDC provider URL may be a prefix, e.g.
 /// `oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:sub`, so these are not judged).
+#[inline]
 pub(super) fn check_key(
     statement: &Statement<'_>,
     condition: &Condition<'_>,
@@ -180,6 +181,7 @@ fn is_tag_family_without_key(rest: &str) -> bool {
 
 /// Identity-provider claims are prefixed with the provider's host name (and path), which holds
 /// a dot: `accounts.google.com:aud`, `token.actions.githubusercontent.com:sub`.
+#[inline]
 pub(super) fn is_identity_provider(prefix: &str) -> bool {
     prefix.contains('.')
 }
@@ -191,6 +193,7 @@ pub(super) fn is_identity_provider(prefix: &str) -> bool {
 /// values for one key), reported at the later key.
 ///
 /// Names are sorted, so that repeats are neighbours, rather than compared pairwise.
+#[inline]
 pub(super) fn check_duplicate_keys(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     check_duplicate_operators(statement, ctx);
     let conditions = &statement.conditions;

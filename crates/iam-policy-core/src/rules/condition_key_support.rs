@@ -16,6 +16,7 @@ use rustc_hash::FxHashSet;
 /// absent (`...IfExists`, negated operators, `ForAllValues:`, `Null` with `true`) only apply to
 /// the actions that have the key, as AWS's Session Manager samples rely on
 /// (`BoolIfExists ssm:SessionDocumentAccessCheck` beside `ssm:SendCommand`).
+#[inline]
 pub(super) fn check_actions_support_keys<'c, 'a: 'c>(
     statement: &Statement<'_>,
     checked: impl Iterator<Item = Checked<'c, 'a>>,
@@ -124,6 +125,7 @@ fn is_session_companion(action: reference::Action) -> bool {
 
 /// Whether the condition is false for a request without its key (so an action that never has
 /// the key is never allowed, or never denied, by the statement).
+#[inline]
 pub(super) fn fails_without_key(operator: Operator, condition: &Condition<'_>) -> bool {
     if operator.if_exists {
         return false;
@@ -163,6 +165,7 @@ fn supports_condition_key(action: reference::Action, key: &str) -> bool {
 
 /// An Allow that limits `dynamodb:Attributes` must also pin `dynamodb:Select` to
 /// `SPECIFIC_ATTRIBUTES`, or a request can read every attribute without naming any.
+#[inline]
 pub(super) fn check_dynamodb_attributes_with_select(
     statement: &Statement<'_>,
     ctx: &mut Context<'_>,
@@ -196,6 +199,7 @@ const PAIRED_KEYS: &[(&str, &[&str])] =
     &[("aws:VpcSourceIp", &["aws:SourceVpc", "aws:SourceVpce"])];
 
 /// A key of `PAIRED_KEYS` used in an Allow without any of its companions.
+#[inline]
 pub(super) fn check_paired_keys(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     if statement.effect != Some(Effect::Allow) {
         return;

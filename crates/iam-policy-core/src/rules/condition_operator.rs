@@ -9,6 +9,7 @@ use crate::IssueCode;
 use iam_policy_reference::{ConditionKey, ConditionKeyType};
 
 /// The operator must be one IAM defines; `Null` takes no `IfExists` and no set qualifier.
+#[inline]
 pub(super) fn check_operator(
     statement: &Statement<'_>,
     condition: &Condition<'_>,
@@ -67,6 +68,7 @@ pub(super) fn check_operator(
 
 /// The operator family must fit the key's type (ARN keys also take String operators, but
 /// `StringLike` lets `*` run across ARN segments, so it gets a warning).
+#[inline]
 pub(super) fn check_operator_fits_key(
     statement: &Statement<'_>,
     condition: &Condition<'_>,
@@ -141,6 +143,7 @@ fn allowed_families(key_type: ConditionKeyType) -> &'static [Family] {
 
 /// Multivalued keys need `ForAllValues:`/`ForAnyValue:`; `ForAllValues:` on a single-valued key
 /// is also true when the key is absent.
+#[inline]
 pub(super) fn check_set_qualifier(
     statement: &Statement<'_>,
     condition: &Condition<'_>,
@@ -187,6 +190,7 @@ pub(super) fn check_set_qualifier(
 /// A set qualifier on an identity provider's `aud` claim: `ForAnyValue:` treats the single
 /// audience as a set; `ForAllValues:` is also true without any audience, so the claim had better
 /// really hold several values.
+#[inline]
 pub(super) fn check_audience_qualifier(
     statement: &Statement<'_>,
     condition: &Condition<'_>,

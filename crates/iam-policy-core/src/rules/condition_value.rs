@@ -10,6 +10,7 @@ use crate::json::{Node, Value};
 use iam_policy_reference::{self as reference, ConditionKey, ConditionKeyType};
 
 /// `[]` as the values: the condition never matches, or matches only when the key is absent.
+#[inline]
 pub(super) fn check_empty_values(
     statement: &Statement<'_>,
     condition: &Condition<'_>,
@@ -56,6 +57,7 @@ pub(super) fn check_empty_values(
 }
 
 /// The values of one key must all have the same JSON type.
+#[inline]
 pub(super) fn check_value_types_agree(
     statement: &Statement<'_>,
     condition: &Condition<'_>,
@@ -93,6 +95,7 @@ pub(super) fn check_value_types_agree(
 
 /// Each value must be of the operator's type: `true`/`false` for Bool and Null, numbers, ISO
 /// 8601 dates or epoch seconds, IP ranges, base64, ARNs.
+#[inline]
 pub(super) fn check_value_fits_operator(
     statement: &Statement<'_>,
     condition: &Condition<'_>,
@@ -169,6 +172,7 @@ pub(super) fn check_value_fits_operator(
 }
 
 /// Policy variables resolve only in the values of String and ARN operators.
+#[inline]
 pub(super) fn check_variable_fits_operator(
     statement: &Statement<'_>,
     operator: Operator,
@@ -194,6 +198,7 @@ pub(super) fn check_variable_fits_operator(
 
 /// `*` and `?` are wildcards only for the `...Like` string operators; elsewhere they are
 /// compared as literal characters.
+#[inline]
 pub(super) fn check_wildcard_needs_like(
     statement: &Statement<'_>,
     condition: &Condition<'_>,
@@ -225,6 +230,7 @@ pub(super) fn check_wildcard_needs_like(
 /// Wildcards are too permissive in the value of a sensitive key (one naming an account,
 /// organization or network endpoint, by AWS's list), and in the unique-ID part of `aws:userid`
 /// (before the colon); a policy variable mixed with a wildcard there is too permissive as well.
+#[inline]
 pub(super) fn check_permissive_wildcard(
     statement: &Statement<'_>,
     checked: &Checked<'_, '_>,
@@ -267,6 +273,7 @@ pub(super) fn check_permissive_wildcard(
 
 /// Values of keys with a known shape: VPC and VPC endpoint IDs, KMS key ARNs, service
 /// principals.
+#[inline]
 pub(super) fn check_well_known_value(
     statement: &Statement<'_>,
     condition: &Condition<'_>,
@@ -405,6 +412,7 @@ fn is_kms_key_arn(text: &str) -> bool {
 }
 
 /// A Bool condition tests one value; several make no sense (`true` or `false` is always true).
+#[inline]
 pub(super) fn check_multiple_booleans(
     statement: &Statement<'_>,
     condition: &Condition<'_>,
@@ -430,6 +438,7 @@ pub(super) fn check_multiple_booleans(
 
 /// A lone `*` with a wildcard operator only asks whether the key is present (or absent), or
 /// always matches.
+#[inline]
 pub(super) fn check_wildcard_only_value(
     statement: &Statement<'_>,
     condition: &Condition<'_>,
@@ -484,6 +493,7 @@ pub(super) fn check_wildcard_only_value(
 /// `aws:SourceIp` never holds a private address (private traffic comes through VPC endpoints,
 /// where `aws:VpcSourceIp` applies): all private ranges make the condition constant, some make
 /// those entries dead.
+#[inline]
 pub(super) fn check_source_ip_private(
     statement: &Statement<'_>,
     condition: &Condition<'_>,
@@ -531,6 +541,7 @@ pub(super) fn check_source_ip_private(
 }
 
 /// Several bounds of one numeric comparison: one of them subsumes the others.
+#[inline]
 pub(super) fn check_redundant_numeric_bounds(
     statement: &Statement<'_>,
     condition: &Condition<'_>,
@@ -570,6 +581,7 @@ pub(super) fn check_redundant_numeric_bounds(
 
 /// `s3:prefix` in a negative context (a Deny, or a negated operator in an Allow) is bypassed
 /// by asking for a shorter prefix.
+#[inline]
 pub(super) fn check_s3_prefix_context(
     statement: &Statement<'_>,
     condition: &Condition<'_>,

@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 
 /// The guarded actions, each with the reference's action, looked up once per process: the same
 /// two actions for every document.
+#[inline]
 pub(super) fn guarded_actions() -> [(&'static GuardedAction, Option<reference::Action>); 2] {
     static TARGETS: OnceLock<(Option<reference::Action>, Option<reference::Action>)> =
         OnceLock::new();
@@ -77,6 +78,7 @@ enum Grant<'e> {
 /// through `NotResource`, without a condition on `iam:PassedToService` (`iam:AWSServiceName`)
 /// lets the caller hand any role to any service. Only identity policies grant these actions
 /// (an SCP or RCP `Allow` only sets a ceiling).
+#[inline]
 pub(super) fn check_guarded_actions<const N: usize>(
     statement: &Statement<'_>,
     guarded: [(&GuardedAction, Option<reference::Action>); N],

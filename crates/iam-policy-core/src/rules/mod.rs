@@ -1,5 +1,8 @@
 //! The rules, one module per part of the policy language. `check` runs them all and collects
 //! every finding; no rule stops another.
+//!
+//! The checks that one module runs from another are `#[inline]`: modules fall into different
+//! codegen units, and these run once per statement or condition, as when they shared a module.
 
 mod action;
 mod arn;
@@ -566,6 +569,7 @@ fn check_whole_statements(document: &Document<'_>, ctx: &mut Context<'_>) {
 }
 
 /// True when the statement has a condition on `key` (case-insensitive, as IAM compares keys).
+#[inline]
 fn has_condition_key(statement: &Statement<'_>, key: &str) -> bool {
     statement
         .conditions
@@ -574,6 +578,7 @@ fn has_condition_key(statement: &Statement<'_>, key: &str) -> bool {
 }
 
 /// The first and last of sorted actions.
+#[inline]
 fn bounds(actions: &[Action]) -> Option<(Action, Action)> {
     actions.first().copied().zip(actions.last().copied())
 }

@@ -22,6 +22,7 @@ const SOURCE_GUARDED_KEYS: &[&str] =
 /// account; a deny on source keys must be limited to service callers
 /// (`aws:PrincipalIsAWSService true`) and to requests that carry a source
 /// (`Null aws:SourceAccount false`).
+#[inline]
 pub(super) fn check_rcp_principal_guards(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     if ctx.kind != PolicyKind::Rcp || statement.effect != Some(Effect::Deny) {
         return;

@@ -10,6 +10,7 @@ use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet, FxHasher};
 use std::hash::{Hash, Hasher};
 
 /// An `Action` entry whose actions another entry of the same list already names all of.
+#[inline]
 pub(super) fn check_redundant_actions(
     statement: &Statement<'_>,
     lists: &mut RedundantActionLists,
@@ -231,6 +232,7 @@ pub(super) struct RedundantActionLists {
 /// wildcard is compared with the entries in its prefix's range of the sorted texts, skipping
 /// those an earlier wildcard already covers. Near-linear for any list but one with many
 /// wildcards sharing a prefix and matching little, where [`COVER_TESTS`] bounds the work.
+#[inline]
 pub(super) fn check_redundant_resources(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     let Some(element) = statement
         .resource
@@ -391,6 +393,7 @@ fn resource_covers((wide, wide_wild): (&str, bool), (narrow, narrow_wild): (&str
 /// A statement that repeats another one exactly (apart from its `Sid`): the same members,
 /// each as often, in any order. Statements are grouped by a hash that ignores the order of
 /// object members, and compared only within their group.
+#[inline]
 pub(super) fn check_redundant_statements(document: &Document<'_>, ctx: &mut Context<'_>) {
     // The statements not repeating an earlier one, by hash: a repeat of a repeat is a repeat
     // of the first one, so only those are compared with.

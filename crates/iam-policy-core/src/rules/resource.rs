@@ -158,6 +158,7 @@ fn generic_format(resource_type: reference::ResourceType) -> bool {
 /// A wildcard in an ARN's service name (`arn:aws:*code*:...`) reaches unrelated services, and
 /// services yet to come. A service field that is `*` alone names every service on purpose, like
 /// `"Resource": "*"`.
+#[inline]
 pub(super) fn check_wildcard_in_service_name(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     let Some(element) = &statement.resource else {
         return;

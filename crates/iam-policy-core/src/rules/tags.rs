@@ -13,6 +13,7 @@ const TAG_KEYS: &[&str] = &["aws:ResourceTag/", "aws:RequestTag/", "aws:TagKeys"
 /// false for that action: an Allow never allows it, a Deny never denies it. Only conditions
 /// that are false for an absent key are judged (not `...IfExists`, negated operators,
 /// `ForAllValues:` or `Null: true`).
+#[inline]
 pub(super) fn check_tag_keys_supported(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     let (Some(effect), Some(actions)) = (statement.effect, &statement.action) else {
         return;

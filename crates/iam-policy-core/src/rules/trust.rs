@@ -17,6 +17,7 @@ const SOURCE_KEYS: &[&str] = &[
 /// A resource policy that allows a service principal without `aws:SourceArn`,
 /// `aws:SourceAccount`, `aws:SourceOrgID` or `aws:SourceOrgPaths` lets the service act for
 /// anyone's resources.
+#[inline]
 pub(super) fn check_service_principal_restricted(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     if ctx.kind != PolicyKind::Resource || statement.effect != Some(Effect::Allow) {
         return;
@@ -54,6 +55,7 @@ const WEAK_SERVICE_PRINCIPAL_KEYS: &[&str] = &["aws:Referer", "aws:UserAgent"];
 
 /// A service principal limited by `aws:Referer` or `aws:UserAgent` instead of the `aws:Source*`
 /// keys, which AWS sets itself.
+#[inline]
 pub(super) fn check_service_principal_weak_keys(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     let has_service = statement.principal.as_ref().is_some_and(|principal| {
         !principal.negated
@@ -86,6 +88,7 @@ pub(super) fn check_service_principal_weak_keys(statement: &Statement<'_>, ctx: 
 
 /// A role trust policy that trusts a role needs no entry for that role's sessions
 /// (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION` beside `arn:aws:iam::ACCOUNT:role/ROLE`).
+#[inline]
 pub(super) fn check_redundant_session_principals(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     if ctx.kind != PolicyKind::RoleTrust {
         return;
@@ -148,6 +151,7 @@ const BUILT_IN_PROVIDERS: &[&str] = &[
 /// Trust to an OIDC provider needs a condition on that provider's claims, or every identity of
 /// the provider (any GitHub repository, any Google user) may assume the role; for GitHub the
 /// `sub` claim must be there and should name a repository and branch.
+#[inline]
 pub(super) fn check_identity_provider_conditions(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     if statement.effect != Some(Effect::Allow) {
         return;
