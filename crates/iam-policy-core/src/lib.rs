@@ -64,6 +64,36 @@ pub enum ParameterKind {
     TagKey,
     /// A tag value (0 to 256 characters).
     TagValue,
+    /// An S3 general purpose bucket name, e.g. `example-artifacts`.
+    BucketName,
+    /// An IAM role name (1 to 64 characters), without its path.
+    RoleName,
+    /// An IAM user name (1 to 64 characters), without its path.
+    UserName,
+    /// An IAM path: `/` or `/` ... `/`, e.g. `/service-role/`.
+    IamPath,
+    /// An IAM role ARN, e.g. `arn:aws:iam::123456789012:role/deploy`.
+    RoleArn,
+    /// An IAM user ARN, e.g. `arn:aws:iam::123456789012:user/alice`.
+    UserArn,
+    /// An AWS Organizations organization ID: `o-` and 10 to 32 lower-case letters or digits.
+    OrganizationId,
+    /// An organizational unit ID, e.g. `ou-ab12-cdef3456`.
+    OrganizationalUnitId,
+    /// An organization's root ID: `r-` and 4 to 32 lower-case letters or digits.
+    RootId,
+    /// A VPC ID: `vpc-` and 8 or 17 hex digits.
+    VpcId,
+    /// A VPC endpoint ID: `vpce-` and 8 or 17 hex digits.
+    VpcEndpointId,
+    /// An AWS partition: `aws`, `aws-cn`, `aws-us-gov`, ...
+    Partition,
+    /// An ARN of one resource type of one service, as the service authorization reference
+    /// gives its ARN format, e.g. `service: "logs", resource_type: "log-group"`.
+    Arn {
+        service: &'static str,
+        resource_type: &'static str,
+    },
 }
 
 /// A check switched off on purpose, visibly, in the policy's source.

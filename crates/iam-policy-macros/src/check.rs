@@ -5,8 +5,10 @@ use std::time::{Duration, Instant};
 
 use iam_policy_core::model::{Policy, Reading, element, read};
 use iam_policy_core::parameter::placeholders;
-use iam_policy_core::{Finding, IssueCode, Node, Options, Parameter, Severity, Value, Waiver};
-use proc_macro2::{Span, TokenStream};
+use iam_policy_core::{
+    Finding, IssueCode, Node, Options, Parameter, Severity, Span, Value, Waiver,
+};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote_spanned};
 
 use crate::input::{Document, Settings};
@@ -64,9 +66,24 @@ pub(crate) fn check(document: &Document) -> Checked {
             };
         }
     };
-    check_parameters_used(&document.settings, &node, &mut errors);
-    let options = options(&document.settings, &node, &mut errors);
     let mut warnings = TokenStream::new();
+    check_placeholders(
+        &document.settings,
+        &node,
+        &spans,
+        &mut errors,
+        &mut warnings,
+    );
+    let options = options(&document.settings, &node, &mut errors);
+    if document.settings.parameter_errors {
+        // The document's placeholders cannot be checked against a declaration that is wrong:
+        // each would be reported again, by the rules, as the text it is.
+        return Checked {
+            policy: Err(errors.into_error()),
+            warnings,
+            validate_time: Duration::ZERO,
+        };
+    }
     let started = Instant::now();
     let Reading { findings, policy } = read(&node, &options);
     let validate_time = started.elapsed();
@@ -104,7 +121,7 @@ impl Errors {
 
     fn into_error(self) -> syn::Error {
         self.0
-            .unwrap_or_else(|| syn::Error::new(Span::call_site(), "expected a policy"))
+            .unwrap_or_else(|| syn::Error::new(proc_macro2::Span::call_site(), "expected a policy"))
     }
 }
 
@@ -127,7 +144,7 @@ fn text(finding: &Finding, settings: &Settings) -> String {
         .filter(|(_, example)| {
             !settings.parameters.iter().any(|(_, other)| {
                 let other = other.example();
-                other.len() > example.len() && other.contains(example) && quoted(other)
+                other.len() > example.len() && other.contains(&**example) && quoted(&other)
             })
         })
         .map(|(name, example)| format!("`{{{name}}}` as `{example}`"))
@@ -142,7 +159,7 @@ fn text(finding: &Finding, settings: &Settings) -> String {
 /// Stable Rust has no API for a proc macro to warn, so each warning is a call of a
 /// `#[deprecated]` function at the literal: rustc prints the note there, `#[allow(deprecated)]`
 /// silences it and `#[deny(deprecated)]` turns it into an error (the trick `sqlx` uses).
-fn warning(severity: Severity, text: &str, span: Span) -> TokenStream {
+fn warning(severity: Severity, text: &str, span: proc_macro2::Span) -> TokenStream {
     let name = format_ident!("{}", severity.as_str(), span = span);
     quote_spanned! {span=>
         const _: () = {
@@ -187,17 +204,51 @@ fn options(settings: &Settings, node: &Node<'_>, errors: &mut Errors) -> Options
     }
 }
 
-/// A declared parameter the document never writes is a mistake in the declaration (a misspelt
-/// name, or a placeholder left as literal text).
-fn check_parameters_used(settings: &Settings, node: &Node<'_>, errors: &mut Errors) {
-    if settings.parameters.is_empty() {
-        return;
-    }
+/// Placeholders and declarations must match. A declared parameter the document never writes
+/// is a mistake in the declaration (a misspelt name, or a placeholder left as literal text). A
+/// `{name}` the document writes but a template does not declare would be left in the bound
+/// policy: an error, with the nearest declared name. In a policy that declares no parameters
+/// such text may be meant literally, so it is a warning there.
+fn check_placeholders(
+    settings: &Settings,
+    node: &Node<'_>,
+    spans: &SpanTable,
+    errors: &mut Errors,
+    warnings: &mut TokenStream,
+) {
     let mut written = Vec::new();
     collect_placeholders(node, &mut written);
+    let declared: Vec<String> = settings.parameters.iter().map(|(n, _)| n.value()).collect();
+    for (name, span) in &written {
+        if declared.iter().any(|declared| declared == name) || settings.parameter_errors {
+            continue;
+        }
+        let span = spans.get(*span);
+        if !settings.templated {
+            let text = format!(
+                "`{{{name}}}` looks like a placeholder, but the policy declares no parameters\n\
+                 help: declare it with its kind, `#[parameters(\"{name}\": KIND)]`, or write the real value"
+            );
+            warnings.extend(warning(Severity::Warning, &text, span));
+            continue;
+        }
+        let help = match iam_policy_reference::nearest_name(name, declared.iter()) {
+            Some(nearest) => format!("did you mean `{{{nearest}}}`?"),
+            None => format!(
+                "declare it in `#[parameters(...)]`; the declared parameters are `{}`",
+                declared.join("`, `")
+            ),
+        };
+        errors.push(syn::Error::new(
+            span,
+            format!(
+                "`{{{name}}}` is not a declared parameter: binding would leave it in the policy\nhelp: {help}"
+            ),
+        ));
+    }
     for (name, _) in &settings.parameters {
         let name_text = name.value();
-        if !written.iter().any(|written| *written == name_text) {
+        if !written.iter().any(|(written, _)| *written == name_text) {
             errors.push(syn::Error::new(
                 name.span(),
                 format!(
@@ -208,16 +259,18 @@ fn check_parameters_used(settings: &Settings, node: &Node<'_>, errors: &mut Erro
     }
 }
 
-/// The placeholder names written in the strings and keys of `node`.
-fn collect_placeholders<'n>(node: &'n Node<'n>, written: &mut Vec<&'n str>) {
+/// The placeholder names written in the strings and keys of `node`, with the literal's span.
+fn collect_placeholders<'n>(node: &'n Node<'n>, written: &mut Vec<(&'n str, Span)>) {
     match &node.value {
-        Value::String(text) => written.extend(placeholders(text).map(|(_, name)| name)),
+        Value::String(text) => {
+            written.extend(placeholders(text).map(|(_, name)| (name, node.span)));
+        }
         Value::Array(items) => items
             .iter()
             .for_each(|item| collect_placeholders(item, written)),
         Value::Object(members) => {
             for member in members {
-                written.extend(placeholders(&member.key).map(|(_, name)| name));
+                written.extend(placeholders(&member.key).map(|(_, name)| (name, member.key_span)));
                 collect_placeholders(&member.value, written);
             }
         }
@@ -271,7 +324,7 @@ mod tests {
                 ("key-name", ParameterKind::KmsKeyArn),
             ]
             .into_iter()
-            .map(|(name, kind)| (syn::LitStr::new(name, Span::call_site()), kind))
+            .map(|(name, kind)| (syn::LitStr::new(name, proc_macro2::Span::call_site()), kind))
             .collect(),
             ..Settings::default()
         };

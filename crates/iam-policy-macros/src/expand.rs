@@ -23,7 +23,8 @@ pub(crate) fn expand(krate: &syn::Path, input: Input) -> TokenStream {
     match input {
         Input::Expression(document) => {
             let (value, extra) = policy(krate, &document);
-            quote! {{ #extra const POLICY: #krate::__private::Policy = #value; POLICY }}
+            let ty = value_type(krate, &document);
+            quote! {{ #extra const POLICY: #ty = #value; POLICY }}
         }
         Input::Items(items) => items.iter().map(|item| self::item(krate, item)).collect(),
     }
@@ -38,6 +39,7 @@ fn item(krate: &syn::Path, item: &Item) -> TokenStream {
         document,
     } = item;
     let (value, extra) = policy(krate, document);
+    let ty = value_type(krate, document);
     let keyword = match static_token {
         Some(token) => quote!(#token),
         None => quote!(const),
@@ -46,7 +48,16 @@ fn item(krate: &syn::Path, item: &Item) -> TokenStream {
     // (`#[allow(deprecated)]`) apply to its warnings.
     quote! {
         #(#attrs)*
-        #vis #keyword #name: #krate::__private::Policy = { #extra #value };
+        #vis #keyword #name: #ty = { #extra #value };
+    }
+}
+
+/// `Template` for a document that declares parameters, `Policy` for any other.
+fn value_type(krate: &syn::Path, document: &Document) -> TokenStream {
+    if !document.settings.templated {
+        quote!(#krate::__private::Policy)
+    } else {
+        quote!(#krate::__private::Template)
     }
 }
 
@@ -59,20 +70,53 @@ fn policy(krate: &syn::Path, document: &Document) -> (TokenStream, TokenStream) 
         warnings,
         validate_time,
     } = check::check(document);
+    let parameters = &document.settings.parameters;
+    let templated = document.settings.templated;
     let expanded = match policy {
-        Ok(policy) => {
+        Ok(policy) if !templated => {
             let policy = Model(&policy);
             let value = quote! {{ use #krate::__private as p; #policy }};
             (value, warnings)
         }
+        Ok(policy) => {
+            let policy = Model(&policy);
+            let parameters = parameters.iter().map(|(name, kind)| {
+                let name = text(&name.value());
+                let kind = parameter_kind(*kind);
+                quote!(p::Parameter { name: #name, kind: #kind })
+            });
+            let value = quote! {{
+                use #krate::__private as p;
+                p::Template { policy: #policy, parameters: p::Borrowed(&[#(#parameters),*]) }
+            }};
+            (value, warnings)
+        }
         Err(errors) => {
             let errors = errors.to_compile_error();
-            let placeholder = quote!(#krate::__private::PLACEHOLDER);
+            let placeholder = if !templated {
+                quote!(#krate::__private::PLACEHOLDER)
+            } else {
+                quote!(#krate::__private::PLACEHOLDER_TEMPLATE)
+            };
             (placeholder, quote!(#warnings #errors))
         }
     };
     timings::record(started.elapsed(), validate_time);
     expanded
+}
+
+/// `p::ParameterKind::AccountId`, `p::ParameterKind::Arn { service: "logs", ... }`.
+fn parameter_kind(kind: ParameterKind) -> TokenStream {
+    match kind {
+        ParameterKind::Arn {
+            service,
+            resource_type,
+        } => quote!(p::ParameterKind::Arn { service: #service, resource_type: #resource_type }),
+        other => {
+            let name = proc_macro2::Ident::new(other.name(), proc_macro2::Span::call_site());
+            quote!(p::ParameterKind::#name)
+        }
+    }
 }
 
 /// A part of the model as the expression that builds it, with `p` the facade's `__private`.
@@ -85,7 +129,6 @@ impl ToTokens for Model<'_, Policy> {
             id,
             statement,
             kind,
-            parameters,
         } = self.0;
         let version = option(version.as_deref().map(text));
         let id = option(id.as_deref().map(text));
@@ -100,25 +143,12 @@ impl ToTokens for Model<'_, Policy> {
             };
             quote!(p::PolicyKind::#kind)
         }));
-        let parameters = parameters.iter().map(|parameter| {
-            let kind = match parameter.kind {
-                ParameterKind::Region => quote!(Region),
-                ParameterKind::AccountId => quote!(AccountId),
-                ParameterKind::InstanceId => quote!(InstanceId),
-                ParameterKind::KmsKeyArn => quote!(KmsKeyArn),
-                ParameterKind::TagKey => quote!(TagKey),
-                ParameterKind::TagValue => quote!(TagValue),
-            };
-            let name = text(&parameter.name);
-            quote!(p::Parameter { name: #name, kind: p::ParameterKind::#kind })
-        });
         tokens.extend(quote! {
             p::Policy {
                 version: #version,
                 id: #id,
                 statement: #statement,
                 kind: #kind,
-                parameters: p::Borrowed(&[#(#parameters),*]),
             }
         });
     }

@@ -4,7 +4,7 @@
 //! exports the Session Manager samples.
 
 use iam_policy::policy;
-use iam_policy_export::{Entry, Source};
+use iam_policy_export::{Document, Entry, Source};
 
 policy! {
     /// What the CI role needs to publish a release: read and write the build artifacts, list
@@ -54,7 +54,7 @@ pub const POLICIES: &[Entry<'static>] = &[
             url: WIKI,
             section: "CI",
         },
-        policy: &CI_PUBLISH_ARTIFACTS,
+        document: Document::Policy(&CI_PUBLISH_ARTIFACTS),
     },
     Entry {
         path: "on-call/read-logs.json",
@@ -64,6 +64,6 @@ pub const POLICIES: &[Entry<'static>] = &[
             url: WIKI,
             section: "On call",
         },
-        policy: &ON_CALL_READ_LOGS,
+        document: Document::Template(&ON_CALL_READ_LOGS),
     },
 ];
