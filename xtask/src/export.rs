@@ -1,21 +1,20 @@
 //! `cargo xtask export [--set NAME=VALUE]... [--out DIR] [--check]`: writes every sample policy
 //! of `iam-policy-samples` to `dist/` (see `iam_policy_export`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// The command `index.json` names as its generator.
 const COMMAND: &str = "cargo xtask export";
 
 /// `dist/` at the workspace root.
-fn dist() -> PathBuf {
-    let xtask = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    xtask.parent().unwrap_or(xtask).join("dist")
+fn dist(root: &Path) -> PathBuf {
+    root.join("dist")
 }
 
-/// Runs the export with the arguments after `export`.
-pub fn run(args: impl IntoIterator<Item = String>) -> ExitCode {
-    iam_policy_export::main(iam_policy_samples::SAMPLES, dist(), COMMAND, args)
+/// Runs the export with the arguments after `export`, into the `dist/` of the workspace `root`.
+pub fn run(root: &Path, args: impl IntoIterator<Item = String>) -> ExitCode {
+    iam_policy_export::main(iam_policy_samples::SAMPLES, dist(root), COMMAND, args)
 }
 
 #[cfg(test)]
@@ -81,7 +80,8 @@ mod tests {
     #[test]
     fn dist_is_fresh() -> Result<(), String> {
         let files = export::render(SAMPLES, &[], COMMAND).map_err(|e| e.to_string())?;
-        let differences = export::check(&dist(), &files).map_err(|e| e.to_string())?;
+        let differences =
+            export::check(&dist(&crate::project_root()?), &files).map_err(|e| e.to_string())?;
         if differences.is_empty() {
             Ok(())
         } else {
@@ -99,8 +99,13 @@ mod tests {
         let mut all = BINDINGS.to_vec();
         let out = scratch.0.to_string_lossy().into_owned();
         all.extend(["--out", &out]);
-        let outcome =
-            export::run(SAMPLES, &args(&all)?, &dist(), COMMAND).map_err(|e| e.to_string())?;
+        let outcome = export::run(
+            SAMPLES,
+            &args(&all)?,
+            &dist(&crate::project_root()?),
+            COMMAND,
+        )
+        .map_err(|e| e.to_string())?;
         assert_eq!(
             outcome,
             Outcome::Written {
@@ -152,7 +157,7 @@ mod tests {
         let error = export::run(
             SAMPLES,
             &args(&["--set", "account-id=12", "--out", &out])?,
-            &dist(),
+            &dist(&crate::project_root()?),
             COMMAND,
         )
         .err()
@@ -174,7 +179,7 @@ mod tests {
         let error = export::run(
             SAMPLES,
             &args(&["--set", "acount-id=123456789012"])?,
-            &dist(),
+            &dist(&crate::project_root()?),
             COMMAND,
         )
         .err()
@@ -191,8 +196,13 @@ mod tests {
     fn check_names_each_differing_file() -> Result<(), String> {
         let scratch = Scratch::new("check")?;
         let out = scratch.0.to_string_lossy().into_owned();
-        export::run(SAMPLES, &args(&["--out", &out])?, &dist(), COMMAND)
-            .map_err(|e| e.to_string())?;
+        export::run(
+            SAMPLES,
+            &args(&["--out", &out])?,
+            &dist(&crate::project_root()?),
+            COMMAND,
+        )
+        .map_err(|e| e.to_string())?;
         let changed = Path::new(&out).join("end-user").join("aws-cli.json");
         std::fs::write(&changed, "{}\n").map_err(|e| e.to_string())?;
         let missing = Path::new(&out)
@@ -203,7 +213,7 @@ mod tests {
         let outcome = export::run(
             SAMPLES,
             &args(&["--check", "--out", &out])?,
-            &dist(),
+            &dist(&crate::project_root()?),
             COMMAND,
         )
         .map_err(|e| e.to_string())?;

@@ -11,6 +11,8 @@ bin="${CARGO_TARGET_DIR:-target}/$profile/iam-policy"
 hyperfine --shell=none --ignore-failure --warmup 20 --runs "${RUNS:-300}" \
   "$bin --version" \
   "$bin describe ssm:StartSession" \
+  "$bin describe --format json ssm:StartSession" \
   "$bin describe ssm:StartSesion" \
   "$bin actions ssm:*" \
+  "$bin actions --format json ssm:*" \
   "$bin reference info"

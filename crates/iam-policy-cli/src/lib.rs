@@ -1,11 +1,11 @@
-//! The `iam-policy` command: look-ups in the AWS service authorization reference and lint of
-//! JSON policies. A library so that its benchmark and tests call the same code; `main.rs` only
-//! calls [`run`]. Parses the command line and dispatches; each subcommand lives in its own
-//! module.
+//! The `iam-policy` command: look-ups in the AWS service authorization reference, lint of JSON
+//! policies and shell completions. A library so that its benchmark and tests call the same code;
+//! `main.rs` only calls [`run`]. Parses the command line and dispatches; each subcommand lives in
+//! its own module.
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 pub mod lint;
 pub mod reference;
@@ -24,6 +24,19 @@ enum Command {
     Describe(reference::DescribeArgs),
     Reference(reference::ReferenceArgs),
     Lint(lint::LintArgs),
+    Completions(CompletionsArgs),
+}
+
+/// Print a completion script for a shell, from this command line's own definition
+///
+/// e.g. `iam-policy completions bash > ~/.local/share/bash-completion/completions/iam-policy`,
+/// `iam-policy completions zsh > ~/.zfunc/_iam-policy`,
+/// `iam-policy completions fish > ~/.config/fish/completions/iam-policy.fish`.
+#[derive(Debug, clap::Args)]
+struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
 }
 
 /// Parses the process's command line and runs the command.
@@ -34,5 +47,10 @@ pub fn run() -> ExitCode {
         Command::Describe(args) => reference::describe(&args),
         Command::Reference(args) => reference::reference(&args),
         Command::Lint(args) => lint::run(&args),
+        Command::Completions(args) => {
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut Cli::command(), "iam-policy", &mut script);
+            reference::emit(&script)
+        }
     }
 }

@@ -116,6 +116,7 @@ fn json_lines_follow_the_documented_schema() {
                 "end_line",
                 "file",
                 "help",
+                "kind",
                 "line",
                 "message",
                 "path",
@@ -134,6 +135,51 @@ fn json_lines_follow_the_documented_schema() {
         assert!(object["help"].is_string() || object["help"].is_null());
         assert_eq!(object["file"], "broken.json");
     }
+}
+
+/// A cross-account trust policy as Terraform's role modules write it; wrong as an identity policy.
+const TRUST: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+  "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+  "Action": ["sts:AssumeRole", "sts:TagSession"],
+  "Condition": {"StringEquals": {"sts:ExternalId": "4a8c1e"}}}]}
+"#;
+
+/// A bucket policy: `Principal` and `Resource`.
+const BUCKET: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+  "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "s3:GetObject",
+  "Resource": "arn:aws:s3:::amzn-s3-demo-bucket/*"}]}
+"#;
+
+#[test]
+fn each_document_is_linted_as_the_kind_it_shows_unless_kind_is_given() {
+    let dir = folder(
+        "kinds",
+        &[
+            ("trust.json", TRUST),
+            ("bucket.json", BUCKET),
+            ("clean.json", CLEAN),
+        ],
+    );
+    let inferred = lint(&["trust.json", "bucket.json", "clean.json"], &dir);
+    assert_eq!(inferred.status.code(), Some(0), "{}", stdout(&inferred));
+    // `--kind` overrides: as an identity policy, the trust policy's principal is an error,
+    // and the text says which kind the file was held to.
+    let declared = lint(&["--kind", "identity", "trust.json"], &dir);
+    assert_eq!(declared.status.code(), Some(1));
+    let text = stdout(&declared);
+    assert!(
+        text.contains("note: `trust.json` linted as an identity policy (`--kind identity`)"),
+        "{text}"
+    );
+    let records = records(&lint(
+        &["--format", "json", "--kind", "resource", "trust.json"],
+        &dir,
+    ));
+    assert!(!records.is_empty());
+    assert!(
+        records.iter().all(|record| record["kind"] == "resource"),
+        "{records:?}"
+    );
 }
 
 #[test]
@@ -354,6 +400,11 @@ fn sarif_output_has_the_required_shape() {
         for key in ["startLine", "startColumn", "endLine", "endColumn"] {
             assert!(region[key].as_u64().is_some_and(|n| n >= 1), "{key}");
         }
+        // Code scanning tracks a finding across commits by it.
+        let fingerprint = result["partialFingerprints"]["iamPolicyFinding/v1"]
+            .as_str()
+            .unwrap();
+        assert_eq!(fingerprint.len(), 16, "{fingerprint}");
     }
     let invocation = &run["invocations"][0];
     assert_eq!(

@@ -219,10 +219,14 @@ issue_codes! {
     RetiredService = ("RETIRED_SERVICE", Warning),
     /// An action that was in the 2024 reference and is gone now: it no longer grants anything.
     RetiredAction = ("RETIRED_ACTION", Warning),
+    /// A condition key of a current service that was in the 2024 reference and is gone now: no
+    /// request has it any more.
+    RetiredConditionKey = ("RETIRED_CONDITION_KEY", Warning),
     /// A resource ARN of a service none of the statement's actions belongs to, so the
     /// statement grants or denies nothing on it (e.g. an EC2 volume beside only
-    /// `ssm:StartSession`). Waivable.
-    ResourceNotSupportedByActions = ("RESOURCE_NOT_SUPPORTED_BY_ACTIONS", Error),
+    /// `ssm:StartSession`). A warning: it rests on the reference's per-action resource lists,
+    /// which have gaps (AWS's own policies grant `ssm` sessions beside other services' actions).
+    ResourceNotSupportedByActions = ("RESOURCE_NOT_SUPPORTED_BY_ACTIONS", Warning),
     /// A resource ARN whose service has actions in the statement, none of which lists the
     /// ARN's resource type in the reference. A warning: the reference's per-action resource
     /// lists have gaps that its ARN formats do not.
@@ -265,7 +269,9 @@ impl IssueCode {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
     pub code: IssueCode,
-    /// Usually `code.severity()`; a front end may raise it (`--deny warnings`).
+    /// Usually `code.severity()`. A rule lowers an error to a warning where its verdict rests
+    /// on data with known gaps (the reference's per-action lists, loosely documented ARN
+    /// formats); a front end may raise it (`--deny warnings`).
     pub severity: Severity,
     /// Lower case, no final period, user input in backticks.
     pub message: String,

@@ -18,6 +18,10 @@ pub use json::{Member, Node, Span, Value};
 pub enum PolicyKind {
     /// Attached to a user, group or role (a managed policy: 6,144 characters).
     Identity,
+    /// Embedded in a role, user or group (an inline policy): the rules of an identity policy,
+    /// with the quota of a role's inline policies, 10,240 characters (a user's have 2,048, a
+    /// group's 5,120, each all of the identity's inline policies together).
+    Inline,
     /// Attached to a resource (bucket, key, queue, ...): needs `Principal`.
     Resource,
     /// A role's trust policy (`AssumeRolePolicyDocument`): `Principal`, no `Resource`.
@@ -28,11 +32,17 @@ pub enum PolicyKind {
     Rcp,
 }
 
+impl PolicyKind {
+    /// True for the kinds attached to an identity: managed and inline policies.
+    pub fn is_identity(self) -> bool {
+        matches!(self, PolicyKind::Identity | PolicyKind::Inline)
+    }
+}
+
 /// How to validate a document.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
-    /// The declared kind; `None` means: resource policy when any statement has `Principal` or
-    /// `NotPrincipal`, identity policy otherwise.
+    /// The declared kind; `None` means the kind [`policy_kind`] infers.
     pub kind: Option<PolicyKind>,
     /// Checks waived on purpose, for the whole policy or one statement.
     pub waivers: Vec<Waiver>,
@@ -102,6 +112,17 @@ pub struct Waiver {
     pub code: IssueCode,
     /// The statement (index in `Statement`) it applies to; `None` for the whole policy.
     pub statement: Option<usize>,
+}
+
+/// The kind the rules hold `document` to: the declared one, or else the one its statements
+/// show. An identity policy when no statement has `Principal` or `NotPrincipal`; else a role
+/// trust policy when no statement has `Resource` or `NotResource` and every action is
+/// `sts:AssumeRole*` or a companion of it (`sts:TagSession`, `sts:SetSourceIdentity`,
+/// `sts:SetContext`); else a resource policy.
+pub fn policy_kind(document: &Node<'_>, options: &Options) -> PolicyKind {
+    options
+        .kind
+        .unwrap_or_else(|| rules::inferred_kind(document))
 }
 
 /// Every finding in `document`, in source order.

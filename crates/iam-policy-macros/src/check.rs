@@ -30,7 +30,8 @@ pub(crate) struct Checked {
 /// warning there because IAM accepts the policy; the condition then never matches, which is never
 /// what the author meant. A policy over its kind's size quota is a warning there because quotas
 /// of some kinds can be raised per account; `policy!` holds to the default quota (waive the code
-/// where the account's quota was raised).
+/// where the account's quota was raised). Not a resource policy's: its quota is the service's
+/// (8 KB for SQS, 32 KB for KMS key policies), which the kind alone does not tell.
 const REJECTED_WARNINGS: &[IssueCode] = &[
     IssueCode::TypeMismatch,
     IssueCode::TypeMismatchBoolean,
@@ -39,7 +40,6 @@ const REJECTED_WARNINGS: &[IssueCode] = &[
     IssueCode::TypeMismatchString,
     IssueCode::InvalidDateValue,
     IssueCode::PolicySizeExceedsIdentityPolicyQuota,
-    IssueCode::PolicySizeExceedsResourcePolicyQuota,
     IssueCode::PolicySizeExceedsRoleTrustPolicyQuota,
 ];
 

@@ -136,6 +136,7 @@ impl ToTokens for Model<'_, Policy> {
         let kind = option(kind.map(|kind| {
             let kind = match kind {
                 PolicyKind::Identity => quote!(Identity),
+                PolicyKind::Inline => quote!(Inline),
                 PolicyKind::Resource => quote!(Resource),
                 PolicyKind::RoleTrust => quote!(RoleTrust),
                 PolicyKind::Scp => quote!(Scp),

@@ -151,9 +151,9 @@ fn document(
     Ok((passed, document))
 }
 
-/// `#[kind = "identity" | "resource" | "role-trust" | "scp" | "rcp"]`.
+/// `#[kind = "identity" | "inline" | "resource" | "role-trust" | "scp" | "rcp"]`.
 fn kind(attr: &Attribute) -> syn::Result<PolicyKind> {
-    const KINDS: &str = "`identity`, `resource`, `role-trust`, `scp` or `rcp`";
+    const KINDS: &str = "`identity`, `inline`, `resource`, `role-trust`, `scp` or `rcp`";
     let value = &attr.meta.require_name_value()?.value;
     let syn::Expr::Lit(syn::ExprLit {
         lit: syn::Lit::Str(text),
@@ -167,6 +167,7 @@ fn kind(attr: &Attribute) -> syn::Result<PolicyKind> {
     };
     match text.value().as_str() {
         "identity" => Ok(PolicyKind::Identity),
+        "inline" => Ok(PolicyKind::Inline),
         "resource" => Ok(PolicyKind::Resource),
         "role-trust" => Ok(PolicyKind::RoleTrust),
         "scp" => Ok(PolicyKind::Scp),

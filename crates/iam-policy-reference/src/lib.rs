@@ -30,8 +30,8 @@ pub use suggest::{nearest_name, suggest_action, suggest_condition_key, suggest_s
 use data::{
     ACTION_RESOURCE_TYPES, ACTION_SLOTS, ACTIONS, CONDITION_KEY_INDEX, CONDITION_KEY_SLOTS,
     CONDITION_KEYS, NAME_LISTS, RCP_SERVICES, RCP_SERVICES_LISTED, RESOURCE_TYPES,
-    RESOURCE_TYPES_BY_ARN_SERVICE, RETIRED_ACTIONS, RETIRED_SERVICES, SERVICE_SLOTS, SERVICES,
-    STRING_STARTS, STRINGS, TEMPLATED_CONDITION_KEYS,
+    RESOURCE_TYPES_BY_ARN_SERVICE, RETIRED_ACTIONS, RETIRED_CONDITION_KEYS, RETIRED_SERVICES,
+    SERVICE_SLOTS, SERVICES, STRING_STARTS, STRINGS, TEMPLATED_CONDITION_KEYS,
 };
 use global::{DEPRECATED_KEYS, GLOBAL_KEYS, Scope};
 use index::find_hashed;
@@ -969,6 +969,15 @@ pub fn retired_action(name: &str) -> Option<&'static str> {
         .binary_search_by(|&id| compare_ignore_case(text(id), name))
         .ok()?;
     RETIRED_ACTIONS.get(found).map(|&id| text(id))
+}
+
+/// A condition key of a current service present in an older snapshot and gone now, spelled as
+/// it was then.
+pub fn retired_condition_key(name: &str) -> Option<&'static str> {
+    let found = RETIRED_CONDITION_KEYS
+        .binary_search_by(|&id| compare_ignore_case(text(id), name))
+        .ok()?;
+    RETIRED_CONDITION_KEYS.get(found).map(|&id| text(id))
 }
 
 /// Why an action pattern expands to nothing.

@@ -631,6 +631,14 @@ fn retired_names() {
     );
     assert!(retired_action("deeplens:ListProjects").is_some());
     assert!(retired_action("ssm:StartSession").is_none());
+    // Keys of a service that is still there; a template respelled (`<key>` to `${TagKey}`)
+    // is no retired key.
+    assert_eq!(
+        retired_condition_key("OMICS:variantstorename"),
+        Some("omics:VariantStoreName")
+    );
+    assert!(retired_condition_key("imagebuilder:CreatedResourceTag/<key>").is_none());
+    assert!(retired_condition_key("s3:prefix").is_none());
 }
 
 #[test]

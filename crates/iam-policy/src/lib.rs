@@ -94,9 +94,10 @@ pub use iam_policy_core::{Finding, IssueCode, Severity};
 /// ```
 ///
 /// Attributes, before the document or the item:
-/// - `#[kind = "identity" | "resource" | "role-trust" | "scp" | "rcp"]`: which rules and size
-///   quota apply; without it a document with `Principal`/`NotPrincipal` is a resource policy,
-///   any other an identity policy.
+/// - `#[kind = "identity" | "inline" | "resource" | "role-trust" | "scp" | "rcp"]`: which rules
+///   and size quota apply; without it a document with `Principal`/`NotPrincipal` is a resource
+///   policy, or a role trust policy when every action is `sts:AssumeRole*` or a companion and no
+///   statement has `Resource`; any other is an identity policy.
 /// - `#[parameters("region": Region, "account-id": AccountId, ...)]`: placeholders written
 ///   `{name}` in the document's strings, which makes the constant a [`Template`]. Kinds:
 ///   `Region`, `AccountId`, `Partition`, `InstanceId`, `KmsKeyArn`, `TagKey`, `TagValue`,
@@ -112,8 +113,8 @@ pub use iam_policy_core::{Finding, IssueCode, Severity};
 ///   an unknown or repeated element, an element of the wrong JSON type, ...) cannot be waived.
 ///
 /// Every error-severity finding is a compile error at the literal that caused it, all of one call
-/// together; type mismatches of condition values and size over the kind's default quota are
-/// errors too. Other findings (security warnings, warnings, suggestions) are compiler warnings
+/// together; type mismatches of condition values and size over the kind's default quota (but a
+/// resource policy's, whose quota is the service's) are errors too. Other findings (security warnings, warnings, suggestions) are compiler warnings
 /// (`#[deprecated]` lint: `#[allow(deprecated)]` silences them, `#[deny(deprecated)]` makes them
 /// errors). Examples that compile are in the `iam-policy` crate's documentation.
 ///

@@ -2,21 +2,21 @@ use iam_policy::{Policy, policy};
 
 // The waiver silences the check on the statement it names, and only there.
 const WAIVED: Policy = policy!(
-    #[waive(INVALID_ARN_RESOURCE, sid = "Legacy")]
+    #[waive(ARN_REGION_NOT_ALLOWED, sid = "Legacy")]
     {
         "Version": "2012-10-17",
         "Statement": [
             {
                 "Sid": "Legacy",
                 "Effect": "Allow",
-                "Action": "ssm:GetDocument",
-                "Resource": "arn:aws:ssm:us-east-1:123456789012:documentation/Shell"
+                "Action": "s3:ListBucket",
+                "Resource": "arn:aws:s3:us-east-1::amzn-s3-demo-bucket"
             },
             {
                 "Sid": "Current",
                 "Effect": "Allow",
-                "Action": "ssm:DescribeDocument",
-                "Resource": "arn:aws:ssm:us-east-1:123456789012:documentation/Shell"
+                "Action": "s3:GetBucketLocation",
+                "Resource": "arn:aws:s3:us-east-1::amzn-s3-demo-bucket"
             }
         ]
     }
@@ -24,19 +24,19 @@ const WAIVED: Policy = policy!(
 
 // Waived for the whole policy, the same check is silent on every statement.
 const WAIVED_EVERYWHERE: Policy = policy!(
-    #[waive(INVALID_ARN_RESOURCE)]
+    #[waive(ARN_REGION_NOT_ALLOWED)]
     {
         "Version": "2012-10-17",
         "Statement": [
             {
                 "Effect": "Allow",
-                "Action": "ssm:GetDocument",
-                "Resource": "arn:aws:ssm:us-east-1:123456789012:documentation/Shell"
+                "Action": "s3:ListBucket",
+                "Resource": "arn:aws:s3:us-east-1::amzn-s3-demo-bucket"
             },
             {
                 "Effect": "Allow",
-                "Action": "ssm:DescribeDocument",
-                "Resource": "arn:aws:ssm:us-east-1:123456789012:documentation/Legacy"
+                "Action": "s3:GetBucketLocation",
+                "Resource": "arn:aws:s3:us-east-1::amzn-s3-demo-legacy"
             }
         ]
     }

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use iam_policy_core::json::{Node, Span, Value};
-use iam_policy_core::{Finding, IssueCode, Options, parse};
+use iam_policy_core::{Finding, IssueCode, Options, PolicyKind, parse};
 
 /// A finding whose span is a byte range of the file, with its 1-based line and column (in
 /// characters) at both ends; the end is exclusive.
@@ -30,15 +30,22 @@ pub struct LintedFile<'b> {
     /// else a copy in which the bytes that are not UTF-8 are replaced.
     pub text: Cow<'b, str>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The kind the rules held the policy to (declared or inferred); `None` when no policy
+    /// could be read.
+    pub kind: Option<PolicyKind>,
 }
 
 /// Lints the bytes of one file.
 pub fn lint_bytes<'b>(bytes: &'b [u8], options: &Options) -> LintedFile<'b> {
     match std::str::from_utf8(bytes) {
-        Ok(text) => LintedFile {
-            diagnostics: lint_text(text, options),
-            text: Cow::Borrowed(text),
-        },
+        Ok(text) => {
+            let (diagnostics, kind) = lint_text(text, options);
+            LintedFile {
+                diagnostics,
+                text: Cow::Borrowed(text),
+                kind,
+            }
+        }
         Err(error) => {
             let text = String::from_utf8_lossy(bytes);
             let offset = error.valid_up_to();
@@ -51,13 +58,15 @@ pub fn lint_bytes<'b>(bytes: &'b [u8], options: &Options) -> LintedFile<'b> {
             LintedFile {
                 diagnostics: locate(&text, vec![finding]),
                 text,
+                kind: None,
             }
         }
     }
 }
 
-/// Lints a file's text: parses it, finds the policy document in it and runs the rules.
-pub fn lint_text(text: &str, options: &Options) -> Vec<Diagnostic> {
+/// Lints a file's text: parses it, finds the policy document in it and runs the rules. Returns
+/// the findings and the kind the policy was held to.
+pub fn lint_text(text: &str, options: &Options) -> (Vec<Diagnostic>, Option<PolicyKind>) {
     let root = match parse::parse(text) {
         Ok(root) => root,
         Err(error) if error.span.start == 0 && text.starts_with('\u{feff}') => {
@@ -68,19 +77,37 @@ pub fn lint_text(text: &str, options: &Options) -> Vec<Diagnostic> {
                 span(0, 3),
             );
             finding.help = Some("save the file as UTF-8 without a byte order mark".to_owned());
-            return locate(text, vec![finding]);
+            return (locate(text, vec![finding]), None);
         }
         Err(error) => {
             let finding = syntax_error(error.message, error.span);
-            return locate(text, vec![finding]);
+            return (locate(text, vec![finding]), None);
         }
     };
     let document = policy_document(&root);
-    let findings = match &document.value {
+    let (findings, kind) = match &document.value {
         Value::String(embedded) => lint_embedded(text, document.span, embedded, options),
-        _ => iam_policy_core::validate_parsed(document, options),
+        _ => validate(document, options),
     };
-    locate(text, findings)
+    (locate(text, findings), kind)
+}
+
+/// The rules run on a parsed policy document, with the kind they held it to.
+fn validate(document: &Node<'_>, options: &Options) -> (Vec<Finding>, Option<PolicyKind>) {
+    let kind = iam_policy_core::policy_kind(document, options);
+    let options = Options {
+        kind: Some(kind),
+        ..options.clone()
+    };
+    (
+        iam_policy_core::validate_parsed(document, &options),
+        Some(kind),
+    )
+}
+
+/// A document that could not be read: one syntax error, no kind.
+fn unreadable(finding: Finding) -> (Vec<Finding>, Option<PolicyKind>) {
+    (vec![finding], None)
 }
 
 /// The policy document inside the parsed file: `PolicyVersion.Document` when the file is the
@@ -103,7 +130,12 @@ fn member<'n>(node: &'n Node<'n>, key: &str) -> Option<&'n Node<'n>> {
 
 /// Lints a policy written as a JSON string (`"Document": "%7B%22Version%22..."`), with the
 /// findings' spans moved back into the file.
-fn lint_embedded(file: &str, literal: Span, embedded: &str, options: &Options) -> Vec<Finding> {
+fn lint_embedded(
+    file: &str,
+    literal: Span,
+    embedded: &str,
+    options: &Options,
+) -> (Vec<Finding>, Option<PolicyKind>) {
     let Some(mut decoded) = Decoded::from_literal(file, literal, embedded) else {
         // The literal's text does not decode to the parsed value (not expected): point every
         // finding at the whole literal rather than at a wrong place.
@@ -114,38 +146,36 @@ fn lint_embedded(file: &str, literal: Span, embedded: &str, options: &Options) -
             Ok(decoded) => decoded,
             Err(offset) => {
                 let at = decoded.file_span(span(offset, offset + 3));
-                return vec![syntax_error(
+                return unreadable(syntax_error(
                     "the URL-encoded policy document is not UTF-8 once decoded".to_owned(),
                     at,
-                )];
+                ));
             }
         };
     }
-    let findings = match parse::parse(&decoded.text) {
-        Ok(document) => iam_policy_core::validate_parsed(&document, options),
-        Err(error) => vec![syntax_error(error.message, error.span)],
+    let (mut findings, kind) = match parse::parse(&decoded.text) {
+        Ok(document) => validate(&document, options),
+        Err(error) => unreadable(syntax_error(error.message, error.span)),
     };
-    findings
-        .into_iter()
-        .map(|mut finding| {
-            finding.span = decoded.file_span(finding.span);
-            finding
-        })
-        .collect()
+    for finding in &mut findings {
+        finding.span = decoded.file_span(finding.span);
+    }
+    (findings, kind)
 }
 
-fn lint_detached(embedded: &str, literal: Span, options: &Options) -> Vec<Finding> {
-    let findings = match parse::parse(embedded) {
-        Ok(document) => iam_policy_core::validate_parsed(&document, options),
-        Err(error) => vec![syntax_error(error.message, error.span)],
+fn lint_detached(
+    embedded: &str,
+    literal: Span,
+    options: &Options,
+) -> (Vec<Finding>, Option<PolicyKind>) {
+    let (mut findings, kind) = match parse::parse(embedded) {
+        Ok(document) => validate(&document, options),
+        Err(error) => unreadable(syntax_error(error.message, error.span)),
     };
-    findings
-        .into_iter()
-        .map(|mut finding| {
-            finding.span = literal;
-            finding
-        })
-        .collect()
+    for finding in &mut findings {
+        finding.span = literal;
+    }
+    (findings, kind)
 }
 
 /// Text decoded from a part of the file, with the file offset of each of its bytes.

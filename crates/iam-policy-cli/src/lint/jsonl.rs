@@ -10,6 +10,8 @@ use super::LintedSource;
 #[derive(Debug, Serialize)]
 struct Record<'a> {
     file: &'a str,
+    /// The kind the policy was held to, as `--kind` names it; `null` when it could not be read.
+    kind: Option<&'static str>,
     severity: &'static str,
     code: &'static str,
     message: &'a str,
@@ -27,6 +29,7 @@ pub fn write_file(out: &mut impl Write, file: &LintedSource<'_>) -> io::Result<(
         let finding = &diagnostic.finding;
         let record = Record {
             file: &file.name,
+            kind: file.linted.kind.map(super::kind_name),
             severity: finding.severity.as_str(),
             code: finding.code.as_str(),
             message: &finding.message,

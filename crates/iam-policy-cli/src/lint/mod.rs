@@ -26,9 +26,10 @@ pub struct LintArgs {
     /// Policy files or folders; `-` reads standard input.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// The kind of policy, which selects the rules and the size quota.
-    #[arg(long, value_enum, default_value_t = Kind::Identity)]
-    kind: Kind,
+    /// The kind of policy, which selects the rules and the size quota; without it each
+    /// document's kind is inferred from its statements, as `policy!` does.
+    #[arg(long, value_enum)]
+    kind: Option<Kind>,
     /// How findings are printed.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -42,8 +43,10 @@ pub struct LintArgs {
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum Kind {
-    /// Attached to a user, group or role.
+    /// Attached to a user, group or role (a managed policy).
     Identity,
+    /// Embedded in a role, user or group (an inline policy).
+    Inline,
     /// Attached to a resource (bucket, key, queue, ...).
     Resource,
     /// A role's trust policy.
@@ -54,10 +57,23 @@ enum Kind {
     Rcp,
 }
 
+/// The `--kind` value of a kind, as the output names it.
+pub(crate) fn kind_name(kind: PolicyKind) -> &'static str {
+    match kind {
+        PolicyKind::Identity => "identity",
+        PolicyKind::Inline => "inline",
+        PolicyKind::Resource => "resource",
+        PolicyKind::RoleTrust => "trust",
+        PolicyKind::Scp => "scp",
+        PolicyKind::Rcp => "rcp",
+    }
+}
+
 impl From<Kind> for PolicyKind {
     fn from(kind: Kind) -> PolicyKind {
         match kind {
             Kind::Identity => PolicyKind::Identity,
+            Kind::Inline => PolicyKind::Inline,
             Kind::Resource => PolicyKind::Resource,
             Kind::Trust => PolicyKind::RoleTrust,
             Kind::Scp => PolicyKind::Scp,
@@ -114,7 +130,7 @@ pub(crate) struct LintedSource<'b> {
 pub fn run(args: &LintArgs) -> ExitCode {
     let (sources, mut errors) = input::discover(&args.paths);
     let options = Options {
-        kind: Some(args.kind.into()),
+        kind: args.kind.map(PolicyKind::from),
         ..Options::default()
     };
     let mut read = Vec::with_capacity(sources.len());

@@ -3,7 +3,10 @@
 //! so every required property is there by construction.
 
 use std::collections::BTreeMap;
+use std::hash::Hasher;
 use std::io::{self, Write};
+
+use fnv::FnvHasher;
 
 use iam_policy_core::{IssueCode, Severity};
 use serde_sarif::sarif::{
@@ -14,12 +17,15 @@ use serde_sarif::sarif::{
 };
 
 use super::LintedSource;
+use super::document::Diagnostic;
 use super::input::InputError;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// Access Analyzer's page describing its checks, which our codes follow.
 const CHECK_REFERENCE: &str =
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html";
+/// Our `partialFingerprints` entry, versioned as SARIF names them: a new scheme is a new name.
+const FINGERPRINT: &str = "iamPolicyFinding/v1";
 
 /// Writes the log of a run over `files`; `errors` are the inputs that could not be read.
 pub fn write(
@@ -76,6 +82,10 @@ pub fn write(
                 .locations(vec![location])
                 .build();
             result.rule_index = rule_index(finding.code);
+            result.partial_fingerprints = Some(BTreeMap::from([(
+                FINGERPRINT.to_owned(),
+                fingerprint(&uri, &file.linted.text, diagnostic),
+            )]));
             results.push(result);
         }
     }
@@ -126,6 +136,25 @@ pub fn write(
         .build();
     serde_json::to_writer_pretty(&mut *out, &log)?;
     out.write_all(b"\n")
+}
+
+/// Identifies a finding across commits so code scanning keeps one alert for it: FNV-1a 64 of the
+/// rule, the file, the JSON path and the offending literal (when it is on one line: a statement
+/// or a whole document would change with any edit inside it). No line numbers, so the finding
+/// keeps its fingerprint when lines above it are added or removed.
+fn fingerprint(uri: &str, text: &str, diagnostic: &Diagnostic) -> String {
+    let finding = &diagnostic.finding;
+    let literal = text
+        .get(finding.span.start as usize..finding.span.end as usize)
+        .filter(|literal| !literal.contains('\n'))
+        .unwrap_or("");
+    let mut hasher = FnvHasher::default();
+    for part in [finding.code.as_str(), uri, &finding.path, literal] {
+        hasher.write(part.as_bytes());
+        // A separator, so that moving bytes from one part to the next changes the hash.
+        hasher.write_u8(0);
+    }
+    format!("{:016x}", hasher.finish())
 }
 
 fn rule(code: IssueCode) -> ReportingDescriptor {
@@ -190,6 +219,41 @@ fn uri(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use iam_policy_core::Options;
+
+    use super::super::document::lint_bytes;
+
+    /// The fingerprints of every finding of `text`, in order.
+    fn fingerprints(uri: &str, text: &str) -> Vec<String> {
+        let linted = lint_bytes(text.as_bytes(), &Options::default());
+        linted
+            .diagnostics
+            .iter()
+            .map(|diagnostic| fingerprint(uri, &linted.text, diagnostic))
+            .collect()
+    }
+
+    const POLICY: &str = r#"{"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Action": "ssm:StartSesion", "Resource": "*"},
+  {"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"}
+]}"#;
+
+    #[test]
+    fn fingerprints_survive_moved_lines_and_tell_findings_apart() {
+        let before = fingerprints("p.json", POLICY);
+        assert_eq!(before.len(), 2, "{before:?}");
+        assert_ne!(before[0], before[1]);
+        // Lines added above and indentation changed: the same findings.
+        let moved = format!("\n\n{}", POLICY.replace("\n  {", "\n\n      {"));
+        assert_eq!(fingerprints("p.json", &moved), before);
+        // Another file, or another literal at the same place, is another finding.
+        assert_ne!(fingerprints("q.json", POLICY)[0], before[0]);
+        let other = POLICY.replace("ssm:StartSesion", "ssm:StartSesionX");
+        assert_ne!(fingerprints("p.json", &other)[0], before[0]);
+        assert_eq!(fingerprints("p.json", &other)[1], before[1]);
+        assert!(before.iter().all(|print| print.len() == 16));
+    }
 
     #[test]
     fn file_names_become_uri_references() {

@@ -5,17 +5,28 @@
 use std::io::{self, Write};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
-use iam_policy_core::Severity;
+use iam_policy_core::{PolicyKind, Severity};
 
 use super::LintedSource;
 use super::document::Diagnostic;
 
-/// Writes every diagnostic of `file`.
+/// Writes every diagnostic of `file`, after a note of the kind the policy was held to when
+/// there are some.
 pub fn write_file(
     out: &mut impl Write,
     renderer: &Renderer,
     file: &LintedSource<'_>,
 ) -> io::Result<()> {
+    if let (Some(kind), false) = (file.linted.kind, file.linted.diagnostics.is_empty()) {
+        let note = format!(
+            "`{}` linted as {} (`--kind {}`)",
+            file.name,
+            kind_description(kind),
+            super::kind_name(kind)
+        );
+        let rendered = renderer.render(&[Group::with_title(Level::NOTE.primary_title(note))]);
+        writeln!(out, "{rendered}\n")?;
+    }
     for diagnostic in &file.linted.diagnostics {
         let rendered = renderer.render(&[group(&file.name, &file.linted.text, diagnostic)]);
         writeln!(out, "{rendered}\n")?;
@@ -53,6 +64,18 @@ fn group<'a>(name: &'a str, text: &'a str, diagnostic: &'a Diagnostic) -> Group<
         group = group.element(Level::HELP.message(help.as_str()));
     }
     group
+}
+
+/// A kind in words, for the note.
+fn kind_description(kind: PolicyKind) -> &'static str {
+    match kind {
+        PolicyKind::Identity => "an identity policy",
+        PolicyKind::Inline => "an inline policy",
+        PolicyKind::Resource => "a resource policy",
+        PolicyKind::RoleTrust => "a role trust policy",
+        PolicyKind::Scp => "a service control policy",
+        PolicyKind::Rcp => "a resource control policy",
+    }
 }
 
 fn level(severity: Severity) -> Level<'static> {

@@ -40,8 +40,8 @@ pub struct Policy {
     /// `Statement`: one statement object or an array of them.
     pub statement: OneOrMany<Statement>,
     /// The declared kind (`#[kind = "..."]`), which decides the rules and the size quota that
-    /// apply; `None`: a resource policy when a statement has `Principal` or `NotPrincipal`, an
-    /// identity policy otherwise. Not part of the JSON document.
+    /// apply; `None`: the kind the statements show (see `iam_policy_core::policy_kind`). Not
+    /// part of the JSON document.
     pub kind: Option<PolicyKind>,
 }
 
@@ -222,8 +222,11 @@ fn unreadable(document: &Node<'_>) -> Finding {
 
 impl Policy {
     /// Parses a JSON policy document and validates it with every rule; the error lists every
-    /// error-severity finding with its line and column. The kind is inferred: a resource policy
-    /// when a statement has `Principal` or `NotPrincipal`, an identity policy otherwise.
+    /// error-severity finding with its line and column. The kind is inferred: an identity
+    /// policy unless a statement has `Principal` or `NotPrincipal`; then a role trust policy
+    /// when every action is `sts:AssumeRole*` or a companion (`sts:TagSession`,
+    /// `sts:SetSourceIdentity`, `sts:SetContext`) and no statement has `Resource`, else a
+    /// resource policy.
     pub fn from_json(text: &str) -> Result<Policy, Error> {
         Policy::from_json_with(text, &Options::default())
     }

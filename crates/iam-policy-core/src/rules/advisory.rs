@@ -107,7 +107,7 @@ fn check_guarded_actions<const N: usize>(
     guarded: [(&GuardedAction, Option<reference::Action>); N],
     ctx: &mut Context<'_>,
 ) {
-    if statement.effect != Some(Effect::Allow) || ctx.kind != PolicyKind::Identity {
+    if statement.effect != Some(Effect::Allow) || !ctx.kind.is_identity() {
         return;
     }
     let (Some(actions), Some(resources)) = (&statement.action, &statement.resource) else {
@@ -742,7 +742,15 @@ fn check_tag_keys_supported(statement: &Statement<'_>, ctx: &mut Context<'_>) {
                 "the actions of {} are {outcome} here: the service does not support `{key}`",
                 services.join(", ")
             ),
-            Some("move those actions to a statement without this tag condition".to_owned()),
+            // Removing actions from an Allow, or denying them in a statement of their own,
+            // never widens what the policy allows.
+            Some(
+                match effect {
+                    Effect::Deny => "deny them in a statement of their own, with a condition their service supports",
+                    Effect::Allow => "remove them from this statement: it never allows them",
+                }
+                .to_owned(),
+            ),
         );
     }
 }

@@ -255,6 +255,19 @@ fn check_afresh(
         if reference::service(arn.service).is_some() {
             return None;
         }
+        if reference::retired_service(arn.service) {
+            ctx.report_entry(
+                IssueCode::RetiredService,
+                entry,
+                statement,
+                format!(
+                    "the service `{}` was retired: it is in the 2024 reference but not any more",
+                    arn.service
+                ),
+                Some("remove it: no action acts on its resources any more".to_owned()),
+            );
+            return None;
+        }
         ctx.report_entry(
             IssueCode::InvalidArnService,
             entry,
@@ -289,12 +302,22 @@ fn check_afresh(
         // accepted exception (an AWS-owned resource in no account).
         return fields_fit(entry, &arn, &types, statement, ctx).then_some(types);
     }
-    if let Some(types) = spanning_wildcard_types(&arn, service) {
-        return Some(types.into());
+    // A resource-type word in the wrong case (`statemachine:` for `stateMachine:`) is a typo,
+    // not a name a generic format or a spanning wildcard could lead to: ARNs compare
+    // case-sensitively.
+    if !miscased_type_word(&arn, service) {
+        if let Some(types) = spanning_wildcard_types(&arn, service) {
+            return Some(types.into());
+        }
+        if let Some(types) = generic_types(&arn, text) {
+            return Some(types);
+        }
     }
     let help = nearest_format(service, arn.resource)
         .map(|format| format!("did you mean a resource like `{format}`?"));
-    ctx.report_entry(
+    // The reference's formats are loosely documented (types it lacks, words in another
+    // case): AWS's own policies name resources that fit none of them. A warning.
+    ctx.report_uncertain_entry(
         IssueCode::InvalidArnResource,
         entry,
         statement,
@@ -312,6 +335,43 @@ fn check_afresh(
     None
 }
 
+/// The resource parts of the formats of the first service, in table order, with a format in
+/// this ARN service.
+fn resource_parts(arn_service: reference::ArnService) -> impl Iterator<Item = &'static str> {
+    let service = arn_service
+        .resource_types()
+        .first()
+        .map(|resource_type| resource_type.service());
+    service
+        .into_iter()
+        .flat_map(|service| service.resource_types())
+        .flat_map(|resource_type| resource_type.arn_formats())
+        .filter_map(|format| format.splitn(6, ':').nth(5))
+}
+
+/// Whether the resource part opens with a resource-type word of the service in another case.
+fn miscased_type_word(arn: &Arn<'_>, arn_service: reference::ArnService) -> bool {
+    let head = |text: &'static str| text.split([':', '/']).next().unwrap_or_default();
+    let written = arn.resource.split([':', '/']).next().unwrap_or_default();
+    resource_parts(arn_service).any(|resource| {
+        let keyword = head(resource);
+        keyword != written && keyword.eq_ignore_ascii_case(written)
+    })
+}
+
+/// The resource types whose ARN format leaves the service field open
+/// (`arn:${Partition}:${Vendor}:...`, Backup's recovery points), when `text` fits one: they name
+/// resources of every service. Its resource part is `${ResourceType}:${RecoveryPointId}`: only
+/// a resource part with a colon of its own is taken for one, not a wildcard that could span it
+/// (`Canvas*` names no recovery point).
+fn generic_types(arn: &Arn<'_>, text: &str) -> Option<Rc<[reference::ResourceType]>> {
+    if !arn.resource.contains(':') {
+        return None;
+    }
+    let types = reference::arn_service("${Vendor}")?.resource_types_for_arn(text);
+    (!types.is_empty()).then_some(types)
+}
+
 /// A `*` ending the Region or account field may also match across colons ("it can expand to
 /// match beyond the colon boundaries", IAM's `Resource` page), so
 /// `arn:aws:logs:*:*:/aws-glue/*` names the log groups `log-group:/aws-glue/...`: the types
@@ -324,26 +384,8 @@ fn spanning_wildcard_types(
     if !(arn.region.ends_with('*') || arn.account.ends_with('*')) {
         return None;
     }
-    // The first service, in table order, with a format in this ARN service.
-    let service = arn_service.resource_types().first()?.service();
-    let formats = || {
-        service
-            .resource_types()
-            .flat_map(|resource_type| resource_type.arn_formats())
-            .filter_map(|format| format.splitn(6, ':').nth(5))
-    };
-    // A resource-type word in the wrong case (`statemachine:` for `stateMachine:`) is a typo,
-    // not a name the wildcard could lead to: ARNs compare case-sensitively.
-    let head = |text: &str| text.split([':', '/']).next().unwrap_or_default().to_owned();
-    let written = head(arn.resource);
-    if formats().any(|resource| {
-        let keyword = head(resource);
-        keyword != written && keyword.eq_ignore_ascii_case(&written)
-    }) {
-        return None;
-    }
     let mut found = Vec::new();
-    for resource in formats() {
+    for resource in resource_parts(arn_service) {
         for (colon, _) in resource.match_indices(':') {
             if resource[colon + 1..].matches(':').count() != arn.resource.matches(':').count() {
                 continue;
@@ -446,12 +488,22 @@ fn fields_fit(
 
 /// Resources AWS owns and shares live in no account, although their resource type's ARN
 /// format has one: SSM documents (`document/AWS-RunShellScript`), public parameters
-/// (`parameter/aws/service/...`) and automation definitions.
+/// (`parameter/aws/service/...`) and automation definitions, and the resources AWS names for
+/// its services (`view/AWSServiceViewForApplicationSignals/...` of Resource Explorer).
 fn aws_owned(arn: &Arn<'_>) -> bool {
-    arn.service == "ssm"
+    let ssm_shared = arn.service == "ssm"
         && ["document/", "parameter/", "automation-definition/"]
             .iter()
-            .any(|prefix| arn.resource.starts_with(prefix))
+            .any(|prefix| arn.resource.starts_with(prefix));
+    // The name after the resource type's word: AWS's own start with `AWS` or `aws`.
+    let name = arn
+        .resource
+        .split_once(['/', ':'])
+        .map_or("", |(_, name)| name);
+    ssm_shared
+        || name
+            .get(..3)
+            .is_some_and(|head| head.eq_ignore_ascii_case("aws"))
 }
 
 /// "`bucket`" or "`instance` and `volume`" for messages: the types the ARN's own service owns
@@ -491,25 +543,30 @@ fn nearest_format(service: reference::ArnService, resource: &str) -> Option<&'st
     if wanted.is_empty() || is_pattern(&wanted) {
         return None;
     }
-    service
+    let formats: Vec<(String, &'static str)> = service
         .resource_types()
         .into_iter()
         .flat_map(|resource_type| resource_type.arn_formats())
         .filter_map(split)
         .filter(|format| format.service == service.field())
-        .map(|format| {
-            let candidate = head(format.resource);
-            // `documentation` for `document`: one is the start of the other.
-            let distance = if candidate.starts_with(&wanted) || wanted.starts_with(&candidate) {
-                1
-            } else {
-                strsim::levenshtein(&wanted, &candidate)
-            };
-            (distance, format.resource)
+        .map(|format| (head(format.resource), format.resource))
+        .collect();
+    // `documentation` for `document`: one is the start of the other.
+    let extends = |(candidate, _): &&(String, &'static str)| {
+        candidate.starts_with(&wanted) || wanted.starts_with(candidate.as_str())
+    };
+    formats
+        .iter()
+        .find(extends)
+        .map(|(_, resource)| *resource)
+        .or_else(|| {
+            let heads = formats.iter().map(|(candidate, _)| candidate.as_str());
+            let nearest = reference::nearest_name(&wanted, heads)?;
+            formats
+                .iter()
+                .find(|(candidate, _)| candidate == nearest)
+                .map(|(_, resource)| *resource)
         })
-        .filter(|(distance, _)| *distance <= 3)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, resource)| resource)
 }
 
 #[cfg(test)]
@@ -704,11 +761,47 @@ mod tests {
             let found = codes(&resource(arn), None);
             assert!(found.is_empty(), "{arn}: {found:?}");
         }
-        // A resource-type word in the wrong case stays an error.
+        // A resource-type word in the wrong case still fits nothing.
         assert_eq!(
             codes(&resource("arn:aws:states:*:*:statemachine:*"), None),
             [C::InvalidArnResource]
         );
+    }
+
+    #[test]
+    fn formats_the_matcher_must_follow() {
+        for arn in [
+            // `*` as the whole resource part.
+            "arn:aws:kms:*:*:*",
+            // Backup's recovery points: `arn:${Partition}:${Vendor}:${Region}:*:${ResourceType}:...`.
+            "arn:aws:backup:*:*:recovery-point:*",
+            // A resource AWS owns for its service, in no account.
+            "arn:aws:resource-explorer-2:*::view/AWSServiceViewForApplicationSignals/service-view",
+        ] {
+            let found = codes(&resource(arn), None);
+            assert!(found.is_empty(), "{arn}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn a_resource_part_that_fits_no_format_is_a_warning() {
+        // `changetoken` is a WAF resource the reference does not document.
+        let finding = only(
+            &resource("arn:aws:waf::*:changetoken/*"),
+            None,
+            C::InvalidArnResource,
+        );
+        assert_eq!(finding.severity, crate::Severity::Warning);
+    }
+
+    #[test]
+    fn a_retired_service_is_named_as_such() {
+        let finding = only(
+            &resource("arn:aws:deepracer:*:*:model/*"),
+            None,
+            C::RetiredService,
+        );
+        assert_eq!(finding.severity, crate::Severity::Warning);
     }
 
     #[test]

@@ -219,6 +219,18 @@ fn check_key(
         );
         return None;
     }
+    if let Some(spelling) = reference::retired_condition_key(name) {
+        report(
+            ctx,
+            statement,
+            entry,
+            IssueCode::RetiredConditionKey,
+            format!("condition key `{spelling}` was retired: it is in the 2024 reference but not any more"),
+            // Removing the condition could widen the statement: the help only states the fact.
+            Some("no request has this key any more, so the condition holds only where an absent key satisfies it".to_owned()),
+        );
+        return None;
+    }
     if reference::service(prefix).is_some() {
         report(
             ctx,
@@ -231,6 +243,21 @@ fn check_key(
         return None;
     }
     if is_identity_provider(prefix) {
+        return None;
+    }
+    if reference::retired_service(prefix) {
+        report(
+            ctx,
+            statement,
+            entry,
+            IssueCode::RetiredService,
+            format!(
+                "the service `{}` of condition key `{name}` was retired: it is in the 2024 reference but not any more",
+                prefix.to_ascii_lowercase()
+            ),
+            // Removing the condition could widen the statement: the help only states the fact.
+            Some("no request has this key any more, so the condition holds only where an absent key satisfies it".to_owned()),
+        );
         return None;
     }
     report(
@@ -542,7 +569,7 @@ fn check_set_qualifier(
                 condition.key.text, condition.operator.text
             ),
             Some(format!(
-                "write `ForAnyValue:{0}` (any value matches) or `ForAllValues:{0}` (every value matches)",
+                "write `ForAnyValue:{0}` (any value matches), or `ForAllValues:{0}` (every value matches; also true when the key is absent)",
                 condition.operator.text
             )),
         ),
@@ -1175,9 +1202,17 @@ fn check_actions_support_keys<'c, 'a: 'c>(
             return;
         }
         reported.push(name);
+        // STS authorizes a session's companion actions in the request of the `AssumeRole*`
+        // action they come with: the key that request has, they have.
+        let assumed = named
+            .iter()
+            .any(|action| is_assume_role(*action) && supports_condition_key(*action, name));
         let unsupported: Vec<String> = named
             .iter()
-            .filter(|action| !supports_condition_key(**action, name))
+            .filter(|action| {
+                let companion = assumed && is_session_companion(**action);
+                !(companion || supports_condition_key(**action, name))
+            })
             .map(ToString::to_string)
             .collect();
         if unsupported.is_empty() {
@@ -1193,18 +1228,39 @@ fn check_actions_support_keys<'c, 'a: 'c>(
                 backticked(&unsupported)
             )
         };
-        report(
-            ctx,
-            statement,
-            &item.condition.key,
+        // Removing actions from an Allow, or denying them in a statement of their own, never
+        // widens what the policy allows.
+        let help = if statement.effect == Some(Effect::Deny) {
+            "this statement never denies them: deny them in a statement of their own, with a condition they support"
+        } else {
+            "this statement never allows them: remove them from it"
+        };
+        ctx.report_uncertain_entry(
             IssueCode::UnsupportedActionForConditionKey,
+            &item.condition.key,
+            Some(statement.index),
             message,
-            Some(
-                "the condition is never true for these actions; move them to a statement without this key"
-                    .to_owned(),
-            ),
+            Some(help.to_owned()),
         );
     }
+}
+
+/// `sts:AssumeRole`, `sts:AssumeRoleWithSAML`, `sts:AssumeRoleWithWebIdentity`.
+fn is_assume_role(action: reference::Action) -> bool {
+    action.service().prefix() == "sts"
+        && action
+            .name()
+            .get(.."AssumeRole".len())
+            .is_some_and(|head| head.eq_ignore_ascii_case("AssumeRole"))
+}
+
+/// The actions a role trust policy allows beside `sts:AssumeRole*` for the same session:
+/// passing session tags, a source identity, a trusted context.
+fn is_session_companion(action: reference::Action) -> bool {
+    action.service().prefix() == "sts"
+        && ["TagSession", "SetSourceIdentity", "SetContext"]
+            .iter()
+            .any(|name| action.name().eq_ignore_ascii_case(name))
 }
 
 /// Whether the condition is false for a request without its key (so an action that never has
@@ -1616,6 +1672,16 @@ pub(super) mod tests {
             check(S3, r#"{"StringEquals": {"s4:prefix": "a"}}"#),
             [InvalidService]
         );
+        // A key of a service retired since 2024 is named as such, a warning.
+        assert_eq!(
+            check(S3, r#"{"StringEquals": {"deepracer:UserToken": "a"}}"#),
+            [RetiredService]
+        );
+        // So is a retired key of a current service.
+        assert_eq!(
+            check(S3, r#"{"StringEquals": {"omics:VariantStoreName": "a"}}"#),
+            [RetiredConditionKey]
+        );
         let finding = only(
             &statement(
                 r#""Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*", "Condition": {"StringEquals": {"aws:SourceVcp": "vpc-1a2b3c4d"}}"#,
@@ -1698,6 +1764,85 @@ pub(super) mod tests {
             ),
             [DuplicateKeysWithDifferentCase]
         );
+    }
+
+    #[test]
+    fn session_companions_have_the_keys_of_the_assume_role_request() {
+        // Terraform's role modules: the trust actions with `sts:ExternalId`, `saml:sub`,
+        // `sts:RoleSessionName`, each with its companion actions.
+        for (actions, principal, key) in [
+            (
+                r#"["sts:AssumeRole", "sts:TagSession"]"#,
+                r#"{"AWS": "arn:aws:iam::123456789012:root"}"#,
+                "sts:ExternalId",
+            ),
+            (
+                r#"["sts:AssumeRoleWithSAML", "sts:TagSession"]"#,
+                r#"{"Federated": "arn:aws:iam::123456789012:saml-provider/idp"}"#,
+                "saml:sub",
+            ),
+            (
+                r#"["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]"#,
+                r#"{"AWS": "arn:aws:iam::123456789012:root"}"#,
+                "sts:RoleSessionName",
+            ),
+        ] {
+            let text = format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {principal}, "Action": {actions}, "Condition": {{"StringEquals": {{"{key}": "x"}}}}}}]}}"#
+            );
+            let Ok(node) = parse::parse(&text) else {
+                unreachable!("valid JSON")
+            };
+            let found: Vec<IssueCode> = crate::validate(
+                &node,
+                &Options {
+                    kind: Some(PolicyKind::RoleTrust),
+                    ..Options::default()
+                },
+            )
+            .into_iter()
+            .map(|finding| finding.code)
+            .collect();
+            assert!(
+                !found.contains(&UnsupportedActionForConditionKey),
+                "{actions} {key}: {found:?}"
+            );
+        }
+        // Alone, a companion action is judged by its own keys.
+        assert_eq!(
+            check(
+                r#""sts:TagSession""#,
+                r#"{"StringEquals": {"sts:ExternalId": "x"}}"#
+            ),
+            [UnsupportedActionForConditionKey]
+        );
+    }
+
+    #[test]
+    fn an_unsupported_key_is_a_warning_whose_help_never_widens_the_policy() {
+        let allow = statement(
+            r#""Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringLike": {"s3:prefix": "a*"}}"#,
+        );
+        let deny = allow.replace("\"Allow\"", "\"Deny\"");
+        for (text, help) in [(allow, "remove them"), (deny, "deny them")] {
+            let finding =
+                super::super::testing::only(&text, None, UnsupportedActionForConditionKey);
+            assert_eq!(finding.severity, crate::Severity::Warning);
+            assert!(
+                finding
+                    .help
+                    .as_deref()
+                    .is_some_and(|found| found.contains(help)),
+                "{:?}",
+                finding.help
+            );
+            assert!(
+                !finding
+                    .help
+                    .unwrap_or_default()
+                    .contains("without this key")
+            );
+        }
     }
 
     #[test]

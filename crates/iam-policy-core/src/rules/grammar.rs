@@ -29,31 +29,85 @@ const NOT_ACTION: usize = 5;
 const RESOURCE: usize = 6;
 const NOT_RESOURCE: usize = 7;
 
-/// The kind of an undeclared document: resource policy when a statement has `Principal` or
-/// `NotPrincipal`, identity policy otherwise.
+/// The kind of an undeclared document: an identity policy when no statement has `Principal` or
+/// `NotPrincipal`; else a role trust policy when no statement has `Resource` or `NotResource`
+/// and every action is one a role trust policy grants (`sts:AssumeRole*` with the session's
+/// companions), a resource policy otherwise.
 pub(crate) fn inferred_kind(document: &Node<'_>) -> PolicyKind {
-    let has_principal = |statement: &Node<'_>| {
+    let statements: &[Node<'_>] = match members(document)
+        .and_then(|members| {
+            members
+                .iter()
+                .find(|member| member.key == element::STATEMENT)
+        })
+        .map(|member| &member.value)
+    {
+        Some(Node {
+            value: Value::Array(items),
+            ..
+        }) => items,
+        Some(single) => std::slice::from_ref(single),
+        None => &[],
+    };
+    let has = |statement: &Node<'_>, names: &[&str]| {
         members(statement).is_some_and(|members| {
-            members.iter().any(|member| {
-                member.key == element::PRINCIPAL || member.key == element::NOT_PRINCIPAL
-            })
+            members
+                .iter()
+                .any(|member| names.contains(&member.key.as_ref()))
         })
     };
-    let statements = members(document).and_then(|members| {
-        members
-            .iter()
-            .find(|member| member.key == element::STATEMENT)
-    });
-    let any = match statements.map(|member| &member.value.value) {
-        Some(Value::Array(items)) => items.iter().any(has_principal),
-        Some(Value::Object(_)) => statements.is_some_and(|member| has_principal(&member.value)),
-        _ => false,
-    };
-    if any {
-        PolicyKind::Resource
-    } else {
-        PolicyKind::Identity
+    if !statements
+        .iter()
+        .any(|statement| has(statement, &[element::PRINCIPAL, element::NOT_PRINCIPAL]))
+    {
+        return PolicyKind::Identity;
     }
+    let trust_actions_only = |statement: &Node<'_>| {
+        let action = members(statement)
+            .and_then(|members| members.iter().find(|member| member.key == element::ACTION));
+        let entries: &[Node<'_>] = match action.map(|member| &member.value) {
+            Some(Node {
+                value: Value::Array(items),
+                ..
+            }) => items,
+            Some(single) => std::slice::from_ref(single),
+            None => return false,
+        };
+        !entries.is_empty()
+            && entries.iter().all(|entry| match &entry.value {
+                Value::String(text) => is_trust_action(text),
+                _ => false,
+            })
+    };
+    if statements.iter().all(|statement| {
+        !has(statement, &[element::RESOURCE, element::NOT_RESOURCE])
+            && trust_actions_only(statement)
+    }) {
+        PolicyKind::RoleTrust
+    } else {
+        PolicyKind::Resource
+    }
+}
+
+/// `sts:AssumeRole`, `sts:AssumeRoleWithSAML`, `sts:AssumeRoleWithWebIdentity` (or a wildcard
+/// of them), and the actions a trust policy grants for the same session: `sts:TagSession`,
+/// `sts:SetSourceIdentity`, `sts:SetContext`.
+fn is_trust_action(action: &str) -> bool {
+    let Some(name) = action
+        .get(.."sts:".len())
+        .filter(|prefix| prefix.eq_ignore_ascii_case("sts:"))
+        .and_then(|_| action.get("sts:".len()..))
+    else {
+        return false;
+    };
+    let starts_with = |head: &str| {
+        name.get(..head.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(head))
+    };
+    starts_with("AssumeRole")
+        || ["TagSession", "SetSourceIdentity", "SetContext"]
+            .iter()
+            .any(|companion| name.eq_ignore_ascii_case(companion))
 }
 
 fn members<'a>(node: &'a Node<'a>) -> Option<&'a [Member<'a>]> {
@@ -208,7 +262,7 @@ fn id(member: &Member<'_>, ctx: &mut Context<'_>) {
             format!("`Id` must be a string, found {}", json_type(&member.value)),
             None,
         );
-    } else if ctx.kind == PolicyKind::Identity {
+    } else if ctx.kind.is_identity() {
         ctx.report(
             IssueCode::IdInIdentityPolicy,
             member.key_span,
@@ -459,6 +513,11 @@ fn statement<'a>(
             "the statement has no `Resource` or `NotResource`",
             "add `\"Resource\"` with the ARNs the statement is about, or `\"*\"`",
         );
+        // A resource policy's service decides: some imply the resource they are attached to
+        // (an ECR repository policy has no `Resource`).
+        if ctx.kind == PolicyKind::Resource {
+            ctx.last_is_uncertain();
+        }
     }
     let needs_principal = matches!(
         ctx.kind,
@@ -1026,6 +1085,42 @@ mod tests {
     const DENY_S3: &str = r#""Effect": "Deny", "Action": "s3:PutObject", "Resource": "*""#;
 
     #[test]
+    fn the_kind_of_an_undeclared_document() {
+        use super::inferred_kind;
+        let kind = |text: &str| match crate::parse::parse(text) {
+            Ok(node) => inferred_kind(&node),
+            Err(error) => unreachable!("{error}"),
+        };
+        assert_eq!(kind(&statement(ALLOW_S3)), PolicyKind::Identity);
+        let bucket = statement(
+            r#""Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*""#,
+        );
+        assert_eq!(kind(&bucket), PolicyKind::Resource);
+        for actions in [
+            r#""sts:AssumeRole""#,
+            r#"["sts:AssumeRoleWithWebIdentity", "sts:TagSession"]"#,
+            r#"["sts:AssumeRole", "sts:SetSourceIdentity", "sts:SetContext"]"#,
+            r#""sts:AssumeRole*""#,
+        ] {
+            let trust = statement(&format!(
+                r#""Effect": "Allow", "Principal": {{"Service": "ec2.amazonaws.com"}}, "Action": {actions}"#
+            ));
+            assert_eq!(kind(&trust), PolicyKind::RoleTrust, "{actions}");
+        }
+        // Another action, or a `Resource`, makes it a resource policy.
+        for elements in [
+            r#""Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": ["sts:AssumeRole", "s3:GetObject"]"#,
+            r#""Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "sts:AssumeRole", "Resource": "*""#,
+        ] {
+            assert_eq!(
+                kind(&statement(elements)),
+                PolicyKind::Resource,
+                "{elements}"
+            );
+        }
+    }
+
+    #[test]
     fn element_slots_name_their_elements() {
         use super::{
             ACTION, EFFECT, NOT_ACTION, NOT_PRINCIPAL, NOT_RESOURCE, PRINCIPAL, RESOURCE, SID,
@@ -1158,6 +1253,17 @@ mod tests {
     fn resource_per_kind() {
         let doc = statement(r#""Effect": "Allow", "Action": "s3:GetObject""#);
         assert_eq!(codes(&doc, None), vec![C::MissingResource]);
+        assert_eq!(
+            only(&doc, None, C::MissingResource).severity,
+            crate::Severity::Error
+        );
+        let repository = statement(
+            r#""Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "ecr:BatchGetImage""#,
+        );
+        assert_eq!(
+            only(&repository, None, C::MissingResource).severity,
+            crate::Severity::Warning
+        );
         let doc = statement(r#""Effect": "Allow", "Action": "s3:GetObject", "Resource": []"#);
         assert_eq!(codes(&doc, None), vec![C::EmptyArrayResource]);
         let trust = statement(

@@ -17,8 +17,10 @@ mod variable;
 mod testing;
 
 use crate::bytes::holds_either;
+pub(crate) use grammar::inferred_kind;
+
 use crate::json::{Node, Span};
-use crate::{Finding, IssueCode, Options, PolicyKind};
+use crate::{Finding, IssueCode, Options, PolicyKind, Severity};
 use iam_policy_reference::{Action, ConditionKey};
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
@@ -83,6 +85,29 @@ impl<'o> Context<'o> {
         help: Option<String>,
     ) {
         self.report(code, entry.span, entry.path, statement, message, help);
+    }
+
+    /// [`Self::report_entry`] for a verdict that rests on data with known gaps (the reference's
+    /// per-action lists, loosely documented ARN formats): at most a warning, whatever the
+    /// code's own severity, since a false error breaks a build.
+    pub fn report_uncertain_entry(
+        &mut self,
+        code: IssueCode,
+        entry: &Entry<'_>,
+        statement: Option<usize>,
+        message: String,
+        help: Option<String>,
+    ) {
+        self.report_entry(code, entry, statement, message, help);
+        self.last_is_uncertain();
+    }
+
+    /// Lowers the finding reported last to a warning at most (see
+    /// [`Self::report_uncertain_entry`]).
+    pub fn last_is_uncertain(&mut self) {
+        if let Some(finding) = self.findings.last_mut() {
+            finding.severity = finding.severity.max(Severity::Warning);
+        }
     }
 
     /// The findings that are not waived, in source order; a waiver of a code that cannot be
@@ -465,9 +490,7 @@ pub(crate) fn check(
         text_length = None;
         &substituted
     };
-    let kind = options
-        .kind
-        .unwrap_or_else(|| grammar::inferred_kind(document));
+    let kind = crate::policy_kind(document, options);
     let mut ctx = Context::new(options, kind);
     let mut doc = grammar::check_document(document, &mut ctx);
     let mut arns = arn::DocumentArns::default();

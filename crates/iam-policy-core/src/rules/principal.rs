@@ -23,7 +23,7 @@ pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) 
     };
     let path = statement.path.member(name);
     match ctx.kind {
-        PolicyKind::Identity => {
+        PolicyKind::Identity | PolicyKind::Inline => {
             ctx.report(
                 IssueCode::UnsupportedPrincipal,
                 element.name_span,
@@ -143,8 +143,10 @@ fn wildcard_in_principal(entry: &Entry<'_>, at: Option<usize>, ctx: &mut Context
             "`{}`: principals cannot hold wildcards (only `\"*\"` alone means everyone)",
             entry.text
         ),
+        // `{"AWS": "*"}`, which resource and role trust policies both accept: not
+        // `"Principal": "*"`, which a role trust policy refuses.
         Some(
-            "name the principals exactly, or use `\"*\"` with a condition on `aws:PrincipalArn`"
+            "name the principals exactly, or write `{\"AWS\": \"*\"}` and test `aws:PrincipalArn` with `ArnLike` in `Condition`"
                 .to_owned(),
         ),
     );
@@ -156,10 +158,9 @@ fn is_account_id(text: &str) -> bool {
 
 fn aws(entry: &Entry<'_>, at: Option<usize>, ctx: &mut Context<'_>) {
     let text = entry.text;
+    // Every AWS principal: IAM accepts it in role trust policies too, where a condition
+    // (`aws:PrincipalOrgID`, `aws:PrincipalArn`) narrows it; only `"Principal": "*"` is refused.
     if text == "*" {
-        if ctx.kind == PolicyKind::RoleTrust {
-            wildcard_in_principal(entry, at, ctx);
-        }
         return;
     }
     if is_account_id(text) {
@@ -436,7 +437,7 @@ fn trust_actions(
                     entry,
                     at,
                     format!("`sts:{needed}` needs {kind} provider in `Principal.Federated`, and this statement trusts none"),
-                    Some(format!("add the provider to `Principal.Federated`, or remove `sts:{needed}`")),
+                    Some(format!("remove `sts:{needed}`: no principal this statement trusts can call it")),
                 );
             }
         }
@@ -567,9 +568,40 @@ mod tests {
             vec![C::RoleTrustPolicySyntaxErrorNotprincipal]
         );
         let trust_star = trust(r#""*""#, r#""sts:AssumeRole""#);
-        assert_eq!(
-            codes(&trust_star, Some(PolicyKind::RoleTrust)),
-            vec![C::RoleTrustPolicyUnsupportedWildcardInPrincipal]
+        let wildcard = only(
+            &trust_star,
+            Some(PolicyKind::RoleTrust),
+            C::RoleTrustPolicyUnsupportedWildcardInPrincipal,
+        );
+        assert!(
+            wildcard
+                .help
+                .as_deref()
+                .is_some_and(|help| !help.contains("\"*\"`")),
+            "{:?}",
+            wildcard.help
+        );
+        // Every AWS principal, narrowed to an organization: accepted, as IAM does.
+        let organization = statement(
+            r#""Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}"#,
+        );
+        assert_eq!(codes(&organization, Some(PolicyKind::RoleTrust)), vec![]);
+        // A partial wildcard's help names the form trust policies accept.
+        let partial = statement(
+            r#""Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::*:root"}, "Action": "sts:AssumeRole""#,
+        );
+        let finding = only(
+            &partial,
+            Some(PolicyKind::RoleTrust),
+            C::RoleTrustPolicyUnsupportedWildcardInPrincipal,
+        );
+        assert!(
+            finding
+                .help
+                .as_deref()
+                .is_some_and(|help| help.contains(r#"{"AWS": "*"}"#)),
+            "{:?}",
+            finding.help
         );
     }
 

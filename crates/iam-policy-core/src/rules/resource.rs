@@ -2,7 +2,7 @@
 //! resource that none of the statement's actions can act on is reported, because the
 //! statement then grants (or denies) nothing on it.
 
-use super::{Context, Entry, Statement, arn};
+use super::{Context, Effect, Entry, Statement, arn};
 use crate::IssueCode;
 use iam_policy_reference as reference;
 
@@ -47,9 +47,11 @@ fn aliased(left: &str, right: &str) -> bool {
         .any(|&(a, b)| (left == a && right == b) || (left == b && right == a))
 }
 
-/// Reports a resource none of the statement's actions acts on. When the statement has no
-/// action of the service that owns the resource type it is certain (an error); when it has
-/// some, none of which lists the type, the reference may just be incomplete (a warning).
+/// Reports a resource none of the statement's actions acts on, as a warning either way: the
+/// reference's per-action resource lists have gaps. The code says whether the statement has
+/// actions of the service that owns the resource type. An action on a resource type whose ARN
+/// format is generic (`arn:${Partition}:${Vendor}:...`, Backup's recovery points of every
+/// service) may act on any ARN.
 fn match_actions(
     statement: &Statement<'_>,
     entry: &Entry<'_>,
@@ -63,7 +65,13 @@ fn match_actions(
             .resource_types()
             .any(|listed| types.contains(&listed.resource_type))
     };
-    if statement.named_actions().any(acts_on) {
+    // The generic formats only for the rare resource no action lists: most are listed.
+    let acts_on_any = |action: reference::Action| {
+        action
+            .resource_types()
+            .any(|listed| generic_format(listed.resource_type))
+    };
+    if statement.named_actions().any(acts_on) || statement.named_actions().any(acts_on_any) {
         return;
     }
     let owners = |action: reference::Action| {
@@ -126,18 +134,25 @@ fn match_actions(
             ),
         ),
     };
-    ctx.report_entry(
-        code,
-        entry,
-        Some(statement.index),
-        message,
-        Some(match example {
-            Some(action) => format!(
-                "move it to a statement with actions on it, such as `{action}`, or remove it"
-            ),
-            None => "move it to a statement with actions on it, or remove it".to_owned(),
-        }),
-    );
+    // Removing a resource from an Allow, or naming more actions in a Deny, never widens what
+    // the policy allows.
+    let help = match (statement.effect, example) {
+        (Some(Effect::Deny), Some(action)) => {
+            format!("add the actions to deny on it, such as `{action}`")
+        }
+        (Some(Effect::Deny), None) => "add the actions to deny on it".to_owned(),
+        (_, Some(action)) => format!("remove it (actions on it include `{action}`)"),
+        (_, None) => "remove it".to_owned(),
+    };
+    ctx.report_uncertain_entry(code, entry, Some(statement.index), message, Some(help));
+}
+
+/// Whether the resource type's ARN format leaves the service open (`${Vendor}`), so that it
+/// names resources of many services.
+fn generic_format(resource_type: reference::ResourceType) -> bool {
+    resource_type
+        .arn_formats()
+        .any(|format| format.starts_with("arn:${Partition}:${"))
 }
 
 #[cfg(test)]
@@ -177,6 +192,45 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn the_verdict_is_a_warning_whose_help_never_widens_the_policy() {
+        let allow = only(
+            &doc(r#""ssm:StartSession""#, &format!(r#""{VOLUME}""#)),
+            None,
+            C::ResourceNotSupportedByActions,
+        );
+        assert_eq!(allow.severity, crate::Severity::Warning);
+        assert!(
+            allow
+                .help
+                .as_deref()
+                .is_some_and(|help| help.starts_with("remove it")),
+            "{:?}",
+            allow.help
+        );
+        let deny = statement(&format!(
+            r#""Effect": "Deny", "Action": "ssm:StartSession", "Resource": "{VOLUME}""#
+        ));
+        let deny = only(&deny, None, C::ResourceNotSupportedByActions);
+        assert!(
+            deny.help
+                .as_deref()
+                .is_some_and(|help| help.starts_with("add the actions to deny")),
+            "{:?}",
+            deny.help
+        );
+    }
+
+    #[test]
+    fn an_action_on_a_generic_format_may_act_on_any_arn() {
+        // Backup's recovery points are `arn:${Partition}:${Vendor}:...`: EC2 images among them.
+        let text = doc(
+            r#""backup:DeleteRecoveryPoint""#,
+            r#"["arn:aws:ec2:*::image/*", "arn:aws:rds:*:*:snapshot:awsbackup:*"]"#,
+        );
+        assert!(codes(&text, None).is_empty(), "{:?}", codes(&text, None));
     }
 
     #[test]

@@ -19,6 +19,11 @@ fn quota(kind: PolicyKind) -> (usize, IssueCode, &'static str) {
             IssueCode::PolicySizeExceedsIdentityPolicyQuota,
             "a managed policy",
         ),
+        PolicyKind::Inline => (
+            10_240,
+            IssueCode::PolicySizeExceedsIdentityPolicyQuota,
+            "a role's inline policies (a user's 2,048, a group's 5,120)",
+        ),
         PolicyKind::Resource => (
             20_480,
             IssueCode::PolicySizeExceedsResourcePolicyQuota,
@@ -154,7 +159,7 @@ pub(crate) fn check_document(
             "",
             None,
             format!("the policy has {size} characters without whitespace; {what} may have at most {limit}"),
-            Some("split it into several policies, or use wildcards where they stay precise".to_owned()),
+            Some("split it into several policies".to_owned()),
         );
     }
 }
@@ -282,6 +287,23 @@ mod tests {
         assert!(
             !codes(&document_of_size(330), Some(PolicyKind::Rcp))
                 .contains(&C::PolicySizeExceedsRcpQuota)
+        );
+        // An inline policy of a role may have 10,240 characters.
+        assert!(
+            !codes(&over, Some(PolicyKind::Inline))
+                .contains(&C::PolicySizeExceedsIdentityPolicyQuota)
+        );
+        let inline = only(
+            &document_of_size(690),
+            Some(PolicyKind::Inline),
+            C::PolicySizeExceedsIdentityPolicyQuota,
+        );
+        assert!(
+            inline.message.ends_with(
+                "a role's inline policies (a user's 2,048, a group's 5,120) may have at most 10240"
+            ),
+            "{}",
+            inline.message
         );
     }
 }

@@ -237,17 +237,29 @@ fn check_key(
     }
     let code = if prefix.eq_ignore_ascii_case("aws") {
         IssueCode::InvalidGlobalConditionKey
+    } else if reference::retired_service(prefix) {
+        IssueCode::RetiredService
+    } else if reference::retired_condition_key(key).is_some() {
+        IssueCode::RetiredConditionKey
     } else if reference::service(prefix).is_none() {
         IssueCode::InvalidService
     } else {
         IssueCode::InvalidServiceConditionKey
+    };
+    let message = if matches!(
+        code,
+        IssueCode::RetiredService | IssueCode::RetiredConditionKey
+    ) {
+        format!("`{key}` in `{written}` was retired: it is in the 2024 reference but not any more")
+    } else {
+        format!("`{key}` in `{written}` is not a condition key")
     };
     ctx.report(
         code,
         span,
         path,
         statement,
-        format!("`{key}` in `{written}` is not a condition key"),
+        message,
         did_you_mean(
             reference::suggest_condition_key(key)
                 .first()

@@ -1,6 +1,10 @@
+// An EC2 volume beside only `ssm:StartSession`: the statement grants nothing on it. The verdict
+// rests on the reference's per-action resource lists, which have gaps, so it is a warning;
+// `deny(deprecated)` makes it an error.
+#![deny(deprecated)]
+
 use iam_policy::{Policy, policy};
 
-// An EC2 volume beside only `ssm:StartSession`: the statement grants nothing on it.
 const UNREACHABLE: Policy = policy!({
     "Version": "2012-10-17",
     "Statement": [{
@@ -13,4 +17,6 @@ const UNREACHABLE: Policy = policy!({
     }]
 });
 
-fn main() {}
+fn main() {
+    let _ = UNREACHABLE;
+}
