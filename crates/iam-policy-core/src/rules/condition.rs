@@ -202,12 +202,16 @@ fn check_key(
         );
         return None;
     }
-    let help = did_you_mean(
-        reference::suggest_condition_key(name)
-            .first()
-            .map(|suggestion| fill_template(suggestion, name))
-            .as_deref(),
-    );
+    // Computed only for a finding: a claim of an identity provider is no finding, and looking
+    // for the nearest of every key costs more than the rest of the check.
+    let help = || {
+        did_you_mean(
+            reference::suggest_condition_key(name)
+                .first()
+                .map(|suggestion| fill_template(suggestion, name))
+                .as_deref(),
+        )
+    };
     if prefix.eq_ignore_ascii_case("aws") {
         report(
             ctx,
@@ -215,7 +219,7 @@ fn check_key(
             entry,
             IssueCode::InvalidGlobalConditionKey,
             format!("unknown global condition key `{name}`"),
-            help,
+            help(),
         );
         return None;
     }
@@ -238,7 +242,7 @@ fn check_key(
             entry,
             IssueCode::InvalidServiceConditionKey,
             format!("service `{prefix}` has no condition key `{name}`"),
-            help,
+            help(),
         );
         return None;
     }
