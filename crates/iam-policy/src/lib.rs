@@ -70,9 +70,9 @@
 //! statement.
 
 pub use iam_policy_core::model::{
-    BindError, ConditionBlock, ConditionEntry, ConditionValue, Effect, Error, LocatedFinding,
-    OneOrMany, Parameter, ParameterKind, Policy, PolicyKind, Principal, PrincipalEntry, Statement,
-    Template, Text, UnknownNames,
+    BindError, ComposeError, ConditionBlock, ConditionEntry, ConditionValue, Effect, Error,
+    LocatedFinding, OneOrMany, Parameter, ParameterKind, Policy, PolicyKind, Principal,
+    PrincipalEntry, Statement, Template, Text, UnknownNames,
 };
 pub use iam_policy_core::{Finding, IssueCode, Severity};
 

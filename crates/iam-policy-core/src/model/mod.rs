@@ -12,6 +12,7 @@
 //! document as written.
 
 mod bind;
+mod compose;
 mod de;
 pub mod element;
 mod error;
@@ -22,6 +23,7 @@ use std::borrow::Cow;
 
 pub use crate::{ParameterKind, PolicyKind};
 pub use bind::{BindError, UnknownNames};
+pub use compose::ComposeError;
 pub use error::{Error, LocatedFinding};
 
 use crate::json::Node;
