@@ -3,16 +3,16 @@
 
 use std::time::{Duration, Instant};
 
-use iam_policy_core::model::{Policy, Reading, element, read};
+use iam_policy_core::model::{OneOrMany, Policy, Reading, element, read};
 use iam_policy_core::parameter::placeholders;
 use iam_policy_core::{
-    Finding, IssueCode, Node, Options, Parameter, Severity, Span, Value, Waiver,
+    Finding, IssueCode, Member, Node, Options, Parameter, PolicyKind, Severity, Span, Value, Waiver,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote_spanned};
 
 use crate::input::{Document, Settings};
-use crate::tokens::{self, SpanTable};
+use crate::tokens::{self, SpanTable, StatementRef};
 
 /// A checked document: the policy it describes and what to tell the user about it.
 pub(crate) struct Checked {
@@ -22,6 +22,10 @@ pub(crate) struct Checked {
     pub warnings: TokenStream,
     /// Time spent in the core's rules, for `IAM_POLICY_MACRO_TIMINGS`.
     pub validate_time: Duration,
+    /// The statement constants `Statement` names, which the rules did not see.
+    pub references: Vec<StatementRef>,
+    /// The kind the rules held the document to.
+    pub kind: Option<PolicyKind>,
 }
 
 /// Warnings of Access Analyzer that `policy!` rejects.
@@ -52,18 +56,37 @@ pub(crate) fn severity(finding: &Finding) -> Severity {
     }
 }
 
-pub(crate) fn check(document: &Document) -> Checked {
+/// Checks a document, or with `statement` one statement (written as the only statement of an
+/// identity policy, or of the declared kind).
+pub(crate) fn check(document: &Document, statement: bool) -> Checked {
     let mut spans = SpanTable::default();
     let mut errors = Errors(document.attribute_errors.clone());
-    let node = match tokens::document(&document.group, &mut spans) {
+    let (group, references) = if statement {
+        (document.group.clone(), Vec::new())
+    } else {
+        tokens::statement_references(&document.group)
+    };
+    let failed = |errors: Errors, references| Checked {
+        policy: Err(errors.into_error()),
+        warnings: TokenStream::new(),
+        validate_time: Duration::ZERO,
+        references,
+        kind: None,
+    };
+    if statement && document.settings.templated {
+        errors.push(syn::Error::new(
+            document.group.span(),
+            "a statement constant takes no `#[parameters]`: declare them on the policies that \
+             include it",
+        ));
+        return failed(errors, references);
+    }
+    let node = match tokens::document(&group, &mut spans) {
+        Ok(node) if statement => as_document(node),
         Ok(node) => node,
         Err(error) => {
             errors.push(error);
-            return Checked {
-                policy: Err(errors.into_error()),
-                warnings: TokenStream::new(),
-                validate_time: Duration::ZERO,
-            };
+            return failed(errors, references);
         }
     };
     let mut warnings = TokenStream::new();
@@ -79,15 +102,30 @@ pub(crate) fn check(document: &Document) -> Checked {
         // The document's placeholders cannot be checked against a declaration that is wrong:
         // each would be reported again, by the rules, as the text it is.
         return Checked {
-            policy: Err(errors.into_error()),
             warnings,
-            validate_time: Duration::ZERO,
+            ..failed(errors, references)
         };
     }
     let started = Instant::now();
-    let Reading { findings, policy } = read(&node, &options);
+    let Reading {
+        findings,
+        mut policy,
+    } = read(&node, &options);
     let validate_time = started.elapsed();
+    let only_included = !references.is_empty()
+        && findings
+            .iter()
+            .all(|f| f.code.is_waivable() || f.code == IssueCode::MissingStatement);
+    if policy.is_none() && only_included {
+        // Every statement comes from constants: the document is its other elements.
+        policy = Some(without_statements(&node, document.settings.kind));
+    }
+    let kind = iam_policy_core::policy_kind(&node, &options);
     for finding in findings {
+        // The statements of the constants `Statement` names are not in the tree.
+        if !references.is_empty() && finding.code == IssueCode::MissingStatement {
+            continue;
+        }
         let span = spans.get(finding.span);
         let severity = severity(&finding);
         let text = text(&finding, &document.settings);
@@ -106,6 +144,42 @@ pub(crate) fn check(document: &Document) -> Checked {
         policy,
         warnings,
         validate_time,
+        references,
+        kind: Some(kind),
+    }
+}
+
+/// The policy of a valid document whose `Statement` array is empty.
+fn without_statements(node: &Node<'_>, kind: Option<PolicyKind>) -> Policy {
+    let text = |name: &str| match &node.value {
+        Value::Object(members) => members.iter().find_map(|m| match &m.value.value {
+            Value::String(text) if m.key == name => Some(text.to_string().into()),
+            _ => None,
+        }),
+        _ => None,
+    };
+    Policy {
+        version: text(element::VERSION),
+        id: text(element::ID),
+        statement: OneOrMany::Many(Vec::new().into()),
+        kind,
+    }
+}
+
+/// `{"Version": "2012-10-17", "Statement": [statement]}`, the statement's spans kept.
+fn as_document(statement: Node<'static>) -> Node<'static> {
+    let span = statement.span;
+    let member = |key: &'static str, value| Member {
+        key: key.into(),
+        key_span: span,
+        value: Node { value, span },
+    };
+    Node {
+        value: Value::Object(vec![
+            member(element::VERSION, Value::String("2012-10-17".into())),
+            member(element::STATEMENT, Value::Array(vec![statement])),
+        ]),
+        span,
     }
 }
 

@@ -30,6 +30,8 @@ pub(crate) struct Item {
     pub vis: Visibility,
     pub static_token: Option<Token![static]>,
     pub name: Ident,
+    /// `pub const NAME: Statement = { ... };`: one statement, for documents to include.
+    pub statement: bool,
     pub document: Document,
 }
 
@@ -89,6 +91,18 @@ fn item(input: ParseStream, attrs: Vec<Attribute>) -> syn::Result<Item> {
         })?;
     }
     let name: Ident = input.parse()?;
+    let statement = input.peek(Token![:]);
+    if statement {
+        input.parse::<Token![:]>()?;
+        let ty: Ident = input.parse()?;
+        if ty != "Statement" {
+            return Err(syn::Error::new(
+                ty.span(),
+                "expected `Statement`: `pub const NAME: Statement = { ... };` declares a statement \
+                 for documents to include; a policy is written `pub const NAME = { ... };`",
+            ));
+        }
+    }
     input.parse::<Token![=]>()?;
     if !input.peek(syn::token::Brace) {
         return Err(input.error("expected the policy document `{ ... }`"));
@@ -100,6 +114,7 @@ fn item(input: ParseStream, attrs: Vec<Attribute>) -> syn::Result<Item> {
         vis,
         static_token,
         name,
+        statement,
         document,
     })
 }

@@ -165,6 +165,18 @@ pub mod __private {
         kind: None,
     };
 
+    /// Fails the constant's evaluation, a compile error, when a policy that includes statement
+    /// constants has two statements with one `Sid` (with `unique_sids`) or is over `quota`.
+    #[expect(
+        clippy::panic,
+        reason = "evaluated at compile time only, where a panic is the compile error"
+    )]
+    pub const fn assert_composed(policy: &Policy, unique_sids: bool, quota: Option<usize>) {
+        if let Err(reason) = iam_policy_core::model::check_composed(policy, unique_sids, quota) {
+            panic!("{}", reason);
+        }
+    }
+
     /// [`PLACEHOLDER`] for a call that declares parameters.
     pub const PLACEHOLDER_TEMPLATE: Template = Template {
         policy: PLACEHOLDER,

@@ -160,7 +160,7 @@ impl Policy {
 
     /// The size IAM counts against the quota: characters of the minified document.
     pub fn size(&self) -> usize {
-        self.to_json().chars().count()
+        minified_size(self)
     }
 
     /// The statements packed into as few documents as the kind's size quota lets them (first
@@ -180,11 +180,7 @@ impl Policy {
         };
         // `{... "Statement":[]}`: each statement adds its own size and a comma after the first.
         let envelope = empty.size();
-        let sizes: Vec<usize> = self
-            .statements()
-            .iter()
-            .map(statement_size)
-            .collect();
+        let sizes: Vec<usize> = self.statements().iter().map(statement_size_const).collect();
         if let Some((index, &size)) = sizes
             .iter()
             .enumerate()
@@ -240,11 +236,6 @@ impl Extend<Statement> for Policy {
     }
 }
 
-/// Characters of the statement as minified JSON.
-fn statement_size(statement: &Statement) -> usize {
-    serde_json::to_string(statement).map_or(0, |json| json.chars().count())
-}
-
 impl Statement {
     /// A statement of `effect` with nothing else written, to fill in.
     pub fn new(effect: super::Effect) -> Statement {
@@ -268,6 +259,262 @@ impl Statement {
             ..self
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What crosses constants, checked by const evaluation: a `policy!` document that includes
+// statement constants (`"Statement": [LOGS_READ, {...}]`) is checked for unique `Sid`s and its
+// size quota by `const` code the macro generates, which calls these. Written with `while`
+// loops and matches only, as `const fn` requires.
+
+/// Why a composed policy is refused at compile time.
+const DUPLICATE_SID: &str = "two statements of the policy have the same `Sid`, which only \
+                             a resource policy may have (UNIQUE_SIDS_REQUIRED)";
+/// See [`DUPLICATE_SID`].
+const OVER_QUOTA: &str = "the policy with its statement constants is over the size quota \
+                              of its kind; split it (`Policy::split`) or declare another kind";
+
+/// Unique `Sid`s (when `unique_sids`: every kind but resource policies) and a size within
+/// `quota` (when given), or the reason not.
+pub const fn check_composed(
+    policy: &Policy,
+    unique_sids: bool,
+    quota: Option<usize>,
+) -> Result<(), &'static str> {
+    let statements = statements_of(policy);
+    let mut i = 0;
+    while unique_sids && i < statements.len() {
+        let mut j = i + 1;
+        while j < statements.len() {
+            if let (Some(a), Some(b)) = (&statements[i].sid, &statements[j].sid)
+                && bytes_equal(text(a), text(b))
+            {
+                return Err(DUPLICATE_SID);
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    match quota {
+        Some(quota) if minified_size(policy) > quota => Err(OVER_QUOTA),
+        _ => Ok(()),
+    }
+}
+
+const fn statements_of(policy: &Policy) -> &[Statement] {
+    match &policy.statement {
+        OneOrMany::One(statement) => std::slice::from_ref(statement),
+        OneOrMany::Many(statements) => slice(statements),
+    }
+}
+
+#[expect(
+    clippy::ptr_arg,
+    reason = "`Deref` of a `Cow` cannot be called in a `const fn`: the match is the only way"
+)]
+const fn slice<'a, T: Clone>(list: &'a Cow<'static, [T]>) -> &'a [T] {
+    match list {
+        Cow::Borrowed(items) => items,
+        Cow::Owned(items) => items.as_slice(),
+    }
+}
+
+const fn text(text: &Text) -> &[u8] {
+    match text {
+        Cow::Borrowed(text) => text.as_bytes(),
+        Cow::Owned(text) => text.as_bytes(),
+    }
+}
+
+const fn bytes_equal(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Characters of the policy as minified JSON, as IAM counts it against the quota (numbers as
+/// written).
+pub const fn minified_size(policy: &Policy) -> usize {
+    let mut members = 1;
+    let mut size = member(b"Statement", statements_size(policy));
+    if let Some(version) = &policy.version {
+        size += member(b"Version", string(text(version)));
+        members += 1;
+    }
+    if let Some(id) = &policy.id {
+        size += member(b"Id", string(text(id)));
+        members += 1;
+    }
+    object(size, members)
+}
+
+const fn statements_size(policy: &Policy) -> usize {
+    match &policy.statement {
+        OneOrMany::One(statement) => statement_size_const(statement),
+        OneOrMany::Many(statements) => {
+            let statements = slice(statements);
+            let mut size = 0;
+            let mut i = 0;
+            while i < statements.len() {
+                size += statement_size_const(&statements[i]);
+                i += 1;
+            }
+            array(size, statements.len())
+        }
+    }
+}
+
+/// `{` members `}` with the commas between them.
+const fn object(members_size: usize, members: usize) -> usize {
+    2 + members_size + members.saturating_sub(1)
+}
+
+const fn array(items_size: usize, items: usize) -> usize {
+    2 + items_size + items.saturating_sub(1)
+}
+
+/// `"key":value`.
+const fn member(key: &[u8], value: usize) -> usize {
+    string(key) + 1 + value
+}
+
+/// A JSON string literal: quotes, one per character, escapes as `serde_json` writes them.
+const fn string(bytes: &[u8]) -> usize {
+    let mut size = 2;
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        size += match byte {
+            // A UTF-8 continuation byte: part of the character before.
+            0x80..=0xBF => 0,
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0C => 2,
+            0x00..=0x1F => 6,
+            _ => 1,
+        };
+        i += 1;
+    }
+    size
+}
+
+const fn texts(list: &OneOrMany<Text>) -> usize {
+    match list {
+        OneOrMany::One(value) => string(text(value)),
+        OneOrMany::Many(values) => {
+            let values = slice(values);
+            let mut size = 0;
+            let mut i = 0;
+            while i < values.len() {
+                size += string(text(&values[i]));
+                i += 1;
+            }
+            array(size, values.len())
+        }
+    }
+}
+
+const fn principal(principal: &super::Principal) -> usize {
+    match principal {
+        super::Principal::Any => 3,
+        super::Principal::Map(entries) => {
+            let entries = slice(entries);
+            let mut size = 0;
+            let mut i = 0;
+            while i < entries.len() {
+                size += string(text(&entries[i].principal_type)) + 1 + texts(&entries[i].values);
+                i += 1;
+            }
+            object(size, entries.len())
+        }
+    }
+}
+
+const fn condition_value(value: &super::ConditionValue) -> usize {
+    match value {
+        super::ConditionValue::String(value) => string(text(value)),
+        super::ConditionValue::Number(value) => text(value).len(),
+        super::ConditionValue::Bool(true) => 4,
+        super::ConditionValue::Bool(false) => 5,
+    }
+}
+
+const fn condition(blocks: &[super::ConditionBlock]) -> usize {
+    let mut size = 0;
+    let mut i = 0;
+    while i < blocks.len() {
+        let entries = slice(&blocks[i].entries);
+        let mut entries_size = 0;
+        let mut j = 0;
+        while j < entries.len() {
+            let values = match &entries[j].values {
+                OneOrMany::One(value) => condition_value(value),
+                OneOrMany::Many(values) => {
+                    let values = slice(values);
+                    let mut values_size = 0;
+                    let mut k = 0;
+                    while k < values.len() {
+                        values_size += condition_value(&values[k]);
+                        k += 1;
+                    }
+                    array(values_size, values.len())
+                }
+            };
+            entries_size += string(text(&entries[j].key)) + 1 + values;
+            j += 1;
+        }
+        size += string(text(&blocks[i].operator)) + 1 + object(entries_size, entries.len());
+        i += 1;
+    }
+    object(size, blocks.len())
+}
+
+const fn statement_size_const(s: &Statement) -> usize {
+    let effect: &[u8] = match s.effect {
+        super::Effect::Allow => b"Allow",
+        super::Effect::Deny => b"Deny",
+    };
+    let mut size = member(b"Effect", string(effect));
+    let mut members = 1;
+    if let Some(sid) = &s.sid {
+        size += member(b"Sid", string(text(sid)));
+        members += 1;
+    }
+    if let Some(p) = &s.principal {
+        size += member(b"Principal", principal(p));
+        members += 1;
+    }
+    if let Some(p) = &s.not_principal {
+        size += member(b"NotPrincipal", principal(p));
+        members += 1;
+    }
+    if let Some(list) = &s.action {
+        size += member(b"Action", texts(list));
+        members += 1;
+    }
+    if let Some(list) = &s.not_action {
+        size += member(b"NotAction", texts(list));
+        members += 1;
+    }
+    if let Some(list) = &s.resource {
+        size += member(b"Resource", texts(list));
+        members += 1;
+    }
+    if let Some(list) = &s.not_resource {
+        size += member(b"NotResource", texts(list));
+        members += 1;
+    }
+    if let Some(blocks) = &s.condition {
+        size += member(b"Condition", condition(slice(blocks)));
+        members += 1;
+    }
+    object(size, members)
 }
 
 #[cfg(test)]
@@ -372,6 +619,36 @@ mod tests {
         }
         let small = policy(vec![statement(None, "arn:aws:s3:::a/*".into())]);
         assert_eq!(small.split().unwrap(), [small]);
+    }
+
+    #[test]
+    fn the_const_size_is_the_length_of_the_minified_json() {
+        let text = r#"{"Version": "2012-10-17", "Id": "é\"x", "Statement": [{"Sid": "A", "Effect": "Deny",
+            "Principal": {"AWS": ["arn:aws:iam::123456789012:root"], "Service": "ssm.amazonaws.com"},
+            "NotAction": "s3:GetObject", "Resource": ["*"], "Condition": {"NumericLessThan":
+            {"s3:max-keys": [10, 5]}, "Bool": {"aws:SecureTransport": false},
+            "StringLike": {"aws:userid": "a\nb→"}}}, {"Effect": "Allow", "Principal": "*",
+            "Action": [], "Resource": "*"}]}"#;
+        let policy = Policy::from_json_as(text, PolicyKind::Resource).unwrap();
+        assert_eq!(policy.size(), policy.to_json().chars().count());
+        let one = policy.statements()[1].clone();
+        assert_eq!(
+            statement_size_const(&one),
+            serde_json::to_string(&one).unwrap().chars().count()
+        );
+    }
+
+    #[test]
+    fn composed_checks_find_a_duplicate_sid_and_an_oversize() {
+        let a = policy(vec![
+            statement(Some("A"), "arn:aws:s3:::a/*".into()),
+            statement(Some("A"), "arn:aws:s3:::b/*".into()),
+        ]);
+        assert_eq!(check_composed(&a, true, None), Err(DUPLICATE_SID));
+        assert_eq!(check_composed(&a, false, None), Ok(()));
+        let b = policy(vec![statement(Some("A"), "arn:aws:s3:::a/*".into())]);
+        assert_eq!(check_composed(&b, true, Some(10_000)), Ok(()));
+        assert_eq!(check_composed(&b, true, Some(20)), Err(OVER_QUOTA));
     }
 
     #[test]

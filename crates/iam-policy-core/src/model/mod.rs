@@ -23,7 +23,7 @@ use std::borrow::Cow;
 
 pub use crate::{ParameterKind, PolicyKind};
 pub use bind::{BindError, UnknownNames};
-pub use compose::ComposeError;
+pub use compose::{ComposeError, check_composed, minified_size};
 pub use error::{Error, LocatedFinding};
 
 use crate::json::Node;
