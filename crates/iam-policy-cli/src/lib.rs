@@ -1,5 +1,5 @@
 //! The `iam-policy` command: look-ups in the AWS service authorization reference, lint of JSON
-//! policies and shell completions. A library so that its benchmark and tests call the same code;
+//! policies, their import as `policy!` source, and shell completions. A library so that its benchmark and tests call the same code;
 //! `main.rs` only calls [`run`]. Parses the command line and dispatches; each subcommand lives in
 //! its own module.
 
@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
+pub mod import;
 pub mod lint;
 pub mod reference;
 
@@ -24,6 +25,7 @@ enum Command {
     Describe(reference::DescribeArgs),
     Reference(reference::ReferenceArgs),
     Lint(lint::LintArgs),
+    Import(import::ImportArgs),
     Completions(CompletionsArgs),
 }
 
@@ -47,6 +49,7 @@ pub fn run() -> ExitCode {
         Command::Describe(args) => reference::describe(&args),
         Command::Reference(args) => reference::reference(&args),
         Command::Lint(args) => lint::run(&args),
+        Command::Import(args) => import::run(&args),
         Command::Completions(args) => {
             let mut script = Vec::new();
             clap_complete::generate(args.shell, &mut Cli::command(), "iam-policy", &mut script);
