@@ -419,3 +419,132 @@ fn sarif_output_has_the_required_shape() {
             .contains("missing.json")
     );
 }
+
+#[test]
+fn a_document_that_is_one_string_is_no_policy_document() {
+    let dir = folder("bare-string", &[]);
+    std::fs::create_dir_all(&dir).unwrap();
+    let output = lint_stdin(&["--format", "json", "-"], &dir, Some(r#""hello""#));
+    let found = records(&output);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["code"], "DATA_TYPE_MISMATCH");
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("must be a JSON object, found a string")
+    );
+    assert_eq!(output.status.code(), Some(1));
+}
+
+/// A folder holding a FIFO, links to a device and to nothing, and a socket, all named
+/// `*.json`: none is opened (a FIFO would block the run, the device never end), each is
+/// reported, and the policies beside them are linted.
+#[cfg(unix)]
+#[test]
+fn folders_yield_regular_files_only_and_report_the_other_entries() {
+    let dir = folder("special", &[("a.json", BROKEN)]);
+    let made = Command::new("mkfifo")
+        .arg(dir.join("b.json"))
+        .status()
+        .is_ok_and(|status| status.success());
+    assert!(made, "mkfifo is available");
+    std::os::unix::fs::symlink("/dev/zero", dir.join("c.json")).unwrap();
+    std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("d.json")).unwrap();
+    let _socket = std::os::unix::net::UnixListener::bind(dir.join("e.json")).unwrap();
+    std::os::unix::fs::symlink(dir.join("a.json"), dir.join("f.json")).unwrap();
+    let output = lint(&["--format", "json", "."], &dir);
+    let files: Vec<String> = records(&output)
+        .iter()
+        .map(|record| record["file"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(files, ["./a.json", "./f.json"]);
+    let stderr = String::from_utf8(output.stderr.clone()).unwrap();
+    for (name, kind) in [
+        ("b.json", "a FIFO"),
+        ("c.json", "a link to a device"),
+        ("d.json", "broken symbolic link"),
+        ("e.json", "a socket"),
+    ] {
+        assert!(
+            stderr
+                .lines()
+                .any(|line| line.contains(name) && line.contains(kind)),
+            "{name}: {stderr}"
+        );
+    }
+    assert_eq!(output.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Every read stops one byte past the limit: a device named on the command line, and standard
+/// input, are reported as too large and the other inputs are still linted.
+#[test]
+fn inputs_past_the_size_limit_are_reported_without_reading_them_whole() {
+    let dir = folder("too-large", &[("a.json", BROKEN)]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iam-policy"))
+        .args(["lint", "--format", "json", "a.json", "/dev/zero", "-"])
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    // The CLI stops reading at the limit: the rest of the write fails, which is expected.
+    let writer = std::thread::spawn(move || {
+        let block = vec![b' '; 1024 * 1024];
+        for _ in 0..17 {
+            if input.write_all(&block).is_err() {
+                break;
+            }
+        }
+    });
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let stderr = String::from_utf8(output.stderr.clone()).unwrap();
+    for source in ["/dev/zero", "-"] {
+        assert!(
+            stderr
+                .lines()
+                .any(|line| line.contains(&format!("`{source}`"))
+                    && line.contains("larger than 16 MiB")),
+            "{source}: {stderr}"
+        );
+    }
+    assert_eq!(records(&output).len(), 1, "a.json is linted");
+    assert_eq!(output.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A minified policy is one line: each finding shows a window of it, with the line and column
+/// of the whole file, and quotes at most a few hundred characters of a long value.
+#[test]
+fn findings_on_a_long_line_show_a_window_and_a_short_quote() {
+    let long_action = format!("s3:{}", "A".repeat(100_000));
+    let resources: Vec<String> = (0..2_000)
+        .map(|i| format!("\"arn:aws:s3:::b/k{i}\""))
+        .collect();
+    let policy = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": ["s3:GetObject", "{long_action}"], "Resource": ["arn:aws:s3:::b/*", {}]}}]}}"#,
+        resources.join(", ")
+    );
+    let dir = folder("long-line", &[("policy.json", &policy)]);
+    let output = lint(&["--color", "never", "policy.json"], &dir);
+    let text = stdout(&output);
+    // One finding per resource, each with a few lines of bounded length.
+    assert!(text.len() < 2_100 * 1_000, "{} bytes", text.len());
+    let last = policy.rfind("\"arn:aws:s3:::b/k1999\"").unwrap();
+    let column = policy[..last].chars().count() + 1;
+    assert!(
+        text.contains(&format!("--> policy.json:1:{column}\n")),
+        "column {column}"
+    );
+    let unknown = text
+        .split("\n\n")
+        .find(|finding| finding.contains("INVALID_ACTION"))
+        .expect("the long action is reported");
+    assert!(unknown.contains("(100003 characters)"), "{unknown}");
+    assert!(unknown.len() < 2_000, "{unknown}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

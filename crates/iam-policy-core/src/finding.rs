@@ -237,6 +237,14 @@ issue_codes! {
     MultivaluedKeyInVariable = ("MULTIVALUED_KEY_IN_VARIABLE", Error),
     /// `Id` in an identity policy: the IAM grammar gives it meaning only in resource policies.
     IdInIdentityPolicy = ("ID_IN_IDENTITY_POLICY", Warning),
+    /// The same operator twice in one `Condition`. JSON readers, and so most deployment tools,
+    /// keep only one of the two blocks: the other's restriction vanishes between review and
+    /// deployment. `policy!` rejects it.
+    DuplicateConditionOperator = ("DUPLICATE_CONDITION_OPERATOR", SecurityWarning),
+    /// The same condition key twice under one operator, spelled alike: JSON readers keep only
+    /// one of the two values, as for [`IssueCode::DuplicateConditionOperator`]. `policy!`
+    /// rejects it.
+    DuplicateConditionKey = ("DUPLICATE_CONDITION_KEY", SecurityWarning),
 }
 
 /// The codes of findings that leave the document without a meaning: no readable JSON, an element
@@ -283,4 +291,70 @@ pub struct Finding {
     pub path: String,
     /// The statement the finding is about, if any (waivers apply per statement).
     pub statement: Option<usize>,
+}
+
+/// The most characters of one quoted value that a message shows: a policy value can be
+/// megabytes long, and a message quoting all of it would be a line of megabytes.
+pub const QUOTE_LIMIT: usize = 200;
+
+/// `message` with every part between backticks (the user's text, by the messages' convention)
+/// cut to its first [`QUOTE_LIMIT`] characters, with `…` and the part's whole length in
+/// characters after it. Every finding's message and help pass through it.
+pub fn shorten_quotes(message: String) -> String {
+    // No part of a short message can be too long.
+    if message.len() <= QUOTE_LIMIT {
+        return message;
+    }
+    let parts = message.split('`');
+    let mut shortened = String::with_capacity(message.len().min(4 * QUOTE_LIMIT));
+    let mut quoted = false;
+    let mut first = true;
+    let mut cut_length = None;
+    for part in parts {
+        if !first {
+            shortened.push('`');
+            // The length goes after the closing backtick of the part it is about.
+            if let Some(length) = cut_length.take() {
+                shortened.push_str(&format!(" ({length} characters)"));
+            }
+        }
+        first = false;
+        match part.char_indices().nth(QUOTE_LIMIT) {
+            Some((end, _)) if quoted || part.len() > 4 * QUOTE_LIMIT => {
+                shortened.push_str(part.get(..end).unwrap_or_default());
+                shortened.push('…');
+                cut_length = Some(part.chars().count());
+            }
+            _ => shortened.push_str(part),
+        }
+        quoted = !quoted;
+    }
+    if let Some(length) = cut_length {
+        shortened.push_str(&format!(" ({length} characters)"));
+    }
+    shortened
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{QUOTE_LIMIT, shorten_quotes};
+
+    #[test]
+    fn long_quotes_are_cut_with_their_length() {
+        let short = "unknown action `s3:GetObjekt`".to_owned();
+        assert_eq!(shorten_quotes(short.clone()), short);
+        let long = "é".repeat(10 * QUOTE_LIMIT);
+        let message = shorten_quotes(format!("unknown action `{long}` in `Action`"));
+        assert_eq!(
+            message,
+            format!(
+                "unknown action `{}…` ({} characters) in `Action`",
+                "é".repeat(QUOTE_LIMIT),
+                10 * QUOTE_LIMIT
+            )
+        );
+        // An unclosed quote is cut too.
+        let message = shorten_quotes(format!("`{long}"));
+        assert!(message.len() < 3 * QUOTE_LIMIT, "{message}");
+    }
 }

@@ -28,15 +28,20 @@ pub(crate) struct Checked {
     pub kind: Option<PolicyKind>,
 }
 
-/// Warnings of Access Analyzer that `policy!` rejects.
+/// Warnings that `policy!` rejects.
 ///
 /// A condition value of the wrong type (`Bool` set to `"yes"`, a date that is no date) is a
-/// warning there because IAM accepts the policy; the condition then never matches, which is never
+/// warning in Access Analyzer because IAM accepts the policy; the condition then never matches, which is never
 /// what the author meant. A policy over its kind's size quota is a warning there because quotas
 /// of some kinds can be raised per account; `policy!` holds to the default quota (waive the code
 /// where the account's quota was raised). Not a resource policy's: its quota is the service's
-/// (8 KB for SQS, 32 KB for KMS key policies), which the kind alone does not tell.
+/// (8 KB for SQS, 32 KB for KMS key policies), which the kind alone does not tell. An operator
+/// or condition key given twice in one `Condition` is a security warning in `lint` (what IAM
+/// makes of it is undocumented), but the JSON that deployment tools write from a document keeps
+/// only one of the two, silently dropping a restriction.
 const REJECTED_WARNINGS: &[IssueCode] = &[
+    IssueCode::DuplicateConditionOperator,
+    IssueCode::DuplicateConditionKey,
     IssueCode::TypeMismatch,
     IssueCode::TypeMismatchBoolean,
     IssueCode::TypeMismatchDate,

@@ -55,11 +55,16 @@ fn nearest<T: Clone>(typed: &str, candidates: impl Iterator<Item = (T, String, u
 
 /// The service prefixes nearest to `prefix`: `sms` suggests `ssm`, among others.
 pub fn suggest_service(prefix: &str) -> Vec<&'static str> {
+    // A name whose length alone puts it out of reach is not measured: the distance is at least
+    // the difference in length, and a typed name may be megabytes long.
+    let typed_chars = prefix.chars().count();
+    let reach = (typed_chars / 3).max(1);
     nearest(
         prefix,
-        services().map(|service| {
+        services().filter_map(|service| {
             let name = service.prefix();
-            (name, name.to_owned(), distance(prefix, name))
+            (name.chars().count().abs_diff(typed_chars) <= reach)
+                .then(|| (name, name.to_owned(), distance(prefix, name)))
         }),
     )
 }
@@ -174,28 +179,58 @@ pub fn suggest_condition_key(name: &str) -> Vec<String> {
     } else {
         all
     };
+    let typed = Typed::of(name);
     nearest(
         name,
-        candidates
-            .into_iter()
-            .map(|key| (key.to_owned(), key.to_owned(), key_distance(name, key))),
+        candidates.into_iter().filter_map(|key| {
+            key_distance(&typed, key).map(|distance| (key.to_owned(), key.to_owned(), distance))
+        }),
     )
 }
 
-fn key_distance(typed: &str, key: &str) -> usize {
+/// A typed condition key with the lengths the distance's lower bound needs, counted once: a
+/// typed name may be megabytes long.
+struct Typed<'t> {
+    name: &'t str,
+    chars: usize,
+    /// The text before the last `/` (if any) and its length.
+    head: Option<(&'t str, usize)>,
+    /// The largest distance still suggested.
+    reach: usize,
+}
+
+impl<'t> Typed<'t> {
+    fn of(name: &'t str) -> Self {
+        let chars = name.chars().count();
+        let head = name
+            .rsplit_once('/')
+            .map(|(start, _)| (start, start.chars().count()));
+        Typed {
+            name,
+            chars,
+            head,
+            reach: (chars / 3).max(1),
+        }
+    }
+}
+
+/// The distance of the typed name to `key`, or `None` when their lengths alone put it out of
+/// reach (the distance is at least the difference in length).
+fn key_distance(typed: &Typed<'_>, key: &str) -> Option<usize> {
+    let within = |(a, a_chars): (&str, usize), b: &str, extra: usize| {
+        (a_chars.abs_diff(b.chars().count()) + extra <= typed.reach).then(|| distance(a, b) + extra)
+    };
     match split_variable(key) {
         // Compare the typed name's start with the template's fixed start, then charge nothing
         // for the variable's text.
         Some((head, _)) => {
-            let typed_head = typed.rsplit_once('/').map_or(typed, |(start, _)| start);
             let head = head.strip_suffix('/').unwrap_or(head);
-            if typed.contains('/') {
-                distance(typed_head, head)
-            } else {
-                distance(typed, head) + 1
+            match typed.head {
+                Some(typed_head) => within(typed_head, head, 0),
+                None => within((typed.name, typed.chars), head, 1),
             }
         }
-        None => distance(typed, key),
+        None => within((typed.name, typed.chars), key, 0),
     }
 }
 

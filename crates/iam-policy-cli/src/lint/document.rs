@@ -84,10 +84,15 @@ pub fn lint_text(text: &str, options: &Options) -> (Vec<Diagnostic>, Option<Poli
             return (locate(text, vec![finding]), None);
         }
     };
-    let document = policy_document(&root);
-    let (findings, kind) = match &document.value {
-        Value::String(embedded) => lint_embedded(text, document.span, embedded, options),
-        _ => validate(document, options),
+    // Only `PolicyVersion.Document` may hold the policy as a string: a file that is one string
+    // is no policy document (the rules say so), whatever the string holds.
+    let (findings, kind) = match policy_version_document(&root) {
+        Some(Node {
+            value: Value::String(embedded),
+            span: literal,
+        }) => lint_embedded(text, *literal, embedded, options),
+        Some(document) => validate(document, options),
+        None => validate(&root, options),
     };
     (locate(text, findings), kind)
 }
@@ -119,7 +124,10 @@ pub fn policy_text(text: &str) -> Result<Cow<'_, str>, String> {
         format!("{line}:{column}: {message}")
     };
     let root = parse::parse(text).map_err(|error| located(error.message, error.span.start))?;
-    let document = policy_document(&root);
+    // As `lint` reads it: only `PolicyVersion.Document` may hold the policy as a string.
+    let Some(document) = policy_version_document(&root) else {
+        return Ok(Cow::Borrowed(text));
+    };
     let range = document.span.start as usize..document.span.end as usize;
     match &document.value {
         Value::String(embedded) => {
@@ -144,12 +152,9 @@ pub fn policy_text(text: &str) -> Result<Cow<'_, str>, String> {
     }
 }
 
-/// The policy document inside the parsed file: `PolicyVersion.Document` when the file is the
-/// output of `aws iam get-policy-version`, the whole file otherwise.
-fn policy_document<'n>(root: &'n Node<'n>) -> &'n Node<'n> {
-    member(root, "PolicyVersion")
-        .and_then(|version| member(version, "Document"))
-        .unwrap_or(root)
+/// `PolicyVersion.Document` when the file is the output of `aws iam get-policy-version`.
+fn policy_version_document<'n>(root: &'n Node<'n>) -> Option<&'n Node<'n>> {
+    member(root, "PolicyVersion").and_then(|version| member(version, "Document"))
 }
 
 fn member<'n>(node: &'n Node<'n>, key: &str) -> Option<&'n Node<'n>> {

@@ -34,10 +34,20 @@ impl fmt::Display for InputError {
     }
 }
 
+/// The most bytes `iam-policy lint` reads from one source: 16 MiB, hundreds of times IAM's
+/// largest policy quotas (tens of kilobytes, or three times as much URL-encoded in the output of
+/// `aws iam get-policy-version`). A longer source is reported and not linted, without reading
+/// more than this, whatever its kind (a device such as `/dev/zero` has no end).
+pub const MAX_SOURCE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// The sources named by `paths`, in command-line order; each folder contributes its `*.json`
 /// files, searched recursively and sorted by path. Hidden entries (names starting with `.`, such
 /// as `.git` or `.terraform`) inside a folder are skipped, as are symbolic links to folders (no
-/// loops); a hidden path named on the command line is still read.
+/// loops); a hidden path named on the command line is still read. A folder yields regular files
+/// only (a symbolic link is followed to one): any other `*.json` entry (a FIFO, a device, a
+/// socket, a broken link) is reported and never opened, as reading it could block or not end. A
+/// path named on the command line is read whatever it is (`<(...)` is a pipe), up to
+/// [`MAX_SOURCE_BYTES`].
 pub fn discover(paths: &[PathBuf]) -> (Vec<Source>, Vec<InputError>) {
     let mut sources = Vec::new();
     let mut errors = Vec::new();
@@ -108,34 +118,99 @@ fn walk(folder: &Path, found: &mut Vec<PathBuf>, errors: &mut Vec<InputError>) {
         };
         if file_type.is_dir() {
             walk(&path, found, errors);
-        } else if path
-            .extension()
-            .is_some_and(|extension| extension == "json")
-        {
-            found.push(path);
+            continue;
+        }
+        if path.extension().is_none_or(|extension| extension != "json") {
+            continue;
+        }
+        // What a symbolic link leads to; any other entry is what it is.
+        let target = if file_type.is_symlink() {
+            match std::fs::metadata(&path) {
+                Ok(metadata) if metadata.is_dir() => continue,
+                Ok(metadata) => Ok(metadata.file_type()),
+                Err(error) => Err(error),
+            }
+        } else {
+            Ok(file_type)
+        };
+        match target {
+            Ok(target) if target.is_file() => found.push(path),
+            Ok(target) => errors.push(InputError {
+                path: path.display().to_string(),
+                message: format!(
+                    "{} is not a regular file: not read, as reading it could block or never end",
+                    kind_of(target, file_type.is_symlink())
+                ),
+            }),
+            Err(error) => errors.push(InputError {
+                path: path.display().to_string(),
+                message: format!("broken symbolic link: {error}"),
+            }),
         }
     }
 }
 
-/// The bytes of one source.
-pub fn read(source: &Source) -> Result<Vec<u8>, InputError> {
-    match source {
-        Source::File(path) => std::fs::read(path).map_err(|error| InputError {
-            path: path.display().to_string(),
-            message: error.to_string(),
-        }),
-        Source::Stdin => {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .lock()
-                .read_to_end(&mut bytes)
-                .map_err(|error| InputError {
-                    path: "-".to_owned(),
-                    message: error.to_string(),
-                })?;
-            Ok(bytes)
+/// What a folder entry that is no regular file is, for the message.
+fn kind_of(file_type: std::fs::FileType, linked: bool) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = if file_type.is_fifo() {
+            Some(("a FIFO", "a link to a FIFO"))
+        } else if file_type.is_socket() {
+            Some(("a socket", "a link to a socket"))
+        } else if file_type.is_char_device() || file_type.is_block_device() {
+            Some(("a device", "a link to a device"))
+        } else {
+            None
+        };
+        if let Some((entry, link)) = kind {
+            return if linked { link } else { entry };
         }
     }
+    let _ = file_type;
+    if linked {
+        "the entry links to something that"
+    } else {
+        "the entry"
+    }
+}
+
+/// The bytes of one source, at most [`MAX_SOURCE_BYTES`]: a longer source is an error, found
+/// by reading one byte past the limit (a file's stated length may not be its length, and a
+/// device or pipe has none).
+pub fn read(source: &Source) -> Result<Vec<u8>, InputError> {
+    let (path, read) = match source {
+        Source::File(path) => (
+            path.display().to_string(),
+            std::fs::File::open(path).and_then(|file| read_capped(file, MAX_SOURCE_BYTES)),
+        ),
+        Source::Stdin => (
+            "-".to_owned(),
+            read_capped(std::io::stdin().lock(), MAX_SOURCE_BYTES),
+        ),
+    };
+    match read {
+        Ok(Some(bytes)) => Ok(bytes),
+        Ok(None) => Err(InputError {
+            path,
+            message: format!(
+                "larger than {} MiB, the most `iam-policy lint` reads (IAM's largest policies are tens of kilobytes): not linted",
+                MAX_SOURCE_BYTES / (1024 * 1024)
+            ),
+        }),
+        Err(error) => Err(InputError {
+            path,
+            message: error.to_string(),
+        }),
+    }
+}
+
+/// All of `reader` if it holds at most `cap` bytes, `None` if it holds more.
+fn read_capped(reader: impl Read, cap: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    reader.take(cap.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= cap).then_some(bytes))
 }
 
 #[cfg(test)]

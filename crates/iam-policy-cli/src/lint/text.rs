@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use iam_policy_core::{PolicyKind, Severity};
 
 use super::LintedSource;
@@ -39,7 +39,7 @@ fn group<'a>(name: &'a str, text: &'a str, diagnostic: &'a Diagnostic) -> Group<
     let finding = &diagnostic.finding;
     // Only the lines the span covers are handed to the renderer, so rendering stays
     // proportional to the finding, not to the file.
-    let (excerpt_start, excerpt) =
+    let (excerpt_start, excerpt, starts_line) =
         excerpt(text, finding.span.start as usize, finding.span.end as usize);
     let local = |offset: u32| {
         (offset as usize)
@@ -54,12 +54,20 @@ fn group<'a>(name: &'a str, text: &'a str, diagnostic: &'a Diagnostic) -> Group<
     }
     let snippet = Snippet::source(excerpt)
         .line_start(diagnostic.start.line)
-        .path(name)
         .annotation(annotation);
     let title = level(finding.severity)
         .primary_title(finding.message.as_str())
         .id(finding.code.as_str());
-    let mut group = title.element(snippet);
+    let mut group = if starts_line {
+        title.element(snippet.path(name))
+    } else {
+        // The excerpt starts inside its line, so the renderer would count columns from there:
+        // the place is given as worked out in the whole file.
+        let origin = Origin::path(name)
+            .line(diagnostic.start.line)
+            .char_column(diagnostic.start.column);
+        title.element(origin).element(snippet)
+    };
     if let Some(help) = &finding.help {
         group = group.element(Level::HELP.message(help.as_str()));
     }
@@ -87,21 +95,50 @@ fn level(severity: Severity) -> Level<'static> {
     }
 }
 
-/// The whole lines that hold `start..end`: the offset of the first one and their text.
-fn excerpt(text: &str, start: usize, end: usize) -> (usize, &str) {
+/// The most bytes of source a diagnostic shows around its span. Lines are rarely longer, but a
+/// minified policy is one line, and showing all of it for each of its findings would make the
+/// output grow with the square of the file.
+const EXCERPT_LIMIT: usize = 512;
+
+/// The whole lines that hold `start..end`: the offset of the first one and their text. When a
+/// line reaches further than [`EXCERPT_LIMIT`] from the span, a window of that line around the
+/// span's start instead (the renderer cuts it to the terminal's width in any case); the flag
+/// says whether the excerpt starts a line.
+fn excerpt(text: &str, start: usize, end: usize) -> (usize, &str, bool) {
     let start = floor_char_boundary(text, start.min(text.len()));
     let end = floor_char_boundary(text, end.clamp(start, text.len()));
-    let line_start = text[..start].rfind('\n').map_or(0, |newline| newline + 1);
-    let line_end = text[end..]
-        .find('\n')
-        .map_or(text.len(), |newline| end + newline);
-    // A CRLF file's carriage return is no part of the line (the renderer would draw it).
-    let line_end = if end < line_end && text[..line_end].ends_with('\r') {
-        line_end - 1
-    } else {
-        line_end
+    // Line breaks are looked for near the span only.
+    let back = floor_char_boundary(text, start.saturating_sub(EXCERPT_LIMIT));
+    let line_start = match text[back..start].rfind('\n') {
+        Some(newline) => Some(back + newline + 1),
+        None => (back == 0).then_some(0),
     };
-    (line_start, &text[line_start..line_end])
+    let ahead = floor_char_boundary(text, end.saturating_add(EXCERPT_LIMIT).min(text.len()));
+    let line_end = match text[end..ahead].find('\n') {
+        Some(newline) => Some(end + newline),
+        None => (ahead == text.len()).then_some(ahead),
+    };
+    if let (Some(line_start), Some(line_end)) = (line_start, line_end) {
+        // A CRLF file's carriage return is no part of the line (the renderer would draw it).
+        let line_end = if end < line_end && text[..line_end].ends_with('\r') {
+            line_end - 1
+        } else {
+            line_end
+        };
+        return (line_start, &text[line_start..line_end], true);
+    }
+    let window_start = floor_char_boundary(text, start.saturating_sub(EXCERPT_LIMIT / 4))
+        .max(line_start.unwrap_or(0));
+    let window_end = floor_char_boundary(text, (window_start + EXCERPT_LIMIT).min(text.len()));
+    // The window keeps to the span's first line.
+    let window_end = text[start..window_end]
+        .find(['\r', '\n'])
+        .map_or(window_end, |newline| start + newline);
+    (
+        window_start,
+        &text[window_start..window_end],
+        line_start == Some(window_start),
+    )
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -135,10 +172,30 @@ mod tests {
         let start = text.find("\"ssm").unwrap_or_default();
         assert_eq!(
             excerpt(text, start, start + 10),
-            (2, "  \"Action\": \"ssm:Nope\"")
+            (2, "  \"Action\": \"ssm:Nope\"", true)
         );
-        assert_eq!(excerpt(text, text.len(), text.len()), (text.len(), ""));
+        assert_eq!(
+            excerpt(text, text.len(), text.len()),
+            (text.len(), "", true)
+        );
         let crlf = "{\r\n  \"Effect\": 1\r\n}";
-        assert_eq!(excerpt(crlf, 13, 14), (3, "  \"Effect\": 1"));
+        assert_eq!(excerpt(crlf, 13, 14), (3, "  \"Effect\": 1", true));
+    }
+
+    #[test]
+    fn long_lines_give_a_window_around_the_span() {
+        // A minified policy: one line of a megabyte, a finding in its middle.
+        let line = format!("[{}\"x\"{}]", "1,".repeat(500_000), ",1".repeat(500_000));
+        let start = line.find('"').unwrap_or_default();
+        let (at, shown, starts_line) = excerpt(&line, start, start + 3);
+        assert!(!starts_line);
+        assert!(
+            shown.len() <= EXCERPT_LIMIT && shown.contains("\"x\""),
+            "{shown}"
+        );
+        assert_eq!(&line[at..at + shown.len()], shown);
+        // Near the start of the file, the window starts the line.
+        let (at, _, starts_line) = excerpt(&line, 3, 4);
+        assert_eq!((at, starts_line), (0, true));
     }
 }

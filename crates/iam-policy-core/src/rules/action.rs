@@ -149,12 +149,13 @@ fn resolve(
                 } else {
                     format!("`{}`", prefix.to_ascii_lowercase())
                 };
+                let suggestions = ctx.suggest(|| reference::suggest_action(text));
                 ctx.report_entry(
                     IssueCode::InvalidAction,
                     entry,
                     at,
                     format!("`{text}` matches no action of {scope}"),
-                    did_you_mean(reference::suggest_action(text).first().map(String::as_str))
+                    did_you_mean(suggestions.first().map(String::as_str))
                         .or_else(|| Some("check the spelling of the pattern".to_owned())),
                 );
                 None
@@ -204,6 +205,7 @@ fn unknown_action(
             Some("remove it: it grants nothing any more".to_owned()),
         );
     } else {
+        let suggestions = ctx.suggest(|| reference::suggest_action(text));
         ctx.report_entry(
             IssueCode::InvalidAction,
             entry,
@@ -212,14 +214,12 @@ fn unknown_action(
                 "`{text}` is not an action: `{}` has no action `{name}`",
                 prefix.to_ascii_lowercase()
             ),
-            did_you_mean(reference::suggest_action(text).first().map(String::as_str)).or_else(
-                || {
-                    Some(format!(
-                        "run `iam-policy actions '{}:*'` to list its actions",
-                        prefix.to_ascii_lowercase()
-                    ))
-                },
-            ),
+            did_you_mean(suggestions.first().map(String::as_str)).or_else(|| {
+                Some(format!(
+                    "run `iam-policy actions '{}:*'` to list its actions",
+                    prefix.to_ascii_lowercase()
+                ))
+            }),
         );
     }
 }
@@ -255,7 +255,7 @@ fn unknown_service(
         return;
     }
     // Prefer naming a whole action that exists with the suggested prefix.
-    let suggestions = reference::suggest_service(prefix);
+    let suggestions = ctx.suggest(|| reference::suggest_service(prefix));
     let help = suggestions
         .iter()
         .find_map(|candidate| {

@@ -268,6 +268,7 @@ fn check_afresh(
             );
             return None;
         }
+        let suggestions = ctx.suggest(|| reference::suggest_service(arn.service));
         ctx.report_entry(
             IssueCode::InvalidArnService,
             entry,
@@ -277,7 +278,7 @@ fn check_afresh(
                 arn.service
             ),
             super::did_you_mean(
-                reference::suggest_service(arn.service)
+                suggestions
                     .first()
                     .copied()
                     .filter(|prefix| reference::is_arn_service(prefix)),

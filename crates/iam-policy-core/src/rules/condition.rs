@@ -6,10 +6,11 @@
 use super::operator::{Family, Operator, SetQualifier};
 use super::value::{self, DateProblem, IpRange};
 use super::variable;
-use super::{Condition, Context, Effect, Entry, Path, Statement, did_you_mean};
+use super::{Condition, Context, Effect, Entry, Path, Statement, backticked, did_you_mean};
 use crate::IssueCode;
 use crate::json::{Node, Value};
 use iam_policy_reference::{self as reference, ConditionKey, ConditionKeyType};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Runs every condition rule on one statement; returns the reference's key for each condition,
 /// where there is one.
@@ -202,24 +203,24 @@ fn check_key(
         );
         return None;
     }
-    // Computed only for a finding: a claim of an identity provider is no finding, and looking
-    // for the nearest of every key costs more than the rest of the check.
-    let help = || {
+    // Searched only for the findings that show it (not for identity-provider claims).
+    let help = |ctx: &mut Context<'_>| {
         did_you_mean(
-            reference::suggest_condition_key(name)
+            ctx.suggest(|| reference::suggest_condition_key(name))
                 .first()
                 .map(|suggestion| fill_template(suggestion, name))
                 .as_deref(),
         )
     };
     if prefix.eq_ignore_ascii_case("aws") {
+        let help = help(ctx);
         report(
             ctx,
             statement,
             entry,
             IssueCode::InvalidGlobalConditionKey,
             format!("unknown global condition key `{name}`"),
-            help(),
+            help,
         );
         return None;
     }
@@ -236,13 +237,14 @@ fn check_key(
         return None;
     }
     if reference::service(prefix).is_some() {
+        let help = help(ctx);
         report(
             ctx,
             statement,
             entry,
             IssueCode::InvalidServiceConditionKey,
             format!("service `{prefix}` has no condition key `{name}`"),
-            help(),
+            help,
         );
         return None;
     }
@@ -264,13 +266,14 @@ fn check_key(
         );
         return None;
     }
+    let suggestions = ctx.suggest(|| reference::suggest_service(prefix));
     report(
         ctx,
         statement,
         entry,
         IssueCode::InvalidService,
         format!("unknown service prefix `{prefix}` in condition key `{name}`"),
-        did_you_mean(reference::suggest_service(prefix).first().copied()),
+        did_you_mean(suggestions.first().copied()),
     );
     None
 }
@@ -301,28 +304,160 @@ fn is_identity_provider(prefix: &str) -> bool {
     prefix.contains('.')
 }
 
-/// One operator block must not hold a key twice in different case (key names are
-/// case-insensitive, so IAM would see two values for one key).
+/// `Condition` must not hold an operator twice, nor an operator block a key twice: JSON readers
+/// keep only one of the two, so a restriction vanishes between review and deployment. Both
+/// places are reported. A key repeated in different case is Access Analyzer's
+/// `DUPLICATE_KEYS_WITH_DIFFERENT_CASE` (key names are case-insensitive, so IAM would see two
+/// values for one key), reported at the later key.
+///
+/// Names are sorted, so that repeats are neighbours, rather than compared pairwise.
 fn check_duplicate_keys(statement: &Statement<'_>, ctx: &mut Context<'_>) {
-    for (index, condition) in statement.conditions.iter().enumerate() {
-        let earlier = statement.conditions[..index].iter().find(|other| {
-            other.operator.span == condition.operator.span
-                && other.key.text != condition.key.text
-                && other.key.text.eq_ignore_ascii_case(condition.key.text)
-        });
-        if let Some(earlier) = earlier {
+    check_duplicate_operators(statement, ctx);
+    let conditions = &statement.conditions;
+    // By operator block, then by key in any case, then in source order.
+    let mut order: Vec<usize> = (0..conditions.len()).collect();
+    let lowered = |index: usize| {
+        conditions.get(index).map(|condition| {
+            condition
+                .key
+                .text
+                .bytes()
+                .map(|byte| byte.to_ascii_lowercase())
+        })
+    };
+    let block = |index: usize| {
+        conditions
+            .get(index)
+            .map(|condition| condition.operator.span.start)
+    };
+    order.sort_by(|&a, &b| {
+        block(a)
+            .cmp(&block(b))
+            .then_with(|| {
+                lowered(a)
+                    .into_iter()
+                    .flatten()
+                    .cmp(lowered(b).into_iter().flatten())
+            })
+            .then(a.cmp(&b))
+    });
+    let same_key = |a: &Condition<'_>, b: &Condition<'_>| {
+        a.operator.span == b.operator.span && a.key.text.eq_ignore_ascii_case(b.key.text)
+    };
+    let picked: Vec<&Condition<'_>> = order
+        .iter()
+        .filter_map(|&index| conditions.get(index))
+        .collect();
+    for group in picked.chunk_by(|a, b| same_key(a, b)) {
+        let [first, ..] = group else { continue };
+        // The first key of the group (in source order) spelled otherwise than the first one.
+        let first_other = group
+            .iter()
+            .position(|condition| condition.key.text != first.key.text);
+        // How often each spelling is given, for the keys given twice alike.
+        let mut spellings: FxHashMap<&str, usize> = FxHashMap::default();
+        if group.len() > 1 {
+            for condition in group {
+                *spellings.entry(condition.key.text).or_default() += 1;
+            }
+        }
+        for (position, condition) in group.iter().enumerate() {
+            let earlier = if condition.key.text != first.key.text {
+                Some(first)
+            } else {
+                first_other
+                    .filter(|&other| other < position)
+                    .and_then(|other| group.get(other))
+            };
+            if let Some(earlier) = earlier {
+                report(
+                    ctx,
+                    statement,
+                    &condition.key,
+                    IssueCode::DuplicateKeysWithDifferentCase,
+                    format!(
+                        "condition key `{}` repeats `{}` under `{}` (key names ignore case)",
+                        condition.key.text, earlier.key.text, condition.operator.text
+                    ),
+                    Some("merge the values under one key".to_owned()),
+                );
+            }
+            let given = spellings.get(condition.key.text).copied().unwrap_or(1);
+            if given > 1 {
+                report(
+                    ctx,
+                    statement,
+                    &condition.key,
+                    IssueCode::DuplicateConditionKey,
+                    format!(
+                        "condition key `{}` is given {} under `{}`: JSON readers keep only one of its values, and the other restrictions are lost",
+                        condition.key.text,
+                        times(given),
+                        condition.operator.text
+                    ),
+                    Some("merge the values into one array under one key".to_owned()),
+                );
+            }
+        }
+    }
+}
+
+/// The operators of the statement's `Condition` (empty blocks too, as an empty block written
+/// last would replace a full one), each repeat reported at every place.
+fn check_duplicate_operators(statement: &Statement<'_>, ctx: &mut Context<'_>) {
+    static CONDITION: std::borrow::Cow<'static, str> = std::borrow::Cow::Borrowed("Condition");
+    let Value::Object(members) = &statement.node.value else {
+        return;
+    };
+    let Some(Value::Object(operators)) = members
+        .iter()
+        .find(|member| member.key == "Condition")
+        .map(|member| &member.value.value)
+    else {
+        return;
+    };
+    if operators.len() < 2 {
+        return;
+    }
+    let mut sorted: Vec<&crate::json::Member<'_>> = operators.iter().collect();
+    sorted.sort_by(|a, b| {
+        a.key
+            .cmp(&b.key)
+            .then(a.key_span.start.cmp(&b.key_span.start))
+    });
+    let path = statement.path.member(&CONDITION);
+    for group in sorted.chunk_by(|a, b| a.key == b.key) {
+        if group.len() < 2 {
+            continue;
+        }
+        for operator in group {
+            let entry = Entry {
+                text: &operator.key,
+                span: operator.key_span,
+                path: path.member(&operator.key),
+            };
             report(
                 ctx,
                 statement,
-                &condition.key,
-                IssueCode::DuplicateKeysWithDifferentCase,
+                &entry,
+                IssueCode::DuplicateConditionOperator,
                 format!(
-                    "condition key `{}` repeats `{}` under `{}` (key names ignore case)",
-                    condition.key.text, earlier.key.text, condition.operator.text
+                    "condition operator `{}` is given {} in this `Condition`: JSON readers keep only one of its blocks, and the other blocks' restrictions are lost",
+                    operator.key,
+                    times(group.len())
                 ),
-                Some("merge the values under one key".to_owned()),
+                Some("merge the blocks into one: all their keys apply".to_owned()),
             );
         }
+    }
+}
+
+/// "twice", "3 times", ...
+fn times(count: usize) -> String {
+    if count == 2 {
+        "twice".to_owned()
+    } else {
+        format!("{count} times")
     }
 }
 
@@ -1182,7 +1317,9 @@ fn check_actions_support_keys<'c, 'a: 'c>(
     }
     // Listed only once a condition needs them: most statements have no such condition.
     let mut named: Option<Vec<reference::Action>> = None;
-    let mut reported: Vec<&str> = Vec::new();
+    // The keys reported, in lower case: a statement may repeat a key under many operators.
+    let mut reported: FxHashSet<String> = FxHashSet::default();
+    let mut has_wildcards: Option<bool> = None;
     for item in checked {
         let (Some(key), Some(operator)) = (item.key, item.operator) else {
             continue;
@@ -1190,40 +1327,45 @@ fn check_actions_support_keys<'c, 'a: 'c>(
         let name = item.condition.key.text;
         if key.is_global()
             || !fails_without_key(operator, item.condition)
-            || reported.iter().any(|done| done.eq_ignore_ascii_case(name))
+            || reported.contains(&name.to_ascii_lowercase())
         {
             continue;
         }
+        // Each action once, in the order written: each key is tested against every one.
         let named = named.get_or_insert_with(|| {
+            let mut seen = FxHashSet::default();
             statement
                 .actions
                 .iter()
                 .filter(|resolved| !resolved.wildcard && !resolved.everything)
                 .flat_map(|resolved| resolved.actions.iter().copied())
+                .filter(|action| seen.insert(*action))
                 .collect()
         });
         if named.is_empty() {
             return;
         }
-        reported.push(name);
+        reported.insert(name.to_ascii_lowercase());
         // STS authorizes a session's companion actions in the request of the `AssumeRole*`
         // action they come with: the key that request has, they have.
         let assumed = named
             .iter()
             .any(|action| is_assume_role(*action) && supports_condition_key(*action, name));
-        let unsupported: Vec<String> = named
+        let unsupported: Vec<reference::Action> = named
             .iter()
-            .filter(|action| {
-                let companion = assumed && is_session_companion(**action);
-                !(companion || supports_condition_key(**action, name))
+            .copied()
+            .filter(|&action| {
+                let companion = assumed && is_session_companion(action);
+                !(companion || supports_condition_key(action, name))
             })
-            .map(ToString::to_string)
             .collect();
         if unsupported.is_empty() {
             continue;
         }
-        let has_wildcards = statement.actions.iter().any(|resolved| resolved.wildcard)
-            || !statement.actions_complete;
+        let has_wildcards = *has_wildcards.get_or_insert_with(|| {
+            statement.actions.iter().any(|resolved| resolved.wildcard)
+                || !statement.actions_complete
+        });
         let message = if unsupported.len() == named.len() && !has_wildcards {
             format!("no action of this statement supports condition key `{name}`")
         } else {
@@ -1383,14 +1525,6 @@ fn report(
     help: Option<String>,
 ) {
     ctx.report_entry(code, entry, Some(statement.index), message, help);
-}
-
-fn backticked(names: &[String]) -> String {
-    names
-        .iter()
-        .map(|name| format!("`{name}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// A string, number or boolean value as text (`true`/`false` for JSON booleans).
@@ -1756,6 +1890,75 @@ pub(super) mod tests {
                 r#"{"StringEquals": {"ssm:resourceTag/": "x"}}"#
             ),
             [MissingTagKeyInCondition]
+        );
+    }
+
+    /// JSON readers keep one of two equal names: each place of the repeat is reported.
+    #[test]
+    fn operators_and_keys_given_twice() {
+        // The issue's policy: `aws:PrincipalOrgID` would vanish.
+        assert_eq!(
+            check(
+                S3,
+                r#"{"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}, "StringEquals": {"aws:username": "bob"}}"#
+            ),
+            [DuplicateConditionOperator, DuplicateConditionOperator]
+        );
+        // An empty block written last would replace the full one (the grammar, left out of
+        // these findings, reports the empty block).
+        assert_eq!(
+            check(
+                S3,
+                r#"{"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}, "StringEquals": {}}"#
+            ),
+            [DuplicateConditionOperator, DuplicateConditionOperator]
+        );
+        assert_eq!(
+            check(
+                S3,
+                r#"{"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5", "aws:username": "bob", "aws:PrincipalOrgID": "o-f6g7h8i9j0"}}"#
+            ),
+            [DuplicateConditionKey, DuplicateConditionKey]
+        );
+        // Alike and in another case at once: both findings, each where it applies.
+        let found = findings(
+            &statement(&format!(
+                r#""Effect": "Allow", "Action": {S3}, "Resource": "*", "Condition": {{"StringEquals": {{"aws:SourceVpc": "vpc-1a2b3c4d", "aws:sourcevpc": "vpc-2a2b3c4d", "aws:SourceVpc": "vpc-3a2b3c4d"}}}}"#
+            )),
+            None,
+        );
+        let found: Vec<(IssueCode, &str)> = found
+            .iter()
+            .map(|finding| (finding.code, finding.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    DuplicateConditionKey,
+                    "condition key `aws:SourceVpc` is given twice under `StringEquals`: JSON readers keep only one of its values, and the other restrictions are lost"
+                ),
+                (
+                    DuplicateKeysWithDifferentCase,
+                    "condition key `aws:sourcevpc` repeats `aws:SourceVpc` under `StringEquals` (key names ignore case)"
+                ),
+                (
+                    DuplicateKeysWithDifferentCase,
+                    "condition key `aws:SourceVpc` repeats `aws:sourcevpc` under `StringEquals` (key names ignore case)"
+                ),
+                (
+                    DuplicateConditionKey,
+                    "condition key `aws:SourceVpc` is given twice under `StringEquals`: JSON readers keep only one of its values, and the other restrictions are lost"
+                ),
+            ]
+        );
+        // The same key under two operators is two conditions, both applied.
+        assert_eq!(
+            check(
+                S3,
+                r#"{"StringEquals": {"aws:username": "bob"}, "StringLike": {"aws:username": "b*"}}"#
+            ),
+            []
         );
     }
 

@@ -13,6 +13,7 @@ use super::{
 };
 use crate::json::{Member, Node, Value};
 use crate::{IssueCode, PolicyKind};
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use crate::model::element::{
     self, IN_STATEMENT as STATEMENT_ELEMENTS, PRINCIPAL_TYPES, TOP_LEVEL as TOP_LEVEL_ELEMENTS,
@@ -617,20 +618,13 @@ fn sids(doc: &Document<'_>, ctx: &mut Context<'_>) {
     } else {
         IssueCode::UniqueSidsRequired
     };
-    for (position, statement) in doc.statements.iter().enumerate() {
+    // The first statement of each `Sid`.
+    let mut first: FxHashMap<&str, &Statement<'_>> =
+        FxHashMap::with_capacity_and_hasher(doc.statements.len(), FxBuildHasher);
+    for statement in &doc.statements {
         let Some(sid) = &statement.sid else { continue };
-        let earlier = doc
-            .statements
-            .get(..position)
-            .unwrap_or_default()
-            .iter()
-            .find(|other| {
-                other
-                    .sid
-                    .as_ref()
-                    .is_some_and(|other| other.text == sid.text)
-            });
-        if let Some(earlier) = earlier {
+        let earlier = *first.entry(sid.text).or_insert(statement);
+        if !std::ptr::eq(earlier, statement) {
             ctx.report_entry(
                 code,
                 sid,
@@ -817,7 +811,8 @@ fn principal<'a>(
                     Some("name principals, e.g. `{\"AWS\": \"123456789012\"}`".to_owned()),
                 );
             }
-            for (position, principal_type) in types.iter().enumerate() {
+            let mut seen_types = [false; PRINCIPAL_TYPES.len()];
+            for principal_type in types {
                 let type_path = path.member(&principal_type.key);
                 if !PRINCIPAL_TYPES.contains(&&*principal_type.key) {
                     ctx.report(
@@ -838,11 +833,11 @@ fn principal<'a>(
                     *variables = true;
                     continue;
                 }
-                let repeated = types
-                    .get(..position)
-                    .unwrap_or_default()
+                let repeated = PRINCIPAL_TYPES
                     .iter()
-                    .any(|earlier| earlier.key == principal_type.key);
+                    .position(|name| *name == principal_type.key)
+                    .and_then(|slot| seen_types.get_mut(slot))
+                    .is_some_and(|seen| std::mem::replace(seen, true));
                 if repeated {
                     ctx.report(
                         IssueCode::InvalidPrincipalKey,

@@ -34,7 +34,14 @@ pub(crate) struct Context<'o> {
     /// The service last looked up by prefix, with its prefix: a policy's action entries mostly
     /// come in runs of one service.
     last_service: Option<(iam_policy_reference::Service, &'static str)>,
+    /// How many more did-you-mean searches the document may make ([`Context::suggest`]).
+    suggestions_left: usize,
 }
+
+/// The did-you-mean searches of one document: each measures a name against up to thousands of
+/// names, so a document of a hundred thousand unknown names would take minutes. Past the first
+/// thousand, unknown names are reported without a suggestion.
+const SUGGESTIONS_PER_DOCUMENT: usize = 1_000;
 
 impl<'o> Context<'o> {
     pub fn new(options: &'o Options, kind: PolicyKind) -> Self {
@@ -43,6 +50,18 @@ impl<'o> Context<'o> {
             kind,
             findings: Vec::new(),
             last_service: None,
+            suggestions_left: SUGGESTIONS_PER_DOCUMENT,
+        }
+    }
+
+    /// The suggestions `search` finds, while the document has searches left; none after.
+    pub fn suggest<T>(&mut self, search: impl FnOnce() -> Vec<T>) -> Vec<T> {
+        match self.suggestions_left.checked_sub(1) {
+            Some(left) => {
+                self.suggestions_left = left;
+                search()
+            }
+            None => Vec::new(),
         }
     }
 
@@ -142,8 +161,8 @@ impl<'o> Context<'o> {
         self.findings.push(Finding {
             code,
             severity: code.severity(),
-            message,
-            help,
+            message: crate::finding::shorten_quotes(message),
+            help: help.map(crate::finding::shorten_quotes),
             span,
             path: path.to_string(),
             statement,
@@ -333,7 +352,14 @@ impl fmt::Display for Path<'_> {
             if dot {
                 f.write_char('.')?;
             }
-            f.write_str(name)?;
+            // A member name can be megabytes long: only its start is shown, as in messages.
+            match name.char_indices().nth(crate::finding::QUOTE_LIMIT) {
+                Some((end, _)) => {
+                    f.write_str(name.get(..end).unwrap_or_default())?;
+                    f.write_char('…')?;
+                }
+                None => f.write_str(name)?,
+            }
             dot = true;
         }
         if self.index != NO_INDEX {
@@ -515,6 +541,23 @@ pub(crate) fn check(
 pub(crate) fn holds_wildcard(text: &str) -> bool {
     holds_either(text.as_bytes(), b'*', b'?')
 }
+
+/// The names in backticks, separated by commas: at most [`LISTED`] of them, then how many more.
+pub(crate) fn backticked(names: &[impl std::fmt::Display]) -> String {
+    let mut listed = names
+        .iter()
+        .take(LISTED)
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > LISTED {
+        listed.push_str(&format!(" and {} more", names.len() - LISTED));
+    }
+    listed
+}
+
+/// The most names a message lists: a statement may name thousands of actions.
+const LISTED: usize = 10;
 
 /// "did you mean `x`?" for the best suggestion, if any.
 pub(crate) fn did_you_mean(candidate: Option<&str>) -> Option<String> {

@@ -214,6 +214,7 @@ fn check_key(
         return;
     }
     let Some((prefix, _)) = key.split_once(':') else {
+        let suggestions = ctx.suggest(|| reference::suggest_condition_key(key));
         ctx.report(
             IssueCode::InvalidConditionKeyFormat,
             span,
@@ -222,11 +223,7 @@ fn check_key(
             format!(
                 "`{key}` in `{written}` is not a condition key: keys are written `prefix:name`"
             ),
-            did_you_mean(
-                reference::suggest_condition_key(key)
-                    .first()
-                    .map(String::as_str),
-            ),
+            did_you_mean(suggestions.first().map(String::as_str)),
         );
         return;
     };
@@ -254,17 +251,14 @@ fn check_key(
     } else {
         format!("`{key}` in `{written}` is not a condition key")
     };
+    let suggestions = ctx.suggest(|| reference::suggest_condition_key(key));
     ctx.report(
         code,
         span,
         path,
         statement,
         message,
-        did_you_mean(
-            reference::suggest_condition_key(key)
-                .first()
-                .map(String::as_str),
-        ),
+        did_you_mean(suggestions.first().map(String::as_str)),
     );
 }
 
