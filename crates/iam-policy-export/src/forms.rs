@@ -106,6 +106,7 @@ impl Form {
                 ])
             }
             Form::Terraform => {
+                check_terraform_keys(&document)?;
                 let variables: Vec<(String, Tree)> = template
                     .parameters
                     .iter()
@@ -301,6 +302,25 @@ fn check_keys(node: &Node<'_>, is_parameter: &dyn Fn(&str) -> bool) -> Result<()
                 ));
             }
             check_keys(&member.value, is_parameter)
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Whether Terraform reads an object key in an expression as a template is not settled by its
+/// documentation: a key holding `${` or `%{` is refused rather than written either way.
+fn check_terraform_keys(node: &Node<'_>) -> Result<(), String> {
+    match &node.value {
+        Value::Array(items) => items.iter().try_for_each(check_terraform_keys),
+        Value::Object(members) => members.iter().try_for_each(|member| {
+            if member.key.contains("${") || member.key.contains("%{") {
+                return Err(format!(
+                    "the key `{}` holds `${{` or `%{{`, which Terraform's JSON syntax may read as a \
+                     template",
+                    member.key
+                ));
+            }
+            check_terraform_keys(&member.value)
         }),
         _ => Ok(()),
     }
