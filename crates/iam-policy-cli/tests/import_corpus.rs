@@ -65,31 +65,33 @@ fn json(tokens: &mut Tokens) -> Result<Value, String> {
 
 /// The documents of every `pub const NAME = { ... };` in the generated `policy! { ... }`.
 fn documents(source: &str) -> Result<Vec<(String, Value)>, String> {
-    let file = syn::parse_file(source).map_err(|e| e.to_string())?;
-    let mut found = Vec::new();
-    for item in file.items {
-        let syn::Item::Macro(item) = item else {
-            continue;
-        };
-        if !item.mac.path.is_ident("policy") {
-            return Err("an item that is not `policy!`".to_owned());
+    let file: TokenStream = source.parse().map_err(|e| format!("{e:?}"))?;
+    let mut file = file.into_iter();
+    let body = loop {
+        match file.next() {
+            Some(TokenTree::Ident(ident)) if ident == "policy" => {}
+            Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Brace => {
+                break group.stream();
+            }
+            Some(_) => {}
+            None => return Err("no `policy! { ... }`".to_owned()),
         }
-        let tokens: TokenStream = item.mac.tokens;
-        let mut tokens = tokens.into_iter().peekable();
-        let mut name = String::new();
-        while let Some(token) = tokens.peek().cloned() {
-            match token {
-                TokenTree::Ident(ident) if ident != "pub" && ident != "const" => {
-                    name = ident.to_string();
-                    tokens.next();
-                }
-                TokenTree::Punct(p) if p.as_char() == '=' => {
-                    tokens.next();
-                    found.push((name.clone(), json(&mut tokens)?));
-                }
-                _ => {
-                    tokens.next();
-                }
+    };
+    let mut tokens = body.into_iter().peekable();
+    let mut found = Vec::new();
+    let mut name = String::new();
+    while let Some(token) = tokens.peek().cloned() {
+        match token {
+            TokenTree::Ident(ident) if ident != "pub" && ident != "const" => {
+                name = ident.to_string();
+                tokens.next();
+            }
+            TokenTree::Punct(p) if p.as_char() == '=' => {
+                tokens.next();
+                found.push((name.clone(), json(&mut tokens)?));
+            }
+            _ => {
+                tokens.next();
             }
         }
     }

@@ -5,6 +5,7 @@
 mod bytes;
 pub mod finding;
 pub mod json;
+pub mod matching;
 pub mod model;
 pub mod parameter;
 pub mod parse;

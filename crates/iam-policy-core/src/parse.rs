@@ -54,21 +54,7 @@ impl SyntaxError {
 /// Parses one JSON value (with optional surrounding whitespace); spans are byte offsets.
 /// Strings without escapes borrow from `text`.
 pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
-    if u32::try_from(text.len()).is_err() {
-        return Err(SyntaxError {
-            message: "the document is larger than 4 GiB".to_owned(),
-            span: Span::default(),
-        });
-    }
-    let mut parser = Parser {
-        text,
-        bytes: text.as_bytes(),
-        pos: 0,
-        // Room for a statement's members and a typical list from the start; under a kibibyte
-        // each, as larger blocks cost the allocator more.
-        items: Vec::with_capacity(24),
-        members: Vec::with_capacity(12),
-    };
+    let mut parser = Parser::new(text)?;
     parser.skip_whitespace();
     let node = parser.value(0)?;
     parser.skip_whitespace();
@@ -76,6 +62,94 @@ pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
         return Err(parser.unexpected("the end of the document after the top-level value"));
     }
     Ok(node)
+}
+
+/// The elements of a top-level JSON array, each parsed only when asked for (spans still index
+/// the whole text), so that a file of many scenarios never holds the tree of all of them; a text
+/// whose top-level value is not an array gives that value as its only element. A syntax error
+/// is the last item.
+pub fn elements(text: &str) -> Elements<'_> {
+    Elements {
+        parser: Parser::new(text),
+        state: ElementsState::Start,
+    }
+}
+
+/// The iterator of [`elements`].
+#[derive(Debug)]
+pub struct Elements<'t> {
+    parser: Result<Parser<'t>, SyntaxError>,
+    state: ElementsState,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ElementsState {
+    Start,
+    /// Inside the top-level array; `true` before its first element.
+    InArray(bool),
+    Done,
+}
+
+impl<'t> Iterator for Elements<'t> {
+    type Item = Result<Node<'t>, SyntaxError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let parser = match &mut self.parser {
+            Ok(parser) => parser,
+            Err(error) if self.state != ElementsState::Done => {
+                self.state = ElementsState::Done;
+                return Some(Err(error.clone()));
+            }
+            Err(_) => return None,
+        };
+        let item = match self.state {
+            ElementsState::Done => return None,
+            ElementsState::Start => {
+                parser.skip_whitespace();
+                if parser.peek() == Some(b'[') {
+                    parser.pos += 1;
+                    self.state = ElementsState::InArray(true);
+                    return self.next();
+                }
+                self.state = ElementsState::Done;
+                parser.value(0).and_then(|node| {
+                    parser.skip_whitespace();
+                    match parser.peek() {
+                        Some(_) => {
+                            Err(parser
+                                .unexpected("the end of the document after the top-level value"))
+                        }
+                        None => Ok(node),
+                    }
+                })
+            }
+            ElementsState::InArray(first) => {
+                parser.skip_whitespace();
+                if parser.peek() == Some(b']') {
+                    parser.pos += 1;
+                    parser.skip_whitespace();
+                    self.state = ElementsState::Done;
+                    return parser.peek().map(|_| {
+                        Err(parser.unexpected("the end of the document after the top-level value"))
+                    });
+                }
+                if !first {
+                    if parser.peek() != Some(b',') {
+                        self.state = ElementsState::Done;
+                        return Some(Err(parser.unexpected("`,` or `]` after an array element")));
+                    }
+                    parser.pos += 1;
+                    parser.skip_whitespace();
+                }
+                self.state = ElementsState::InArray(false);
+                parser.value(1)
+            }
+        };
+        if item.is_err() {
+            self.state = ElementsState::Done;
+        }
+        Some(item)
+    }
 }
 
 /// The 1-based line and column (in characters) of a byte offset of `text`. An offset past
@@ -98,6 +172,59 @@ pub fn line_cols(text: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
         }
     }
     found
+}
+
+/// The line starts of a text, for [`line_col`] look-ups at many offsets in any order without a
+/// scan from the start for each: a file of many scenarios asks for one per statement.
+#[derive(Clone, Debug)]
+pub struct LineIndex<'t> {
+    text: &'t str,
+    /// Byte offset of each line's first byte.
+    starts: Vec<usize>,
+}
+
+impl<'t> LineIndex<'t> {
+    pub fn new(text: &'t str) -> Self {
+        let mut starts = vec![0];
+        // Most 64-byte runs of a JSON file hold no line break: a test the compiler vectorizes
+        // rules them out before the bytes are looked at one by one.
+        let (runs, rest) = text.as_bytes().as_chunks::<64>();
+        let breaks = |from: usize, bytes: &[u8], starts: &mut Vec<usize>| {
+            let found = bytes.iter().enumerate().filter(|&(_, &byte)| byte == b'\n');
+            starts.extend(found.map(|(at, _)| from + at + 1));
+        };
+        for (index, run) in runs.iter().enumerate() {
+            if run.iter().fold(false, |seen, &byte| seen | (byte == b'\n')) {
+                breaks(index * 64, run, &mut starts);
+            }
+        }
+        breaks(runs.len() * 64, rest, &mut starts);
+        LineIndex { text, starts }
+    }
+
+    /// The text indexed.
+    pub fn text(&self) -> &'t str {
+        self.text
+    }
+
+    /// What [`line_col`] gives for `offset`.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let end = self.text.floor_char_boundary(offset.min(self.text.len()));
+        let line = self.starts.partition_point(|&start| start <= end);
+        let start = self
+            .starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
+        let column = self
+            .text
+            .get(start..end)
+            .unwrap_or_default()
+            .chars()
+            .count()
+            + 1;
+        (line.max(1), column)
+    }
 }
 
 /// A character boundary of a text, with its line and column.
@@ -154,6 +281,7 @@ fn line_breaks(bytes: &[u8]) -> usize {
         .sum()
 }
 
+#[derive(Debug)]
 struct Parser<'t> {
     text: &'t str,
     bytes: &'t [u8],
@@ -171,6 +299,24 @@ fn offset(pos: usize) -> u32 {
 }
 
 impl<'t> Parser<'t> {
+    fn new(text: &'t str) -> Result<Self, SyntaxError> {
+        if u32::try_from(text.len()).is_err() {
+            return Err(SyntaxError {
+                message: "the document is larger than 4 GiB".to_owned(),
+                span: Span::default(),
+            });
+        }
+        Ok(Parser {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            // Room for a statement's members and a typical list from the start; under a
+            // kibibyte each, as larger blocks cost the allocator more.
+            items: Vec::with_capacity(24),
+            members: Vec::with_capacity(12),
+        })
+    }
+
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -567,6 +713,45 @@ fn hex4(bytes: &[u8], at: usize) -> Result<u32, EscapeError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn elements_are_the_array_parsed_one_by_one() {
+        let text = " [ {\"a\": 1} ,\n [2], \"x\" ] ";
+        let whole = super::parse(text).ok();
+        let items: Vec<_> = super::elements(text)
+            .collect::<Result<_, _>>()
+            .unwrap_or_default();
+        match whole.map(|node| node.value) {
+            Some(super::Value::Array(expected)) => assert_eq!(items, expected),
+            other => unreachable!("{other:?}"),
+        }
+        assert_eq!(super::elements("[]").count(), 0);
+        let single: Vec<_> = super::elements("{\"a\": 1}").collect();
+        assert!(matches!(single[..], [Ok(_)]));
+        for broken in ["[1 2]", "[1,]", "[1] x", "{", "[", "[1,"] {
+            let items: Vec<_> = super::elements(broken).collect();
+            assert!(matches!(items.last(), Some(Err(_))), "{broken}: {items:?}");
+            assert_eq!(
+                items.iter().filter(|item| item.is_err()).count(),
+                1,
+                "{broken}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_line_index_agrees_with_line_col() {
+        let text = "{\n  \"é\": [1,\r\n 2]\n}".repeat(9);
+        let text = text.as_str();
+        let index = super::LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                index.line_col(offset),
+                super::line_col(text, offset),
+                "{offset}"
+            );
+        }
+    }
+
     use super::*;
 
     fn error(text: &str) -> SyntaxError {

@@ -1,9 +1,9 @@
-//! Cost of the reference look-ups: the first look-up of a process (the tables are `static`, so
-//! there is nothing to load) and the mean of each kind of look-up over many calls.
+//! Cost of the reference look-ups: the first look-up of a process (the tables are embedded and
+//! read in place, so there is nothing to load) and the mean of each kind of look-up over many calls.
 //!
 //! `cargo bench -p iam-policy-reference` measures an optimized build; the `policy!` macro runs
-//! the crate as Cargo builds proc-macro dependencies in debug builds (opt-level 0, see the
-//! workspace `Cargo.toml`), which `cargo bench -p iam-policy-reference --profile dev` measures.
+//! the crate as Cargo builds proc-macro dependencies in debug builds (opt-level 0, the dev
+//! profile's default), which `cargo bench -p iam-policy-reference --profile dev` measures.
 //! The ratio first/steady shows what loading costs: about 1 means nothing.
 
 use std::hint::black_box;

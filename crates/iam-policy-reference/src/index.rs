@@ -12,6 +12,8 @@
 //! builds the `policy!` samples, whose look-ups then fail: regenerate once with a
 //! `find_hashed` that falls back to trying every row, then with the real one.
 
+use crate::table::{Word, value};
+
 /// A slot with no row.
 pub(crate) const EMPTY_SLOT: u32 = u32::MAX;
 
@@ -100,7 +102,7 @@ pub fn build_hashed_index<'a>(rows: impl IntoIterator<Item = (u32, &'a str, u32)
 
 /// The row in `slots` for which `is_row` holds, among those filed under `(seed, name)`.
 pub(crate) fn find_hashed(
-    slots: &[u32],
+    slots: &[Word],
     seed: u32,
     name: &[u8],
     is_row: impl Fn(u32) -> bool,
@@ -110,7 +112,7 @@ pub(crate) fn find_hashed(
     let hash = name_hash(seed, name);
     let start = hash as usize;
     for probe in 0..slots.len() {
-        let filed = *slots.get(start.wrapping_add(probe) & mask)?;
+        let filed = value(slots.get(start.wrapping_add(probe) & mask)?);
         if filed == EMPTY_SLOT {
             return None;
         }
@@ -125,6 +127,11 @@ pub(crate) fn find_hashed(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The slots as the generated image stores them.
+    fn stored(slots: &[u32]) -> Vec<Word> {
+        slots.iter().map(|slot| slot.to_le_bytes()).collect()
+    }
 
     #[test]
     fn words_lower_case_like_bytes() {
@@ -161,7 +168,7 @@ mod tests {
         );
         assert!(slots.len().is_power_of_two() && slots.len() * 3 >= rows.len() * 4);
         let find = |seed, name: &str| {
-            find_hashed(&slots, seed, name.as_bytes(), |row| {
+            find_hashed(&stored(&slots), seed, name.as_bytes(), |row| {
                 rows.get(row as usize)
                     .is_some_and(|listed| listed.0 == seed && listed.1.eq_ignore_ascii_case(name))
             })
@@ -172,7 +179,7 @@ mod tests {
         assert_eq!(find(7, "StartSessio"), None);
         assert_eq!(find(7, "GetObject"), None);
         assert_eq!(
-            find_hashed(&build_hashed_index([]), 0, b"x", |_| true),
+            find_hashed(&stored(&build_hashed_index([])), 0, b"x", |_| true),
             None
         );
     }
@@ -184,7 +191,7 @@ mod tests {
             build_hashed_index(names.iter().zip(0..).map(|(name, row)| (1, &name[..], row)));
         for (name, row) in names.iter().zip(0..) {
             let read = std::cell::RefCell::new(Vec::new());
-            let found = find_hashed(&slots, 1, name.as_bytes(), |candidate| {
+            let found = find_hashed(&stored(&slots), 1, name.as_bytes(), |candidate| {
                 read.borrow_mut().push(candidate);
                 candidate == row
             });

@@ -26,6 +26,7 @@ pub use global::DeprecatedConditionKey;
 pub use index::build_hashed_index;
 pub use matching::{ARN_FIELDS_WINDOW, ArnFormatFields, arn_field_colons, wildcard_match_by};
 pub use suggest::{nearest_name, suggest_action, suggest_condition_key, suggest_service};
+pub use table::{access_level_code, condition_key_type_code};
 
 use data::{
     ACTION_RESOURCE_TYPES, ACTION_SLOTS, ACTIONS, CONDITION_KEY_INDEX, CONDITION_KEY_SLOTS,
@@ -45,7 +46,7 @@ use matching::{
 fn text(id: u32) -> &'static str {
     let index = id as usize;
     match (STRING_STARTS.get(index), STRING_STARTS.get(index + 1)) {
-        (Some(&start), Some(&end)) => STRINGS
+        (Some(start), Some(end)) => STRINGS
             .get(start as usize..(end as usize).saturating_sub(1))
             .unwrap_or_default(),
         _ => "",
@@ -57,7 +58,7 @@ fn text(id: u32) -> &'static str {
 fn text_bytes(id: u32) -> &'static [u8] {
     let index = id as usize;
     match (STRING_STARTS.get(index), STRING_STARTS.get(index + 1)) {
-        (Some(&start), Some(&end)) => STRINGS
+        (Some(start), Some(end)) => STRINGS
             .as_bytes()
             .get(start as usize..(end as usize).saturating_sub(1))
             .unwrap_or_default(),
@@ -65,12 +66,11 @@ fn text_bytes(id: u32) -> &'static [u8] {
     }
 }
 
-fn names(start: u32, end: u32) -> impl Iterator<Item = &'static str> {
+fn names(range: Range<u32>) -> impl Iterator<Item = &'static str> {
     NAME_LISTS
-        .get(start as usize..end as usize)
-        .unwrap_or_default()
+        .range(range.start as usize..range.end as usize)
         .iter()
-        .map(|&id| text(id))
+        .map(text)
 }
 
 /// Whether string `id` is `name`, ignoring case; policies mostly spell names as the
@@ -90,10 +90,10 @@ pub fn services() -> impl Iterator<Item = Service> {
 /// The service with this prefix: `service("SSM")` finds `ssm`.
 pub fn service(prefix: &str) -> Option<Service> {
     let prefix = prefix.as_bytes();
-    let index = find_hashed(&SERVICE_SLOTS, 0, prefix, |index| {
+    let index = find_hashed(SERVICE_SLOTS.words(), 0, prefix, |index| {
         SERVICES
             .get(index as usize)
-            .is_some_and(|row| is_named(row.0, prefix))
+            .is_some_and(|row| is_named(row.prefix(), prefix))
     })?;
     u16::try_from(index).ok().map(Service)
 }
@@ -111,43 +111,40 @@ pub struct Service(u16);
 
 impl Service {
     #[inline]
-    fn row(self) -> &'static table::ServiceRow {
+    fn row(self) -> table::ServiceRow {
         SERVICES
             .get(usize::from(self.0))
-            .unwrap_or(&table::EMPTY_SERVICE)
+            .unwrap_or(table::ServiceRow::EMPTY)
     }
 
     /// The prefix used in action names and condition keys, e.g. `ssm`.
     #[inline]
     pub fn prefix(self) -> &'static str {
-        text(self.row().0)
+        text(self.row().prefix())
     }
 
     /// The service's name, e.g. `AWS Systems Manager`.
     pub fn name(self) -> &'static str {
-        text(self.row().1)
+        text(self.row().name())
     }
 
     /// Its actions, sorted by name ignoring case.
     pub fn actions(self) -> impl Iterator<Item = Action> {
-        let row = self.row();
-        (row.2..row.3).map(Action)
+        self.row().actions().map(Action)
     }
 
     /// Its resource types, sorted by name ignoring case.
     pub fn resource_types(self) -> impl Iterator<Item = ResourceType> {
-        let row = self.row();
-        (row.4..row.5).map(ResourceType)
+        self.row().resource_types().map(ResourceType)
     }
 
     /// The condition keys the service lists (its own and the global ones it supports); global
     /// keys come from the table of documented global keys where they are there.
     pub fn condition_keys(self) -> impl Iterator<Item = ConditionKey> {
-        let row = self.row();
-        (row.6..row.7).map(|index| {
+        self.row().condition_keys().map(|index| {
             let name = CONDITION_KEYS
                 .get(index as usize)
-                .map_or("", |row| text(row.1));
+                .map_or("", |row| text(row.name()));
             global_key(name).unwrap_or(ConditionKey(Key::Service(index)))
         })
     }
@@ -155,10 +152,10 @@ impl Service {
     /// One of its actions by name, ignoring case.
     pub fn action(self, name: &str) -> Option<Action> {
         let name = name.as_bytes();
-        find_hashed(&ACTION_SLOTS, u32::from(self.0), name, |index| {
+        find_hashed(ACTION_SLOTS.words(), u32::from(self.0), name, |index| {
             ACTIONS
                 .get(index as usize)
-                .is_some_and(|row| row.0 == self.0 && is_named(row.1, name))
+                .is_some_and(|row| row.service() == u32::from(self.0) && is_named(row.name(), name))
         })
         .map(Action)
     }
@@ -211,33 +208,34 @@ pub struct Action(u32);
 
 impl Action {
     #[inline]
-    fn row(self) -> &'static table::ActionRow {
-        ACTIONS.get(self.0 as usize).unwrap_or(&table::EMPTY_ACTION)
+    fn row(self) -> table::ActionRow {
+        ACTIONS
+            .get(self.0 as usize)
+            .unwrap_or(table::ActionRow::EMPTY)
     }
 
     #[inline]
     pub fn service(self) -> Service {
-        Service(self.row().0)
+        Service(u16::try_from(self.row().service()).unwrap_or_default())
     }
 
     /// The canonical spelling without the prefix, e.g. `StartSession`.
     #[inline]
     pub fn name(self) -> &'static str {
-        text(self.row().1)
+        text(self.row().name())
     }
 
     pub fn access_level(self) -> AccessLevel {
-        self.row().2
+        self.row().access_level()
     }
 
     /// The resource types the action applies to, as the reference lists them.
     pub fn resource_types(self) -> impl Iterator<Item = ActionResourceType> {
-        let row = self.row();
-        (row.3..row.4).filter_map(|index| {
+        self.row().resource_types().filter_map(|index| {
             let entry = ACTION_RESOURCE_TYPES.get(index as usize)?;
             Some(ActionResourceType {
-                resource_type: ResourceType(entry.0),
-                required: entry.1,
+                resource_type: ResourceType(entry.resource_type()),
+                required: entry.required(),
                 row: index,
             })
         })
@@ -245,14 +243,12 @@ impl Action {
 
     /// The condition keys listed on the action itself (template spelling).
     pub fn condition_keys(self) -> impl Iterator<Item = &'static str> {
-        let row = self.row();
-        names(row.5, row.6)
+        names(self.row().condition_keys())
     }
 
     /// Other actions a request for this one also needs permission for, e.g. `iam:PassRole`.
     pub fn dependent_actions(self) -> impl Iterator<Item = &'static str> {
-        let row = self.row();
-        names(row.7, row.8)
+        names(self.row().dependent_actions())
     }
 
     /// Whether `key` is listed on the action or on one of its resource types (templated keys
@@ -293,22 +289,20 @@ pub struct ActionResourceType {
 }
 
 impl ActionResourceType {
-    fn row(self) -> &'static table::ActionResourceTypeRow {
+    fn row(self) -> table::ActionResourceTypeRow {
         ACTION_RESOURCE_TYPES
             .get(self.row as usize)
-            .unwrap_or(&table::EMPTY_ACTION_RESOURCE_TYPE)
+            .unwrap_or(table::ActionResourceTypeRow::EMPTY)
     }
 
     /// Condition keys that apply when the action targets this resource type.
     pub fn condition_keys(self) -> impl Iterator<Item = &'static str> {
-        let row = self.row();
-        names(row.2, row.3)
+        names(self.row().condition_keys())
     }
 
     /// Actions also needed when the action targets this resource type.
     pub fn dependent_actions(self) -> impl Iterator<Item = &'static str> {
-        let row = self.row();
-        names(row.4, row.5)
+        names(self.row().dependent_actions())
     }
 }
 
@@ -318,27 +312,27 @@ pub struct ResourceType(u32);
 
 impl ResourceType {
     #[inline]
-    fn row(self) -> &'static table::ResourceTypeRow {
+    fn row(self) -> table::ResourceTypeRow {
         RESOURCE_TYPES
             .get(self.0 as usize)
-            .unwrap_or(&table::EMPTY_RESOURCE_TYPE)
+            .unwrap_or(table::ResourceTypeRow::EMPTY)
     }
 
     #[inline]
     pub fn service(self) -> Service {
-        Service(self.row().0)
+        Service(u16::try_from(self.row().service()).unwrap_or_default())
     }
 
     #[inline]
     pub fn name(self) -> &'static str {
-        text(self.row().1)
+        text(self.row().name())
     }
 
     /// The ARN formats, e.g. `arn:${Partition}:ssm:${Region}:${Account}:document/${DocumentName}`.
     /// The reference gives one per resource type; the service field may be another service's
     /// (ssm's `instance` is an `ec2` ARN).
     pub fn arn_formats(self) -> impl Iterator<Item = &'static str> {
-        std::iter::once(text(self.row().2))
+        std::iter::once(text(self.row().arn_format()))
     }
 
     /// The service, Region and account fields of the ARN format, when it has the six fields of
@@ -350,8 +344,7 @@ impl ResourceType {
 
     /// Condition keys that apply to every action on this resource type.
     pub fn condition_keys(self) -> impl Iterator<Item = &'static str> {
-        let row = self.row();
-        names(row.3, row.4)
+        names(self.row().condition_keys())
     }
 }
 
@@ -376,8 +369,8 @@ pub fn resource_types_for_arn(arn: &str) -> Vec<ResourceType> {
         None => {
             let mut found: Vec<ResourceType> = RESOURCE_TYPES_BY_ARN_SERVICE
                 .iter()
-                .filter(|&&row| pattern.can_name_shape(format_shape(row)))
-                .map(|&row| ResourceType(row))
+                .filter(|&row| pattern.can_name_shape(format_shape(row)))
+                .map(ResourceType)
                 .collect();
             found.sort_unstable();
             found
@@ -487,8 +480,7 @@ impl ArnService {
     /// The resource types whose ARN format has this service field, in table order (by owning
     /// service, then name).
     pub fn resource_types(self) -> Vec<ResourceType> {
-        let mut found: Vec<ResourceType> =
-            self.rows().iter().map(|&row| ResourceType(row)).collect();
+        let mut found: Vec<ResourceType> = self.rows().iter().map(ResourceType).collect();
         found.sort_unstable();
         found
     }
@@ -541,10 +533,8 @@ impl ArnService {
         finish(found)
     }
 
-    fn rows(self) -> &'static [u32] {
-        RESOURCE_TYPES_BY_ARN_SERVICE
-            .get(self.start..self.end)
-            .unwrap_or_default()
+    fn rows(self) -> table::Numbers {
+        RESOURCE_TYPES_BY_ARN_SERVICE.range(self.start..self.end)
     }
 
     /// The formats, made when the service field is first matched against.
@@ -556,7 +546,7 @@ impl ArnService {
             let mut formats: Box<[ServiceFormat]> = self
                 .rows()
                 .iter()
-                .map(|&row| ServiceFormat {
+                .map(|row| ServiceFormat {
                     row,
                     shape: format_shape(row),
                     next: NO_FORMAT,
@@ -637,8 +627,8 @@ fn service_field_at(position: usize) -> (u64, &'static str) {
         return (0, "");
     };
     *cell.get_or_init(|| {
-        let row = RESOURCE_TYPES_BY_ARN_SERVICE.get(position).copied();
-        let format = row.map_or("", |row| text(ResourceType(row).row().2));
+        let row = RESOURCE_TYPES_BY_ARN_SERVICE.get(position);
+        let format = row.map_or("", |row| text(ResourceType(row).row().arn_format()));
         let field = matching::service_field(format).unwrap_or_default();
         (order_key(field.as_bytes()), field)
     })
@@ -662,7 +652,7 @@ static FORMAT_SHAPES: [OnceLock<matching::FormatShape>; RESOURCE_TYPES.len()] =
 fn format_shape(row: u32) -> &'static matching::FormatShape {
     static NONE: OnceLock<matching::FormatShape> = OnceLock::new();
     let cell = FORMAT_SHAPES.get(row as usize).unwrap_or(&NONE);
-    cell.get_or_init(|| matching::FormatShape::new(text(ResourceType(row).row().2)))
+    cell.get_or_init(|| matching::FormatShape::new(text(ResourceType(row).row().arn_format())))
 }
 
 /// The type of a condition key's value, spelled as in the Service Authorization Reference.
@@ -746,7 +736,7 @@ impl ConditionKey {
         }
     }
 
-    fn service_row(self) -> Option<&'static table::ConditionKeyRow> {
+    fn service_row(self) -> Option<table::ConditionKeyRow> {
         match self.0 {
             Key::Global(_) => None,
             Key::Service(index) => CONDITION_KEYS.get(index as usize),
@@ -757,7 +747,7 @@ impl ConditionKey {
     pub fn name(self) -> &'static str {
         match (self.global(), self.service_row()) {
             (Some(key), _) => key.name,
-            (None, Some(row)) => text(row.1),
+            (None, Some(row)) => text(row.name()),
             (None, None) => "",
         }
     }
@@ -765,7 +755,7 @@ impl ConditionKey {
     pub fn value_type(self) -> ConditionKeyType {
         match (self.global(), self.service_row()) {
             (Some(key), _) => key.value_type,
-            (None, Some(row)) => row.2,
+            (None, Some(row)) => row.value_type(),
             (None, None) => ConditionKeyType::String,
         }
     }
@@ -807,7 +797,9 @@ impl ConditionKey {
 
     /// The service that lists it; `None` for the documented global keys.
     pub fn service(self) -> Option<Service> {
-        self.service_row().map(|row| Service(row.0))
+        self.service_row()
+            .and_then(|row| u16::try_from(row.service()).ok())
+            .map(Service)
     }
 }
 
@@ -840,14 +832,21 @@ fn global_key(name: &str) -> Option<ConditionKey> {
 
 /// A hashed index of the global keys by name (see `index.rs`), made at compile time: a scan
 /// compared the name with each.
-static GLOBAL_KEY_SLOTS: [u32; index::slot_count(GLOBAL_KEYS.len())] = {
+static GLOBAL_KEY_SLOTS: [table::Word; index::slot_count(GLOBAL_KEYS.len())] = {
     let mut slots = [index::EMPTY_SLOT; index::slot_count(GLOBAL_KEYS.len())];
     let mut row = 0;
     while row < GLOBAL_KEYS.len() {
         index::place(&mut slots, 0, GLOBAL_KEYS[row].name.as_bytes(), row as u32);
         row += 1;
     }
-    slots
+    // Stored as the generated indexes are.
+    let mut words = [[0; 4]; index::slot_count(GLOBAL_KEYS.len())];
+    let mut slot = 0;
+    while slot < slots.len() {
+        words[slot] = slots[slot].to_le_bytes();
+        slot += 1;
+    }
+    words
 };
 
 /// A condition key with a variable part, split at its first variable once for all look-ups.
@@ -905,10 +904,10 @@ pub fn condition_key(name: &str) -> Option<ConditionKey> {
     if global::is_aws_key(name) {
         return None;
     }
-    let exact = find_hashed(&CONDITION_KEY_SLOTS, 0, name.as_bytes(), |index| {
+    let exact = find_hashed(CONDITION_KEY_SLOTS.words(), 0, name.as_bytes(), |index| {
         CONDITION_KEYS
             .get(index as usize)
-            .is_some_and(|row| is_named(row.1, name.as_bytes()))
+            .is_some_and(|row| is_named(row.name(), name.as_bytes()))
     });
     if let Some(index) = exact {
         return Some(ConditionKey(Key::Service(index)));
@@ -918,7 +917,7 @@ pub fn condition_key(name: &str) -> Option<ConditionKey> {
     let row = |index: &u32| {
         CONDITION_KEYS
             .get(*index as usize)
-            .map_or("", |row| text(row.1))
+            .map_or("", |row| text(row.name()))
     };
     let first = name.as_bytes().first().map(u8::to_ascii_lowercase);
     TEMPLATED_CONDITION_KEYS
@@ -929,7 +928,7 @@ pub fn condition_key(name: &str) -> Option<ConditionKey> {
         })
         .filter(|index| template_matches(row(index), name))
         .max_by_key(|index| literal_length(row(index)))
-        .map(|&index| ConditionKey(Key::Service(index)))
+        .map(|index| ConditionKey(Key::Service(index)))
 }
 
 /// The documented global keys: 52 `aws:` keys, then the 9 cross-service keys.
@@ -952,32 +951,37 @@ impl Service {
     /// Whether a resource control policy may name this service's actions; `None` when the
     /// reference snapshot has no such list.
     pub fn supports_resource_control_policies(self) -> Option<bool> {
-        RCP_SERVICES_LISTED.then(|| RCP_SERVICES.binary_search(&u32::from(self.0)).is_ok())
+        let number = u32::from(self.0);
+        RCP_SERVICES_LISTED.then(|| {
+            RCP_SERVICES
+                .binary_search_by(|listed| listed.cmp(&number))
+                .is_ok()
+        })
     }
 }
 
 /// A service prefix present in an older snapshot and gone now.
 pub fn retired_service(prefix: &str) -> bool {
     RETIRED_SERVICES
-        .binary_search_by(|&id| compare_ignore_case(text(id), prefix))
+        .binary_search_by(|id| compare_ignore_case(text(id), prefix))
         .is_ok()
 }
 
 /// An action present in an older snapshot and gone now, spelled as it was then.
 pub fn retired_action(name: &str) -> Option<&'static str> {
     let found = RETIRED_ACTIONS
-        .binary_search_by(|&id| compare_ignore_case(text(id), name))
+        .binary_search_by(|id| compare_ignore_case(text(id), name))
         .ok()?;
-    RETIRED_ACTIONS.get(found).map(|&id| text(id))
+    RETIRED_ACTIONS.get(found).map(text)
 }
 
 /// A condition key of a current service present in an older snapshot and gone now, spelled as
 /// it was then.
 pub fn retired_condition_key(name: &str) -> Option<&'static str> {
     let found = RETIRED_CONDITION_KEYS
-        .binary_search_by(|&id| compare_ignore_case(text(id), name))
+        .binary_search_by(|id| compare_ignore_case(text(id), name))
         .ok()?;
-    RETIRED_CONDITION_KEYS.get(found).map(|&id| text(id))
+    RETIRED_CONDITION_KEYS.get(found).map(text)
 }
 
 /// Why an action pattern expands to nothing.
@@ -1062,7 +1066,7 @@ pub fn actions_matching(pattern: &str) -> Result<Cow<'static, [Action]>, Pattern
     }
     let prefix = NamePattern::new(prefix);
     let services: Vec<Service> = services()
-        .filter(|service| prefix.matches(text_bytes(service.row().0)))
+        .filter(|service| prefix.matches(text_bytes(service.row().prefix())))
         .collect();
     actions_matching_in(&services, pattern, name)
 }
@@ -1112,13 +1116,12 @@ fn actions_matching_in(
     let name_pattern = (!whole_run).then(|| NamePattern::new(name));
     let mut found: Vec<Action> = Vec::new();
     for service in services {
-        let row = service.row();
-        let actions = ACTIONS
-            .get(row.2 as usize..row.3 as usize)
-            .unwrap_or_default();
+        let rows = service.row().actions();
+        let first = rows.start as usize;
+        let actions = ACTIONS.range(first..rows.end as usize);
         let run = run_starting_with(actions, literal.as_bytes());
         let run = ACTION_HANDLES
-            .get(row.2 as usize + run.start..row.2 as usize + run.end)
+            .get(first + run.start..first + run.end)
             .unwrap_or_default();
         match &name_pattern {
             // Room for the whole run at once: growing the list step by step costs more.
@@ -1126,7 +1129,7 @@ fn actions_matching_in(
                 found.reserve(run.len());
                 found.extend(
                     run.iter()
-                        .filter(|action| pattern.matches(text_bytes(action.row().1))),
+                        .filter(|action| pattern.matches(text_bytes(action.row().name()))),
                 );
             }
             // The usual case: the one service's run as it is in the table.
@@ -1163,12 +1166,12 @@ static ACTION_HANDLES: [Action; ACTIONS.len()] = {
 /// The positions in `actions` (one service's, sorted by lower-case name) of the names that
 /// start with `literal`, ignoring case: one run. A binary search narrows both ends at once
 /// until it meets a name of the run, then finds each end in its half.
-fn run_starting_with(actions: &[table::ActionRow], literal: &[u8]) -> std::ops::Range<usize> {
+fn run_starting_with(actions: table::Actions, literal: &[u8]) -> std::ops::Range<usize> {
     if literal.is_empty() {
         return 0..actions.len();
     }
-    let order = |action: &table::ActionRow| {
-        let name = text_bytes(action.1);
+    let order = |action: table::ActionRow| {
+        let name = text_bytes(action.name());
         compare_bytes_ignore_case(name.get(..literal.len()).unwrap_or(name), literal)
     };
     let (mut low, mut high) = (0, actions.len());
@@ -1178,13 +1181,13 @@ fn run_starting_with(actions: &[table::ActionRow], literal: &[u8]) -> std::ops::
             Some(std::cmp::Ordering::Less) => low = middle + 1,
             Some(std::cmp::Ordering::Greater) => high = middle,
             Some(std::cmp::Ordering::Equal) => {
-                let before = actions.get(low..middle).unwrap_or_default();
-                let after = actions.get(middle + 1..high).unwrap_or_default();
-                let start = low
-                    + before.partition_point(|action| order(action) == std::cmp::Ordering::Less);
-                let end = middle
-                    + 1
-                    + after.partition_point(|action| order(action) != std::cmp::Ordering::Greater);
+                let at = |index| actions.get(index).map(order);
+                let start = partition_point(low..middle, |index| {
+                    at(index) == Some(std::cmp::Ordering::Less)
+                });
+                let end = partition_point(middle + 1..high, |index| {
+                    at(index).is_some_and(|order| order != std::cmp::Ordering::Greater)
+                });
                 return start..end;
             }
             None => break,

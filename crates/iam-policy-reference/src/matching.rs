@@ -1689,7 +1689,7 @@ mod tests {
             let Some(row) = crate::data::RESOURCE_TYPES.get(row) else {
                 continue;
             };
-            let format = FormatShape::new(crate::text(row.2));
+            let format = FormatShape::new(crate::text(row.arn_format()));
             let tokens = format.tokens();
             let (Some(colons), Some(fixed)) = (tokens.colons, format.fixed_resource) else {
                 continue;
@@ -1741,7 +1741,7 @@ mod tests {
         // one search over the whole ARN finds, for every format of the reference.
         let formats: Vec<FormatShape> = (0..crate::data::RESOURCE_TYPES.len())
             .filter_map(|row| crate::data::RESOURCE_TYPES.get(row))
-            .map(|row| FormatShape::new(crate::text(row.2)))
+            .map(|row| FormatShape::new(crate::text(row.arn_format())))
             .collect();
         for arn in [
             "arn:aws:ec2:us-east-1:123456789012:instance/i-0123",
@@ -1826,7 +1826,7 @@ mod tests {
         // path, a qualified name), against the formats of its own service field.
         let formats: Vec<FormatShape> = (0..crate::data::RESOURCE_TYPES.len())
             .filter_map(|row| crate::data::RESOURCE_TYPES.get(row))
-            .map(|row| FormatShape::new(crate::text(row.2)))
+            .map(|row| FormatShape::new(crate::text(row.arn_format())))
             .collect();
         for written in &formats {
             for value in ["*", "?", "x", "a/b", "a:b", "", "x*"] {

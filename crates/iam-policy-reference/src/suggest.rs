@@ -166,8 +166,8 @@ pub fn suggest_condition_key(name: &str) -> Vec<String> {
     let global = GLOBAL_KEYS.iter().map(|key| key.name);
     let listed = CONDITION_KEY_INDEX
         .iter()
-        .filter_map(|&index| CONDITION_KEYS.get(index as usize))
-        .map(|row| text(row.1))
+        .filter_map(|index| CONDITION_KEYS.get(index as usize))
+        .map(|row| text(row.name()))
         .filter(|key| !is_aws_key(key));
     let all: Vec<&'static str> = global.chain(listed).collect();
     let same_prefix = |key: &&str| {

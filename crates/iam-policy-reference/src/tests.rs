@@ -90,7 +90,7 @@ fn every_name_is_found_through_the_indexes() {
         }
     }
     assert_eq!(service("ec2").and_then(|ec2| ec2.action("GetObject")), None);
-    for &index in &CONDITION_KEY_INDEX {
+    for index in CONDITION_KEY_INDEX.iter() {
         let key = ConditionKey(Key::Service(index));
         if !global::is_aws_key(key.name()) && global_key(key.name()).is_none() {
             assert_eq!(condition_key(&key.name().to_ascii_uppercase()), Some(key));
@@ -102,9 +102,9 @@ fn every_name_is_found_through_the_indexes() {
 #[test]
 fn templated_keys_are_found_as_a_scan_of_all_templates_finds_them() {
     let name_of = |index: &u32| ConditionKey(Key::Service(*index)).name();
-    for template in &TEMPLATED_CONDITION_KEYS {
+    for template in TEMPLATED_CONDITION_KEYS.iter() {
         // Not templated (no parts): the instance `Finance` matches nothing, and the test fails.
-        let (head, tail) = matching::split_variable(name_of(template)).unwrap_or_default();
+        let (head, tail) = matching::split_variable(name_of(&template)).unwrap_or_default();
         for name in [
             format!("{head}Finance{tail}"),
             format!("{head}x{tail}").to_ascii_uppercase(),
@@ -116,7 +116,7 @@ fn templated_keys_are_found_as_a_scan_of_all_templates_finds_them() {
                 .iter()
                 .filter(|index| template_matches(name_of(index), &name))
                 .max_by_key(|index| literal_length(name_of(index)))
-                .map(|&index| ConditionKey(Key::Service(index)));
+                .map(|index| ConditionKey(Key::Service(index)));
             assert!(scanned.is_some(), "{name}");
             assert_eq!(condition_key(&name), scanned, "{name}");
         }
@@ -666,10 +666,8 @@ fn runs_of_names_are_those_a_scan_finds() {
         let Some(service) = service(prefix) else {
             continue;
         };
-        let row = service.row();
-        let actions = ACTIONS
-            .get(row.2 as usize..row.3 as usize)
-            .unwrap_or_default();
+        let rows = service.row().actions();
+        let actions = ACTIONS.range(rows.start as usize..rows.end as usize);
         for literal in [
             "",
             "a",
@@ -681,8 +679,8 @@ fn runs_of_names_are_those_a_scan_finds() {
             "CreateVpc",
             "List",
         ] {
-            let starts = |action: &table::ActionRow| {
-                let name = text_bytes(action.1);
+            let starts = |action: table::ActionRow| {
+                let name = text_bytes(action.name());
                 name.get(..literal.len())
                     .is_some_and(|head| head.eq_ignore_ascii_case(literal.as_bytes()))
             };

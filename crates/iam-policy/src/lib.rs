@@ -76,6 +76,8 @@ pub use iam_policy_core::model::{
 };
 pub use iam_policy_core::{Finding, IssueCode, Severity};
 
+pub mod eval;
+
 /// Writes an IAM policy document as a constant [`Policy`], checked at compile time.
 ///
 /// The document is the IAM JSON policy language exactly as AWS documents it. Two forms:

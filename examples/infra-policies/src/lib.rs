@@ -71,6 +71,20 @@ policy! {
         ]
     };
 
+    /// What the on-call engineers need to read the service's logs, in the account and Region
+    /// each deployment binds.
+    #[parameters("region": Region, "account-id": AccountId)]
+    pub const ON_CALL_READ_LOGS = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["logs:FilterLogEvents", "logs:GetLogEvents"],
+                "Resource": "arn:aws:logs:{region}:{account-id}:log-group:/example/service:*"
+            }
+        ]
+    };
+
     /// What the auditors need: only the shared statements.
     pub const AUDITOR = {
         "Version": "2012-10-17",
@@ -266,6 +280,13 @@ pub fn catalogue() -> Vec<Entry<'static>> {
             "The staging policy and the production-only restart of the service's tasks.",
             "On call",
             Document::Policy(&PRODUCTION_ON_CALL),
+        ),
+        entry(
+            "on-call/read-logs.json",
+            "On call: read logs",
+            "What the on-call engineers need to read the service's logs, per account and Region.",
+            "On call",
+            Document::Template(&ON_CALL_READ_LOGS),
         ),
         entry(
             "audit/auditor.json",

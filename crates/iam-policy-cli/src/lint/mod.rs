@@ -1,10 +1,10 @@
 //! `iam-policy lint`: the rules of `policy!` run on existing JSON policy files.
 
 pub mod document;
-mod input;
+pub(crate) mod input;
 mod jsonl;
 mod sarif;
-mod text;
+pub(crate) mod text;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -111,7 +111,7 @@ enum Deny {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
-enum Color {
+pub(crate) enum Color {
     Auto,
     Always,
     Never,
@@ -219,6 +219,21 @@ fn lint_all<'b>(read: &'b [(&input::Source, Vec<u8>)], options: &Options) -> Vec
     linted.into_iter().map(|(_, file)| file).collect()
 }
 
+/// The diagnostics renderer: styled when `color` asks for it, or on a terminal without
+/// `NO_COLOR` set.
+pub(crate) fn renderer(color: Color) -> annotate_snippets::Renderer {
+    let styled = match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    if styled {
+        annotate_snippets::Renderer::styled()
+    } else {
+        annotate_snippets::Renderer::plain()
+    }
+}
+
 fn write(
     args: &LintArgs,
     files: &[LintedSource<'_>],
@@ -230,16 +245,7 @@ fn write(
     let summary = text::summary(files.len(), counts);
     match args.format {
         Format::Text => {
-            let styled = match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-            };
-            let renderer = if styled {
-                annotate_snippets::Renderer::styled()
-            } else {
-                annotate_snippets::Renderer::plain()
-            };
+            let renderer = renderer(args.color);
             for file in files {
                 text::write_file(&mut out, &renderer, file)?;
             }

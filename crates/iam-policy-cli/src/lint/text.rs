@@ -4,11 +4,11 @@
 
 use std::io::{self, Write};
 
-use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
-use iam_policy_core::{PolicyKind, Severity};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet, Title};
+use iam_policy_core::{PolicyKind, Severity, Span};
 
 use super::LintedSource;
-use super::document::Diagnostic;
+use super::document::{Diagnostic, Position};
 
 /// Writes every diagnostic of `file`, after a note of the kind the policy was held to when
 /// there are some.
@@ -35,43 +35,57 @@ pub fn write_file(
 }
 
 /// One diagnostic as a report group: the title, the lines of its span and the help.
-fn group<'a>(name: &'a str, text: &'a str, diagnostic: &'a Diagnostic) -> Group<'a> {
+pub(crate) fn group<'a>(name: &'a str, text: &'a str, diagnostic: &'a Diagnostic) -> Group<'a> {
     let finding = &diagnostic.finding;
+    let label = (!finding.path.is_empty()).then_some(finding.path.as_str());
+    let title = level(finding.severity)
+        .primary_title(finding.message.as_str())
+        .id(finding.code.as_str());
+    let mut group = marked(title, name, text, finding.span, diagnostic.start, label);
+    if let Some(help) = &finding.help {
+        group = group.element(Level::HELP.message(help.as_str()));
+    }
+    group
+}
+
+/// `title` over the lines of file `name` that hold `span` (which starts at `start`), with the
+/// span marked and labelled.
+pub(crate) fn marked<'a>(
+    title: Title<'a>,
+    name: &'a str,
+    text: &'a str,
+    span: Span,
+    start: Position,
+    label: Option<&'a str>,
+) -> Group<'a> {
     // Only the lines the span covers are handed to the renderer, so rendering stays
-    // proportional to the finding, not to the file.
+    // proportional to the span, not to the file.
     let (excerpt_start, excerpt, starts_line) =
-        excerpt(text, finding.span.start as usize, finding.span.end as usize);
+        excerpt(text, span.start as usize, span.end as usize);
     let local = |offset: u32| {
         (offset as usize)
             .saturating_sub(excerpt_start)
             .min(excerpt.len())
     };
-    let start = local(finding.span.start);
-    let end = local(finding.span.end).max(start);
-    let mut annotation = AnnotationKind::Primary.span(start..end);
-    if !finding.path.is_empty() {
-        annotation = annotation.label(finding.path.as_str());
+    let from = local(span.start);
+    let to = local(span.end).max(from);
+    let mut annotation = AnnotationKind::Primary.span(from..to);
+    if let Some(label) = label {
+        annotation = annotation.label(label);
     }
     let snippet = Snippet::source(excerpt)
-        .line_start(diagnostic.start.line)
+        .line_start(start.line)
         .annotation(annotation);
-    let title = level(finding.severity)
-        .primary_title(finding.message.as_str())
-        .id(finding.code.as_str());
-    let mut group = if starts_line {
+    if starts_line {
         title.element(snippet.path(name))
     } else {
         // The excerpt starts inside its line, so the renderer would count columns from there:
         // the place is given as worked out in the whole file.
         let origin = Origin::path(name)
-            .line(diagnostic.start.line)
-            .char_column(diagnostic.start.column);
+            .line(start.line)
+            .char_column(start.column);
         title.element(origin).element(snippet)
-    };
-    if let Some(help) = &finding.help {
-        group = group.element(Level::HELP.message(help.as_str()));
     }
-    group
 }
 
 /// A kind in words, for the note.
@@ -86,7 +100,7 @@ fn kind_description(kind: PolicyKind) -> &'static str {
     }
 }
 
-fn level(severity: Severity) -> Level<'static> {
+pub(crate) fn level(severity: Severity) -> Level<'static> {
     match severity {
         Severity::Error => Level::ERROR,
         Severity::SecurityWarning => Level::WARNING.with_name("security warning"),

@@ -257,6 +257,19 @@ impl Policy {
         }
     }
 
+    /// Reads a JSON policy document the way IAM evaluates one it stored: the rules' findings do
+    /// not keep it from being read, only what leaves it without a meaning (JSON syntax, a
+    /// finding that cannot be waived) does. For evaluating policies that have findings.
+    pub fn from_json_unchecked(text: &str) -> Result<Policy, Error> {
+        let document = crate::parse::parse(text)
+            .map_err(|error| Error::new(text, vec![error.into_finding()]))?;
+        let Reading { findings, policy } = read(&document, &Options::default());
+        policy.ok_or_else(|| {
+            let meaningless = findings.into_iter().filter(|f| !f.code.is_waivable());
+            Error::new(text, meaningless.collect())
+        })
+    }
+
     /// The document as minified JSON.
     pub fn to_json(&self) -> String {
         ser::to_json(self, false)

@@ -672,26 +672,7 @@ fn resource_covers((wide, wide_wild): (&str, bool), (narrow, narrow_wild): (&str
             .strip_suffix('*')
             .is_some_and(|prefix| !holds_wildcard(prefix) && narrow.starts_with(prefix));
     }
-    wildcard_match(wide, narrow)
-}
-
-/// Matches `text` against `pattern`, where `*` matches any run of characters (across `/` and
-/// `:`) and `?` any one character; ARNs compare case-sensitively.
-fn wildcard_match(pattern: &str, text: &str) -> bool {
-    // ASCII text, the usual case, is matched byte by byte; otherwise `?` must take a whole
-    // character.
-    if pattern.is_ascii() && text.is_ascii() {
-        return reference::wildcard_match_by(
-            pattern.as_bytes(),
-            text.as_bytes(),
-            b'*',
-            b'?',
-            |a, b| a == b,
-        );
-    }
-    let (pattern, text): (Vec<char>, Vec<char>) =
-        (pattern.chars().collect(), text.chars().collect());
-    reference::wildcard_match_by(&pattern, &text, '*', '?', |a, b| a == b)
+    crate::matching::wildcard_match(wide, narrow)
 }
 
 /// A statement that repeats another one exactly (apart from its `Sid`): the same members,
@@ -1666,21 +1647,6 @@ mod tests {
             .collect();
             assert_eq!(found, expected, "{list:?}");
         }
-    }
-
-    #[test]
-    fn wildcard_matching() {
-        assert!(super::wildcard_match(
-            "arn:aws:s3:::b/*",
-            "arn:aws:s3:::b/a/b"
-        ));
-        assert!(super::wildcard_match("a?c*", "abcdef"));
-        assert!(super::wildcard_match("*x*", "axb"));
-        assert!(!super::wildcard_match("a?c", "ac"));
-        assert!(!super::wildcard_match(
-            "arn:aws:s3:::b/*",
-            "arn:aws:s3:::c/a"
-        ));
     }
 
     #[test]

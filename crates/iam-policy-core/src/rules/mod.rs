@@ -6,12 +6,12 @@ mod advisory;
 mod arn;
 mod condition;
 mod grammar;
-mod operator;
+pub(crate) mod operator;
 mod principal;
 mod resource;
 mod size;
-mod value;
-mod variable;
+pub(crate) mod value;
+pub(crate) mod variable;
 
 #[cfg(test)]
 mod testing;

@@ -9,7 +9,7 @@
 
 /// The data type an operator compares, which decides the keys and values it fits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Family {
+pub enum Family {
     String,
     Numeric,
     Date,
@@ -43,7 +43,7 @@ impl Family {
 
 /// `ForAllValues:` or `ForAnyValue:`, for keys with several values in the request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum SetQualifier {
+pub enum SetQualifier {
     ForAllValues,
     ForAnyValue,
 }
@@ -92,7 +92,7 @@ const IF_EXISTS: &str = "IfExists";
 
 /// A condition operator read from its name, e.g. `ForAnyValue:StringLikeIfExists`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Operator {
+pub struct Operator {
     pub qualifier: Option<SetQualifier>,
     /// The base name without qualifier and `IfExists`, e.g. `StringLike`.
     pub base: &'static str,

@@ -7,7 +7,7 @@ use std::net::IpAddr;
 
 /// A value of a `Bool` or `Null` condition: `true`/`false`, as JSON or as a string. IAM compares
 /// them without regard to case.
-pub(crate) fn parse_bool(text: &str) -> Option<bool> {
+pub fn parse_bool(text: &str) -> Option<bool> {
     if text.eq_ignore_ascii_case("true") {
         Some(true)
     } else if text.eq_ignore_ascii_case("false") {
@@ -18,7 +18,7 @@ pub(crate) fn parse_bool(text: &str) -> Option<bool> {
 }
 
 /// An integer or decimal number, optionally signed: what the Numeric operators compare.
-pub(crate) fn parse_number(text: &str) -> Option<f64> {
+pub fn parse_number(text: &str) -> Option<f64> {
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
     let all_digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
@@ -84,18 +84,36 @@ pub(crate) fn check_date(text: &str) -> Result<(), DateProblem> {
 
 /// `hh:mm[:ss[.fff]][Z|±hh:mm|±hhmm]`; `Ok(false)` when shaped right but out of range.
 fn check_clock(clock: &str) -> Result<bool, DateProblem> {
+    read_clock(clock).map(|clock| clock.in_range)
+}
+
+/// A time of day as written after a date's `T`.
+struct Clock {
+    /// Seconds since midnight, fraction included, in the written zone.
+    seconds: f64,
+    /// The zone's offset from UTC in seconds (`+01:00` is 3600).
+    offset: i64,
+    /// Whether every field is within its range.
+    in_range: bool,
+}
+
+fn read_clock(clock: &str) -> Result<Clock, DateProblem> {
     let (time, zone) = match clock.find(['Z', 'z', '+', '-']) {
         Some(at) => clock.split_at(at),
         None => (clock, ""),
     };
-    let zone_ok = match zone.as_bytes() {
-        [] | [b'Z' | b'z'] => true,
-        [b'+' | b'-', rest @ ..] => {
+    let (zone_ok, offset) = match zone.as_bytes() {
+        [] | [b'Z' | b'z'] => (true, 0),
+        [sign @ (b'+' | b'-'), rest @ ..] => {
             let digits: Vec<u8> = rest.iter().copied().filter(|b| *b != b':').collect();
             if digits.len() != 4 || !digits.iter().all(u8::is_ascii_digit) {
                 return Err(DateProblem::NotADate);
             }
-            digits[0] < b'2' || digits[0] == b'2' && digits[1] <= b'3'
+            let field =
+                |i: usize| i64::from(digits[i] - b'0') * 10 + i64::from(digits[i + 1] - b'0');
+            let offset = field(0) * 3600 + field(2) * 60;
+            let in_range = digits[0] < b'2' || digits[0] == b'2' && digits[1] <= b'3';
+            (in_range, if *sign == b'-' { -offset } else { offset })
         }
         _ => return Err(DateProblem::NotADate),
     };
@@ -117,7 +135,44 @@ fn check_clock(clock: &str) -> Result<bool, DateProblem> {
             .and_then(|p| p.parse::<u32>().ok())
             .unwrap_or(0)
     };
-    Ok(zone_ok && value(0) <= 23 && value(1) <= 59 && value(2) <= 60)
+    let fraction: f64 = format!("0.{fraction}").parse().unwrap_or(0.0);
+    Ok(Clock {
+        seconds: f64::from(value(0) * 3600 + value(1) * 60 + value(2)) + fraction,
+        offset,
+        in_range: zone_ok && value(0) <= 23 && value(1) <= 59 && value(2) <= 60,
+    })
+}
+
+/// The instant a Date operator value or a date context value stands for, in seconds since the
+/// epoch: what the Date operators compare. `None` when it is not a date [`check_date`] accepts;
+/// an epoch number of any length is read as seconds, as written.
+pub fn parse_date(text: &str) -> Option<f64> {
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse().ok();
+    }
+    check_date(text).ok()?;
+    let field = |range: std::ops::Range<usize>| text.get(range)?.parse::<i64>().ok();
+    let (year, month, day) = (field(0..4)?, field(5..7)?, field(8..10)?);
+    let (seconds, offset) = match text.get(10..)?.strip_prefix('T') {
+        Some(clock) => {
+            let clock = read_clock(clock).ok()?;
+            (clock.seconds, clock.offset)
+        }
+        None => (0.0, 0),
+    };
+    let days = days_from_civil(year, month, day);
+    Some((days * 86_400 - offset) as f64 + seconds)
+}
+
+/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (Howard Hinnant's
+/// `days_from_civil`).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
 }
 
 fn days_in_month(year: u32, month: u32) -> u32 {
@@ -133,12 +188,13 @@ fn days_in_month(year: u32, month: u32) -> u32 {
 
 /// An IPv4 or IPv6 address range in CIDR notation; a bare address is a `/32` or `/128`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct IpRange {
+pub struct IpRange {
     pub address: IpAddr,
     pub prefix: u8,
 }
 
 impl IpRange {
+    /// A range or a bare address; `None` when it is neither.
     pub fn parse(text: &str) -> Option<IpRange> {
         let (address, prefix) = match text.split_once('/') {
             Some((address, prefix)) => (address, Some(prefix)),
@@ -171,6 +227,17 @@ impl IpRange {
         } else {
             !((1u128 << host_bits) - 1)
         }
+    }
+
+    /// Whether `address` lies in the range (an IPv4 address never lies in an IPv6 range nor
+    /// the reverse).
+    pub fn contains(self, address: IpAddr) -> bool {
+        let other = IpRange {
+            address,
+            prefix: self.prefix,
+        };
+        self.address.is_ipv4() == address.is_ipv4()
+            && self.bits().0 & self.mask() == other.bits().0 & self.mask()
     }
 
     /// The range written with its host bits cleared, when they were set (`10.0.0.1/8` →

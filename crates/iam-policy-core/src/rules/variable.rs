@@ -18,7 +18,7 @@ use std::fmt;
 
 /// One `${...}` of a string.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Variable<'a> {
+pub struct Variable<'a> {
     /// Byte offset of the `$` in the string.
     pub start: usize,
     /// The whole variable as written, e.g. `${aws:username, 'none'}`.
@@ -27,7 +27,7 @@ pub(crate) struct Variable<'a> {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Form<'a> {
+pub enum Form<'a> {
     /// A condition key, with the default value between its quotes if one is given.
     Key {
         key: &'a str,
@@ -64,7 +64,7 @@ fn variable_start(text: &str) -> Option<usize> {
 }
 
 /// Every variable of `text`, in order, malformed ones included.
-pub(crate) fn scan(text: &str) -> Vec<Variable<'_>> {
+pub fn scan(text: &str) -> Vec<Variable<'_>> {
     let mut found = Vec::new();
     let mut from = 0;
     while let Some(offset) = text.get(from..).and_then(variable_start) {

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Instructions, not seconds: `iam-policy simulate --format json` under callgrind on the
+# evaluation benchmark's scenario files of N and 2N scenarios; the difference divided by N is the
+# instruction count of one scenario (start-up and the first reading of each policy text cancel
+# out for the repeated files). The counts repeat exactly for the same binary and input and do not
+# depend on the machine's speed or load.
+# Needs valgrind. Usage: simulate-instructions.sh [N]
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+n="${1:-500}"
+bench=$(cargo bench --quiet -p iam-policy-cli --bench simulate --no-run --message-format=json 2>/dev/null |
+  grep -o '"executable":"[^"]*/deps/simulate-[^"]*"' | sed 's/"executable":"\(.*\)"/\1/' | tail -n 1)
+[ -x "$bench" ] || { echo "cannot build the simulate bench" >&2; exit 1; }
+cli="$(dirname "$(dirname "$bench")")/iam-policy"
+[ -x "$cli" ] || { echo "cannot find the iam-policy binary beside the bench" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/one" "$work/two"
+"$bench" --write "$work/one" "$n"
+"$bench" --write "$work/two" $((2 * n))
+count() { # $1: file -> instructions
+  valgrind --tool=callgrind --callgrind-out-file="$work/out" "$cli" simulate --format json "$1" 2>&1 >/dev/null |
+    sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+}
+names=("one policy, repeated" "one policy, distinct" "full set, repeated" "full set, distinct" \
+  "comparable, repeated" "comparable, distinct")
+for i in 0 1 2 3 4 5; do
+  one=$(count "$work/one/$i.json")
+  two=$(count "$work/two/$i.json")
+  echo "${names[$i]}: $(( (two - one) / n )) instructions per scenario"
+done

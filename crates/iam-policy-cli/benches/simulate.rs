@@ -1,0 +1,343 @@
+//! The evaluation benchmark: requests per second of `iam_policy::eval`, and scenarios per second
+//! of `iam-policy simulate` on a file of many scenarios, against iam-simulate's `runSimulation`
+//! on the same scenarios when it is installed.
+//!
+//! (a) in-process, one identity policy of three statements (one with a condition);
+//! (b) in-process, a full set: two identity policies, a resource policy, a permissions
+//!     boundary, a session policy, two SCP levels, an RCP level, context keys;
+//! (c) `iam-policy simulate --format json` on files of such scenarios, as a whole process:
+//!     reading, parsing, linting every policy, evaluating, printing;
+//! (d) iam-simulate (`npm install @cloud-copilot/iam-simulate` in a folder outside the
+//!     repository, named by `IAM_SIMULATE_DIR`) running `runSimulation` in-process on the same
+//!     scenarios without the policy kinds it does not take (boundary, session policy), timed by
+//!     `benches/simulate-iam-simulate.mjs`; used as a black box, for its time only.
+//!
+//! Goal: (c) at least 100x faster per scenario than (d).
+//!
+//! `IAM_SIMULATE_DIR=/tmp/iamsim cargo bench -p iam-policy-cli --bench simulate [-- COUNT]`
+
+use std::hint::black_box;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use iam_policy::Policy;
+use iam_policy::eval::{PolicySet, Principal, Request, evaluate};
+
+/// Each in-process figure is the fastest of this many passes.
+const PASSES: usize = 10;
+
+const ACCOUNTS: [&str; 2] = ["111122223333", "444455556666"];
+
+fn identity(i: usize) -> String {
+    format!(
+        r#"{{"Version": "2012-10-17", "Statement": [
+  {{"Sid": "Read", "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::bucket-{i}", "arn:aws:s3:::bucket-{i}/*"]}},
+  {{"Sid": "Write", "Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::bucket-{i}/uploads/*", "Condition": {{"IpAddress": {{"aws:SourceIp": "203.0.113.0/24"}}}}}},
+  {{"Sid": "NoDelete", "Effect": "Deny", "Action": "s3:Delete*", "Resource": "*"}}
+]}}"#
+    )
+}
+
+fn resource(i: usize) -> String {
+    format!(
+        r#"{{"Version": "2012-10-17", "Statement": [
+  {{"Sid": "Org", "Effect": "Allow", "Principal": {{"AWS": "*"}}, "Action": "s3:*", "Resource": "arn:aws:s3:::bucket-{i}/*", "Condition": {{"StringEquals": {{"aws:PrincipalOrgID": "o-example"}}}}}},
+  {{"Sid": "Tls", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::bucket-{i}/*", "Condition": {{"Bool": {{"aws:SecureTransport": "false"}}}}}}
+]}}"#
+    )
+}
+
+const ALLOW_ALL: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
+const SCP_REGIONS: &str = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Regions", "Effect": "Deny", "NotAction": ["iam:*", "sts:*"], "Resource": "*", "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1", "us-east-1"]}}}]}"#;
+const RCP_PERIMETER: &str = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Perimeter", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-example"}, "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}]}"#;
+const BOUNDARY: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:*", "logs:*"], "Resource": "*"}]}"#;
+
+/// What the scenarios of a file hold.
+#[derive(Clone, Copy)]
+struct Shape {
+    /// The resource policy, SCPs, RCPs and context keys.
+    full: bool,
+    /// The permissions boundary and session policy (which iam-simulate does not take).
+    limits: bool,
+    /// Each scenario with policies of its own text; otherwise 50 policy sets repeat, as in a
+    /// file that asks many questions of the same policies (each distinct text is linted once).
+    distinct: bool,
+}
+
+/// One scenario of `shape`.
+fn scenario(i: usize, shape: Shape) -> String {
+    let Shape {
+        full,
+        limits,
+        distinct,
+    } = shape;
+    let actions = [
+        "s3:GetObject",
+        "s3:PutObject",
+        "s3:DeleteObject",
+        "s3:ListBucket",
+    ];
+    let action = actions[i % actions.len()];
+    let key = if action == "s3:ListBucket" {
+        String::new()
+    } else {
+        format!("/uploads/{i}.txt")
+    };
+    let bucket = if distinct { i } else { i % 50 };
+    let account = ACCOUNTS[i % 2];
+    let mut text = format!(
+        r#"{{"name": "scenario {i}", "request": {{"action": "{action}", "resource": "arn:aws:s3:::bucket-{bucket}{key}", "resourceAccount": "111122223333", "principal": "arn:aws:sts::{account}:assumed-role/app-{bucket}/run-{i}""#
+    );
+    if full {
+        text.push_str(r#", "context": {"aws:SourceIp": "203.0.113.7", "aws:PrincipalOrgID": "o-example", "aws:RequestedRegion": "eu-west-1", "aws:SecureTransport": "true"}"#);
+    }
+    text.push_str(&format!(r#"}}, "identityPolicies": [{}"#, identity(bucket)));
+    if full {
+        text.push_str(&format!(
+            r#", {ALLOW_ALL}], "resourcePolicy": {}, "serviceControlPolicies": [[{ALLOW_ALL}], [{ALLOW_ALL}, {SCP_REGIONS}]], "resourceControlPolicies": [[{RCP_PERIMETER}]]"#,
+            resource(bucket)
+        ));
+    } else {
+        text.push(']');
+    }
+    if limits {
+        text.push_str(&format!(
+            r#", "permissionsBoundary": {BOUNDARY}, "sessionPolicy": {BOUNDARY}"#
+        ));
+    }
+    text.push('}');
+    text
+}
+
+fn file(count: usize, shape: Shape) -> String {
+    let scenarios: Vec<String> = (0..count).map(|i| scenario(i, shape)).collect();
+    format!("[\n{}\n]\n", scenarios.join(",\n"))
+}
+
+/// The fastest of `PASSES` runs of `pass`.
+fn fastest(mut pass: impl FnMut()) -> Duration {
+    (0..PASSES)
+        .map(|_| {
+            let start = Instant::now();
+            pass();
+            start.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+fn per_second(count: usize, time: Duration) -> f64 {
+    count as f64 / time.as_secs_f64()
+}
+
+fn read(json: &str) -> Option<Policy> {
+    Policy::from_json_unchecked(json).ok()
+}
+
+fn in_process(count: usize) {
+    let policies: Vec<Policy> = (0..50).filter_map(|i| read(&identity(i))).collect();
+    let resources: Vec<Policy> = (0..50).filter_map(|i| read(&resource(i))).collect();
+    let (Some(allow_all), Some(regions), Some(perimeter), Some(boundary)) = (
+        read(ALLOW_ALL),
+        read(SCP_REGIONS),
+        read(RCP_PERIMETER),
+        read(BOUNDARY),
+    ) else {
+        return eprintln!("the benchmark's policies do not read");
+    };
+    let requests: Vec<Request> = (0..count)
+        .filter_map(|i| {
+            let actions = [
+                "s3:GetObject",
+                "s3:PutObject",
+                "s3:DeleteObject",
+                "s3:ListBucket",
+            ];
+            let action = actions[i % actions.len()];
+            let principal = Principal::parse(&format!(
+                "arn:aws:sts::{}:assumed-role/app-{}/run-{i}",
+                ACCOUNTS[i % 2],
+                i % 50
+            ))
+            .ok()?;
+            Some(
+                Request::new(
+                    action,
+                    format!("arn:aws:s3:::bucket-{}/uploads/{i}.txt", i % 50),
+                )
+                .principal(principal)
+                .resource_account("111122223333")
+                .context("aws:SourceIp", "203.0.113.7")
+                .context("aws:PrincipalOrgID", "o-example")
+                .context("aws:RequestedRegion", "eu-west-1")
+                .context("aws:SecureTransport", "true"),
+            )
+        })
+        .collect();
+    let single = fastest(|| {
+        for (i, request) in requests.iter().enumerate() {
+            black_box(evaluate(
+                request,
+                &PolicySet::identity(&[&policies[i % 50]]),
+            ));
+        }
+    });
+    let full = fastest(|| {
+        for (i, request) in requests.iter().enumerate() {
+            let set = PolicySet {
+                identity: vec![&policies[i % 50], &allow_all],
+                resource: Some(&resources[i % 50]),
+                permissions_boundary: Some(&boundary),
+                session: Some(&boundary),
+                service_control: vec![vec![&allow_all], vec![&allow_all, &regions]],
+                resource_control: vec![vec![&perimeter]],
+                vpc_endpoint: None,
+            };
+            black_box(evaluate(request, &set));
+        }
+    });
+    println!(
+        "(a) in-process, one policy:  {:>10.0} requests/s ({:.2} µs each)",
+        per_second(requests.len(), single),
+        single.as_secs_f64() * 1e6 / requests.len() as f64
+    );
+    println!(
+        "(b) in-process, full set:    {:>10.0} requests/s ({:.2} µs each)",
+        per_second(requests.len(), full),
+        full.as_secs_f64() * 1e6 / requests.len() as f64
+    );
+}
+
+/// Wall and CPU (user + system) seconds of the fastest of three runs of the command on `path`.
+/// CPU time is what the figures compare: the machine is shared, and waiting for a core is no
+/// part of the work.
+fn command(path: &Path) -> Option<(f64, f64)> {
+    (0..3)
+        .filter_map(|_| {
+            let (start, cpu) = (Instant::now(), children_cpu()?);
+            let status = Command::new(env!("CARGO_BIN_EXE_iam-policy"))
+                .args(["simulate", "--format", "json"])
+                .arg(path)
+                .stdout(std::process::Stdio::null())
+                .status()
+                .ok()?;
+            let times = (start.elapsed().as_secs_f64(), children_cpu()? - cpu);
+            status.success().then_some(times)
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// CPU seconds of the children waited for so far: `cutime` and `cstime` of `/proc/self/stat`,
+/// in Linux's clock ticks of 1/100 s.
+fn children_cpu() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // After the command name in parentheses, the third field of the line comes first.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(13)?.parse::<f64>().ok()? + fields.get(14)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// Wall and CPU seconds per scenario of iam-simulate's `runSimulation`, as the script prints
+/// them.
+fn iam_simulate(dir: &str, path: &Path) -> Option<(f64, f64)> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/simulate-iam-simulate.mjs");
+    let output = Command::new("node")
+        .arg(script)
+        .arg(path)
+        .env("NODE_PATH", Path::new(dir).join("node_modules"))
+        .current_dir(dir)
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let (wall, cpu) = text.trim().split_once(' ')?;
+    let times = (wall.parse().ok()?, cpu.parse().ok()?);
+    output.status.success().then_some(times)
+}
+
+/// The files of scenarios the command is timed on, by name.
+fn shapes() -> [(&'static str, Shape); 6] {
+    let shape = |full, limits, distinct| Shape {
+        full,
+        limits,
+        distinct,
+    };
+    [
+        ("one policy, repeated", shape(false, false, false)),
+        ("one policy, distinct", shape(false, false, true)),
+        ("full set, repeated", shape(true, true, false)),
+        ("full set, distinct", shape(true, true, true)),
+        ("comparable, repeated", shape(true, false, false)),
+        ("comparable, distinct", shape(true, false, true)),
+    ]
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let count = args
+        .iter()
+        .find(|arg| arg.parse::<usize>().is_ok())
+        .and_then(|arg| arg.parse().ok())
+        .unwrap_or(10_000);
+    // `--write DIR`: only write the scenario files (`0.json`... in `shapes()` order), for
+    // `benches/simulate-instructions.sh`.
+    if let Some(at) = args.iter().position(|arg| arg == "--write") {
+        let Some(dir) = args.get(at + 1) else {
+            return eprintln!("--write takes a folder");
+        };
+        for (index, (_, shape)) in shapes().iter().enumerate() {
+            let path = Path::new(dir).join(format!("{index}.json"));
+            if std::fs::write(&path, file(count, *shape)).is_err() {
+                return eprintln!("cannot write {}", path.display());
+            }
+        }
+        return;
+    }
+    in_process(count);
+    let dir =
+        std::env::temp_dir().join(format!("iam-policy-simulate-bench-{}", std::process::id()));
+    if std::fs::create_dir_all(&dir).is_err() {
+        return eprintln!("cannot create {}", dir.display());
+    }
+    let files = shapes();
+    let mut ours = Vec::new();
+    for (index, (name, shape)) in files.iter().enumerate() {
+        let path = dir.join(format!("{index}.json"));
+        if std::fs::write(&path, file(count, *shape)).is_err() {
+            return eprintln!("cannot write {}", path.display());
+        }
+        match command(&path) {
+            Some((wall, cpu)) => {
+                println!(
+                    "(c) `simulate`, {name:<21} {:>8.0} scenarios/s, {:>6.2} µs CPU each ({:.2} µs wall), whole process",
+                    count as f64 / cpu,
+                    cpu * 1e6 / count as f64,
+                    wall * 1e6 / count as f64
+                );
+                if shape.full && !shape.limits {
+                    ours.push((*name, path, cpu / count as f64, wall / count as f64));
+                }
+            }
+            None => eprintln!("`iam-policy simulate` failed on {}", path.display()),
+        }
+    }
+    let Ok(node_dir) = std::env::var("IAM_SIMULATE_DIR") else {
+        return println!(
+            "(d) skipped: set IAM_SIMULATE_DIR to a folder with @cloud-copilot/iam-simulate installed"
+        );
+    };
+    for (name, path, cpu, wall) in &ours {
+        match iam_simulate(&node_dir, path) {
+            Some((their_wall, their_cpu)) => println!(
+                "(d) iam-simulate runSimulation, {name}: {:.0} scenarios/s, {:.1} µs CPU each ({:.1} µs wall), in-process; (d)/(c) = {:.0}x in CPU time ({:.0}x wall) per scenario (goal: at least 100x)",
+                1.0 / their_cpu,
+                their_cpu * 1e6,
+                their_wall * 1e6,
+                their_cpu / cpu,
+                their_wall / wall
+            ),
+            None => eprintln!("iam-simulate did not run (see benches/simulate-iam-simulate.mjs)"),
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,492 @@
+//! Reading scenarios from a file's JSON tree: the request, the policies (linted, then read as
+//! IAM would evaluate what it stored) and the expected decision.
+
+use std::rc::Rc;
+
+use iam_policy::Policy;
+use iam_policy::eval::{ContextValue, Decision, PolicyRef, Principal, Request};
+use iam_policy_core::json::{Member, Node, Span, Value};
+use iam_policy_core::model::{self, Reading};
+use iam_policy_core::{Finding, Options, PolicyKind};
+use rustc_hash::FxHashMap;
+
+/// A policy as read once for each distinct text of a file: scenarios of one file often repeat
+/// the same policies, and reading one means linting it.
+#[derive(Debug)]
+pub struct ReadPolicy {
+    policy: Policy,
+    /// Where it was first written, which its spans index.
+    start: u32,
+    /// Where each statement is written in the file.
+    statements: Vec<Span>,
+    /// What linting the policy found.
+    findings: Vec<Finding>,
+}
+
+/// One policy of a scenario: a read policy and where this copy of its text is written.
+#[derive(Debug)]
+pub struct ScenarioPolicy {
+    read: Rc<ReadPolicy>,
+    start: u32,
+}
+
+impl ScenarioPolicy {
+    pub fn policy(&self) -> &Policy {
+        &self.read.policy
+    }
+
+    /// A span of the first copy moved to this one (a span before the copy, which no finding
+    /// of a policy has, stays at the copy's start).
+    fn moved(&self, span: Span) -> Span {
+        let shift = |offset: u32| {
+            offset
+                .saturating_sub(self.read.start)
+                .saturating_add(self.start)
+        };
+        Span {
+            start: shift(span.start),
+            end: shift(span.end),
+        }
+    }
+
+    /// Where statement `index` is written.
+    pub fn statement_span(&self, index: usize) -> Option<Span> {
+        self.read
+            .statements
+            .get(index)
+            .map(|&span| self.moved(span))
+    }
+
+    /// What linting found, located in this copy.
+    pub fn findings(&self) -> impl Iterator<Item = Finding> + '_ {
+        self.read.findings.iter().map(|finding| Finding {
+            span: self.moved(finding.span),
+            ..finding.clone()
+        })
+    }
+}
+
+/// Reads the policies of one file's scenarios, each distinct text of a kind once.
+#[derive(Debug)]
+pub struct Reader<'t> {
+    text: &'t str,
+    // Keys are whole policy texts: rustc's hasher reads them several times faster than the
+    // standard one.
+    read: FxHashMap<(PolicyKind, &'t str), Rc<ReadPolicy>>,
+}
+
+impl<'t> Reader<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Reader {
+            text,
+            read: FxHashMap::default(),
+        }
+    }
+}
+
+/// A scenario read from a file.
+#[derive(Debug)]
+pub struct Scenario {
+    pub name: Option<String>,
+    pub request: Request,
+    pub identity: Vec<ScenarioPolicy>,
+    pub resource: Option<ScenarioPolicy>,
+    pub permissions_boundary: Option<ScenarioPolicy>,
+    pub session: Option<ScenarioPolicy>,
+    pub service_control: Vec<Vec<ScenarioPolicy>>,
+    pub resource_control: Vec<Vec<ScenarioPolicy>>,
+    pub vpc_endpoint: Option<ScenarioPolicy>,
+    pub expect: Option<Decision>,
+}
+
+impl Scenario {
+    /// The policies with the place each has in the set, in the set's order.
+    pub fn policies(&self) -> impl Iterator<Item = (PolicyRef, &ScenarioPolicy)> {
+        let identity = (self.identity.iter().enumerate()).map(|(i, p)| (PolicyRef::Identity(i), p));
+        fn one(
+            place: PolicyRef,
+            policy: &Option<ScenarioPolicy>,
+        ) -> Option<(PolicyRef, &ScenarioPolicy)> {
+            policy.as_ref().map(|policy| (place, policy))
+        }
+        identity
+            .chain(one(PolicyRef::Resource, &self.resource))
+            .chain(one(
+                PolicyRef::PermissionsBoundary,
+                &self.permissions_boundary,
+            ))
+            .chain(one(PolicyRef::Session, &self.session))
+            .chain(levels(&self.service_control, |level, index| {
+                PolicyRef::ServiceControl { level, index }
+            }))
+            .chain(levels(&self.resource_control, |level, index| {
+                PolicyRef::ResourceControl { level, index }
+            }))
+            .chain(one(PolicyRef::VpcEndpoint, &self.vpc_endpoint))
+    }
+
+    /// The policy at `place`.
+    pub fn policy(&self, place: PolicyRef) -> Option<&ScenarioPolicy> {
+        self.policies()
+            .find(|(found, _)| *found == place)
+            .map(|(_, policy)| policy)
+    }
+}
+
+/// The policies of SCP or RCP levels with their places.
+fn levels(
+    levels: &[Vec<ScenarioPolicy>],
+    place: fn(usize, usize) -> PolicyRef,
+) -> impl Iterator<Item = (PolicyRef, &ScenarioPolicy)> {
+    levels
+        .iter()
+        .enumerate()
+        .flat_map(move |(level, policies)| {
+            (policies.iter().enumerate()).map(move |(index, policy)| (place(level, index), policy))
+        })
+}
+
+/// The member of the scenario where a policy is written, e.g. `serviceControlPolicies[1][0]`.
+pub fn member_name(place: PolicyRef) -> String {
+    match place {
+        PolicyRef::Identity(index) => format!("identityPolicies[{index}]"),
+        PolicyRef::Resource => "resourcePolicy".to_owned(),
+        PolicyRef::PermissionsBoundary => "permissionsBoundary".to_owned(),
+        PolicyRef::Session => "sessionPolicy".to_owned(),
+        PolicyRef::ServiceControl { level, index } => {
+            format!("serviceControlPolicies[{level}][{index}]")
+        }
+        PolicyRef::ResourceControl { level, index } => {
+            format!("resourceControlPolicies[{level}][{index}]")
+        }
+        PolicyRef::VpcEndpoint => "vpcEndpointPolicy".to_owned(),
+    }
+}
+
+/// What is wrong with a scenario, and where.
+#[derive(Debug)]
+pub struct ScenarioError {
+    pub message: String,
+    pub span: Span,
+}
+
+fn error<T>(node: &Node<'_>, message: String) -> Result<T, ScenarioError> {
+    Err(ScenarioError {
+        message,
+        span: node.span,
+    })
+}
+
+const MEMBERS: &[&str] = &[
+    "name",
+    "request",
+    "identityPolicies",
+    "resourcePolicy",
+    "permissionsBoundary",
+    "sessionPolicy",
+    "serviceControlPolicies",
+    "resourceControlPolicies",
+    "vpcEndpointPolicy",
+    "expect",
+];
+
+/// Reads one scenario.
+pub fn read(node: &Node<'_>, reader: &mut Reader<'_>) -> Result<Scenario, ScenarioError> {
+    let Value::Object(members) = &node.value else {
+        return error(node, "a scenario is a JSON object".to_owned());
+    };
+    for member in members {
+        if !MEMBERS.contains(&&*member.key) {
+            let near = MEMBERS
+                .iter()
+                .find(|known| known.eq_ignore_ascii_case(&member.key))
+                .map(|known| format!(": did you mean `{known}`?"))
+                .unwrap_or_else(|| format!("; a scenario has {}", list(MEMBERS)));
+            return Err(ScenarioError {
+                message: format!("unknown member `{}`{near}", member.key),
+                span: member.key_span,
+            });
+        }
+        if members
+            .iter()
+            .filter(|other| other.key == member.key)
+            .count()
+            > 1
+        {
+            return Err(ScenarioError {
+                message: format!("`{}` is written twice", member.key),
+                span: member.key_span,
+            });
+        }
+    }
+    let get = |key: &str| members.iter().find(|m| m.key == key).map(|m| &m.value);
+    let name = get("name").map(|node| string(node, "name")).transpose()?;
+    let Some(request) = get("request") else {
+        return error(node, "the scenario has no `request`".to_owned());
+    };
+    let request = read_request(request)?;
+    let trust = request
+        .action
+        .to_ascii_lowercase()
+        .starts_with("sts:assumerole");
+    let resource_kind = if trust {
+        PolicyKind::RoleTrust
+    } else {
+        PolicyKind::Resource
+    };
+    let expect = match get("expect") {
+        None => None,
+        Some(node) => {
+            let text = string(node, "expect")?;
+            match Decision::parse(&text) {
+                Some(decision) => Some(decision),
+                None => {
+                    return error(
+                        node,
+                        format!(
+                            "`expect` is `{text}`: write `allowed`, `explicitDeny` or `implicitDeny`"
+                        ),
+                    );
+                }
+            }
+        }
+    };
+    let mut optional = |key: &str, kind: PolicyKind| match get(key) {
+        Some(node) => policy(node, kind, key, reader),
+        None => Ok(None),
+    };
+    let resource = optional("resourcePolicy", resource_kind)?;
+    let permissions_boundary = optional("permissionsBoundary", PolicyKind::Identity)?;
+    let session = optional("sessionPolicy", PolicyKind::Identity)?;
+    let vpc_endpoint = optional("vpcEndpointPolicy", PolicyKind::Resource)?;
+    let identity = match get("identityPolicies") {
+        None => Vec::new(),
+        Some(node) => array(node, "identityPolicies")?
+            .iter()
+            .map(|item| policy(item, PolicyKind::Identity, "identityPolicies", reader))
+            .filter_map(Result::transpose)
+            .collect::<Result<_, _>>()?,
+    };
+    Ok(Scenario {
+        name,
+        identity,
+        resource,
+        permissions_boundary,
+        session,
+        service_control: read_levels(get("serviceControlPolicies"), PolicyKind::Scp, reader)?,
+        resource_control: read_levels(get("resourceControlPolicies"), PolicyKind::Rcp, reader)?,
+        vpc_endpoint,
+        request,
+        expect,
+    })
+}
+
+fn list(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn string(node: &Node<'_>, what: &str) -> Result<String, ScenarioError> {
+    match &node.value {
+        Value::String(text) => Ok(text.to_string()),
+        _ => error(node, format!("`{what}` is a string")),
+    }
+}
+
+fn array<'n>(node: &'n Node<'n>, what: &str) -> Result<&'n [Node<'n>], ScenarioError> {
+    match &node.value {
+        Value::Array(items) => Ok(items),
+        _ => error(node, format!("`{what}` is an array")),
+    }
+}
+
+/// SCP or RCP levels: an array of levels, each an array of policies.
+fn read_levels(
+    node: Option<&Node<'_>>,
+    kind: PolicyKind,
+    reader: &mut Reader<'_>,
+) -> Result<Vec<Vec<ScenarioPolicy>>, ScenarioError> {
+    let (what, each) = if kind == PolicyKind::Scp {
+        (
+            "serviceControlPolicies",
+            "each level of `serviceControlPolicies`",
+        )
+    } else {
+        (
+            "resourceControlPolicies",
+            "each level of `resourceControlPolicies`",
+        )
+    };
+    let Some(node) = node else {
+        return Ok(Vec::new());
+    };
+    let mut levels = Vec::new();
+    for level in array(node, what)? {
+        let policies: Vec<ScenarioPolicy> = array(level, each)?
+            .iter()
+            .map(|item| policy(item, kind, what, reader))
+            .filter_map(Result::transpose)
+            .collect::<Result<_, _>>()?;
+        if policies.is_empty() && kind == PolicyKind::Scp {
+            return error(
+                level,
+                "a level of `serviceControlPolicies` holds at least one policy: AWS keeps one \
+                 attached to every root, OU and account (`FullAWSAccess` unless replaced)"
+                    .to_owned(),
+            );
+        }
+        levels.push(policies);
+    }
+    Ok(levels)
+}
+
+/// A policy of the scenario, linted as `kind`; `None` for `null` or `{}` (no policy).
+fn policy(
+    node: &Node<'_>,
+    kind: PolicyKind,
+    what: &str,
+    reader: &mut Reader<'_>,
+) -> Result<Option<ScenarioPolicy>, ScenarioError> {
+    match &node.value {
+        Value::Null => return Ok(None),
+        Value::Object(members) if members.is_empty() => return Ok(None),
+        Value::Object(_) => {}
+        _ => return error(node, format!("a policy of `{what}` is a JSON object")),
+    }
+    let start = node.span.start;
+    let source = reader
+        .text
+        .get(start as usize..node.span.end as usize)
+        .unwrap_or_default();
+    if let Some(read) = reader.read.get(&(kind, source)) {
+        return Ok(Some(ScenarioPolicy {
+            read: Rc::clone(read),
+            start,
+        }));
+    }
+    let options = Options {
+        kind: Some(kind),
+        ..Options::default()
+    };
+    // Every rule, then the model: a policy with findings is still evaluated, as IAM evaluates
+    // what it stored; only one without a meaning is not.
+    let Reading { findings, policy } = model::read(node, &options);
+    let Some(policy) = policy else {
+        let reason = findings.iter().find(|finding| !finding.code.is_waivable());
+        return Err(ScenarioError {
+            message: format!(
+                "a policy of `{what}` cannot be read: {}",
+                reason.map_or("its shape is not a policy's", |finding| &finding.message)
+            ),
+            span: reason.map_or(node.span, |finding| finding.span),
+        });
+    };
+    let read = Rc::new(ReadPolicy {
+        policy,
+        start,
+        statements: statement_spans(node),
+        findings,
+    });
+    reader.read.insert((kind, source), Rc::clone(&read));
+    Ok(Some(ScenarioPolicy { read, start }))
+}
+
+/// Where each statement of a policy node is written.
+fn statement_spans(node: &Node<'_>) -> Vec<Span> {
+    let Value::Object(members) = &node.value else {
+        return Vec::new();
+    };
+    let statement = members
+        .iter()
+        .find(|member: &&Member<'_>| member.key == "Statement");
+    match statement.map(|member| &member.value) {
+        Some(Node {
+            value: Value::Array(items),
+            ..
+        }) => items.iter().map(|item| item.span).collect(),
+        Some(single) => vec![single.span],
+        None => Vec::new(),
+    }
+}
+
+fn read_request(node: &Node<'_>) -> Result<Request, ScenarioError> {
+    const KEYS: &[&str] = &[
+        "action",
+        "resource",
+        "resourceAccount",
+        "principal",
+        "context",
+    ];
+    let Value::Object(members) = &node.value else {
+        return error(node, "`request` is a JSON object".to_owned());
+    };
+    if let Some(unknown) = members.iter().find(|m| !KEYS.contains(&&*m.key)) {
+        return Err(ScenarioError {
+            message: format!(
+                "unknown member `{}` of `request`; it has {}",
+                unknown.key,
+                list(KEYS)
+            ),
+            span: unknown.key_span,
+        });
+    }
+    let get = |key: &str| members.iter().find(|m| m.key == key).map(|m| &m.value);
+    let required = |key: &str| match get(key) {
+        Some(value) => string(value, &format!("request.{key}")),
+        None => error(node, format!("`request` has no `{key}`")),
+    };
+    let action = required("action")?;
+    if !action.contains(':') && action != "*" {
+        return error(
+            get("action").unwrap_or(node),
+            format!("`request.action` is `{action}`: write `service:Action`, e.g. `s3:GetObject`"),
+        );
+    }
+    let resource = required("resource")?;
+    let principal_text = required("principal")?;
+    let principal = Principal::parse(&principal_text).map_err(|problem| ScenarioError {
+        message: format!("`request.principal`: {problem}"),
+        span: get("principal").map_or(node.span, |n| n.span),
+    })?;
+    let mut request = Request::new(action, resource).principal(principal);
+    if let Some(account) = get("resourceAccount") {
+        request = request.resource_account(string(account, "request.resourceAccount")?);
+    }
+    if let Some(context) = get("context") {
+        let Value::Object(keys) = &context.value else {
+            return error(
+                context,
+                "`request.context` is a JSON object of keys and values".to_owned(),
+            );
+        };
+        for key in keys {
+            request
+                .context
+                .insert(key.key.to_string(), context_value(&key.value, &key.key)?);
+        }
+    }
+    Ok(request)
+}
+
+/// A context value: a string, number or boolean, or an array of them.
+fn context_value(node: &Node<'_>, key: &str) -> Result<ContextValue, ScenarioError> {
+    let scalar = |node: &Node<'_>| match &node.value {
+        Value::String(text) | Value::Number(text) => Ok(text.to_string()),
+        Value::Bool(flag) => Ok(flag.to_string()),
+        _ => error(
+            node,
+            format!(
+                "the value of context key `{key}` is a string, number or boolean, or an array of them"
+            ),
+        ),
+    };
+    match &node.value {
+        Value::Array(items) => Ok(ContextValue::Many(
+            items.iter().map(scalar).collect::<Result<_, _>>()?,
+        )),
+        _ => Ok(ContextValue::One(scalar(node)?)),
+    }
+}

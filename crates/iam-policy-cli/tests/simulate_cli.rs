@@ -1,0 +1,164 @@
+//! `iam-policy simulate` as a user runs it: scenario files, output formats and exit codes.
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn simulate(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_iam-policy"))
+        .arg("simulate")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the CLI runs")
+}
+
+/// A fresh folder with the given files.
+fn folder(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("iam-policy-simulate-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (file, text) in files {
+        std::fs::write(dir.join(file), text).unwrap();
+    }
+    dir
+}
+
+fn lines(output: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+const ALLOW_GET: &str = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Get", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+
+fn scenario(name: &str, action: &str, expect: &str) -> String {
+    format!(
+        r#"{{"name": "{name}", "request": {{"action": "{action}", "resource": "arn:aws:s3:::b/k", "principal": "arn:aws:iam::111122223333:user/alice"}}, "identityPolicies": [{ALLOW_GET}], "expect": "{expect}"}}"#
+    )
+}
+
+#[test]
+fn the_example_scenarios_get_what_they_expect() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/infra-policies");
+    let output = simulate(&["scenarios/ci-publish.json"], &examples);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("4 matched, 0 did not, 0 malformed"),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .contains("denied by serviceControlPolicies[0][1] statement 0 `StayInTheOrganization`"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn json_gives_one_object_per_scenario_in_input_order() {
+    let file = format!(
+        "[{}, {}]",
+        scenario("get", "s3:GetObject", "allowed"),
+        scenario("put", "s3:PutObject", "implicitDeny")
+    );
+    let dir = folder(
+        "json",
+        &[
+            ("s.json", &file),
+            ("one.json", &scenario("alone", "s3:GetObject", "allowed")),
+        ],
+    );
+    let output = simulate(&["--format", "json", "s.json", "one.json"], &dir);
+    assert_eq!(output.status.code(), Some(0));
+    let records = lines(&output);
+    let names: Vec<&str> = records
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["get", "put", "alone"]);
+    assert_eq!(records[0]["decision"], "allowed");
+    assert_eq!(records[0]["matched"], true);
+    assert_eq!(records[0]["deciding"][0]["policy"], "identityPolicies[0]");
+    assert_eq!(records[0]["deciding"][0]["sid"], "Get");
+    assert_eq!(records[1]["decision"], "implicitDeny");
+    assert_eq!(records[1]["expect"], "implicitDeny");
+}
+
+#[test]
+fn a_wrong_expectation_exits_with_1() {
+    let dir = folder(
+        "mismatch",
+        &[("s.json", &scenario("put", "s3:PutObject", "allowed"))],
+    );
+    let output = simulate(&["s.json"], &dir);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("implicitDeny"), "{stdout}");
+    assert!(stdout.contains("expected allowed"), "{stdout}");
+}
+
+#[test]
+fn malformed_scenarios_exit_with_2_and_the_others_still_run() {
+    let file = format!(
+        r#"[{}, {{"name": "no principal", "request": {{"action": "s3:GetObject", "resource": "*"}}}}, {}]"#,
+        scenario("first", "s3:GetObject", "allowed"),
+        scenario("last", "s3:PutObject", "allowed")
+    );
+    let dir = folder("malformed", &[("s.json", &file), ("broken.json", "{")]);
+    let output = simulate(
+        &["--format", "json", "s.json", "broken.json", "missing.json"],
+        &dir,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let records = lines(&output);
+    assert_eq!(records.len(), 5);
+    assert_eq!(records[0]["decision"], "allowed");
+    assert_eq!(records[1]["index"], 1);
+    assert_eq!(records[1]["error"], "`request` has no `principal`");
+    assert_eq!(records[2]["matched"], false);
+    assert_eq!(records[3]["file"], "broken.json");
+    assert_eq!(records[4]["file"], "missing.json");
+    assert!(records[4]["error"].is_string());
+}
+
+#[test]
+fn policies_are_linted_and_still_evaluated() {
+    // An action that does not exist: a lint finding, but IAM evaluates what it stored.
+    let file = r#"{"request": {"action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "principal": "111122223333"},
+        "identityPolicies": [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"}]}],
+        "expect": "allowed"}"#;
+    let dir = folder("lint", &[("s.json", file)]);
+    let output = simulate(&["--format", "json", "s.json"], &dir);
+    let records = lines(&output);
+    assert_eq!(
+        records[0]["decision"], "allowed",
+        "the root user needs no identity policy"
+    );
+    assert!(!records[0]["findings"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn a_repeated_policy_reports_its_findings_where_each_copy_is() {
+    let scenario = |i: usize| {
+        format!(
+            r#"{{"name": "{i}", "request": {{"action": "s3:GetObject", "resource": "*", "principal": "111122223333"}},
+ "identityPolicies": [{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"}}]}}]}}"#
+        )
+    };
+    let file = format!("[\n{},\n{}\n]", scenario(0), scenario(1));
+    let dir = folder("repeated", &[("s.json", &file)]);
+    let output = simulate(&["--format", "json", "s.json"], &dir);
+    let records = lines(&output);
+    let line = |record: &Value| record["findings"][0]["line"].as_u64().unwrap();
+    assert_eq!(line(&records[0]), 3);
+    assert_eq!(line(&records[1]), 5);
+    assert_eq!(
+        records[0]["findings"][0]["column"],
+        records[1]["findings"][0]["column"]
+    );
+}
