@@ -1,5 +1,6 @@
 //! The `iam-policy` command: look-ups in the AWS service authorization reference, lint of JSON
-//! policies, simulation of requests, their import as `policy!` source, and shell completions. A library so that its benchmark and tests call the same code;
+//! policies, simulation of requests, Access Analyzer's custom policy checks, import of JSON
+//! policies as `policy!` source and shell completions. A library so that its benchmark and tests call the same code;
 //! `main.rs` only calls [`run`]. Parses the command line and dispatches; each subcommand lives in
 //! its own module.
 
@@ -7,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
+pub mod check;
 pub mod import;
 pub mod lint;
 pub mod reference;
@@ -23,6 +25,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Actions(reference::ActionsArgs),
+    Check(check::CheckArgs),
     Describe(reference::DescribeArgs),
     Reference(reference::ReferenceArgs),
     Lint(lint::LintArgs),
@@ -48,6 +51,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Actions(args) => reference::actions(&args),
+        Command::Check(args) => check::run(&args),
         Command::Describe(args) => reference::describe(&args),
         Command::Reference(args) => reference::reference(&args),
         Command::Lint(args) => lint::run(&args),

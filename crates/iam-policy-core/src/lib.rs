@@ -3,6 +3,7 @@
 //! Implementation detail of `iam-policy`; not covered by semver.
 
 mod bytes;
+pub mod check;
 pub mod finding;
 pub mod json;
 pub mod matching;

@@ -44,6 +44,72 @@ pub fn wildcard_match_ignore_case(pattern: &str, text: &str) -> bool {
     reference::wildcard_match_by(&pattern, &text, '*', '?', |a, b| a.eq_ignore_ascii_case(&b))
 }
 
+/// Whether some text matches both IAM wildcard patterns (`*` any run, `?` one character), so
+/// that a statement written with one may cover what the other asks about. Exact, in time
+/// proportional to the product of the lengths: a search over pairs of positions.
+pub fn patterns_intersect(a: &str, b: &str, ignore_case: bool) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let width = b.len() + 1;
+    let mut seen = vec![false; (a.len() + 1) * width];
+    let mut stack = vec![(0usize, 0usize)];
+    while let Some((i, j)) = stack.pop() {
+        let Some(slot) = seen.get_mut(i * width + j) else {
+            continue;
+        };
+        if *slot {
+            continue;
+        }
+        *slot = true;
+        let (x, y) = (a.get(i).copied(), b.get(j).copied());
+        match (x, y) {
+            (None, None) => return true,
+            (Some('*'), _) | (_, Some('*')) => {
+                // A star matches nothing, or one more character the other side spells.
+                if x == Some('*') {
+                    stack.push((i + 1, j));
+                    if y.is_some_and(|y| y != '*') {
+                        stack.push((i, j + 1));
+                    }
+                }
+                if y == Some('*') {
+                    stack.push((i, j + 1));
+                    if x.is_some_and(|x| x != '*') {
+                        stack.push((i + 1, j));
+                    }
+                }
+            }
+            (Some(x), Some(y)) if same_character(x, y, ignore_case) => stack.push((i + 1, j + 1)),
+            _ => {}
+        }
+    }
+    false
+}
+
+fn same_character(x: char, y: char, ignore_case: bool) -> bool {
+    x == '?' || y == '?' || x == y || (ignore_case && x.eq_ignore_ascii_case(&y))
+}
+
+/// Whether every text that `narrow` matches is matched by `wide` too. Sound, not complete:
+/// `true` is a proof, `false` may be wrong for some contained pairs (`a*` in `a?*|a`). It reads
+/// `narrow` as a word in which `*` and `?` are symbols that only a `*` of `wide` (or, for `?`,
+/// a `?` of `wide`) can stand for: a match then holds for every text `narrow` matches.
+pub fn pattern_contains(wide: &str, narrow: &str, ignore_case: bool) -> bool {
+    // `?` of `wide` is handled by `fits` below, so the matcher's own single-character unit is
+    // one that `wide` does not hold.
+    const NO_UNIT: char = '\u{FFFF}';
+    if wide.contains(NO_UNIT) {
+        return false;
+    }
+    let (wide, narrow): (Vec<char>, Vec<char>) = (wide.chars().collect(), narrow.chars().collect());
+    let fits = |unit: char, symbol: char| match (unit, symbol) {
+        (_, '*') => false,
+        ('?', _) => true,
+        (_, '?') => false,
+        (x, y) => x == y || (ignore_case && x.eq_ignore_ascii_case(&y)),
+    };
+    reference::wildcard_match_by(&wide, &narrow, '*', NO_UNIT, fits)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +155,49 @@ mod tests {
         assert!(range.zip(inside).is_some_and(|(r, a)| r.contains(a)));
         assert!(!range.zip(outside).is_some_and(|(r, a)| r.contains(a)));
         assert!(!range.zip(v6).is_some_and(|(r, a)| r.contains(a)));
+    }
+
+    #[test]
+    fn patterns_intersect_when_some_text_matches_both() {
+        assert!(patterns_intersect("iam:Create*", "iam:*Role", true));
+        assert!(patterns_intersect("IAM:PASSROLE", "iam:pass*", true));
+        assert!(!patterns_intersect("IAM:PASSROLE", "iam:pass*", false));
+        assert!(patterns_intersect("a?c", "*c", false));
+        assert!(!patterns_intersect("a?c", "*d", false));
+        assert!(!patterns_intersect(
+            "arn:aws:s3:::a/*",
+            "arn:aws:s3:::b/*",
+            false
+        ));
+        assert!(patterns_intersect(
+            "arn:aws:s3:::a*",
+            "arn:aws:s3:::*b",
+            false
+        ));
+        assert!(patterns_intersect("", "*", false));
+        assert!(!patterns_intersect("", "?", false));
+        assert!(patterns_intersect("*a*", "*b*", false));
+    }
+
+    #[test]
+    fn containment_is_proved_only_when_it_holds() {
+        assert!(pattern_contains("*", "anything*?", false));
+        assert!(pattern_contains("s3:Get*", "s3:GetObject*", false));
+        assert!(pattern_contains("s3:get*", "S3:GetObject", true));
+        assert!(!pattern_contains("s3:get*", "S3:GetObject", false));
+        assert!(pattern_contains("a?c", "a?c", false));
+        assert!(pattern_contains("a?c", "abc", false));
+        assert!(!pattern_contains("abc", "a?c", false));
+        assert!(!pattern_contains("a?c", "a*c", false));
+        assert!(!pattern_contains(
+            "arn:aws:s3:::b/x*",
+            "arn:aws:s3:::b/*",
+            false
+        ));
+        assert!(pattern_contains(
+            "arn:aws:s3:::b/*",
+            "arn:aws:s3:::b/x/*",
+            false
+        ));
     }
 }

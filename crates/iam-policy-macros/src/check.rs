@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant};
 
+use iam_policy_core::check;
 use iam_policy_core::model::{OneOrMany, Policy, Reading, element, read};
 use iam_policy_core::parameter::placeholders;
 use iam_policy_core::{
@@ -10,6 +11,7 @@ use iam_policy_core::{
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote_spanned};
+use syn::LitStr;
 
 use crate::input::{Document, Settings};
 use crate::tokens::{self, SpanTable, StatementRef};
@@ -140,6 +142,7 @@ pub(crate) fn check(document: &Document, statement: bool) -> Checked {
             warnings.extend(warning(severity, &text, span));
         }
     }
+    custom_checks(&document.settings, &node, &spans, &mut errors);
     // Without a policy, `read` reported why among the findings: `errors` holds it.
     let policy = match (errors.0, policy) {
         (None, Some(policy)) => Ok(policy),
@@ -372,6 +375,49 @@ fn statement_with_sid(document: &Node<'_>, sid: &str) -> Option<usize> {
     match &statement.value {
         Value::Array(statements) => statements.iter().position(has_sid),
         _ => has_sid(statement).then_some(0),
+    }
+}
+
+/// `#[never_grants]` and `#[no_public_access]`: each reason of a `FAIL` is an error at the
+/// statement it names.
+fn custom_checks(settings: &Settings, node: &Node<'_>, spans: &SpanTable, errors: &mut Errors) {
+    let mut verdicts = Vec::new();
+    if !settings.never_grants.is_empty() {
+        let access = check::Access {
+            actions: settings.never_grants.iter().map(LitStr::value).collect(),
+            resources: Vec::new(),
+        };
+        verdicts.push(("never_grants", check::access_not_granted(node, &access)));
+    }
+    if let Some(resource_type) = settings.no_public_access {
+        verdicts.push((
+            "no_public_access",
+            check::no_public_access(node, resource_type),
+        ));
+    }
+    for (attribute, verdict) in verdicts {
+        // A document that is no policy has its errors from the rules already.
+        let Ok(verdict) = verdict else { continue };
+        for reason in verdict.reasons {
+            let span = reason
+                .span
+                .map_or_else(proc_macro2::Span::call_site, |span| spans.get(span));
+            let sid = reason
+                .statement_id
+                .map(|sid| format!(" (`{sid}`)"))
+                .unwrap_or_default();
+            let index = reason
+                .statement_index
+                .map(|i| format!(" {i}"))
+                .unwrap_or_default();
+            errors.push(syn::Error::new(
+                span,
+                format!(
+                    "statement{index}{sid} {}, which `#[{attribute}]` forbids\nnote: {}",
+                    reason.description, verdict.message
+                ),
+            ));
+        }
     }
 }
 

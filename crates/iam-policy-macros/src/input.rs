@@ -2,6 +2,7 @@
 //! `policy! { #[attrs] /// doc
 //! pub const NAME = { ... }; ... }`, and the attributes both share.
 
+use iam_policy_core::check::PublicAccessResourceType;
 use iam_policy_core::parameter::placeholders;
 use iam_policy_core::{IssueCode, ParameterKind, PolicyKind};
 use proc_macro2::{Delimiter, Group, TokenTree};
@@ -35,7 +36,8 @@ pub(crate) struct Item {
     pub document: Document,
 }
 
-/// What the attributes `kind`, `parameters` and `waive` declare.
+/// What the attributes `kind`, `parameters`, `waive`, `never_grants` and `no_public_access`
+/// declare.
 #[derive(Default)]
 pub(crate) struct Settings {
     pub kind: Option<PolicyKind>,
@@ -46,6 +48,10 @@ pub(crate) struct Settings {
     pub parameter_errors: bool,
     pub parameters: Vec<(LitStr, ParameterKind)>,
     pub waivers: Vec<WaiverAttr>,
+    /// `#[never_grants("iam:PassRole", ...)]`: actions no statement may grant.
+    pub never_grants: Vec<LitStr>,
+    /// `#[no_public_access("AWS::S3::Bucket")]`.
+    pub no_public_access: Option<PublicAccessResourceType>,
 }
 
 /// `#[waive(CODE, ..., sid = "Sid")]`: the statement is resolved once the document is parsed.
@@ -138,13 +144,17 @@ fn document(
             declared
         } else if attr.path().is_ident("waive") {
             waiver(&attr).map(|waiver| settings.waivers.push(waiver))
+        } else if attr.path().is_ident("never_grants") {
+            never_grants(&attr).map(|actions| settings.never_grants.extend(actions))
+        } else if attr.path().is_ident("no_public_access") {
+            no_public_access(&attr).map(|kind| settings.no_public_access = Some(kind))
         } else if item {
             passed.push(attr);
             Ok(())
         } else {
             Err(syn::Error::new_spanned(
                 attr.path(),
-                "unknown attribute: `policy!` takes `kind`, `parameters` and `waive`",
+                "unknown attribute: `policy!` takes `kind`, `parameters`, `waive`, `never_grants` and `no_public_access`",
             ))
         };
         if let Err(error) = result {
@@ -380,4 +390,23 @@ fn issue_code(name: &Ident) -> syn::Result<IssueCode> {
         ));
     }
     Ok(code)
+}
+
+/// `#[never_grants("iam:PassRole", "iam:Create*")]`: action names or patterns.
+fn never_grants(attr: &Attribute) -> syn::Result<Vec<LitStr>> {
+    let actions = attr.parse_args_with(Punctuated::<LitStr, Token![,]>::parse_terminated)?;
+    if actions.is_empty() {
+        return Err(syn::Error::new_spanned(
+            attr,
+            "`never_grants` needs the actions the policy must never grant, e.g. `#[never_grants(\"iam:PassRole\")]`",
+        ));
+    }
+    Ok(actions.into_iter().collect())
+}
+
+/// `#[no_public_access("AWS::S3::Bucket")]`: one of Access Analyzer's resource types.
+fn no_public_access(attr: &Attribute) -> syn::Result<PublicAccessResourceType> {
+    let name: LitStr = attr.parse_args()?;
+    PublicAccessResourceType::parse(&name.value())
+        .map_err(|error| syn::Error::new(name.span(), error.to_string()))
 }

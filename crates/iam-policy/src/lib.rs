@@ -76,6 +76,7 @@ pub use iam_policy_core::model::{
 };
 pub use iam_policy_core::{Finding, IssueCode, Severity};
 
+pub mod check;
 pub mod eval;
 
 /// Writes an IAM policy document as a constant [`Policy`], checked at compile time.

@@ -36,7 +36,9 @@ policy! {
     };
 
     /// What the CI role needs to publish a release: read and write the build artifacts, list
-    /// the bucket.
+    /// the bucket. Proved at compile time never to touch IAM, delete artifacts or change the
+    /// bucket's policy.
+    #[never_grants("iam:*", "s3:Delete*", "s3:PutBucketPolicy")]
     pub const CI_PUBLISH_ARTIFACTS = {
         "Version": "2012-10-17",
         "Statement": [
@@ -121,6 +123,33 @@ policy! {
                 "Action": "s3:*",
                 "Resource": ["arn:aws:s3:::{bucket}", "arn:aws:s3:::{bucket}/*"],
                 "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+            }
+        ]
+    };
+}
+
+policy! {
+    /// The artifacts bucket's policy: the CI role of the build account writes, the
+    /// organization's accounts read. Proved at compile time not to be public.
+    #[kind = "resource"]
+    #[no_public_access("AWS::S3::Bucket")]
+    pub const ARTIFACTS_BUCKET_POLICY = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "CiWrites",
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::111122223333:role/ci"},
+                "Action": "s3:PutObject",
+                "Resource": "arn:aws:s3:::example-artifacts/*"
+            },
+            {
+                "Sid": "OrganizationReads",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::example-artifacts/*",
+                "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}
             }
         ]
     };

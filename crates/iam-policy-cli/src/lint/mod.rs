@@ -42,7 +42,7 @@ pub struct LintArgs {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
-enum Kind {
+pub(crate) enum Kind {
     /// Attached to a user, group or role (a managed policy).
     Identity,
     /// Embedded in a role, user or group (an inline policy).
