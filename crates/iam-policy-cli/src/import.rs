@@ -144,7 +144,7 @@ pub fn import(sources: &[Source], command: &str) -> Result<Imported, String> {
             out,
             "    /// Imported from `{}`: {}.",
             source.path.replace('`', "'"),
-            describe(kind)
+            kind.description()
         );
         let _ = writeln!(out, "    #[kind = \"{}\"]", kind_name(kind));
         let _ = write!(out, "    pub const {name} = ");
@@ -165,17 +165,6 @@ fn kind_name(kind: PolicyKind) -> &'static str {
         PolicyKind::RoleTrust => "role-trust",
         PolicyKind::Scp => "scp",
         PolicyKind::Rcp => "rcp",
-    }
-}
-
-fn describe(kind: PolicyKind) -> &'static str {
-    match kind {
-        PolicyKind::Identity => "an identity policy",
-        PolicyKind::Inline => "an inline policy",
-        PolicyKind::Resource => "a resource policy",
-        PolicyKind::RoleTrust => "a role trust policy",
-        PolicyKind::Scp => "a service control policy",
-        PolicyKind::Rcp => "a resource control policy",
     }
 }
 

@@ -39,6 +39,18 @@ impl PolicyKind {
     pub fn is_identity(self) -> bool {
         matches!(self, PolicyKind::Identity | PolicyKind::Inline)
     }
+
+    /// The kind in words, e.g. "a role trust policy".
+    pub fn description(self) -> &'static str {
+        match self {
+            PolicyKind::Identity => "an identity policy",
+            PolicyKind::Inline => "an inline policy",
+            PolicyKind::Resource => "a resource policy",
+            PolicyKind::RoleTrust => "a role trust policy",
+            PolicyKind::Scp => "a service control policy",
+            PolicyKind::Rcp => "a resource control policy",
+        }
+    }
 }
 
 /// How to validate a document.
