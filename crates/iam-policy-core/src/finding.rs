@@ -301,8 +301,8 @@ pub const QUOTE_LIMIT: usize = 200;
 /// cut to its first [`QUOTE_LIMIT`] characters, with `…` and the part's whole length in
 /// characters after it. Every finding's message and help pass through it.
 pub fn shorten_quotes(message: String) -> String {
-    // No part of a short message can be too long.
-    if message.len() <= QUOTE_LIMIT {
+    // Mostly no part is longer in bytes than the limit in characters: one scan, no copy.
+    if message.len() <= QUOTE_LIMIT || message.split('`').all(|part| part.len() <= QUOTE_LIMIT) {
         return message;
     }
     let parts = message.split('`');

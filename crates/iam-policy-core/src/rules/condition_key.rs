@@ -2,7 +2,7 @@
 //! keys, and keys or operators given twice.
 
 use super::condition::report;
-use super::{Condition, Context, Entry, Statement, did_you_mean};
+use super::{Condition, Context, Entry, PAIRWISE_UP_TO, Statement, did_you_mean};
 use crate::IssueCode;
 use crate::json::Value;
 use crate::model::element;
@@ -192,11 +192,26 @@ pub(super) fn is_identity_provider(prefix: &str) -> bool {
 /// `DUPLICATE_KEYS_WITH_DIFFERENT_CASE` (key names are case-insensitive, so IAM would see two
 /// values for one key), reported at the later key.
 ///
-/// Names are sorted, so that repeats are neighbours, rather than compared pairwise.
+/// A few names are compared pairwise; more are sorted, so that repeats are neighbours.
 #[inline]
 pub(super) fn check_duplicate_keys(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     check_duplicate_operators(statement, ctx);
     let conditions = &statement.conditions;
+    let same_key = |a: &Condition<'_>, b: &Condition<'_>| {
+        a.operator.span == b.operator.span && a.key.text.eq_ignore_ascii_case(b.key.text)
+    };
+    // Mostly there are a few keys, all different: told by comparing each pair, with no sorting.
+    if conditions.len() <= PAIRWISE_UP_TO
+        && conditions.iter().enumerate().all(|(position, condition)| {
+            conditions
+                .get(..position)
+                .unwrap_or_default()
+                .iter()
+                .all(|earlier| !same_key(earlier, condition))
+        })
+    {
+        return;
+    }
     // By operator block, then by key in any case, then in source order.
     let mut order: Vec<usize> = (0..conditions.len()).collect();
     let lowered = |index: usize| {
@@ -224,9 +239,6 @@ pub(super) fn check_duplicate_keys(statement: &Statement<'_>, ctx: &mut Context<
             })
             .then(a.cmp(&b))
     });
-    let same_key = |a: &Condition<'_>, b: &Condition<'_>| {
-        a.operator.span == b.operator.span && a.key.text.eq_ignore_ascii_case(b.key.text)
-    };
     let picked: Vec<&Condition<'_>> = order
         .iter()
         .filter_map(|&index| conditions.get(index))
@@ -301,6 +313,18 @@ fn check_duplicate_operators(statement: &Statement<'_>, ctx: &mut Context<'_>) {
         return;
     };
     if operators.len() < 2 {
+        return;
+    }
+    // Mostly a few operators, all different: told by comparing each pair, with no sorting.
+    if operators.len() <= PAIRWISE_UP_TO
+        && operators.iter().enumerate().all(|(position, operator)| {
+            operators
+                .get(..position)
+                .unwrap_or_default()
+                .iter()
+                .all(|earlier| earlier.key != operator.key)
+        })
+    {
         return;
     }
     let mut sorted: Vec<&crate::json::Member<'_>> = operators.iter().collect();

@@ -618,13 +618,8 @@ fn sids(doc: &Document<'_>, ctx: &mut Context<'_>) {
     } else {
         IssueCode::UniqueSidsRequired
     };
-    // The first statement of each `Sid`.
-    let mut first: FxHashMap<&str, &Statement<'_>> =
-        FxHashMap::with_capacity_and_hasher(doc.statements.len(), FxBuildHasher);
-    for statement in &doc.statements {
-        let Some(sid) = &statement.sid else { continue };
-        let earlier = *first.entry(sid.text).or_insert(statement);
-        if !std::ptr::eq(earlier, statement) {
+    let reused = |statement: &Statement<'_>, earlier: &Statement<'_>, ctx: &mut Context<'_>| {
+        if let Some(sid) = &statement.sid {
             ctx.report_entry(
                 code,
                 sid,
@@ -632,6 +627,37 @@ fn sids(doc: &Document<'_>, ctx: &mut Context<'_>) {
                 format!("`Sid` `{}` is already used by `{}`", sid.text, earlier.path),
                 Some("give each statement its own `Sid`".to_owned()),
             );
+        }
+    };
+    // A few statements are compared pair by pair.
+    if doc.statements.len() <= super::PAIRWISE_UP_TO {
+        for (position, statement) in doc.statements.iter().enumerate() {
+            let Some(sid) = &statement.sid else { continue };
+            let earlier = doc
+                .statements
+                .get(..position)
+                .unwrap_or_default()
+                .iter()
+                .find(|earlier| {
+                    earlier
+                        .sid
+                        .as_ref()
+                        .is_some_and(|other| other.text == sid.text)
+                });
+            if let Some(earlier) = earlier {
+                reused(statement, earlier, ctx);
+            }
+        }
+        return;
+    }
+    // The first statement of each `Sid`.
+    let mut first: FxHashMap<&str, &Statement<'_>> =
+        FxHashMap::with_capacity_and_hasher(doc.statements.len(), FxBuildHasher);
+    for statement in &doc.statements {
+        let Some(sid) = &statement.sid else { continue };
+        let earlier = *first.entry(sid.text).or_insert(statement);
+        if !std::ptr::eq(earlier, statement) {
+            reused(statement, earlier, ctx);
         }
     }
 }
@@ -1326,6 +1352,27 @@ mod tests {
         );
         let twice = twice.replace("\"Sid\"", "\"Principal\": \"*\", \"Sid\"");
         assert_eq!(codes(&twice, None), vec![C::UniqueSidsRecommended]);
+    }
+
+    /// Few statements are compared pairwise, many through a map: either way a `Sid` used again
+    /// names the first statement that used it.
+    #[test]
+    fn sids_among_few_or_many_statements() {
+        for count in [3, 40] {
+            let statements: Vec<String> = (0..count)
+                .map(|index| format!(r#"{{"Sid": "S{}", {ALLOW_S3}}}"#, index % (count - 1)))
+                .collect();
+            let doc = format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#,
+                statements.join(", ")
+            );
+            let finding = only(&doc, None, C::UniqueSidsRequired);
+            assert_eq!(finding.statement, Some(count - 1));
+            assert_eq!(
+                finding.message,
+                "`Sid` `S0` is already used by `Statement[0]`"
+            );
+        }
     }
 
     #[test]

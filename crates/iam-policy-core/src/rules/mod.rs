@@ -583,6 +583,10 @@ fn bounds(actions: &[Action]) -> Option<(Action, Action)> {
     actions.first().copied().zip(actions.last().copied())
 }
 
+/// Lists up to this long are compared entry by entry: nearly every real statement's, and then
+/// cheaper than the sorting, hashing and indexes that keep longer lists near-linear.
+pub(crate) const PAIRWISE_UP_TO: usize = 16;
+
 /// True when `text` holds `*` or `?`.
 pub(crate) fn holds_wildcard(text: &str) -> bool {
     holds_either(text.as_bytes(), b'*', b'?')
