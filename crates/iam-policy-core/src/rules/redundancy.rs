@@ -1,7 +1,10 @@
 //! Redundancy: an `Action` or `Resource` entry that another entry of its list already covers,
 //! and a statement that repeats another.
 
-use super::{Context, Document, Statement, bounds, holds_wildcard};
+use super::{
+    Context, Document, Entry, ListElement, PAIRWISE_UP_TO, ResolvedAction, Statement, bounds,
+    holds_wildcard,
+};
 use crate::IssueCode;
 use crate::json::{Member, Node, Value};
 use crate::model::element;
@@ -62,45 +65,129 @@ pub(super) fn check_redundant_actions(
         return;
     }
     repeats.sort_unstable();
-    let wider = covering_wide_entries(statement, several);
-    for (index, resolved) in statement.actions.iter().enumerate() {
+    // A short list's entries, or any list's with few wide entries, are each compared with
+    // every wide entry instead.
+    let pairwise = statement.actions.len() <= PAIRWISE_UP_TO || several.len() <= FEW_WIDE_ENTRIES;
+    let wider = if pairwise {
+        Vec::new()
+    } else {
+        covering_wide_entries(statement, several)
+    };
+    for index in 0..statement.actions.len() {
         let same = repeats
             .binary_search_by_key(&index, |&(repeat, _)| repeat)
             .ok()
             .and_then(|at| repeats.get(at))
             .map(|&(_, first)| first);
-        let wider = wider.get(index).copied().flatten();
+        let wider = if pairwise {
+            covering_wide_entry(statement, several, index)
+        } else {
+            wider.get(index).copied().flatten()
+        };
         // The first covering entry in list order.
         let covering = match (wider, same) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
+        };
+        if let Some(other_index) = covering {
+            report_redundant_action(statement, element, index, other_index, ctx);
         }
-        .and_then(|other_index| statement.actions.get(other_index));
-        let Some(other) = covering else {
-            continue;
-        };
-        let (Some(written), Some(other_written)) = (
-            element.entries.get(resolved.entry),
-            element.entries.get(other.entry),
-        ) else {
-            continue;
-        };
-        let message = if written.text.eq_ignore_ascii_case(other_written.text) {
-            format!("`{}` is listed twice", written.text)
-        } else {
-            format!(
-                "`{}` is already covered by `{}`",
-                written.text, other_written.text
-            )
-        };
-        ctx.report_entry(
-            IssueCode::RedundantAction,
-            written,
-            Some(statement.index),
-            message,
-            Some(format!("remove `{}`", written.text)),
-        );
     }
+}
+
+/// With at most this many entries naming several actions (or `"*"`), a list's entries are each
+/// compared with all of them: linear, and cheaper than the indexes for a long list.
+const FEW_WIDE_ENTRIES: usize = 4;
+
+/// The first entry of `several` (as for [`covering_wide_entries`]) that covers the resolved
+/// entry at `index`, by comparing it with each: what [`covering_wide_entries`] finds for it.
+fn covering_wide_entry(
+    statement: &Statement<'_>,
+    several: &[(usize, Option<(reference::Action, reference::Action)>)],
+    index: usize,
+) -> Option<usize> {
+    let resolved = statement.actions.get(index)?;
+    let narrow_first = resolved.actions.first();
+    several
+        .iter()
+        .filter(|(_, bounds)| match (bounds, narrow_first) {
+            // An entry covers only the entries whose first action lies within its bounds.
+            (Some((first, last)), Some(narrow_first)) => (first..=last).contains(&narrow_first),
+            _ => true,
+        })
+        .map(|&(wide_index, _)| wide_index)
+        .find(|&wide_index| {
+            let Some(wide) = statement.actions.get(wide_index) else {
+                return false;
+            };
+            if !distinct_entries(statement, index, wide_index) {
+                return false;
+            }
+            // A `"*"` entry is covered by the first `"*"` entry before it.
+            if resolved.everything {
+                return wide.everything && wide_index < index;
+            }
+            let (wide, narrow) = (action_set(wide), action_set(resolved));
+            actions_cover(wide, narrow) && (wide_index < index || !actions_cover(narrow, wide))
+        })
+}
+
+/// The actions an entry names, sorted; `None` for `"*"`.
+fn action_set(resolved: &ResolvedAction) -> Option<&[reference::Action]> {
+    (!resolved.everything).then_some(&resolved.actions[..])
+}
+
+/// True when the actions `wide` names include every action `narrow` names, and `narrow` names
+/// some; each sorted, `None` standing for `"*"`.
+fn actions_cover(wide: Option<&[reference::Action]>, narrow: Option<&[reference::Action]>) -> bool {
+    match (wide, narrow) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(wide), Some(narrow)) => {
+            !narrow.is_empty()
+                && narrow.len() <= wide.len()
+                && narrow
+                    .iter()
+                    .all(|action| wide.binary_search(action).is_ok())
+        }
+    }
+}
+
+/// Reports the resolved entry at `index` as covered by the one at `other_index`.
+fn report_redundant_action(
+    statement: &Statement<'_>,
+    element: &ListElement<'_>,
+    index: usize,
+    other_index: usize,
+    ctx: &mut Context<'_>,
+) {
+    let (Some(resolved), Some(other)) = (
+        statement.actions.get(index),
+        statement.actions.get(other_index),
+    ) else {
+        return;
+    };
+    let (Some(written), Some(other_written)) = (
+        element.entries.get(resolved.entry),
+        element.entries.get(other.entry),
+    ) else {
+        return;
+    };
+    let message = if written.text.eq_ignore_ascii_case(other_written.text) {
+        format!("`{}` is listed twice", written.text)
+    } else {
+        format!(
+            "`{}` is already covered by `{}`",
+            written.text, other_written.text
+        )
+    };
+    ctx.report_entry(
+        IssueCode::RedundantAction,
+        written,
+        Some(statement.index),
+        message,
+        Some(format!("remove `{}`", written.text)),
+    );
 }
 
 /// Two resolved entries of the statement that are not the same entry.
@@ -132,19 +219,7 @@ fn covering_wide_entries(
             .get(index)
             .and_then(|resolved| (!resolved.everything).then_some(&resolved.actions[..]))
     };
-    let covers = |wide: Option<&[reference::Action]>, narrow: Option<&[reference::Action]>| match (
-        wide, narrow,
-    ) {
-        (None, _) => true,
-        (Some(_), None) => false,
-        (Some(wide), Some(narrow)) => {
-            !narrow.is_empty()
-                && narrow.len() <= wide.len()
-                && narrow
-                    .iter()
-                    .all(|action| wide.binary_search(action).is_ok())
-        }
-    };
+    let covers = actions_cover;
     let mut wider = vec![None; actions.len()];
     if several.is_empty() {
         return wider;
@@ -246,6 +321,22 @@ pub(super) fn check_redundant_resources(statement: &Statement<'_>, ctx: &mut Con
         return;
     }
     let text = |index: usize| entries.get(index).map_or("", |entry| entry.text);
+    if entries.len() <= PAIRWISE_UP_TO {
+        for (index, entry) in entries.iter().enumerate() {
+            let narrow = (entry.text, holds_wildcard(entry.text));
+            // The first entry that is the same text written earlier or a wildcard matching it.
+            let covering = entries.iter().enumerate().find(|&(other_index, other)| {
+                if other.text == entry.text {
+                    return other_index < index;
+                }
+                holds_wildcard(other.text) && resource_covers((other.text, true), narrow)
+            });
+            if let Some((_, other)) = covering {
+                report_redundant_resource(statement, entry, other, ctx);
+            }
+        }
+        return;
+    }
     // The first entry of each text, and each entry's.
     let mut first_of: FxHashMap<&str, usize> =
         FxHashMap::with_capacity_and_hasher(entries.len(), FxBuildHasher);
@@ -315,17 +406,26 @@ pub(super) fn check_redundant_resources(statement: &Statement<'_>, ctx: &mut Con
                 None => continue,
             },
         };
-        let Some(other) = entries.get(covering) else {
-            continue;
-        };
-        ctx.report_entry(
-            IssueCode::RedundantResource,
-            entry,
-            Some(statement.index),
-            format!("`{}` is already covered by `{}`", entry.text, other.text),
-            Some(format!("remove `{}`", entry.text)),
-        );
+        if let Some(other) = entries.get(covering) {
+            report_redundant_resource(statement, entry, other, ctx);
+        }
     }
+}
+
+/// Reports the `Resource` entry `entry` as covered by `other`.
+fn report_redundant_resource(
+    statement: &Statement<'_>,
+    entry: &Entry<'_>,
+    other: &Entry<'_>,
+    ctx: &mut Context<'_>,
+) {
+    ctx.report_entry(
+        IssueCode::RedundantResource,
+        entry,
+        Some(statement.index),
+        format!("`{}` is already covered by `{}`", entry.text, other.text),
+        Some(format!("remove `{}`", entry.text)),
+    );
 }
 
 /// How many wildcard-against-entry tests a redundancy check makes at most for one list: far
@@ -392,9 +492,42 @@ fn resource_covers((wide, wide_wild): (&str, bool), (narrow, narrow_wild): (&str
 
 /// A statement that repeats another one exactly (apart from its `Sid`): the same members,
 /// each as often, in any order. Statements are grouped by a hash that ignores the order of
-/// object members, and compared only within their group.
+/// object members, and compared only within their group; a cheaper shallow hash first tells
+/// apart all the statements of most policies.
 #[inline]
 pub(super) fn check_redundant_statements(document: &Document<'_>, ctx: &mut Context<'_>) {
+    // Up to a few dozen statements: mostly no two, or few, have the same shallow hash, and
+    // only those are compared in full. Otherwise the full hashes below group the statements.
+    let mut shallow = [0u64; STATEMENTS_PAIRWISE_UP_TO];
+    if document.statements.len() <= shallow.len() {
+        for (slot, statement) in shallow.iter_mut().zip(&document.statements) {
+            *slot = shallow_members_hash(statement.node);
+        }
+        let hashes = shallow.get(..document.statements.len()).unwrap_or_default();
+        let earlier_alike = |position: usize| {
+            let hash = hashes.get(position);
+            hashes
+                .iter()
+                .take(position)
+                .enumerate()
+                .filter(move |&(_, other)| Some(other) == hash)
+                .map(|(other_position, _)| other_position)
+        };
+        let alike_pairs: usize = (0..hashes.len())
+            .map(|position| earlier_alike(position).count())
+            .sum();
+        if alike_pairs <= PAIRWISE_UP_TO {
+            for (position, statement) in document.statements.iter().enumerate() {
+                let earlier = earlier_alike(position)
+                    .filter_map(|other| document.statements.get(other))
+                    .find(|other| same_members(other.node, statement.node));
+                if let Some(earlier) = earlier {
+                    report_redundant_statement(statement, earlier, ctx);
+                }
+            }
+            return;
+        }
+    }
     // The statements not repeating an earlier one, by hash: a repeat of a repeat is a repeat
     // of the first one, so only those are compared with.
     let mut firsts: FxHashMap<u64, Vec<&Statement<'_>>> =
@@ -408,18 +541,69 @@ pub(super) fn check_redundant_statements(document: &Document<'_>, ctx: &mut Cont
             group.push(statement);
             continue;
         };
-        ctx.report(
-            IssueCode::RedundantStatement,
-            statement.node.span,
-            statement.path,
-            Some(statement.index),
-            format!(
-                "statement {} repeats statement {}",
-                statement.index, earlier.index
-            ),
-            Some("remove one of them".to_owned()),
-        );
+        report_redundant_statement(statement, earlier, ctx);
     }
+}
+
+fn report_redundant_statement(
+    statement: &Statement<'_>,
+    earlier: &Statement<'_>,
+    ctx: &mut Context<'_>,
+) {
+    ctx.report(
+        IssueCode::RedundantStatement,
+        statement.node.span,
+        statement.path,
+        Some(statement.index),
+        format!(
+            "statement {} repeats statement {}",
+            statement.index, earlier.index
+        ),
+        Some("remove one of them".to_owned()),
+    );
+}
+
+/// The most statements whose shallow hashes [`check_redundant_statements`] compares pair by
+/// pair.
+const STATEMENTS_PAIRWISE_UP_TO: usize = 64;
+
+/// A hash of a statement's members apart from `Sid`, in any order, that looks at no more of
+/// a member's value than its kind, length and first string: equal for statements
+/// [`same_members`] finds equal, and cheap to take.
+fn shallow_members_hash(statement: &Node<'_>) -> u64 {
+    match &statement.value {
+        Value::Object(members) => unordered_hash(
+            members
+                .iter()
+                .filter(|member| member.key != element::SID)
+                .map(shallow_member_hash),
+        ),
+        _ => 0,
+    }
+}
+
+fn shallow_member_hash(member: &Member<'_>) -> u64 {
+    let mut hasher = FxHasher::default();
+    member.key.hash(&mut hasher);
+    let value = &member.value;
+    std::mem::discriminant(&value.value).hash(&mut hasher);
+    match &value.value {
+        Value::Null => {}
+        Value::Bool(value) => value.hash(&mut hasher),
+        Value::Number(text) | Value::String(text) => text.hash(&mut hasher),
+        Value::Array(items) => {
+            items.len().hash(&mut hasher);
+            if let Some(Node {
+                value: Value::String(text),
+                ..
+            }) = items.first()
+            {
+                text.hash(&mut hasher);
+            }
+        }
+        Value::Object(members) => members.len().hash(&mut hasher),
+    }
+    hasher.finish()
 }
 
 /// The hash of a statement's members apart from `Sid`, in any order.
@@ -665,7 +849,9 @@ mod tests {
             (state >> 33) as usize % bound
         };
         for _ in 0..300 {
-            let length = 2 + next(7);
+            // Short lists are compared pairwise, long ones through the indexes.
+            let longest = if next(2) == 0 { 7 } else { 30 };
+            let length = 2 + next(longest);
             let list: Vec<&str> = (0..length).map(|_| pieces[next(pieces.len())]).collect();
             let sets: Vec<Option<Vec<Action>>> = list.iter().map(|text| set(text)).collect();
             let several = |set: &Option<Vec<Action>>| set.as_ref().is_none_or(|set| set.len() > 1);
@@ -734,7 +920,9 @@ mod tests {
             (state >> 33) as usize % bound
         };
         for _ in 0..400 {
-            let length = 2 + next(7);
+            // Short lists are compared pairwise, long ones through the indexes.
+            let longest = if next(2) == 0 { 7 } else { 30 };
+            let length = 2 + next(longest);
             let list: Vec<&str> = (0..length).map(|_| pieces[next(pieces.len())]).collect();
             fn with_wild(text: &str) -> (&str, bool) {
                 (text, super::holds_wildcard(text))
@@ -792,5 +980,48 @@ mod tests {
                 .any(|finding| finding.code == RedundantStatement && finding.statement == Some(1)),
             "{found:#?}"
         );
+    }
+
+    /// Statements alike at first sight (the same first action, as many actions), few or many,
+    /// among few or many statements: each repeat is reported once, naming the first statement
+    /// it repeats, whichever way the statements were compared.
+    #[test]
+    fn redundant_statements_few_or_many_alike() {
+        for (count, alike) in [(3, 3), (12, 12), (40, 2), (40, 40), (70, 2), (70, 70)] {
+            let statements: Vec<String> = (0..count)
+                .map(|index| {
+                    // `alike` statements share their first action and length; the others differ.
+                    let first = if index < alike {
+                        "s3:GetObject".to_owned()
+                    } else {
+                        format!("s3:Get{index}")
+                    };
+                    format!(
+                        r#"{{"Effect": "Allow", "Action": ["{first}", "s3:Put{index}"], "Resource": "*"}}"#
+                    )
+                })
+                .chain([
+                    r#"{"Effect": "Allow", "Action": ["s3:GetObject", "s3:Put1"], "Resource": "*"}"#
+                        .to_owned(),
+                ])
+                .collect();
+            let doc = format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#,
+                statements.join(", ")
+            );
+            let repeats: Vec<(Option<usize>, String)> = findings(&doc, None)
+                .into_iter()
+                .filter(|finding| finding.code == RedundantStatement)
+                .map(|finding| (finding.statement, finding.message))
+                .collect();
+            assert_eq!(
+                repeats,
+                [(
+                    Some(count),
+                    format!("statement {count} repeats statement 1")
+                )],
+                "{count} statements, {alike} alike"
+            );
+        }
     }
 }
