@@ -151,7 +151,15 @@ fn simulate_file(
     let lines = LineIndex::new(text);
     let mut reader = scenario::Reader::new(text);
     // Scenarios are parsed one at a time: a large file never holds the tree of all of them.
-    for (index, node) in parse::elements(text).enumerate() {
+    let mut elements = parse::elements(text);
+    // Scenarios are parsed one at a time, each without the trees of the policy texts read
+    // before it.
+    for index in 0.. {
+        let next =
+            elements.next_skipping(&scenario::holds_policies, &|policy| reader.knows(policy));
+        let Some(node) = next else {
+            break;
+        };
         let node = match node {
             Ok(node) => node,
             Err(error) => {
