@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use iam_policy::Policy;
-use iam_policy::eval::{ContextValue, Decision, PolicyRef, Principal, Request};
+use iam_policy::eval::{Context, ContextValue, Decision, PolicyRef, Principal, Request};
 use iam_policy_core::json::{Member, Node, Span, Value};
 use iam_policy_core::model::{self, Reading};
 use iam_policy_core::parse;
@@ -58,12 +58,9 @@ impl ScenarioPolicy {
             .map(|&span| self.moved(span))
     }
 
-    /// What linting found, located in this copy.
-    pub fn findings(&self) -> impl Iterator<Item = Finding> + '_ {
-        self.read.findings.iter().map(|finding| Finding {
-            span: self.moved(finding.span),
-            ..finding.clone()
-        })
+    /// What linting found, each with where it is in this copy.
+    pub fn findings(&self) -> impl Iterator<Item = (&Finding, Span)> + '_ {
+        (self.read.findings.iter()).map(|finding| (finding, self.moved(finding.span)))
     }
 }
 
@@ -530,7 +527,14 @@ fn read_request(node: &Node<'_>) -> Result<Request, ScenarioError> {
         message: format!("`request.principal`: {problem}"),
         span: get("principal").map_or(node.span, |n| n.span),
     })?;
-    let mut request = Request::new(action, resource).principal(principal);
+    // Not `Request::new`, which makes up a principal to be replaced.
+    let mut request = Request {
+        action,
+        resource,
+        resource_account: None,
+        principal,
+        context: Context::default(),
+    };
     if let Some(account) = get("resourceAccount") {
         request = request.resource_account(string(account, "request.resourceAccount")?);
     }
