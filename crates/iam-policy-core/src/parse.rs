@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use crate::bytes::{ONES, plain_run};
+use crate::bytes::{ONES, plain_run, string_specials};
 use crate::json::{Member, Node, Span, Value};
 
 /// Deeper nesting is refused with an error rather than risking the stack. IAM policies need
@@ -729,7 +729,15 @@ fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
                 }
             }
             b'"' => loop {
-                pos += plain_run(bytes.get(pos..)?);
+                let rest = bytes.get(pos..)?;
+                // Most strings of a policy end within eight bytes: one word tells.
+                pos += match rest.first_chunk::<8>() {
+                    Some(word) => match string_specials(u64::from_le_bytes(*word)) {
+                        0 => 8 + plain_run(rest.get(8..)?),
+                        marks => marks.trailing_zeros() as usize / 8,
+                    },
+                    None => plain_run(rest),
+                };
                 match bytes.get(pos)? {
                     b'"' => {
                         pos += 1;
