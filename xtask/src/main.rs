@@ -3,7 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+#[cfg(feature = "policies")]
 mod aa_compare;
+#[cfg(feature = "policies")]
 mod export;
 mod reference;
 
@@ -23,12 +25,20 @@ fn main() -> ExitCode {
             println!("{USAGE}");
             Ok(())
         }
+        #[cfg(feature = "policies")]
         (Some((command, rest)), Ok(root)) if command == "export" => {
             return export::run(&root, rest.iter().cloned());
         }
         (Some((command, rest)), Ok(root)) if command == "reference" => reference::run(rest, &root),
+        #[cfg(feature = "policies")]
         (Some((command, rest)), Ok(root)) if command == "aa-compare" => {
             aa_compare::run(rest, &root)
+        }
+        #[cfg(not(feature = "policies"))]
+        (Some((command, _)), Ok(_)) if command == "export" || command == "aa-compare" => {
+            Err(format!(
+                "`{command}` compiles the policies, and this xtask was built without its `policies` feature: run `cargo xtask {command}`"
+            ))
         }
         (Some((command, _)), Ok(_)) => Err(format!("unknown command `{command}`\n{USAGE}")),
         (Some(_), Err(error)) => Err(error),

@@ -1,5 +1,6 @@
 //! The `iam-policy` command: look-ups in the AWS service authorization reference, lint of JSON
-//! policies, simulation of requests, Access Analyzer's custom policy checks and shell completions. A library so that its benchmark and tests call the same code;
+//! policies, simulation of requests, Access Analyzer's custom policy checks, import of JSON
+//! policies as `policy!` source and shell completions. A library so that its benchmark and tests call the same code;
 //! `main.rs` only calls [`run`]. Parses the command line and dispatches; each subcommand lives in
 //! its own module.
 
@@ -8,6 +9,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand};
 
 pub mod check;
+pub mod import;
 pub mod lint;
 pub mod reference;
 pub mod simulate;
@@ -27,6 +29,7 @@ enum Command {
     Describe(reference::DescribeArgs),
     Reference(reference::ReferenceArgs),
     Lint(lint::LintArgs),
+    Import(import::ImportArgs),
     Simulate(simulate::SimulateArgs),
     Completions(CompletionsArgs),
 }
@@ -52,6 +55,7 @@ pub fn run() -> ExitCode {
         Command::Describe(args) => reference::describe(&args),
         Command::Reference(args) => reference::reference(&args),
         Command::Lint(args) => lint::run(&args),
+        Command::Import(args) => import::run(&args),
         Command::Simulate(args) => simulate::run(&args),
         Command::Completions(args) => {
             let mut script = Vec::new();

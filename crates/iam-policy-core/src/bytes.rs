@@ -93,3 +93,84 @@ pub(crate) fn first_of(bytes: &[u8], byte: u8) -> Option<usize> {
         None => rest.iter().position(|&found| found == byte),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{first_of, holds_either, plain_run};
+
+    #[test]
+    fn plain_runs_end_at_the_first_byte_a_string_cannot_hold() {
+        let special = |byte: u8| byte == b'"' || byte == b'\\' || byte < 0x20;
+        // Every byte at every place of the first words, after and before bytes that are
+        // plain or not: a borrow in the eight-byte test must not move the answer.
+        for byte in 0..=u8::MAX {
+            for at in 0..20 {
+                for before in [b'a', 0x21, 0x5d, 0x7f, 0x80, 0xff] {
+                    for after in [b'a', 0x00, 0x1f, b'"', b'\\', 0x80, 0xff] {
+                        let mut bytes = vec![before; at];
+                        bytes.push(byte);
+                        bytes.extend([after; 9]);
+                        let expected = bytes.iter().position(|&b| special(b));
+                        assert_eq!(
+                            plain_run(&bytes),
+                            expected.unwrap_or(bytes.len()),
+                            "{bytes:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn wildcards_and_dollars_are_found_anywhere() {
+        // Neighbours of `*`, `?` and `$` in ASCII, and bytes above it, are no match.
+        let plain = "arn:aws:s3:::bucket-\u{e9}\u{2603}/+)>@#%\u{7f}";
+        for length in 0..=plain.len() {
+            let Some(prefix) = plain.get(..length) else {
+                continue;
+            };
+            assert!(!holds_either(prefix.as_bytes(), b'*', b'?'), "{prefix}");
+            assert!(!holds_either(prefix.as_bytes(), b'$', b'$'), "{prefix}");
+        }
+        // Every length up to three words, whole or not, with the mark at every position.
+        for length in 1..=24 {
+            for at in 0..length {
+                for mark in ['*', '?', '$'] {
+                    let text = format!("{}{mark}{}", "a".repeat(at), "b".repeat(length - 1 - at));
+                    assert_eq!(
+                        holds_either(text.as_bytes(), b'*', b'?'),
+                        mark != '$',
+                        "{text}"
+                    );
+                    assert_eq!(holds_either(text.as_bytes(), b'$', b'$'), mark == '$');
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn colon_found_like_a_byte_search() {
+        let texts = [
+            "",
+            ":",
+            "s3",
+            "s3:GetObject",
+            "ssm:",
+            ":GetObject",
+            "abcdefg:",
+            "abcdefgh:",
+            "abcdefghijklmnop:x",
+            "resource-explorer-2:Search:x",
+            "no-colon-in-this-long-entry",
+            "\u{e9}\u{2603}:\u{e9}",
+        ];
+        for text in texts {
+            for length in 0..=text.len() {
+                let bytes = text.as_bytes().get(..length).unwrap_or_default();
+                let expected = bytes.iter().position(|&byte| byte == b':');
+                assert_eq!(first_of(bytes, b':'), expected, "{bytes:?}");
+            }
+        }
+    }
+}

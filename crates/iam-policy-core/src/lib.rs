@@ -39,6 +39,18 @@ impl PolicyKind {
     pub fn is_identity(self) -> bool {
         matches!(self, PolicyKind::Identity | PolicyKind::Inline)
     }
+
+    /// The kind in words, e.g. "a role trust policy".
+    pub fn description(self) -> &'static str {
+        match self {
+            PolicyKind::Identity => "an identity policy",
+            PolicyKind::Inline => "an inline policy",
+            PolicyKind::Resource => "a resource policy",
+            PolicyKind::RoleTrust => "a role trust policy",
+            PolicyKind::Scp => "a service control policy",
+            PolicyKind::Rcp => "a resource control policy",
+        }
+    }
 }
 
 /// How to validate a document.
@@ -76,6 +88,36 @@ pub enum ParameterKind {
     TagKey,
     /// A tag value (0 to 256 characters).
     TagValue,
+    /// An S3 general purpose bucket name, e.g. `example-artifacts`.
+    BucketName,
+    /// An IAM role name (1 to 64 characters), without its path.
+    RoleName,
+    /// An IAM user name (1 to 64 characters), without its path.
+    UserName,
+    /// An IAM path: `/` or `/` ... `/`, e.g. `/service-role/`.
+    IamPath,
+    /// An IAM role ARN, e.g. `arn:aws:iam::123456789012:role/deploy`.
+    RoleArn,
+    /// An IAM user ARN, e.g. `arn:aws:iam::123456789012:user/alice`.
+    UserArn,
+    /// An AWS Organizations organization ID: `o-` and 10 to 32 lower-case letters or digits.
+    OrganizationId,
+    /// An organizational unit ID, e.g. `ou-ab12-cdef3456`.
+    OrganizationalUnitId,
+    /// An organization's root ID: `r-` and 4 to 32 lower-case letters or digits.
+    RootId,
+    /// A VPC ID: `vpc-` and 8 or 17 hex digits.
+    VpcId,
+    /// A VPC endpoint ID: `vpce-` and 8 or 17 hex digits.
+    VpcEndpointId,
+    /// An AWS partition: `aws`, `aws-cn`, `aws-us-gov`, ...
+    Partition,
+    /// An ARN of one resource type of one service, as the service authorization reference
+    /// gives its ARN format, e.g. `service: "logs", resource_type: "log-group"`.
+    Arn {
+        service: &'static str,
+        resource_type: &'static str,
+    },
 }
 
 /// A check switched off on purpose, visibly, in the policy's source.

@@ -1068,30 +1068,6 @@ mod tests {
     }
 
     #[test]
-    fn plain_runs_end_at_the_first_byte_a_string_cannot_hold() {
-        let special = |byte: u8| byte == b'"' || byte == b'\\' || byte < 0x20;
-        // Every byte at every place of the first words, after and before bytes that are
-        // plain or not: a borrow in the eight-byte test must not move the answer.
-        for byte in 0..=u8::MAX {
-            for at in 0..20 {
-                for before in [b'a', 0x21, 0x5d, 0x7f, 0x80, 0xff] {
-                    for after in [b'a', 0x00, 0x1f, b'"', b'\\', 0x80, 0xff] {
-                        let mut bytes = vec![before; at];
-                        bytes.push(byte);
-                        bytes.extend([after; 9]);
-                        let expected = bytes.iter().position(|&b| special(b));
-                        assert_eq!(
-                            plain_run(&bytes),
-                            expected.unwrap_or(bytes.len()),
-                            "{bytes:?}"
-                        );
-                    }
-                }
-            }
-        }
-    }
-
-    #[test]
     fn line_cols_locate_like_a_scan_from_the_start() {
         // Line breaks at every place of a word, `\r\n`, characters of several bytes.
         let text = "\n{\n  \"é\": x\r\n\n}\n\"ab😀cd\"\n\n\n efghijklmnopq\nr\n";

@@ -3,7 +3,7 @@
 //! constants (the command line, `main`, is in `command`):
 //!
 //! ```no_run
-//! use iam_policy_export::{self as export, Entry, Source};
+//! use iam_policy_export::{self as export, Document, Entry, Source};
 //! use iam_policy::{Policy, policy};
 //!
 //! const DEPLOY: Policy = policy!({
@@ -20,7 +20,7 @@
 //!     title: "Deploy",
 //!     description: "What the CI role may do.",
 //!     source: Source { url: "https://example.com/wiki/deploy", section: "CI" },
-//!     policy: &DEPLOY,
+//!     document: Document::Policy(&DEPLOY),
 //! }];
 //!
 //! fn main() -> std::process::ExitCode {
@@ -29,7 +29,11 @@
 //! ```
 //!
 //! Each policy becomes pretty JSON with a trailing newline at its relative path, and
-//! `index.json` lists every file with its title, description, parameters and source. Output is
+//! `index.json` lists every file with its title, description, parameters and source. A
+//! [`Document::Template`] becomes JSON only once every parameter is bound (`--set`); it is
+//! always handed off to the tools that deploy policies too, with its unbound parameters
+//! (see [`forms`]): `<stem>.cloudformation.json` and the Terraform module
+//! `<stem>.terraform/main.tf.json`. Output is
 //! deterministic (catalogue order, no time stamps). Writing is atomic per file and all or
 //! nothing for the set: every file is first written to a temporary file beside its target and
 //! only when all of them are written are they renamed over the old ones, so a failure leaves the
@@ -42,9 +46,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use iam_policy::{BindError, ParameterKind, Policy};
+use iam_policy::{BindError, Policy, Template, UnknownNames};
 
 mod command;
+pub mod forms;
 
 pub use command::{Args, Outcome, main, run};
 
@@ -61,7 +66,34 @@ pub struct Entry<'a> {
     pub description: &'a str,
     /// Where the policy is documented.
     pub source: Source<'a>,
-    pub policy: &'a Policy,
+    pub document: Document<'a>,
+}
+
+/// What an entry exports.
+#[derive(Clone, Copy, Debug)]
+pub enum Document<'a> {
+    /// A policy: its JSON.
+    Policy(&'a Policy),
+    /// A template: its JSON once every parameter is bound, and always its CloudFormation and
+    /// Terraform forms, which take the unbound parameters from the deployment.
+    Template(&'a Template),
+    /// A documented sample: its JSON, with each unbound `{name}` printed as the bare `name` the
+    /// way the documentation prints it. Such a file documents; it is not to be attached.
+    Sample(&'a Template),
+}
+
+impl Document<'_> {
+    fn template(&self) -> Option<&Template> {
+        match self {
+            Document::Policy(_) => None,
+            Document::Template(template) | Document::Sample(template) => Some(template),
+        }
+    }
+
+    /// The parameters the document declares.
+    pub fn parameters(&self) -> &[iam_policy::Parameter] {
+        self.template().map_or(&[], |template| &template.parameters)
+    }
 }
 
 /// Where a policy is documented.
@@ -114,7 +146,9 @@ pub enum ExportError {
         rule: String,
     },
     /// A policy could not be bound.
-    Bind { path: String, error: BindError },
+    Bind { path: String, error: Box<BindError> },
+    /// A template cannot be written in a deployment tool's form.
+    Form { path: String, error: String },
     /// A catalogue path is not a relative `.json` path, is used twice or is the index's.
     BadPath { path: String, reason: &'static str },
     /// Reading or writing a file failed.
@@ -137,6 +171,7 @@ impl fmt::Display for ExportError {
                 write!(f, "invalid value `{value}` for parameter `{name}`: {rule}")
             }
             ExportError::Bind { path, error } => write!(f, "`{path}`: {error}"),
+            ExportError::Form { path, error } => write!(f, "`{path}`: {error}"),
             ExportError::BadPath { path, reason } => write!(f, "bad path `{path}`: {reason}"),
             ExportError::Io { path, error } => write!(f, "`{}`: {error}", path.display()),
         }
@@ -160,25 +195,37 @@ struct Index<'a> {
 
 #[derive(Serialize)]
 struct IndexEntry<'a> {
-    path: &'a str,
+    /// The JSON file; absent for a template with unbound parameters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<&'a str>,
     title: &'a str,
     description: &'a str,
     parameters: Vec<IndexParameter<'a>>,
+    /// A template's CloudFormation and Terraform forms.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    forms: Vec<IndexForm>,
     source: Source<'a>,
+}
+
+#[derive(Serialize)]
+struct IndexForm {
+    tool: &'static str,
+    path: String,
 }
 
 #[derive(Serialize)]
 struct IndexParameter<'a> {
     name: &'a str,
-    kind: &'static str,
+    kind: String,
     /// The bound value; absent when the file prints the placeholder.
     #[serde(skip_serializing_if = "Option::is_none")]
     value: Option<&'a str>,
 }
 
-/// Every file the export writes: each policy bound with the values of the parameters it
-/// declares (pretty JSON, trailing newline), then `index.json`. `generated_by` names the command
-/// in the index. A binding that no policy declares is an error.
+/// Every file the export writes: each policy as pretty JSON with a trailing newline, each
+/// template bound with the values of the parameters it declares (JSON once all are bound, and
+/// its CloudFormation and Terraform forms), then `index.json`. `generated_by` names the command
+/// in the index and the forms. A binding that no entry declares is an error.
 pub fn render(
     catalogue: &[Entry<'_>],
     bindings: &[(&str, &str)],
@@ -189,7 +236,7 @@ pub fn render(
         let mut names = Vec::new();
         for parameter in catalogue
             .iter()
-            .flat_map(|entry| entry.policy.parameters.iter())
+            .flat_map(|entry| entry.document.parameters())
         {
             if !names.contains(&&*parameter.name) {
                 names.push(&*parameter.name);
@@ -207,7 +254,7 @@ pub fn render(
     for &(name, value) in bindings {
         let kinds = catalogue
             .iter()
-            .flat_map(|entry| entry.policy.parameters.iter())
+            .flat_map(|entry| entry.document.parameters())
             .filter(|p| p.name == name)
             .map(|p| p.kind);
         for kind in kinds {
@@ -225,35 +272,73 @@ pub fn render(
         policies: Vec::with_capacity(catalogue.len()),
     };
     for entry in catalogue {
-        let parameters = &entry.policy.parameters;
-        let own: Vec<(&str, &str)> = bindings
-            .iter()
-            .copied()
-            .filter(|(name, _)| parameters.iter().any(|p| p.name == *name))
-            .collect();
-        let policy = entry.policy.bind(&own).map_err(|error| ExportError::Bind {
+        let bind_error = |error| ExportError::Bind {
             path: entry.path.to_owned(),
-            error,
-        })?;
-        files.push(File {
-            path: entry.path.to_owned(),
-            contents: policy.to_json_pretty() + "\n",
-        });
+            error: Box::new(error),
+        };
+        let mut json_path = Some(entry.path);
+        let mut forms = Vec::new();
+        let contents = match entry.document {
+            Document::Policy(policy) => Some(policy.to_json_pretty()),
+            Document::Sample(template) => {
+                let bound = template
+                    .bind_some(bindings, UnknownNames::Ignore)
+                    .map_err(bind_error)?;
+                Some(bound.to_json_pretty_with_placeholder_names())
+            }
+            Document::Template(template) => {
+                let bound = template
+                    .bind_some(bindings, UnknownNames::Ignore)
+                    .map_err(bind_error)?;
+                for form in forms::Form::ALL {
+                    let contents = form.render(&bound, entry, generated_by).map_err(|error| {
+                        ExportError::Form {
+                            path: entry.path.to_owned(),
+                            error,
+                        }
+                    })?;
+                    let path = form.path(entry.path);
+                    forms.push(IndexForm {
+                        tool: form.tool(),
+                        path: path.clone(),
+                    });
+                    files.push(File {
+                        path,
+                        contents: contents + "\n",
+                    });
+                }
+                if bound.parameters.is_empty() {
+                    Some(bound.policy.to_json_pretty())
+                } else {
+                    json_path = None;
+                    None
+                }
+            }
+        };
+        if let Some(contents) = contents {
+            files.push(File {
+                path: entry.path.to_owned(),
+                contents: contents + "\n",
+            });
+        }
         index.policies.push(IndexEntry {
-            path: entry.path,
+            path: json_path,
             title: entry.title,
             description: entry.description,
-            parameters: parameters
+            parameters: entry
+                .document
+                .parameters()
                 .iter()
                 .map(|p| IndexParameter {
                     name: &p.name,
-                    kind: ParameterKind::name(p.kind),
-                    value: own
+                    kind: p.kind.to_string(),
+                    value: bindings
                         .iter()
                         .find(|(name, _)| p.name == *name)
                         .map(|(_, v)| *v),
                 })
                 .collect(),
+            forms,
             source: entry.source,
         });
     }
@@ -368,13 +453,26 @@ fn previously_exported(out: &Path) -> Vec<String> {
         return Vec::new();
     };
     let policies = index.get("policies").and_then(|p| p.as_array());
+    let forms = |policy: &'_ serde_json::Value| -> Vec<String> {
+        let forms = policy.get("forms").and_then(|f| f.as_array());
+        forms
+            .into_iter()
+            .flatten()
+            .filter_map(|form| Some(form.get("path")?.as_str()?.to_owned()))
+            .collect()
+    };
     policies
         .into_iter()
         .flatten()
-        .filter_map(|policy| policy.get("path")?.as_str())
+        .flat_map(|policy| {
+            let json = policy
+                .get("path")
+                .and_then(|p| p.as_str())
+                .map(str::to_owned);
+            json.into_iter().chain(forms(policy))
+        })
         // Only paths the export itself could have written.
-        .filter(|path| is_plain_path(path) && path.ends_with(".json") && *path != INDEX)
-        .map(str::to_owned)
+        .filter(|path| is_plain_path(path) && path.ends_with(".json") && path != INDEX)
         .collect()
 }
 
@@ -448,6 +546,18 @@ mod tests {
             }]
         };
 
+        /// A template handed off to deployment tools.
+        #[parameters("account-id": AccountId, "bucket": BucketName)]
+        const HOME = {
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::{bucket}/home/${aws:username}/*",
+                "Condition": {"StringEquals": {"aws:ResourceAccount": "{account-id}"}}
+            }]
+        };
+
         /// None.
         const OBJECTS = {
             "Version": "2012-10-17",
@@ -464,19 +574,19 @@ mod tests {
         section: "tests",
     };
 
-    const fn entry(path: &'static str, policy: &'static Policy) -> Entry<'static> {
+    const fn entry(path: &'static str, document: Document<'static>) -> Entry<'static> {
         Entry {
             path,
             title: "title",
             description: "description",
             source: SOURCE,
-            policy,
+            document,
         }
     }
 
     const CATALOGUE: &[Entry<'static>] = &[
-        entry("a/logs.json", &LOGS),
-        entry("b/objects.json", &OBJECTS),
+        entry("a/logs.json", Document::Sample(&LOGS)),
+        entry("b/objects.json", Document::Policy(&OBJECTS)),
     ];
 
     /// A fresh folder under the system's temporary folder, removed on drop.
@@ -533,6 +643,99 @@ mod tests {
     }
 
     #[test]
+    fn a_template_is_handed_off_and_written_as_json_once_bound() -> Result<(), ExportError> {
+        let catalogue = [entry("home.json", Document::Template(&HOME))];
+        let files = render(&catalogue, &[], "cargo test")?;
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "home.cloudformation.json",
+                "home.terraform/main.tf.json",
+                "index.json"
+            ]
+        );
+        let json = |i: usize| serde_json::from_str::<serde_json::Value>(&files[i].contents);
+        let cloudformation = json(0).unwrap();
+        assert_eq!(
+            cloudformation["Parameters"],
+            serde_json::json!({"Bucket": {"Type": "String", "Description": "`{bucket}` of the policy: BucketName"}})
+        );
+        let statement = &cloudformation["PolicyDocument"]["Statement"][0];
+        assert_eq!(
+            statement["Resource"],
+            serde_json::json!({"Fn::Sub": "arn:aws:s3:::${Bucket}/home/${!aws:username}/*"})
+        );
+        assert_eq!(
+            statement["Condition"]["StringEquals"]["aws:ResourceAccount"],
+            serde_json::json!({"Fn::Sub": "${AWS::AccountId}"})
+        );
+        let terraform = json(1).unwrap();
+        assert_eq!(
+            terraform["variable"]["account_id"]["type"],
+            serde_json::json!("string")
+        );
+        assert_eq!(
+            terraform["locals"]["document"]["Statement"][0]["Resource"],
+            serde_json::json!("arn:aws:s3:::${var.bucket}/home/$${aws:username}/*")
+        );
+        assert_eq!(
+            terraform["output"]["json"]["value"],
+            serde_json::json!("${jsonencode(local.document)}")
+        );
+        let index = json(2).unwrap();
+        assert_eq!(index["policies"][0].get("path"), None);
+        assert_eq!(
+            index["policies"][0]["forms"][1]["path"],
+            serde_json::json!("home.terraform/main.tf.json")
+        );
+
+        let bound = render(
+            &catalogue,
+            &[("account-id", "111122223333"), ("bucket", "example-home")],
+            "cargo test",
+        )?;
+        let policy = bound
+            .iter()
+            .find(|f| f.path == "home.json")
+            .expect("bound: JSON written");
+        assert!(
+            policy
+                .contents
+                .contains("arn:aws:s3:::example-home/home/${aws:username}/*"),
+            "{}",
+            policy.contents
+        );
+        let terraform = &bound[0];
+        assert!(
+            !terraform.contents.contains("var."),
+            "{}",
+            terraform.contents
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_placeholder_in_a_key_must_be_bound_before_the_hand_off() {
+        policy! {
+            #[parameters("tag-key": TagKey)]
+            const TAGGED = {
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Effect": "Allow",
+                    "Action": "ec2:StartInstances",
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:ResourceTag/{tag-key}": "yes"}}
+                }]
+            };
+        }
+        let catalogue = [entry("tagged.json", Document::Template(&TAGGED))];
+        let error = render(&catalogue, &[], "t").unwrap_err().to_string();
+        assert!(error.contains("--set tag-key=VALUE"), "{error}");
+        assert!(render(&catalogue, &[("tag-key", "team")], "t").is_ok());
+    }
+
+    #[test]
     fn bad_paths_are_refused() {
         for path in [
             "../x.json",
@@ -543,7 +746,7 @@ mod tests {
             "a\\x.json",
             "",
         ] {
-            let catalogue = [entry(path, &OBJECTS)];
+            let catalogue = [entry(path, Document::Policy(&OBJECTS))];
             assert!(
                 matches!(
                     render(&catalogue, &[], "t"),
@@ -552,7 +755,10 @@ mod tests {
                 "{path}"
             );
         }
-        let twice = [entry("x.json", &OBJECTS), entry("x.json", &LOGS)];
+        let twice = [
+            entry("x.json", Document::Policy(&OBJECTS)),
+            entry("x.json", Document::Sample(&LOGS)),
+        ];
         assert!(matches!(
             render(&twice, &[], "t"),
             Err(ExportError::BadPath { .. })

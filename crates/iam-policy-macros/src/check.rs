@@ -4,15 +4,17 @@
 use std::time::{Duration, Instant};
 
 use iam_policy_core::check;
-use iam_policy_core::model::{Policy, Reading, element, read};
+use iam_policy_core::model::{OneOrMany, Policy, Reading, element, read};
 use iam_policy_core::parameter::placeholders;
-use iam_policy_core::{Finding, IssueCode, Node, Options, Parameter, Severity, Value, Waiver};
-use proc_macro2::{Span, TokenStream};
+use iam_policy_core::{
+    Finding, IssueCode, Member, Node, Options, Parameter, PolicyKind, Severity, Span, Value, Waiver,
+};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote_spanned};
 use syn::LitStr;
 
 use crate::input::{Document, Settings};
-use crate::tokens::{self, SpanTable};
+use crate::tokens::{self, SpanTable, StatementRef};
 
 /// A checked document: the policy it describes and what to tell the user about it.
 pub(crate) struct Checked {
@@ -22,6 +24,10 @@ pub(crate) struct Checked {
     pub warnings: TokenStream,
     /// Time spent in the core's rules, for `IAM_POLICY_MACRO_TIMINGS`.
     pub validate_time: Duration,
+    /// The statement constants `Statement` names, which the rules did not see.
+    pub references: Vec<StatementRef>,
+    /// The kind the rules held the document to.
+    pub kind: Option<PolicyKind>,
 }
 
 /// Warnings that `policy!` rejects.
@@ -57,27 +63,76 @@ pub(crate) fn severity(finding: &Finding) -> Severity {
     }
 }
 
-pub(crate) fn check(document: &Document) -> Checked {
+/// Checks a document, or with `statement` one statement (written as the only statement of an
+/// identity policy, or of the declared kind).
+pub(crate) fn check(document: &Document, statement: bool) -> Checked {
     let mut spans = SpanTable::default();
     let mut errors = Errors(document.attribute_errors.clone());
-    let node = match tokens::document(&document.group, &mut spans) {
+    let (group, references) = if statement {
+        (document.group.clone(), Vec::new())
+    } else {
+        tokens::statement_references(&document.group)
+    };
+    let failed = |errors: Errors, references| Checked {
+        policy: Err(errors.into_error()),
+        warnings: TokenStream::new(),
+        validate_time: Duration::ZERO,
+        references,
+        kind: None,
+    };
+    if statement && document.settings.templated {
+        errors.push(syn::Error::new(
+            document.group.span(),
+            "a statement constant takes no `#[parameters]`: declare them on the policies that \
+             include it",
+        ));
+        return failed(errors, references);
+    }
+    let node = match tokens::document(&group, &mut spans) {
+        Ok(node) if statement => as_document(node),
         Ok(node) => node,
         Err(error) => {
             errors.push(error);
-            return Checked {
-                policy: Err(errors.into_error()),
-                warnings: TokenStream::new(),
-                validate_time: Duration::ZERO,
-            };
+            return failed(errors, references);
         }
     };
-    check_parameters_used(&document.settings, &node, &mut errors);
-    let options = options(&document.settings, &node, &mut errors);
     let mut warnings = TokenStream::new();
+    check_placeholders(
+        &document.settings,
+        &node,
+        &spans,
+        &mut errors,
+        &mut warnings,
+    );
+    let options = options(&document.settings, &node, &mut errors);
+    if document.settings.parameter_errors {
+        // The document's placeholders cannot be checked against a declaration that is wrong:
+        // each would be reported again, by the rules, as the text it is.
+        return Checked {
+            warnings,
+            ..failed(errors, references)
+        };
+    }
     let started = Instant::now();
-    let Reading { findings, policy } = read(&node, &options);
+    let Reading {
+        findings,
+        mut policy,
+    } = read(&node, &options);
     let validate_time = started.elapsed();
+    let only_included = !references.is_empty()
+        && findings
+            .iter()
+            .all(|f| f.code.is_waivable() || f.code == IssueCode::MissingStatement);
+    if policy.is_none() && only_included {
+        // Every statement comes from constants: the document is its other elements.
+        policy = Some(without_statements(&node, document.settings.kind));
+    }
+    let kind = iam_policy_core::policy_kind(&node, &options);
     for finding in findings {
+        // The statements of the constants `Statement` names are not in the tree.
+        if !references.is_empty() && finding.code == IssueCode::MissingStatement {
+            continue;
+        }
         let span = spans.get(finding.span);
         let severity = severity(&finding);
         let text = text(&finding, &document.settings);
@@ -97,6 +152,42 @@ pub(crate) fn check(document: &Document) -> Checked {
         policy,
         warnings,
         validate_time,
+        references,
+        kind: Some(kind),
+    }
+}
+
+/// The policy of a valid document whose `Statement` array is empty.
+fn without_statements(node: &Node<'_>, kind: Option<PolicyKind>) -> Policy {
+    let text = |name: &str| match &node.value {
+        Value::Object(members) => members.iter().find_map(|m| match &m.value.value {
+            Value::String(text) if m.key == name => Some(text.to_string().into()),
+            _ => None,
+        }),
+        _ => None,
+    };
+    Policy {
+        version: text(element::VERSION),
+        id: text(element::ID),
+        statement: OneOrMany::Many(Vec::new().into()),
+        kind,
+    }
+}
+
+/// `{"Version": "2012-10-17", "Statement": [statement]}`, the statement's spans kept.
+fn as_document(statement: Node<'static>) -> Node<'static> {
+    let span = statement.span;
+    let member = |key: &'static str, value| Member {
+        key: key.into(),
+        key_span: span,
+        value: Node { value, span },
+    };
+    Node {
+        value: Value::Object(vec![
+            member(element::VERSION, Value::String("2012-10-17".into())),
+            member(element::STATEMENT, Value::Array(vec![statement])),
+        ]),
+        span,
     }
 }
 
@@ -112,7 +203,7 @@ impl Errors {
 
     fn into_error(self) -> syn::Error {
         self.0
-            .unwrap_or_else(|| syn::Error::new(Span::call_site(), "expected a policy"))
+            .unwrap_or_else(|| syn::Error::new(proc_macro2::Span::call_site(), "expected a policy"))
     }
 }
 
@@ -135,7 +226,7 @@ fn text(finding: &Finding, settings: &Settings) -> String {
         .filter(|(_, example)| {
             !settings.parameters.iter().any(|(_, other)| {
                 let other = other.example();
-                other.len() > example.len() && other.contains(example) && quoted(other)
+                other.len() > example.len() && other.contains(&**example) && quoted(&other)
             })
         })
         .map(|(name, example)| format!("`{{{name}}}` as `{example}`"))
@@ -150,7 +241,7 @@ fn text(finding: &Finding, settings: &Settings) -> String {
 /// Stable Rust has no API for a proc macro to warn, so each warning is a call of a
 /// `#[deprecated]` function at the literal: rustc prints the note there, `#[allow(deprecated)]`
 /// silences it and `#[deny(deprecated)]` turns it into an error (the trick `sqlx` uses).
-fn warning(severity: Severity, text: &str, span: Span) -> TokenStream {
+fn warning(severity: Severity, text: &str, span: proc_macro2::Span) -> TokenStream {
     let name = format_ident!("{}", severity.as_str(), span = span);
     quote_spanned! {span=>
         const _: () = {
@@ -195,17 +286,51 @@ fn options(settings: &Settings, node: &Node<'_>, errors: &mut Errors) -> Options
     }
 }
 
-/// A declared parameter the document never writes is a mistake in the declaration (a misspelt
-/// name, or a placeholder left as literal text).
-fn check_parameters_used(settings: &Settings, node: &Node<'_>, errors: &mut Errors) {
-    if settings.parameters.is_empty() {
-        return;
-    }
+/// Placeholders and declarations must match. A declared parameter the document never writes
+/// is a mistake in the declaration (a misspelt name, or a placeholder left as literal text). A
+/// `{name}` the document writes but a template does not declare would be left in the bound
+/// policy: an error, with the nearest declared name. In a policy that declares no parameters
+/// such text may be meant literally, so it is a warning there.
+fn check_placeholders(
+    settings: &Settings,
+    node: &Node<'_>,
+    spans: &SpanTable,
+    errors: &mut Errors,
+    warnings: &mut TokenStream,
+) {
     let mut written = Vec::new();
     collect_placeholders(node, &mut written);
+    let declared: Vec<String> = settings.parameters.iter().map(|(n, _)| n.value()).collect();
+    for (name, span) in &written {
+        if declared.iter().any(|declared| declared == name) || settings.parameter_errors {
+            continue;
+        }
+        let span = spans.get(*span);
+        if !settings.templated {
+            let text = format!(
+                "`{{{name}}}` looks like a placeholder, but the policy declares no parameters\n\
+                 help: declare it with its kind, `#[parameters(\"{name}\": KIND)]`, or write the real value"
+            );
+            warnings.extend(warning(Severity::Warning, &text, span));
+            continue;
+        }
+        let help = match iam_policy_reference::nearest_name(name, declared.iter()) {
+            Some(nearest) => format!("did you mean `{{{nearest}}}`?"),
+            None => format!(
+                "declare it in `#[parameters(...)]`; the declared parameters are `{}`",
+                declared.join("`, `")
+            ),
+        };
+        errors.push(syn::Error::new(
+            span,
+            format!(
+                "`{{{name}}}` is not a declared parameter: binding would leave it in the policy\nhelp: {help}"
+            ),
+        ));
+    }
     for (name, _) in &settings.parameters {
         let name_text = name.value();
-        if !written.iter().any(|written| *written == name_text) {
+        if !written.iter().any(|(written, _)| *written == name_text) {
             errors.push(syn::Error::new(
                 name.span(),
                 format!(
@@ -216,16 +341,18 @@ fn check_parameters_used(settings: &Settings, node: &Node<'_>, errors: &mut Erro
     }
 }
 
-/// The placeholder names written in the strings and keys of `node`.
-fn collect_placeholders<'n>(node: &'n Node<'n>, written: &mut Vec<&'n str>) {
+/// The placeholder names written in the strings and keys of `node`, with the literal's span.
+fn collect_placeholders<'n>(node: &'n Node<'n>, written: &mut Vec<(&'n str, Span)>) {
     match &node.value {
-        Value::String(text) => written.extend(placeholders(text).map(|(_, name)| name)),
+        Value::String(text) => {
+            written.extend(placeholders(text).map(|(_, name)| (name, node.span)));
+        }
         Value::Array(items) => items
             .iter()
             .for_each(|item| collect_placeholders(item, written)),
         Value::Object(members) => {
             for member in members {
-                written.extend(placeholders(&member.key).map(|(_, name)| name));
+                written.extend(placeholders(&member.key).map(|(_, name)| (name, member.key_span)));
                 collect_placeholders(&member.value, written);
             }
         }
@@ -274,7 +401,7 @@ fn custom_checks(settings: &Settings, node: &Node<'_>, spans: &SpanTable, errors
         for reason in verdict.reasons {
             let span = reason
                 .span
-                .map_or_else(Span::call_site, |span| spans.get(span));
+                .map_or_else(proc_macro2::Span::call_site, |span| spans.get(span));
             let sid = reason
                 .statement_id
                 .map(|sid| format!(" (`{sid}`)"))
@@ -322,7 +449,7 @@ mod tests {
                 ("key-name", ParameterKind::KmsKeyArn),
             ]
             .into_iter()
-            .map(|(name, kind)| (syn::LitStr::new(name, Span::call_site()), kind))
+            .map(|(name, kind)| (syn::LitStr::new(name, proc_macro2::Span::call_site()), kind))
             .collect(),
             ..Settings::default()
         };

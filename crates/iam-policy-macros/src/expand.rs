@@ -13,7 +13,7 @@ use iam_policy_core::model::{
 };
 use iam_policy_core::{ParameterKind, PolicyKind};
 use proc_macro2::{Literal, TokenStream};
-use quote::{ToTokens, quote};
+use quote::{ToTokens, format_ident, quote};
 
 use crate::check::{self, Checked};
 use crate::input::{Document, Input, Item};
@@ -22,8 +22,9 @@ use crate::timings;
 pub(crate) fn expand(krate: &syn::Path, input: Input) -> TokenStream {
     match input {
         Input::Expression(document) => {
-            let (value, extra) = policy(krate, &document);
-            quote! {{ #extra const POLICY: #krate::__private::Policy = #value; POLICY }}
+            let (value, extra) = policy(krate, &document, false);
+            let ty = value_type(krate, &document, false);
+            quote! {{ #extra const POLICY: #ty = #value; POLICY }}
         }
         Input::Items(items) => items.iter().map(|item| self::item(krate, item)).collect(),
     }
@@ -35,9 +36,11 @@ fn item(krate: &syn::Path, item: &Item) -> TokenStream {
         vis,
         static_token,
         name,
+        statement,
         document,
     } = item;
-    let (value, extra) = policy(krate, document);
+    let (value, extra) = policy(krate, document, *statement);
+    let ty = value_type(krate, document, *statement);
     let keyword = match static_token {
         Some(token) => quote!(#token),
         None => quote!(const),
@@ -46,28 +49,116 @@ fn item(krate: &syn::Path, item: &Item) -> TokenStream {
     // (`#[allow(deprecated)]`) apply to its warnings.
     quote! {
         #(#attrs)*
-        #vis #keyword #name: #krate::__private::Policy = { #extra #value };
+        #vis #keyword #name: #ty = { #extra #value };
+    }
+}
+
+/// `Statement` for a statement constant, `Template` for a document that declares parameters,
+/// `Policy` for any other.
+fn value_type(krate: &syn::Path, document: &Document, statement: bool) -> TokenStream {
+    if statement {
+        quote!(#krate::__private::Statement)
+    } else if !document.settings.templated {
+        quote!(#krate::__private::Policy)
+    } else {
+        quote!(#krate::__private::Template)
     }
 }
 
 /// The policy's value (or the placeholder after errors) and the items that carry its
-/// diagnostics: `compile_error!`s and warnings.
-fn policy(krate: &syn::Path, document: &Document) -> (TokenStream, TokenStream) {
+/// diagnostics: `compile_error!`s and warnings. With `statement`, the document is one statement.
+fn policy(krate: &syn::Path, document: &Document, statement: bool) -> (TokenStream, TokenStream) {
     let started = Instant::now();
     let Checked {
         policy,
         warnings,
         validate_time,
-    } = check::check(document);
+        references,
+        kind,
+    } = check::check(document, statement);
+    let parameters = &document.settings.parameters;
+    let templated = document.settings.templated;
     let expanded = match policy {
+        Ok(policy) if statement => {
+            let value = match policy.statements().first() {
+                Some(statement) => Model(statement).to_token_stream(),
+                None => quote!(p::DENY),
+            };
+            (quote! {{ use #krate::__private as p; #value }}, warnings)
+        }
         Ok(policy) => {
-            let policy = Model(&policy);
-            let value = quote! {{ use #krate::__private as p; #policy }};
+            // The constants are named outside the block that imports `p`, so that a path of
+            // the user's (`p::LOGS_READ`) means what it means in the user's code.
+            let constants: Vec<_> = references
+                .iter()
+                .enumerate()
+                .map(|(i, reference)| {
+                    let name = format_ident!("__IAM_POLICY_STATEMENT_{i}");
+                    let path = &reference.path;
+                    let item = quote!(const #name: #krate::__private::Statement = #path;);
+                    (reference.index, name, item)
+                })
+                .collect();
+            let items = constants.iter().map(|(_, _, item)| item);
+            let included: Vec<(usize, &syn::Ident)> = constants
+                .iter()
+                .map(|(index, name, _)| (*index, name))
+                .collect();
+            let policy = Composed {
+                policy: &policy,
+                included: &included,
+            };
+            let mut value = if templated {
+                let parameters = parameters.iter().map(|(name, kind)| {
+                    let name = text(&name.value());
+                    let kind = parameter_kind(*kind);
+                    quote!(p::Parameter { name: #name, kind: #kind })
+                });
+                quote! {{
+                    #(#items)*
+                    use #krate::__private as p;
+                    p::Template { policy: #policy, parameters: p::Borrowed(&[#(#parameters),*]) }
+                }}
+            } else {
+                quote! {{ #(#items)* use #krate::__private as p; #policy }}
+            };
+            if !references.is_empty() {
+                // What the rules could not see across constants: unique `Sid`s and the size
+                // quota, checked when the constant is evaluated (a compile error).
+                // Only a resource policy may repeat a `Sid` (UNIQUE_SIDS_RECOMMENDED).
+                let unique_sids = kind != Some(PolicyKind::Resource);
+                let quota = match kind {
+                    // Over a resource policy's quota is a warning: resource types differ.
+                    None | Some(PolicyKind::Resource) => quote!(#krate::__private::None),
+                    Some(kind) => {
+                        let quota = kind.size_quota();
+                        quote!(#krate::__private::Some(#quota))
+                    }
+                };
+                let ty = value_type(krate, document, false);
+                let checked = if templated {
+                    quote!(&COMPOSED.policy)
+                } else {
+                    quote!(&COMPOSED)
+                };
+                value = quote! {{
+                    const COMPOSED: #ty = #value;
+                    const _: () =
+                        #krate::__private::assert_composed(#checked, #unique_sids, #quota);
+                    COMPOSED
+                }};
+            }
             (value, warnings)
         }
         Err(errors) => {
             let errors = errors.to_compile_error();
-            let placeholder = quote!(#krate::__private::PLACEHOLDER);
+            let placeholder = if statement {
+                quote!(#krate::__private::DENY)
+            } else if !templated {
+                quote!(#krate::__private::PLACEHOLDER)
+            } else {
+                quote!(#krate::__private::PLACEHOLDER_TEMPLATE)
+            };
             (placeholder, quote!(#warnings #errors))
         }
     };
@@ -75,21 +166,53 @@ fn policy(krate: &syn::Path, document: &Document) -> (TokenStream, TokenStream) 
     expanded
 }
 
+/// `p::ParameterKind::AccountId`, `p::ParameterKind::Arn { service: "logs", ... }`.
+fn parameter_kind(kind: ParameterKind) -> TokenStream {
+    match kind {
+        ParameterKind::Arn {
+            service,
+            resource_type,
+        } => quote!(p::ParameterKind::Arn { service: #service, resource_type: #resource_type }),
+        other => {
+            let name = proc_macro2::Ident::new(other.name(), proc_macro2::Span::call_site());
+            quote!(p::ParameterKind::#name)
+        }
+    }
+}
+
 /// A part of the model as the expression that builds it, with `p` the facade's `__private`.
 struct Model<'a, T: ?Sized>(&'a T);
 
-impl ToTokens for Model<'_, Policy> {
+/// A policy whose `Statement` array includes statement constants: `included` gives each one's
+/// place among the statements and the name of the constant it is bound to.
+struct Composed<'a> {
+    policy: &'a Policy,
+    included: &'a [(usize, &'a syn::Ident)],
+}
+
+impl ToTokens for Composed<'_> {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         let Policy {
             version,
             id,
             statement,
             kind,
-            parameters,
-        } = self.0;
+        } = self.policy;
         let version = option(version.as_deref().map(text));
         let id = option(id.as_deref().map(text));
-        let statement = one_or_many(statement, |statement| Model(statement).to_token_stream());
+        let statement = if self.included.is_empty() {
+            one_or_many(statement, |statement| Model(statement).to_token_stream())
+        } else {
+            let mut written = statement.iter();
+            let count = statement.as_slice().len() + self.included.len();
+            let items = (0..count).filter_map(|index| {
+                match self.included.iter().find(|(at, _)| *at == index) {
+                    Some((_, name)) => Some(quote!(#name)),
+                    None => written.next().map(|s| Model(s).to_token_stream()),
+                }
+            });
+            quote!(p::OneOrMany::Many(p::Borrowed(&[#(#items),*])))
+        };
         let kind = option(kind.map(|kind| {
             let kind = match kind {
                 PolicyKind::Identity => quote!(Identity),
@@ -101,25 +224,12 @@ impl ToTokens for Model<'_, Policy> {
             };
             quote!(p::PolicyKind::#kind)
         }));
-        let parameters = parameters.iter().map(|parameter| {
-            let kind = match parameter.kind {
-                ParameterKind::Region => quote!(Region),
-                ParameterKind::AccountId => quote!(AccountId),
-                ParameterKind::InstanceId => quote!(InstanceId),
-                ParameterKind::KmsKeyArn => quote!(KmsKeyArn),
-                ParameterKind::TagKey => quote!(TagKey),
-                ParameterKind::TagValue => quote!(TagValue),
-            };
-            let name = text(&parameter.name);
-            quote!(p::Parameter { name: #name, kind: p::ParameterKind::#kind })
-        });
         tokens.extend(quote! {
             p::Policy {
                 version: #version,
                 id: #id,
                 statement: #statement,
                 kind: #kind,
-                parameters: p::Borrowed(&[#(#parameters),*]),
             }
         });
     }

@@ -31,6 +31,8 @@ pub(crate) struct Item {
     pub vis: Visibility,
     pub static_token: Option<Token![static]>,
     pub name: Ident,
+    /// `pub const NAME: Statement = { ... };`: one statement, for documents to include.
+    pub statement: bool,
     pub document: Document,
 }
 
@@ -39,6 +41,11 @@ pub(crate) struct Item {
 #[derive(Default)]
 pub(crate) struct Settings {
     pub kind: Option<PolicyKind>,
+    /// Whether a `#[parameters(...)]` attribute is written: the document is a template.
+    pub templated: bool,
+    /// Whether a declaration of `#[parameters(...)]` is wrong: the placeholders of the
+    /// document are then not checked, as every one would be reported again.
+    pub parameter_errors: bool,
     pub parameters: Vec<(LitStr, ParameterKind)>,
     pub waivers: Vec<WaiverAttr>,
     /// `#[never_grants("iam:PassRole", ...)]`: actions no statement may grant.
@@ -90,6 +97,18 @@ fn item(input: ParseStream, attrs: Vec<Attribute>) -> syn::Result<Item> {
         })?;
     }
     let name: Ident = input.parse()?;
+    let statement = input.peek(Token![:]);
+    if statement {
+        input.parse::<Token![:]>()?;
+        let ty: Ident = input.parse()?;
+        if ty != "Statement" {
+            return Err(syn::Error::new(
+                ty.span(),
+                "expected `Statement`: `pub const NAME: Statement = { ... };` declares a statement \
+                 for documents to include; a policy is written `pub const NAME = { ... };`",
+            ));
+        }
+    }
     input.parse::<Token![=]>()?;
     if !input.peek(syn::token::Brace) {
         return Err(input.error("expected the policy document `{ ... }`"));
@@ -101,6 +120,7 @@ fn item(input: ParseStream, attrs: Vec<Attribute>) -> syn::Result<Item> {
         vis,
         static_token,
         name,
+        statement,
         document,
     })
 }
@@ -118,7 +138,10 @@ fn document(
         let result = if attr.path().is_ident("kind") {
             kind(&attr).map(|kind| settings.kind = Some(kind))
         } else if attr.path().is_ident("parameters") {
-            parameters(&attr, &mut settings.parameters)
+            settings.templated = true;
+            let declared = parameters(&attr, &mut settings.parameters);
+            settings.parameter_errors |= declared.is_err();
+            declared
         } else if attr.path().is_ident("waive") {
             waiver(&attr).map(|waiver| settings.waivers.push(waiver))
         } else if attr.path().is_ident("never_grants") {
@@ -181,54 +204,136 @@ fn kind(attr: &Attribute) -> syn::Result<PolicyKind> {
     }
 }
 
-/// `#[parameters("region": Region, "account-id": AccountId, ...)]`.
+/// `#[parameters("region": Region, "account-id": AccountId, "logs": Arn("logs", "log-group"))]`.
 fn parameters(attr: &Attribute, declared: &mut Vec<(LitStr, ParameterKind)>) -> syn::Result<()> {
-    struct Declaration(LitStr, Ident);
+    struct Declaration(LitStr, Ident, Option<(LitStr, LitStr)>);
     impl Parse for Declaration {
         fn parse(input: ParseStream) -> syn::Result<Declaration> {
             let name = input.parse()?;
             input.parse::<Token![:]>()?;
-            Ok(Declaration(name, input.parse()?))
+            let kind: Ident = input.parse()?;
+            let arn = if input.peek(syn::token::Paren) {
+                let content;
+                syn::parenthesized!(content in input);
+                let service: LitStr = content.parse()?;
+                content.parse::<Token![,]>()?;
+                let resource_type: LitStr = content.parse()?;
+                content.parse::<Option<Token![,]>>()?;
+                Some((service, resource_type))
+            } else {
+                None
+            };
+            Ok(Declaration(name, kind, arn))
         }
     }
-    const KINDS: &str = "`Region`, `AccountId`, `InstanceId`, `KmsKeyArn`, `TagKey` or `TagValue`";
     let list = attr.parse_args_with(Punctuated::<Declaration, Token![,]>::parse_terminated)?;
-    for Declaration(name, kind) in list {
-        let kind = match kind.to_string().as_str() {
-            "Region" => ParameterKind::Region,
-            "AccountId" => ParameterKind::AccountId,
-            "InstanceId" => ParameterKind::InstanceId,
-            "KmsKeyArn" => ParameterKind::KmsKeyArn,
-            "TagKey" => ParameterKind::TagKey,
-            "TagValue" => ParameterKind::TagValue,
-            other => {
-                return Err(syn::Error::new(
-                    kind.span(),
-                    format!("unknown parameter kind `{other}`\nhelp: use {KINDS}"),
-                ));
+    let mut errors: Option<syn::Error> = None;
+    for Declaration(name, kind_name, arn) in list {
+        if let Err(error) = declaration(&name, &kind_name, arn, declared) {
+            match &mut errors {
+                Some(errors) => errors.combine(error),
+                None => errors = Some(error),
             }
-        };
-        let text = name.value();
-        // A name the document can write as a placeholder: `{` `name` `}`.
-        let valid = placeholders(&format!("{{{text}}}")).any(|(_, written)| written == text);
-        if !valid {
-            return Err(syn::Error::new(
-                name.span(),
-                format!(
-                    "`{text}` is not a parameter name\n\
-                     help: start with a letter, then letters, digits, `-` and `_`, as in `account-id`"
-                ),
-            ));
         }
-        if declared.iter().any(|(other, _)| other.value() == text) {
-            return Err(syn::Error::new(
-                name.span(),
-                format!("parameter `{text}` is declared twice"),
-            ));
-        }
-        declared.push((name, kind));
     }
+    errors.map_or(Ok(()), Err)
+}
+
+/// One `"name": Kind` of `#[parameters(...)]`, added to `declared` when it is right.
+fn declaration(
+    name: &LitStr,
+    kind_name: &Ident,
+    arn: Option<(LitStr, LitStr)>,
+    declared: &mut Vec<(LitStr, ParameterKind)>,
+) -> syn::Result<()> {
+    let kind = match (kind_name.to_string().as_str(), arn) {
+        ("Arn", Some((service, resource_type))) => arn_kind(&service, &resource_type)?,
+        ("Arn", None) => {
+            return Err(syn::Error::new(
+                kind_name.span(),
+                "`Arn` names the resource type its values are ARNs of\n\
+                 help: write `Arn(\"service\", \"resource type\")`, e.g. `Arn(\"logs\", \"log-group\")`",
+            ));
+        }
+        (other, None) => ParameterKind::from_name(other).ok_or_else(|| {
+            let names = ParameterKind::ALL.iter().map(|kind| kind.name());
+            let help = match iam_policy_reference::nearest_name(other, names) {
+                Some(nearest) => format!("did you mean `{nearest}`?"),
+                None => format!(
+                    "use one of {}, or `Arn(\"service\", \"resource type\")`",
+                    ParameterKind::ALL
+                        .iter()
+                        .map(|kind| format!("`{}`", kind.name()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            syn::Error::new(
+                kind_name.span(),
+                format!("unknown parameter kind `{other}`\nhelp: {help}"),
+            )
+        })?,
+        (other, Some(_)) => {
+            return Err(syn::Error::new(
+                kind_name.span(),
+                format!("parameter kind `{other}` takes no arguments; only `Arn(...)` does"),
+            ));
+        }
+    };
+    let text = name.value();
+    // A name the document can write as a placeholder: `{` `name` `}`.
+    let valid = placeholders(&format!("{{{text}}}")).any(|(_, written)| written == text);
+    if !valid {
+        return Err(syn::Error::new(
+            name.span(),
+            format!(
+                "`{text}` is not a parameter name\n\
+                 help: start with a letter, then letters, digits, `-` and `_`, as in `account-id`"
+            ),
+        ));
+    }
+    if declared.iter().any(|(other, _)| other.value() == text) {
+        return Err(syn::Error::new(
+            name.span(),
+            format!("parameter `{text}` is declared twice"),
+        ));
+    }
+    declared.push((name.clone(), kind));
     Ok(())
+}
+
+/// `Arn("logs", "log-group")`: a resource type of the service authorization reference (whose
+/// `'static` names the kind keeps).
+fn arn_kind(service: &LitStr, resource_type: &LitStr) -> syn::Result<ParameterKind> {
+    let (service_name, type_name) = (service.value(), resource_type.value());
+    let Some(found) = iam_policy_reference::service(&service_name) else {
+        let nearest = iam_policy_reference::nearest_name(
+            &service_name,
+            iam_policy_reference::services().map(|s| s.prefix()),
+        );
+        let help = nearest.map_or(String::new(), |n| format!("\nhelp: did you mean `{n}`?"));
+        return Err(syn::Error::new(
+            service.span(),
+            format!(
+                "`{service_name}` is not a service prefix of the service authorization reference{help}"
+            ),
+        ));
+    };
+    let Some(resource) = found.resource_types().find(|r| r.name() == type_name) else {
+        let names: Vec<&str> = found.resource_types().map(|r| r.name()).collect();
+        let help = match iam_policy_reference::nearest_name(&type_name, names.iter().copied()) {
+            Some(nearest) => format!("did you mean `{nearest}`?"),
+            None => format!("its resource types are `{}`", names.join("`, `")),
+        };
+        return Err(syn::Error::new(
+            resource_type.span(),
+            format!("`{service_name}` has no resource type `{type_name}`\nhelp: {help}"),
+        ));
+    };
+    Ok(ParameterKind::Arn {
+        service: found.prefix(),
+        resource_type: resource.name(),
+    })
 }
 
 /// `#[waive(CODE, ...)]` or `#[waive(CODE, ..., sid = "Sid")]`.

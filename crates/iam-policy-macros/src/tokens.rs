@@ -48,6 +48,88 @@ impl SpanTable {
     }
 }
 
+/// A statement constant a document names in `Statement` (`"Statement": [LOGS_READ, {...}]`):
+/// its place among the statements and its path.
+pub(crate) struct StatementRef {
+    pub index: usize,
+    pub path: syn::Path,
+}
+
+/// The document group without the statement constants its top-level `Statement` array names,
+/// and those constants. Only paths are taken out; anything else stays for the JSON parser to
+/// read (and report).
+pub(crate) fn statement_references(document: &Group) -> (Group, Vec<StatementRef>) {
+    let mut references = Vec::new();
+    let mut tokens: Vec<TokenTree> = document.stream().into_iter().collect();
+    let statement_array = tokens.windows(3).position(|window| {
+        matches!(&window[0], TokenTree::Literal(literal) if literal.to_string() == "\"Statement\"")
+            && is_punct(&window[1], ':')
+            && matches!(&window[2], TokenTree::Group(group) if group.delimiter() == Delimiter::Bracket)
+    });
+    let Some(at) = statement_array.map(|at| at + 2) else {
+        return (document.clone(), references);
+    };
+    let Some(TokenTree::Group(array)) = tokens.get(at) else {
+        return (document.clone(), references);
+    };
+    let mut kept: Vec<TokenTree> = Vec::new();
+    let mut item: Vec<TokenTree> = Vec::new();
+    let mut index = 0;
+    let mut items = array.stream().into_iter().peekable();
+    loop {
+        let token = items.next();
+        let end_of_item = match &token {
+            None => true,
+            Some(token) => is_punct(token, ','),
+        };
+        if !end_of_item {
+            item.extend(token);
+            continue;
+        }
+        if !item.is_empty() {
+            match reference(&item) {
+                Some(path) => references.push(StatementRef { index, path }),
+                None => {
+                    if !kept.is_empty() {
+                        kept.push(TokenTree::Punct(proc_macro2::Punct::new(
+                            ',',
+                            Spacing::Alone,
+                        )));
+                    }
+                    kept.append(&mut item);
+                }
+            }
+            item.clear();
+            index += 1;
+        }
+        if token.is_none() {
+            break;
+        }
+    }
+    if references.is_empty() {
+        return (document.clone(), references);
+    }
+    let mut filtered = Group::new(Delimiter::Bracket, kept.into_iter().collect());
+    filtered.set_span(array.span());
+    tokens[at] = TokenTree::Group(filtered);
+    let mut rebuilt = Group::new(document.delimiter(), tokens.into_iter().collect());
+    rebuilt.set_span(document.span());
+    (rebuilt, references)
+}
+
+/// The path an item of `Statement` is, when it is one (`LOGS_READ`, `shared::LOGS_READ`).
+fn reference(item: &[TokenTree]) -> Option<syn::Path> {
+    let starts_a_path = match item.first()? {
+        TokenTree::Ident(ident) => !matches!(ident.to_string().as_str(), "true" | "false" | "null"),
+        TokenTree::Punct(punct) => punct.as_char() == ':',
+        _ => false,
+    };
+    if !starts_a_path {
+        return None;
+    }
+    syn::parse2::<syn::Path>(item.iter().cloned().collect()).ok()
+}
+
 /// Parses the document group `{ ... }` of a `policy!` call; every syntax error, or the tree.
 pub(crate) fn document(group: &Group, spans: &mut SpanTable) -> Result<Node<'static>, syn::Error> {
     let mut parser = Parser {

@@ -8,9 +8,10 @@
 //! ends soon at an empty slot. The hash bits in the slot rule out the other names of a probe
 //! sequence without reading their rows and strings (each a likely cache miss).
 //!
-//! Changing the hash or the layout makes the committed indexes unreadable, and `xtask` itself
-//! builds the `policy!` samples, whose look-ups then fail: regenerate once with a
-//! `find_hashed` that falls back to trying every row, then with the real one.
+//! Changing the hash or the layout makes the committed indexes unreadable, and the `policy!`
+//! samples that `cargo xtask export` compiles then fail their look-ups: regenerate with the
+//! importer alone, `cargo run -p xtask --no-default-features -- reference import PATH...`, which
+//! compiles no policy.
 
 use crate::table::{Word, value};
 

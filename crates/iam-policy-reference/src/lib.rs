@@ -23,10 +23,20 @@ mod suggest;
 mod table;
 
 pub use global::DeprecatedConditionKey;
-pub use index::build_hashed_index;
-pub use matching::{ARN_FIELDS_WINDOW, ArnFormatFields, arn_field_colons, wildcard_match_by};
+pub use matching::{ArnFormatFields, wildcard_match_by};
 pub use suggest::{nearest_name, suggest_action, suggest_condition_key, suggest_service};
+
+// For the generator only (`cargo xtask reference import`): it writes the tables with the index
+// layout and the codes this crate reads them with, so both come from here.
+#[doc(hidden)]
+pub use index::build_hashed_index;
+#[doc(hidden)]
 pub use table::{access_level_code, condition_key_type_code};
+
+// A speed-tuned scan, not a look-up: `iam-policy-core`'s ARN rule finds a written ARN's fields
+// with the same word-at-a-time colon search the formats are split with, rather than a second one.
+#[doc(hidden)]
+pub use matching::{ARN_FIELDS_WINDOW, arn_field_colons};
 
 use data::{
     ACTION_RESOURCE_TYPES, ACTION_SLOTS, ACTIONS, CONDITION_KEY_INDEX, CONDITION_KEY_SLOTS,
@@ -376,12 +386,6 @@ pub fn resource_types_for_arn(arn: &str) -> Vec<ResourceType> {
             found
         }
     }
-}
-
-/// Every resource type whose ARN format has `service` as its service field, e.g. `ec2` (which
-/// includes ssm's `instance`), in table order (by owning service, then name).
-pub fn resource_types_in_arn_service(service: &str) -> Vec<ResourceType> {
-    arn_service(service).map_or_else(Vec::new, ArnService::resource_types)
 }
 
 /// Whether some resource type's ARN format has `service` as its service field.
@@ -788,11 +792,6 @@ impl ConditionKey {
     /// organization or endpoint (`aws:PrincipalAccount`, `aws:SourceVpce`, ...).
     pub fn is_sensitive(self) -> bool {
         self.global().is_some_and(|key| key.sensitive)
-    }
-
-    /// Whether the name has a variable part standing for any text (`${TagKey}`, `<key>`).
-    pub fn is_templated(self) -> bool {
-        matching::split_variable(self.name()).is_some()
     }
 
     /// The service that lists it; `None` for the documented global keys.

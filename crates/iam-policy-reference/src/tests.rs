@@ -643,21 +643,23 @@ fn retired_names() {
 
 #[test]
 fn resource_types_by_arn_service() {
-    let in_ec2: Vec<String> = resource_types_in_arn_service("ec2")
+    let in_arn_service =
+        |service: &str| arn_service(service).map_or_else(Vec::new, ArnService::resource_types);
+    let in_ec2: Vec<String> = in_arn_service("ec2")
         .iter()
         .map(|t| format!("{}:{}", t.service().prefix(), t.name()))
         .collect();
     assert!(in_ec2.contains(&"ec2:instance".to_owned()), "{in_ec2:?}");
     assert!(in_ec2.contains(&"ssm:instance".to_owned()), "{in_ec2:?}");
     // In table order, as `services().flat_map(Service::resource_types)` visits them.
-    assert!(resource_types_in_arn_service("ec2").is_sorted());
+    assert!(in_arn_service("ec2").is_sorted());
     let every = services()
         .flat_map(|service| service.resource_types())
         .filter(|t| t.arn_formats().any(|f| f.split(':').nth(2) == Some("ec2")))
         .count();
     assert_eq!(in_ec2.len(), every);
-    assert!(resource_types_in_arn_service("nosuchservice").is_empty());
-    assert!(resource_types_in_arn_service("").is_empty());
+    assert!(in_arn_service("nosuchservice").is_empty());
+    assert!(in_arn_service("").is_empty());
 }
 
 #[test]

@@ -4,14 +4,15 @@
 //!
 //! Each constant is the page's JSON exactly, with the page's placeholders (`region`,
 //! `account-id`, `instance-id`, `key-name`, `tag-key`, `tag-value`) declared as parameters and
-//! written `{region}`: unbound, a policy prints them as the page does; bound with
-//! [`iam_policy::Policy::bind`], it holds real, checked values. The footnotes quoted in the doc
+//! written `{region}`: each is an [`iam_policy::Template`], exported as a
+//! [`Document::Sample`] so that unbound it prints its placeholders as the page does; bound with
+//! [`iam_policy::Template::bind`], it is a policy of real, checked values. The footnotes quoted in the doc
 //! comments are the page's, translated from the Japanese edition.
 //!
 //! Source: <https://docs.aws.amazon.com/ja_jp/systems-manager/latest/userguide/getting-started-restrict-access-quickstart.html>
 
 use iam_policy::policy;
-use iam_policy_export::{Entry, Source};
+use iam_policy_export::{Document, Entry, Source};
 
 /// The page every sample comes from (Japanese edition).
 pub const PAGE: &str = "https://docs.aws.amazon.com/ja_jp/systems-manager/latest/userguide/getting-started-restrict-access-quickstart.html";
@@ -531,7 +532,7 @@ macro_rules! sample {
                 url: PAGE,
                 section: $section,
             },
-            policy: &$policy,
+            document: Document::Sample(&$policy),
         }
     };
 }

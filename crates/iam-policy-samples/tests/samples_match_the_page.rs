@@ -102,7 +102,7 @@ fn every_sample_declares_exactly_the_placeholders_it_uses() -> Result<(), String
             .iter()
             .find(|text| text.replace("${", "").contains('{'));
         assert_eq!(braces, None, "{}: an undeclared placeholder", sample.path);
-        for parameter in sample.policy.parameters.iter() {
+        for parameter in sample.document.parameters().iter() {
             assert!(
                 found.iter().any(|text| text.contains(&*parameter.name)),
                 "{}: `{}` is declared but not printed",

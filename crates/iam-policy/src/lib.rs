@@ -20,8 +20,9 @@
 //! expands into a constant [`Policy`]; [`Policy::from_json`] runs the same rules at run time.
 //!
 //! Many named, documented constants in one call, with the policy kind and placeholders declared
-//! (`{name}` in a string; unbound, it serializes as the bare name, as AWS's documentation prints
-//! it):
+//! (`{name}` in a string). A document with placeholders is a [`Template`], not a policy: it has
+//! no `to_json` and no `Serialize`, and [`Template::bind`] gives the [`Policy`] once every
+//! placeholder has a value checked against its kind's rule:
 //!
 //! ```
 //! use iam_policy::policy;
@@ -40,7 +41,13 @@
 //!     };
 //! }
 //!
-//! assert!(START_SESSION.to_json().contains("arn:aws:ec2:region:account-id:instance/instance-id"));
+//! let policy = START_SESSION.bind(&[
+//!     ("region", "eu-west-1"),
+//!     ("account-id", "111122223333"),
+//!     ("instance-id", "i-0123456789abcdef0"),
+//! ])?;
+//! assert!(policy.to_json().contains("arn:aws:ec2:eu-west-1:111122223333:instance/i-0123456789abcdef0"));
+//! # Ok::<(), iam_policy::BindError>(())
 //! ```
 //!
 //! Mistakes are compile errors at the offending literal, e.g. a `Bool` condition set to `"yes"`:
@@ -63,9 +70,9 @@
 //! statement.
 
 pub use iam_policy_core::model::{
-    BindError, ConditionBlock, ConditionEntry, ConditionValue, Effect, Error, LocatedFinding,
-    OneOrMany, Parameter, ParameterKind, Policy, PolicyKind, Principal, PrincipalEntry, Statement,
-    Text,
+    BindError, ComposeError, ConditionBlock, ConditionEntry, ConditionValue, Effect, Error,
+    LocatedFinding, OneOrMany, Parameter, ParameterKind, Policy, PolicyKind, Principal,
+    PrincipalEntry, Statement, Template, Text, UnknownNames,
 };
 pub use iam_policy_core::{Finding, IssueCode, Severity};
 
@@ -95,8 +102,14 @@ pub mod eval;
 ///   policy, or a role trust policy when every action is `sts:AssumeRole*` or a companion and no
 ///   statement has `Resource`; any other is an identity policy.
 /// - `#[parameters("region": Region, "account-id": AccountId, ...)]`: placeholders written
-///   `{name}` in the document's strings (kinds `Region`, `AccountId`, `InstanceId`,
-///   `KmsKeyArn`, `TagKey`, `TagValue`); checked with a typical value, serialized as the bare name.
+///   `{name}` in the document's strings, which makes the constant a [`Template`]. Kinds:
+///   `Region`, `AccountId`, `Partition`, `InstanceId`, `KmsKeyArn`, `TagKey`, `TagValue`,
+///   `BucketName`, `RoleName`, `UserName`, `IamPath`, `RoleArn`, `UserArn`, `OrganizationId`,
+///   `OrganizationalUnitId`, `RootId`, `VpcId`, `VpcEndpointId`, and
+///   `Arn("service", "resource type")` for an ARN of a resource type of the service
+///   authorization reference (`Arn("logs", "log-group")`). Each placeholder is checked with a
+///   typical value of its kind; a `{name}` the attribute does not declare is an error, with the
+///   nearest declared name.
 /// - `#[waive(CODE, ...)]` waives Access Analyzer issue codes for the whole policy,
 ///   `#[waive(CODE, ..., sid = "Sid")]` for the statement with that `Sid`. A waiver never changes
 ///   what the policy says: the codes of findings that leave it without a meaning (no `Effect`,
@@ -122,7 +135,7 @@ macro_rules! policy {
 pub mod __private {
     pub use iam_policy_core::model::{
         ConditionBlock, ConditionEntry, ConditionValue, Effect, OneOrMany, Parameter,
-        ParameterKind, Policy, PolicyKind, Principal, PrincipalEntry, Statement,
+        ParameterKind, Policy, PolicyKind, Principal, PrincipalEntry, Statement, Template,
     };
     pub use iam_policy_macros::policy;
     pub use std::borrow::Cow::Borrowed;
@@ -153,6 +166,23 @@ pub mod __private {
         id: None,
         statement: OneOrMany::Many(Borrowed(&[])),
         kind: None,
+    };
+
+    /// Fails the constant's evaluation, a compile error, when a policy that includes statement
+    /// constants has two statements with one `Sid` (with `unique_sids`) or is over `quota`.
+    #[expect(
+        clippy::panic,
+        reason = "evaluated at compile time only, where a panic is the compile error"
+    )]
+    pub const fn assert_composed(policy: &Policy, unique_sids: bool, quota: Option<usize>) {
+        if let Err(reason) = iam_policy_core::model::check_composed(policy, unique_sids, quota) {
+            panic!("{}", reason);
+        }
+    }
+
+    /// [`PLACEHOLDER`] for a call that declares parameters.
+    pub const PLACEHOLDER_TEMPLATE: Template = Template {
+        policy: PLACEHOLDER,
         parameters: Borrowed(&[]),
     };
 }

@@ -1,8 +1,8 @@
-use iam_policy::{Policy, policy};
+use iam_policy::{Template, policy};
 
 // Placeholders are checked with a typical value of their kind: an account ID where the Region
 // belongs is an error, and so is a tag key placeholder where an instance ID belongs.
-const SWAPPED: Policy = policy!(
+const SWAPPED: Template = policy!(
     #[parameters("region": Region, "account-id": AccountId, "tag-key": TagKey)]
     {
         "Version": "2012-10-17",

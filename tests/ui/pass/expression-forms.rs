@@ -1,6 +1,6 @@
 //! `policy!` as an expression: in a `const`, a `static` and a `let`, with every attribute.
 
-use iam_policy::{ParameterKind, Policy, policy};
+use iam_policy::{ParameterKind, Policy, Template, policy};
 
 const READ_LOGS: Policy = policy!({
     "Version": "2012-10-17",
@@ -11,9 +11,8 @@ const READ_LOGS: Policy = policy!({
     }]
 });
 
-/// A documented policy with its placeholders declared: checked with typical values, printed with
-/// the bare names.
-static START_SESSION: Policy = policy!(
+/// A template: placeholders declared, checked with typical values, a policy once bound.
+static START_SESSION: Template = policy!(
     #[parameters("region": Region, "account-id": AccountId, "instance-id": InstanceId)]
     {
         "Version": "2012-10-17",
@@ -66,9 +65,17 @@ fn main() {
     assert_eq!(START_SESSION.parameters[2].kind, ParameterKind::InstanceId);
     assert!(
         START_SESSION
-            .to_json()
+            .to_json_pretty_with_placeholder_names()
             .contains("arn:aws:ec2:region:account-id:instance/instance-id")
     );
+    let bound = START_SESSION.bind(&[
+        ("region", "eu-west-1"),
+        ("account-id", "111122223333"),
+        ("instance-id", "i-0123456789abcdef0"),
+    ]);
+    assert!(bound.is_ok_and(|policy| policy
+        .to_json()
+        .contains("arn:aws:ec2:eu-west-1:111122223333:instance/i-0123456789abcdef0")));
     assert!(TRUST.statements()[0].principal.is_some());
     assert!(SCP.to_json().contains(r#""aws:MultiFactorAuthAge":3600"#));
 }

@@ -115,6 +115,43 @@ fn unreadable(finding: Finding) -> (Vec<Finding>, Option<PolicyKind>) {
     (vec![finding], None)
 }
 
+/// The text of the policy document a file holds, the same one `lint` checks: the whole file,
+/// `PolicyVersion.Document` of `aws iam get-policy-version` output, or that document's JSON
+/// string decoded (URL-encoded or plain). The error is the syntax error, with its line.
+pub fn policy_text(text: &str) -> Result<Cow<'_, str>, String> {
+    let located = |message: String, at: u32| {
+        let (line, column) = parse::line_col(text, at as usize);
+        format!("{line}:{column}: {message}")
+    };
+    let root = parse::parse(text).map_err(|error| located(error.message, error.span.start))?;
+    // As `lint` reads it: only `PolicyVersion.Document` may hold the policy as a string.
+    let Some(document) = policy_version_document(&root) else {
+        return Ok(Cow::Borrowed(text));
+    };
+    let range = document.span.start as usize..document.span.end as usize;
+    match &document.value {
+        Value::String(embedded) => {
+            let mut decoded =
+                Decoded::from_literal(text, document.span, embedded).ok_or_else(|| {
+                    located(
+                        "the policy document string does not decode".to_owned(),
+                        document.span.start,
+                    )
+                })?;
+            if !decoded.text.trim_start().starts_with('{') && decoded.text.contains('%') {
+                decoded = decoded.percent_decode().map_err(|_| {
+                    located(
+                        "the URL-encoded policy document is not UTF-8 once decoded".to_owned(),
+                        document.span.start,
+                    )
+                })?;
+            }
+            Ok(Cow::Owned(decoded.text))
+        }
+        _ => Ok(text.get(range).map_or(Cow::Borrowed(text), Cow::Borrowed)),
+    }
+}
+
 /// `PolicyVersion.Document` when the file is the output of `aws iam get-policy-version`.
 fn policy_version_document<'n>(root: &'n Node<'n>) -> Option<&'n Node<'n>> {
     member(root, "PolicyVersion").and_then(|version| member(version, "Document"))

@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet, Title};
-use iam_policy_core::{PolicyKind, Severity, Span};
+use iam_policy_core::{Severity, Span};
 
 use super::LintedSource;
 use super::document::{Diagnostic, Position};
@@ -21,7 +21,7 @@ pub fn write_file(
         let note = format!(
             "`{}` linted as {} (`--kind {}`)",
             file.name,
-            kind_description(kind),
+            kind.description(),
             super::kind_name(kind)
         );
         let rendered = renderer.render(&[Group::with_title(Level::NOTE.primary_title(note))]);
@@ -85,18 +85,6 @@ pub(crate) fn marked<'a>(
             .line(start.line)
             .char_column(start.column);
         title.element(origin).element(snippet)
-    }
-}
-
-/// A kind in words, for the note.
-fn kind_description(kind: PolicyKind) -> &'static str {
-    match kind {
-        PolicyKind::Identity => "an identity policy",
-        PolicyKind::Inline => "an inline policy",
-        PolicyKind::Resource => "a resource policy",
-        PolicyKind::RoleTrust => "a role trust policy",
-        PolicyKind::Scp => "a service control policy",
-        PolicyKind::Rcp => "a resource control policy",
     }
 }
 

@@ -1,23 +1,29 @@
-//! Binding the parameters of a documented policy (`{account-id}`) to real values.
+//! Binding the parameters of a template (`{account-id}`) to real values.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fmt;
 
 use super::{
-    ConditionBlock, ConditionEntry, ConditionValue, Error, OneOrMany, Parameter, ParameterKind,
-    Policy, Principal, PrincipalEntry, Statement, Text,
+    ConditionBlock, ConditionEntry, ConditionValue, Error, OneOrMany, ParameterKind, Policy,
+    Principal, PrincipalEntry, Statement, Template, Text,
 };
 use crate::Options;
 use crate::parameter::replace_placeholders;
 
-/// Why a policy could not be bound.
+/// Why a template could not be bound.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum BindError {
-    /// A value names no parameter the policy declares.
+    /// A value names no parameter the template declares.
     UnknownParameter { name: String, declared: Vec<String> },
     /// The same parameter is given twice.
     DuplicateParameter { name: String },
+    /// Declared parameters left without a value by [`Template::bind`].
+    MissingValues { names: Vec<String> },
+    /// The document writes a `{name}` the template does not declare (a template built by hand:
+    /// `policy!` refuses it at compile time).
+    UndeclaredPlaceholder { name: String, declared: Vec<String> },
     /// The value breaks the rule of the parameter's kind.
     InvalidValue {
         name: String,
@@ -30,23 +36,54 @@ pub enum BindError {
     InvalidPolicy(Error),
 }
 
+/// What binding does with a value whose name the template does not declare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnknownNames {
+    /// An error: most likely a misspelt name.
+    Refuse,
+    /// Left unused: one map of values (a deployment's account, Region, ...) serves templates
+    /// that each declare some of them.
+    Ignore,
+}
+
+fn quoted(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl fmt::Display for BindError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             BindError::UnknownParameter { name, declared } if declared.is_empty() => {
-                write!(f, "unknown parameter `{name}`: the policy declares none")
+                write!(f, "unknown parameter `{name}`: the template declares none")
             }
             BindError::UnknownParameter { name, declared } => {
-                let declared: Vec<String> = declared.iter().map(|n| format!("`{n}`")).collect();
                 write!(
                     f,
                     "unknown parameter `{name}`; the declared parameters are {}",
-                    declared.join(", ")
-                )
+                    quoted(declared)
+                )?;
+                if let Some(nearest) =
+                    iam_policy_reference::nearest_name(name, declared.iter().map(String::as_str))
+                {
+                    write!(f, "; did you mean `{nearest}`?")?;
+                }
+                Ok(())
             }
             BindError::DuplicateParameter { name } => {
                 write!(f, "parameter `{name}` is given more than once")
             }
+            BindError::MissingValues { names } => {
+                write!(f, "no value for {}: bind every parameter", quoted(names))
+            }
+            BindError::UndeclaredPlaceholder { name, declared } => write!(
+                f,
+                "the document writes `{{{name}}}`, which is no declared parameter (declared: {})",
+                quoted(declared)
+            ),
             BindError::InvalidValue {
                 name, value, rule, ..
             } => write!(f, "invalid value `{value}` for parameter `{name}`: {rule}"),
@@ -57,21 +94,59 @@ impl fmt::Display for BindError {
 
 impl std::error::Error for BindError {}
 
-impl Policy {
-    /// The policy with the named parameters replaced by `values` (`("account-id",
-    /// "123456789012")`), each checked against its kind's rule; parameters left out stay
-    /// declared and unbound. The bound policy is validated again with every rule; once every
-    /// parameter is bound it holds no placeholder text.
+impl Template {
+    /// The policy with every parameter replaced by its value from `values` (`("account-id",
+    /// "123456789012")`), each checked against its kind's rule, then validated again with every
+    /// rule. A parameter without a value, a name the template does not declare, and a `{name}`
+    /// left in the document are errors: the policy holds no placeholder.
     pub fn bind(&self, values: &[(&str, &str)]) -> Result<Policy, BindError> {
+        self.bind_with(values, UnknownNames::Refuse)
+    }
+
+    /// [`Template::bind`], with `unknown` deciding whether values for names the template does
+    /// not declare are an error or left unused.
+    pub fn bind_with(
+        &self,
+        values: &[(&str, &str)],
+        unknown: UnknownNames,
+    ) -> Result<Policy, BindError> {
+        let bound = self.bind_some(values, unknown)?;
+        if bound.parameters.is_empty() {
+            Ok(bound.policy)
+        } else {
+            Err(BindError::MissingValues {
+                names: bound
+                    .parameters
+                    .iter()
+                    .map(|p| p.name.to_string())
+                    .collect(),
+            })
+        }
+    }
+
+    /// The template with the parameters named in `values` bound and the others still declared,
+    /// e.g. to bind the account now and the Region per deployment.
+    pub fn bind_some(
+        &self,
+        values: &[(&str, &str)],
+        unknown: UnknownNames,
+    ) -> Result<Template, BindError> {
         let declared = &self.parameters[..];
-        for (i, &(name, value)) in values.iter().enumerate() {
+        let declared_names = || declared.iter().map(|p| p.name.to_string()).collect();
+        let mut own: Vec<(&str, &str)> = Vec::with_capacity(values.len());
+        for &(name, value) in values {
             let Some(parameter) = declared.iter().find(|p| p.name == name) else {
-                return Err(BindError::UnknownParameter {
-                    name: name.to_owned(),
-                    declared: declared.iter().map(|p| p.name.to_string()).collect(),
-                });
+                match unknown {
+                    UnknownNames::Ignore => continue,
+                    UnknownNames::Refuse => {
+                        return Err(BindError::UnknownParameter {
+                            name: name.to_owned(),
+                            declared: declared_names(),
+                        });
+                    }
+                }
             };
-            if values[..i].iter().any(|&(earlier, _)| earlier == name) {
+            if own.iter().any(|&(earlier, _)| earlier == name) {
                 return Err(BindError::DuplicateParameter {
                     name: name.to_owned(),
                 });
@@ -85,16 +160,19 @@ impl Policy {
                     value: value.to_owned(),
                     rule,
                 })?;
+            own.push((name, value));
         }
-        if values.is_empty() {
-            // Nothing changes: the policy is as valid as it was when it was built.
-            return Ok(self.clone());
-        }
+        let undeclared: RefCell<Option<String>> = RefCell::new(None);
         let value_of = |name: &str| {
-            values
-                .iter()
-                .find(|&&(bound, _)| bound == name)
-                .map(|&(_, value)| value)
+            if let Some(&(_, value)) = own.iter().find(|&&(bound, _)| bound == name) {
+                return Some(value);
+            }
+            if !declared.iter().any(|p| p.name == name) {
+                undeclared
+                    .borrow_mut()
+                    .get_or_insert_with(|| name.to_owned());
+            }
+            None
         };
         let bind = |text: &Text| -> Text {
             match replace_placeholders(text, value_of) {
@@ -102,32 +180,36 @@ impl Policy {
                 Cow::Owned(bound) => Cow::Owned(bound),
             }
         };
-        let unbound: Vec<Parameter> = declared
-            .iter()
-            .filter(|p| value_of(&p.name).is_none())
-            .cloned()
-            .collect();
-        let bound = Policy {
-            version: self.version.as_ref().map(bind),
-            id: self.id.as_ref().map(bind),
-            statement: map_one_or_many(&self.statement, |s| bind_statement(s, &bind)),
-            kind: self.kind,
-            parameters: Cow::Owned(unbound),
+        let policy = &self.policy;
+        let bound = Template {
+            policy: Policy {
+                version: policy.version.as_ref().map(bind),
+                id: policy.id.as_ref().map(bind),
+                statement: map_one_or_many(&policy.statement, |s| bind_statement(s, &bind)),
+                kind: policy.kind,
+            },
+            parameters: declared
+                .iter()
+                .filter(|p| !own.iter().any(|&(name, _)| p.name == name))
+                .cloned()
+                .collect(),
         };
-        bound.validate().map_err(BindError::InvalidPolicy)?;
+        if let Some(name) = undeclared.into_inner() {
+            return Err(BindError::UndeclaredPlaceholder {
+                name,
+                declared: declared_names(),
+            });
+        }
+        if !own.is_empty() {
+            bound.validate().map_err(BindError::InvalidPolicy)?;
+        }
         Ok(bound)
     }
 
-    /// Runs every rule on the policy, its unbound parameters checked with typical values, for its
+    /// Runs every rule on the template, its placeholders checked with typical values, for its
     /// declared kind. The model does not carry the waivers of `policy!`, so a check waived
     /// there is reported here.
-    fn validate(&self) -> Result<(), Error> {
-        // Serialized without its parameters, the policy keeps `{name}` as written, which is what
-        // the rules expect next to the declared parameters.
-        let literal = Policy {
-            parameters: Cow::Borrowed(&[]),
-            ..self.clone()
-        };
+    pub fn validate(&self) -> Result<(), Error> {
         let options = Options {
             parameters: self
                 .parameters
@@ -137,10 +219,32 @@ impl Policy {
                     kind: p.kind,
                 })
                 .collect(),
-            kind: self.kind,
+            kind: self.policy.kind,
             ..Options::default()
         };
-        Policy::from_json_with(&literal.to_json_pretty(), &options).map(|_| ())
+        Policy::from_json_with(&self.policy.to_json_pretty(), &options).map(|_| ())
+    }
+
+    /// The template as pretty JSON with each `{name}` printed as the bare `name`, the way AWS's
+    /// documentation prints its samples (`arn:aws:ec2:region:account-id:instance/*`). For
+    /// documentation only: such a document names resources nobody meant.
+    pub fn to_json_pretty_with_placeholder_names(&self) -> String {
+        super::ser::template_to_json_pretty(self)
+    }
+}
+
+impl Policy {
+    /// Runs every rule on the policy for its declared kind. The model does not carry the
+    /// waivers of `policy!`, so a check waived there is reported here.
+    pub fn validate(&self) -> Result<(), Error> {
+        Policy::from_json_with(&self.to_json_pretty(), &self.options()).map(|_| ())
+    }
+
+    pub(crate) fn options(&self) -> Options {
+        Options {
+            kind: self.kind,
+            ..Options::default()
+        }
     }
 }
 

@@ -8,13 +8,13 @@ use std::borrow::Cow;
 
 use super::element;
 use super::{
-    ConditionBlock, ConditionEntry, ConditionValue, Effect, OneOrMany, Parameter, Policy,
-    Principal, PrincipalEntry, Statement, Text,
+    ConditionBlock, ConditionEntry, ConditionValue, Effect, OneOrMany, Policy, Principal,
+    PrincipalEntry, Statement, Text,
 };
 use crate::Options;
 use crate::json::{Member, Node, Value};
 
-/// The policy `document` describes, with the kind and parameters `options` declare.
+/// The policy `document` describes, with the kind `options` declares.
 pub(super) fn policy(document: &Node<'_>, options: &Options) -> Option<Policy> {
     let (mut version, mut id, mut statement) = (None, None, None);
     for member in object(document)? {
@@ -38,14 +38,6 @@ pub(super) fn policy(document: &Node<'_>, options: &Options) -> Option<Policy> {
         id,
         statement: statement?,
         kind: options.kind,
-        parameters: options
-            .parameters
-            .iter()
-            .map(|parameter| Parameter {
-                name: Cow::Owned(parameter.name.clone()),
-                kind: parameter.kind,
-            })
-            .collect(),
     })
 }
 

@@ -12,6 +12,7 @@
 //! document as written.
 
 mod bind;
+mod compose;
 mod de;
 pub mod element;
 mod error;
@@ -21,7 +22,8 @@ mod ser;
 use std::borrow::Cow;
 
 pub use crate::{ParameterKind, PolicyKind};
-pub use bind::BindError;
+pub use bind::{BindError, UnknownNames};
+pub use compose::{ComposeError, check_composed, minified_size};
 pub use error::{Error, LocatedFinding};
 
 use crate::json::Node;
@@ -43,13 +45,22 @@ pub struct Policy {
     /// apply; `None`: the kind the statements show (see `iam_policy_core::policy_kind`). Not
     /// part of the JSON document.
     pub kind: Option<PolicyKind>,
-    /// The placeholders the policy declares (written `{name}` in its strings), not part of the
-    /// JSON document.
+}
+
+/// A policy with placeholders (`{account-id}`), written with `#[parameters(...)]`: a template,
+/// not a policy. It has no `Serialize` and no `to_json`, so an unbound placeholder never
+/// reaches a deployed document: [`Template::bind`] gives the [`Policy`], once every parameter
+/// has a value checked against its kind's rule. [`Template::to_json_pretty_with_placeholder_names`]
+/// prints it the way AWS's documentation prints its samples, on purpose.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Template {
+    /// The document, its placeholders written `{name}` in its strings.
+    pub policy: Policy,
+    /// The placeholders the document writes, in declaration order.
     pub parameters: Cow<'static, [Parameter]>,
 }
 
-/// A placeholder of a documented policy, such as `{account-id}`; unbound, it serializes as the
-/// bare name (`account-id`), the way AWS's documentation prints it.
+/// A placeholder of a template, such as `{account-id}`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Parameter {
     /// The name as the documentation prints it, e.g. `account-id`.
@@ -179,7 +190,8 @@ pub struct Reading {
 }
 
 /// Runs every rule on `document` and lowers it into the model: the one way from a JSON tree to
-/// a [`Policy`]. The policy takes its kind and parameters from `options`.
+/// a [`Policy`]. The policy takes its kind from `options`; placeholders of `options.parameters`
+/// stay written `{name}` in its strings (see [`Template`]).
 pub fn read(document: &Node<'_>, options: &Options) -> Reading {
     let mut findings = crate::validate(document, options);
     let meaningless = findings.iter().any(|finding| !finding.code.is_waivable());
@@ -258,7 +270,7 @@ impl Policy {
         })
     }
 
-    /// The document as minified JSON; unbound parameters print as their bare names.
+    /// The document as minified JSON.
     pub fn to_json(&self) -> String {
         ser::to_json(self, false)
     }

@@ -1,8 +1,10 @@
 //! `Serialize`: the JSON document as written, elements in AWS's order (`Version`, `Id`,
 //! `Statement`; `Sid`, `Effect`, `Principal`, `NotPrincipal`, `Action`, `NotAction`, `Resource`,
-//! `NotResource`, `Condition`), unbound `{name}` placeholders printed as the bare name.
+//! `NotResource`, `Condition`). A [`Template`] has no `Serialize`: only
+//! [`Template::to_json_pretty_with_placeholder_names`] prints one, its placeholders as the bare
+//! name, the way AWS's documentation prints its samples.
 //!
-//! Written by hand rather than derived because every string needs the policy's parameters to be
+//! Written by hand rather than derived because a template's strings need its parameters to be
 //! rendered, and numbers are kept as the text they were written as.
 
 use std::borrow::Cow;
@@ -13,6 +15,7 @@ use serde::{Serialize, Serializer};
 use super::element;
 use super::{
     ConditionBlock, ConditionValue, Effect, OneOrMany, Parameter, Policy, Principal, Statement,
+    Template,
 };
 use crate::parameter::replace_placeholders;
 
@@ -26,11 +29,21 @@ use crate::parameter::replace_placeholders;
 )]
 pub(crate) fn to_json(policy: &Policy, pretty: bool) -> String {
     let json = if pretty {
-        serde_json::to_string_pretty(policy)
+        serde_json::to_string_pretty(&with(policy, &[]))
     } else {
-        serde_json::to_string(policy)
+        serde_json::to_string(&with(policy, &[]))
     };
     json.expect("a policy serializes to JSON")
+}
+
+/// A template as pretty JSON, each `{name}` printed as `name`.
+#[expect(
+    clippy::expect_used,
+    reason = "as for `to_json`: the serializer fails only on a bug"
+)]
+pub(crate) fn template_to_json_pretty(template: &Template) -> String {
+    serde_json::to_string_pretty(&with(&template.policy, &template.parameters))
+        .expect("a template serializes to JSON")
 }
 
 /// A part of a policy together with the parameters its strings may name.
@@ -59,16 +72,22 @@ pub(crate) fn render<'t>(text: &'t str, parameters: &[Parameter]) -> Cow<'t, str
 
 impl Serialize for Policy {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let parameters = &self.parameters[..];
-        let len = 1 + usize::from(self.version.is_some()) + usize::from(self.id.is_some());
+        with(self, &[]).serialize(serializer)
+    }
+}
+
+impl Serialize for With<'_, Policy> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (policy, parameters) = (self.value, self.parameters);
+        let len = 1 + usize::from(policy.version.is_some()) + usize::from(policy.id.is_some());
         let mut document = serializer.serialize_struct("Policy", len)?;
-        if let Some(version) = &self.version {
+        if let Some(version) = &policy.version {
             document.serialize_field(element::VERSION, &render(version, parameters))?;
         }
-        if let Some(id) = &self.id {
+        if let Some(id) = &policy.id {
             document.serialize_field(element::ID, &render(id, parameters))?;
         }
-        document.serialize_field(element::STATEMENT, &with(&self.statement, parameters))?;
+        document.serialize_field(element::STATEMENT, &with(&policy.statement, parameters))?;
         document.end()
     }
 }

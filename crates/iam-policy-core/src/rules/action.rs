@@ -4,6 +4,7 @@
 use super::{
     Context, Entry, NamedActions, ResolvedAction, Statement, did_you_mean, holds_wildcard,
 };
+use crate::model::element;
 use crate::{IssueCode, PolicyKind};
 use iam_policy_reference as reference;
 use std::borrow::Cow;
@@ -21,7 +22,7 @@ pub(crate) fn check_statement(
         ctx.report(
             IssueCode::RcpSyntaxErrorNotaction,
             element.name_span,
-            statement.path.member(&Cow::Borrowed("NotAction")),
+            statement.path.member(&Cow::Borrowed(element::NOT_ACTION)),
             at,
             "a resource control policy cannot use `NotAction`".to_owned(),
             Some("list the actions in `Action` instead".to_owned()),
@@ -275,31 +276,6 @@ fn unknown_service(
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn colon_found_like_a_byte_search() {
-        let texts = [
-            "",
-            ":",
-            "s3",
-            "s3:GetObject",
-            "ssm:",
-            ":GetObject",
-            "abcdefg:",
-            "abcdefgh:",
-            "abcdefghijklmnop:x",
-            "resource-explorer-2:Search:x",
-            "no-colon-in-this-long-entry",
-            "\u{e9}\u{2603}:\u{e9}",
-        ];
-        for text in texts {
-            for length in 0..=text.len() {
-                let bytes = text.as_bytes().get(..length).unwrap_or_default();
-                let expected = bytes.iter().position(|&byte| byte == b':');
-                assert_eq!(crate::bytes::first_of(bytes, b':'), expected, "{bytes:?}");
-            }
-        }
-    }
-
     use super::super::testing::{codes, only, statement};
     use crate::{IssueCode as C, PolicyKind};
 
@@ -311,7 +287,7 @@ mod tests {
 
     #[test]
     fn known_actions_pass_in_any_case() {
-        // One entry per document: together the advisory rules would call them redundant.
+        // One entry per document: together the redundancy rules would call them redundant.
         for entry in [
             "ssm:StartSession",
             "SSM:startsession",

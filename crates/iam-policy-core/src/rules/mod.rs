@@ -1,15 +1,26 @@
 //! The rules, one module per part of the policy language. `check` runs them all and collects
 //! every finding; no rule stops another.
+//!
+//! The checks that one module runs from another are `#[inline]`: modules fall into different
+//! codegen units, and these run once per statement or condition, as when they shared a module.
 
 mod action;
-mod advisory;
 mod arn;
 mod condition;
+mod condition_key;
+mod condition_key_support;
+mod condition_operator;
+mod condition_value;
+mod escalation;
 mod grammar;
 pub(crate) mod operator;
 mod principal;
+mod rcp;
+mod redundancy;
 mod resource;
 mod size;
+mod tags;
+mod trust;
 pub(crate) mod value;
 pub(crate) mod variable;
 
@@ -206,7 +217,7 @@ pub(crate) struct Statement<'a> {
     /// True when every entry of `action` resolved, so `actions` is the statement's whole list.
     pub actions_complete: bool,
     /// The reference's key for each of `conditions`, filled in by the condition rules before
-    /// the advisory rules run; `None` where they found none (a malformed, deprecated or unknown
+    /// the rules on whole statements run; `None` where they found none (a malformed, deprecated or unknown
     /// key, or an identity provider's claim).
     pub condition_keys: Vec<Option<ConditionKey>>,
     /// False when the grammar read every member name and string of the statement and none
@@ -532,9 +543,44 @@ pub(crate) fn check(
             condition::check_statement(statement, &mut condition_operators, &mut ctx);
     }
     variable::check_document(&doc, &mut ctx);
-    advisory::check_document(&doc, &mut ctx);
+    check_whole_statements(&doc, &mut ctx);
     size::check_document(document, text_length, &mut ctx);
     ctx.finish()
+}
+
+/// The rules that look at a statement as a whole, once its elements are read, then at the
+/// document: privilege escalation, redundancy, tag keys, trust and resource control policies.
+fn check_whole_statements(document: &Document<'_>, ctx: &mut Context<'_>) {
+    let guarded = escalation::guarded_actions();
+    let mut lists = redundancy::RedundantActionLists::default();
+    for statement in &document.statements {
+        escalation::check_guarded_actions(statement, guarded, ctx);
+        redundancy::check_redundant_actions(statement, &mut lists, ctx);
+        redundancy::check_redundant_resources(statement, ctx);
+        resource::check_wildcard_in_service_name(statement, ctx);
+        tags::check_tag_keys_supported(statement, ctx);
+        trust::check_service_principal_restricted(statement, ctx);
+        trust::check_service_principal_weak_keys(statement, ctx);
+        trust::check_identity_provider_conditions(statement, ctx);
+        trust::check_redundant_session_principals(statement, ctx);
+        rcp::check_rcp_principal_guards(statement, ctx);
+    }
+    redundancy::check_redundant_statements(document, ctx);
+}
+
+/// True when the statement has a condition on `key` (case-insensitive, as IAM compares keys).
+#[inline]
+fn has_condition_key(statement: &Statement<'_>, key: &str) -> bool {
+    statement
+        .conditions
+        .iter()
+        .any(|condition| condition.key.text.eq_ignore_ascii_case(key))
+}
+
+/// The first and last of sorted actions.
+#[inline]
+fn bounds(actions: &[Action]) -> Option<(Action, Action)> {
+    actions.first().copied().zip(actions.last().copied())
 }
 
 /// True when `text` holds `*` or `?`.
@@ -566,33 +612,9 @@ pub(crate) fn did_you_mean(candidate: Option<&str>) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Path, holds_wildcard};
-    use crate::bytes::holds_either;
+    use super::Path;
     use crate::{Options, Parameter, ParameterKind, parse};
     use std::borrow::Cow;
-
-    #[test]
-    fn wildcards_and_dollars_are_found_anywhere() {
-        // Neighbours of `*`, `?` and `$` in ASCII, and bytes above it, are no match.
-        let plain = "arn:aws:s3:::bucket-\u{e9}\u{2603}/+)>@#%\u{7f}";
-        for length in 0..=plain.len() {
-            let Some(prefix) = plain.get(..length) else {
-                continue;
-            };
-            assert!(!holds_wildcard(prefix), "{prefix}");
-            assert!(!holds_either(prefix.as_bytes(), b'$', b'$'), "{prefix}");
-        }
-        // Every length up to three words, whole or not, with the mark at every position.
-        for length in 1..=24 {
-            for at in 0..length {
-                for mark in ['*', '?', '$'] {
-                    let text = format!("{}{mark}{}", "a".repeat(at), "b".repeat(length - 1 - at));
-                    assert_eq!(holds_wildcard(&text), mark != '$', "{text}");
-                    assert_eq!(holds_either(text.as_bytes(), b'$', b'$'), mark == '$');
-                }
-            }
-        }
-    }
 
     #[test]
     fn paths_render_as_json_paths() {

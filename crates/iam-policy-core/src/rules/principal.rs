@@ -17,9 +17,9 @@ pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) 
         return;
     };
     let name: &Cow<'static, str> = if element.negated {
-        &Cow::Borrowed("NotPrincipal")
+        &Cow::Borrowed(element::NOT_PRINCIPAL)
     } else {
-        &Cow::Borrowed("Principal")
+        &Cow::Borrowed(element::PRINCIPAL)
     };
     let path = statement.path.member(name);
     match ctx.kind {
@@ -462,7 +462,7 @@ fn trust_actions(
             ctx.report(
                 IssueCode::MissingActionForRolesAnywhereTrustPolicy,
                 action.name_span,
-                statement.path.member(&Cow::Borrowed("Action")),
+                statement.path.member(&Cow::Borrowed(element::ACTION)),
                 at,
                 format!(
                     "a trust for IAM Roles Anywhere also needs {}",
@@ -518,7 +518,7 @@ mod tests {
     use super::super::testing::{codes, only, statement};
     use crate::{IssueCode as C, PolicyKind};
 
-    /// A `Deny` statement: the advisory rules warn about `Allow` to bare service principals.
+    /// A `Deny` statement: the trust rules warn about `Allow` to bare service principals.
     fn with(principal: &str, action: &str) -> String {
         statement(&format!(
             r#""Effect": "Deny", "Principal": {principal}, "Action": {action}, "Resource": "*""#

@@ -2,7 +2,7 @@
 //! resource that none of the statement's actions can act on is reported, because the
 //! statement then grants (or denies) nothing on it.
 
-use super::{Context, Effect, Entry, Statement, arn};
+use super::{Context, Effect, Entry, Statement, arn, holds_wildcard};
 use crate::IssueCode;
 use iam_policy_reference as reference;
 
@@ -155,9 +155,44 @@ fn generic_format(resource_type: reference::ResourceType) -> bool {
         .any(|format| format.starts_with("arn:${Partition}:${"))
 }
 
+/// A wildcard in an ARN's service name (`arn:aws:*code*:...`) reaches unrelated services, and
+/// services yet to come. A service field that is `*` alone names every service on purpose, like
+/// `"Resource": "*"`.
+#[inline]
+pub(super) fn check_wildcard_in_service_name(statement: &Statement<'_>, ctx: &mut Context<'_>) {
+    let Some(element) = &statement.resource else {
+        return;
+    };
+    for entry in &element.entries {
+        // The third field: `arn:partition:service:...`.
+        let colon = |text: &str| text.bytes().position(|byte| byte == b':');
+        let Some(rest) = entry.text.strip_prefix("arn:") else {
+            continue;
+        };
+        let Some(service) = colon(rest).and_then(|at| rest.get(at + 1..)) else {
+            continue;
+        };
+        let service = colon(service)
+            .and_then(|at| service.get(..at))
+            .unwrap_or(service);
+        if service != "*" && holds_wildcard(service) {
+            ctx.report_entry(
+                IssueCode::WildcardInServiceName,
+                entry,
+                Some(statement.index),
+                format!(
+                    "service field `{service}` of `{}` matches several services, future ones too",
+                    entry.text
+                ),
+                Some("name the service in each ARN".to_owned()),
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{codes, only, statement};
+    use super::super::testing::{codes, only, statement, statement_rules};
     use crate::{IssueCode as C, Options, Waiver, parse};
 
     const VOLUME: &str = "arn:aws:ec2:us-east-1:123456789012:volume/vol-0123456789abcdef0";
@@ -298,5 +333,27 @@ mod tests {
             ..Options::default()
         };
         assert_eq!(crate::validate(&node, &other).len(), 1);
+    }
+
+    #[test]
+    fn wildcards_in_service_names() {
+        assert_eq!(
+            statement_rules::codes(
+                &statement(
+                    r#""Effect": "Allow", "Action": "s3:GetObject", "Resource": ["arn:aws:*code*:us-east-1:123456789012:*", "arn:aws:s3:::b/*"]"#
+                ),
+                None
+            ),
+            [C::WildcardInServiceName]
+        );
+        assert_eq!(
+            statement_rules::codes(
+                &statement(
+                    r#""Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:*:*:*:*""#
+                ),
+                None
+            ),
+            []
+        );
     }
 }

@@ -47,6 +47,13 @@ fn quota(kind: PolicyKind) -> (usize, IssueCode, &'static str) {
     }
 }
 
+impl PolicyKind {
+    /// The default size quota of a policy of this kind, in characters of its minified JSON.
+    pub fn size_quota(self) -> usize {
+        quota(self).0
+    }
+}
+
 /// Characters of `node` written as minified JSON.
 pub(crate) fn minified_size(node: &Node<'_>) -> usize {
     match &node.value {

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     iam_policy_export::main(
-        infra_policies::POLICIES,
+        &infra_policies::catalogue(),
         concat!(env!("CARGO_MANIFEST_DIR"), "/policies"),
         "cargo run -p infra-policies --bin export",
         std::env::args().skip(1),
