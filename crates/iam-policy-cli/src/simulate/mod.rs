@@ -10,8 +10,8 @@ use std::process::ExitCode;
 use annotate_snippets::{Group, Level, Renderer};
 use clap::{Args, ValueEnum};
 use iam_policy::eval::{self, Decision, Evaluation, PolicySet};
-use iam_policy_core::{Finding, Span};
 use iam_policy_core::parse::{self, LineIndex};
+use iam_policy_core::{Finding, Span};
 use serde::Serialize;
 
 use crate::lint::document::{Diagnostic, Position};
