@@ -162,3 +162,47 @@ fn a_repeated_policy_reports_its_findings_where_each_copy_is() {
         records[1]["findings"][0]["column"]
     );
 }
+
+#[test]
+fn a_policy_repeated_as_another_kind_is_read_as_that_kind() {
+    // The same text is an identity policy and an SCP in one scenario, and the next scenario's
+    // copies of it are not parsed again: every copy is still read as its own kind, found where
+    // it is written, and decides as itself.
+    let scenario = |i: usize, action: &str| {
+        format!(
+            r#"{{"name": "{i}", "request": {{"action": "{action}", "resource": "*", "principal": "arn:aws:iam::111122223333:user/alice"}},
+ "identityPolicies": [{ALLOW_GET}],
+ "serviceControlPolicies": [[{ALLOW_GET}]]}}"#
+        )
+    };
+    let file = format!(
+        "[\n{},\n{},\n{}\n]",
+        scenario(0, "s3:GetObject"),
+        scenario(1, "s3:GetObject"),
+        scenario(2, "s3:PutObject")
+    );
+    let dir = folder("another-kind", &[("s.json", &file)]);
+    let output = simulate(&["--format", "json", "s.json"], &dir);
+    let records = lines(&output);
+    assert_eq!(records.len(), 3, "{output:?}");
+    for (index, record) in records.iter().enumerate() {
+        let first_line = 2 + 3 * index as u64;
+        let deciding = record["deciding"].as_array().unwrap();
+        if index < 2 {
+            assert_eq!(record["decision"], "allowed");
+            let places: Vec<(&str, u64)> = deciding
+                .iter()
+                .map(|d| (d["policy"].as_str().unwrap(), d["line"].as_u64().unwrap()))
+                .collect();
+            assert_eq!(
+                places,
+                [
+                    ("serviceControlPolicies[0][0]", first_line + 2),
+                    ("identityPolicies[0]", first_line + 1)
+                ]
+            );
+        } else {
+            assert_eq!(record["decision"], "implicitDeny");
+        }
+    }
+}

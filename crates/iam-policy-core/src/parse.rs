@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use crate::bytes::{ONES, plain_run};
+use crate::bytes::{ONES, plain_run, string_specials};
 use crate::json::{Member, Node, Span, Value};
 
 /// Deeper nesting is refused with an error rather than risking the stack. IAM policies need
@@ -56,7 +56,7 @@ impl SyntaxError {
 pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
     let mut parser = Parser::new(text)?;
     parser.skip_whitespace();
-    let node = parser.value(0)?;
+    let node = parser.value(0, None)?;
     parser.skip_whitespace();
     if parser.pos < parser.bytes.len() {
         return Err(parser.unexpected("the end of the document after the top-level value"));
@@ -90,10 +90,48 @@ enum ElementsState {
     Done,
 }
 
-impl<'t> Iterator for Elements<'t> {
-    type Item = Result<Node<'t>, SyntaxError>;
+/// The texts of values the caller has read before, for [`Elements::next_skipping`], and the
+/// depth of the element being read.
+#[derive(Clone, Copy)]
+struct Known<'k, 't> {
+    /// Which members of the element hold values that may be skipped.
+    members: &'k dyn Fn(&str) -> bool,
+    accepts: &'k dyn Fn(&'t str) -> bool,
+    element: usize,
+}
 
-    fn next(&mut self) -> Option<Self::Item> {
+impl Known<'_, '_> {
+    /// Whether a value at `depth` may be skipped: a member of the element, an item of its
+    /// arrays or of the arrays in those (a scenario's policies, its lists of policies, its
+    /// levels of policies), never the element itself nor what is deeper. The members are
+    /// chosen by [`Known::members`] as the element's object is read, and nothing inside any
+    /// other object is looked at.
+    fn reaches(self, depth: usize) -> bool {
+        (self.element + 1..=self.element + 3).contains(&depth)
+    }
+}
+
+impl<'t> Elements<'t> {
+    /// The next element, with the objects whose whole text `known` accepts left unbuilt: each
+    /// is found by a scan for its end instead of being parsed, and its node is [`Value::Null`]
+    /// with the object's span. Only the values of the element's members that `members` names
+    /// are looked at, and the items of their arrays and of the arrays in those (a scenario's
+    /// policies, its lists and its levels of policies). A file of many scenarios repeats the
+    /// same policies, and their caller has read each text once already. `known` must accept
+    /// only texts that are JSON values: the scan does not check the syntax.
+    pub fn next_skipping(
+        &mut self,
+        members: &dyn Fn(&str) -> bool,
+        known: &dyn Fn(&'t str) -> bool,
+    ) -> Option<Result<Node<'t>, SyntaxError>> {
+        self.advance(Some((members, known)))
+    }
+
+    #[expect(clippy::type_complexity, reason = "the two tests of `next_skipping`")]
+    fn advance(
+        &mut self,
+        known: Option<(&dyn Fn(&str) -> bool, &dyn Fn(&'t str) -> bool)>,
+    ) -> Option<Result<Node<'t>, SyntaxError>> {
         let parser = match &mut self.parser {
             Ok(parser) => parser,
             Err(error) if self.state != ElementsState::Done => {
@@ -109,10 +147,15 @@ impl<'t> Iterator for Elements<'t> {
                 if parser.peek() == Some(b'[') {
                     parser.pos += 1;
                     self.state = ElementsState::InArray(true);
-                    return self.next();
+                    return self.advance(known);
                 }
                 self.state = ElementsState::Done;
-                parser.value(0).and_then(|node| {
+                let known = known.map(|(members, accepts)| Known {
+                    members,
+                    accepts,
+                    element: 0,
+                });
+                parser.value(0, known).and_then(|node| {
                     parser.skip_whitespace();
                     match parser.peek() {
                         Some(_) => {
@@ -142,13 +185,26 @@ impl<'t> Iterator for Elements<'t> {
                     parser.skip_whitespace();
                 }
                 self.state = ElementsState::InArray(false);
-                parser.value(1)
+                let known = known.map(|(members, accepts)| Known {
+                    members,
+                    accepts,
+                    element: 1,
+                });
+                parser.value(1, known)
             }
         };
         if item.is_err() {
             self.state = ElementsState::Done;
         }
         Some(item)
+    }
+}
+
+impl<'t> Iterator for Elements<'t> {
+    type Item = Result<Node<'t>, SyntaxError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.advance(None)
     }
 }
 
@@ -391,11 +447,26 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Node<'t>, SyntaxError> {
+    fn value(
+        &mut self,
+        depth: usize,
+        known: Option<Known<'_, 't>>,
+    ) -> Result<Node<'t>, SyntaxError> {
         let start = self.pos;
         let value = match self.peek() {
-            Some(b'{') => self.object(depth)?,
-            Some(b'[') => self.array(depth)?,
+            Some(b'{') => {
+                if let Some(known) = known
+                    && known.reaches(depth)
+                    && let Some(end) = value_end(self.bytes, start)
+                    && self.text.get(start..end).is_some_and(known.accepts)
+                {
+                    self.pos = end;
+                    Value::Null
+                } else {
+                    self.object(depth, known)?
+                }
+            }
+            Some(b'[') => self.array(depth, known)?,
             Some(b'"') => Value::String(self.string()?),
             Some(b'-' | b'0'..=b'9') => self.number()?,
             Some(b't') => self.literal("true", Value::Bool(true))?,
@@ -429,7 +500,11 @@ impl<'t> Parser<'t> {
         Ok(depth + 1)
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value<'t>, SyntaxError> {
+    fn object(
+        &mut self,
+        depth: usize,
+        known: Option<Known<'_, 't>>,
+    ) -> Result<Value<'t>, SyntaxError> {
         let depth = self.nest(depth)?;
         self.pos += 1; // `{`
         let first = self.members.len();
@@ -456,7 +531,10 @@ impl<'t> Parser<'t> {
             }
             self.pos += 1;
             self.skip_whitespace();
-            let value = self.value(depth)?;
+            // Only the element's own members are chosen from; in any other object, such as a
+            // policy being read, nothing is skipped.
+            let inner = known.filter(|known| depth == known.element + 1 && (known.members)(&key));
+            let value = self.value(depth, inner)?;
             self.members.push(Member {
                 key,
                 key_span,
@@ -477,8 +555,14 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value<'t>, SyntaxError> {
+    fn array(
+        &mut self,
+        depth: usize,
+        known: Option<Known<'_, 't>>,
+    ) -> Result<Value<'t>, SyntaxError> {
         let depth = self.nest(depth)?;
+        // The items of an element that is an array are no member's.
+        let known = known.filter(|known| depth != known.element + 1);
         self.pos += 1; // `[`
         let first = self.items.len();
         self.skip_whitespace();
@@ -490,7 +574,7 @@ impl<'t> Parser<'t> {
             if self.peek() == Some(b']') {
                 return Err(self.unexpected("a value (JSON has no trailing commas)"));
             }
-            let item = self.value(depth)?;
+            let item = self.value(depth, known)?;
             self.items.push(item);
             self.skip_whitespace();
             match self.peek() {
@@ -629,6 +713,48 @@ impl<'t> Parser<'t> {
     }
 }
 
+/// Where the JSON value that opens at `start` with `{` or `[` ends, found by matching brackets
+/// outside strings, without checking the syntax; `None` when the text ends first.
+fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut open = 0usize;
+    let mut pos = start;
+    while let Some(&byte) = bytes.get(pos) {
+        pos += 1;
+        match byte {
+            b'{' | b'[' => open += 1,
+            b'}' | b']' => {
+                open = open.checked_sub(1)?;
+                if open == 0 {
+                    return Some(pos);
+                }
+            }
+            b'"' => loop {
+                let rest = bytes.get(pos..)?;
+                // Most strings of a policy end within eight bytes: one word tells.
+                pos += match rest.first_chunk::<8>() {
+                    Some(word) => match string_specials(u64::from_le_bytes(*word)) {
+                        0 => 8 + plain_run(rest.get(8..)?),
+                        marks => marks.trailing_zeros() as usize / 8,
+                    },
+                    None => plain_run(rest),
+                };
+                match bytes.get(pos)? {
+                    b'"' => {
+                        pos += 1;
+                        break;
+                    }
+                    // An escape, whatever it escapes; a control character, which no text the
+                    // caller knows holds.
+                    b'\\' => pos += 2,
+                    _ => pos += 1,
+                }
+            },
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Why [`escape`] failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EscapeError {
@@ -736,6 +862,56 @@ mod tests {
                 "{broken}"
             );
         }
+    }
+
+    #[test]
+    fn known_texts_are_skipped_only_where_asked() {
+        let policy = r#"{"a": ["}", "\"]"]}"#;
+        let text = format!(
+            r#"[{{"p": [{policy}], "q": {policy}, "r": {{"s": {policy}}}}}, {policy}, [[[{policy}]]]]"#
+        );
+        let members = |key: &str| key == "p" || key == "r";
+        let known = |text: &str| text == policy;
+        let mut elements = super::elements(&text);
+        let mut items = Vec::new();
+        while let Some(item) = elements.next_skipping(&members, &known) {
+            items.push(item.unwrap_or_else(|error| unreachable!("{error}")));
+        }
+        let whole = super::elements(&text).collect::<Result<Vec<_>, _>>();
+        let skipped = |node: &super::Node<'_>| {
+            matches!(node.value, super::Value::Null)
+                && text.get(node.span.start as usize..node.span.end as usize) == Some(policy)
+        };
+        let member = |key: &str| match &items[0].value {
+            super::Value::Object(members) => members
+                .iter()
+                .find(|member| member.key == key)
+                .map(|member| member.value.clone()),
+            _ => None,
+        };
+        // Inside the member `p`'s array: skipped.
+        match member("p").map(|node| node.value) {
+            Some(super::Value::Array(items)) => assert!(skipped(&items[0])),
+            other => unreachable!("{other:?}"),
+        }
+        // A member not asked for, and what is deeper than three levels: built.
+        assert!(member("q").is_some_and(|node| !skipped(&node)));
+        match member("r").map(|node| node.value) {
+            Some(super::Value::Object(members)) => assert!(!skipped(&members[0].value)),
+            other => unreachable!("{other:?}"),
+        }
+        // An element itself, and a value four levels down: built, as without skipping.
+        let whole = whole.unwrap_or_default();
+        assert_eq!(items[1], whole[1]);
+        assert_eq!(items[2], whole[2]);
+        // A text that is not known is parsed, errors included.
+        let broken = r#"[{"p": [{"a": }]}]"#;
+        let mut elements = super::elements(broken);
+        let item = elements.next_skipping(&members, &known);
+        assert_eq!(
+            item.and_then(Result::err),
+            super::elements(broken).next().and_then(Result::err)
+        );
     }
 
     #[test]

@@ -195,7 +195,7 @@ pub fn read(source: &Source) -> Result<Vec<u8>, InputError> {
         Ok(None) => Err(InputError {
             path,
             message: format!(
-                "larger than {} MiB, the most `iam-policy lint` reads (IAM's largest policies are tens of kilobytes): not linted",
+                "larger than {} MiB, the most `iam-policy` reads from one file (IAM's largest policies are tens of kilobytes): not read",
                 MAX_SOURCE_BYTES / (1024 * 1024)
             ),
         }),

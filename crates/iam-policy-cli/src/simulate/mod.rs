@@ -10,8 +10,8 @@ use std::process::ExitCode;
 use annotate_snippets::{Group, Level, Renderer};
 use clap::{Args, ValueEnum};
 use iam_policy::eval::{self, Decision, Evaluation, PolicySet};
-use iam_policy_core::Span;
 use iam_policy_core::parse::{self, LineIndex};
+use iam_policy_core::{Finding, Span};
 use serde::Serialize;
 
 use crate::lint::document::{Diagnostic, Position};
@@ -151,7 +151,15 @@ fn simulate_file(
     let lines = LineIndex::new(text);
     let mut reader = scenario::Reader::new(text);
     // Scenarios are parsed one at a time: a large file never holds the tree of all of them.
-    for (index, node) in parse::elements(text).enumerate() {
+    let mut elements = parse::elements(text);
+    // Scenarios are parsed one at a time, each without the trees of the policy texts read
+    // before it.
+    for index in 0.. {
+        let next =
+            elements.next_skipping(&scenario::holds_policies, &|policy| reader.knows(policy));
+        let Some(node) = next else {
+            break;
+        };
         let node = match node {
             Ok(node) => node,
             Err(error) => {
@@ -304,30 +312,30 @@ struct ScenarioRecord<'a> {
     matched: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     denied_by: Option<String>,
-    deciding: Vec<StatementRecord>,
+    deciding: Vec<StatementRecord<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    unmet: Vec<StatementRecord>,
-    findings: Vec<FindingRecord>,
+    unmet: Vec<StatementRecord<'a>>,
+    findings: Vec<FindingRecord<'a>>,
     context_warnings: Vec<String>,
 }
 
 #[derive(Serialize)]
-struct StatementRecord {
+struct StatementRecord<'a> {
     policy: String,
     statement: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
-    sid: Option<String>,
+    sid: Option<&'a str>,
     effect: &'static str,
     why: String,
     line: usize,
 }
 
 #[derive(Serialize)]
-struct FindingRecord {
+struct FindingRecord<'a> {
     policy: String,
     severity: &'static str,
     code: &'static str,
-    message: String,
+    message: &'a str,
     line: usize,
     column: usize,
 }
@@ -349,7 +357,7 @@ fn write_json(
         StatementRecord {
             policy: member_name(decided.policy),
             statement: decided.index,
-            sid: found.and_then(|s| s.sid.as_deref()).map(str::to_owned),
+            sid: found.and_then(|s| s.sid.as_deref()),
             effect: decided.result.effect.as_str(),
             why: found
                 .map(|s| eval::why(s, &decided.result))
@@ -362,13 +370,13 @@ fn write_json(
     let findings = scenario
         .policies()
         .flat_map(|(policy, found)| found.findings().map(move |finding| (policy, finding)))
-        .map(|(policy, finding)| {
-            let (line, column) = place.lines.line_col(finding.span.start as usize);
+        .map(|(policy, (finding, span))| {
+            let (line, column) = place.lines.line_col(span.start as usize);
             FindingRecord {
                 policy: member_name(policy),
                 severity: finding.severity.as_str(),
                 code: finding.code.as_str(),
-                message: finding.message,
+                message: &finding.message,
                 line,
                 column,
             }
@@ -439,15 +447,18 @@ fn write_text(
         writeln!(out, "{}", renderer.render(&[Group::with_title(title)]))?;
     }
     for (_, found) in scenario.policies() {
-        for finding in found.findings() {
+        for (finding, span) in found.findings() {
             let position = |offset: u32| {
                 let (line, column) = place.lines.line_col(offset as usize);
                 Position { line, column }
             };
             let diagnostic = &Diagnostic {
-                finding: finding.clone(),
-                start: position(finding.span.start),
-                end: position(finding.span.end),
+                finding: Finding {
+                    span,
+                    ..finding.clone()
+                },
+                start: position(span.start),
+                end: position(span.end),
             };
             writeln!(
                 out,

@@ -4,11 +4,12 @@
 use std::rc::Rc;
 
 use iam_policy::Policy;
-use iam_policy::eval::{ContextValue, Decision, PolicyRef, Principal, Request};
+use iam_policy::eval::{Context, ContextValue, Decision, PolicyRef, Principal, Request};
 use iam_policy_core::json::{Member, Node, Span, Value};
 use iam_policy_core::model::{self, Reading};
+use iam_policy_core::parse;
 use iam_policy_core::{Finding, Options, PolicyKind};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// A policy as read once for each distinct text of a file: scenarios of one file often repeat
 /// the same policies, and reading one means linting it.
@@ -57,12 +58,9 @@ impl ScenarioPolicy {
             .map(|&span| self.moved(span))
     }
 
-    /// What linting found, located in this copy.
-    pub fn findings(&self) -> impl Iterator<Item = Finding> + '_ {
-        self.read.findings.iter().map(|finding| Finding {
-            span: self.moved(finding.span),
-            ..finding.clone()
-        })
+    /// What linting found, each with where it is in this copy.
+    pub fn findings(&self) -> impl Iterator<Item = (&Finding, Span)> + '_ {
+        (self.read.findings.iter()).map(|finding| (finding, self.moved(finding.span)))
     }
 }
 
@@ -73,6 +71,8 @@ pub struct Reader<'t> {
     // Keys are whole policy texts: rustc's hasher reads them several times faster than the
     // standard one.
     read: FxHashMap<(PolicyKind, &'t str), Rc<ReadPolicy>>,
+    /// The texts read, of any kind: the parser skips them (see [`Reader::knows`]).
+    known: FxHashSet<&'t str>,
 }
 
 impl<'t> Reader<'t> {
@@ -80,8 +80,21 @@ impl<'t> Reader<'t> {
         Reader {
             text,
             read: FxHashMap::default(),
+            known: FxHashSet::default(),
         }
     }
+
+    /// Whether `text` is a policy read before, so that parsing a scenario need not build its
+    /// tree again: [`parse::Elements::next_skipping`] leaves it as a `null` node with its span.
+    /// Only texts that parsed are known, as the parser requires.
+    pub fn knows(&self, text: &str) -> bool {
+        self.known.contains(text)
+    }
+}
+
+/// Whether the member `key` of a scenario holds policies (which the parser may skip).
+pub fn holds_policies(key: &str) -> bool {
+    POLICY_MEMBERS.contains(&key)
 }
 
 /// A scenario read from a file.
@@ -176,6 +189,17 @@ fn error<T>(node: &Node<'_>, message: String) -> Result<T, ScenarioError> {
         span: node.span,
     })
 }
+
+/// The members of a scenario that hold policies.
+const POLICY_MEMBERS: &[&str] = &[
+    "identityPolicies",
+    "resourcePolicy",
+    "permissionsBoundary",
+    "sessionPolicy",
+    "serviceControlPolicies",
+    "resourceControlPolicies",
+    "vpcEndpointPolicy",
+];
 
 const MEMBERS: &[&str] = &[
     "name",
@@ -350,7 +374,9 @@ fn policy(
     what: &str,
     reader: &mut Reader<'_>,
 ) -> Result<Option<ScenarioPolicy>, ScenarioError> {
+    let skipped = is_skipped(node, reader.text);
     match &node.value {
+        _ if skipped => {}
         Value::Null => return Ok(None),
         Value::Object(members) if members.is_empty() => return Ok(None),
         Value::Object(_) => {}
@@ -367,6 +393,24 @@ fn policy(
             start,
         }));
     }
+    // A skipped text was read before as another kind: its tree is built from its own text,
+    // where spans start at 0 (`ScenarioPolicy::moved` places them).
+    let first = if skipped { 0 } else { start };
+    let read = Rc::new(with_tree(node, reader.text, |tree| {
+        read_policy(tree, kind, what, first)
+    })?);
+    reader.read.insert((kind, source), Rc::clone(&read));
+    reader.known.insert(source);
+    Ok(Some(ScenarioPolicy { read, start }))
+}
+
+/// Lints and reads the policy `node`, whose spans count from `start`.
+fn read_policy(
+    node: &Node<'_>,
+    kind: PolicyKind,
+    what: &str,
+    start: u32,
+) -> Result<ReadPolicy, ScenarioError> {
     let options = Options {
         kind: Some(kind),
         ..Options::default()
@@ -384,14 +428,12 @@ fn policy(
             span: reason.map_or(node.span, |finding| finding.span),
         });
     };
-    let read = Rc::new(ReadPolicy {
+    Ok(ReadPolicy {
         policy,
         start,
         statements: statement_spans(node),
         findings,
-    });
-    reader.read.insert((kind, source), Rc::clone(&read));
-    Ok(Some(ScenarioPolicy { read, start }))
+    })
 }
 
 /// Where each statement of a policy node is written.
@@ -410,6 +452,40 @@ fn statement_spans(node: &Node<'_>) -> Vec<Span> {
         Some(single) => vec![single.span],
         None => Vec::new(),
     }
+}
+
+/// Whether the parser skipped `node` (see [`Reader::knows`]): a `null` node not written `null`.
+fn is_skipped(node: &Node<'_>, text: &str) -> bool {
+    matches!(node.value, Value::Null)
+        && text.get(node.span.start as usize..node.span.end as usize) != Some("null")
+}
+
+/// `read` of the policy `node`; a node the parser skipped (a text the reader knows, read before
+/// as another kind) is parsed from its own text first, and errors are placed in the file.
+fn with_tree<T>(
+    node: &Node<'_>,
+    text: &str,
+    read: impl FnOnce(&Node<'_>) -> Result<T, ScenarioError>,
+) -> Result<T, ScenarioError> {
+    if !is_skipped(node, text) {
+        return read(node);
+    }
+    let start = node.span.start;
+    let source = text
+        .get(start as usize..node.span.end as usize)
+        .unwrap_or_default();
+    let shift = |span: Span| Span {
+        start: span.start.saturating_add(start),
+        end: span.end.saturating_add(start),
+    };
+    let tree = parse::parse(source).map_err(|error| ScenarioError {
+        message: error.message,
+        span: shift(error.span),
+    })?;
+    read(&tree).map_err(|error| ScenarioError {
+        span: shift(error.span),
+        ..error
+    })
 }
 
 fn read_request(node: &Node<'_>) -> Result<Request, ScenarioError> {
@@ -451,7 +527,14 @@ fn read_request(node: &Node<'_>) -> Result<Request, ScenarioError> {
         message: format!("`request.principal`: {problem}"),
         span: get("principal").map_or(node.span, |n| n.span),
     })?;
-    let mut request = Request::new(action, resource).principal(principal);
+    // Not `Request::new`, which makes up a principal to be replaced.
+    let mut request = Request {
+        action,
+        resource,
+        resource_account: None,
+        principal,
+        context: Context::default(),
+    };
     if let Some(account) = get("resourceAccount") {
         request = request.resource_account(string(account, "request.resourceAccount")?);
     }

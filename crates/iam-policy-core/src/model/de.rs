@@ -3,8 +3,8 @@
 
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer};
+use serde_core::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_core::{Deserialize, Deserializer};
 
 use super::{Policy, Reading, read};
 use crate::{Member, Node, Options, Severity, Span, Value};

@@ -9,8 +9,8 @@
 
 use std::borrow::Cow;
 
-use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct};
-use serde::{Serialize, Serializer};
+use serde_core::ser::{SerializeMap, SerializeSeq, SerializeStruct};
+use serde_core::{Serialize, Serializer};
 
 use super::element;
 use super::{

@@ -380,7 +380,22 @@ pub fn evaluate(request: &Request, set: &PolicySet<'_>) -> Evaluation {
         context: &context,
     };
     let principal = &request.principal;
-    let mut statements = Vec::new();
+    // Room for every statement of the set from the start.
+    let count = |policies: &mut dyn Iterator<Item = &&Policy>| -> usize {
+        policies.map(|policy| policy.statements().len()).sum()
+    };
+    let optional = [
+        &set.resource,
+        &set.permissions_boundary,
+        &set.session,
+        &set.vpc_endpoint,
+    ];
+    let mut statements = Vec::with_capacity(
+        count(&mut set.identity.iter())
+            + count(&mut optional.into_iter().flatten())
+            + count(&mut set.service_control.iter().flatten())
+            + count(&mut set.resource_control.iter().flatten()),
+    );
     let run = |policy: &Policy, policy_ref: PolicyRef, statements: &mut Vec<StatementResult>| {
         let start = statements.len();
         let variables = policy.version.as_deref() == Some("2012-10-17");

@@ -2,6 +2,7 @@
 //! request context's keys.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::fmt;
 
 use iam_policy_reference::{self as reference, ConditionKeyType};
@@ -70,8 +71,14 @@ impl Principal {
                  principal such as `lambda.amazonaws.com`, or `anonymous`"
             )));
         };
-        let fields: Vec<&str> = rest.splitn(5, ':').collect();
-        let &[partition, service, _region, account, resource] = fields.as_slice() else {
+        let mut fields = rest.splitn(5, ':');
+        let (Some(partition), Some(service), Some(_region), Some(account), Some(resource)) = (
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+        ) else {
             return Err(PrincipalError(format!(
                 "`{text}` is not an ARN: it needs six fields separated by `:`"
             )));
@@ -334,6 +341,11 @@ impl<'a> Values<'a> {
 pub(crate) struct FullContext<'r> {
     given: &'r Context,
     derived: Vec<(&'static str, Cow<'r, str>)>,
+    /// The seconds since the epoch, for `aws:CurrentTime` and `aws:EpochTime`, written out
+    /// only when a condition reads them: most requests are evaluated without.
+    now: Option<u64>,
+    current_time: OnceCell<String>,
+    epoch_time: OnceCell<String>,
 }
 
 impl FullContext<'_> {
@@ -342,10 +354,25 @@ impl FullContext<'_> {
         if let Some(value) = self.given.get(key) {
             return Some(Values::Given(value.as_slice()));
         }
-        self.derived
+        if let Some((_, value)) = self
+            .derived
             .iter()
             .find(|(name, _)| name.eq_ignore_ascii_case(key))
-            .map(|(_, value)| Values::Derived(value))
+        {
+            return Some(Values::Derived(value));
+        }
+        let now = self.now?;
+        if key.eq_ignore_ascii_case("aws:CurrentTime") {
+            Some(Values::Derived(
+                self.current_time.get_or_init(|| format_date(now)),
+            ))
+        } else if key.eq_ignore_ascii_case("aws:EpochTime") {
+            Some(Values::Derived(
+                self.epoch_time.get_or_init(|| now.to_string()),
+            ))
+        } else {
+            None
+        }
     }
 }
 
@@ -426,7 +453,7 @@ impl Request {
     /// `aws:PrincipalServiceName`, `aws:CurrentTime`, `aws:EpochTime`).
     pub(crate) fn full_context<'a>(&'a self, now: Option<u64>) -> FullContext<'a> {
         let principal = &self.principal;
-        let mut derived: Vec<(&'static str, Cow<'_, str>)> = Vec::with_capacity(9);
+        let mut derived: Vec<(&'static str, Cow<'_, str>)> = Vec::with_capacity(7);
         let mut set = |key: &'static str, value: Cow<'a, str>| derived.push((key, value));
         if let Some(arn) = principal.principal_arn() {
             set("aws:PrincipalArn", Cow::Borrowed(arn));
@@ -455,13 +482,12 @@ impl Request {
         {
             set("aws:PrincipalServiceName", Cow::Borrowed(name));
         }
-        if let Some(now) = now {
-            set("aws:CurrentTime", Cow::Owned(format_date(now)));
-            set("aws:EpochTime", Cow::Owned(now.to_string()));
-        }
         FullContext {
             given: &self.context,
             derived,
+            now,
+            current_time: OnceCell::new(),
+            epoch_time: OnceCell::new(),
         }
     }
 
