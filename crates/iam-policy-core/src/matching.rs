@@ -11,37 +11,36 @@ pub use crate::rules::variable::{Form, Variable, scan as variables};
 /// IAM's wildcard match with case: `*` matches any run of characters (across `/` and `:`),
 /// `?` any one character. How resources and `...Like` condition values match.
 pub fn wildcard_match(pattern: &str, text: &str) -> bool {
-    // ASCII text, the usual case, is matched byte by byte; otherwise `?` must take a whole
-    // character.
-    if pattern.is_ascii() && text.is_ascii() {
-        return reference::wildcard_match_by(
-            pattern.as_bytes(),
-            text.as_bytes(),
-            b'*',
-            b'?',
-            |a, b| a == b,
-        );
-    }
-    let (pattern, text): (Vec<char>, Vec<char>) =
-        (pattern.chars().collect(), text.chars().collect());
-    reference::wildcard_match_by(&pattern, &text, '*', '?', |a, b| a == b)
+    wildcard_match_with(pattern, text, false)
 }
 
 /// [`wildcard_match`] without ASCII case: how actions match (`s3:get*` matches
 /// `s3:GetObject`).
 pub fn wildcard_match_ignore_case(pattern: &str, text: &str) -> bool {
+    wildcard_match_with(pattern, text, true)
+}
+
+#[inline]
+fn wildcard_match_with(pattern: &str, text: &str, ignore_case: bool) -> bool {
+    // ASCII text, the usual case, is matched byte by byte; otherwise `?` must take a whole
+    // character.
     if pattern.is_ascii() && text.is_ascii() {
-        return reference::wildcard_match_by(
-            pattern.as_bytes(),
-            text.as_bytes(),
-            b'*',
-            b'?',
-            |a, b| a.eq_ignore_ascii_case(&b),
-        );
+        let (pattern, text) = (pattern.as_bytes(), text.as_bytes());
+        return if ignore_case {
+            reference::wildcard_match_by(pattern, text, b'*', b'?', |a, b| {
+                a.eq_ignore_ascii_case(&b)
+            })
+        } else {
+            reference::wildcard_match_by(pattern, text, b'*', b'?', |a, b| a == b)
+        };
     }
     let (pattern, text): (Vec<char>, Vec<char>) =
         (pattern.chars().collect(), text.chars().collect());
-    reference::wildcard_match_by(&pattern, &text, '*', '?', |a, b| a.eq_ignore_ascii_case(&b))
+    if ignore_case {
+        reference::wildcard_match_by(&pattern, &text, '*', '?', |a, b| a.eq_ignore_ascii_case(&b))
+    } else {
+        reference::wildcard_match_by(&pattern, &text, '*', '?', |a, b| a == b)
+    }
 }
 
 /// Whether some text matches both IAM wildcard patterns (`*` any run, `?` one character), so
