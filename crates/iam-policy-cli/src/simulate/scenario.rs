@@ -417,7 +417,7 @@ fn read_policy(
     };
     // Every rule, then the model: a policy with findings is still evaluated, as IAM evaluates
     // what it stored; only one without a meaning is not.
-    let Reading { findings, policy } = model::read(node, &options);
+    let Reading { findings, policy } = model::read_parsed(node, &options);
     let Some(policy) = policy else {
         let reason = findings.iter().find(|finding| !finding.code.is_waivable());
         return Err(ScenarioError {
