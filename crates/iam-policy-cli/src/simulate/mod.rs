@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::lint::document::{Diagnostic, Position};
 use crate::lint::input::{self, Source};
 use crate::lint::{self, Color, text};
-use scenario::{Scenario, ScenarioError, member_name};
+use scenario::{MemberName, Scenario, ScenarioError};
 
 /// Evaluate requests against policies as AWS does, and check the expected decisions.
 ///
@@ -321,7 +321,7 @@ struct ScenarioRecord<'a> {
 
 #[derive(Serialize)]
 struct StatementRecord<'a> {
-    policy: String,
+    policy: MemberName,
     statement: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     sid: Option<&'a str>,
@@ -332,7 +332,7 @@ struct StatementRecord<'a> {
 
 #[derive(Serialize)]
 struct FindingRecord<'a> {
-    policy: String,
+    policy: MemberName,
     severity: &'static str,
     code: &'static str,
     message: &'a str,
@@ -355,7 +355,7 @@ fn write_json(
             .and_then(|p| p.statements().get(decided.index));
         let span = statement_span(scenario, decided);
         StatementRecord {
-            policy: member_name(decided.policy),
+            policy: MemberName(decided.policy),
             statement: decided.index,
             sid: found.and_then(|s| s.sid.as_deref()),
             effect: decided.result.effect.as_str(),
@@ -373,7 +373,7 @@ fn write_json(
         .map(|(policy, (finding, span))| {
             let (line, column) = place.lines.line_col(span.start as usize);
             FindingRecord {
-                policy: member_name(policy),
+                policy: MemberName(policy),
                 severity: finding.severity.as_str(),
                 code: finding.code.as_str(),
                 message: &finding.message,
@@ -487,7 +487,7 @@ fn write_text(
             };
             let title = format!(
                 "{verb} {} statement {}{sid}",
-                member_name(decided.policy),
+                MemberName(decided.policy),
                 decided.index
             );
             let why = found

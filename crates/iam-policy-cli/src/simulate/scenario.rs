@@ -1,6 +1,7 @@
 //! Reading scenarios from a file's JSON tree: the request, the policies (linted, then read as
 //! IAM would evaluate what it stored) and the expected decision.
 
+use std::fmt;
 use std::rc::Rc;
 
 use iam_policy::Policy;
@@ -9,7 +10,8 @@ use iam_policy_core::json::{Member, Node, Span, Value};
 use iam_policy_core::model::{self, Reading};
 use iam_policy_core::parse;
 use iam_policy_core::{Finding, Options, PolicyKind};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
+use serde::{Serialize, Serializer};
 
 /// A policy as read once for each distinct text of a file: scenarios of one file often repeat
 /// the same policies, and reading one means linting it.
@@ -68,11 +70,10 @@ impl ScenarioPolicy {
 #[derive(Debug)]
 pub struct Reader<'t> {
     text: &'t str,
-    // Keys are whole policy texts: rustc's hasher reads them several times faster than the
-    // standard one.
-    read: FxHashMap<(PolicyKind, &'t str), Rc<ReadPolicy>>,
-    /// The texts read, of any kind: the parser skips them (see [`Reader::knows`]).
-    known: FxHashSet<&'t str>,
+    /// Each text read, with what it was read as, kind by kind (a text is mostly read as one
+    /// kind); the parser skips these texts (see [`Reader::knows`]). Keys are whole policy
+    /// texts: rustc's hasher reads them several times faster than the standard one.
+    read: FxHashMap<&'t str, Vec<(PolicyKind, Rc<ReadPolicy>)>>,
 }
 
 impl<'t> Reader<'t> {
@@ -80,7 +81,6 @@ impl<'t> Reader<'t> {
         Reader {
             text,
             read: FxHashMap::default(),
-            known: FxHashSet::default(),
         }
     }
 
@@ -88,7 +88,7 @@ impl<'t> Reader<'t> {
     /// tree again: [`parse::Elements::next_skipping`] leaves it as a `null` node with its span.
     /// Only texts that parsed are known, as the parser requires.
     pub fn knows(&self, text: &str) -> bool {
-        self.known.contains(text)
+        self.read.contains_key(text)
     }
 }
 
@@ -159,20 +159,32 @@ fn levels(
         })
 }
 
-/// The member of the scenario where a policy is written, e.g. `serviceControlPolicies[1][0]`.
-pub fn member_name(place: PolicyRef) -> String {
-    match place {
-        PolicyRef::Identity(index) => format!("identityPolicies[{index}]"),
-        PolicyRef::Resource => "resourcePolicy".to_owned(),
-        PolicyRef::PermissionsBoundary => "permissionsBoundary".to_owned(),
-        PolicyRef::Session => "sessionPolicy".to_owned(),
-        PolicyRef::ServiceControl { level, index } => {
-            format!("serviceControlPolicies[{level}][{index}]")
+/// The member of the scenario where a policy is written, e.g. `serviceControlPolicies[1][0]`:
+/// written straight into the output, with no string of its own.
+#[derive(Clone, Copy, Debug)]
+pub struct MemberName(pub PolicyRef);
+
+impl fmt::Display for MemberName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            PolicyRef::Identity(index) => write!(f, "identityPolicies[{index}]"),
+            PolicyRef::Resource => f.write_str("resourcePolicy"),
+            PolicyRef::PermissionsBoundary => f.write_str("permissionsBoundary"),
+            PolicyRef::Session => f.write_str("sessionPolicy"),
+            PolicyRef::ServiceControl { level, index } => {
+                write!(f, "serviceControlPolicies[{level}][{index}]")
+            }
+            PolicyRef::ResourceControl { level, index } => {
+                write!(f, "resourceControlPolicies[{level}][{index}]")
+            }
+            PolicyRef::VpcEndpoint => f.write_str("vpcEndpointPolicy"),
         }
-        PolicyRef::ResourceControl { level, index } => {
-            format!("resourceControlPolicies[{level}][{index}]")
-        }
-        PolicyRef::VpcEndpoint => "vpcEndpointPolicy".to_owned(),
+    }
+}
+
+impl Serialize for MemberName {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 
@@ -387,7 +399,8 @@ fn policy(
         .text
         .get(start as usize..node.span.end as usize)
         .unwrap_or_default();
-    if let Some(read) = reader.read.get(&(kind, source)) {
+    let kinds = reader.read.entry(source).or_default();
+    if let Some((_, read)) = kinds.iter().find(|(read_as, _)| *read_as == kind) {
         return Ok(Some(ScenarioPolicy {
             read: Rc::clone(read),
             start,
@@ -396,11 +409,18 @@ fn policy(
     // A skipped text was read before as another kind: its tree is built from its own text,
     // where spans start at 0 (`ScenarioPolicy::moved` places them).
     let first = if skipped { 0 } else { start };
-    let read = Rc::new(with_tree(node, reader.text, |tree| {
-        read_policy(tree, kind, what, first)
-    })?);
-    reader.read.insert((kind, source), Rc::clone(&read));
-    reader.known.insert(source);
+    let read = with_tree(node, reader.text, |tree| read_policy(tree, kind, what, first));
+    let read = match read {
+        Ok(read) => Rc::new(read),
+        Err(error) => {
+            // Only texts read are known, as the parser requires.
+            if kinds.is_empty() {
+                reader.read.remove(source);
+            }
+            return Err(error);
+        }
+    };
+    kinds.push((kind, Rc::clone(&read)));
     Ok(Some(ScenarioPolicy { read, start }))
 }
 
