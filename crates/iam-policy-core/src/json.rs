@@ -46,3 +46,42 @@ pub struct Member<'s> {
     pub key_span: Span,
     pub value: Node<'s>,
 }
+
+/// Appends `text` as a JSON string literal, exactly as serde_json writes it. A string with
+/// nothing to escape (nearly every one a policy tool prints) is found so eight bytes at a time
+/// and copied in one go; any other is left to serde_json's escaping.
+pub fn write_string(out: &mut Vec<u8>, text: &str) {
+    if crate::bytes::plain_run(text.as_bytes()) == text.len() {
+        out.reserve(text.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+    } else {
+        // Writing into a `Vec` cannot fail, nor can serializing a `str`.
+        let _ = serde_json::to_writer(out, text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn strings_are_written_as_serde_json_writes_them() {
+        let characters = (0u8..0x80)
+            .map(char::from)
+            .chain(['é', '€', '😀', '\u{2028}']);
+        let mut together = String::new();
+        for character in characters {
+            together.push(character);
+            for text in [
+                &character.to_string(),
+                &together,
+                &format!("{together}plain tail"),
+            ] {
+                let mut written = b"[".to_vec();
+                super::write_string(&mut written, text);
+                let expected = format!("[{}", serde_json::to_string(text).unwrap());
+                assert_eq!(String::from_utf8(written).unwrap(), expected, "{text:?}");
+            }
+        }
+    }
+}

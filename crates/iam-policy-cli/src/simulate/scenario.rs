@@ -11,7 +11,6 @@ use iam_policy_core::model::{self, Reading};
 use iam_policy_core::parse;
 use iam_policy_core::{Finding, Options, PolicyKind};
 use rustc_hash::FxHashMap;
-use serde::{Serialize, Serializer};
 
 /// A policy as read once for each distinct text of a file: scenarios of one file often repeat
 /// the same policies, and reading one means linting it.
@@ -159,32 +158,49 @@ fn levels(
         })
 }
 
-/// The member of the scenario where a policy is written, e.g. `serviceControlPolicies[1][0]`:
-/// written straight into the output, with no string of its own.
+/// The member of the scenario where a policy is written, e.g. `serviceControlPolicies[1][0]`,
+/// written straight into the output with no string of its own.
 #[derive(Clone, Copy, Debug)]
 pub struct MemberName(pub PolicyRef);
 
-impl fmt::Display for MemberName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl MemberName {
+    /// The member and the indexes that follow it.
+    fn parts(self) -> (&'static str, [Option<usize>; 2]) {
         match self.0 {
-            PolicyRef::Identity(index) => write!(f, "identityPolicies[{index}]"),
-            PolicyRef::Resource => f.write_str("resourcePolicy"),
-            PolicyRef::PermissionsBoundary => f.write_str("permissionsBoundary"),
-            PolicyRef::Session => f.write_str("sessionPolicy"),
+            PolicyRef::Identity(index) => ("identityPolicies", [Some(index), None]),
+            PolicyRef::Resource => ("resourcePolicy", [None; 2]),
+            PolicyRef::PermissionsBoundary => ("permissionsBoundary", [None; 2]),
+            PolicyRef::Session => ("sessionPolicy", [None; 2]),
             PolicyRef::ServiceControl { level, index } => {
-                write!(f, "serviceControlPolicies[{level}][{index}]")
+                ("serviceControlPolicies", [Some(level), Some(index)])
             }
             PolicyRef::ResourceControl { level, index } => {
-                write!(f, "resourceControlPolicies[{level}][{index}]")
+                ("resourceControlPolicies", [Some(level), Some(index)])
             }
-            PolicyRef::VpcEndpoint => f.write_str("vpcEndpointPolicy"),
+            PolicyRef::VpcEndpoint => ("vpcEndpointPolicy", [None; 2]),
+        }
+    }
+
+    /// Appends the name, without `fmt`, for JSON output (it needs no escapes).
+    pub fn write(self, out: &mut Vec<u8>) {
+        let (member, indexes) = self.parts();
+        out.extend_from_slice(member.as_bytes());
+        for index in indexes.into_iter().flatten() {
+            out.push(b'[');
+            out.extend_from_slice(itoa::Buffer::new().format(index).as_bytes());
+            out.push(b']');
         }
     }
 }
 
-impl Serialize for MemberName {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+impl fmt::Display for MemberName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (member, indexes) = self.parts();
+        f.write_str(member)?;
+        for index in indexes.into_iter().flatten() {
+            write!(f, "[{index}]")?;
+        }
+        Ok(())
     }
 }
 
@@ -409,7 +425,9 @@ fn policy(
     // A skipped text was read before as another kind: its tree is built from its own text,
     // where spans start at 0 (`ScenarioPolicy::moved` places them).
     let first = if skipped { 0 } else { start };
-    let read = with_tree(node, reader.text, |tree| read_policy(tree, kind, what, first));
+    let read = with_tree(node, reader.text, |tree| {
+        read_policy(tree, kind, what, first)
+    });
     let read = match read {
         Ok(read) => Rc::new(read),
         Err(error) => {
