@@ -158,8 +158,7 @@ fn simulate_file(
     // Scenarios are parsed one at a time, each without the trees of the policy texts read
     // before it.
     for index in 0.. {
-        let next =
-            elements.next_skipping(&scenario::holds_policies, &|policy| reader.knows(policy));
+        let next = elements.next_skipping(&scenario::holds_policies, &|rest| reader.known_at(rest));
         let Some(node) = next else {
             break;
         };

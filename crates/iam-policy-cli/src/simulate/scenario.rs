@@ -2,6 +2,7 @@
 //! IAM would evaluate what it stored) and the expected decision.
 
 use std::fmt;
+use std::hash::Hasher;
 use std::rc::Rc;
 
 use iam_policy::Policy;
@@ -10,7 +11,7 @@ use iam_policy_core::json::{Member, Node, Span, Value};
 use iam_policy_core::model::{self, Reading};
 use iam_policy_core::parse;
 use iam_policy_core::{Finding, Options, PolicyKind};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHasher};
 
 /// A policy as read once for each distinct text of a file: scenarios of one file often repeat
 /// the same policies, and reading one means linting it.
@@ -70,9 +71,11 @@ impl ScenarioPolicy {
 pub struct Reader<'t> {
     text: &'t str,
     /// Each text read, with what it was read as, kind by kind (a text is mostly read as one
-    /// kind); the parser skips these texts (see [`Reader::knows`]). Keys are whole policy
-    /// texts: rustc's hasher reads them several times faster than the standard one.
+    /// kind). Keys are whole policy texts: rustc's hasher reads them several times faster
+    /// than the standard one.
     read: FxHashMap<&'t str, Vec<(PolicyKind, Rc<ReadPolicy>)>>,
+    /// The texts read: what the parser skips (see [`Reader::known_at`]).
+    texts: KnownTexts<'t>,
 }
 
 impl<'t> Reader<'t> {
@@ -80,14 +83,94 @@ impl<'t> Reader<'t> {
         Reader {
             text,
             read: FxHashMap::default(),
+            texts: KnownTexts::default(),
         }
     }
 
-    /// Whether `text` is a policy read before, so that parsing a scenario need not build its
-    /// tree again: [`parse::Elements::next_skipping`] leaves it as a `null` node with its span.
-    /// Only texts that parsed are known, as the parser requires.
-    pub fn knows(&self, text: &str) -> bool {
-        self.read.contains_key(text)
+    /// The length of a policy read before that `rest` (the file from a policy's `{`) starts
+    /// with, so that parsing a scenario need not build its tree again:
+    /// [`parse::Elements::next_skipping`] leaves it as a `null` node with its span. Only texts
+    /// that parsed are known, as the parser requires.
+    pub fn known_at(&self, rest: &str) -> Option<usize> {
+        self.texts.starting(rest.as_bytes())
+    }
+}
+
+/// Texts, found as the start of a longer text with no scan for where a text would end: each
+/// text is taken as chunks of [`CHUNK`] bytes and a shorter tail, and indexed by the hash of
+/// its chunks so far. A look-up hashes the longer text chunk by chunk while some known text
+/// opens the same way, and at each chunk tries the tails that end there. Every candidate is
+/// compared byte for byte, so a hash collision costs a comparison, never a wrong answer.
+#[derive(Debug, Default)]
+struct KnownTexts<'t> {
+    /// By the hash of the chunks read: what may follow them.
+    openings: FxHashMap<u64, Opening>,
+    /// By the hash of a text's chunks and its tail: the text.
+    texts: FxHashMap<u64, &'t [u8]>,
+}
+
+/// What known texts do after the same whole chunks.
+#[derive(Debug, Default)]
+struct Opening {
+    /// Bit `n - 1` set: a text ends `n` bytes into the next chunk (`1..=CHUNK`).
+    tails: u64,
+    /// Some text goes on past the next chunk.
+    longer: bool,
+}
+
+/// The bytes hashed at a time: about a line of a policy, so that texts that differ part-way
+/// (one bucket's name for another's) part early.
+const CHUNK: usize = 64;
+
+/// The hash of the chunks before, extended by `bytes`.
+fn extend(hash: u64, bytes: &[u8]) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write_u64(hash);
+    hasher.write(bytes);
+    hasher.finish()
+}
+
+impl<'t> KnownTexts<'t> {
+    fn insert(&mut self, text: &'t [u8]) {
+        let (mut hash, mut rest) = (0, text);
+        loop {
+            let opening = self.openings.entry(hash).or_default();
+            if rest.len() <= CHUNK {
+                if let Some(tail) = rest.len().checked_sub(1) {
+                    opening.tails |= 1 << tail;
+                    self.texts.insert(extend(hash, rest), text);
+                }
+                return;
+            }
+            opening.longer = true;
+            let (chunk, after) = rest.split_at(CHUNK);
+            (hash, rest) = (extend(hash, chunk), after);
+        }
+    }
+
+    /// The length of the known text that `bytes` starts with, if any. Known texts are JSON
+    /// objects, so at most one is a start of `bytes`.
+    fn starting(&self, bytes: &[u8]) -> Option<usize> {
+        let (mut hash, mut rest) = (0, bytes);
+        loop {
+            let opening = self.openings.get(&hash)?;
+            let mut tails = opening.tails;
+            while tails != 0 {
+                let length = tails.trailing_zeros() as usize + 1;
+                tails &= tails - 1;
+                let found = (rest.get(..length))
+                    .and_then(|tail| self.texts.get(&extend(hash, tail)))
+                    .filter(|text| bytes.starts_with(text));
+                if let Some(text) = found {
+                    return Some(text.len());
+                }
+            }
+            if !opening.longer {
+                return None;
+            }
+            let chunk = rest.get(..CHUNK)?;
+            (hash, rest) = (extend(hash, chunk), rest.get(CHUNK..)?);
+        }
     }
 }
 
@@ -439,6 +522,7 @@ fn policy(
         }
     };
     kinds.push((kind, Rc::clone(&read)));
+    reader.texts.insert(source.as_bytes());
     Ok(Some(ScenarioPolicy { read, start }))
 }
 
@@ -492,7 +576,7 @@ fn statement_spans(node: &Node<'_>) -> Vec<Span> {
     }
 }
 
-/// Whether the parser skipped `node` (see [`Reader::knows`]): a `null` node not written `null`.
+/// Whether the parser skipped `node` (see [`Reader::known_at`]): a `null` node not written `null`.
 fn is_skipped(node: &Node<'_>, text: &str) -> bool {
     matches!(node.value, Value::Null)
         && text.get(node.span.start as usize..node.span.end as usize) != Some("null")
@@ -609,5 +693,47 @@ fn context_value(node: &Node<'_>, key: &str) -> Result<ContextValue, ScenarioErr
             items.iter().map(scalar).collect::<Result<_, _>>()?,
         )),
         _ => Ok(ContextValue::One(scalar(node)?)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CHUNK, KnownTexts};
+
+    #[test]
+    fn known_texts_are_found_as_the_start_of_a_text_whatever_their_length() {
+        // Objects whose lengths fall around every chunk boundary, opening as one another does;
+        // of each pair, the first is known.
+        let object =
+            |length: usize, last: &str| format!(r#"{{"k":"{}{last}"}}"#, "x".repeat(length));
+        // A text is `n + 9` bytes long: one byte short of a chunk, a chunk, a byte over, two chunks.
+        let lengths = [
+            0,
+            1,
+            CHUNK - 10,
+            CHUNK - 9,
+            CHUNK - 8,
+            2 * CHUNK - 9,
+            3 * CHUNK,
+        ];
+        let pairs: Vec<[String; 2]> = (lengths.iter())
+            .map(|&length| [object(length, "a"), object(length, "b")])
+            .collect();
+        let mut known = KnownTexts::default();
+        for [text, _] in &pairs {
+            known.insert(text.as_bytes());
+        }
+        for [text, unknown] in &pairs {
+            for after in ["", ",", "]}", r#", {"k": 1}"#] {
+                let rest = format!("{text}{after}");
+                assert_eq!(known.starting(rest.as_bytes()), Some(text.len()), "{rest}");
+                let rest = format!("{unknown}{after}");
+                assert_eq!(known.starting(rest.as_bytes()), None, "{rest}");
+            }
+            // Cut short: not the known text.
+            let cut = &text.as_bytes()[..text.len() - 1];
+            assert_eq!(known.starting(cut), None, "{text}");
+        }
+        assert_eq!(known.starting(b""), None);
     }
 }
