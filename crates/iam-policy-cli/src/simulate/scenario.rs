@@ -424,7 +424,8 @@ fn list(names: &[&str]) -> String {
         .join(", ")
 }
 
-fn string(node: &Node<'_>, what: &str) -> Result<String, ScenarioError> {
+/// `what` is formatted only for the error.
+fn string(node: &Node<'_>, what: impl fmt::Display) -> Result<String, ScenarioError> {
     match &node.value {
         Value::String(text) => Ok(text.to_string()),
         _ => error(node, format!("`{what}` is a string")),
@@ -633,7 +634,7 @@ fn read_request(node: &Node<'_>) -> Result<Request, ScenarioError> {
     }
     let get = |key: &str| members.iter().find(|m| m.key == key).map(|m| &m.value);
     let required = |key: &str| match get(key) {
-        Some(value) => string(value, &format!("request.{key}")),
+        Some(value) => string(value, format_args!("request.{key}")),
         None => error(node, format!("`request` has no `{key}`")),
     };
     let action = required("action")?;
