@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use crate::bytes::{ONES, plain_run};
+use crate::bytes::{ONES, byte_places, plain_run};
 use crate::json::{Member, Node, Span, Value};
 
 /// Deeper nesting is refused with an error rather than risking the stack. IAM policies need
@@ -247,18 +247,22 @@ impl<'t> LineIndex<'t> {
     pub fn new(text: &'t str) -> Self {
         let mut starts = vec![0];
         // Most 64-byte runs of a JSON file hold no line break: a test the compiler vectorizes
-        // rules them out before the bytes are looked at one by one.
+        // rules them out; in the others, the breaks of each eight bytes are found at once.
         let (runs, rest) = text.as_bytes().as_chunks::<64>();
-        let breaks = |from: usize, bytes: &[u8], starts: &mut Vec<usize>| {
-            let found = bytes.iter().enumerate().filter(|&(_, &byte)| byte == b'\n');
-            starts.extend(found.map(|(at, _)| from + at + 1));
-        };
         for (index, run) in runs.iter().enumerate() {
             if run.iter().fold(false, |seen, &byte| seen | (byte == b'\n')) {
-                breaks(index * 64, run, &mut starts);
+                for (word_index, word) in run.as_chunks::<8>().0.iter().enumerate() {
+                    let mut found = byte_places(u64::from_le_bytes(*word), b'\n');
+                    while found != 0 {
+                        let at = found.trailing_zeros() as usize / 8;
+                        starts.push(index * 64 + word_index * 8 + at + 1);
+                        found &= found - 1;
+                    }
+                }
             }
         }
-        breaks(runs.len() * 64, rest, &mut starts);
+        let found = rest.iter().enumerate().filter(|&(_, &byte)| byte == b'\n');
+        starts.extend(found.map(|(at, _)| runs.len() * 64 + at + 1));
         LineIndex { text, starts }
     }
 
