@@ -382,7 +382,6 @@ impl<'b> JsonObject<'b> {
 
 /// One scenario's record as one line of JSON, built in `line` (reused from scenario to
 /// scenario) and written at once.
-#[expect(clippy::too_many_arguments, reason = "the pieces of one record")]
 fn write_json(
     out: &mut impl Write,
     line: &mut Vec<u8>,
