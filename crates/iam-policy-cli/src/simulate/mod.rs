@@ -154,7 +154,7 @@ fn simulate_file(
     // Scenarios are parsed one at a time: a large file never holds the tree of all of them.
     let mut elements = parse::elements(text);
     // The JSON record of each scenario, built whole and written at once.
-    let mut line = Vec::new();
+    let mut line = String::new();
     // Scenarios are parsed one at a time, each without the trees of the policy texts read
     // before it.
     for index in 0.. {
@@ -313,25 +313,25 @@ fn scenario_name(node: &iam_policy_core::Node<'_>) -> Option<String> {
 /// thousands of scenarios, and strings copied in one go (see [`json::write_string`]) cost a
 /// fraction of serde's byte-by-byte escaping of every key and value.
 struct JsonObject<'b> {
-    out: &'b mut Vec<u8>,
+    out: &'b mut String,
     empty: bool,
 }
 
 impl<'b> JsonObject<'b> {
-    fn open(out: &'b mut Vec<u8>) -> Self {
-        out.push(b'{');
+    fn open(out: &'b mut String) -> Self {
+        out.push('{');
         JsonObject { out, empty: true }
     }
 
     /// Starts the member `key`, one of the record's own names, which need no escapes.
-    fn key(&mut self, key: &str) -> &mut Vec<u8> {
+    fn key(&mut self, key: &str) -> &mut String {
         if !self.empty {
-            self.out.push(b',');
+            self.out.push(',');
         }
         self.empty = false;
-        self.out.push(b'"');
-        self.out.extend_from_slice(key.as_bytes());
-        self.out.extend_from_slice(b"\":");
+        self.out.push('"');
+        self.out.push_str(key);
+        self.out.push_str("\":");
         self.out
     }
 
@@ -342,19 +342,18 @@ impl<'b> JsonObject<'b> {
     fn number(&mut self, key: &str, value: usize) {
         let mut digits = itoa::Buffer::new();
         let digits = digits.format(value);
-        self.key(key).extend_from_slice(digits.as_bytes());
+        self.key(key).push_str(digits);
     }
 
     fn bool(&mut self, key: &str, value: bool) {
-        let value: &[u8] = if value { b"true" } else { b"false" };
-        self.key(key).extend_from_slice(value);
+        self.key(key).push_str(if value { "true" } else { "false" });
     }
 
     fn member_name(&mut self, key: &str, name: MemberName) {
         let out = self.key(key);
-        out.push(b'"');
+        out.push('"');
         name.write(out);
-        out.push(b'"');
+        out.push('"');
     }
 
     /// The member `key`: an array of what `write` makes of each item.
@@ -362,21 +361,21 @@ impl<'b> JsonObject<'b> {
         &mut self,
         key: &str,
         items: impl IntoIterator<Item = T>,
-        mut write: impl FnMut(&mut Vec<u8>, T),
+        mut write: impl FnMut(&mut String, T),
     ) {
         let out = self.key(key);
-        out.push(b'[');
+        out.push('[');
         for (index, item) in items.into_iter().enumerate() {
             if index > 0 {
-                out.push(b',');
+                out.push(',');
             }
             write(out, item);
         }
-        out.push(b']');
+        out.push(']');
     }
 
     fn close(self) {
-        self.out.push(b'}');
+        self.out.push('}');
     }
 }
 
@@ -384,14 +383,14 @@ impl<'b> JsonObject<'b> {
 /// scenario) and written at once.
 fn write_json(
     out: &mut impl Write,
-    line: &mut Vec<u8>,
+    line: &mut String,
     place: &Place<'_>,
     scenario: &Scenario,
     set: &PolicySet<'_>,
     evaluation: &Evaluation,
     matched: Option<bool>,
 ) -> io::Result<()> {
-    let statement = |out: &mut Vec<u8>, decided: &eval::StatementResult| {
+    let statement = |out: &mut String, decided: &eval::StatementResult| {
         let found = decided
             .policy
             .get(set)
@@ -450,8 +449,8 @@ fn write_json(
         |out, warning| json::write_string(out, &warning.message),
     );
     record.close();
-    line.push(b'\n');
-    out.write_all(line)
+    line.push('\n');
+    out.write_all(line.as_bytes())
 }
 
 /// Where a deciding statement is written in the file.

@@ -265,13 +265,13 @@ impl MemberName {
     }
 
     /// Appends the name, without `fmt`, for JSON output (it needs no escapes).
-    pub fn write(self, out: &mut Vec<u8>) {
+    pub fn write(self, out: &mut String) {
         let (member, indexes) = self.parts();
-        out.extend_from_slice(member.as_bytes());
+        out.push_str(member);
         for index in indexes.into_iter().flatten() {
-            out.push(b'[');
-            out.extend_from_slice(itoa::Buffer::new().format(index).as_bytes());
-            out.push(b']');
+            out.push('[');
+            out.push_str(itoa::Buffer::new().format(index));
+            out.push(']');
         }
     }
 }
