@@ -104,7 +104,7 @@ impl Attribute {
             Meta::List(group) => {
                 let mut cursor = Cursor::of(group);
                 let value = parse(&mut cursor)?;
-                cursor.finish()?;
+                cursor.finish(None)?;
                 Ok(value)
             }
             Meta::Path => Err(Error::covering(
@@ -170,13 +170,16 @@ fn attributes(input: &mut Cursor) -> Result<Vec<Attribute>, Error> {
             _ => None,
         }) {
             content.bump();
-            content.finish()?;
+            content.finish(Some(']'))?;
             Meta::List(list)
         } else if content.peek_punct('=') {
             let eq = content.punct('=')?;
+            if content.at_end() {
+                return Err(content.error("expected an expression"));
+            }
             Meta::NameValue(eq, content.rest())
         } else {
-            content.finish()?;
+            content.finish(Some(']'))?;
             Meta::Path
         };
         attrs.extend(pound.map(|pound| Attribute {
@@ -258,14 +261,19 @@ fn item(input: &mut Cursor, attrs: Vec<Attribute>) -> Result<Item, Error> {
     })
 }
 
-/// `pub`, `pub(crate)`, `pub(self)`, `pub(super)`, `pub(in path)` or nothing (also an empty
-/// `$vis` fragment of a `macro_rules!` macro).
+/// `pub`, `pub(crate)`, `pub(self)`, `pub(super)`, `pub(in path)` or nothing; or a `$vis`
+/// fragment of a `macro_rules!` macro, kept as it is.
 fn visibility(input: &mut Cursor) -> TokenStream {
-    if let Some(group) = input.peek_group(Delimiter::None)
-        && group.stream().is_empty()
-    {
-        input.bump();
-        return TokenStream::new();
+    if let Some(group) = input.peek_group(Delimiter::None) {
+        let mut inside = group.stream().into_iter();
+        let is_visibility = match inside.next() {
+            None => true,
+            Some(TokenTree::Ident(ident)) => ident.to_string() == "pub",
+            Some(_) => false,
+        };
+        if is_visibility {
+            return input.bump().into_iter().collect();
+        }
     }
     if !input.peek_keyword("pub") {
         return TokenStream::new();
@@ -357,11 +365,10 @@ fn kind(attr: &Attribute) -> Result<PolicyKind, Error> {
         _ => None,
     };
     let Some((text, span)) = text else {
-        let expected = format!("expected a policy kind in quotes: {KINDS}");
-        return Err(match &attr.meta {
-            Meta::NameValue(eq, value) if value.is_empty() => Error::new(*eq, expected),
-            _ => Error::covering(value, expected),
-        });
+        return Err(Error::covering(
+            value,
+            format!("expected a policy kind in quotes: {KINDS}"),
+        ));
     };
     match text.as_str() {
         "identity" => Ok(PolicyKind::Identity),
@@ -395,7 +402,7 @@ fn parameters(attr: &Attribute, declared: &mut Vec<Declared>) -> Result<(), Erro
                     if args.peek_punct(',') {
                         args.bump();
                     }
-                    args.finish()?;
+                    args.finish(Some(')'))?;
                     Some((service, resource_type))
                 }
                 None => None,

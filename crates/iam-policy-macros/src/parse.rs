@@ -71,12 +71,20 @@ impl Cursor {
         }
     }
 
-    /// An error at the next token (at a group's opening delimiter), or at the end.
+    /// An error at the next token, or "unexpected end of input" at the end.
     pub(crate) fn error(&self, message: impl std::fmt::Display) -> Error {
+        if self.at_end() {
+            return Error::new(self.end, format!("unexpected end of input, {message}"));
+        }
+        Error::new(self.next_span(), message.to_string())
+    }
+
+    /// The next token's span (a group's opening delimiter), or the end.
+    fn next_span(&self) -> Span {
         match self.peek() {
-            None => Error::new(self.end, format!("unexpected end of input, {message}")),
-            Some(TokenTree::Group(group)) => Error::new(group.span_open(), message.to_string()),
-            Some(token) => Error::new(token.span(), message.to_string()),
+            None => self.end,
+            Some(TokenTree::Group(group)) => group.span_open(),
+            Some(token) => token.span(),
         }
     }
 
@@ -103,7 +111,7 @@ impl Cursor {
     /// The punctuation `ch`, or an error "expected `ch`".
     pub(crate) fn punct(&mut self, ch: char) -> Result<Span, Error> {
         if !self.peek_punct(ch) {
-            return Err(self.error(format_args!("expected `{ch}`")));
+            return Err(Error::new(self.next_span(), format!("expected `{ch}`")));
         }
         Ok(self.bump().map_or(self.end, |token| token.span()))
     }
@@ -142,12 +150,17 @@ impl Cursor {
         Ok(string)
     }
 
-    /// An error at the first token left, when one is.
-    pub(crate) fn finish(&self) -> Result<(), Error> {
-        match self.peek() {
-            Some(token) => Err(Error::new(token.span(), "unexpected token")),
-            None => Ok(()),
-        }
+    /// An error at the first token left, when one is; `closing` is the delimiter that should
+    /// have come instead, when the tokens are a group's.
+    pub(crate) fn finish(&self, closing: Option<char>) -> Result<(), Error> {
+        let Some(token) = self.peek() else {
+            return Ok(());
+        };
+        let message = match closing {
+            Some(closing) => format!("unexpected token, expected `{closing}`"),
+            None => "unexpected token".to_owned(),
+        };
+        Err(Error::new(token.span(), message))
     }
 }
 
