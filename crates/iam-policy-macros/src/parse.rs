@@ -200,8 +200,17 @@ fn cooked_string(rest: &str) -> LiteralKind {
     let Some(close) = rest.rfind('"') else {
         return LiteralKind::Other;
     };
+    let suffixed = close + 1 < rest.len();
+    let content = &rest[..close];
+    // Most texts of a policy have no escape.
+    if !content.contains('\\') {
+        return LiteralKind::String {
+            value: content.to_owned(),
+            suffixed,
+        };
+    }
     let mut value = String::with_capacity(close);
-    let mut chars = rest[..close].chars().peekable();
+    let mut chars = content.chars().peekable();
     while let Some(ch) = chars.next() {
         if ch != '\\' {
             value.push(ch);
@@ -249,10 +258,7 @@ fn cooked_string(rest: &str) -> LiteralKind {
         };
         value.push(escaped);
     }
-    LiteralKind::String {
-        value,
-        suffixed: close + 1 < rest.len(),
-    }
+    LiteralKind::String { value, suffixed }
 }
 
 /// The rest of `r#"...`.
