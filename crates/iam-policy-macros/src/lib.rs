@@ -6,6 +6,10 @@
 //! into the core's JSON tree, `check` has the core read it (every rule, then the lowering into
 //! the policy model) and maps findings to compile errors and warnings, `expand` writes the
 //! model out as a constant.
+//!
+//! Built on the compiler's `proc_macro` API alone, so that a user's build compiles no syn,
+//! quote or proc-macro2 for it: `parse` reads tokens and Rust's literals, `error` makes located
+//! compile errors, `code` writes the expansion as text lexed in one piece.
 
 mod check;
 mod code;
