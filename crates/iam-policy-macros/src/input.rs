@@ -165,23 +165,7 @@ fn attributes(input: &mut Cursor) -> Result<Vec<Attribute>, Error> {
         input.bump();
         let mut content = Cursor::of(&group);
         let path = attribute_path(&mut content)?;
-        let meta = if let Some(list) = content.peek().and_then(|token| match token {
-            TokenTree::Group(group) if group.delimiter() != Delimiter::None => Some(group.clone()),
-            _ => None,
-        }) {
-            content.bump();
-            content.finish(Some(']'))?;
-            Meta::List(list)
-        } else if content.peek_punct('=') {
-            let eq = content.punct('=')?;
-            if content.at_end() {
-                return Err(content.error("expected an expression"));
-            }
-            Meta::NameValue(eq, content.rest())
-        } else {
-            content.finish(Some(']'))?;
-            Meta::Path
-        };
+        let meta = meta(&mut content)?;
         attrs.extend(pound.map(|pound| Attribute {
             tokens: [pound, TokenTree::Group(group)],
             path,
@@ -189,6 +173,30 @@ fn attributes(input: &mut Cursor) -> Result<Vec<Attribute>, Error> {
         }));
     }
     Ok(attrs)
+}
+
+/// What follows an attribute's path, up to the end of its `[...]`.
+fn meta(content: &mut Cursor) -> Result<Meta, Error> {
+    let list = match content.peek() {
+        Some(TokenTree::Group(group)) if group.delimiter() != Delimiter::None => {
+            Some(group.clone())
+        }
+        _ => None,
+    };
+    if let Some(list) = list {
+        content.bump();
+        content.finish(Some(']'))?;
+        return Ok(Meta::List(list));
+    }
+    if content.peek_punct('=') {
+        let eq = content.punct('=')?;
+        if content.at_end() {
+            return Err(content.error("expected an expression"));
+        }
+        return Ok(Meta::NameValue(eq, content.rest()));
+    }
+    content.finish(Some(']'))?;
+    Ok(Meta::Path)
 }
 
 /// `name`, `a::b` or `::a::b`.
