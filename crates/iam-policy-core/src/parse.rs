@@ -75,6 +75,68 @@ pub fn elements(text: &str) -> Elements<'_> {
     }
 }
 
+/// What [`elements`] gives after an element of the top-level array that ends at byte `end`,
+/// when the text before `end` is the array's `[` and the elements before, separated by `,`:
+/// [`element_separators`] tells where the elements of a long array start, so that
+/// they can be read from there, in parts. Spans still index the whole text.
+pub fn elements_after(text: &str, end: usize) -> Elements<'_> {
+    let mut parser = Parser::new(text);
+    if let Ok(parser) = &mut parser {
+        parser.pos = end.min(text.len());
+    }
+    Elements {
+        parser,
+        state: ElementsState::InArray(false),
+    }
+}
+
+/// The byte offsets of the `,` between the elements of the top-level array of `text` (none
+/// when its top-level value is not an array), found by following its strings and brackets
+/// without parsing, several times faster than [`elements`]. Where the text is not JSON, an
+/// offset may not be where [`elements`] finds the next element: a caller checks that the
+/// element read before an offset ends just before it.
+pub fn element_separators(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    let opening = bytes.iter().position(|byte| !byte.is_ascii_whitespace());
+    let mut pos = match opening {
+        Some(at) if bytes.get(at) == Some(&b'[') => at + 1,
+        _ => bytes.len(),
+    };
+    let mut depth = 1usize;
+    std::iter::from_fn(move || {
+        while let Some(&byte) = bytes.get(pos) {
+            pos += 1;
+            match byte {
+                // To the closing quote, past escaped characters.
+                b'"' => loop {
+                    let rest = bytes.get(pos..).unwrap_or_default();
+                    match rest.iter().position(|&byte| byte == b'"' || byte == b'\\') {
+                        Some(at) if rest.get(at) == Some(&b'"') => {
+                            pos += at + 1;
+                            break;
+                        }
+                        Some(at) => pos += at + 2,
+                        None => {
+                            pos = bytes.len();
+                            break;
+                        }
+                    }
+                },
+                b'[' | b'{' => depth += 1,
+                b']' | b'}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        pos = bytes.len();
+                    }
+                }
+                b',' if depth == 1 => return Some(pos - 1),
+                _ => {}
+            }
+        }
+        None
+    })
+}
+
 /// The iterator of [`elements`].
 #[derive(Debug)]
 pub struct Elements<'t> {
@@ -827,6 +889,34 @@ mod tests {
                 "{broken}"
             );
         }
+    }
+
+    #[test]
+    fn separators_start_the_elements_of_the_array() {
+        let text = " [ {\"a\": [1, \"x,]\\\"\"]} ,\n [2, {}], \"x,\" , 3 ] ";
+        let separators: Vec<usize> = super::element_separators(text).collect();
+        assert_eq!(separators.len(), 3, "{separators:?}");
+        let whole: Vec<_> = super::elements(text).collect();
+        for (index, &separator) in separators.iter().enumerate() {
+            let rest: Vec<_> = super::elements_after(text, separator).collect();
+            assert_eq!(rest[..], whole[index + 1..], "after {separator}");
+        }
+        for text in [
+            "{\"a\": [1, 2]}",
+            "\"[1, 2]\"",
+            "[1, [2, 3]]",
+            "[\"\\\\\", 1]",
+        ] {
+            let separators: Vec<usize> = super::element_separators(text).collect();
+            assert!(separators.len() <= 1, "{text}: {separators:?}");
+        }
+        // A separator the parser would not reach: reading from it finds what follows it.
+        let broken = "[1 x, 2]";
+        assert_eq!(super::element_separators(broken).collect::<Vec<_>>(), [4]);
+        assert!(matches!(
+            super::elements_after(broken, 2).next(),
+            Some(Err(_))
+        ));
     }
 
     #[test]

@@ -3,9 +3,13 @@
 
 mod scenario;
 
+use std::collections::VecDeque;
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Arc, mpsc};
+use std::thread;
 
 use annotate_snippets::{Group, Level, Renderer};
 use clap::{Args, ValueEnum};
@@ -36,6 +40,10 @@ pub struct SimulateArgs {
     /// When to color text output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// How many threads evaluate scenarios at once [default: the number of cores]. Results are
+    /// printed in input order whatever the number.
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<NonZeroUsize>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -47,54 +55,40 @@ enum Format {
 }
 
 /// What the run found, for the exit status.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Tally {
     scenarios: usize,
     mismatches: usize,
     malformed: usize,
 }
 
+impl Tally {
+    fn add(&mut self, other: &Tally) {
+        self.scenarios += other.scenarios;
+        self.mismatches += other.mismatches;
+        self.malformed += other.malformed;
+    }
+}
+
+/// The scenarios of a part of a file (but its last): enough that handing a part to a thread
+/// costs little beside evaluating it, few enough that a file of a few dozen is read by one
+/// thread with none started, and that the parts waiting to be written hold little.
+const PART: usize = 64;
+
 /// Runs `iam-policy simulate`.
 pub fn run(args: &SimulateArgs) -> ExitCode {
+    let jobs = (args.jobs)
+        .or_else(|| thread::available_parallelism().ok())
+        .map_or(1, NonZeroUsize::get);
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let renderer = lint::renderer(args.color);
-    let mut tally = Tally::default();
-    let mut written = Ok(());
-    for path in &args.files {
-        let source = if path.as_os_str() == "-" {
-            Source::Stdin
-        } else {
-            Source::File(path.clone())
-        };
-        let name = source.to_string();
-        let text = match input::read(&source).map(String::from_utf8) {
-            Ok(Ok(text)) => text,
-            Ok(Err(_)) => {
-                tally.malformed += 1;
-                written = written.and(file_error(
-                    &mut out,
-                    args.format,
-                    &name,
-                    "the file is not UTF-8",
-                ));
-                continue;
-            }
-            Err(error) => {
-                tally.malformed += 1;
-                written = written.and(file_error(&mut out, args.format, &name, &error.message));
-                continue;
-            }
-        };
-        written = written.and(simulate_file(
-            &mut out,
-            args.format,
-            &renderer,
-            &name,
-            &text,
-            &mut tally,
-        ));
-    }
+    let out = io::BufWriter::new(stdout.lock());
+    let (mut out, tally, mut written) = thread::scope(|scope| {
+        let mut run = Pipeline::new(scope, out, args.format, args.color, jobs);
+        for path in &args.files {
+            run.file(path);
+        }
+        run.finish()
+    });
     if args.format == Format::Text && written.is_ok() {
         written = writeln!(
             out,
@@ -122,8 +116,343 @@ pub fn run(args: &SimulateArgs) -> ExitCode {
     }
 }
 
+/// A file's name and text, shared by the threads that read parts of it.
+#[derive(Debug)]
+struct FileText {
+    name: String,
+    text: String,
+}
+
+/// Consecutive scenarios of a file, read and evaluated by one thread.
+#[derive(Clone, Debug)]
+struct Part {
+    file: Arc<FileText>,
+    /// Where reading starts: the start of the file, or the `,` after a scenario.
+    after: Option<usize>,
+    /// The index of its first scenario.
+    first: usize,
+    /// Where the next part starts (the `,` after its [`PART`] scenarios); `None`: the part
+    /// is the rest of the file.
+    next: Option<usize>,
+}
+
+/// Where a part stopped reading.
+#[derive(Debug)]
+enum PartEnd {
+    /// Where the next part starts.
+    AtNext,
+    /// At the end of the file, or at the syntax error that ends it (with the message for
+    /// standard error).
+    FileEnd(Option<String>),
+    /// After scenario `index - 1`, which ends at `end`, not where the next part starts (the
+    /// file is not JSON there): the rest is read from `end` as one part.
+    Elsewhere { end: usize, index: usize },
+}
+
+/// What a thread printed for a part, and found.
+#[derive(Debug)]
+struct PartResult {
+    out: Vec<u8>,
+    tally: Tally,
+    end: io::Result<PartEnd>,
+}
+
+/// How results are printed.
+struct Printer {
+    format: Format,
+    renderer: Renderer,
+}
+
+impl Printer {
+    fn new(format: Format, color: Color) -> Self {
+        Printer {
+            format,
+            renderer: lint::renderer(color),
+        }
+    }
+}
+
+/// A file being read, by one thread: its lines and the policy texts read so far.
+struct Reading<'t> {
+    name: &'t str,
+    text: &'t str,
+    lines: LineIndex<'t>,
+    reader: scenario::Reader<'t>,
+}
+
+impl<'t> Reading<'t> {
+    fn new(file: &'t FileText) -> Self {
+        Reading {
+            name: &file.name,
+            text: &file.text,
+            lines: LineIndex::new(&file.text),
+            reader: scenario::Reader::new(&file.text),
+        }
+    }
+}
+
+/// A thread that reads the parts it is handed, in order, and sends back what each printed.
+struct Worker {
+    parts: mpsc::Sender<Part>,
+    results: mpsc::Receiver<PartResult>,
+}
+
+/// A part handed to a worker, or a result to write.
+enum Pending {
+    Handed(usize, Part),
+    Ready(PartResult),
+}
+
+/// The files' scenarios in parts, handed to the workers in turn, and what they print written
+/// in input order. The workers start with the second part: a run of one file of a few dozen
+/// scenarios is read on this thread, as is every file when `jobs` is 1.
+struct Pipeline<'scope, 'env, W: Write> {
+    scope: &'scope thread::Scope<'scope, 'env>,
+    jobs: usize,
+    workers: Vec<Worker>,
+    /// The parts handed out, and the results of files that could not be read, in input order.
+    pending: VecDeque<Pending>,
+    /// The worker handed the next part.
+    turn: usize,
+    /// The parts read so far.
+    parts: usize,
+    /// The last file whose scenarios ended before a part that was handed out: the results
+    /// of its later parts are dropped.
+    ended: Option<Arc<FileText>>,
+    out: W,
+    color: Color,
+    printer: Printer,
+    tally: Tally,
+    written: io::Result<()>,
+}
+
+impl<'scope, 'env, W: Write> Pipeline<'scope, 'env, W> {
+    fn new(
+        scope: &'scope thread::Scope<'scope, 'env>,
+        out: W,
+        format: Format,
+        color: Color,
+        jobs: usize,
+    ) -> Self {
+        Pipeline {
+            scope,
+            jobs,
+            workers: Vec::new(),
+            pending: VecDeque::new(),
+            turn: 0,
+            parts: 0,
+            ended: None,
+            out,
+            color,
+            printer: Printer::new(format, color),
+            tally: Tally::default(),
+            written: Ok(()),
+        }
+    }
+
+    /// Reads the file at `path` in parts.
+    fn file(&mut self, path: &Path) {
+        let source = if path.as_os_str() == "-" {
+            Source::Stdin
+        } else {
+            Source::File(path.to_path_buf())
+        };
+        let name = source.to_string();
+        let text = match input::read(&source).map(String::from_utf8) {
+            Ok(Ok(text)) => text,
+            Ok(Err(_)) => return self.unreadable(&name, "the file is not UTF-8"),
+            Err(error) => return self.unreadable(&name, &error.message),
+        };
+        let file = Arc::new(FileText { name, text });
+        // Where each part but the first starts: the `,` after every PART-th scenario, found
+        // as the parts are handed out.
+        let mut starts = (self.jobs > 1).then(|| {
+            parse::element_separators(&file.text)
+                .skip(PART - 1)
+                .step_by(PART)
+        });
+        let (mut after, mut first) = (None, 0);
+        loop {
+            let next = starts.as_mut().and_then(Iterator::next);
+            self.part(Part {
+                file: Arc::clone(&file),
+                after,
+                first,
+                next,
+            });
+            if next.is_none() || self.has_ended(&file) {
+                return;
+            }
+            (after, first) = (next, first + PART);
+        }
+    }
+
+    fn unreadable(&mut self, name: &str, message: &str) {
+        let mut out = Vec::new();
+        let end = file_error(&mut out, self.printer.format, name, message)
+            .map(|()| PartEnd::FileEnd(Some(format!("cannot read `{name}`: {message}"))));
+        let tally = Tally {
+            malformed: 1,
+            ..Tally::default()
+        };
+        self.pending
+            .push_back(Pending::Ready(PartResult { out, tally, end }));
+        if self.workers.is_empty() {
+            self.write_next();
+        }
+    }
+
+    fn has_ended(&self, file: &Arc<FileText>) -> bool {
+        (self.ended.as_ref()).is_some_and(|ended| Arc::ptr_eq(ended, file))
+    }
+
+    fn part(&mut self, part: Part) {
+        if self.workers.is_empty() && self.jobs > 1 && (part.next.is_some() || self.parts > 0) {
+            self.start_workers();
+        }
+        self.parts += 1;
+        if self.workers.is_empty() {
+            return self.read_here(&part);
+        }
+        let turn = self.turn;
+        self.turn = (turn + 1) % self.workers.len();
+        if let Some(worker) = self.workers.get(turn) {
+            // A worker that is gone leaves its parts to this thread (see `write_next`).
+            let _ = worker.parts.send(part.clone());
+        }
+        self.pending.push_back(Pending::Handed(turn, part));
+        // Two parts for each worker: one to read, one waiting.
+        while self.pending.len() > 2 * self.workers.len() {
+            self.write_next();
+        }
+    }
+
+    fn start_workers(&mut self) {
+        for _ in 0..self.jobs {
+            let (parts, parts_received) = mpsc::channel();
+            let (results_sent, results) = mpsc::channel();
+            let (format, color) = (self.printer.format, self.color);
+            self.scope.spawn(move || {
+                work(&parts_received, &results_sent, &Printer::new(format, color));
+            });
+            self.workers.push(Worker { parts, results });
+        }
+    }
+
+    /// Writes the result of the oldest part pending.
+    fn write_next(&mut self) {
+        let Some(pending) = self.pending.pop_front() else {
+            return;
+        };
+        let (part, result) = match pending {
+            Pending::Ready(result) => (None, result),
+            Pending::Handed(turn, part) => {
+                let received =
+                    (self.workers.get(turn)).and_then(|worker| worker.results.recv().ok());
+                if self.has_ended(&part.file) {
+                    return;
+                }
+                match received {
+                    Some(result) => (Some(part), result),
+                    // The worker stopped (it does not, but its part is not lost if it did).
+                    None => return self.read_here(&part),
+                }
+            }
+        };
+        self.tally.add(&result.tally);
+        let written = self.out.write_all(&result.out);
+        self.note(written);
+        self.stopped(part.as_ref(), result.end);
+    }
+
+    /// Reads a part on this thread, writing as it goes.
+    fn read_here(&mut self, part: &Part) {
+        let mut reading = Reading::new(&part.file);
+        let mut tally = Tally::default();
+        let end = read_part(&mut self.out, &self.printer, &mut reading, part, &mut tally);
+        self.tally.add(&tally);
+        self.stopped(Some(part), end);
+    }
+
+    /// Follows up where a part stopped.
+    fn stopped(&mut self, part: Option<&Part>, end: io::Result<PartEnd>) {
+        let early = part.filter(|part| part.next.is_some());
+        match end {
+            Ok(PartEnd::AtNext) => {}
+            Ok(PartEnd::FileEnd(error)) => {
+                if let Some(error) = error {
+                    eprintln!("error: {error}");
+                }
+                self.end(early);
+            }
+            Ok(PartEnd::Elsewhere { end, index }) => {
+                if let Some(part) = early {
+                    self.end(Some(part));
+                    self.read_here(&Part {
+                        file: Arc::clone(&part.file),
+                        after: Some(end),
+                        first: index,
+                        next: None,
+                    });
+                }
+            }
+            // As when writing straight to standard output, the rest of the file is not read.
+            Err(error) => {
+                self.note(Err(error));
+                self.end(early);
+            }
+        }
+    }
+
+    /// Drops the results of the parts after `part` (which ended its file before them).
+    fn end(&mut self, part: Option<&Part>) {
+        if let Some(part) = part {
+            self.ended = Some(Arc::clone(&part.file));
+        }
+    }
+
+    /// Keeps the first error writing the results.
+    fn note(&mut self, written: io::Result<()>) {
+        if self.written.is_ok() {
+            self.written = written;
+        }
+    }
+
+    /// Writes what is pending and stops the workers.
+    fn finish(mut self) -> (W, Tally, io::Result<()>) {
+        while !self.pending.is_empty() {
+            self.write_next();
+        }
+        (self.out, self.tally, self.written)
+    }
+}
+
+/// A worker's loop: reads the parts it is handed, keeping what it read of a file (its lines,
+/// its policy texts) from one part to the next of the same file.
+fn work(parts: &mpsc::Receiver<Part>, results: &mpsc::Sender<PartResult>, printer: &Printer) {
+    let mut next = parts.recv().ok();
+    while let Some(first) = next.take() {
+        let file = Arc::clone(&first.file);
+        let mut reading = Reading::new(&file);
+        let mut part = Some(first);
+        while let Some(current) = part.take() {
+            let mut out = Vec::new();
+            let mut tally = Tally::default();
+            let end = read_part(&mut out, printer, &mut reading, &current, &mut tally);
+            if results.send(PartResult { out, tally, end }).is_err() {
+                return;
+            }
+            match parts.recv() {
+                Ok(following) if Arc::ptr_eq(&following.file, &file) => part = Some(following),
+                following => next = following.ok(),
+            }
+        }
+    }
+}
+
+/// The JSON record of a file that could not be read (its message for standard error is the
+/// caller's to print).
 fn file_error(out: &mut impl Write, format: Format, file: &str, message: &str) -> io::Result<()> {
-    eprintln!("error: cannot read `{file}`: {message}");
     match format {
         Format::Text => Ok(()),
         Format::Json => {
@@ -141,48 +470,65 @@ fn file_error(out: &mut impl Write, format: Format, file: &str, message: &str) -
     }
 }
 
-fn simulate_file(
+/// Reads and evaluates the scenarios of a part, and prints their results.
+fn read_part(
     out: &mut impl Write,
-    format: Format,
-    renderer: &Renderer,
-    name: &str,
-    text: &str,
+    printer: &Printer,
+    reading: &mut Reading<'_>,
+    part: &Part,
     tally: &mut Tally,
-) -> io::Result<()> {
-    let lines = LineIndex::new(text);
-    let mut reader = scenario::Reader::new(text);
-    // Scenarios are parsed one at a time: a large file never holds the tree of all of them.
-    let mut elements = parse::elements(text);
+) -> io::Result<PartEnd> {
+    let (name, text, lines) = (reading.name, reading.text, &reading.lines);
+    let reader = &mut reading.reader;
+    let mut elements = match part.after {
+        None => parse::elements(text),
+        Some(after) => parse::elements_after(text, after),
+    };
     // The JSON record of each scenario, built whole and written at once.
     let mut line = String::new();
+    // Where the last scenario read ends.
+    let mut end = part.after.unwrap_or_default();
     // Scenarios are parsed one at a time, each without the trees of the policy texts read
-    // before it.
-    for index in 0.. {
+    // before it: a large file never holds the tree of all of them.
+    for index in part.first.. {
+        if let Some(next) = part.next
+            && index == part.first + PART
+        {
+            let between = text.get(end..next).unwrap_or("-");
+            let blank = between
+                .bytes()
+                .all(|byte| matches!(byte, b' ' | b'\t' | b'\n' | b'\r'));
+            return Ok(if blank {
+                PartEnd::AtNext
+            } else {
+                PartEnd::Elsewhere { end, index }
+            });
+        }
         let next = elements.next_skipping(&scenario::holds_policies, &|rest| reader.known_at(rest));
         let Some(node) = next else {
-            break;
+            return Ok(PartEnd::FileEnd(None));
         };
         let node = match node {
             Ok(node) => node,
             Err(error) => {
                 tally.malformed += 1;
                 let (line, column) = lines.line_col(error.span.start as usize);
-                return file_error(
-                    out,
-                    format,
-                    name,
-                    &format!("{} at line {line}, column {column}", error.message),
-                );
+                let message = format!("{} at line {line}, column {column}", error.message);
+                file_error(out, printer.format, name, &message)?;
+                return Ok(PartEnd::FileEnd(Some(format!(
+                    "cannot read `{name}`: {message}"
+                ))));
             }
         };
         let node = &node;
+        end = node.span.end as usize;
         tally.scenarios += 1;
-        let read = scenario::read(node, &mut reader);
+        let read = scenario::read(node, reader);
         let scenario = match read {
             Ok(scenario) => scenario,
             Err(error) => {
                 tally.malformed += 1;
-                write_malformed(out, format, renderer, name, &lines, index, node, &error)?;
+                write_malformed(out, printer, name, lines, index, node, &error)?;
                 continue;
             }
         };
@@ -195,10 +541,10 @@ fn simulate_file(
         let place = Place {
             file: name,
             text,
-            lines: &lines,
+            lines,
             index,
         };
-        match format {
+        match printer.format {
             Format::Json => write_json(
                 out,
                 &mut line,
@@ -208,12 +554,18 @@ fn simulate_file(
                 &evaluation,
                 matched,
             )?,
-            Format::Text => {
-                write_text(out, renderer, &place, &scenario, &set, &evaluation, matched)?
-            }
+            Format::Text => write_text(
+                out,
+                &printer.renderer,
+                &place,
+                &scenario,
+                &set,
+                &evaluation,
+                matched,
+            )?,
         }
     }
-    Ok(())
+    Ok(PartEnd::FileEnd(None))
 }
 
 /// The file and index of a scenario, and the file's text that spans index.
@@ -254,11 +606,9 @@ struct ErrorRecord<'a> {
     column: Option<usize>,
 }
 
-#[expect(clippy::too_many_arguments, reason = "the pieces of one report")]
 fn write_malformed(
     out: &mut impl Write,
-    format: Format,
-    renderer: &Renderer,
+    printer: &Printer,
     file: &str,
     lines: &LineIndex<'_>,
     index: usize,
@@ -267,7 +617,7 @@ fn write_malformed(
 ) -> io::Result<()> {
     let name = scenario_name(node);
     let (line, column) = lines.line_col(error.span.start as usize);
-    match format {
+    match printer.format {
         Format::Json => {
             let record = ErrorRecord {
                 file,
@@ -291,7 +641,7 @@ fn write_malformed(
                 start,
                 None,
             );
-            writeln!(out, "{}\n", renderer.render(&[group]))
+            writeln!(out, "{}\n", printer.renderer.render(&[group]))
         }
     }
 }
