@@ -206,3 +206,99 @@ fn a_policy_repeated_as_another_kind_is_read_as_that_kind() {
         }
     }
 }
+
+/// Scenarios `0..count`, one per line: repeated and distinct policies, wrong expectations,
+/// malformed scenarios, names with the JSON's own punctuation.
+fn many(count: usize) -> Vec<String> {
+    (0..count)
+        .map(|i| match i % 7 {
+            0 => format!(r#"{{"name": "bad {i}", "request": {{"action": 5}}}}"#),
+            1 => scenario(&format!("wrong {i}"), "s3:PutObject", "allowed"),
+            2 => scenario(
+                &format!("odd \\\",[{{}}]\\\\ {i}"),
+                "s3:GetObject",
+                "allowed",
+            ),
+            3 => scenario(&format!("{i}"), "s3:GetObject", "allowed").replace(
+                r#""Sid": "Get""#,
+                &format!(
+                    r#""Sid": "Get{}", "Condition": {{"Bool": {{"aws:Foo": "x"}}}}"#,
+                    i % 5
+                ),
+            ),
+            _ => scenario(&format!("plain {i}"), "s3:GetObject", "allowed")
+                .replace("b/k", &format!("b/{i}")),
+        })
+        .collect()
+}
+
+/// What the command prints and exits with for `args`.
+fn results(args: &[&str], dir: &Path) -> (Vec<u8>, Vec<u8>, Option<i32>) {
+    let output = simulate(args, dir);
+    (output.stdout, output.stderr, output.status.code())
+}
+
+#[test]
+fn every_number_of_jobs_prints_the_same() {
+    let scenarios = many(400);
+    let array = |items: &[String], separator: &str| format!("[\n{}\n]\n", items.join(separator));
+    let whole = array(&scenarios, ",\n");
+    // Syntax errors at the start of the second part (a part is 64 scenarios), in a later part,
+    // and after the array.
+    let garbage = array(&scenarios[..64], ",\n") + &array(&scenarios[64..], ",\n");
+    let garbage = garbage.replacen("]\n[", " x,", 1);
+    let missing_comma = format!(
+        "[{}\n{}]",
+        scenarios[..128].join(","),
+        scenarios[128..].join(",")
+    );
+    let truncated = whole.get(..whole.len() * 2 / 3).unwrap().to_owned();
+    let trailing = whole.clone() + "extra";
+    let files = [
+        ("whole.json", whole.as_str()),
+        ("garbage.json", &garbage),
+        ("missing-comma.json", &missing_comma),
+        ("truncated.json", &truncated),
+        ("trailing.json", &trailing),
+        ("one.json", &scenarios[1]),
+        ("small.json", &array(&scenarios[..10], ",")),
+    ];
+    let dir = folder("jobs", &files);
+    std::fs::write(dir.join("latin1.json"), b"[\xe9]").unwrap();
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/infra-policies");
+    let example = examples.join("scenarios/ci-publish.json");
+    let runs: [&[&str]; 8] = [
+        &["whole.json"],
+        &["garbage.json"],
+        &["missing-comma.json"],
+        &["truncated.json"],
+        &["trailing.json"],
+        &[
+            "one.json",
+            "small.json",
+            "whole.json",
+            "missing.json",
+            "latin1.json",
+        ],
+        &["whole.json", "garbage.json", "one.json", "trailing.json"],
+        &[example.to_str().unwrap()],
+    ];
+    for files in runs {
+        for format in ["text", "json"] {
+            let args = |jobs: &'static str| [&["--format", format, "--jobs", jobs], files].concat();
+            let one = results(&args("1"), &dir);
+            assert!(!one.0.is_empty(), "{files:?}");
+            for jobs in ["2", "5"] {
+                let many = results(&args(jobs), &dir);
+                assert!(one == many, "{files:?} --format {format} --jobs {jobs}");
+            }
+        }
+    }
+    let (stdout, _, status) = results(&["whole.json", "--jobs", "2"], &dir);
+    assert_eq!(status, Some(2));
+    let stdout = String::from_utf8_lossy(&stdout);
+    assert!(
+        stdout.contains("simulated 400 scenarios: 228 matched, 114 did not, 58 malformed"),
+        "{stdout}"
+    );
+}
