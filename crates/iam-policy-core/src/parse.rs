@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use crate::bytes::{ONES, byte_places, plain_run};
+use crate::bytes::{HIGH_BITS, ONES, byte_places, plain_run};
 use crate::json::{Member, Node, Span, Value};
 
 /// Deeper nesting is refused with an error rather than risking the stack. IAM policies need
@@ -98,43 +98,102 @@ pub fn elements_after(text: &str, end: usize) -> Elements<'_> {
 pub fn element_separators(text: &str) -> impl Iterator<Item = usize> + '_ {
     let bytes = text.as_bytes();
     let opening = bytes.iter().position(|byte| !byte.is_ascii_whitespace());
-    let mut pos = match opening {
+    // The 64-byte block being followed, its brackets and commas outside strings not followed
+    // yet (lowest first), and the next block.
+    let (mut block, mut marks) = (0, 0u64);
+    let mut next = match opening {
         Some(at) if bytes.get(at) == Some(&b'[') => at + 1,
         _ => bytes.len(),
     };
+    let mut blocks = Blocks::default();
     let mut depth = 1usize;
     std::iter::from_fn(move || {
-        while let Some(&byte) = bytes.get(pos) {
-            pos += 1;
-            match byte {
-                // To the closing quote, past escaped characters.
-                b'"' => loop {
-                    let rest = bytes.get(pos..).unwrap_or_default();
-                    match rest.iter().position(|&byte| byte == b'"' || byte == b'\\') {
-                        Some(at) if rest.get(at) == Some(&b'"') => {
-                            pos += at + 1;
-                            break;
-                        }
-                        Some(at) => pos += at + 2,
-                        None => {
-                            pos = bytes.len();
-                            break;
+        loop {
+            while marks != 0 {
+                let at = block + marks.trailing_zeros() as usize;
+                marks &= marks - 1;
+                match bytes.get(at).map(|byte| byte | 0x20) {
+                    Some(b'{') => depth += 1,
+                    Some(b'}') => {
+                        depth -= 1;
+                        if depth == 0 {
+                            (marks, next) = (0, bytes.len());
                         }
                     }
-                },
-                b'[' | b'{' => depth += 1,
-                b']' | b'}' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        pos = bytes.len();
-                    }
+                    _ if depth == 1 => return Some(at),
+                    _ => {}
                 }
-                b',' if depth == 1 => return Some(pos - 1),
-                _ => {}
             }
+            if next >= bytes.len() {
+                return None;
+            }
+            (block, marks, next) = (next, blocks.structure(bytes, next), next + 64);
         }
-        None
     })
+}
+
+/// What [`element_separators`] carries from one 64-byte block of a text to the next.
+#[derive(Default)]
+struct Blocks {
+    /// The last block ended inside a string.
+    in_string: bool,
+    /// The last block ended with a `\` that escapes the next byte.
+    escaping: bool,
+}
+
+impl Blocks {
+    /// The brackets and commas outside strings of the 64 bytes of `bytes` from `start` (bit
+    /// `n` for byte `start + n`), found eight bytes at a time; escapes are rare and followed
+    /// one by one.
+    fn structure(&mut self, bytes: &[u8], start: usize) -> u64 {
+        let rest = bytes.get(start..).unwrap_or_default();
+        let block = rest.first_chunk::<64>().copied().unwrap_or_else(|| {
+            let mut last = [b' '; 64];
+            last[..rest.len()].copy_from_slice(rest);
+            last
+        });
+        let (mut quotes, mut backslashes, mut marks) = (0, 0, 0);
+        for (index, word) in block.as_chunks::<8>().0.iter().enumerate() {
+            let word = u64::from_le_bytes(*word);
+            // `[` and `{`, `]` and `}` differ in the bit 0x20 alone.
+            let folded = word | (ONES * 0x20);
+            let shift = 8 * index;
+            quotes |= packed(byte_places(word, b'"')) << shift;
+            backslashes |= packed(byte_places(word, b'\\')) << shift;
+            marks |= packed(
+                byte_places(folded, b'{') | byte_places(folded, b'}') | byte_places(word, b','),
+            ) << shift;
+        }
+        // The bytes escaped by a backslash, itself not escaped.
+        let mut escaped = u64::from(self.escaping);
+        let mut escapes = backslashes & !escaped;
+        self.escaping = false;
+        while escapes != 0 {
+            let at = escapes.trailing_zeros();
+            match at {
+                63 => self.escaping = true,
+                _ => escaped |= 2 << at,
+            }
+            // Neither this backslash nor the byte it escapes is an escape.
+            escapes &= !(3 << at);
+        }
+        // Inside a string: an odd number of quotes up to the byte, counting from outside.
+        let mut inside = quotes & !escaped;
+        for shift in [1, 2, 4, 8, 16, 32] {
+            inside ^= inside << shift;
+        }
+        if self.in_string {
+            inside = !inside;
+        }
+        self.in_string = inside >> 63 == 1;
+        marks & !inside
+    }
+}
+
+/// The high bits of the eight bytes of `places` as the low eight bits, the first byte's lowest.
+fn packed(places: u64) -> u64 {
+    // Each high bit is moved by its own multiple of seven into the top byte, all eight apart.
+    ((places & HIGH_BITS).wrapping_mul(0x0002_0408_1020_4081)) >> 56
 }
 
 /// The iterator of [`elements`].
@@ -909,6 +968,25 @@ mod tests {
         ] {
             let separators: Vec<usize> = super::element_separators(text).collect();
             assert!(separators.len() <= 1, "{text}: {separators:?}");
+        }
+        // Escapes, quotes and brackets at every place of the 64-byte blocks scanned.
+        let items = [
+            r#""a\\""#,
+            r#""\"],[""#,
+            r#"{"k": ["\\\\", "}"]}"#,
+            "[[1], {}]",
+            "7",
+        ];
+        for padding in 0..130 {
+            let text = format!("{}[{}]", " ".repeat(padding), items.repeat(9).join(" ,"));
+            let ends = super::elements(&text).map(|item| item.map(|node| node.span.end as usize));
+            let expected: Vec<usize> = (ends.collect::<Result<Vec<_>, _>>().unwrap())
+                .iter()
+                .take(44)
+                .map(|&end| end + text[end..].find(',').unwrap())
+                .collect();
+            let found: Vec<usize> = super::element_separators(&text).collect();
+            assert_eq!(found, expected, "{padding}");
         }
         // A separator the parser would not reach: reading from it finds what follows it.
         let broken = "[1 x, 2]";
