@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use crate::bytes::{HIGH_BITS, ONES, byte_places, plain_run};
+use crate::bytes::{ONES, byte_places, plain_run};
 use crate::json::{Member, Node, Span, Value};
 
 /// Deeper nesting is refused with an error rather than risking the stack. IAM policies need
@@ -75,10 +75,9 @@ pub fn elements(text: &str) -> Elements<'_> {
     }
 }
 
-/// What [`elements`] gives after an element of the top-level array that ends at byte `end`,
-/// when the text before `end` is the array's `[` and the elements before, separated by `,`:
-/// [`element_separators`] tells where the elements of a long array start, so that
-/// they can be read from there, in parts. Spans still index the whole text.
+/// What [`elements`] gives after the element of the top-level array that ends at byte `end`
+/// (where it left off after that element), so that a long array can be read in parts, each
+/// from where the one before ended. Spans still index the whole text.
 pub fn elements_after(text: &str, end: usize) -> Elements<'_> {
     let mut parser = Parser::new(text);
     if let Ok(parser) = &mut parser {
@@ -88,112 +87,6 @@ pub fn elements_after(text: &str, end: usize) -> Elements<'_> {
         parser,
         state: ElementsState::InArray(false),
     }
-}
-
-/// The byte offsets of the `,` between the elements of the top-level array of `text` (none
-/// when its top-level value is not an array), found by following its strings and brackets
-/// without parsing, several times faster than [`elements`]. Where the text is not JSON, an
-/// offset may not be where [`elements`] finds the next element: a caller checks that the
-/// element read before an offset ends just before it.
-pub fn element_separators(text: &str) -> impl Iterator<Item = usize> + '_ {
-    let bytes = text.as_bytes();
-    let opening = bytes.iter().position(|byte| !byte.is_ascii_whitespace());
-    // The 64-byte block being followed, its brackets and commas outside strings not followed
-    // yet (lowest first), and the next block.
-    let (mut block, mut marks) = (0, 0u64);
-    let mut next = match opening {
-        Some(at) if bytes.get(at) == Some(&b'[') => at + 1,
-        _ => bytes.len(),
-    };
-    let mut blocks = Blocks::default();
-    let mut depth = 1usize;
-    std::iter::from_fn(move || {
-        loop {
-            while marks != 0 {
-                let at = block + marks.trailing_zeros() as usize;
-                marks &= marks - 1;
-                match bytes.get(at).map(|byte| byte | 0x20) {
-                    Some(b'{') => depth += 1,
-                    Some(b'}') => {
-                        depth -= 1;
-                        if depth == 0 {
-                            (marks, next) = (0, bytes.len());
-                        }
-                    }
-                    _ if depth == 1 => return Some(at),
-                    _ => {}
-                }
-            }
-            if next >= bytes.len() {
-                return None;
-            }
-            (block, marks, next) = (next, blocks.structure(bytes, next), next + 64);
-        }
-    })
-}
-
-/// What [`element_separators`] carries from one 64-byte block of a text to the next.
-#[derive(Default)]
-struct Blocks {
-    /// The last block ended inside a string.
-    in_string: bool,
-    /// The last block ended with a `\` that escapes the next byte.
-    escaping: bool,
-}
-
-impl Blocks {
-    /// The brackets and commas outside strings of the 64 bytes of `bytes` from `start` (bit
-    /// `n` for byte `start + n`), found eight bytes at a time; escapes are rare and followed
-    /// one by one.
-    fn structure(&mut self, bytes: &[u8], start: usize) -> u64 {
-        let rest = bytes.get(start..).unwrap_or_default();
-        let block = rest.first_chunk::<64>().copied().unwrap_or_else(|| {
-            let mut last = [b' '; 64];
-            last[..rest.len()].copy_from_slice(rest);
-            last
-        });
-        let (mut quotes, mut backslashes, mut marks) = (0, 0, 0);
-        for (index, word) in block.as_chunks::<8>().0.iter().enumerate() {
-            let word = u64::from_le_bytes(*word);
-            // `[` and `{`, `]` and `}` differ in the bit 0x20 alone.
-            let folded = word | (ONES * 0x20);
-            let shift = 8 * index;
-            quotes |= packed(byte_places(word, b'"')) << shift;
-            backslashes |= packed(byte_places(word, b'\\')) << shift;
-            marks |= packed(
-                byte_places(folded, b'{') | byte_places(folded, b'}') | byte_places(word, b','),
-            ) << shift;
-        }
-        // The bytes escaped by a backslash, itself not escaped.
-        let mut escaped = u64::from(self.escaping);
-        let mut escapes = backslashes & !escaped;
-        self.escaping = false;
-        while escapes != 0 {
-            let at = escapes.trailing_zeros();
-            match at {
-                63 => self.escaping = true,
-                _ => escaped |= 2 << at,
-            }
-            // Neither this backslash nor the byte it escapes is an escape.
-            escapes &= !(3 << at);
-        }
-        // Inside a string: an odd number of quotes up to the byte, counting from outside.
-        let mut inside = quotes & !escaped;
-        for shift in [1, 2, 4, 8, 16, 32] {
-            inside ^= inside << shift;
-        }
-        if self.in_string {
-            inside = !inside;
-        }
-        self.in_string = inside >> 63 == 1;
-        marks & !inside
-    }
-}
-
-/// The high bits of the eight bytes of `places` as the low eight bits, the first byte's lowest.
-fn packed(places: u64) -> u64 {
-    // Each high bit is moved by its own multiple of seven into the top byte, all eight apart.
-    ((places & HIGH_BITS).wrapping_mul(0x0002_0408_1020_4081)) >> 56
 }
 
 /// The iterator of [`elements`].
@@ -951,50 +844,20 @@ mod tests {
     }
 
     #[test]
-    fn separators_start_the_elements_of_the_array() {
-        let text = " [ {\"a\": [1, \"x,]\\\"\"]} ,\n [2, {}], \"x,\" , 3 ] ";
-        let separators: Vec<usize> = super::element_separators(text).collect();
-        assert_eq!(separators.len(), 3, "{separators:?}");
-        let whole: Vec<_> = super::elements(text).collect();
-        for (index, &separator) in separators.iter().enumerate() {
-            let rest: Vec<_> = super::elements_after(text, separator).collect();
-            assert_eq!(rest[..], whole[index + 1..], "after {separator}");
-        }
+    fn elements_after_one_go_on_from_its_end() {
         for text in [
-            "{\"a\": [1, 2]}",
-            "\"[1, 2]\"",
-            "[1, [2, 3]]",
-            "[\"\\\\\", 1]",
+            " [ {\"a\": [1, \"x,]\"]} ,\n [2, {}], \"x\" , 3 ] ",
+            "[1, 2 x]",
+            "[1,]",
+            "[1] 2",
         ] {
-            let separators: Vec<usize> = super::element_separators(text).collect();
-            assert!(separators.len() <= 1, "{text}: {separators:?}");
+            let whole: Vec<_> = super::elements(text).collect();
+            for (index, item) in whole.iter().enumerate() {
+                let Ok(node) = item else { break };
+                let rest: Vec<_> = super::elements_after(text, node.span.end as usize).collect();
+                assert_eq!(rest[..], whole[index + 1..], "{text} after {index}");
+            }
         }
-        // Escapes, quotes and brackets at every place of the 64-byte blocks scanned.
-        let items = [
-            r#""a\\""#,
-            r#""\"],[""#,
-            r#"{"k": ["\\\\", "}"]}"#,
-            "[[1], {}]",
-            "7",
-        ];
-        for padding in 0..130 {
-            let text = format!("{}[{}]", " ".repeat(padding), items.repeat(9).join(" ,"));
-            let ends = super::elements(&text).map(|item| item.map(|node| node.span.end as usize));
-            let expected: Vec<usize> = (ends.collect::<Result<Vec<_>, _>>().unwrap())
-                .iter()
-                .take(44)
-                .map(|&end| end + text[end..].find(',').unwrap())
-                .collect();
-            let found: Vec<usize> = super::element_separators(&text).collect();
-            assert_eq!(found, expected, "{padding}");
-        }
-        // A separator the parser would not reach: reading from it finds what follows it.
-        let broken = "[1 x, 2]";
-        assert_eq!(super::element_separators(broken).collect::<Vec<_>>(), [4]);
-        assert!(matches!(
-            super::elements_after(broken, 2).next(),
-            Some(Err(_))
-        ));
     }
 
     #[test]

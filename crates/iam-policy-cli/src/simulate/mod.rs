@@ -127,26 +127,23 @@ struct FileText {
 #[derive(Clone, Debug)]
 struct Part {
     file: Arc<FileText>,
-    /// Where reading starts: the start of the file, or the `,` after a scenario.
+    /// Where reading starts: the start of the file, or the end of a scenario.
     after: Option<usize>,
     /// The index of its first scenario.
     first: usize,
-    /// Where the next part starts (the `,` after its [`PART`] scenarios); `None`: the part
-    /// is the rest of the file.
-    next: Option<usize>,
+    /// [`PART`] scenarios at most, parsed before any is evaluated so that the next part's
+    /// start is known early; `false`: the rest of the file, one scenario at a time.
+    limited: bool,
 }
 
 /// Where a part stopped reading.
 #[derive(Debug)]
 enum PartEnd {
-    /// Where the next part starts.
-    AtNext,
+    /// After its [`PART`] scenarios.
+    Full,
     /// At the end of the file, or at the syntax error that ends it (with the message for
     /// standard error).
     FileEnd(Option<String>),
-    /// After scenario `index - 1`, which ends at `end`, not where the next part starts (the
-    /// file is not JSON there): the rest is read from `end` as one part.
-    Elsewhere { end: usize, index: usize },
 }
 
 /// What a thread printed for a part, and found.
@@ -191,9 +188,11 @@ impl<'t> Reading<'t> {
     }
 }
 
-/// A thread that reads the parts it is handed, in order, and sends back what each printed.
+/// A thread that reads the parts it is handed, in order: it sends back where the next part
+/// starts as soon as it has parsed one, then what the part printed.
 struct Worker {
     parts: mpsc::Sender<Part>,
+    starts: mpsc::Receiver<Option<usize>>,
     results: mpsc::Receiver<PartResult>,
 }
 
@@ -204,8 +203,10 @@ enum Pending {
 }
 
 /// The files' scenarios in parts, handed to the workers in turn, and what they print written
-/// in input order. The workers start with the second part: a run of one file of a few dozen
-/// scenarios is read on this thread, as is every file when `jobs` is 1.
+/// in input order. A part is parsed before it is evaluated, and the next part is handed out as
+/// soon as its start is known: parsing is a fraction of the work, so the workers overlap, with
+/// no scan of the file of their own. The workers start with the second part: a run of one file
+/// of a few dozen scenarios is read on this thread, as is every file when `jobs` is 1.
 struct Pipeline<'scope, 'env, W: Write> {
     scope: &'scope thread::Scope<'scope, 'env>,
     jobs: usize,
@@ -216,9 +217,6 @@ struct Pipeline<'scope, 'env, W: Write> {
     turn: usize,
     /// The parts read so far.
     parts: usize,
-    /// The last file whose scenarios ended before a part that was handed out: the results
-    /// of its later parts are dropped.
-    ended: Option<Arc<FileText>>,
     out: W,
     color: Color,
     printer: Printer,
@@ -241,7 +239,6 @@ impl<'scope, 'env, W: Write> Pipeline<'scope, 'env, W> {
             pending: VecDeque::new(),
             turn: 0,
             parts: 0,
-            ended: None,
             out,
             color,
             printer: Printer::new(format, color),
@@ -264,26 +261,14 @@ impl<'scope, 'env, W: Write> Pipeline<'scope, 'env, W> {
             Err(error) => return self.unreadable(&name, &error.message),
         };
         let file = Arc::new(FileText { name, text });
-        // Where each part but the first starts: the `,` after every PART-th scenario, found
-        // as the parts are handed out.
-        let mut starts = (self.jobs > 1).then(|| {
-            parse::element_separators(&file.text)
-                .skip(PART - 1)
-                .step_by(PART)
-        });
         let (mut after, mut first) = (None, 0);
-        loop {
-            let next = starts.as_mut().and_then(Iterator::next);
-            self.part(Part {
-                file: Arc::clone(&file),
-                after,
-                first,
-                next,
-            });
-            if next.is_none() || self.has_ended(&file) {
-                return;
-            }
-            (after, first) = (next, first + PART);
+        while let Some(next) = self.part(Part {
+            file: Arc::clone(&file),
+            after,
+            first,
+            limited: self.jobs > 1,
+        }) {
+            (after, first) = (Some(next), first + PART);
         }
     }
 
@@ -302,12 +287,9 @@ impl<'scope, 'env, W: Write> Pipeline<'scope, 'env, W> {
         }
     }
 
-    fn has_ended(&self, file: &Arc<FileText>) -> bool {
-        (self.ended.as_ref()).is_some_and(|ended| Arc::ptr_eq(ended, file))
-    }
-
-    fn part(&mut self, part: Part) {
-        if self.workers.is_empty() && self.jobs > 1 && (part.next.is_some() || self.parts > 0) {
+    /// Reads a part, and tells where the next one starts.
+    fn part(&mut self, part: Part) -> Option<usize> {
+        if self.workers.is_empty() && part.limited && self.parts > 0 {
             self.start_workers();
         }
         self.parts += 1;
@@ -316,98 +298,92 @@ impl<'scope, 'env, W: Write> Pipeline<'scope, 'env, W> {
         }
         let turn = self.turn;
         self.turn = (turn + 1) % self.workers.len();
-        if let Some(worker) = self.workers.get(turn) {
-            // A worker that is gone leaves its parts to this thread (see `write_next`).
-            let _ = worker.parts.send(part.clone());
-        }
+        let worker = self.workers.get(turn)?;
+        // A worker that is gone leaves the rest of the file to this thread (see `write_next`).
+        let next = match worker.parts.send(part.clone()) {
+            Ok(()) => worker.starts.recv().ok(),
+            Err(_) => None,
+        };
+        let part = match next {
+            Some(_) => part,
+            None => Part {
+                limited: false,
+                ..part
+            },
+        };
         self.pending.push_back(Pending::Handed(turn, part));
-        // Two parts for each worker: one to read, one waiting.
+        // Two parts for each worker: one to evaluate, one parsed or waiting.
         while self.pending.len() > 2 * self.workers.len() {
             self.write_next();
         }
+        next.flatten()
     }
 
     fn start_workers(&mut self) {
         for _ in 0..self.jobs {
             let (parts, parts_received) = mpsc::channel();
+            let (starts_sent, starts) = mpsc::channel();
             let (results_sent, results) = mpsc::channel();
             let (format, color) = (self.printer.format, self.color);
             self.scope.spawn(move || {
-                work(&parts_received, &results_sent, &Printer::new(format, color));
+                let printer = Printer::new(format, color);
+                work(&parts_received, &starts_sent, &results_sent, &printer);
             });
-            self.workers.push(Worker { parts, results });
+            self.workers.push(Worker {
+                parts,
+                starts,
+                results,
+            });
         }
     }
 
     /// Writes the result of the oldest part pending.
     fn write_next(&mut self) {
-        let Some(pending) = self.pending.pop_front() else {
-            return;
-        };
-        let (part, result) = match pending {
-            Pending::Ready(result) => (None, result),
-            Pending::Handed(turn, part) => {
+        let result = match self.pending.pop_front() {
+            None => return,
+            Some(Pending::Ready(result)) => result,
+            Some(Pending::Handed(turn, part)) => {
                 let received =
                     (self.workers.get(turn)).and_then(|worker| worker.results.recv().ok());
-                if self.has_ended(&part.file) {
-                    return;
-                }
                 match received {
-                    Some(result) => (Some(part), result),
+                    Some(result) => result,
                     // The worker stopped (it does not, but its part is not lost if it did).
-                    None => return self.read_here(&part),
+                    None => {
+                        self.read_here(&part);
+                        return;
+                    }
                 }
             }
         };
         self.tally.add(&result.tally);
         let written = self.out.write_all(&result.out);
         self.note(written);
-        self.stopped(part.as_ref(), result.end);
+        self.stopped(result.end);
     }
 
-    /// Reads a part on this thread, writing as it goes.
-    fn read_here(&mut self, part: &Part) {
+    /// Reads a part on this thread, writing as it goes, and tells where the next one starts.
+    fn read_here(&mut self, part: &Part) -> Option<usize> {
         let mut reading = Reading::new(&part.file);
         let mut tally = Tally::default();
-        let end = read_part(&mut self.out, &self.printer, &mut reading, part, &mut tally);
+        let mut next = None;
+        let end = read_part(
+            &mut self.out,
+            &self.printer,
+            &mut reading,
+            part,
+            &mut tally,
+            &mut |start| next = start,
+        );
         self.tally.add(&tally);
-        self.stopped(Some(part), end);
+        self.stopped(end);
+        next
     }
 
-    /// Follows up where a part stopped.
-    fn stopped(&mut self, part: Option<&Part>, end: io::Result<PartEnd>) {
-        let early = part.filter(|part| part.next.is_some());
+    fn stopped(&mut self, end: io::Result<PartEnd>) {
         match end {
-            Ok(PartEnd::AtNext) => {}
-            Ok(PartEnd::FileEnd(error)) => {
-                if let Some(error) = error {
-                    eprintln!("error: {error}");
-                }
-                self.end(early);
-            }
-            Ok(PartEnd::Elsewhere { end, index }) => {
-                if let Some(part) = early {
-                    self.end(Some(part));
-                    self.read_here(&Part {
-                        file: Arc::clone(&part.file),
-                        after: Some(end),
-                        first: index,
-                        next: None,
-                    });
-                }
-            }
-            // As when writing straight to standard output, the rest of the file is not read.
-            Err(error) => {
-                self.note(Err(error));
-                self.end(early);
-            }
-        }
-    }
-
-    /// Drops the results of the parts after `part` (which ended its file before them).
-    fn end(&mut self, part: Option<&Part>) {
-        if let Some(part) = part {
-            self.ended = Some(Arc::clone(&part.file));
+            Ok(PartEnd::FileEnd(Some(error))) => eprintln!("error: {error}"),
+            Ok(_) => {}
+            Err(error) => self.note(Err(error)),
         }
     }
 
@@ -429,7 +405,12 @@ impl<'scope, 'env, W: Write> Pipeline<'scope, 'env, W> {
 
 /// A worker's loop: reads the parts it is handed, keeping what it read of a file (its lines,
 /// its policy texts) from one part to the next of the same file.
-fn work(parts: &mpsc::Receiver<Part>, results: &mpsc::Sender<PartResult>, printer: &Printer) {
+fn work(
+    parts: &mpsc::Receiver<Part>,
+    starts: &mpsc::Sender<Option<usize>>,
+    results: &mpsc::Sender<PartResult>,
+    printer: &Printer,
+) {
     let mut next = parts.recv().ok();
     while let Some(first) = next.take() {
         let file = Arc::clone(&first.file);
@@ -438,7 +419,17 @@ fn work(parts: &mpsc::Receiver<Part>, results: &mpsc::Sender<PartResult>, printe
         while let Some(current) = part.take() {
             let mut out = Vec::new();
             let mut tally = Tally::default();
-            let end = read_part(&mut out, printer, &mut reading, &current, &mut tally);
+            let mut start = |next| {
+                let _ = starts.send(next);
+            };
+            let end = read_part(
+                &mut out,
+                printer,
+                &mut reading,
+                &current,
+                &mut tally,
+                &mut start,
+            );
             if results.send(PartResult { out, tally, end }).is_err() {
                 return;
             }
@@ -470,102 +461,110 @@ fn file_error(out: &mut impl Write, format: Format, file: &str, message: &str) -
     }
 }
 
-/// Reads and evaluates the scenarios of a part, and prints their results.
+/// Reads and evaluates the scenarios of a part, and prints their results. A limited part tells
+/// `next_start` where the next part starts (`None`: the file ends in this one) once its
+/// scenarios are parsed, before they are evaluated.
 fn read_part(
     out: &mut impl Write,
     printer: &Printer,
     reading: &mut Reading<'_>,
     part: &Part,
     tally: &mut Tally,
+    next_start: &mut dyn FnMut(Option<usize>),
 ) -> io::Result<PartEnd> {
-    let (name, text, lines) = (reading.name, reading.text, &reading.lines);
-    let reader = &mut reading.reader;
+    let (name, text) = (reading.name, reading.text);
     let mut elements = match part.after {
         None => parse::elements(text),
         Some(after) => parse::elements_after(text, after),
     };
     // The JSON record of each scenario, built whole and written at once.
     let mut line = String::new();
-    // Where the last scenario read ends.
-    let mut end = part.after.unwrap_or_default();
-    // Scenarios are parsed one at a time, each without the trees of the policy texts read
-    // before it: a large file never holds the tree of all of them.
-    for index in part.first.. {
-        if let Some(next) = part.next
-            && index == part.first + PART
-        {
-            let between = text.get(end..next).unwrap_or("-");
-            let blank = between
-                .bytes()
-                .all(|byte| matches!(byte, b' ' | b'\t' | b'\n' | b'\r'));
-            return Ok(if blank {
-                PartEnd::AtNext
-            } else {
-                PartEnd::Elsewhere { end, index }
-            });
+    let mut index = part.first;
+    // The scenarios parsed and not yet evaluated: a part's, or one at a time.
+    let batch = if part.limited { PART } else { 1 };
+    let mut nodes = Vec::with_capacity(batch);
+    loop {
+        // Scenarios are parsed without the trees of the policy texts read before them: a
+        // large file never holds the tree of all of them.
+        let reader = &reading.reader;
+        // `Some`: the file ends, `Some(Some(_))` with a syntax error.
+        let mut stop = None;
+        while nodes.len() < batch && stop.is_none() {
+            let next =
+                elements.next_skipping(&scenario::holds_policies, &|rest| reader.known_at(rest));
+            match next {
+                Some(Ok(node)) => nodes.push(node),
+                Some(Err(error)) => stop = Some(Some(error)),
+                None => stop = Some(None),
+            }
         }
-        let next = elements.next_skipping(&scenario::holds_policies, &|rest| reader.known_at(rest));
-        let Some(node) = next else {
-            return Ok(PartEnd::FileEnd(None));
-        };
-        let node = match node {
-            Ok(node) => node,
-            Err(error) => {
+        if part.limited {
+            let last = nodes.last().map(|node| node.span.end as usize);
+            next_start(last.filter(|_| stop.is_none()));
+        }
+        for node in nodes.drain(..) {
+            evaluate(out, printer, reading, &mut line, index, &node, tally)?;
+            index += 1;
+        }
+        match stop {
+            None if part.limited => return Ok(PartEnd::Full),
+            None => {}
+            Some(None) => return Ok(PartEnd::FileEnd(None)),
+            Some(Some(error)) => {
                 tally.malformed += 1;
-                let (line, column) = lines.line_col(error.span.start as usize);
+                let (line, column) = reading.lines.line_col(error.span.start as usize);
                 let message = format!("{} at line {line}, column {column}", error.message);
                 file_error(out, printer.format, name, &message)?;
-                return Ok(PartEnd::FileEnd(Some(format!(
-                    "cannot read `{name}`: {message}"
-                ))));
+                let message = format!("cannot read `{name}`: {message}");
+                return Ok(PartEnd::FileEnd(Some(message)));
             }
-        };
-        let node = &node;
-        end = node.span.end as usize;
-        tally.scenarios += 1;
-        let read = scenario::read(node, reader);
-        let scenario = match read {
-            Ok(scenario) => scenario,
-            Err(error) => {
-                tally.malformed += 1;
-                write_malformed(out, printer, name, lines, index, node, &error)?;
-                continue;
-            }
-        };
-        let set = policy_set(&scenario);
-        let evaluation = eval::evaluate(&scenario.request, &set);
-        let matched = scenario.expect.map(|expect| expect == evaluation.decision);
-        if matched == Some(false) {
-            tally.mismatches += 1;
-        }
-        let place = Place {
-            file: name,
-            text,
-            lines,
-            index,
-        };
-        match printer.format {
-            Format::Json => write_json(
-                out,
-                &mut line,
-                &place,
-                &scenario,
-                &set,
-                &evaluation,
-                matched,
-            )?,
-            Format::Text => write_text(
-                out,
-                &printer.renderer,
-                &place,
-                &scenario,
-                &set,
-                &evaluation,
-                matched,
-            )?,
         }
     }
-    Ok(PartEnd::FileEnd(None))
+}
+
+/// Reads and evaluates scenario `index`, and prints its result.
+fn evaluate(
+    out: &mut impl Write,
+    printer: &Printer,
+    reading: &mut Reading<'_>,
+    line: &mut String,
+    index: usize,
+    node: &iam_policy_core::Node<'_>,
+    tally: &mut Tally,
+) -> io::Result<()> {
+    let (name, text, lines) = (reading.name, reading.text, &reading.lines);
+    tally.scenarios += 1;
+    let scenario = match scenario::read(node, &mut reading.reader) {
+        Ok(scenario) => scenario,
+        Err(error) => {
+            tally.malformed += 1;
+            return write_malformed(out, printer, name, lines, index, node, &error);
+        }
+    };
+    let set = policy_set(&scenario);
+    let evaluation = eval::evaluate(&scenario.request, &set);
+    let matched = scenario.expect.map(|expect| expect == evaluation.decision);
+    if matched == Some(false) {
+        tally.mismatches += 1;
+    }
+    let place = Place {
+        file: name,
+        text,
+        lines,
+        index,
+    };
+    match printer.format {
+        Format::Json => write_json(out, line, &place, &scenario, &set, &evaluation, matched),
+        Format::Text => write_text(
+            out,
+            &printer.renderer,
+            &place,
+            &scenario,
+            &set,
+            &evaluation,
+            matched,
+        ),
+    }
 }
 
 /// The file and index of a scenario, and the file's text that spans index.
