@@ -4,8 +4,8 @@
 # instruction count of one scenario (start-up and the first reading of each policy text cancel
 # out for the repeated files). The counts repeat exactly for the same binary and input and do not
 # depend on the machine's speed or load. Counted with `--jobs 1`, and with `--jobs 2` for what
-# reading a file in parts on threads of their own adds (callgrind runs the threads one at a time
-# and counts them all).
+# reading a file in parts on threads of their own adds per scenario (callgrind runs the threads
+# one at a time and counts them all).
 # Needs valgrind. Usage: simulate-instructions.sh [N]
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -29,7 +29,8 @@ names=("one policy, repeated" "one policy, distinct" "full set, repeated" "full 
 for i in 0 1 2 3 4 5; do
   one=$(count "$work/one/$i.json" 1)
   two=$(count "$work/two/$i.json" 1)
-  threads=$(count "$work/two/$i.json" 2)
+  one_threads=$(count "$work/one/$i.json" 2)
+  two_threads=$(count "$work/two/$i.json" 2)
   echo "${names[$i]}: $(( (two - one) / n )) instructions per scenario;" \
-    "$(( (threads - two) * 100 / two ))% more in all with --jobs 2"
+    "$(( (two_threads - one_threads) / n )) with --jobs 2"
 done

@@ -298,7 +298,9 @@ impl<'scope, 'env, W: Write> Pipeline<'scope, 'env, W> {
         }
         let turn = self.turn;
         self.turn = (turn + 1) % self.workers.len();
-        let worker = self.workers.get(turn)?;
+        let Some(worker) = self.workers.get(turn) else {
+            return self.read_here(&part);
+        };
         // A worker that is gone leaves the rest of the file to this thread (see `write_next`).
         let next = match worker.parts.send(part.clone()) {
             Ok(()) => worker.starts.recv().ok(),
