@@ -174,14 +174,16 @@ fn listed_of<S: AsRef<str>>(first: impl Iterator<Item = S>, total: usize) -> Str
 fn all_actions() -> &'static [(iam_policy_reference::Action, String)] {
     static ALL: OnceLock<Vec<(iam_policy_reference::Action, String)>> = OnceLock::new();
     ALL.get_or_init(|| {
-        let mut all: Vec<_> = iam_policy_reference::services()
+        let mut actions: Vec<iam_policy_reference::Action> = iam_policy_reference::services()
             .flat_map(|service| service.actions())
+            .collect();
+        actions.sort_unstable();
+        actions
+            .into_iter()
             .map(|action| {
                 let name = format!("{}:{}", action.service().prefix(), action.name());
                 (action, name)
             })
-            .collect();
-        all.sort_unstable_by_key(|(action, _)| *action);
-        all
+            .collect()
     })
 }

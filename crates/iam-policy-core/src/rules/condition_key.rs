@@ -6,6 +6,7 @@ use super::{Condition, Context, Entry, PAIRWISE_UP_TO, Statement, did_you_mean};
 use crate::IssueCode;
 use crate::json::Value;
 use crate::model::element;
+use crate::order::sorted_positions;
 use iam_policy_reference::{self as reference, ConditionKey};
 use rustc_hash::FxHashMap;
 
@@ -213,7 +214,6 @@ pub(super) fn check_duplicate_keys(statement: &Statement<'_>, ctx: &mut Context<
         return;
     }
     // By operator block, then by key in any case, then in source order.
-    let mut order: Vec<usize> = (0..conditions.len()).collect();
     let lowered = |index: usize| {
         conditions.get(index).map(|condition| {
             condition
@@ -228,16 +228,13 @@ pub(super) fn check_duplicate_keys(statement: &Statement<'_>, ctx: &mut Context<
             .get(index)
             .map(|condition| condition.operator.span.start)
     };
-    order.sort_by(|&a, &b| {
-        block(a)
-            .cmp(&block(b))
-            .then_with(|| {
-                lowered(a)
-                    .into_iter()
-                    .flatten()
-                    .cmp(lowered(b).into_iter().flatten())
-            })
-            .then(a.cmp(&b))
+    let order = sorted_positions(conditions.len(), &|a, b| {
+        block(a).cmp(&block(b)).then_with(|| {
+            lowered(a)
+                .into_iter()
+                .flatten()
+                .cmp(lowered(b).into_iter().flatten())
+        })
     });
     let picked: Vec<&Condition<'_>> = order
         .iter()
@@ -327,12 +324,17 @@ fn check_duplicate_operators(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     {
         return;
     }
-    let mut sorted: Vec<&crate::json::Member<'_>> = operators.iter().collect();
-    sorted.sort_by(|a, b| {
-        a.key
-            .cmp(&b.key)
-            .then(a.key_span.start.cmp(&b.key_span.start))
-    });
+    // By name, then in source order.
+    let key = |index: usize| {
+        operators
+            .get(index)
+            .map(|operator| (&operator.key, operator.key_span.start))
+    };
+    let sorted: Vec<&crate::json::Member<'_>> =
+        sorted_positions(operators.len(), &|a, b| key(a).cmp(&key(b)))
+            .iter()
+            .filter_map(|&index| operators.get(index))
+            .collect();
     let path = statement.path.member(&CONDITION);
     for group in sorted.chunk_by(|a, b| a.key == b.key) {
         if group.len() < 2 {
