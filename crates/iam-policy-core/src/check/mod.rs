@@ -174,9 +174,10 @@ fn listed_of<S: AsRef<str>>(first: impl Iterator<Item = S>, total: usize) -> Str
 fn all_actions() -> &'static [(iam_policy_reference::Action, String)] {
     static ALL: OnceLock<Vec<(iam_policy_reference::Action, String)>> = OnceLock::new();
     ALL.get_or_init(|| {
-        let mut actions: Vec<iam_policy_reference::Action> = iam_policy_reference::services()
-            .flat_map(|service| service.actions())
-            .collect();
+        let mut actions: Vec<iam_policy_reference::Action> = Vec::new();
+        for service in iam_policy_reference::services() {
+            actions.extend(service.actions());
+        }
         actions.sort_unstable();
         actions
             .into_iter()

@@ -214,27 +214,15 @@ pub(super) fn check_duplicate_keys(statement: &Statement<'_>, ctx: &mut Context<
         return;
     }
     // By operator block, then by key in any case, then in source order.
-    let lowered = |index: usize| {
-        conditions.get(index).map(|condition| {
-            condition
-                .key
-                .text
-                .bytes()
-                .map(|byte| byte.to_ascii_lowercase())
-        })
-    };
-    let block = |index: usize| {
-        conditions
-            .get(index)
-            .map(|condition| condition.operator.span.start)
-    };
+    fn lowered(text: &str) -> impl Iterator<Item = u8> + '_ {
+        text.bytes().map(|byte| byte.to_ascii_lowercase())
+    }
     let order = sorted_positions(conditions.len(), &|a, b| {
-        block(a).cmp(&block(b)).then_with(|| {
-            lowered(a)
-                .into_iter()
-                .flatten()
-                .cmp(lowered(b).into_iter().flatten())
-        })
+        let (Some(a), Some(b)) = (conditions.get(a), conditions.get(b)) else {
+            return std::cmp::Ordering::Equal;
+        };
+        (a.operator.span.start.cmp(&b.operator.span.start))
+            .then_with(|| lowered(a.key.text).cmp(lowered(b.key.text)))
     });
     let picked: Vec<&Condition<'_>> = order
         .iter()
