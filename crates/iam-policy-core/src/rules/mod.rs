@@ -156,13 +156,14 @@ impl<'o> Context<'o> {
                     })
             })
             .collect();
-        // By span; findings at the same span in the order they were reported.
-        let span = |position: usize| {
-            findings
-                .get(position)
-                .map(|finding| (finding.span.start, finding.span.end))
-        };
-        let order = sorted_positions(findings.len(), &|a, b| span(a).cmp(&span(b)));
+        // By span; findings at the same span in the order they were reported. Mostly they
+        // were reported in that order already.
+        let span = |finding: &Finding| (finding.span.start, finding.span.end);
+        if findings.is_sorted_by_key(span) {
+            return findings;
+        }
+        let span_at = |position: usize| findings.get(position).map(span);
+        let order = sorted_positions(findings.len(), &|a, b| span_at(a).cmp(&span_at(b)));
         let mut findings: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
         order
             .iter()

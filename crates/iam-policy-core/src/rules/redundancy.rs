@@ -355,10 +355,9 @@ pub(super) fn check_redundant_resources(statement: &Statement<'_>, ctx: &mut Con
         .map(|&index| (index, holds_wildcard(text(index))))
         .filter(|&(_, wild)| wild)
         .collect();
-    // By entry: the first wildcard covering it.
+    // By entry: the first wildcard covering it. Filled in once one is found: mostly none is.
     let mut covered_by: Vec<Option<usize>> = Vec::new();
     if !wildcards.is_empty() {
-        covered_by.resize(entries.len(), None);
         sort_positions(&mut sorted, &|a, b| text(a).cmp(text(b)));
         let wild: Vec<bool> = sorted
             .iter()
@@ -390,6 +389,7 @@ pub(super) fn check_redundant_resources(statement: &Statement<'_>, ctx: &mut Con
                     break;
                 };
                 if narrow != wide && resource_covers((pattern, true), (text(narrow), narrow_wild)) {
+                    covered_by.resize(entries.len(), None);
                     if let Some(slot) = covered_by.get_mut(narrow) {
                         *slot = Some(wide);
                     }
