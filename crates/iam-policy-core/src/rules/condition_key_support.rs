@@ -48,14 +48,13 @@ pub(super) fn check_actions_support_keys<'c, 'a: 'c>(
         // Each action once, in the order written: each key is tested against every one.
         let named = named.get_or_insert_with(|| {
             let mut seen = FxHashSet::default();
-            let mut named = Vec::new();
-            for resolved in &statement.actions {
-                if !resolved.wildcard && !resolved.everything {
-                    let actions = resolved.actions.iter().copied();
-                    named.extend(actions.filter(|action| seen.insert(*action)));
-                }
-            }
-            named
+            statement
+                .actions
+                .iter()
+                .filter(|resolved| !resolved.wildcard && !resolved.everything)
+                .flat_map(|resolved| resolved.actions.iter().copied())
+                .filter(|action| seen.insert(*action))
+                .collect()
         });
         if named.is_empty() {
             return;

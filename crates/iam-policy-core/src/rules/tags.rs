@@ -69,14 +69,12 @@ pub(super) fn check_tag_keys_supported(statement: &Statement<'_>, ctx: &mut Cont
         // Worked out once per statement and per tag key template: a statement may hold
         // thousands of actions and of tag conditions.
         let services = services.get_or_insert_with(|| {
-            let mut services: Vec<reference::Service> = Vec::new();
-            for resolved in statement
+            let mut services: Vec<reference::Service> = statement
                 .actions
                 .iter()
                 .filter(|resolved| !resolved.everything)
-            {
-                services.extend(resolved.actions.iter().map(|action| action.service()));
-            }
+                .flat_map(|resolved| resolved.actions.iter().map(|action| action.service()))
+                .collect();
             // An entry's actions come in runs of one service: fewer to sort.
             services.dedup();
             let prefix = |index: usize| services.get(index).map(|service| service.prefix());
