@@ -318,17 +318,14 @@ fn check_duplicate_operators(statement: &Statement<'_>, ctx: &mut Context<'_>) {
             .get(index)
             .map(|operator| (&operator.key, operator.key_span.start))
     };
-    let sorted: Vec<&crate::json::Member<'_>> =
-        sorted_positions(operators.len(), &|a, b| key(a).cmp(&key(b)))
-            .iter()
-            .filter_map(|&index| operators.get(index))
-            .collect();
+    let order = sorted_positions(operators.len(), &|a, b| key(a).cmp(&key(b)));
+    let name = |index: usize| operators.get(index).map(|operator| &operator.key);
     let path = statement.path.member(&CONDITION);
-    for group in sorted.chunk_by(|a, b| a.key == b.key) {
+    for group in order.chunk_by(|&a, &b| name(a) == name(b)) {
         if group.len() < 2 {
             continue;
         }
-        for operator in group {
+        for operator in group.iter().filter_map(|&index| operators.get(index)) {
             let entry = Entry {
                 text: &operator.key,
                 span: operator.key_span,

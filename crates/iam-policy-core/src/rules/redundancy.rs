@@ -8,7 +8,6 @@ use super::{
 use crate::IssueCode;
 use crate::json::{Member, Node, Value};
 use crate::model::element;
-use crate::order::{sort_positions, sorted_positions};
 use iam_policy_reference as reference;
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet, FxHasher};
 use std::hash::{Hash, Hasher};
@@ -358,7 +357,7 @@ pub(super) fn check_redundant_resources(statement: &Statement<'_>, ctx: &mut Con
     // By entry: the first wildcard covering it. Filled in once one is found: mostly none is.
     let mut covered_by: Vec<Option<usize>> = Vec::new();
     if !wildcards.is_empty() {
-        sort_positions(&mut sorted, &|a, b| text(a).cmp(text(b)));
+        sorted.sort_unstable_by_key(|&index| text(index));
         let wild: Vec<bool> = sorted
             .iter()
             .map(|&index| holds_wildcard(text(index)))
@@ -702,17 +701,15 @@ fn same_member_lists(
         return false;
     }
     fn sorted<'m>(members: &'m [Member<'_>], picked: &[usize]) -> Vec<(&'m str, u64, usize)> {
-        let keyed: Vec<(&str, u64, usize)> = picked
+        let mut keyed: Vec<(&str, u64, usize)> = picked
             .iter()
             .filter_map(|&index| {
                 let member = members.get(index)?;
                 Some((&*member.key, json_hash(&member.value), index))
             })
             .collect();
-        sorted_positions(keyed.len(), &|a, b| keyed.get(a).cmp(&keyed.get(b)))
-            .iter()
-            .filter_map(|&position| keyed.get(position).copied())
-            .collect()
+        keyed.sort_unstable();
+        keyed
     }
     let (a_sorted, b_sorted) = (sorted(a, a_picked), sorted(b, b_picked));
     a_sorted.len() == b_sorted.len()
