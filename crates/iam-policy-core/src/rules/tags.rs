@@ -3,7 +3,6 @@
 
 use super::{Context, Effect, Statement, backticked};
 use crate::IssueCode;
-use crate::order::sorted_positions;
 use iam_policy_reference as reference;
 use rustc_hash::FxHashMap;
 
@@ -77,14 +76,9 @@ pub(super) fn check_tag_keys_supported(statement: &Statement<'_>, ctx: &mut Cont
                 .collect();
             // An entry's actions come in runs of one service: fewer to sort.
             services.dedup();
-            let prefix = |index: usize| services.get(index).map(|service| service.prefix());
-            let mut by_prefix: Vec<reference::Service> =
-                sorted_positions(services.len(), &|a, b| prefix(a).cmp(&prefix(b)))
-                    .iter()
-                    .filter_map(|&index| services.get(index).copied())
-                    .collect();
-            by_prefix.dedup();
-            by_prefix
+            services.sort_unstable_by_key(|service| service.prefix());
+            services.dedup_by_key(|service| service.prefix());
+            services
         });
         let unsupported = unsupported_by_template
             .entry(template.name())
