@@ -9,7 +9,14 @@
 # come too (medians over the runs): the first call of a build (which pays for the first use of the
 # reference data), any later call, in total and inside the core's rules, and all calls of a build.
 #
+# With CALLGRIND=FILE (needs valgrind), one more rebuild of the `policy!` crate runs its rustc under
+# callgrind, counting the instructions inside the macro's entry point only: the macro's own work and
+# the compiler's work answering its requests (reading tokens, lexing the expansion), summed over
+# the 200 calls. Instruction counts repeat for the same build and do not depend on the machine's
+# speed or load. Callgrind's output stays in FILE, for `callgrind_annotate --inclusive=yes FILE`.
+#
 # Usage: scripts/bench-macro.sh [RUNS]   (default 5; set CARGO_TARGET_DIR to reuse a target dir)
+#        CALLGRIND=FILE scripts/bench-macro.sh [RUNS]
 set -euo pipefail
 
 runs="${1:-5}"
@@ -18,6 +25,8 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$work/target}"
 policies=200
+# Callgrind's output file, if asked for, as an absolute path (the script changes directory).
+callgrind_out="${CALLGRIND:+$(realpath -m "$CALLGRIND")}"
 
 # One document: 5 statements, different for each policy, valid for the rules.
 document() {
@@ -138,3 +147,21 @@ awk -v p="$policy_ms" -v j="$json_ms" 'BEGIN { printf "ratio policy!/json!: %.2f
 echo "inside policy!, first call of a build: ${first_total} µs, of which ${first_validate} µs in the rules (first use of the reference data)"
 echo "inside policy!, any later call: ${call_total} µs, of which ${call_validate} µs in the rules"
 echo "inside policy!, all $policies calls of a build: ${all_calls} µs"
+
+if [[ -n "$callgrind_out" ]]; then
+    # A rustc wrapper that runs the `policy!` crate's compilation under callgrind, others as they are.
+    cat > "$work/callgrind-rustc.sh" <<'WRAPPER'
+#!/usr/bin/env bash
+if [[ " $* " == *" --crate-name policy_macro "* ]]; then
+    exec valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$CALLGRIND_OUT" \
+        --toggle-collect='iam_policy_macros::policy' "$@"
+fi
+exec "$@"
+WRAPPER
+    chmod +x "$work/callgrind-rustc.sh"
+    touch policy-macro/src/lib.rs
+    CALLGRIND_OUT="$callgrind_out" RUSTC_WRAPPER="$work/callgrind-rustc.sh" \
+        cargo build --quiet -p policy-macro 2>/dev/null
+    instructions=$(sed -n 's/^summary: \([0-9]*\).*/\1/p' "$callgrind_out")
+    echo "inside policy!, all $policies calls of a build: ${instructions} instructions ($((instructions / policies)) per call)"
+fi

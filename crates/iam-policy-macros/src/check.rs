@@ -9,17 +9,17 @@ use iam_policy_core::parameter::placeholders;
 use iam_policy_core::{
     Finding, IssueCode, Member, Node, Options, Parameter, PolicyKind, Severity, Span, Value, Waiver,
 };
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote_spanned};
-use syn::LitStr;
+use proc_macro::TokenStream;
 
+use crate::code::{Code, Str, respan};
+use crate::error::{Error, Errors};
 use crate::input::{Document, Settings};
 use crate::tokens::{self, SpanTable, StatementRef};
 
 /// A checked document: the policy it describes and what to tell the user about it.
 pub(crate) struct Checked {
     /// Every error of the call, combined; `Ok` when the document is valid.
-    pub policy: Result<Policy, syn::Error>,
+    pub policy: Result<Policy, Error>,
     /// Items that make rustc print one warning per warning-severity finding.
     pub warnings: TokenStream,
     /// Time spent in the core's rules, for `IAM_POLICY_MACRO_TIMINGS`.
@@ -67,21 +67,24 @@ pub(crate) fn severity(finding: &Finding) -> Severity {
 /// identity policy, or of the declared kind).
 pub(crate) fn check(document: &Document, statement: bool) -> Checked {
     let mut spans = SpanTable::default();
-    let mut errors = Errors(document.attribute_errors.clone());
+    let mut errors = Errors::default();
+    if let Some(attribute_errors) = &document.attribute_errors {
+        errors.push(attribute_errors.clone());
+    }
     let (group, references) = if statement {
         (document.group.clone(), Vec::new())
     } else {
         tokens::statement_references(&document.group)
     };
     let failed = |errors: Errors, references| Checked {
-        policy: Err(errors.into_error()),
+        policy: Err(into_error(errors)),
         warnings: TokenStream::new(),
         validate_time: Duration::ZERO,
         references,
         kind: None,
     };
     if statement && document.settings.templated {
-        errors.push(syn::Error::new(
+        errors.push(Error::new(
             document.group.span(),
             "a statement constant takes no `#[parameters]`: declare them on the policies that \
              include it",
@@ -135,18 +138,18 @@ pub(crate) fn check(document: &Document, statement: bool) -> Checked {
         }
         let span = spans.get(finding.span);
         let severity = severity(&finding);
-        let text = text(&finding, &document.settings);
+        let text = text(&finding, &options.parameters);
         if severity == Severity::Error {
-            errors.push(syn::Error::new(span, text));
+            errors.push(Error::new(span, text));
         } else {
             warnings.extend(warning(severity, &text, span));
         }
     }
     custom_checks(&document.settings, &node, &spans, &mut errors);
     // Without a policy, `read` reported why among the findings: `errors` holds it.
-    let policy = match (errors.0, policy) {
-        (None, Some(policy)) => Ok(policy),
-        (errors, _) => Err(Errors(errors).into_error()),
+    let policy = match policy {
+        Some(policy) if errors.is_empty() => Ok(policy),
+        _ => Err(into_error(errors)),
     };
     Checked {
         policy,
@@ -191,41 +194,31 @@ fn as_document(statement: Node<'static>) -> Node<'static> {
     }
 }
 
-struct Errors(Option<syn::Error>);
-
-impl Errors {
-    fn push(&mut self, error: syn::Error) {
-        match &mut self.0 {
-            Some(errors) => errors.combine(error),
-            None => self.0 = Some(error),
-        }
-    }
-
-    fn into_error(self) -> syn::Error {
-        self.0
-            .unwrap_or_else(|| syn::Error::new(proc_macro2::Span::call_site(), "expected a policy"))
-    }
+/// The errors of a document that has no policy; `read` says why among its findings.
+fn into_error(errors: Errors) -> Error {
+    errors
+        .into_error()
+        .unwrap_or_else(|| Error::new(proc_macro::Span::call_site(), "expected a policy"))
 }
 
 /// `unknown action `ssm:StartSesion` (INVALID_ACTION)` and the help on its own line. When the
 /// message quotes the typical value a placeholder was checked with, a note says which
 /// placeholder it stands for.
-fn text(finding: &Finding, settings: &Settings) -> String {
+fn text(finding: &Finding, parameters: &[Parameter]) -> String {
     let mut text = format!("{} ({})", finding.message, finding.code.as_str());
     if let Some(help) = &finding.help {
         text.push_str("\nhelp: ");
         text.push_str(help);
     }
     let quoted = |example: &str| finding.message.contains(example);
-    let notes: Vec<String> = settings
-        .parameters
+    let notes: Vec<String> = parameters
         .iter()
-        .map(|(name, kind)| (name.value(), kind.example()))
+        .map(|parameter| (&parameter.name, parameter.kind.example()))
         .filter(|(_, example)| quoted(example))
         // The example KMS key ARN holds the example Region and account: name the longest.
         .filter(|(_, example)| {
-            !settings.parameters.iter().any(|(_, other)| {
-                let other = other.example();
+            !parameters.iter().any(|other| {
+                let other = other.kind.example();
                 other.len() > example.len() && other.contains(&**example) && quoted(&other)
             })
         })
@@ -241,15 +234,14 @@ fn text(finding: &Finding, settings: &Settings) -> String {
 /// Stable Rust has no API for a proc macro to warn, so each warning is a call of a
 /// `#[deprecated]` function at the literal: rustc prints the note there, `#[allow(deprecated)]`
 /// silences it and `#[deny(deprecated)]` turns it into an error (the trick `sqlx` uses).
-fn warning(severity: Severity, text: &str, span: proc_macro2::Span) -> TokenStream {
-    let name = format_ident!("{}", severity.as_str(), span = span);
-    quote_spanned! {span=>
-        const _: () = {
-            #[deprecated(note = #text)]
-            const fn #name() {}
-            #name();
-        };
-    }
+fn warning(severity: Severity, text: &str, span: proc_macro::Span) -> TokenStream {
+    let mut code = Code::default();
+    code.push(format_args!(
+        "const _: () = {{ #[deprecated(note = {text})] const fn {name}() {{}} {name}(); }};",
+        text = Str(text),
+        name = severity.as_str(),
+    ));
+    respan(code.into_stream(), span)
 }
 
 /// The options for the core: kind, parameters, and waivers with `sid = "..."` resolved to the
@@ -259,12 +251,12 @@ fn options(settings: &Settings, node: &Node<'_>, errors: &mut Errors) -> Options
     for waiver in &settings.waivers {
         let statement = match &waiver.sid {
             None => None,
-            Some(sid) => match statement_with_sid(node, &sid.value()) {
+            Some(sid) => match statement_with_sid(node, &sid.value) {
                 Some(index) => Some(index),
                 None => {
-                    errors.push(syn::Error::new(
-                        sid.span(),
-                        format!("no statement has `\"Sid\": \"{}\"`", sid.value()),
+                    errors.push(Error::new(
+                        sid.span,
+                        format!("no statement has `\"Sid\": \"{}\"`", sid.value),
                     ));
                     continue;
                 }
@@ -278,9 +270,9 @@ fn options(settings: &Settings, node: &Node<'_>, errors: &mut Errors) -> Options
         parameters: settings
             .parameters
             .iter()
-            .map(|(name, kind)| Parameter {
-                name: name.value(),
-                kind: *kind,
+            .map(|declared| Parameter {
+                name: declared.name.value.clone(),
+                kind: declared.kind,
             })
             .collect(),
     }
@@ -300,7 +292,11 @@ fn check_placeholders(
 ) {
     let mut written = Vec::new();
     collect_placeholders(node, &mut written);
-    let declared: Vec<String> = settings.parameters.iter().map(|(n, _)| n.value()).collect();
+    let declared: Vec<&str> = settings
+        .parameters
+        .iter()
+        .map(|declared| declared.name.value.as_str())
+        .collect();
     for (name, span) in &written {
         if declared.iter().any(|declared| declared == name) || settings.parameter_errors {
             continue;
@@ -321,18 +317,18 @@ fn check_placeholders(
                 declared.join("`, `")
             ),
         };
-        errors.push(syn::Error::new(
+        errors.push(Error::new(
             span,
             format!(
                 "`{{{name}}}` is not a declared parameter: binding would leave it in the policy\nhelp: {help}"
             ),
         ));
     }
-    for (name, _) in &settings.parameters {
-        let name_text = name.value();
-        if !written.iter().any(|(written, _)| *written == name_text) {
-            errors.push(syn::Error::new(
-                name.span(),
+    for declared in &settings.parameters {
+        let name_text = &declared.name.value;
+        if !written.iter().any(|(written, _)| written == name_text) {
+            errors.push(Error::new(
+                declared.name.span,
                 format!(
                     "parameter `{name_text}` is declared but the policy never writes `{{{name_text}}}`"
                 ),
@@ -384,7 +380,11 @@ fn custom_checks(settings: &Settings, node: &Node<'_>, spans: &SpanTable, errors
     let mut verdicts = Vec::new();
     if !settings.never_grants.is_empty() {
         let access = check::Access {
-            actions: settings.never_grants.iter().map(LitStr::value).collect(),
+            actions: settings
+                .never_grants
+                .iter()
+                .map(|action| action.value.clone())
+                .collect(),
             resources: Vec::new(),
         };
         verdicts.push(("never_grants", check::access_not_granted(node, &access)));
@@ -401,7 +401,7 @@ fn custom_checks(settings: &Settings, node: &Node<'_>, spans: &SpanTable, errors
         for reason in verdict.reasons {
             let span = reason
                 .span
-                .map_or_else(proc_macro2::Span::call_site, |span| spans.get(span));
+                .map_or_else(proc_macro::Span::call_site, |span| spans.get(span));
             let sid = reason
                 .statement_id
                 .map(|sid| format!(" (`{sid}`)"))
@@ -410,7 +410,7 @@ fn custom_checks(settings: &Settings, node: &Node<'_>, spans: &SpanTable, errors
                 .statement_index
                 .map(|i| format!(" {i}"))
                 .unwrap_or_default();
-            errors.push(syn::Error::new(
+            errors.push(Error::new(
                 span,
                 format!(
                     "statement{index}{sid} {}, which `#[{attribute}]` forbids\nnote: {}",
@@ -442,17 +442,17 @@ mod tests {
 
     #[test]
     fn names_the_placeholder_a_quoted_typical_value_stands_for() {
-        let settings = Settings {
-            parameters: [
-                ("region", ParameterKind::Region),
-                ("account-id", ParameterKind::AccountId),
-                ("key-name", ParameterKind::KmsKeyArn),
-            ]
-            .into_iter()
-            .map(|(name, kind)| (syn::LitStr::new(name, proc_macro2::Span::call_site()), kind))
-            .collect(),
-            ..Settings::default()
-        };
+        let parameters: Vec<Parameter> = [
+            ("region", ParameterKind::Region),
+            ("account-id", ParameterKind::AccountId),
+            ("key-name", ParameterKind::KmsKeyArn),
+        ]
+        .into_iter()
+        .map(|(name, kind)| Parameter {
+            name: name.to_owned(),
+            kind,
+        })
+        .collect();
         let finding = |message: String| Finding {
             code: IssueCode::InvalidArnRegion,
             severity: Severity::Error,
@@ -464,16 +464,16 @@ mod tests {
         };
         let region = text(
             &finding("`123456789012` is not a Region code".into()),
-            &settings,
+            &parameters,
         );
         assert!(
             region.ends_with("value: `{account-id}` as `123456789012`"),
             "{region}"
         );
         let key = ParameterKind::KmsKeyArn.example();
-        let key = text(&finding(format!("`{key}` is not an S3 ARN")), &settings);
+        let key = text(&finding(format!("`{key}` is not an S3 ARN")), &parameters);
         assert!(key.ends_with("value: `{key-name}` as `arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`"), "{key}");
-        let plain = text(&finding("`x` is not a Region code".into()), &settings);
+        let plain = text(&finding("`x` is not a Region code".into()), &parameters);
         assert!(!plain.contains("note"), "{plain}");
     }
 

@@ -12,25 +12,30 @@ use iam_policy_core::model::{
     ConditionBlock, ConditionValue, Effect, OneOrMany, Policy, Principal, Statement,
 };
 use iam_policy_core::{ParameterKind, PolicyKind};
-use proc_macro2::{Literal, TokenStream};
-use quote::{ToTokens, format_ident, quote};
+use proc_macro::{TokenStream, TokenTree};
 
 use crate::check::{self, Checked};
+use crate::code::{Code, Str};
 use crate::input::{Document, Input, Item};
 use crate::timings;
 
-pub(crate) fn expand(krate: &syn::Path, input: Input) -> TokenStream {
+pub(crate) fn expand(krate: &TokenStream, input: Input) -> TokenStream {
     match input {
         Input::Expression(document) => {
             let (value, extra) = policy(krate, &document, false);
-            let ty = value_type(krate, &document, false);
-            quote! {{ #extra const POLICY: #ty = #value; POLICY }}
+            let mut block = Code::default();
+            block.splice(extra).text("const POLICY: ");
+            value_type(&mut block, krate, &document, false);
+            block.text(" = ").splice(value).text("; POLICY");
+            let mut code = Code::default();
+            code.braced(block);
+            code.into_stream()
         }
         Input::Items(items) => items.iter().map(|item| self::item(krate, item)).collect(),
     }
 }
 
-fn item(krate: &syn::Path, item: &Item) -> TokenStream {
+fn item(krate: &TokenStream, item: &Item) -> TokenStream {
     let Item {
         attrs,
         vis,
@@ -40,34 +45,56 @@ fn item(krate: &syn::Path, item: &Item) -> TokenStream {
         document,
     } = item;
     let (value, extra) = policy(krate, document, *statement);
-    let ty = value_type(krate, document, *statement);
-    let keyword = match static_token {
-        Some(token) => quote!(#token),
-        None => quote!(const),
+    let mut code = Code::default();
+    code.splice(attrs.clone()).splice(vis.clone());
+    match static_token {
+        Some(token) => code.splice(TokenTree::Ident(token.clone())),
+        None => code.text("const "),
     };
+    code.splice(TokenTree::Ident(name.clone())).text(": ");
+    value_type(&mut code, krate, document, *statement);
+    code.text(" = ");
     // The diagnostics go inside the initializer, so that the item's lint attributes
     // (`#[allow(deprecated)]`) apply to its warnings.
-    quote! {
-        #(#attrs)*
-        #vis #keyword #name: #ty = { #extra #value };
-    }
+    let mut initializer = Code::default();
+    initializer.splice(extra).splice(value);
+    code.braced(initializer).text(";");
+    code.into_stream()
+}
+
+/// `<facade>::__private::<name>`.
+fn private(code: &mut Code, krate: &TokenStream, name: &str) {
+    code.splice(krate.clone())
+        .push(format_args!("::__private::{name}"));
 }
 
 /// `Statement` for a statement constant, `Template` for a document that declares parameters,
 /// `Policy` for any other.
-fn value_type(krate: &syn::Path, document: &Document, statement: bool) -> TokenStream {
-    if statement {
-        quote!(#krate::__private::Statement)
+fn value_type(code: &mut Code, krate: &TokenStream, document: &Document, statement: bool) {
+    let name = if statement {
+        "Statement"
     } else if !document.settings.templated {
-        quote!(#krate::__private::Policy)
+        "Policy"
     } else {
-        quote!(#krate::__private::Template)
-    }
+        "Template"
+    };
+    private(code, krate, name);
+}
+
+/// `{ <items> use <facade>::__private as p; <value> }`: `value` writes the model with `p`.
+fn with_private(code: &mut Code, krate: &TokenStream, items: Code, value: impl FnOnce(&mut Code)) {
+    let mut block = items;
+    block
+        .text("use ")
+        .splice(krate.clone())
+        .text("::__private as p; ");
+    value(&mut block);
+    code.braced(block);
 }
 
 /// The policy's value (or the placeholder after errors) and the items that carry its
 /// diagnostics: `compile_error!`s and warnings. With `statement`, the document is one statement.
-fn policy(krate: &syn::Path, document: &Document, statement: bool) -> (TokenStream, TokenStream) {
+fn policy(krate: &TokenStream, document: &Document, statement: bool) -> (TokenStream, TokenStream) {
     let started = Instant::now();
     let Checked {
         policy,
@@ -78,277 +105,305 @@ fn policy(krate: &syn::Path, document: &Document, statement: bool) -> (TokenStre
     } = check::check(document, statement);
     let parameters = &document.settings.parameters;
     let templated = document.settings.templated;
-    let expanded = match policy {
+    let mut value = Code::default();
+    let extra = match policy {
         Ok(policy) if statement => {
-            let value = match policy.statements().first() {
-                Some(statement) => Model(statement).to_token_stream(),
-                None => quote!(p::DENY),
-            };
-            (quote! {{ use #krate::__private as p; #value }}, warnings)
+            with_private(&mut value, krate, Code::default(), |code| {
+                match policy.statements().first() {
+                    Some(statement) => write_statement(code, statement),
+                    None => {
+                        code.text("p::DENY");
+                    }
+                }
+            });
+            warnings
         }
         Ok(policy) => {
             // The constants are named outside the block that imports `p`, so that a path of
             // the user's (`p::LOGS_READ`) means what it means in the user's code.
-            let constants: Vec<_> = references
-                .iter()
-                .enumerate()
-                .map(|(i, reference)| {
-                    let name = format_ident!("__IAM_POLICY_STATEMENT_{i}");
-                    let path = &reference.path;
-                    let item = quote!(const #name: #krate::__private::Statement = #path;);
-                    (reference.index, name, item)
-                })
-                .collect();
-            let items = constants.iter().map(|(_, _, item)| item);
-            let included: Vec<(usize, &syn::Ident)> = constants
-                .iter()
-                .map(|(index, name, _)| (*index, name))
-                .collect();
-            let policy = Composed {
-                policy: &policy,
-                included: &included,
-            };
-            let mut value = if templated {
-                let parameters = parameters.iter().map(|(name, kind)| {
-                    let name = text(&name.value());
-                    let kind = parameter_kind(*kind);
-                    quote!(p::Parameter { name: #name, kind: #kind })
-                });
-                quote! {{
-                    #(#items)*
-                    use #krate::__private as p;
-                    p::Template { policy: #policy, parameters: p::Borrowed(&[#(#parameters),*]) }
-                }}
+            let mut items = Code::default();
+            let mut included = Vec::with_capacity(references.len());
+            for (i, reference) in references.iter().enumerate() {
+                let name = format!("__IAM_POLICY_STATEMENT_{i}");
+                items.push(format_args!("const {name}: "));
+                private(&mut items, krate, "Statement");
+                items.text(" = ").splice(reference.path.clone()).text(";");
+                included.push((reference.index, name));
+            }
+            let mut block = Code::default();
+            with_private(&mut block, krate, items, |code| {
+                if templated {
+                    code.text("p::Template { policy: ");
+                    write_policy(code, &policy, &included);
+                    code.text(", parameters: p::Borrowed(&[");
+                    write_list(code, parameters, |code, declared| {
+                        code.text("p::Parameter { name: ");
+                        write_text(code, &declared.name.value);
+                        code.text(", kind: ");
+                        write_parameter_kind(code, declared.kind);
+                        code.text(" }");
+                    });
+                    code.text("]) }");
+                } else {
+                    write_policy(code, &policy, &included);
+                }
+            });
+            if references.is_empty() {
+                value = block;
             } else {
-                quote! {{ #(#items)* use #krate::__private as p; #policy }}
-            };
-            if !references.is_empty() {
                 // What the rules could not see across constants: unique `Sid`s and the size
                 // quota, checked when the constant is evaluated (a compile error).
-                // Only a resource policy may repeat a `Sid` (UNIQUE_SIDS_RECOMMENDED).
+                // Only a resource policy may repeat a `Sid` (UNIQUE_SIDS_REQUIRED).
                 let unique_sids = kind != Some(PolicyKind::Resource);
-                let quota = match kind {
-                    // Over a resource policy's quota is a warning: resource types differ.
-                    None | Some(PolicyKind::Resource) => quote!(#krate::__private::None),
-                    Some(kind) => {
-                        let quota = kind.size_quota();
-                        quote!(#krate::__private::Some(#quota))
-                    }
-                };
-                let ty = value_type(krate, document, false);
+                let mut composed = Code::default();
+                composed.text("const COMPOSED: ");
+                value_type(&mut composed, krate, document, false);
+                composed.text(" = ").splice(block.into_stream());
+                composed.text("; const _: () = ");
+                private(&mut composed, krate, "assert_composed");
                 let checked = if templated {
-                    quote!(&COMPOSED.policy)
+                    "&COMPOSED.policy"
                 } else {
-                    quote!(&COMPOSED)
+                    "&COMPOSED"
                 };
-                value = quote! {{
-                    const COMPOSED: #ty = #value;
-                    const _: () =
-                        #krate::__private::assert_composed(#checked, #unique_sids, #quota);
-                    COMPOSED
-                }};
+                let mut arguments = Code::default();
+                arguments.push(format_args!("{checked}, {unique_sids}, "));
+                match kind {
+                    // Over a resource policy's quota is a warning: resource types differ.
+                    None | Some(PolicyKind::Resource) => private(&mut arguments, krate, "None"),
+                    Some(kind) => {
+                        private(&mut arguments, krate, "Some");
+                        arguments.push(format_args!("({}usize)", kind.size_quota()));
+                    }
+                }
+                composed.parenthesized(arguments).text("; COMPOSED");
+                value.braced(composed);
             }
-            (value, warnings)
+            warnings
         }
         Err(errors) => {
-            let errors = errors.to_compile_error();
             let placeholder = if statement {
-                quote!(#krate::__private::DENY)
+                "DENY"
             } else if !templated {
-                quote!(#krate::__private::PLACEHOLDER)
+                "PLACEHOLDER"
             } else {
-                quote!(#krate::__private::PLACEHOLDER_TEMPLATE)
+                "PLACEHOLDER_TEMPLATE"
             };
-            (placeholder, quote!(#warnings #errors))
+            private(&mut value, krate, placeholder);
+            warnings
+                .into_iter()
+                .chain(errors.into_compile_error())
+                .collect()
         }
     };
+    let value = value.into_stream();
     timings::record(started.elapsed(), validate_time);
-    expanded
+    (value, extra)
 }
 
 /// `p::ParameterKind::AccountId`, `p::ParameterKind::Arn { service: "logs", ... }`.
-fn parameter_kind(kind: ParameterKind) -> TokenStream {
+fn write_parameter_kind(code: &mut Code, kind: ParameterKind) {
     match kind {
         ParameterKind::Arn {
             service,
             resource_type,
-        } => quote!(p::ParameterKind::Arn { service: #service, resource_type: #resource_type }),
-        other => {
-            let name = proc_macro2::Ident::new(other.name(), proc_macro2::Span::call_site());
-            quote!(p::ParameterKind::#name)
-        }
-    }
+        } => code.push(format_args!(
+            "p::ParameterKind::Arn {{ service: {}, resource_type: {} }}",
+            Str(service),
+            Str(resource_type)
+        )),
+        other => code.push(format_args!("p::ParameterKind::{}", other.name())),
+    };
 }
 
-/// A part of the model as the expression that builds it, with `p` the facade's `__private`.
-struct Model<'a, T: ?Sized>(&'a T);
-
-/// A policy whose `Statement` array includes statement constants: `included` gives each one's
-/// place among the statements and the name of the constant it is bound to.
-struct Composed<'a> {
-    policy: &'a Policy,
-    included: &'a [(usize, &'a syn::Ident)],
-}
-
-impl ToTokens for Composed<'_> {
-    fn to_tokens(&self, tokens: &mut TokenStream) {
-        let Policy {
-            version,
-            id,
-            statement,
-            kind,
-        } = self.policy;
-        let version = option(version.as_deref().map(text));
-        let id = option(id.as_deref().map(text));
-        let statement = if self.included.is_empty() {
-            one_or_many(statement, |statement| Model(statement).to_token_stream())
-        } else {
-            let mut written = statement.iter();
-            let count = statement.as_slice().len() + self.included.len();
-            let items = (0..count).filter_map(|index| {
-                match self.included.iter().find(|(at, _)| *at == index) {
-                    Some((_, name)) => Some(quote!(#name)),
-                    None => written.next().map(|s| Model(s).to_token_stream()),
-                }
+/// The policy, with `p` the facade's `__private`. `included` gives the place among the
+/// statements of each statement constant the document names, and the constant it is bound to.
+fn write_policy(code: &mut Code, policy: &Policy, included: &[(usize, String)]) {
+    let Policy {
+        version,
+        id,
+        statement,
+        kind,
+    } = policy;
+    code.text("p::Policy { version: ");
+    write_option(code, version.as_deref(), write_text);
+    code.text(", id: ");
+    write_option(code, id.as_deref(), write_text);
+    code.text(", statement: ");
+    if included.is_empty() {
+        write_one_or_many(code, statement, write_statement);
+    } else {
+        let mut written = statement.iter();
+        let count = statement.as_slice().len() + included.len();
+        let items =
+            (0..count).filter_map(|index| match included.iter().find(|(at, _)| *at == index) {
+                Some((_, name)) => Some(Err(name)),
+                None => written.next().map(Ok),
             });
-            quote!(p::OneOrMany::Many(p::Borrowed(&[#(#items),*])))
-        };
-        let kind = option(kind.map(|kind| {
-            let kind = match kind {
-                PolicyKind::Identity => quote!(Identity),
-                PolicyKind::Inline => quote!(Inline),
-                PolicyKind::Resource => quote!(Resource),
-                PolicyKind::RoleTrust => quote!(RoleTrust),
-                PolicyKind::Scp => quote!(Scp),
-                PolicyKind::Rcp => quote!(Rcp),
-            };
-            quote!(p::PolicyKind::#kind)
-        }));
-        tokens.extend(quote! {
-            p::Policy {
-                version: #version,
-                id: #id,
-                statement: #statement,
-                kind: #kind,
+        code.text("p::OneOrMany::Many(p::Borrowed(&[");
+        write_list(code, items, |code, item| match item {
+            Ok(statement) => write_statement(code, statement),
+            Err(name) => {
+                code.text(name);
             }
         });
+        code.text("]))");
     }
-}
-
-impl ToTokens for Model<'_, Statement> {
-    fn to_tokens(&self, tokens: &mut TokenStream) {
-        let Statement {
-            sid,
-            effect,
-            principal,
-            not_principal,
-            action,
-            not_action,
-            resource,
-            not_resource,
-            condition,
-        } = self.0;
-        // Only the elements written are spelt out; the rest come from the statement of that
-        // effect with no other element (`..p::ALLOW`), which keeps the expansion short.
-        let mut fields = TokenStream::new();
-        if let Some(sid) = sid {
-            let sid = text(sid);
-            fields.extend(quote!(sid: p::Some(#sid),));
-        }
-        for (name, principal) in [
-            (quote!(principal), principal),
-            (quote!(not_principal), not_principal),
-        ] {
-            if let Some(principal) = principal {
-                let principal = Model(principal);
-                fields.extend(quote!(#name: p::Some(#principal),));
-            }
-        }
-        for (name, list) in [
-            (quote!(action), action),
-            (quote!(not_action), not_action),
-            (quote!(resource), resource),
-            (quote!(not_resource), not_resource),
-        ] {
-            if let Some(list) = list {
-                let list = one_or_many(list, |entry| text(entry));
-                fields.extend(quote!(#name: p::Some(#list),));
-            }
-        }
-        if let Some(blocks) = condition {
-            let blocks = blocks.iter().map(Model);
-            fields.extend(quote!(condition: p::Some(p::Borrowed(&[#(#blocks),*])),));
-        }
-        let unwritten = match effect {
-            Effect::Allow => quote!(p::ALLOW),
-            Effect::Deny => quote!(p::DENY),
+    code.text(", kind: ");
+    write_option(code, kind.as_ref(), |code, kind| {
+        let kind = match kind {
+            PolicyKind::Identity => "Identity",
+            PolicyKind::Inline => "Inline",
+            PolicyKind::Resource => "Resource",
+            PolicyKind::RoleTrust => "RoleTrust",
+            PolicyKind::Scp => "Scp",
+            PolicyKind::Rcp => "Rcp",
         };
-        tokens.extend(quote!(p::Statement { #fields ..#unwritten }));
-    }
+        code.push(format_args!("p::PolicyKind::{kind}"));
+    });
+    code.text(" }");
 }
 
-impl ToTokens for Model<'_, Principal> {
-    fn to_tokens(&self, tokens: &mut TokenStream) {
-        tokens.extend(match self.0 {
-            Principal::Any => quote!(p::Principal::Any),
-            Principal::Map(entries) => {
-                let entries = entries.iter().map(|entry| {
-                    let principal_type = text(&entry.principal_type);
-                    let values = one_or_many(&entry.values, |value| text(value));
-                    quote!(p::PrincipalEntry { principal_type: #principal_type, values: #values })
-                });
-                quote!(p::Principal::Map(p::Borrowed(&[#(#entries),*])))
-            }
-        });
+fn write_statement(code: &mut Code, statement: &Statement) {
+    let Statement {
+        sid,
+        effect,
+        principal,
+        not_principal,
+        action,
+        not_action,
+        resource,
+        not_resource,
+        condition,
+    } = statement;
+    // Only the elements written are spelt out; the rest come from the statement of that
+    // effect with no other element (`..p::ALLOW`), which keeps the expansion short.
+    code.text("p::Statement { ");
+    if let Some(sid) = sid {
+        code.text("sid: p::Some(");
+        write_text(code, sid);
+        code.text("), ");
     }
+    for (name, principal) in [("principal", principal), ("not_principal", not_principal)] {
+        if let Some(principal) = principal {
+            code.push(format_args!("{name}: p::Some("));
+            write_principal(code, principal);
+            code.text("), ");
+        }
+    }
+    for (name, list) in [
+        ("action", action),
+        ("not_action", not_action),
+        ("resource", resource),
+        ("not_resource", not_resource),
+    ] {
+        if let Some(list) = list {
+            code.push(format_args!("{name}: p::Some("));
+            write_one_or_many(code, list, |code, entry| write_text(code, entry));
+            code.text("), ");
+        }
+    }
+    if let Some(blocks) = condition {
+        code.text("condition: p::Some(p::Borrowed(&[");
+        write_list(code, blocks.iter(), write_condition_block);
+        code.text("])), ");
+    }
+    code.text(match effect {
+        Effect::Allow => "..p::ALLOW }",
+        Effect::Deny => "..p::DENY }",
+    });
 }
 
-impl ToTokens for Model<'_, ConditionBlock> {
-    fn to_tokens(&self, tokens: &mut TokenStream) {
-        let operator = text(&self.0.operator);
-        let entries = self.0.entries.iter().map(|entry| {
-            let key = text(&entry.key);
-            let values = one_or_many(&entry.values, |value| match value {
-                ConditionValue::String(value) => {
-                    let value = text(value);
-                    quote!(p::ConditionValue::String(#value))
-                }
-                ConditionValue::Number(value) => {
-                    let value = text(value);
-                    quote!(p::ConditionValue::Number(#value))
-                }
-                ConditionValue::Bool(value) => quote!(p::ConditionValue::Bool(#value)),
+fn write_principal(code: &mut Code, principal: &Principal) {
+    match principal {
+        Principal::Any => {
+            code.text("p::Principal::Any");
+        }
+        Principal::Map(entries) => {
+            code.text("p::Principal::Map(p::Borrowed(&[");
+            write_list(code, entries.iter(), |code, entry| {
+                code.text("p::PrincipalEntry { principal_type: ");
+                write_text(code, &entry.principal_type);
+                code.text(", values: ");
+                write_one_or_many(code, &entry.values, |code, value| write_text(code, value));
+                code.text(" }");
             });
-            quote!(p::ConditionEntry { key: #key, values: #values })
-        });
-        tokens.extend(quote! {
-            p::ConditionBlock { operator: #operator, entries: p::Borrowed(&[#(#entries),*]) }
-        });
+            code.text("]))");
+        }
     }
 }
 
-fn one_or_many<T: Clone>(list: &OneOrMany<T>, item: impl Fn(&T) -> TokenStream) -> TokenStream {
+fn write_condition_block(code: &mut Code, block: &ConditionBlock) {
+    code.text("p::ConditionBlock { operator: ");
+    write_text(code, &block.operator);
+    code.text(", entries: p::Borrowed(&[");
+    write_list(code, block.entries.iter(), |code, entry| {
+        code.text("p::ConditionEntry { key: ");
+        write_text(code, &entry.key);
+        code.text(", values: ");
+        write_one_or_many(code, &entry.values, |code, value| match value {
+            ConditionValue::String(value) => {
+                code.text("p::ConditionValue::String(");
+                write_text(code, value);
+                code.text(")");
+            }
+            ConditionValue::Number(value) => {
+                code.text("p::ConditionValue::Number(");
+                write_text(code, value);
+                code.text(")");
+            }
+            ConditionValue::Bool(value) => {
+                code.push(format_args!("p::ConditionValue::Bool({value})"));
+            }
+        });
+        code.text(" }");
+    });
+    code.text("]) }");
+}
+
+fn write_one_or_many<T: Clone>(code: &mut Code, list: &OneOrMany<T>, item: impl Fn(&mut Code, &T)) {
     match list {
         OneOrMany::One(value) => {
-            let value = item(value);
-            quote!(p::OneOrMany::One(#value))
+            code.text("p::OneOrMany::One(");
+            item(code, value);
+            code.text(")");
         }
         OneOrMany::Many(values) => {
-            let values = values.iter().map(item);
-            quote!(p::OneOrMany::Many(p::Borrowed(&[#(#values),*])))
+            code.text("p::OneOrMany::Many(p::Borrowed(&[");
+            write_list(code, values.iter(), &item);
+            code.text("]))");
         }
     }
 }
 
-fn option(value: Option<TokenStream>) -> TokenStream {
+/// `items` written by `item`, separated by commas.
+fn write_list<I: IntoIterator>(
+    code: &mut Code,
+    items: I,
+    mut item: impl FnMut(&mut Code, I::Item),
+) {
+    for (index, value) in items.into_iter().enumerate() {
+        if index > 0 {
+            code.text(", ");
+        }
+        item(code, value);
+    }
+}
+
+fn write_option<T: ?Sized>(code: &mut Code, value: Option<&T>, write: impl FnOnce(&mut Code, &T)) {
     match value {
-        Some(value) => quote!(p::Some(#value)),
-        None => quote!(p::None),
+        Some(value) => {
+            code.text("p::Some(");
+            write(code, value);
+            code.text(")");
+        }
+        None => {
+            code.text("p::None");
+        }
     }
 }
 
 /// A text of the policy: `p::Borrowed("...")`.
-fn text(text: &str) -> TokenStream {
-    let literal = Literal::string(text);
-    quote!(p::Borrowed(#literal))
+fn write_text(code: &mut Code, text: &str) {
+    code.push(format_args!("p::Borrowed({})", Str(text)));
 }

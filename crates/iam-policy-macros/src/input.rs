@@ -5,10 +5,10 @@
 use iam_policy_core::check::PublicAccessResourceType;
 use iam_policy_core::parameter::placeholders;
 use iam_policy_core::{IssueCode, ParameterKind, PolicyKind};
-use proc_macro2::{Delimiter, Group, TokenTree};
-use syn::parse::{Parse, ParseStream};
-use syn::punctuated::Punctuated;
-use syn::{Attribute, Ident, LitStr, Token, Visibility};
+use proc_macro::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
+
+use crate::error::{Error, Errors};
+use crate::parse::{Cursor, LiteralKind, StringLiteral, literal_kind};
 
 pub(crate) enum Input {
     Expression(Document),
@@ -22,14 +22,17 @@ pub(crate) struct Document {
     pub group: Group,
     /// Errors in the attributes, reported with the document's own so that the item is still
     /// declared (with a placeholder value).
-    pub attribute_errors: Option<syn::Error>,
+    pub attribute_errors: Option<Error>,
 }
 
-/// `pub const NAME = { ... };` with its attributes (doc comments are passed through).
+/// `pub const NAME = { ... };` with its attributes (doc comments are passed through). The
+/// tokens the expansion repeats are kept as written, spans and all.
 pub(crate) struct Item {
-    pub attrs: Vec<Attribute>,
-    pub vis: Visibility,
-    pub static_token: Option<Token![static]>,
+    /// The attributes that are not `policy!`'s, each `#` and its `[...]`.
+    pub attrs: TokenStream,
+    pub vis: TokenStream,
+    /// `static` when the item is one, else `None` (a `const`).
+    pub static_token: Option<Ident>,
     pub name: Ident,
     /// `pub const NAME: Statement = { ... };`: one statement, for documents to include.
     pub statement: bool,
@@ -46,75 +49,216 @@ pub(crate) struct Settings {
     /// Whether a declaration of `#[parameters(...)]` is wrong: the placeholders of the
     /// document are then not checked, as every one would be reported again.
     pub parameter_errors: bool,
-    pub parameters: Vec<(LitStr, ParameterKind)>,
+    pub parameters: Vec<Declared>,
     pub waivers: Vec<WaiverAttr>,
     /// `#[never_grants("iam:PassRole", ...)]`: actions no statement may grant.
-    pub never_grants: Vec<LitStr>,
+    pub never_grants: Vec<StringLiteral>,
     /// `#[no_public_access("AWS::S3::Bucket")]`.
     pub no_public_access: Option<PublicAccessResourceType>,
+}
+
+/// A parameter of `#[parameters(...)]`: its name, where it is written, its kind.
+pub(crate) struct Declared {
+    pub name: StringLiteral,
+    pub kind: ParameterKind,
 }
 
 /// `#[waive(CODE, ..., sid = "Sid")]`: the statement is resolved once the document is parsed.
 pub(crate) struct WaiverAttr {
     pub codes: Vec<IssueCode>,
-    pub sid: Option<LitStr>,
+    pub sid: Option<StringLiteral>,
 }
 
-impl Parse for Input {
-    fn parse(input: ParseStream) -> syn::Result<Input> {
-        let attrs = input.call(Attribute::parse_outer)?;
-        if input.peek(syn::token::Brace) {
-            let document = document(input, attrs, false)?.1;
-            if !input.is_empty() {
+/// One `#[...]` before a document or an item.
+struct Attribute {
+    /// `#` and the `[...]` group, as written.
+    tokens: [TokenTree; 2],
+    /// The path's tokens (`kind`, or `a::b` for an attribute that is not ours).
+    path: Vec<TokenTree>,
+    meta: Meta,
+}
+
+/// What follows an attribute's path.
+enum Meta {
+    /// `#[name]`.
+    Path,
+    /// `#[name(...)]` (or `[...]`, `{...}`).
+    List(Group),
+    /// `#[name = value]`: the `=` and the value's tokens.
+    NameValue(Span, Vec<TokenTree>),
+}
+
+impl Attribute {
+    fn is(&self, name: &str) -> bool {
+        matches!(&self.path[..], [TokenTree::Ident(ident)] if ident.to_string() == name)
+    }
+
+    /// The display of the attribute in errors: `#[name(...)]`.
+    fn name(&self) -> String {
+        self.path.iter().map(ToString::to_string).collect()
+    }
+
+    /// The arguments in parentheses, read by `parse`, which must read them all.
+    fn args<T>(&self, parse: impl FnOnce(&mut Cursor) -> Result<T, Error>) -> Result<T, Error> {
+        match &self.meta {
+            Meta::List(group) => {
+                let mut cursor = Cursor::of(group);
+                let value = parse(&mut cursor)?;
+                cursor.finish(None)?;
+                Ok(value)
+            }
+            Meta::Path => Err(Error::covering(
+                &self.path,
+                format!(
+                    "expected attribute arguments in parentheses: #[{}(...)]",
+                    self.name()
+                ),
+            )),
+            Meta::NameValue(eq, _) => Err(Error::new(
+                *eq,
+                format!("expected parentheses: #[{}(...)]", self.name()),
+            )),
+        }
+    }
+}
+
+pub(crate) fn parse(input: TokenStream, end: Span) -> Result<Input, Error> {
+    let mut input = Cursor::new(input, end);
+    let attrs = attributes(&mut input)?;
+    match input.peek_unwrapped() {
+        Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Brace => {
+            let document = document(&mut input, attrs, false)?.1;
+            if !input.at_end() {
                 return Err(input.error("unexpected tokens after the policy document"));
             }
             return Ok(Input::Expression(document));
         }
-        if input.peek(LitStr) {
+        Some(TokenTree::Literal(literal))
+            if matches!(
+                literal_kind(&literal.to_string()),
+                LiteralKind::String { .. }
+            ) =>
+        {
             return Err(input.error(
                 "expected the policy document in braces\n\
                  help: write `policy!({ \"Version\": ... })` (the document is one JSON object)",
             ));
         }
-        let mut items = vec![item(input, attrs)?];
-        while !input.is_empty() {
-            let attrs = input.call(Attribute::parse_outer)?;
-            items.push(item(input, attrs)?);
+        _ => {}
+    }
+    let mut items = vec![item(&mut input, attrs)?];
+    while !input.at_end() {
+        let attrs = attributes(&mut input)?;
+        items.push(item(&mut input, attrs)?);
+    }
+    Ok(Input::Items(items))
+}
+
+/// `#[...]`s, outer attributes.
+fn attributes(input: &mut Cursor) -> Result<Vec<Attribute>, Error> {
+    let mut attrs = Vec::new();
+    while input.peek_punct('#') {
+        let pound = input.bump();
+        let Some(group) = input.peek_group(Delimiter::Bracket).cloned() else {
+            return Err(input.error("expected square brackets"));
+        };
+        input.bump();
+        let mut content = Cursor::of(&group);
+        let path = attribute_path(&mut content)?;
+        let meta = meta(&mut content)?;
+        attrs.extend(pound.map(|pound| Attribute {
+            tokens: [pound, TokenTree::Group(group)],
+            path,
+            meta,
+        }));
+    }
+    Ok(attrs)
+}
+
+/// What follows an attribute's path, up to the end of its `[...]`.
+fn meta(content: &mut Cursor) -> Result<Meta, Error> {
+    let list = match content.peek() {
+        Some(TokenTree::Group(group)) if group.delimiter() != Delimiter::None => {
+            Some(group.clone())
         }
-        Ok(Input::Items(items))
+        _ => None,
+    };
+    if let Some(list) = list {
+        content.bump();
+        content.finish(Some(']'))?;
+        return Ok(Meta::List(list));
+    }
+    if content.peek_punct('=') {
+        let eq = content.punct('=')?;
+        if content.at_end() {
+            return Err(content.error("expected an expression"));
+        }
+        return Ok(Meta::NameValue(eq, content.rest()));
+    }
+    content.finish(Some(']'))?;
+    Ok(Meta::Path)
+}
+
+/// `name`, `a::b` or `::a::b`.
+fn attribute_path(content: &mut Cursor) -> Result<Vec<TokenTree>, Error> {
+    let mut path = Vec::new();
+    let mut segments = 0;
+    if content.peek_path_separator() {
+        path.extend(content.bump());
+        path.extend(content.bump());
+    }
+    loop {
+        match content.peek() {
+            Some(TokenTree::Ident(_)) => path.extend(content.bump()),
+            _ if segments == 0 => return Err(content.error("expected identifier")),
+            _ => return Err(content.error("expected path segment after `::`")),
+        }
+        segments += 1;
+        if !content.peek_path_separator() {
+            return Ok(path);
+        }
+        path.extend(content.bump());
+        path.extend(content.bump());
     }
 }
 
-fn item(input: ParseStream, attrs: Vec<Attribute>) -> syn::Result<Item> {
-    let vis: Visibility = input.parse()?;
-    let static_token: Option<Token![static]> = input.parse()?;
-    if static_token.is_none() {
-        input.parse::<Token![const]>().map_err(|error| {
-            syn::Error::new(
-                error.span(),
-                "expected a policy document `{ ... }` or an item `pub const NAME = { ... };`",
-            )
-        })?;
-    }
-    let name: Ident = input.parse()?;
-    let statement = input.peek(Token![:]);
+fn item(input: &mut Cursor, attrs: Vec<Attribute>) -> Result<Item, Error> {
+    let vis = visibility(input);
+    let static_token = if input.peek_keyword("static") {
+        match input.bump() {
+            Some(TokenTree::Ident(token)) => Some(token),
+            _ => None,
+        }
+    } else if input.peek_keyword("const") {
+        input.bump();
+        None
+    } else {
+        let error = input.error("expected `const`");
+        return Err(Error::new(
+            error.span(),
+            "expected a policy document `{ ... }` or an item `pub const NAME = { ... };`",
+        ));
+    };
+    let name = input.ident()?;
+    let statement = input.peek_punct(':');
     if statement {
-        input.parse::<Token![:]>()?;
-        let ty: Ident = input.parse()?;
-        if ty != "Statement" {
-            return Err(syn::Error::new(
+        input.punct(':')?;
+        let ty = input.ident()?;
+        if ty.to_string() != "Statement" {
+            return Err(Error::new(
                 ty.span(),
                 "expected `Statement`: `pub const NAME: Statement = { ... };` declares a statement \
                  for documents to include; a policy is written `pub const NAME = { ... };`",
             ));
         }
     }
-    input.parse::<Token![=]>()?;
-    if !input.peek(syn::token::Brace) {
+    input.punct('=')?;
+    if !matches!(input.peek_unwrapped(), Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Brace)
+    {
         return Err(input.error("expected the policy document `{ ... }`"));
     }
     let (attrs, document) = document(input, attrs, true)?;
-    input.parse::<Token![;]>()?;
+    input.punct(';')?;
     Ok(Item {
         attrs,
         vis,
@@ -125,131 +269,180 @@ fn item(input: ParseStream, attrs: Vec<Attribute>) -> syn::Result<Item> {
     })
 }
 
+/// `pub`, `pub(crate)`, `pub(self)`, `pub(super)`, `pub(in path)` or nothing; or a `$vis`
+/// fragment of a `macro_rules!` macro, kept as it is.
+fn visibility(input: &mut Cursor) -> TokenStream {
+    if let Some(group) = input.peek_group(Delimiter::None) {
+        let mut inside = group.stream().into_iter();
+        let is_visibility = match inside.next() {
+            None => true,
+            Some(TokenTree::Ident(ident)) => ident.to_string() == "pub",
+            Some(_) => false,
+        };
+        if is_visibility {
+            return input.bump().into_iter().collect();
+        }
+    }
+    if !input.peek_keyword("pub") {
+        return TokenStream::new();
+    }
+    let mut vis: Vec<TokenTree> = input.bump().into_iter().collect();
+    let restricted = input
+        .peek_group(Delimiter::Parenthesis)
+        .is_some_and(|group| {
+            let words: Vec<String> = group.stream().into_iter().map(|t| t.to_string()).collect();
+            matches!(&words[..], [word] if matches!(word.as_str(), "crate" | "self" | "super"))
+                || words.first().is_some_and(|word| word == "in")
+        });
+    if restricted {
+        vis.extend(input.bump());
+    }
+    vis.into_iter().collect()
+}
+
 /// Reads the document group; returns the attributes that are not ours (only items have them).
 fn document(
-    input: ParseStream,
+    input: &mut Cursor,
     attrs: Vec<Attribute>,
     item: bool,
-) -> syn::Result<(Vec<Attribute>, Document)> {
+) -> Result<(TokenStream, Document), Error> {
     let mut settings = Settings::default();
-    let mut errors: Option<syn::Error> = None;
+    let mut errors = Errors::default();
     let mut passed = Vec::new();
     for attr in attrs {
-        let result = if attr.path().is_ident("kind") {
+        let result = if attr.is("kind") {
             kind(&attr).map(|kind| settings.kind = Some(kind))
-        } else if attr.path().is_ident("parameters") {
+        } else if attr.is("parameters") {
             settings.templated = true;
             let declared = parameters(&attr, &mut settings.parameters);
             settings.parameter_errors |= declared.is_err();
             declared
-        } else if attr.path().is_ident("waive") {
+        } else if attr.is("waive") {
             waiver(&attr).map(|waiver| settings.waivers.push(waiver))
-        } else if attr.path().is_ident("never_grants") {
+        } else if attr.is("never_grants") {
             never_grants(&attr).map(|actions| settings.never_grants.extend(actions))
-        } else if attr.path().is_ident("no_public_access") {
+        } else if attr.is("no_public_access") {
             no_public_access(&attr).map(|kind| settings.no_public_access = Some(kind))
         } else if item {
-            passed.push(attr);
+            passed.extend(attr.tokens);
             Ok(())
         } else {
-            Err(syn::Error::new_spanned(
-                attr.path(),
+            Err(Error::covering(
+                &attr.path,
                 "unknown attribute: `policy!` takes `kind`, `parameters`, `waive`, `never_grants` and `no_public_access`",
             ))
         };
         if let Err(error) = result {
-            match &mut errors {
-                Some(errors) => errors.combine(error),
-                None => errors = Some(error),
-            }
+            errors.push(error);
         }
     }
-    let group = match input.parse::<TokenTree>()? {
-        TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => group,
-        other => return Err(syn::Error::new(other.span(), "expected `{`")),
+    let group = match input.bump() {
+        Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Brace => group,
+        Some(other) => return Err(Error::new(other.span(), "expected `{`")),
+        None => return Err(input.error("expected `{`")),
     };
     let document = Document {
         settings,
         group,
-        attribute_errors: errors,
+        attribute_errors: errors.into_error(),
     };
-    Ok((passed, document))
+    Ok((passed.into_iter().collect(), document))
 }
 
 /// `#[kind = "identity" | "inline" | "resource" | "role-trust" | "scp" | "rcp"]`.
-fn kind(attr: &Attribute) -> syn::Result<PolicyKind> {
+fn kind(attr: &Attribute) -> Result<PolicyKind, Error> {
     const KINDS: &str = "`identity`, `inline`, `resource`, `role-trust`, `scp` or `rcp`";
-    let value = &attr.meta.require_name_value()?.value;
-    let syn::Expr::Lit(syn::ExprLit {
-        lit: syn::Lit::Str(text),
-        ..
-    }) = value
-    else {
-        return Err(syn::Error::new_spanned(
+    let value = match &attr.meta {
+        Meta::NameValue(_, value) => value,
+        Meta::Path => {
+            return Err(Error::covering(
+                &attr.path,
+                format!(
+                    "expected a value for this attribute: `{} = ...`",
+                    attr.name()
+                ),
+            ));
+        }
+        Meta::List(group) => return Err(Error::new(group.span_open(), "expected `=`")),
+    };
+    let text = match &value[..] {
+        [TokenTree::Literal(literal)] => match literal_kind(&literal.to_string()) {
+            LiteralKind::String { value, .. } => Some((value, literal.span())),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some((text, span)) = text else {
+        return Err(Error::covering(
             value,
             format!("expected a policy kind in quotes: {KINDS}"),
         ));
     };
-    match text.value().as_str() {
+    match text.as_str() {
         "identity" => Ok(PolicyKind::Identity),
         "inline" => Ok(PolicyKind::Inline),
         "resource" => Ok(PolicyKind::Resource),
         "role-trust" => Ok(PolicyKind::RoleTrust),
         "scp" => Ok(PolicyKind::Scp),
         "rcp" => Ok(PolicyKind::Rcp),
-        other => Err(syn::Error::new(
-            text.span(),
+        other => Err(Error::new(
+            span,
             format!("unknown policy kind `{other}`\nhelp: use {KINDS}"),
         )),
     }
 }
 
 /// `#[parameters("region": Region, "account-id": AccountId, "logs": Arn("logs", "log-group"))]`.
-fn parameters(attr: &Attribute, declared: &mut Vec<(LitStr, ParameterKind)>) -> syn::Result<()> {
-    struct Declaration(LitStr, Ident, Option<(LitStr, LitStr)>);
-    impl Parse for Declaration {
-        fn parse(input: ParseStream) -> syn::Result<Declaration> {
-            let name = input.parse()?;
-            input.parse::<Token![:]>()?;
-            let kind: Ident = input.parse()?;
-            let arn = if input.peek(syn::token::Paren) {
-                let content;
-                syn::parenthesized!(content in input);
-                let service: LitStr = content.parse()?;
-                content.parse::<Token![,]>()?;
-                let resource_type: LitStr = content.parse()?;
-                content.parse::<Option<Token![,]>>()?;
-                Some((service, resource_type))
-            } else {
-                None
+fn parameters(attr: &Attribute, declared: &mut Vec<Declared>) -> Result<(), Error> {
+    let list = attr.args(|input| {
+        let mut list = Vec::new();
+        while !input.at_end() {
+            let name = input.string()?;
+            input.punct(':')?;
+            let kind = input.ident()?;
+            let arn = match input.peek_group(Delimiter::Parenthesis).cloned() {
+                Some(group) => {
+                    input.bump();
+                    let mut args = Cursor::of(&group);
+                    let service = args.string()?;
+                    args.punct(',')?;
+                    let resource_type = args.string()?;
+                    if args.peek_punct(',') {
+                        args.bump();
+                    }
+                    args.finish(Some(')'))?;
+                    Some((service, resource_type))
+                }
+                None => None,
             };
-            Ok(Declaration(name, kind, arn))
-        }
-    }
-    let list = attr.parse_args_with(Punctuated::<Declaration, Token![,]>::parse_terminated)?;
-    let mut errors: Option<syn::Error> = None;
-    for Declaration(name, kind_name, arn) in list {
-        if let Err(error) = declaration(&name, &kind_name, arn, declared) {
-            match &mut errors {
-                Some(errors) => errors.combine(error),
-                None => errors = Some(error),
+            list.push((name, kind, arn));
+            if input.at_end() {
+                break;
             }
+            input.punct(',')?;
+        }
+        Ok(list)
+    })?;
+    let mut errors = Errors::default();
+    for (name, kind_name, arn) in list {
+        if let Err(error) = declaration(name, &kind_name, arn, declared) {
+            errors.push(error);
         }
     }
-    errors.map_or(Ok(()), Err)
+    errors.or(())
 }
 
 /// One `"name": Kind` of `#[parameters(...)]`, added to `declared` when it is right.
 fn declaration(
-    name: &LitStr,
+    name: StringLiteral,
     kind_name: &Ident,
-    arn: Option<(LitStr, LitStr)>,
-    declared: &mut Vec<(LitStr, ParameterKind)>,
-) -> syn::Result<()> {
+    arn: Option<(StringLiteral, StringLiteral)>,
+    declared: &mut Vec<Declared>,
+) -> Result<(), Error> {
     let kind = match (kind_name.to_string().as_str(), arn) {
         ("Arn", Some((service, resource_type))) => arn_kind(&service, &resource_type)?,
         ("Arn", None) => {
-            return Err(syn::Error::new(
+            return Err(Error::new(
                 kind_name.span(),
                 "`Arn` names the resource type its values are ARNs of\n\
                  help: write `Arn(\"service\", \"resource type\")`, e.g. `Arn(\"logs\", \"log-group\")`",
@@ -268,52 +461,55 @@ fn declaration(
                         .join(", ")
                 ),
             };
-            syn::Error::new(
+            Error::new(
                 kind_name.span(),
                 format!("unknown parameter kind `{other}`\nhelp: {help}"),
             )
         })?,
         (other, Some(_)) => {
-            return Err(syn::Error::new(
+            return Err(Error::new(
                 kind_name.span(),
                 format!("parameter kind `{other}` takes no arguments; only `Arn(...)` does"),
             ));
         }
     };
-    let text = name.value();
+    let text = &name.value;
     // A name the document can write as a placeholder: `{` `name` `}`.
     let valid = placeholders(&format!("{{{text}}}")).any(|(_, written)| written == text);
     if !valid {
-        return Err(syn::Error::new(
-            name.span(),
+        return Err(Error::new(
+            name.span,
             format!(
                 "`{text}` is not a parameter name\n\
                  help: start with a letter, then letters, digits, `-` and `_`, as in `account-id`"
             ),
         ));
     }
-    if declared.iter().any(|(other, _)| other.value() == text) {
-        return Err(syn::Error::new(
-            name.span(),
+    if declared.iter().any(|other| other.name.value == *text) {
+        return Err(Error::new(
+            name.span,
             format!("parameter `{text}` is declared twice"),
         ));
     }
-    declared.push((name.clone(), kind));
+    declared.push(Declared { name, kind });
     Ok(())
 }
 
 /// `Arn("logs", "log-group")`: a resource type of the service authorization reference (whose
 /// `'static` names the kind keeps).
-fn arn_kind(service: &LitStr, resource_type: &LitStr) -> syn::Result<ParameterKind> {
-    let (service_name, type_name) = (service.value(), resource_type.value());
-    let Some(found) = iam_policy_reference::service(&service_name) else {
+fn arn_kind(
+    service: &StringLiteral,
+    resource_type: &StringLiteral,
+) -> Result<ParameterKind, Error> {
+    let (service_name, type_name) = (&service.value, &resource_type.value);
+    let Some(found) = iam_policy_reference::service(service_name) else {
         let nearest = iam_policy_reference::nearest_name(
-            &service_name,
+            service_name,
             iam_policy_reference::services().map(|s| s.prefix()),
         );
         let help = nearest.map_or(String::new(), |n| format!("\nhelp: did you mean `{n}`?"));
-        return Err(syn::Error::new(
-            service.span(),
+        return Err(Error::new(
+            service.span,
             format!(
                 "`{service_name}` is not a service prefix of the service authorization reference{help}"
             ),
@@ -321,12 +517,12 @@ fn arn_kind(service: &LitStr, resource_type: &LitStr) -> syn::Result<ParameterKi
     };
     let Some(resource) = found.resource_types().find(|r| r.name() == type_name) else {
         let names: Vec<&str> = found.resource_types().map(|r| r.name()).collect();
-        let help = match iam_policy_reference::nearest_name(&type_name, names.iter().copied()) {
+        let help = match iam_policy_reference::nearest_name(type_name, names.iter().copied()) {
             Some(nearest) => format!("did you mean `{nearest}`?"),
             None => format!("its resource types are `{}`", names.join("`, `")),
         };
-        return Err(syn::Error::new(
-            resource_type.span(),
+        return Err(Error::new(
+            resource_type.span,
             format!("`{service_name}` has no resource type `{type_name}`\nhelp: {help}"),
         ));
     };
@@ -337,29 +533,29 @@ fn arn_kind(service: &LitStr, resource_type: &LitStr) -> syn::Result<ParameterKi
 }
 
 /// `#[waive(CODE, ...)]` or `#[waive(CODE, ..., sid = "Sid")]`.
-fn waiver(attr: &Attribute) -> syn::Result<WaiverAttr> {
-    let mut waiver = WaiverAttr {
-        codes: Vec::new(),
-        sid: None,
-    };
-    attr.parse_args_with(|input: ParseStream| {
-        while !input.is_empty() {
-            let name: Ident = input.parse()?;
-            if name == "sid" {
-                input.parse::<Token![=]>()?;
-                waiver.sid = Some(input.parse()?);
+fn waiver(attr: &Attribute) -> Result<WaiverAttr, Error> {
+    let waiver = attr.args(|input| {
+        let mut waiver = WaiverAttr {
+            codes: Vec::new(),
+            sid: None,
+        };
+        while !input.at_end() {
+            let name = input.ident()?;
+            if name.to_string() == "sid" {
+                input.punct('=')?;
+                waiver.sid = Some(input.string()?);
             } else {
                 waiver.codes.push(issue_code(&name)?);
             }
-            if !input.is_empty() {
-                input.parse::<Token![,]>()?;
+            if !input.at_end() {
+                input.punct(',')?;
             }
         }
-        Ok(())
+        Ok(waiver)
     })?;
     if waiver.codes.is_empty() {
-        return Err(syn::Error::new_spanned(
-            attr,
+        return Err(Error::covering(
+            &attr.tokens,
             "`waive` needs the issue codes it waives, e.g. `#[waive(INVALID_ARN_RESOURCE)]`",
         ));
     }
@@ -368,7 +564,7 @@ fn waiver(attr: &Attribute) -> syn::Result<WaiverAttr> {
 
 /// A code a waiver may name: known, and not one of the codes that leave the document without a
 /// meaning (see `IssueCode::is_waivable`).
-fn issue_code(name: &Ident) -> syn::Result<IssueCode> {
+fn issue_code(name: &Ident) -> Result<IssueCode, Error> {
     let text = name.to_string();
     let code = IssueCode::from_name(&text).ok_or_else(|| {
         let nearest =
@@ -378,10 +574,10 @@ fn issue_code(name: &Ident) -> syn::Result<IssueCode> {
             _ => "\nhelp: use an IAM Access Analyzer issue code such as `INVALID_ARN_RESOURCE`"
                 .to_owned(),
         };
-        syn::Error::new(name.span(), format!("unknown issue code `{text}`{help}"))
+        Error::new(name.span(), format!("unknown issue code `{text}`{help}"))
     })?;
     if !code.is_waivable() {
-        return Err(syn::Error::new(
+        return Err(Error::new(
             name.span(),
             format!(
                 "`{text}` cannot be waived: such a finding leaves the policy without a meaning\n\
@@ -393,20 +589,30 @@ fn issue_code(name: &Ident) -> syn::Result<IssueCode> {
 }
 
 /// `#[never_grants("iam:PassRole", "iam:Create*")]`: action names or patterns.
-fn never_grants(attr: &Attribute) -> syn::Result<Vec<LitStr>> {
-    let actions = attr.parse_args_with(Punctuated::<LitStr, Token![,]>::parse_terminated)?;
+fn never_grants(attr: &Attribute) -> Result<Vec<StringLiteral>, Error> {
+    let actions = attr.args(|input| {
+        let mut actions = Vec::new();
+        while !input.at_end() {
+            actions.push(input.string()?);
+            if input.at_end() {
+                break;
+            }
+            input.punct(',')?;
+        }
+        Ok(actions)
+    })?;
     if actions.is_empty() {
-        return Err(syn::Error::new_spanned(
-            attr,
+        return Err(Error::covering(
+            &attr.tokens,
             "`never_grants` needs the actions the policy must never grant, e.g. `#[never_grants(\"iam:PassRole\")]`",
         ));
     }
-    Ok(actions.into_iter().collect())
+    Ok(actions)
 }
 
 /// `#[no_public_access("AWS::S3::Bucket")]`: one of Access Analyzer's resource types.
-fn no_public_access(attr: &Attribute) -> syn::Result<PublicAccessResourceType> {
-    let name: LitStr = attr.parse_args()?;
-    PublicAccessResourceType::parse(&name.value())
-        .map_err(|error| syn::Error::new(name.span(), error.to_string()))
+fn no_public_access(attr: &Attribute) -> Result<PublicAccessResourceType, Error> {
+    let name = attr.args(Cursor::string)?;
+    PublicAccessResourceType::parse(&name.value)
+        .map_err(|error| Error::new(name.span, error.to_string()))
 }

@@ -6,14 +6,23 @@
 //! into the core's JSON tree, `check` has the core read it (every rule, then the lowering into
 //! the policy model) and maps findings to compile errors and warnings, `expand` writes the
 //! model out as a constant.
+//!
+//! Built on the compiler's `proc_macro` API alone, so that a user's build compiles no syn,
+//! quote or proc-macro2 for it: `parse` reads tokens and Rust's literals, `error` makes located
+//! compile errors, `code` writes the expansion as text lexed in one piece.
 
 mod check;
+mod code;
+mod error;
 mod expand;
 mod input;
+mod parse;
 mod timings;
 mod tokens;
 
-use proc_macro::TokenStream;
+use proc_macro::{Span, TokenStream, TokenTree};
+
+use crate::error::Error;
 
 /// The expansion of the facade's `policy!`, which passes its own path first (`$crate;`) so the
 /// generated code names the facade wherever it is, renamed or re-exported. Not public API: the
@@ -21,25 +30,18 @@ use proc_macro::TokenStream;
 #[doc(hidden)]
 #[proc_macro]
 pub fn policy(input: TokenStream) -> TokenStream {
-    syn::parse::<Call>(input)
-        .map(|call| expand::expand(&call.krate, call.input))
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
-}
-
-/// `<path of the facade>; <input of policy!>`.
-struct Call {
-    krate: syn::Path,
-    input: input::Input,
-}
-
-impl syn::parse::Parse for Call {
-    fn parse(input: syn::parse::ParseStream) -> syn::Result<Call> {
-        let krate = input.call(syn::Path::parse_mod_style)?;
-        input.parse::<syn::Token![;]>()?;
-        Ok(Call {
-            krate,
-            input: input.parse()?,
-        })
+    let tokens: Vec<TokenTree> = input.into_iter().collect();
+    let (krate, input) = match tokens.iter().position(|token| parse::is_punct(token, ';')) {
+        Some(end) if end > 0 => (&tokens[..end], &tokens[end + 1..]),
+        _ => {
+            let message =
+                "expected the facade's path and `;` first: use `policy!` through `iam_policy`";
+            return Error::new(Span::call_site(), message).into_compile_error();
+        }
+    };
+    let krate: TokenStream = krate.iter().cloned().collect();
+    match input::parse(input.iter().cloned().collect(), Span::call_site()) {
+        Ok(input) => expand::expand(&krate, input),
+        Err(error) => error.into_compile_error(),
     }
 }

@@ -3,15 +3,17 @@
 //! A policy written in `policy!` is JSON as Rust tokenizes it: braces and brackets are groups,
 //! strings and numbers are literals, `-` is a punctuation before a number, `true`, `false` and
 //! `null` are identifiers. Each node's [`Span`] is an index into a side table of the tokens'
-//! `proc_macro2::Span`s, spread apart by [`STRIDE`] so that a rule pointing inside a literal
+//! `proc_macro::Span`s, spread apart by [`STRIDE`] so that a rule pointing inside a literal
 //! (start + offset) still lands on that literal.
 //!
 //! Malformed input is reported at the offending token; the parser recovers at the next comma
 //! so that every syntax error of one call is reported together.
 
 use iam_policy_core::{Member, Node, Span, Value};
-use proc_macro2::{Delimiter, Group, Literal, Spacing, TokenStream, TokenTree};
-use syn::Lit;
+use proc_macro::{Delimiter, Group, Literal, Punct, Spacing, TokenStream, TokenTree};
+
+use crate::error::{Error, Errors};
+use crate::parse::{Cursor, LiteralKind, is_path, is_punct, literal_kind};
 
 /// Distance between the json spans of two consecutive tokens.
 const STRIDE: u32 = 1 << 16;
@@ -19,16 +21,16 @@ const STRIDE: u32 = 1 << 16;
 /// The source spans of the tokens of one document.
 #[derive(Debug, Default)]
 pub(crate) struct SpanTable {
-    spans: Vec<proc_macro2::Span>,
+    spans: Vec<proc_macro::Span>,
 }
 
 impl SpanTable {
     /// A json span standing for `span`, covering `len` bytes of a literal.
-    fn push(&mut self, span: proc_macro2::Span, len: usize) -> Result<Span, syn::Error> {
+    fn push(&mut self, span: proc_macro::Span, len: usize) -> Result<Span, Error> {
         let index = u32::try_from(self.spans.len())
             .ok()
             .filter(|index| *index < u32::MAX / STRIDE)
-            .ok_or_else(|| syn::Error::new(span, "the policy has too many tokens"))?;
+            .ok_or_else(|| Error::new(span, "the policy has too many tokens"))?;
         self.spans.push(span);
         let start = index * STRIDE;
         let len = u32::try_from(len).unwrap_or(STRIDE - 1).min(STRIDE - 1);
@@ -39,20 +41,20 @@ impl SpanTable {
     }
 
     /// The token a json span (or any offset inside it) was made from.
-    pub(crate) fn get(&self, span: Span) -> proc_macro2::Span {
+    pub(crate) fn get(&self, span: Span) -> proc_macro::Span {
         let index = (span.start / STRIDE) as usize;
         self.spans
             .get(index)
             .copied()
-            .unwrap_or_else(proc_macro2::Span::call_site)
+            .unwrap_or_else(proc_macro::Span::call_site)
     }
 }
 
 /// A statement constant a document names in `Statement` (`"Statement": [LOGS_READ, {...}]`):
-/// its place among the statements and its path.
+/// its place among the statements and its path, as written.
 pub(crate) struct StatementRef {
     pub index: usize,
-    pub path: syn::Path,
+    pub path: TokenStream,
 }
 
 /// The document group without the statement constants its top-level `Statement` array names,
@@ -91,10 +93,7 @@ pub(crate) fn statement_references(document: &Group) -> (Group, Vec<StatementRef
                 Some(path) => references.push(StatementRef { index, path }),
                 None => {
                     if !kept.is_empty() {
-                        kept.push(TokenTree::Punct(proc_macro2::Punct::new(
-                            ',',
-                            Spacing::Alone,
-                        )));
+                        kept.push(TokenTree::Punct(Punct::new(',', Spacing::Alone)));
                     }
                     kept.append(&mut item);
                 }
@@ -118,7 +117,7 @@ pub(crate) fn statement_references(document: &Group) -> (Group, Vec<StatementRef
 }
 
 /// The path an item of `Statement` is, when it is one (`LOGS_READ`, `shared::LOGS_READ`).
-fn reference(item: &[TokenTree]) -> Option<syn::Path> {
+fn reference(item: &[TokenTree]) -> Option<TokenStream> {
     let starts_a_path = match item.first()? {
         TokenTree::Ident(ident) => !matches!(ident.to_string().as_str(), "true" | "false" | "null"),
         TokenTree::Punct(punct) => punct.as_char() == ':',
@@ -127,82 +126,33 @@ fn reference(item: &[TokenTree]) -> Option<syn::Path> {
     if !starts_a_path {
         return None;
     }
-    syn::parse2::<syn::Path>(item.iter().cloned().collect()).ok()
+    is_path(item).then(|| item.iter().cloned().collect())
 }
 
 /// Parses the document group `{ ... }` of a `policy!` call; every syntax error, or the tree.
-pub(crate) fn document(group: &Group, spans: &mut SpanTable) -> Result<Node<'static>, syn::Error> {
+pub(crate) fn document(group: &Group, spans: &mut SpanTable) -> Result<Node<'static>, Error> {
     let mut parser = Parser {
         spans,
-        errors: Vec::new(),
+        errors: Errors::default(),
         depth: 0,
     };
     let node = parser.group(group);
-    let mut errors = parser.errors.into_iter();
-    match (node, errors.next()) {
+    match (node, parser.errors.into_error()) {
         (Some(node), None) => Ok(node),
-        (_, Some(mut first)) => {
-            first.extend(errors);
-            Err(first)
-        }
-        (None, None) => Err(syn::Error::new(group.span(), "expected a JSON value")),
+        (_, Some(errors)) => Err(errors),
+        (None, None) => Err(Error::new(group.span(), "expected a JSON value")),
     }
 }
 
 struct Parser<'s> {
     spans: &'s mut SpanTable,
-    errors: Vec<syn::Error>,
+    errors: Errors,
     /// Groups entered; deeper than [`MAX_DEPTH`] is refused rather than risking the stack.
     depth: usize,
 }
 
 /// The core's text parser has the same limit; IAM policies need five levels.
 const MAX_DEPTH: usize = 128;
-
-/// Tokens of one group, read front to back.
-struct Cursor {
-    tokens: Vec<TokenTree>,
-    next: usize,
-    /// Where the group ends, for "expected ... after" errors.
-    end: proc_macro2::Span,
-}
-
-impl Cursor {
-    fn new(stream: TokenStream, end: proc_macro2::Span) -> Cursor {
-        Cursor {
-            tokens: stream.into_iter().collect(),
-            next: 0,
-            end,
-        }
-    }
-
-    fn peek(&self) -> Option<&TokenTree> {
-        self.tokens.get(self.next)
-    }
-
-    fn bump(&mut self) -> Option<TokenTree> {
-        let token = self.tokens.get(self.next).cloned();
-        self.next += 1;
-        token
-    }
-
-    fn at_end(&self) -> bool {
-        self.next >= self.tokens.len()
-    }
-
-    /// Skips to just after the next `,` of this group (or its end), to resume after an error.
-    fn recover(&mut self) {
-        while let Some(token) = self.bump() {
-            if is_punct(&token, ',') {
-                return;
-            }
-        }
-    }
-}
-
-fn is_punct(token: &TokenTree, ch: char) -> bool {
-    matches!(token, TokenTree::Punct(punct) if punct.as_char() == ch)
-}
 
 /// How a token reads in an error message.
 fn describe(token: &TokenTree) -> String {
@@ -218,8 +168,8 @@ fn describe(token: &TokenTree) -> String {
 }
 
 impl Parser<'_> {
-    fn error(&mut self, span: proc_macro2::Span, message: impl std::fmt::Display) {
-        self.errors.push(syn::Error::new(span, message));
+    fn error(&mut self, span: proc_macro::Span, message: impl Into<String>) {
+        self.errors.push(Error::new(span, message));
     }
 
     /// One JSON value starting at the cursor; `None` after reporting an error.
@@ -265,7 +215,7 @@ impl Parser<'_> {
         }
     }
 
-    fn push(&mut self, span: proc_macro2::Span, len: usize) -> Option<Span> {
+    fn push(&mut self, span: proc_macro::Span, len: usize) -> Option<Span> {
         match self.spans.push(span, len) {
             Ok(span) => Some(span),
             Err(error) => {
@@ -309,7 +259,7 @@ impl Parser<'_> {
 
     fn object(&mut self, group: &Group) -> Option<Node<'static>> {
         let span = self.push(group.span(), 0)?;
-        let mut cursor = Cursor::new(group.stream(), group.span_close());
+        let mut cursor = Cursor::of(group);
         let mut members = Vec::new();
         while !cursor.at_end() {
             match self.member(&mut cursor) {
@@ -331,8 +281,11 @@ impl Parser<'_> {
     fn member(&mut self, cursor: &mut Cursor) -> Option<Member<'static>> {
         let key_token = cursor.bump()?;
         let key = match &key_token {
-            TokenTree::Literal(literal) => match Lit::new(literal.clone()) {
-                Lit::Str(key) if key.suffix().is_empty() => key.value(),
+            TokenTree::Literal(literal) => match literal_kind(&literal.to_string()) {
+                LiteralKind::String {
+                    value,
+                    suffixed: false,
+                } => value,
                 _ => {
                     let message = format!("expected a string as object key, found `{literal}`");
                     self.error(literal.span(), message);
@@ -369,7 +322,7 @@ impl Parser<'_> {
 
     fn array(&mut self, group: &Group) -> Option<Node<'static>> {
         let span = self.push(group.span(), 0)?;
-        let mut cursor = Cursor::new(group.stream(), group.span_close());
+        let mut cursor = Cursor::of(group);
         let mut items = Vec::new();
         while !cursor.at_end() {
             match self.value(&mut cursor) {
@@ -410,11 +363,12 @@ impl Parser<'_> {
     /// A string or number literal; `negative` when a `-` came before it.
     fn literal(&mut self, literal: &Literal, negative: bool) -> Option<Node<'static>> {
         let text = literal.to_string();
-        let value = match Lit::new(literal.clone()) {
-            Lit::Str(string) if string.suffix().is_empty() && !negative => {
-                Value::String(string.value().into())
-            }
-            Lit::Int(_) | Lit::Float(_) if is_json_number(&text) => Value::Number(
+        let value = match literal_kind(&text) {
+            LiteralKind::String {
+                value,
+                suffixed: false,
+            } if !negative => Value::String(value.into()),
+            LiteralKind::Number if is_json_number(&text) => Value::Number(
                 if negative {
                     format!("-{text}")
                 } else {
@@ -422,7 +376,7 @@ impl Parser<'_> {
                 }
                 .into(),
             ),
-            Lit::Int(_) | Lit::Float(_) => {
+            LiteralKind::Number => {
                 self.error(
                     literal.span(),
                     format!(
@@ -485,81 +439,6 @@ fn is_json_number(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use quote::quote;
-
-    fn parse(tokens: TokenStream) -> Result<Node<'static>, String> {
-        let group = Group::new(Delimiter::Brace, tokens);
-        document(&group, &mut SpanTable::default()).map_err(|error| {
-            error
-                .into_iter()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-                .join(" | ")
-        })
-    }
-
-    #[test]
-    fn converts_every_json_type() -> Result<(), String> {
-        let node = parse(quote! {
-            "s": "text", "n": -12.5e3, "t": true, "f": false, "z": null, "a": [1, {"k": []}]
-        })?;
-        let Value::Object(members) = node.value else {
-            return Err(format!("not an object: {node:?}"));
-        };
-        let values: Vec<_> = members.into_iter().map(|m| m.value.value).collect();
-        let expected = [
-            Value::String("text".into()),
-            Value::Number("-12.5e3".into()),
-            Value::Bool(true),
-            Value::Bool(false),
-            Value::Null,
-        ];
-        assert_eq!(values[..5], expected);
-        assert!(matches!(&values[5], Value::Array(items) if items.len() == 2));
-        Ok(())
-    }
-
-    #[test]
-    fn reports_every_syntax_error_of_a_document() {
-        let errors = parse(quote! {
-            "a": [1, 2,], "b" "c", 3: "x", "d": foo, "e": 0x10, "f": 1u8, "g": 'c', "h": (1)
-        });
-        let errors = errors.unwrap_err();
-        for expected in [
-            "trailing comma",
-            "expected `:` after `\"b\"`, found `\"c\"`",
-            "expected a string as object key, found `3`",
-            "expected a JSON value, found `foo`",
-            "`0x10` is not a JSON number",
-            "`1u8` is not a JSON number",
-            "expected a JSON value, found `'c'`",
-            "expected a JSON value, found `(`",
-        ] {
-            assert!(
-                errors.contains(expected),
-                "{expected:?} missing in {errors}"
-            );
-        }
-    }
-
-    #[test]
-    fn reports_a_missing_comma() {
-        let errors = parse(quote! { "a": 1 "b": 2 }).unwrap_err();
-        assert!(
-            errors.contains("expected `,` or `}`, found `\"b\"`"),
-            "{errors}"
-        );
-    }
-
-    #[test]
-    fn refuses_deep_nesting_without_overflowing() {
-        let mut tokens = quote!(1);
-        for _ in 0..1000 {
-            tokens = quote!([#tokens]);
-        }
-        let errors = parse(quote!("a": #tokens)).unwrap_err();
-        assert!(errors.contains("nested too deeply"), "{errors}");
-    }
 
     #[test]
     fn json_number_syntax() {

@@ -16,6 +16,7 @@ mod compose;
 mod de;
 pub mod element;
 mod error;
+mod json_writer;
 mod lower;
 mod ser;
 

@@ -12,28 +12,22 @@ use std::borrow::Cow;
 use serde_core::ser::{SerializeMap, SerializeSeq, SerializeStruct};
 use serde_core::{Serialize, Serializer};
 
-use super::element;
 use super::{
     ConditionBlock, ConditionValue, Effect, OneOrMany, Parameter, Policy, Principal, Statement,
     Template,
 };
+use super::{element, json_writer};
 use crate::parameter::replace_placeholders;
 
 /// The policy as JSON text, minified or indented by two spaces.
 #[expect(
     clippy::expect_used,
-    reason = "serde_json fails only on a map key that is no string, a failing writer or a failing \
-              `Serialize` impl; the model's keys are strings, a `Vec` grows or aborts, and these \
-              impls fail only when the serializer does: an error here is a bug to see, not a \
-              document to write out empty"
+    reason = "the writer fails only on data the model does not have (a map key that is no \
+              string, a `char`, ...) or a failing `Serialize` impl; these impls fail only when \
+              the writer does: an error here is a bug to see, not a document to write out empty"
 )]
 pub(crate) fn to_json(policy: &Policy, pretty: bool) -> String {
-    let json = if pretty {
-        serde_json::to_string_pretty(&with(policy, &[]))
-    } else {
-        serde_json::to_string(&with(policy, &[]))
-    };
-    json.expect("a policy serializes to JSON")
+    json_writer::to_string(&with(policy, &[]), pretty).expect("a policy serializes to JSON")
 }
 
 /// A template as pretty JSON, each `{name}` printed as `name`.
@@ -42,7 +36,7 @@ pub(crate) fn to_json(policy: &Policy, pretty: bool) -> String {
     reason = "as for `to_json`: the serializer fails only on a bug"
 )]
 pub(crate) fn template_to_json_pretty(template: &Template) -> String {
-    serde_json::to_string_pretty(&with(&template.policy, &template.parameters))
+    json_writer::to_string(&with(&template.policy, &template.parameters), true)
         .expect("a template serializes to JSON")
 }
 
@@ -271,6 +265,40 @@ mod tests {
             name: Cow::Borrowed(name),
             kind,
         }
+    }
+
+    /// Every element, escapes, numbers of each form and the placeholders of a template: the
+    /// text is `serde_json`'s, minified and pretty.
+    #[test]
+    fn the_json_is_serde_jsons_byte_for_byte() {
+        let text = r#"{"Version": "2012-10-17", "Id": "é\"x\u0001\t", "Statement": [{"Sid": "A",
+            "Effect": "Deny", "NotPrincipal": {"AWS": ["arn:aws:iam::123456789012:root"],
+            "Service": "ssm.amazonaws.com"}, "NotAction": "s3:GetObject", "NotResource": [],
+            "Condition": {"NumericLessThan": {"s3:max-keys": [10, -5, 1.5, 2E3, 0.1,
+            123456789012345678901234, 1e400]}, "Bool": {"aws:SecureTransport": false},
+            "StringLike": {"aws:userid": "a\nb→"}}}, {"Effect": "Allow", "Principal": "*",
+            "Action": [], "Resource": "arn:aws:s3:::{region}/*"}]}"#;
+        let policy = Policy::from_json_unchecked(text).unwrap();
+        let minified = policy.to_json();
+        assert!(
+            minified.contains(r#"[10,-5,1.5,2000.0,0.1,1.2345678901234569e+23,"1e400"]"#),
+            "{minified}"
+        );
+        assert_eq!(minified, serde_json::to_string(&policy).unwrap());
+        assert_eq!(
+            policy.to_json_pretty(),
+            serde_json::to_string_pretty(&policy).unwrap()
+        );
+        let template = Template {
+            policy,
+            parameters: Cow::Owned(vec![parameter("region", ParameterKind::Region)]),
+        };
+        let pretty = template.to_json_pretty_with_placeholder_names();
+        assert!(pretty.contains("arn:aws:s3:::region/*"), "{pretty}");
+        assert_eq!(
+            pretty,
+            serde_json::to_string_pretty(&with(&template.policy, &template.parameters)).unwrap()
+        );
     }
 
     #[test]

@@ -1,12 +1,12 @@
 //! One test per rule of AWS's evaluation logic; each names the AWS page it comes from.
 
 use super::*;
-use crate::Policy;
+use iam_policy_core::model::{Error, Policy};
 
 type Outcome = Result<(), Box<dyn std::error::Error>>;
 
 /// A `2012-10-17` policy with the statements written.
-fn doc(statements: &str) -> Result<Policy, crate::Error> {
+fn doc(statements: &str) -> Result<Policy, Error> {
     Policy::from_json_unchecked(&format!(
         r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#
     ))
@@ -470,7 +470,7 @@ fn not_principal_leaves_out_only_a_fully_named_principal() -> Outcome {
 }
 
 /// The decision of one condition block on a request with `context`.
-fn with_condition(condition: &str, context: &[(&str, ContextValue)]) -> Result<bool, crate::Error> {
+fn with_condition(condition: &str, context: &[(&str, ContextValue)]) -> Result<bool, Error> {
     let policy = doc(&format!(
         r#"{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {condition}}}"#
     ))?;
