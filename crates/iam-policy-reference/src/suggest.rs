@@ -38,19 +38,15 @@ pub fn nearest_name<T: AsRef<str>>(
     best.map(|(_, candidate)| candidate)
 }
 
-/// Keeps the nearest candidates within reach of `typed`, best first, ties by name.
-fn nearest<T: Clone>(typed: &str, candidates: impl Iterator<Item = (T, String, usize)>) -> Vec<T> {
-    let mut scored: Vec<(usize, String, T)> = candidates
-        .filter(|(_, _, distance)| close_enough(*distance, typed))
-        .map(|(value, name, distance)| (distance, name, value))
-        .collect();
-    scored.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| compare_ignore_case(&a.1, &b.1)));
-    scored.dedup_by(|a, b| a.1.eq_ignore_ascii_case(&b.1));
-    scored
-        .into_iter()
-        .take(MAX_SUGGESTIONS)
-        .map(|(_, _, value)| value)
-        .collect()
+/// Keeps the nearest of the names scored by their distance to `typed` that are within its
+/// reach, best first, ties by name. One function for every caller's names, so that the sort
+/// is compiled once.
+fn nearest<'n>(typed: &str, mut scored: Vec<(usize, &'n str)>) -> Vec<&'n str> {
+    scored.retain(|(distance, _)| close_enough(*distance, typed));
+    scored.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| compare_ignore_case(a.1, b.1)));
+    scored.dedup_by(|a, b| a.1.eq_ignore_ascii_case(b.1));
+    scored.truncate(MAX_SUGGESTIONS);
+    scored.into_iter().map(|(_, name)| name).collect()
 }
 
 /// The service prefixes nearest to `prefix`: `sms` suggests `ssm`, among others.
@@ -59,14 +55,12 @@ pub fn suggest_service(prefix: &str) -> Vec<&'static str> {
     // the difference in length, and a typed name may be megabytes long.
     let typed_chars = prefix.chars().count();
     let reach = (typed_chars / 3).max(1);
-    nearest(
-        prefix,
-        services().filter_map(|service| {
-            let name = service.prefix();
-            (name.chars().count().abs_diff(typed_chars) <= reach)
-                .then(|| (name, name.to_owned(), distance(prefix, name)))
-        }),
-    )
+    let scored = services()
+        .map(Service::prefix)
+        .filter(|name| name.chars().count().abs_diff(typed_chars) <= reach)
+        .map(|name| (distance(prefix, name), name))
+        .collect();
+    nearest(prefix, scored)
 }
 
 /// The actions nearest to `name` (`service:Action`, or a bare action name searched in every
@@ -74,18 +68,22 @@ pub fn suggest_service(prefix: &str) -> Vec<&'static str> {
 /// first.
 pub fn suggest_action(name: &str) -> Vec<String> {
     let Some((prefix, action)) = name.split_once(':') else {
-        return nearest_actions(services(), name);
+        let every: Vec<Service> = services().collect();
+        return nearest_actions(&every, name);
     };
     match service(prefix) {
-        Some(service) => nearest_actions(std::iter::once(service), action),
+        Some(service) => nearest_actions(&[service], action),
         None => {
-            let near = suggest_service(prefix).into_iter().filter_map(service);
-            nearest_actions(near, action)
+            let near: Vec<Service> = suggest_service(prefix)
+                .into_iter()
+                .filter_map(service)
+                .collect();
+            nearest_actions(&near, action)
         }
     }
 }
 
-fn nearest_actions(services: impl Iterator<Item = Service>, action: &str) -> Vec<String> {
+fn nearest_actions(services: &[Service], action: &str) -> Vec<String> {
     // Every action of the service is measured: lower-case the typed name once, skip names
     // whose length or letters alone put them out of reach, and spell out only the ones kept.
     let typed = action.to_ascii_lowercase();
@@ -93,29 +91,33 @@ fn nearest_actions(services: impl Iterator<Item = Service>, action: &str) -> Vec
     let reach = (action.chars().count() / 3).max(1);
     let typed_letters = typed.is_ascii().then(|| LetterCounts::of(typed.as_bytes()));
     let mut lowered = String::new();
-    nearest(
-        action,
-        services
-            .flat_map(|service| service.actions())
-            .filter_map(|found| {
-                let name = found.name();
-                if name.is_ascii()
-                    && (name.len().abs_diff(typed_chars) > reach
-                        || typed_letters
-                            .as_ref()
-                            .is_some_and(|letters| letters.edits_at_least(name.as_bytes()) > reach))
-                {
-                    return None;
-                }
-                lowered.clear();
-                lowered.extend(name.chars().map(|c| c.to_ascii_lowercase()));
-                let distance = strsim::osa_distance(&typed, &lowered);
-                close_enough(distance, action).then(|| {
-                    let full = found.to_string();
-                    (full.clone(), full, distance)
-                })
-            }),
-    )
+    let scored: Vec<(usize, String)> = services
+        .iter()
+        .flat_map(|service| service.actions())
+        .filter_map(|found| {
+            let name = found.name();
+            if name.is_ascii()
+                && (name.len().abs_diff(typed_chars) > reach
+                    || typed_letters
+                        .as_ref()
+                        .is_some_and(|letters| letters.edits_at_least(name.as_bytes()) > reach))
+            {
+                return None;
+            }
+            lowered.clear();
+            lowered.extend(name.chars().map(|c| c.to_ascii_lowercase()));
+            let distance = strsim::osa_distance(&typed, &lowered);
+            close_enough(distance, action).then(|| (distance, found.to_string()))
+        })
+        .collect();
+    let names = scored
+        .iter()
+        .map(|(distance, name)| (*distance, name.as_str()))
+        .collect();
+    nearest(action, names)
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// How often each ASCII letter occurs in a name, ignoring case, for a lower bound of the
@@ -180,12 +182,14 @@ pub fn suggest_condition_key(name: &str) -> Vec<String> {
         all
     };
     let typed = Typed::of(name);
-    nearest(
-        name,
-        candidates.into_iter().filter_map(|key| {
-            key_distance(&typed, key).map(|distance| (key.to_owned(), key.to_owned(), distance))
-        }),
-    )
+    let scored = candidates
+        .into_iter()
+        .filter_map(|key| key_distance(&typed, key).map(|distance| (distance, key)))
+        .collect();
+    nearest(name, scored)
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// A typed condition key with the lengths the distance's lower bound needs, counted once: a
@@ -271,12 +275,15 @@ mod tests {
                 continue;
             };
             let every = service(prefix).into_iter().flat_map(Service::actions);
+            let names: Vec<(usize, String)> = every
+                .map(|found| (distance(action, found.name()), found.to_string()))
+                .collect();
             let expected = nearest(
                 action,
-                every.map(|found| {
-                    let full = found.to_string();
-                    (full.clone(), full, distance(action, found.name()))
-                }),
+                names
+                    .iter()
+                    .map(|(distance, name)| (*distance, name.as_str()))
+                    .collect(),
             );
             answered += usize::from(!expected.is_empty());
             assert_eq!(suggest_action(typed), expected, "{typed}");
