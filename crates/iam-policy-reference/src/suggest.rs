@@ -49,17 +49,23 @@ fn nearest<'n>(typed: &str, mut scored: Vec<(usize, &'n str)>) -> Vec<&'n str> {
     scored.into_iter().map(|(_, name)| name).collect()
 }
 
+fn owned(names: Vec<&str>) -> Vec<String> {
+    names.into_iter().map(str::to_owned).collect()
+}
+
 /// The service prefixes nearest to `prefix`: `sms` suggests `ssm`, among others.
 pub fn suggest_service(prefix: &str) -> Vec<&'static str> {
     // A name whose length alone puts it out of reach is not measured: the distance is at least
     // the difference in length, and a typed name may be megabytes long.
     let typed_chars = prefix.chars().count();
     let reach = (typed_chars / 3).max(1);
-    let scored = services()
-        .map(Service::prefix)
-        .filter(|name| name.chars().count().abs_diff(typed_chars) <= reach)
-        .map(|name| (distance(prefix, name), name))
-        .collect();
+    let mut scored = Vec::new();
+    for service in services() {
+        let name = service.prefix();
+        if name.chars().count().abs_diff(typed_chars) <= reach {
+            scored.push((distance(prefix, name), name));
+        }
+    }
     nearest(prefix, scored)
 }
 
@@ -91,33 +97,30 @@ fn nearest_actions(services: &[Service], action: &str) -> Vec<String> {
     let reach = (action.chars().count() / 3).max(1);
     let typed_letters = typed.is_ascii().then(|| LetterCounts::of(typed.as_bytes()));
     let mut lowered = String::new();
-    let scored: Vec<(usize, String)> = services
-        .iter()
-        .flat_map(|service| service.actions())
-        .filter_map(|found| {
-            let name = found.name();
-            if name.is_ascii()
-                && (name.len().abs_diff(typed_chars) > reach
-                    || typed_letters
-                        .as_ref()
-                        .is_some_and(|letters| letters.edits_at_least(name.as_bytes()) > reach))
-            {
-                return None;
-            }
-            lowered.clear();
-            lowered.extend(name.chars().map(|c| c.to_ascii_lowercase()));
-            let distance = strsim::osa_distance(&typed, &lowered);
-            close_enough(distance, action).then(|| (distance, found.to_string()))
-        })
-        .collect();
+    let mut scored: Vec<(usize, String)> = Vec::new();
+    for found in services.iter().flat_map(|service| service.actions()) {
+        let name = found.name();
+        if name.is_ascii()
+            && (name.len().abs_diff(typed_chars) > reach
+                || typed_letters
+                    .as_ref()
+                    .is_some_and(|letters| letters.edits_at_least(name.as_bytes()) > reach))
+        {
+            continue;
+        }
+        lowered.clear();
+        lowered.push_str(name);
+        lowered.make_ascii_lowercase();
+        let distance = strsim::osa_distance(&typed, &lowered);
+        if close_enough(distance, action) {
+            scored.push((distance, found.to_string()));
+        }
+    }
     let names = scored
         .iter()
         .map(|(distance, name)| (*distance, name.as_str()))
         .collect();
-    nearest(action, names)
-        .into_iter()
-        .map(str::to_owned)
-        .collect()
+    owned(nearest(action, names))
 }
 
 /// How often each ASCII letter occurs in a name, ignoring case, for a lower bound of the
@@ -165,31 +168,32 @@ impl LetterCounts {
 /// `aws:PrincipalTag/${TagKey}`.
 pub fn suggest_condition_key(name: &str) -> Vec<String> {
     let prefix = name.split_once(':').map_or("", |(prefix, _)| prefix);
-    let global = GLOBAL_KEYS.iter().map(|key| key.name);
-    let listed = CONDITION_KEY_INDEX
-        .iter()
-        .filter_map(|index| CONDITION_KEYS.get(index as usize))
-        .map(|row| text(row.name()))
-        .filter(|key| !is_aws_key(key));
-    let all: Vec<&'static str> = global.chain(listed).collect();
+    // Plain loops rather than chains of adapters: this runs only for a misspelled key, and
+    // each chain is compiled into a function of its own.
+    let mut candidates: Vec<&'static str> = GLOBAL_KEYS.iter().map(|key| key.name).collect();
+    for index in CONDITION_KEY_INDEX.iter() {
+        if let Some(row) = CONDITION_KEYS.get(index as usize) {
+            let key = text(row.name());
+            if !is_aws_key(key) {
+                candidates.push(key);
+            }
+        }
+    }
     let same_prefix = |key: &&str| {
         key.split_once(':')
             .is_some_and(|(p, _)| p.eq_ignore_ascii_case(prefix))
     };
-    let candidates: Vec<&'static str> = if all.iter().any(same_prefix) {
-        all.iter().copied().filter(same_prefix).collect()
-    } else {
-        all
-    };
+    if candidates.iter().any(same_prefix) {
+        candidates.retain(same_prefix);
+    }
     let typed = Typed::of(name);
-    let scored = candidates
-        .into_iter()
-        .filter_map(|key| key_distance(&typed, key).map(|distance| (distance, key)))
-        .collect();
-    nearest(name, scored)
-        .into_iter()
-        .map(str::to_owned)
-        .collect()
+    let mut scored = Vec::new();
+    for key in candidates {
+        if let Some(distance) = key_distance(&typed, key) {
+            scored.push((distance, key));
+        }
+    }
+    owned(nearest(name, scored))
 }
 
 /// A typed condition key with the lengths the distance's lower bound needs, counted once: a
