@@ -38,15 +38,29 @@ pub fn nearest_name<T: AsRef<str>>(
     best.map(|(_, candidate)| candidate)
 }
 
-/// Keeps the nearest of the names scored by their distance to `typed` that are within its
-/// reach, best first, ties by name. One function for every caller's names, so that the sort
-/// is compiled once.
-fn nearest<'n>(typed: &str, mut scored: Vec<(usize, &'n str)>) -> Vec<&'n str> {
-    scored.retain(|(distance, _)| close_enough(*distance, typed));
-    scored.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| compare_ignore_case(a.1, b.1)));
-    scored.dedup_by(|a, b| a.1.eq_ignore_ascii_case(b.1));
-    scored.truncate(MAX_SUGGESTIONS);
-    scored.into_iter().map(|(_, name)| name).collect()
+/// The nearest of the scored names that are within reach of `typed`, best first, ties by name,
+/// each name once (ignoring case). Kept by insertion into the short list rather than by sorting
+/// every candidate: one small loop for every caller, where a sort compiles to thousands of
+/// lines.
+fn nearest<'n>(typed: &str, scored: Vec<(usize, &'n str)>) -> Vec<&'n str> {
+    let mut best: Vec<(usize, &str)> = Vec::with_capacity(MAX_SUGGESTIONS + 1);
+    for (distance, name) in scored {
+        if !close_enough(distance, typed)
+            || best.iter().any(|(_, kept)| kept.eq_ignore_ascii_case(name))
+        {
+            continue;
+        }
+        // After the names that rank the same, so that the first one found stays first.
+        let at = best.partition_point(|&(kept_distance, kept)| {
+            kept_distance
+                .cmp(&distance)
+                .then_with(|| compare_ignore_case(kept, name))
+                .is_le()
+        });
+        best.insert(at, (distance, name));
+        best.truncate(MAX_SUGGESTIONS);
+    }
+    best.into_iter().map(|(_, name)| name).collect()
 }
 
 fn owned(names: Vec<&str>) -> Vec<String> {
@@ -255,6 +269,27 @@ mod tests {
         "ec2:X",
         "sts:AssumeRoel",
     ];
+
+    #[test]
+    fn nearest_keeps_the_best_names_once_first_found_first() {
+        // Typed 30 characters long: names up to 10 edits away are within reach.
+        let typed = "a typed name, 30 characters...";
+        let scored = vec![
+            (2, "Delta"),
+            (1, "bravo"),
+            (1, "Alpha"),
+            (11, "out of reach"),
+            (1, "BRAVO"),
+            (0, "Zulu"),
+            (1, "alpha"),
+        ];
+        assert_eq!(nearest(typed, scored.clone()), ["Zulu", "Alpha", "bravo"]);
+        let without_zulu = scored.into_iter().filter(|(_, name)| *name != "Zulu");
+        assert_eq!(
+            nearest(typed, without_zulu.collect()),
+            ["Alpha", "bravo", "Delta"]
+        );
+    }
 
     #[test]
     fn letter_counts_never_exceed_the_distance() {
