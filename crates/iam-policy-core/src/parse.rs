@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use crate::bytes::{ONES, plain_run, string_specials};
+use crate::bytes::{ONES, byte_places, plain_run};
 use crate::json::{Member, Node, Span, Value};
 
 /// Deeper nesting is refused with an error rather than risking the stack. IAM policies need
@@ -96,7 +96,8 @@ enum ElementsState {
 struct Known<'k, 't> {
     /// Which members of the element hold values that may be skipped.
     members: &'k dyn Fn(&str) -> bool,
-    accepts: &'k dyn Fn(&'t str) -> bool,
+    /// The length of the known text that the rest of the text starts with, if any.
+    opening: &'k dyn Fn(&'t str) -> Option<usize>,
     element: usize,
 }
 
@@ -112,17 +113,20 @@ impl Known<'_, '_> {
 }
 
 impl<'t> Elements<'t> {
-    /// The next element, with the objects whose whole text `known` accepts left unbuilt: each
-    /// is found by a scan for its end instead of being parsed, and its node is [`Value::Null`]
-    /// with the object's span. Only the values of the element's members that `members` names
-    /// are looked at, and the items of their arrays and of the arrays in those (a scenario's
-    /// policies, its lists and its levels of policies). A file of many scenarios repeats the
-    /// same policies, and their caller has read each text once already. `known` must accept
-    /// only texts that are JSON values: the scan does not check the syntax.
+    /// The next element, with the objects whose text the caller knows left unbuilt: `known`
+    /// is given the rest of the text from an object's `{` and tells the length of a text it
+    /// knows that the rest starts with; that object is not parsed, and its node is
+    /// [`Value::Null`] with the object's span. Only the values of the element's members that
+    /// `members` names are looked at, and the items of their arrays and of the arrays in
+    /// those (a scenario's policies, its lists and its levels of policies). A file of many
+    /// scenarios repeats the same policies, and their caller has read each text once already.
+    /// `known` must know only texts that are JSON objects, as their syntax is not checked
+    /// again; a JSON value ends where it ends whatever follows it, so a known text that the
+    /// rest starts with is the whole object.
     pub fn next_skipping(
         &mut self,
         members: &dyn Fn(&str) -> bool,
-        known: &dyn Fn(&'t str) -> bool,
+        known: &dyn Fn(&'t str) -> Option<usize>,
     ) -> Option<Result<Node<'t>, SyntaxError>> {
         self.advance(Some((members, known)))
     }
@@ -130,7 +134,7 @@ impl<'t> Elements<'t> {
     #[expect(clippy::type_complexity, reason = "the two tests of `next_skipping`")]
     fn advance(
         &mut self,
-        known: Option<(&dyn Fn(&str) -> bool, &dyn Fn(&'t str) -> bool)>,
+        known: Option<(&dyn Fn(&str) -> bool, &dyn Fn(&'t str) -> Option<usize>)>,
     ) -> Option<Result<Node<'t>, SyntaxError>> {
         let parser = match &mut self.parser {
             Ok(parser) => parser,
@@ -150,9 +154,9 @@ impl<'t> Elements<'t> {
                     return self.advance(known);
                 }
                 self.state = ElementsState::Done;
-                let known = known.map(|(members, accepts)| Known {
+                let known = known.map(|(members, opening)| Known {
                     members,
-                    accepts,
+                    opening,
                     element: 0,
                 });
                 parser.value(0, known).and_then(|node| {
@@ -185,9 +189,9 @@ impl<'t> Elements<'t> {
                     parser.skip_whitespace();
                 }
                 self.state = ElementsState::InArray(false);
-                let known = known.map(|(members, accepts)| Known {
+                let known = known.map(|(members, opening)| Known {
                     members,
-                    accepts,
+                    opening,
                     element: 1,
                 });
                 parser.value(1, known)
@@ -243,18 +247,22 @@ impl<'t> LineIndex<'t> {
     pub fn new(text: &'t str) -> Self {
         let mut starts = vec![0];
         // Most 64-byte runs of a JSON file hold no line break: a test the compiler vectorizes
-        // rules them out before the bytes are looked at one by one.
+        // rules them out; in the others, the breaks of each eight bytes are found at once.
         let (runs, rest) = text.as_bytes().as_chunks::<64>();
-        let breaks = |from: usize, bytes: &[u8], starts: &mut Vec<usize>| {
-            let found = bytes.iter().enumerate().filter(|&(_, &byte)| byte == b'\n');
-            starts.extend(found.map(|(at, _)| from + at + 1));
-        };
         for (index, run) in runs.iter().enumerate() {
             if run.iter().fold(false, |seen, &byte| seen | (byte == b'\n')) {
-                breaks(index * 64, run, &mut starts);
+                for (word_index, word) in run.as_chunks::<8>().0.iter().enumerate() {
+                    let mut found = byte_places(u64::from_le_bytes(*word), b'\n');
+                    while found != 0 {
+                        let at = found.trailing_zeros() as usize / 8;
+                        starts.push(index * 64 + word_index * 8 + at + 1);
+                        found &= found - 1;
+                    }
+                }
             }
         }
-        breaks(runs.len() * 64, rest, &mut starts);
+        let found = rest.iter().enumerate().filter(|&(_, &byte)| byte == b'\n');
+        starts.extend(found.map(|(at, _)| runs.len() * 64 + at + 1));
         LineIndex { text, starts }
     }
 
@@ -457,10 +465,9 @@ impl<'t> Parser<'t> {
             Some(b'{') => {
                 if let Some(known) = known
                     && known.reaches(depth)
-                    && let Some(end) = value_end(self.bytes, start)
-                    && self.text.get(start..end).is_some_and(known.accepts)
+                    && let Some(length) = self.text.get(start..).and_then(known.opening)
                 {
-                    self.pos = end;
+                    self.pos = start + length;
                     Value::Null
                 } else {
                     self.object(depth, known)?
@@ -713,48 +720,6 @@ impl<'t> Parser<'t> {
     }
 }
 
-/// Where the JSON value that opens at `start` with `{` or `[` ends, found by matching brackets
-/// outside strings, without checking the syntax; `None` when the text ends first.
-fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
-    let mut open = 0usize;
-    let mut pos = start;
-    while let Some(&byte) = bytes.get(pos) {
-        pos += 1;
-        match byte {
-            b'{' | b'[' => open += 1,
-            b'}' | b']' => {
-                open = open.checked_sub(1)?;
-                if open == 0 {
-                    return Some(pos);
-                }
-            }
-            b'"' => loop {
-                let rest = bytes.get(pos..)?;
-                // Most strings of a policy end within eight bytes: one word tells.
-                pos += match rest.first_chunk::<8>() {
-                    Some(word) => match string_specials(u64::from_le_bytes(*word)) {
-                        0 => 8 + plain_run(rest.get(8..)?),
-                        marks => marks.trailing_zeros() as usize / 8,
-                    },
-                    None => plain_run(rest),
-                };
-                match bytes.get(pos)? {
-                    b'"' => {
-                        pos += 1;
-                        break;
-                    }
-                    // An escape, whatever it escapes; a control character, which no text the
-                    // caller knows holds.
-                    b'\\' => pos += 2,
-                    _ => pos += 1,
-                }
-            },
-            _ => {}
-        }
-    }
-    None
-}
-
 /// Why [`escape`] failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EscapeError {
@@ -871,7 +836,7 @@ mod tests {
             r#"[{{"p": [{policy}], "q": {policy}, "r": {{"s": {policy}}}}}, {policy}, [[[{policy}]]]]"#
         );
         let members = |key: &str| key == "p" || key == "r";
-        let known = |text: &str| text == policy;
+        let known = |rest: &str| rest.starts_with(policy).then_some(policy.len());
         let mut elements = super::elements(&text);
         let mut items = Vec::new();
         while let Some(item) = elements.next_skipping(&members, &known) {

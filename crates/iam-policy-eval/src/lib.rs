@@ -333,7 +333,14 @@ pub fn why(statement: &Statement, result: &StatementMatch) -> String {
     } else {
         ""
     };
-    format!("{effect} applies: action and resource match{named}{conditions}")
+    // `concat`, not `format!`: the deciding statements of every scenario are explained.
+    [
+        effect,
+        " applies: action and resource match",
+        named,
+        conditions,
+    ]
+    .concat()
 }
 
 /// The actions whose resource policy must allow the request itself, even in the same account

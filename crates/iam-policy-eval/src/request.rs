@@ -113,7 +113,8 @@ impl Principal {
                     Ok(Principal::AssumedRole {
                         arn: text.to_owned(),
                         account: account.to_owned(),
-                        role_arn: format!("arn:{partition}:iam::{account}:role/{role}"),
+                        // `concat`, not `format!`: every scenario's principal is read.
+                        role_arn: ["arn:", partition, ":iam::", account, ":role/", role].concat(),
                     })
                 }
                 _ => Err(PrincipalError(format!(

@@ -183,11 +183,16 @@ pub fn read(source: &Source) -> Result<Vec<u8>, InputError> {
     let (path, read) = match source {
         Source::File(path) => (
             path.display().to_string(),
-            std::fs::File::open(path).and_then(|file| read_capped(file, MAX_SOURCE_BYTES)),
+            std::fs::File::open(path).and_then(|file| {
+                // The stated length, as `std::fs::read` takes it, spares growing the buffer
+                // (and copying what it holds) as a file of megabytes is read.
+                let stated = file.metadata().map_or(0, |metadata| metadata.len());
+                read_capped(file, MAX_SOURCE_BYTES, stated)
+            }),
         ),
         Source::Stdin => (
             "-".to_owned(),
-            read_capped(std::io::stdin().lock(), MAX_SOURCE_BYTES),
+            read_capped(std::io::stdin().lock(), MAX_SOURCE_BYTES, 0),
         ),
     };
     match read {
@@ -206,9 +211,12 @@ pub fn read(source: &Source) -> Result<Vec<u8>, InputError> {
     }
 }
 
-/// All of `reader` if it holds at most `cap` bytes, `None` if it holds more.
-fn read_capped(reader: impl Read, cap: u64) -> std::io::Result<Option<Vec<u8>>> {
-    let mut bytes = Vec::new();
+/// All of `reader` if it holds at most `cap` bytes, `None` if it holds more; room for
+/// `expected` bytes (up to the cap) is made first.
+fn read_capped(reader: impl Read, cap: u64, expected: u64) -> std::io::Result<Option<Vec<u8>>> {
+    // One byte more, for the read that finds the end.
+    let room = expected.min(cap).saturating_add(1);
+    let mut bytes = Vec::with_capacity(usize::try_from(room).unwrap_or(0));
     reader.take(cap.saturating_add(1)).read_to_end(&mut bytes)?;
     Ok((bytes.len() as u64 <= cap).then_some(bytes))
 }

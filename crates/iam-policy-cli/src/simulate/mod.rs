@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use annotate_snippets::{Group, Level, Renderer};
 use clap::{Args, ValueEnum};
 use iam_policy::eval::{self, Decision, Evaluation, PolicySet};
+use iam_policy_core::json;
 use iam_policy_core::parse::{self, LineIndex};
 use iam_policy_core::{Finding, Span};
 use serde::Serialize;
@@ -17,7 +18,7 @@ use serde::Serialize;
 use crate::lint::document::{Diagnostic, Position};
 use crate::lint::input::{self, Source};
 use crate::lint::{self, Color, text};
-use scenario::{Scenario, ScenarioError, member_name};
+use scenario::{MemberName, Scenario, ScenarioError};
 
 /// Evaluate requests against policies as AWS does, and check the expected decisions.
 ///
@@ -152,11 +153,12 @@ fn simulate_file(
     let mut reader = scenario::Reader::new(text);
     // Scenarios are parsed one at a time: a large file never holds the tree of all of them.
     let mut elements = parse::elements(text);
+    // The JSON record of each scenario, built whole and written at once.
+    let mut line = String::new();
     // Scenarios are parsed one at a time, each without the trees of the policy texts read
     // before it.
     for index in 0.. {
-        let next =
-            elements.next_skipping(&scenario::holds_policies, &|policy| reader.knows(policy));
+        let next = elements.next_skipping(&scenario::holds_policies, &|rest| reader.known_at(rest));
         let Some(node) = next else {
             break;
         };
@@ -197,7 +199,15 @@ fn simulate_file(
             index,
         };
         match format {
-            Format::Json => write_json(out, &place, &scenario, &set, &evaluation, matched)?,
+            Format::Json => write_json(
+                out,
+                &mut line,
+                &place,
+                &scenario,
+                &set,
+                &evaluation,
+                matched,
+            )?,
             Format::Text => {
                 write_text(out, renderer, &place, &scenario, &set, &evaluation, matched)?
             }
@@ -299,106 +309,148 @@ fn scenario_name(node: &iam_policy_core::Node<'_>) -> Option<String> {
     }
 }
 
-#[derive(Serialize)]
-struct ScenarioRecord<'a> {
-    file: &'a str,
-    index: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<&'a str>,
-    decision: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    expect: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    matched: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    denied_by: Option<String>,
-    deciding: Vec<StatementRecord<'a>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    unmet: Vec<StatementRecord<'a>>,
-    findings: Vec<FindingRecord<'a>>,
-    context_warnings: Vec<String>,
+/// A JSON object written member by member: `simulate --format json` prints one for each of
+/// thousands of scenarios, and strings copied in one go (see [`json::write_string`]) cost a
+/// fraction of serde's byte-by-byte escaping of every key and value.
+struct JsonObject<'b> {
+    out: &'b mut String,
+    empty: bool,
 }
 
-#[derive(Serialize)]
-struct StatementRecord<'a> {
-    policy: String,
-    statement: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sid: Option<&'a str>,
-    effect: &'static str,
-    why: String,
-    line: usize,
+impl<'b> JsonObject<'b> {
+    fn open(out: &'b mut String) -> Self {
+        out.push('{');
+        JsonObject { out, empty: true }
+    }
+
+    /// Starts the member `key`, one of the record's own names, which need no escapes.
+    fn key(&mut self, key: &str) -> &mut String {
+        if !self.empty {
+            self.out.push(',');
+        }
+        self.empty = false;
+        self.out.push('"');
+        self.out.push_str(key);
+        self.out.push_str("\":");
+        self.out
+    }
+
+    fn string(&mut self, key: &str, value: &str) {
+        json::write_string(self.key(key), value);
+    }
+
+    fn number(&mut self, key: &str, value: usize) {
+        let mut digits = itoa::Buffer::new();
+        let digits = digits.format(value);
+        self.key(key).push_str(digits);
+    }
+
+    fn bool(&mut self, key: &str, value: bool) {
+        self.key(key).push_str(if value { "true" } else { "false" });
+    }
+
+    fn member_name(&mut self, key: &str, name: MemberName) {
+        let out = self.key(key);
+        out.push('"');
+        name.write(out);
+        out.push('"');
+    }
+
+    /// The member `key`: an array of what `write` makes of each item.
+    fn array<T>(
+        &mut self,
+        key: &str,
+        items: impl IntoIterator<Item = T>,
+        mut write: impl FnMut(&mut String, T),
+    ) {
+        let out = self.key(key);
+        out.push('[');
+        for (index, item) in items.into_iter().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            write(out, item);
+        }
+        out.push(']');
+    }
+
+    fn close(self) {
+        self.out.push('}');
+    }
 }
 
-#[derive(Serialize)]
-struct FindingRecord<'a> {
-    policy: String,
-    severity: &'static str,
-    code: &'static str,
-    message: &'a str,
-    line: usize,
-    column: usize,
-}
-
+/// One scenario's record as one line of JSON, built in `line` (reused from scenario to
+/// scenario) and written at once.
 fn write_json(
     out: &mut impl Write,
+    line: &mut String,
     place: &Place<'_>,
     scenario: &Scenario,
     set: &PolicySet<'_>,
     evaluation: &Evaluation,
     matched: Option<bool>,
 ) -> io::Result<()> {
-    let record_of = |decided: &eval::StatementResult| {
+    let statement = |out: &mut String, decided: &eval::StatementResult| {
         let found = decided
             .policy
             .get(set)
             .and_then(|p| p.statements().get(decided.index));
         let span = statement_span(scenario, decided);
-        StatementRecord {
-            policy: member_name(decided.policy),
-            statement: decided.index,
-            sid: found.and_then(|s| s.sid.as_deref()),
-            effect: decided.result.effect.as_str(),
-            why: found
-                .map(|s| eval::why(s, &decided.result))
-                .unwrap_or_default(),
-            line: place.lines.line_col(span.start as usize).0,
+        let mut record = JsonObject::open(out);
+        record.member_name("policy", MemberName(decided.policy));
+        record.number("statement", decided.index);
+        if let Some(sid) = found.and_then(|s| s.sid.as_deref()) {
+            record.string("sid", sid);
         }
+        record.string("effect", decided.result.effect.as_str());
+        let why = found.map(|s| eval::why(s, &decided.result));
+        record.string("why", why.as_deref().unwrap_or_default());
+        record.number("line", place.lines.line_col(span.start as usize).0);
+        record.close();
     };
-    let deciding = evaluation.deciding.iter().map(record_of).collect();
-    let unmet = evaluation.unmet().map(record_of).collect();
+    line.clear();
+    let mut record = JsonObject::open(line);
+    record.string("file", place.file);
+    record.number("index", place.index);
+    if let Some(name) = &scenario.name {
+        record.string("name", name);
+    }
+    record.string("decision", evaluation.decision.as_str());
+    if let Some(expect) = scenario.expect {
+        record.string("expect", expect.as_str());
+    }
+    if let Some(matched) = matched {
+        record.bool("matched", matched);
+    }
+    if let Some(denied_by) = evaluation.denied_by {
+        record.string("denied_by", &denied_by.to_string());
+    }
+    record.array("deciding", &evaluation.deciding, statement);
+    if evaluation.unmet().next().is_some() {
+        record.array("unmet", evaluation.unmet(), statement);
+    }
     let findings = scenario
         .policies()
-        .flat_map(|(policy, found)| found.findings().map(move |finding| (policy, finding)))
-        .map(|(policy, (finding, span))| {
-            let (line, column) = place.lines.line_col(span.start as usize);
-            FindingRecord {
-                policy: member_name(policy),
-                severity: finding.severity.as_str(),
-                code: finding.code.as_str(),
-                message: &finding.message,
-                line,
-                column,
-            }
-        })
-        .collect();
-    let record = ScenarioRecord {
-        file: place.file,
-        index: place.index,
-        name: scenario.name.as_deref(),
-        decision: evaluation.decision.as_str(),
-        expect: scenario.expect.map(Decision::as_str),
-        matched,
-        denied_by: evaluation.denied_by.map(|denied_by| denied_by.to_string()),
-        deciding,
-        unmet,
-        findings,
-        context_warnings: (scenario.request.context_warnings().into_iter())
-            .map(|warning| warning.message)
-            .collect(),
-    };
-    serde_json::to_writer(&mut *out, &record)?;
-    out.write_all(b"\n")
+        .flat_map(|(policy, found)| found.findings().map(move |finding| (policy, finding)));
+    record.array("findings", findings, |out, (policy, (finding, span))| {
+        let (line, column) = place.lines.line_col(span.start as usize);
+        let mut record = JsonObject::open(out);
+        record.member_name("policy", MemberName(policy));
+        record.string("severity", finding.severity.as_str());
+        record.string("code", finding.code.as_str());
+        record.string("message", &finding.message);
+        record.number("line", line);
+        record.number("column", column);
+        record.close();
+    });
+    record.array(
+        "context_warnings",
+        scenario.request.context_warnings(),
+        |out, warning| json::write_string(out, &warning.message),
+    );
+    record.close();
+    line.push('\n');
+    out.write_all(line.as_bytes())
 }
 
 /// Where a deciding statement is written in the file.
@@ -487,7 +539,7 @@ fn write_text(
             };
             let title = format!(
                 "{verb} {} statement {}{sid}",
-                member_name(decided.policy),
+                MemberName(decided.policy),
                 decided.index
             );
             let why = found

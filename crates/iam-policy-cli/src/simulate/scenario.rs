@@ -1,6 +1,8 @@
 //! Reading scenarios from a file's JSON tree: the request, the policies (linted, then read as
 //! IAM would evaluate what it stored) and the expected decision.
 
+use std::fmt;
+use std::hash::Hasher;
 use std::rc::Rc;
 
 use iam_policy::Policy;
@@ -9,7 +11,7 @@ use iam_policy_core::json::{Member, Node, Span, Value};
 use iam_policy_core::model::{self, Reading};
 use iam_policy_core::parse;
 use iam_policy_core::{Finding, Options, PolicyKind};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::{FxHashMap, FxHasher};
 
 /// A policy as read once for each distinct text of a file: scenarios of one file often repeat
 /// the same policies, and reading one means linting it.
@@ -68,11 +70,12 @@ impl ScenarioPolicy {
 #[derive(Debug)]
 pub struct Reader<'t> {
     text: &'t str,
-    // Keys are whole policy texts: rustc's hasher reads them several times faster than the
-    // standard one.
-    read: FxHashMap<(PolicyKind, &'t str), Rc<ReadPolicy>>,
-    /// The texts read, of any kind: the parser skips them (see [`Reader::knows`]).
-    known: FxHashSet<&'t str>,
+    /// Each text read, with what it was read as, kind by kind (a text is mostly read as one
+    /// kind). Keys are whole policy texts: rustc's hasher reads them several times faster
+    /// than the standard one.
+    read: FxHashMap<&'t str, Vec<(PolicyKind, Rc<ReadPolicy>)>>,
+    /// The texts read: what the parser skips (see [`Reader::known_at`]).
+    texts: KnownTexts<'t>,
 }
 
 impl<'t> Reader<'t> {
@@ -80,15 +83,94 @@ impl<'t> Reader<'t> {
         Reader {
             text,
             read: FxHashMap::default(),
-            known: FxHashSet::default(),
+            texts: KnownTexts::default(),
         }
     }
 
-    /// Whether `text` is a policy read before, so that parsing a scenario need not build its
-    /// tree again: [`parse::Elements::next_skipping`] leaves it as a `null` node with its span.
-    /// Only texts that parsed are known, as the parser requires.
-    pub fn knows(&self, text: &str) -> bool {
-        self.known.contains(text)
+    /// The length of a policy read before that `rest` (the file from a policy's `{`) starts
+    /// with, so that parsing a scenario need not build its tree again:
+    /// [`parse::Elements::next_skipping`] leaves it as a `null` node with its span. Only texts
+    /// that parsed are known, as the parser requires.
+    pub fn known_at(&self, rest: &str) -> Option<usize> {
+        self.texts.starting(rest.as_bytes())
+    }
+}
+
+/// Texts, found as the start of a longer text with no scan for where a text would end: each
+/// text is taken as chunks of [`CHUNK`] bytes and a shorter tail, and indexed by the hash of
+/// its chunks so far. A look-up hashes the longer text chunk by chunk while some known text
+/// opens the same way, and at each chunk tries the tails that end there. Every candidate is
+/// compared byte for byte, so a hash collision costs a comparison, never a wrong answer.
+#[derive(Debug, Default)]
+struct KnownTexts<'t> {
+    /// By the hash of the chunks read: what may follow them.
+    openings: FxHashMap<u64, Opening>,
+    /// By the hash of a text's chunks and its tail: the text.
+    texts: FxHashMap<u64, &'t [u8]>,
+}
+
+/// What known texts do after the same whole chunks.
+#[derive(Debug, Default)]
+struct Opening {
+    /// Bit `n - 1` set: a text ends `n` bytes into the next chunk (`1..=CHUNK`).
+    tails: u64,
+    /// Some text goes on past the next chunk.
+    longer: bool,
+}
+
+/// The bytes hashed at a time: about a line of a policy, so that texts that differ part-way
+/// (one bucket's name for another's) part early.
+const CHUNK: usize = 64;
+
+/// The hash of the chunks before, extended by `bytes`.
+fn extend(hash: u64, bytes: &[u8]) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write_u64(hash);
+    hasher.write(bytes);
+    hasher.finish()
+}
+
+impl<'t> KnownTexts<'t> {
+    fn insert(&mut self, text: &'t [u8]) {
+        let (mut hash, mut rest) = (0, text);
+        loop {
+            let opening = self.openings.entry(hash).or_default();
+            if rest.len() <= CHUNK {
+                if let Some(tail) = rest.len().checked_sub(1) {
+                    opening.tails |= 1 << tail;
+                    self.texts.insert(extend(hash, rest), text);
+                }
+                return;
+            }
+            opening.longer = true;
+            let (chunk, after) = rest.split_at(CHUNK);
+            (hash, rest) = (extend(hash, chunk), after);
+        }
+    }
+
+    /// The length of the known text that `bytes` starts with, if any. Known texts are JSON
+    /// objects, so at most one is a start of `bytes`.
+    fn starting(&self, bytes: &[u8]) -> Option<usize> {
+        let (mut hash, mut rest) = (0, bytes);
+        loop {
+            let opening = self.openings.get(&hash)?;
+            let mut tails = opening.tails;
+            while tails != 0 {
+                let length = tails.trailing_zeros() as usize + 1;
+                tails &= tails - 1;
+                let found = (rest.get(..length))
+                    .and_then(|tail| self.texts.get(&extend(hash, tail)))
+                    .filter(|text| bytes.starts_with(text));
+                if let Some(text) = found {
+                    return Some(text.len());
+                }
+            }
+            if !opening.longer {
+                return None;
+            }
+            let chunk = rest.get(..CHUNK)?;
+            (hash, rest) = (extend(hash, chunk), rest.get(CHUNK..)?);
+        }
     }
 }
 
@@ -159,20 +241,49 @@ fn levels(
         })
 }
 
-/// The member of the scenario where a policy is written, e.g. `serviceControlPolicies[1][0]`.
-pub fn member_name(place: PolicyRef) -> String {
-    match place {
-        PolicyRef::Identity(index) => format!("identityPolicies[{index}]"),
-        PolicyRef::Resource => "resourcePolicy".to_owned(),
-        PolicyRef::PermissionsBoundary => "permissionsBoundary".to_owned(),
-        PolicyRef::Session => "sessionPolicy".to_owned(),
-        PolicyRef::ServiceControl { level, index } => {
-            format!("serviceControlPolicies[{level}][{index}]")
+/// The member of the scenario where a policy is written, e.g. `serviceControlPolicies[1][0]`,
+/// written straight into the output with no string of its own.
+#[derive(Clone, Copy, Debug)]
+pub struct MemberName(pub PolicyRef);
+
+impl MemberName {
+    /// The member and the indexes that follow it.
+    fn parts(self) -> (&'static str, [Option<usize>; 2]) {
+        match self.0 {
+            PolicyRef::Identity(index) => ("identityPolicies", [Some(index), None]),
+            PolicyRef::Resource => ("resourcePolicy", [None; 2]),
+            PolicyRef::PermissionsBoundary => ("permissionsBoundary", [None; 2]),
+            PolicyRef::Session => ("sessionPolicy", [None; 2]),
+            PolicyRef::ServiceControl { level, index } => {
+                ("serviceControlPolicies", [Some(level), Some(index)])
+            }
+            PolicyRef::ResourceControl { level, index } => {
+                ("resourceControlPolicies", [Some(level), Some(index)])
+            }
+            PolicyRef::VpcEndpoint => ("vpcEndpointPolicy", [None; 2]),
         }
-        PolicyRef::ResourceControl { level, index } => {
-            format!("resourceControlPolicies[{level}][{index}]")
+    }
+
+    /// Appends the name, without `fmt`, for JSON output (it needs no escapes).
+    pub fn write(self, out: &mut String) {
+        let (member, indexes) = self.parts();
+        out.push_str(member);
+        for index in indexes.into_iter().flatten() {
+            out.push('[');
+            out.push_str(itoa::Buffer::new().format(index));
+            out.push(']');
         }
-        PolicyRef::VpcEndpoint => "vpcEndpointPolicy".to_owned(),
+    }
+}
+
+impl fmt::Display for MemberName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (member, indexes) = self.parts();
+        f.write_str(member)?;
+        for index in indexes.into_iter().flatten() {
+            write!(f, "[{index}]")?;
+        }
+        Ok(())
     }
 }
 
@@ -313,7 +424,8 @@ fn list(names: &[&str]) -> String {
         .join(", ")
 }
 
-fn string(node: &Node<'_>, what: &str) -> Result<String, ScenarioError> {
+/// `what` is formatted only for the error.
+fn string(node: &Node<'_>, what: impl fmt::Display) -> Result<String, ScenarioError> {
     match &node.value {
         Value::String(text) => Ok(text.to_string()),
         _ => error(node, format!("`{what}` is a string")),
@@ -387,7 +499,8 @@ fn policy(
         .text
         .get(start as usize..node.span.end as usize)
         .unwrap_or_default();
-    if let Some(read) = reader.read.get(&(kind, source)) {
+    let kinds = reader.read.entry(source).or_default();
+    if let Some((_, read)) = kinds.iter().find(|(read_as, _)| *read_as == kind) {
         return Ok(Some(ScenarioPolicy {
             read: Rc::clone(read),
             start,
@@ -396,11 +509,21 @@ fn policy(
     // A skipped text was read before as another kind: its tree is built from its own text,
     // where spans start at 0 (`ScenarioPolicy::moved` places them).
     let first = if skipped { 0 } else { start };
-    let read = Rc::new(with_tree(node, reader.text, |tree| {
+    let read = with_tree(node, reader.text, |tree| {
         read_policy(tree, kind, what, first)
-    })?);
-    reader.read.insert((kind, source), Rc::clone(&read));
-    reader.known.insert(source);
+    });
+    let read = match read {
+        Ok(read) => Rc::new(read),
+        Err(error) => {
+            // Only texts read are known, as the parser requires.
+            if kinds.is_empty() {
+                reader.read.remove(source);
+            }
+            return Err(error);
+        }
+    };
+    kinds.push((kind, Rc::clone(&read)));
+    reader.texts.insert(source.as_bytes());
     Ok(Some(ScenarioPolicy { read, start }))
 }
 
@@ -417,7 +540,7 @@ fn read_policy(
     };
     // Every rule, then the model: a policy with findings is still evaluated, as IAM evaluates
     // what it stored; only one without a meaning is not.
-    let Reading { findings, policy } = model::read(node, &options);
+    let Reading { findings, policy } = model::read_parsed(node, &options);
     let Some(policy) = policy else {
         let reason = findings.iter().find(|finding| !finding.code.is_waivable());
         return Err(ScenarioError {
@@ -454,7 +577,7 @@ fn statement_spans(node: &Node<'_>) -> Vec<Span> {
     }
 }
 
-/// Whether the parser skipped `node` (see [`Reader::knows`]): a `null` node not written `null`.
+/// Whether the parser skipped `node` (see [`Reader::known_at`]): a `null` node not written `null`.
 fn is_skipped(node: &Node<'_>, text: &str) -> bool {
     matches!(node.value, Value::Null)
         && text.get(node.span.start as usize..node.span.end as usize) != Some("null")
@@ -511,7 +634,7 @@ fn read_request(node: &Node<'_>) -> Result<Request, ScenarioError> {
     }
     let get = |key: &str| members.iter().find(|m| m.key == key).map(|m| &m.value);
     let required = |key: &str| match get(key) {
-        Some(value) => string(value, &format!("request.{key}")),
+        Some(value) => string(value, format_args!("request.{key}")),
         None => error(node, format!("`request` has no `{key}`")),
     };
     let action = required("action")?;
@@ -571,5 +694,47 @@ fn context_value(node: &Node<'_>, key: &str) -> Result<ContextValue, ScenarioErr
             items.iter().map(scalar).collect::<Result<_, _>>()?,
         )),
         _ => Ok(ContextValue::One(scalar(node)?)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CHUNK, KnownTexts};
+
+    #[test]
+    fn known_texts_are_found_as_the_start_of_a_text_whatever_their_length() {
+        // Objects whose lengths fall around every chunk boundary, opening as one another does;
+        // of each pair, the first is known.
+        let object =
+            |length: usize, last: &str| format!(r#"{{"k":"{}{last}"}}"#, "x".repeat(length));
+        // A text is `n + 9` bytes long: one byte short of a chunk, a chunk, a byte over, two chunks.
+        let lengths = [
+            0,
+            1,
+            CHUNK - 10,
+            CHUNK - 9,
+            CHUNK - 8,
+            2 * CHUNK - 9,
+            3 * CHUNK,
+        ];
+        let pairs: Vec<[String; 2]> = (lengths.iter())
+            .map(|&length| [object(length, "a"), object(length, "b")])
+            .collect();
+        let mut known = KnownTexts::default();
+        for [text, _] in &pairs {
+            known.insert(text.as_bytes());
+        }
+        for [text, unknown] in &pairs {
+            for after in ["", ",", "]}", r#", {"k": 1}"#] {
+                let rest = format!("{text}{after}");
+                assert_eq!(known.starting(rest.as_bytes()), Some(text.len()), "{rest}");
+                let rest = format!("{unknown}{after}");
+                assert_eq!(known.starting(rest.as_bytes()), None, "{rest}");
+            }
+            // Cut short: not the known text.
+            let cut = &text.as_bytes()[..text.len() - 1];
+            assert_eq!(known.starting(cut), None, "{text}");
+        }
+        assert_eq!(known.starting(b""), None);
     }
 }

@@ -59,34 +59,7 @@ struct Writer {
 
 impl Writer {
     fn string(&mut self, text: &str) {
-        self.out.reserve(text.len() + 2);
-        self.out.push('"');
-        let mut plain_from = 0;
-        for (at, byte) in text.bytes().enumerate() {
-            let short = match byte {
-                b'"' => '"',
-                b'\\' => '\\',
-                b'\n' => 'n',
-                b'\r' => 'r',
-                b'\t' => 't',
-                0x08 => 'b',
-                0x0C => 'f',
-                0x00..=0x1F => 'u',
-                _ => continue,
-            };
-            self.out.push_str(&text[plain_from..at]);
-            plain_from = at + 1;
-            self.out.push('\\');
-            self.out.push(short);
-            if short == 'u' {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                self.out.push_str("00");
-                self.out.push(char::from(HEX[usize::from(byte >> 4)]));
-                self.out.push(char::from(HEX[usize::from(byte & 0xF)]));
-            }
-        }
-        self.out.push_str(&text[plain_from..]);
-        self.out.push('"');
+        crate::json::write_string(&mut self.out, text);
     }
 
     fn open(&mut self, bracket: char) -> Compound<'_> {

@@ -194,7 +194,19 @@ pub struct Reading {
 /// a [`Policy`]. The policy takes its kind from `options`; placeholders of `options.parameters`
 /// stay written `{name}` in its strings (see [`Template`]).
 pub fn read(document: &Node<'_>, options: &Options) -> Reading {
-    let mut findings = crate::validate(document, options);
+    read_with_bound(document, options, None)
+}
+
+/// [`read`] for a document that [`parse::parse`](crate::parse::parse) read from text (see
+/// [`crate::validate_parsed`]): the size rule then measures only documents whose text exceeds
+/// the quota.
+pub fn read_parsed(document: &Node<'_>, options: &Options) -> Reading {
+    let text_length = document.span.end.saturating_sub(document.span.start);
+    read_with_bound(document, options, usize::try_from(text_length).ok())
+}
+
+fn read_with_bound(document: &Node<'_>, options: &Options, text_length: Option<usize>) -> Reading {
+    let mut findings = crate::rules::check(document, options, text_length);
     let meaningless = findings.iter().any(|finding| !finding.code.is_waivable());
     let policy = match lower::policy(document, options) {
         Some(policy) if !meaningless => Some(policy),
@@ -247,7 +259,7 @@ impl Policy {
     pub(crate) fn from_json_with(text: &str, options: &Options) -> Result<Policy, Error> {
         let document = crate::parse::parse(text)
             .map_err(|error| Error::new(text, vec![error.into_finding()]))?;
-        let Reading { findings, policy } = read(&document, options);
+        let Reading { findings, policy } = read_parsed(&document, options);
         let errors: Vec<Finding> = findings
             .into_iter()
             .filter(|finding| finding.severity == Severity::Error)
@@ -264,7 +276,7 @@ impl Policy {
     pub fn from_json_unchecked(text: &str) -> Result<Policy, Error> {
         let document = crate::parse::parse(text)
             .map_err(|error| Error::new(text, vec![error.into_finding()]))?;
-        let Reading { findings, policy } = read(&document, &Options::default());
+        let Reading { findings, policy } = read_parsed(&document, &Options::default());
         policy.ok_or_else(|| {
             let meaningless = findings.into_iter().filter(|f| !f.code.is_waivable());
             Error::new(text, meaningless.collect())
