@@ -391,14 +391,7 @@ const fn string(bytes: &[u8]) -> usize {
     let mut size = 2;
     let mut i = 0;
     while i < bytes.len() {
-        let byte = bytes[i];
-        size += match byte {
-            // A UTF-8 continuation byte: part of the character before.
-            0x80..=0xBF => 0,
-            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0C => 2,
-            0x00..=0x1F => 6,
-            _ => 1,
-        };
+        size += crate::json::written_characters(bytes[i]);
         i += 1;
     }
     size
