@@ -47,6 +47,34 @@ pub struct Member<'s> {
     pub value: Node<'s>,
 }
 
+/// How serde_json writes a byte of a string: the letter of its short escape (`\\n`), `u` for a
+/// control character written `\\u00XX`, or `None` when it is written as it is. The one
+/// statement of the rule that `write_string` follows and the size rules count by.
+pub(crate) const fn escape(byte: u8) -> Option<u8> {
+    match byte {
+        b'"' => Some(b'"'),
+        b'\\' => Some(b'\\'),
+        b'\n' => Some(b'n'),
+        b'\r' => Some(b'r'),
+        b'\t' => Some(b't'),
+        0x08 => Some(b'b'),
+        0x0C => Some(b'f'),
+        0x00..=0x1F => Some(b'u'),
+        _ => None,
+    }
+}
+
+/// Characters that a byte of a string adds to its JSON literal: a UTF-8 continuation byte adds
+/// none (it belongs to the character before), an escaped byte its whole escape.
+pub(crate) const fn written_characters(byte: u8) -> usize {
+    match escape(byte) {
+        Some(b'u') => 6,
+        Some(_) => 2,
+        None if byte & 0xC0 == 0x80 => 0,
+        None => 1,
+    }
+}
+
 /// Appends `text` as a JSON string literal, byte for byte as serde_json writes it: `"`, `\`
 /// and control characters escaped, nothing else. The runs between them (nearly all of the
 /// text a policy tool writes) are found eight bytes at a time and copied in one go.
@@ -63,19 +91,10 @@ pub fn write_string(out: &mut String, text: &str) {
         let Some(&byte) = bytes.get(at) else {
             break;
         };
-        let short = match byte {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'\n' => 'n',
-            b'\r' => 'r',
-            b'\t' => 't',
-            0x08 => 'b',
-            0x0C => 'f',
-            _ => 'u',
-        };
+        let short = escape(byte).unwrap_or(b'u');
         out.push('\\');
-        out.push(short);
-        if short == 'u' {
+        out.push(char::from(short));
+        if short == b'u' {
             const HEX: &[u8; 16] = b"0123456789abcdef";
             out.push_str("00");
             out.push(char::from(HEX[usize::from(byte >> 4)]));

@@ -8,6 +8,7 @@ pub mod finding;
 pub mod json;
 pub mod matching;
 pub mod model;
+mod order;
 pub mod parameter;
 pub mod parse;
 mod rules;

@@ -36,11 +36,14 @@ fn wildcard_match_with(pattern: &str, text: &str, ignore_case: bool) -> bool {
     }
     let (pattern, text): (Vec<char>, Vec<char>) =
         (pattern.chars().collect(), text.chars().collect());
-    if ignore_case {
-        reference::wildcard_match_by(&pattern, &text, '*', '?', |a, b| a.eq_ignore_ascii_case(&b))
+    // Through `dyn`, so that the generic matcher is compiled once for every match over
+    // characters (rare text here, and the set checks' containment).
+    let same: &dyn Fn(char, char) -> bool = if ignore_case {
+        &|a, b| a.eq_ignore_ascii_case(&b)
     } else {
-        reference::wildcard_match_by(&pattern, &text, '*', '?', |a, b| a == b)
-    }
+        &|a, b| a == b
+    };
+    reference::wildcard_match_by(&pattern, &text, '*', '?', same)
 }
 
 /// Whether some text matches both IAM wildcard patterns (`*` any run, `?` one character), so
@@ -100,7 +103,7 @@ pub fn pattern_contains(wide: &str, narrow: &str, ignore_case: bool) -> bool {
         return false;
     }
     let (wide, narrow): (Vec<char>, Vec<char>) = (wide.chars().collect(), narrow.chars().collect());
-    let fits = |unit: char, symbol: char| match (unit, symbol) {
+    let fits: &dyn Fn(char, char) -> bool = &|unit, symbol| match (unit, symbol) {
         (_, '*') => false,
         ('?', _) => true,
         (_, '?') => false,

@@ -38,19 +38,33 @@ pub fn nearest_name<T: AsRef<str>>(
     best.map(|(_, candidate)| candidate)
 }
 
-/// Keeps the nearest candidates within reach of `typed`, best first, ties by name.
-fn nearest<T: Clone>(typed: &str, candidates: impl Iterator<Item = (T, String, usize)>) -> Vec<T> {
-    let mut scored: Vec<(usize, String, T)> = candidates
-        .filter(|(_, _, distance)| close_enough(*distance, typed))
-        .map(|(value, name, distance)| (distance, name, value))
-        .collect();
-    scored.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| compare_ignore_case(&a.1, &b.1)));
-    scored.dedup_by(|a, b| a.1.eq_ignore_ascii_case(&b.1));
-    scored
-        .into_iter()
-        .take(MAX_SUGGESTIONS)
-        .map(|(_, _, value)| value)
-        .collect()
+/// The nearest of the scored names that are within reach of `typed`, best first, ties by name,
+/// each name once (ignoring case). Kept by insertion into the short list rather than by sorting
+/// every candidate: one small loop for every caller, where a sort compiles to thousands of
+/// lines.
+fn nearest<'n>(typed: &str, scored: Vec<(usize, &'n str)>) -> Vec<&'n str> {
+    let mut best: Vec<(usize, &str)> = Vec::with_capacity(MAX_SUGGESTIONS + 1);
+    for (distance, name) in scored {
+        if !close_enough(distance, typed)
+            || best.iter().any(|(_, kept)| kept.eq_ignore_ascii_case(name))
+        {
+            continue;
+        }
+        // After the names that rank the same, so that the first one found stays first.
+        let at = best.partition_point(|&(kept_distance, kept)| {
+            kept_distance
+                .cmp(&distance)
+                .then_with(|| compare_ignore_case(kept, name))
+                .is_le()
+        });
+        best.insert(at, (distance, name));
+        best.truncate(MAX_SUGGESTIONS);
+    }
+    best.into_iter().map(|(_, name)| name).collect()
+}
+
+fn owned(names: Vec<&str>) -> Vec<String> {
+    names.into_iter().map(str::to_owned).collect()
 }
 
 /// The service prefixes nearest to `prefix`: `sms` suggests `ssm`, among others.
@@ -59,14 +73,14 @@ pub fn suggest_service(prefix: &str) -> Vec<&'static str> {
     // the difference in length, and a typed name may be megabytes long.
     let typed_chars = prefix.chars().count();
     let reach = (typed_chars / 3).max(1);
-    nearest(
-        prefix,
-        services().filter_map(|service| {
-            let name = service.prefix();
-            (name.chars().count().abs_diff(typed_chars) <= reach)
-                .then(|| (name, name.to_owned(), distance(prefix, name)))
-        }),
-    )
+    let mut scored = Vec::new();
+    for service in services() {
+        let name = service.prefix();
+        if name.chars().count().abs_diff(typed_chars) <= reach {
+            scored.push((distance(prefix, name), name));
+        }
+    }
+    nearest(prefix, scored)
 }
 
 /// The actions nearest to `name` (`service:Action`, or a bare action name searched in every
@@ -74,18 +88,22 @@ pub fn suggest_service(prefix: &str) -> Vec<&'static str> {
 /// first.
 pub fn suggest_action(name: &str) -> Vec<String> {
     let Some((prefix, action)) = name.split_once(':') else {
-        return nearest_actions(services(), name);
+        let every: Vec<Service> = services().collect();
+        return nearest_actions(&every, name);
     };
     match service(prefix) {
-        Some(service) => nearest_actions(std::iter::once(service), action),
+        Some(service) => nearest_actions(&[service], action),
         None => {
-            let near = suggest_service(prefix).into_iter().filter_map(service);
-            nearest_actions(near, action)
+            let near: Vec<Service> = suggest_service(prefix)
+                .into_iter()
+                .filter_map(service)
+                .collect();
+            nearest_actions(&near, action)
         }
     }
 }
 
-fn nearest_actions(services: impl Iterator<Item = Service>, action: &str) -> Vec<String> {
+fn nearest_actions(services: &[Service], action: &str) -> Vec<String> {
     // Every action of the service is measured: lower-case the typed name once, skip names
     // whose length or letters alone put them out of reach, and spell out only the ones kept.
     let typed = action.to_ascii_lowercase();
@@ -93,29 +111,30 @@ fn nearest_actions(services: impl Iterator<Item = Service>, action: &str) -> Vec
     let reach = (action.chars().count() / 3).max(1);
     let typed_letters = typed.is_ascii().then(|| LetterCounts::of(typed.as_bytes()));
     let mut lowered = String::new();
-    nearest(
-        action,
-        services
-            .flat_map(|service| service.actions())
-            .filter_map(|found| {
-                let name = found.name();
-                if name.is_ascii()
-                    && (name.len().abs_diff(typed_chars) > reach
-                        || typed_letters
-                            .as_ref()
-                            .is_some_and(|letters| letters.edits_at_least(name.as_bytes()) > reach))
-                {
-                    return None;
-                }
-                lowered.clear();
-                lowered.extend(name.chars().map(|c| c.to_ascii_lowercase()));
-                let distance = strsim::osa_distance(&typed, &lowered);
-                close_enough(distance, action).then(|| {
-                    let full = found.to_string();
-                    (full.clone(), full, distance)
-                })
-            }),
-    )
+    let mut scored: Vec<(usize, String)> = Vec::new();
+    for found in services.iter().flat_map(|service| service.actions()) {
+        let name = found.name();
+        if name.is_ascii()
+            && (name.len().abs_diff(typed_chars) > reach
+                || typed_letters
+                    .as_ref()
+                    .is_some_and(|letters| letters.edits_at_least(name.as_bytes()) > reach))
+        {
+            continue;
+        }
+        lowered.clear();
+        lowered.push_str(name);
+        lowered.make_ascii_lowercase();
+        let distance = strsim::osa_distance(&typed, &lowered);
+        if close_enough(distance, action) {
+            scored.push((distance, found.to_string()));
+        }
+    }
+    let names = scored
+        .iter()
+        .map(|(distance, name)| (*distance, name.as_str()))
+        .collect();
+    owned(nearest(action, names))
 }
 
 /// How often each ASCII letter occurs in a name, ignoring case, for a lower bound of the
@@ -163,29 +182,32 @@ impl LetterCounts {
 /// `aws:PrincipalTag/${TagKey}`.
 pub fn suggest_condition_key(name: &str) -> Vec<String> {
     let prefix = name.split_once(':').map_or("", |(prefix, _)| prefix);
-    let global = GLOBAL_KEYS.iter().map(|key| key.name);
-    let listed = CONDITION_KEY_INDEX
-        .iter()
-        .filter_map(|index| CONDITION_KEYS.get(index as usize))
-        .map(|row| text(row.name()))
-        .filter(|key| !is_aws_key(key));
-    let all: Vec<&'static str> = global.chain(listed).collect();
+    // Plain loops rather than chains of adapters: this runs only for a misspelled key, and
+    // each chain is compiled into a function of its own.
+    let mut candidates: Vec<&'static str> = GLOBAL_KEYS.iter().map(|key| key.name).collect();
+    for index in CONDITION_KEY_INDEX.iter() {
+        if let Some(row) = CONDITION_KEYS.get(index as usize) {
+            let key = text(row.name());
+            if !is_aws_key(key) {
+                candidates.push(key);
+            }
+        }
+    }
     let same_prefix = |key: &&str| {
         key.split_once(':')
             .is_some_and(|(p, _)| p.eq_ignore_ascii_case(prefix))
     };
-    let candidates: Vec<&'static str> = if all.iter().any(same_prefix) {
-        all.iter().copied().filter(same_prefix).collect()
-    } else {
-        all
-    };
+    if candidates.iter().any(same_prefix) {
+        candidates.retain(same_prefix);
+    }
     let typed = Typed::of(name);
-    nearest(
-        name,
-        candidates.into_iter().filter_map(|key| {
-            key_distance(&typed, key).map(|distance| (key.to_owned(), key.to_owned(), distance))
-        }),
-    )
+    let mut scored = Vec::new();
+    for key in candidates {
+        if let Some(distance) = key_distance(&typed, key) {
+            scored.push((distance, key));
+        }
+    }
+    owned(nearest(name, scored))
 }
 
 /// A typed condition key with the lengths the distance's lower bound needs, counted once: a
@@ -249,6 +271,27 @@ mod tests {
     ];
 
     #[test]
+    fn nearest_keeps_the_best_names_once_first_found_first() {
+        // Typed 30 characters long: names up to 10 edits away are within reach.
+        let typed = "a typed name, 30 characters...";
+        let scored = vec![
+            (2, "Delta"),
+            (1, "bravo"),
+            (1, "Alpha"),
+            (11, "out of reach"),
+            (1, "BRAVO"),
+            (0, "Zulu"),
+            (1, "alpha"),
+        ];
+        assert_eq!(nearest(typed, scored.clone()), ["Zulu", "Alpha", "bravo"]);
+        let without_zulu = scored.into_iter().filter(|(_, name)| *name != "Zulu");
+        assert_eq!(
+            nearest(typed, without_zulu.collect()),
+            ["Alpha", "bravo", "Delta"]
+        );
+    }
+
+    #[test]
     fn letter_counts_never_exceed_the_distance() {
         for typed in TYPED {
             let Some((prefix, typed)) = typed.split_once(':') else {
@@ -271,12 +314,15 @@ mod tests {
                 continue;
             };
             let every = service(prefix).into_iter().flat_map(Service::actions);
+            let names: Vec<(usize, String)> = every
+                .map(|found| (distance(action, found.name()), found.to_string()))
+                .collect();
             let expected = nearest(
                 action,
-                every.map(|found| {
-                    let full = found.to_string();
-                    (full.clone(), full, distance(action, found.name()))
-                }),
+                names
+                    .iter()
+                    .map(|(distance, name)| (*distance, name.as_str()))
+                    .collect(),
             );
             answered += usize::from(!expected.is_empty());
             assert_eq!(suggest_action(typed), expected, "{typed}");

@@ -136,12 +136,12 @@ pub fn access_not_granted(document: &Node<'_>, access: &Access) -> Result<Verdic
         let others = granted_set
             .iter()
             .filter(|index| !asked.named_set.contains(*index));
-        let first = named
+        let mut first = named
             .chain(others)
             .filter_map(|index| all_actions().get(index))
             .map(|(_, name)| name.as_str())
             .chain(beyond.iter().copied());
-        let granted = listed_of(first, total);
+        let granted = listed_of(&mut first, total);
         let description = if statement.readable {
             format!("grants {granted} on {}", listed(&on))
         } else {

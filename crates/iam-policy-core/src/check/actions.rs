@@ -127,17 +127,12 @@ impl ActionSet {
     }
 
     /// The positions of the actions in the set, in order.
-    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        self.words.iter().enumerate().flat_map(|(at, &word)| {
-            let mut rest = word;
-            std::iter::from_fn(move || {
-                (rest != 0).then(|| {
-                    let bit = rest.trailing_zeros() as usize;
-                    rest &= rest - 1;
-                    at * 64 + bit
-                })
-            })
-        })
+    pub fn iter(&self) -> Positions<'_> {
+        Positions {
+            words: self.words.iter().enumerate(),
+            at: 0,
+            rest: 0,
+        }
     }
 
     /// The `service:Action` names of the set, in order.
@@ -146,6 +141,30 @@ impl ActionSet {
             .filter_map(|index| all_actions().get(index))
             .map(|(_, name)| name.as_str())
             .collect()
+    }
+}
+
+/// The positions of the actions in an [`ActionSet`], in order. A type of its own rather than a
+/// `flat_map`, whose machinery would be compiled again for each way the positions are used.
+pub(crate) struct Positions<'s> {
+    words: std::iter::Enumerate<std::slice::Iter<'s, u64>>,
+    /// The index of the word `rest` comes from.
+    at: usize,
+    /// The bits of that word not yet given.
+    rest: u64,
+}
+
+impl Iterator for Positions<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        while self.rest == 0 {
+            let (at, &word) = self.words.next()?;
+            (self.at, self.rest) = (at, word);
+        }
+        let bit = self.rest.trailing_zeros() as usize;
+        self.rest &= self.rest - 1;
+        Some(self.at * 64 + bit)
     }
 }
 

@@ -143,19 +143,17 @@ fn reason(statement: &view::Statement<'_>, description: String) -> Reason {
 
 /// `a`, `` `a` and `b` ``, `` `a`, `b` and 3 more ``: a list named in a reason, kept short.
 fn listed<S: AsRef<str>>(items: &[S]) -> String {
-    listed_of(items.iter().take(SHOWN), items.len())
+    listed_of(&mut items.iter().map(AsRef::as_ref), items.len())
 }
 
 /// How many items a reason names before `and N more`.
 const SHOWN: usize = 3;
 
 /// [`listed`] of `total` items of which `first` are the first ones (at least [`SHOWN`] of them
-/// when there are that many): the rest need not be gathered.
-fn listed_of<S: AsRef<str>>(first: impl Iterator<Item = S>, total: usize) -> String {
-    let quoted: Vec<String> = first
-        .take(SHOWN)
-        .map(|item| format!("`{}`", item.as_ref()))
-        .collect();
+/// when there are that many): the rest need not be gathered. Through `dyn`, so that it is
+/// compiled once for its callers' different lists.
+fn listed_of(first: &mut dyn Iterator<Item = &str>, total: usize) -> String {
+    let quoted: Vec<String> = first.take(SHOWN).map(|item| format!("`{item}`")).collect();
     match total {
         0 => String::new(),
         1 => quoted.concat(),
@@ -174,14 +172,17 @@ fn listed_of<S: AsRef<str>>(first: impl Iterator<Item = S>, total: usize) -> Str
 fn all_actions() -> &'static [(iam_policy_reference::Action, String)] {
     static ALL: OnceLock<Vec<(iam_policy_reference::Action, String)>> = OnceLock::new();
     ALL.get_or_init(|| {
-        let mut all: Vec<_> = iam_policy_reference::services()
-            .flat_map(|service| service.actions())
+        let mut actions: Vec<iam_policy_reference::Action> = Vec::new();
+        for service in iam_policy_reference::services() {
+            actions.extend(service.actions());
+        }
+        actions.sort_unstable();
+        actions
+            .into_iter()
             .map(|action| {
                 let name = format!("{}:{}", action.service().prefix(), action.name());
                 (action, name)
             })
-            .collect();
-        all.sort_unstable_by_key(|(action, _)| *action);
-        all
+            .collect()
     })
 }

@@ -183,9 +183,18 @@ fn text<'a>(node: &'a Node<'_>) -> Option<&'a str> {
 fn texts<'a>(node: &'a Node<'_>) -> Option<Vec<&'a str>> {
     match &node.value {
         Value::String(text) => Some(vec![text]),
-        Value::Array(items) => items.iter().map(text).collect(),
+        Value::Array(items) => each(items, text),
         _ => None,
     }
+}
+
+/// `read` of each of `items`; `None` when one of them is `None`. One function for the readers
+/// of strings and of condition values, so that the collecting is compiled once.
+fn each<'a>(
+    items: &'a [Node<'_>],
+    read: fn(&'a Node<'_>) -> Option<&'a str>,
+) -> Option<Vec<&'a str>> {
+    items.iter().map(read).collect()
 }
 
 fn principals<'a>(node: &'a Node<'_>) -> Option<Vec<(&'a str, &'a str)>> {
@@ -207,7 +216,7 @@ fn conditions<'a>(node: &'a Node<'_>) -> Option<Vec<Condition<'a>>> {
         let operator = Operator::parse(&block.key).ok()?;
         for entry in object(&block.value)? {
             let values = match &entry.value.value {
-                Value::Array(items) => items.iter().map(condition_value).collect::<Option<_>>()?,
+                Value::Array(items) => each(items, condition_value)?,
                 _ => vec![condition_value(&entry.value)?],
             };
             found.push(Condition {

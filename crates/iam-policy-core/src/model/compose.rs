@@ -6,6 +6,7 @@ use std::fmt;
 
 use super::{OneOrMany, Policy, Statement, Text};
 use crate::PolicyKind;
+use crate::order::{sort_positions, sorted_positions};
 
 /// Why policies could not be composed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -198,8 +199,8 @@ impl Policy {
                 kind,
             });
         }
-        let mut order: Vec<usize> = (0..sizes.len()).collect();
-        order.sort_by_key(|&index| std::cmp::Reverse(sizes.get(index)));
+        // Largest first.
+        let order = sorted_positions(sizes.len(), &|a, b| sizes.get(b).cmp(&sizes.get(a)));
         // Each bin: the size of its document so far and the statements in it.
         let mut bins: Vec<(usize, Vec<usize>)> = Vec::new();
         for index in order {
@@ -216,7 +217,7 @@ impl Policy {
         Ok(bins
             .into_iter()
             .map(|(_, mut members)| {
-                members.sort_unstable();
+                sort_positions(&mut members, &|a, b| a.cmp(&b));
                 let mut document = empty.clone();
                 document.statement = OneOrMany::Many(Cow::Owned(
                     members
@@ -391,14 +392,7 @@ const fn string(bytes: &[u8]) -> usize {
     let mut size = 2;
     let mut i = 0;
     while i < bytes.len() {
-        let byte = bytes[i];
-        size += match byte {
-            // A UTF-8 continuation byte: part of the character before.
-            0x80..=0xBF => 0,
-            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0C => 2,
-            0x00..=0x1F => 6,
-            _ => 1,
-        };
+        size += crate::json::written_characters(bytes[i]);
         i += 1;
     }
     size

@@ -162,8 +162,14 @@ fn key(member: &Member<'_>) -> Text {
     owned(&member.key)
 }
 
+/// The text as the model keeps it: the few texts nearly every policy writes (`*` for every
+/// action, resource or principal, the current `Version`) without an allocation.
 fn owned(text: &str) -> Text {
-    Cow::Owned(text.to_owned())
+    match text {
+        "*" => Cow::Borrowed("*"),
+        "2012-10-17" => Cow::Borrowed("2012-10-17"),
+        _ => Cow::Owned(text.to_owned()),
+    }
 }
 
 fn object<'n>(node: &'n Node<'n>) -> Option<&'n [Member<'n>]> {

@@ -6,6 +6,7 @@ use super::{Condition, Context, Entry, PAIRWISE_UP_TO, Statement, did_you_mean};
 use crate::IssueCode;
 use crate::json::Value;
 use crate::model::element;
+use crate::order::sorted_positions;
 use iam_policy_reference::{self as reference, ConditionKey};
 use rustc_hash::FxHashMap;
 
@@ -213,31 +214,15 @@ pub(super) fn check_duplicate_keys(statement: &Statement<'_>, ctx: &mut Context<
         return;
     }
     // By operator block, then by key in any case, then in source order.
-    let mut order: Vec<usize> = (0..conditions.len()).collect();
-    let lowered = |index: usize| {
-        conditions.get(index).map(|condition| {
-            condition
-                .key
-                .text
-                .bytes()
-                .map(|byte| byte.to_ascii_lowercase())
-        })
-    };
-    let block = |index: usize| {
-        conditions
-            .get(index)
-            .map(|condition| condition.operator.span.start)
-    };
-    order.sort_by(|&a, &b| {
-        block(a)
-            .cmp(&block(b))
-            .then_with(|| {
-                lowered(a)
-                    .into_iter()
-                    .flatten()
-                    .cmp(lowered(b).into_iter().flatten())
-            })
-            .then(a.cmp(&b))
+    fn lowered(text: &str) -> impl Iterator<Item = u8> + '_ {
+        text.bytes().map(|byte| byte.to_ascii_lowercase())
+    }
+    let order = sorted_positions(conditions.len(), &|a, b| {
+        let (Some(a), Some(b)) = (conditions.get(a), conditions.get(b)) else {
+            return std::cmp::Ordering::Equal;
+        };
+        (a.operator.span.start.cmp(&b.operator.span.start))
+            .then_with(|| lowered(a.key.text).cmp(lowered(b.key.text)))
     });
     let picked: Vec<&Condition<'_>> = order
         .iter()
@@ -327,18 +312,20 @@ fn check_duplicate_operators(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     {
         return;
     }
-    let mut sorted: Vec<&crate::json::Member<'_>> = operators.iter().collect();
-    sorted.sort_by(|a, b| {
-        a.key
-            .cmp(&b.key)
-            .then(a.key_span.start.cmp(&b.key_span.start))
-    });
+    // By name, then in source order.
+    let key = |index: usize| {
+        operators
+            .get(index)
+            .map(|operator| (&operator.key, operator.key_span.start))
+    };
+    let order = sorted_positions(operators.len(), &|a, b| key(a).cmp(&key(b)));
+    let name = |index: usize| operators.get(index).map(|operator| &operator.key);
     let path = statement.path.member(&CONDITION);
-    for group in sorted.chunk_by(|a, b| a.key == b.key) {
+    for group in order.chunk_by(|&a, &b| name(a) == name(b)) {
         if group.len() < 2 {
             continue;
         }
-        for operator in group {
+        for operator in group.iter().filter_map(|&index| operators.get(index)) {
             let entry = Entry {
                 text: &operator.key,
                 span: operator.key_span,

@@ -651,12 +651,12 @@ fn sids(doc: &Document<'_>, ctx: &mut Context<'_>) {
         return;
     }
     // The first statement of each `Sid`.
-    let mut first: FxHashMap<&str, &Statement<'_>> =
+    let mut first: FxHashMap<&str, usize> =
         FxHashMap::with_capacity_and_hasher(doc.statements.len(), FxBuildHasher);
-    for statement in &doc.statements {
+    for (position, statement) in doc.statements.iter().enumerate() {
         let Some(sid) = &statement.sid else { continue };
-        let earlier = *first.entry(sid.text).or_insert(statement);
-        if !std::ptr::eq(earlier, statement) {
+        let earlier = *first.entry(sid.text).or_insert(position);
+        if let Some(earlier) = doc.statements.get(earlier).filter(|_| earlier != position) {
             reused(statement, earlier, ctx);
         }
     }

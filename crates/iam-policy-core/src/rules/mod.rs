@@ -31,6 +31,7 @@ use crate::bytes::holds_either;
 pub(crate) use grammar::inferred_kind;
 
 use crate::json::{Node, Span};
+use crate::order::sorted_positions;
 use crate::{Finding, IssueCode, Options, PolicyKind, Severity};
 use iam_policy_reference::{Action, ConditionKey};
 use std::borrow::Cow;
@@ -144,7 +145,7 @@ impl<'o> Context<'o> {
     /// waived has no effect.
     fn finish(self) -> Vec<Finding> {
         let waivers = &self.options.waivers;
-        let mut findings: Vec<Finding> = self
+        let findings: Vec<Finding> = self
             .findings
             .into_iter()
             .filter(|finding| {
@@ -155,8 +156,19 @@ impl<'o> Context<'o> {
                     })
             })
             .collect();
-        findings.sort_by_key(|finding| (finding.span.start, finding.span.end));
-        findings
+        // By span; findings at the same span in the order they were reported. Mostly they
+        // were reported in that order already.
+        let span = |finding: &Finding| (finding.span.start, finding.span.end);
+        if findings.is_sorted_by_key(span) {
+            return findings;
+        }
+        let span_at = |position: usize| findings.get(position).map(span);
+        let order = sorted_positions(findings.len(), &|a, b| span_at(a).cmp(&span_at(b)));
+        let mut findings: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
+        order
+            .iter()
+            .filter_map(|&position| findings.get_mut(position)?.take())
+            .collect()
     }
     /// Records a finding with the code's own severity. The path is rendered here, so only
     /// the literals that have a finding pay for their JSON path.

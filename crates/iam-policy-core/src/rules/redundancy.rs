@@ -354,7 +354,8 @@ pub(super) fn check_redundant_resources(statement: &Statement<'_>, ctx: &mut Con
         .map(|&index| (index, holds_wildcard(text(index))))
         .filter(|&(_, wild)| wild)
         .collect();
-    let mut covered_by: FxHashMap<usize, usize> = FxHashMap::default();
+    // By entry: the first wildcard covering it. Filled in once one is found: mostly none is.
+    let mut covered_by: Vec<Option<usize>> = Vec::new();
     if !wildcards.is_empty() {
         sorted.sort_unstable_by_key(|&index| text(index));
         let wild: Vec<bool> = sorted
@@ -387,7 +388,10 @@ pub(super) fn check_redundant_resources(statement: &Statement<'_>, ctx: &mut Con
                     break;
                 };
                 if narrow != wide && resource_covers((pattern, true), (text(narrow), narrow_wild)) {
-                    covered_by.insert(narrow, wide);
+                    covered_by.resize(entries.len(), None);
+                    if let Some(slot) = covered_by.get_mut(narrow) {
+                        *slot = Some(wide);
+                    }
                     uncovered.remove(at);
                 }
                 at = uncovered.next(at + 1);
@@ -399,7 +403,7 @@ pub(super) fn check_redundant_resources(statement: &Statement<'_>, ctx: &mut Con
             continue;
         };
         let earlier_same = (first < index).then_some(first);
-        let covering = match (covered_by.get(&first).copied(), earlier_same) {
+        let covering = match (covered_by.get(first).copied().flatten(), earlier_same) {
             (Some(a), Some(b)) => a.min(b),
             (a, b) => match a.or(b) {
                 Some(other) => other,

@@ -133,12 +133,7 @@ static CHARACTERS_OF_BYTE: [u8; 256] = {
     let mut table = [1; 256];
     let mut byte = 0;
     while byte < 256 {
-        table[byte] = match byte as u8 {
-            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 2,
-            0x00..0x20 => 6,
-            0x80..0xc0 => 0,
-            _ => 1,
-        };
+        table[byte] = crate::json::written_characters(byte as u8) as u8;
         byte += 1;
     }
     table

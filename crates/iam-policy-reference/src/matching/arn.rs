@@ -644,8 +644,8 @@ impl Separators {
 
 /// Whether a part of a format (a field, or the resource part) and the same part of a pattern
 /// share a string. The shapes most parts have are answered directly, the rest by `rest`
-/// ([`intersects`]) given what is left of both and how many characters were the same. Their
-/// first `compared` tokens are known to be the same literal characters.
+/// ([`intersects`]) given what is left of both and where the pattern's rest starts in its
+/// part. Their first `compared` tokens are known to be the same literal characters.
 fn fits(
     format: &[FormatToken],
     arn: &[ArnToken],
@@ -653,24 +653,61 @@ fn fits(
     separators: impl FnOnce() -> Separators,
     rest: impl FnOnce(&[FormatToken], &[ArnToken], usize) -> bool,
 ) -> bool {
-    // A plain text both open with must be spelled the same: each character has one move.
+    let (mut format, mut arn) = (
+        format.get(compared..).unwrap_or_default(),
+        arn.get(compared..).unwrap_or_default(),
+    );
+    // Where what is left of the pattern starts in its part.
     let mut common = compared;
-    for (f, a) in format
-        .get(compared..)
-        .unwrap_or_default()
-        .iter()
-        .zip(arn.get(compared..).unwrap_or_default())
-    {
-        match (f, a) {
-            (FormatToken::Literal(x), ArnToken::Literal(y)) if x == y => common += 1,
-            (FormatToken::Literal(_), ArnToken::Literal(_)) => return false,
-            _ => break,
+    loop {
+        // A plain text both open with must be spelled the same: each character has one move.
+        let mut same = 0;
+        for (f, a) in format.iter().zip(arn) {
+            match (f, a) {
+                (FormatToken::Literal(x), ArnToken::Literal(y)) if x == y => same += 1,
+                (FormatToken::Literal(_), ArnToken::Literal(_)) => return false,
+                _ => break,
+            }
+        }
+        (format, arn) = (
+            format.get(same..).unwrap_or_default(),
+            arn.get(same..).unwrap_or_default(),
+        );
+        common += same;
+        // A variable that ends at a `/` (`${BucketName}/${ObjectName}`) facing plain text:
+        // it takes exactly the text before the pattern's first `/`, so both go on after it
+        // without a search.
+        let [
+            FormatToken::Variable {
+                slash: false,
+                colon,
+            },
+            FormatToken::Literal(b'/'),
+            after @ ..,
+        ] = format
+        else {
+            break;
+        };
+        let segment = arn
+            .iter()
+            .position(|token| !matches!(token, ArnToken::Literal(byte) if *byte != b'/'))
+            .unwrap_or(arn.len());
+        match arn.get(segment) {
+            // No `/` to end the variable, and nothing that could make one.
+            None => return false,
+            Some(ArnToken::Literal(b'/')) => {
+                let taken = arn.get(..segment).unwrap_or_default();
+                if taken.is_empty() || (!colon && taken.contains(&ArnToken::Literal(b':'))) {
+                    return false;
+                }
+                format = after;
+                arn = arn.get(segment + 1..).unwrap_or_default();
+                common += segment + 1;
+            }
+            // A wildcard may make the `/`: the cases below decide.
+            Some(_) => break,
         }
     }
-    let (format, arn) = (
-        format.get(common..).unwrap_or_default(),
-        arn.get(common..).unwrap_or_default(),
-    );
     match (format, arn) {
         // Only the empty text is left: only `*`s can match it.
         ([], _) => arn
@@ -1155,6 +1192,16 @@ mod tests {
             "arn:aws:*:*:*:**/x",
             "arn:aws:s3:::**/*?*",
             "arn:aws:*:**:*:?*:*",
+            // A variable that ends at a `/` facing plain text, then more.
+            "arn:aws:s3:::bucket-7",
+            "arn:aws:s3:::bucket-7/uploads/*",
+            "arn:aws:s3:::b:x/key",
+            "arn:aws:s3:::/key",
+            "arn:aws:s3:::b?/key",
+            "arn:aws:s3:us-east-1:123456789012:accesspoint/ap/object/k/*",
+            "arn:aws:s3:us-east-1:123456789012:accesspoint/ap:x/object/k",
+            "arn:aws:s3:us-east-1:123456789012:accesspoint/ap/objects/k",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/x:log-stream:s/1",
         ] {
             let pattern = ArnPattern::new(arn);
             for format in &formats {
