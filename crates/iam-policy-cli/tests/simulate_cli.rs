@@ -127,6 +127,25 @@ fn malformed_scenarios_exit_with_2_and_the_others_still_run() {
 }
 
 #[test]
+fn files_that_cannot_be_read_count_as_malformed_in_the_summary() {
+    // More unreadable files than scenarios: the summary's arithmetic must not go below zero.
+    let dir = folder(
+        "unreadable",
+        &[
+            ("s.json", &scenario("only", "s3:GetObject", "allowed")),
+            ("broken.json", "{"),
+        ],
+    );
+    let output = simulate(&["s.json", "broken.json", "missing.json"], &dir);
+    assert_eq!(output.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("simulated 1 scenario: 1 matched, 0 did not, 2 malformed"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn policies_are_linted_and_still_evaluated() {
     // An action that does not exist: a lint finding, but IAM evaluates what it stored.
     let file = r#"{"request": {"action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "principal": "111122223333"},

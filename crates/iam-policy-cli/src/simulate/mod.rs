@@ -59,7 +59,11 @@ enum Format {
 struct Tally {
     scenarios: usize,
     mismatches: usize,
+    /// Scenarios that could not be read, among `scenarios`.
     malformed: usize,
+    /// Files not read to their end (unreadable, not UTF-8, a syntax error): not scenarios,
+    /// but counted as malformed in the summary.
+    unreadable: usize,
 }
 
 impl Tally {
@@ -67,6 +71,7 @@ impl Tally {
         self.scenarios += other.scenarios;
         self.mismatches += other.mismatches;
         self.malformed += other.malformed;
+        self.unreadable += other.unreadable;
     }
 }
 
@@ -97,7 +102,7 @@ pub fn run(args: &SimulateArgs) -> ExitCode {
             if tally.scenarios == 1 { "" } else { "s" },
             tally.scenarios - tally.mismatches - tally.malformed,
             tally.mismatches,
-            tally.malformed
+            tally.malformed + tally.unreadable
         );
     }
     written = written.and(out.flush());
@@ -107,7 +112,7 @@ pub fn run(args: &SimulateArgs) -> ExitCode {
         eprintln!("error: cannot write the results: {error}");
         return ExitCode::from(2);
     }
-    if tally.malformed > 0 {
+    if tally.malformed + tally.unreadable > 0 {
         ExitCode::from(2)
     } else if tally.mismatches > 0 {
         ExitCode::from(1)
@@ -277,7 +282,7 @@ impl<'scope, 'env, W: Write> Pipeline<'scope, 'env, W> {
         let end = file_error(&mut out, self.printer.format, name, message)
             .map(|()| PartEnd::FileEnd(Some(format!("cannot read `{name}`: {message}"))));
         let tally = Tally {
-            malformed: 1,
+            unreadable: 1,
             ..Tally::default()
         };
         self.pending
@@ -513,7 +518,7 @@ fn read_part(
             None => {}
             Some(None) => return Ok(PartEnd::FileEnd(None)),
             Some(Some(error)) => {
-                tally.malformed += 1;
+                tally.unreadable += 1;
                 let (line, column) = reading.lines.line_col(error.span.start as usize);
                 let message = format!("{} at line {line}, column {column}", error.message);
                 file_error(out, printer.format, name, &message)?;
