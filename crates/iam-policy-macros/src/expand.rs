@@ -24,9 +24,9 @@ pub(crate) fn expand(krate: &TokenStream, input: Input) -> TokenStream {
         Input::Expression(document) => {
             let (value, extra) = policy(krate, &document, false);
             let mut block = Code::default();
-            block.splice(extra).text("const POLICY: ");
+            block.splice(extra).text("const __IAM_POLICY: ");
             value_type(&mut block, krate, &document, false);
-            block.text(" = ").splice(value).text("; POLICY");
+            block.text(" = ").splice(value).text("; __IAM_POLICY");
             let mut code = Code::default();
             code.braced(block);
             code.into_stream()
@@ -81,9 +81,9 @@ fn value_type(code: &mut Code, krate: &TokenStream, document: &Document, stateme
     private(code, krate, name);
 }
 
-/// `{ <items> use <facade>::__private as p; <value> }`: `value` writes the model with `p`.
-fn with_private(code: &mut Code, krate: &TokenStream, items: Code, value: impl FnOnce(&mut Code)) {
-    let mut block = items;
+/// `{ use <facade>::__private as p; <value> }`: `value` writes the model with `p`.
+fn with_private(code: &mut Code, krate: &TokenStream, value: impl FnOnce(&mut Code)) {
+    let mut block = Code::default();
     block
         .text("use ")
         .splice(krate.clone())
@@ -108,7 +108,7 @@ fn policy(krate: &TokenStream, document: &Document, statement: bool) -> (TokenSt
     let mut value = Code::default();
     let extra = match policy {
         Ok(policy) if statement => {
-            with_private(&mut value, krate, Code::default(), |code| {
+            with_private(&mut value, krate, |code| {
                 match policy.statements().first() {
                     Some(statement) => write_statement(code, statement),
                     None => {
@@ -119,8 +119,9 @@ fn policy(krate: &TokenStream, document: &Document, statement: bool) -> (TokenSt
             warnings
         }
         Ok(policy) => {
-            // The constants are named outside the block that imports `p`, so that a path of
-            // the user's (`p::LOGS_READ`) means what it means in the user's code.
+            // The constants are named in a block around the one that imports `p` (an import
+            // holds in its whole block, before it too), so that a path of the user's
+            // (`p::LOGS_READ`) means what it means in the user's code.
             let mut items = Code::default();
             let mut included = Vec::with_capacity(references.len());
             for (i, reference) in references.iter().enumerate() {
@@ -131,7 +132,7 @@ fn policy(krate: &TokenStream, document: &Document, statement: bool) -> (TokenSt
                 included.push((reference.index, name));
             }
             let mut block = Code::default();
-            with_private(&mut block, krate, items, |code| {
+            with_private(&mut block, krate, |code| {
                 if templated {
                     code.text("p::Template { policy: ");
                     write_policy(code, &policy, &included);
@@ -151,20 +152,23 @@ fn policy(krate: &TokenStream, document: &Document, statement: bool) -> (TokenSt
             if references.is_empty() {
                 value = block;
             } else {
+                items.splice(block.into_stream());
+                let mut block = Code::default();
+                block.braced(items);
                 // What the rules could not see across constants: unique `Sid`s and the size
                 // quota, checked when the constant is evaluated (a compile error).
                 // Only a resource policy may repeat a `Sid` (UNIQUE_SIDS_REQUIRED).
                 let unique_sids = kind != Some(PolicyKind::Resource);
                 let mut composed = Code::default();
-                composed.text("const COMPOSED: ");
+                composed.text("const __IAM_POLICY_COMPOSED: ");
                 value_type(&mut composed, krate, document, false);
                 composed.text(" = ").splice(block.into_stream());
                 composed.text("; const _: () = ");
                 private(&mut composed, krate, "assert_composed");
                 let checked = if templated {
-                    "&COMPOSED.policy"
+                    "&__IAM_POLICY_COMPOSED.policy"
                 } else {
-                    "&COMPOSED"
+                    "&__IAM_POLICY_COMPOSED"
                 };
                 let mut arguments = Code::default();
                 arguments.push(format_args!("{checked}, {unique_sids}, "));
@@ -176,7 +180,9 @@ fn policy(krate: &TokenStream, document: &Document, statement: bool) -> (TokenSt
                         arguments.push(format_args!("({}usize)", kind.size_quota()));
                     }
                 }
-                composed.parenthesized(arguments).text("; COMPOSED");
+                composed
+                    .parenthesized(arguments)
+                    .text("; __IAM_POLICY_COMPOSED");
                 value.braced(composed);
             }
             warnings

@@ -89,3 +89,28 @@ fn a_prod_only_statement_is_pushed_at_run_time() {
     let merged = Policy::merge_sources(&[&AUDITOR, &ON_CALL]);
     assert!(merged.is_err(), "`LogsRead` is in both sources");
 }
+
+/// Names the expansion uses for itself (`p`, its own constants) do not hide the user's.
+mod p {
+    use iam_policy::policy;
+
+    policy! {
+        pub const COMPOSED: Statement = {
+            "Sid": "Composed", "Effect": "Allow", "Action": "logs:GetLogEvents", "Resource": "*"
+        };
+        pub const POLICY: Statement = {
+            "Sid": "Policy", "Effect": "Allow", "Action": "logs:GetLogEvents", "Resource": "*"
+        };
+    }
+}
+
+#[test]
+fn included_paths_mean_what_they_mean_in_the_users_code() {
+    use p::{COMPOSED, POLICY};
+    policy! {
+        const BY_MODULE = { "Version": "2012-10-17", "Statement": [p::COMPOSED, p::POLICY] };
+    }
+    let by_name = policy!({ "Version": "2012-10-17", "Statement": [COMPOSED, POLICY] });
+    assert_eq!(sids(&BY_MODULE), ["Composed", "Policy"]);
+    assert_eq!(sids(&by_name), ["Composed", "Policy"]);
+}
