@@ -78,6 +78,8 @@ pub(crate) fn statement_references(document: &Group) -> (Group, Vec<StatementRef
     let mut item: Vec<TokenTree> = Vec::new();
     let mut index = 0;
     let mut items = array.stream().into_iter().peekable();
+    // The `,` that ended the item before, kept to be put back when it ends nothing.
+    let mut last_comma = None;
     loop {
         let token = items.next();
         let end_of_item = match &token {
@@ -88,21 +90,35 @@ pub(crate) fn statement_references(document: &Group) -> (Group, Vec<StatementRef
             item.extend(token);
             continue;
         }
-        if !item.is_empty() {
-            match reference(&item) {
-                Some(path) => references.push(StatementRef { index, path }),
+        if item.is_empty() {
+            // A `,` after another or at the end (`[A,, {...}]`, `[A, {...},]`): left in
+            // place, where the JSON parser reports it, as it would without the constants.
+            match token {
+                Some(comma) => {
+                    kept.push(comma);
+                    last_comma = None;
+                    continue;
+                }
                 None => {
-                    if !kept.is_empty() {
-                        kept.push(TokenTree::Punct(Punct::new(',', Spacing::Alone)));
-                    }
-                    kept.append(&mut item);
+                    kept.extend(last_comma.take());
+                    break;
                 }
             }
-            item.clear();
-            index += 1;
         }
-        if token.is_none() {
-            break;
+        match reference(&item) {
+            Some(path) => references.push(StatementRef { index, path }),
+            None => {
+                if !kept.is_empty() {
+                    kept.push(TokenTree::Punct(Punct::new(',', Spacing::Alone)));
+                }
+                kept.append(&mut item);
+            }
+        }
+        item.clear();
+        index += 1;
+        match token {
+            None => break,
+            comma => last_comma = comma,
         }
     }
     if references.is_empty() {
