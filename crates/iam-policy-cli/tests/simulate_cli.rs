@@ -146,6 +146,31 @@ fn files_that_cannot_be_read_count_as_malformed_in_the_summary() {
 }
 
 #[test]
+fn threads_the_system_refuses_leave_the_work_to_the_others() {
+    // Stacks of a terabyte each: no worker thread can be made (where memory is not
+    // overcommitted), and the scenarios are still read, as with one job.
+    let scenarios: Vec<String> = (0..100)
+        .map(|i| scenario(&format!("s{i}"), "s3:GetObject", "allowed"))
+        .collect();
+    let dir = folder(
+        "refused",
+        &[("s.json", &format!("[{}]", scenarios.join(",")))],
+    );
+    let run = |jobs: &str, stack: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_iam-policy"));
+        command.args(["simulate", "--jobs", jobs, "s.json"]);
+        if let Some(stack) = stack {
+            command.env("RUST_MIN_STACK", stack);
+        }
+        let output = command.current_dir(&dir).output().expect("the CLI runs");
+        (output.status.code(), output.stdout)
+    };
+    let one = run("1", None);
+    assert_eq!(one.0, Some(0));
+    assert!(run("2", Some("1000000000000")) == one);
+}
+
+#[test]
 fn policies_are_linted_and_still_evaluated() {
     // An action that does not exist: a lint finding, but IAM evaluates what it stored.
     let file = r#"{"request": {"action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "principal": "111122223333"},

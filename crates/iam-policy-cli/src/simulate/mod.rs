@@ -332,15 +332,24 @@ impl<'scope, 'env, W: Write> Pipeline<'scope, 'env, W> {
             let (starts_sent, starts) = mpsc::channel();
             let (results_sent, results) = mpsc::channel();
             let (format, color) = (self.printer.format, self.color);
-            self.scope.spawn(move || {
+            let spawned = thread::Builder::new().spawn_scoped(self.scope, move || {
                 let printer = Printer::new(format, color);
                 work(&parts_received, &starts_sent, &results_sent, &printer);
             });
+            // The system gives no more threads (`--jobs` past its limits): the ones started
+            // do the work.
+            if spawned.is_err() {
+                break;
+            }
             self.workers.push(Worker {
                 parts,
                 starts,
                 results,
             });
+        }
+        // Not even one: every part from here on is read on this thread, as with `--jobs 1`.
+        if self.workers.is_empty() {
+            self.jobs = 1;
         }
     }
 
