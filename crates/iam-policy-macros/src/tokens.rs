@@ -77,7 +77,7 @@ pub(crate) fn statement_references(document: &Group) -> (Group, Vec<StatementRef
     let mut kept: Vec<TokenTree> = Vec::new();
     let mut item: Vec<TokenTree> = Vec::new();
     let mut index = 0;
-    let mut items = array.stream().into_iter().peekable();
+    let mut items = array.stream().into_iter();
     // The `,` that ended the item before, kept to be put back when it ends nothing.
     let mut last_comma = None;
     loop {
