@@ -114,7 +114,7 @@ fn covered_codes() -> BTreeSet<String> {
     codes
 }
 
-/// The codes the core's rules can report: every `IssueCode::Variant` named in the rule files.
+/// The codes the rules can report: every `IssueCode::Variant` named in the rule files.
 fn codes_in_rules() -> BTreeSet<String> {
     fn walk(dir: &Path, sources: &mut Vec<String>) {
         for entry in std::fs::read_dir(dir).unwrap() {
@@ -128,7 +128,7 @@ fn codes_in_rules() -> BTreeSet<String> {
     }
     let mut sources = Vec::new();
     walk(
-        &workspace_dir().join("crates/iam-policy-core/src/rules"),
+        &workspace_dir().join("crates/iam-policy-rules/src/rules"),
         &mut sources,
     );
     let mut codes = BTreeSet::new();

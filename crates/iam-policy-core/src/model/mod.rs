@@ -14,7 +14,6 @@
 mod bind;
 mod compose;
 mod de;
-pub mod element;
 mod error;
 mod json_writer;
 mod lower;
@@ -26,6 +25,7 @@ pub use crate::{ParameterKind, PolicyKind};
 pub use bind::{BindError, UnknownNames};
 pub use compose::{ComposeError, check_composed, minified_size};
 pub use error::{Error, LocatedFinding};
+pub use iam_policy_rules::{Effect, element};
 
 use crate::json::Node;
 use crate::{Finding, IssueCode, Options, Severity};
@@ -112,22 +112,6 @@ pub struct Statement {
     pub not_resource: Option<OneOrMany<Text>>,
     /// `Condition`: condition operators in the order written.
     pub condition: Option<Cow<'static, [ConditionBlock]>>,
-}
-
-/// `Effect`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Effect {
-    Allow,
-    Deny,
-}
-
-impl Effect {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Effect::Allow => "Allow",
-            Effect::Deny => "Deny",
-        }
-    }
 }
 
 /// `Principal` or `NotPrincipal`.

@@ -13,8 +13,7 @@ use serde_core::ser::{SerializeMap, SerializeSeq, SerializeStruct};
 use serde_core::{Serialize, Serializer};
 
 use super::{
-    ConditionBlock, ConditionValue, Effect, OneOrMany, Parameter, Policy, Principal, Statement,
-    Template,
+    ConditionBlock, ConditionValue, OneOrMany, Parameter, Policy, Principal, Statement, Template,
 };
 use super::{element, json_writer};
 use crate::parameter::replace_placeholders;
@@ -145,12 +144,6 @@ impl Serialize for With<'_, Statement> {
             statement.serialize_field(element::CONDITION, &with(&condition[..], parameters))?;
         }
         statement.end()
-    }
-}
-
-impl Serialize for Effect {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
     }
 }
 

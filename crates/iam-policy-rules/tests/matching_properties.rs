@@ -2,7 +2,7 @@
 //! a plain recursive matcher written from the definition ("IAM JSON policy elements: Resource":
 //! `*` any run of characters, `?` any one character).
 
-use iam_policy_core::matching::{wildcard_match, wildcard_match_ignore_case};
+use iam_policy_rules::matching::{wildcard_match, wildcard_match_ignore_case};
 use proptest::prelude::*;
 
 /// The definition, by recursion on the pattern: slow but evidently right.

@@ -66,7 +66,9 @@ pub(crate) const fn escape(byte: u8) -> Option<u8> {
 
 /// Characters that a byte of a string adds to its JSON literal: a UTF-8 continuation byte adds
 /// none (it belongs to the character before), an escaped byte its whole escape.
-pub(crate) const fn written_characters(byte: u8) -> usize {
+// `iam-policy-core`'s `minified_size` counts with it too.
+#[doc(hidden)]
+pub const fn written_characters(byte: u8) -> usize {
     match escape(byte) {
         Some(b'u') => 6,
         Some(_) => 2,

@@ -203,7 +203,7 @@ pub(crate) struct Document<'a> {
     pub statements: Vec<Statement<'a>>,
 }
 
-pub(crate) use crate::model::Effect;
+pub(crate) use crate::Effect;
 
 /// One statement of the document.
 pub(crate) struct Statement<'a> {
@@ -523,7 +523,9 @@ impl<'v, 'a> IntoIterator for &'v ConditionValues<'a> {
 
 /// Runs every rule. `text_length` is the length of the text the document was parsed from, when
 /// it was: the size rule's bound.
-pub(crate) fn check(
+// `iam-policy-core`'s `model::read` runs the rules through it.
+#[doc(hidden)]
+pub fn check(
     document: &Node<'_>,
     options: &Options,
     mut text_length: Option<usize>,

@@ -4,7 +4,7 @@
 use super::{
     Context, Entry, NamedActions, ResolvedAction, Statement, did_you_mean, holds_wildcard,
 };
-use crate::model::element;
+use crate::element;
 use crate::{IssueCode, PolicyKind};
 use iam_policy_reference as reference;
 use std::borrow::Cow;

@@ -6,8 +6,8 @@ use super::{
     holds_wildcard,
 };
 use crate::IssueCode;
+use crate::element;
 use crate::json::{Member, Node, Value};
-use crate::model::element;
 use iam_policy_reference as reference;
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet, FxHasher};
 use std::hash::{Hash, Hasher};

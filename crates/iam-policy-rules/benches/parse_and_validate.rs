@@ -1,7 +1,7 @@
 //! Speed of the core against `serde_json` on the same files: parsing to the spanned tree, and
 //! parsing plus every rule (what `iam-policy lint` does per file), each as a ratio to
 //! `serde_json::from_str::<serde_json::Value>`. Run with
-//! `cargo bench -p iam-policy-core --bench parse_and_validate [-- DIR]`
+//! `cargo bench -p iam-policy-rules --bench parse_and_validate [-- DIR]`
 //! (default: `../shared/corpus/aws-managed-dev`, AWS's managed policies).
 
 use std::hint::black_box;
@@ -43,8 +43,11 @@ fn main() {
 
     // Warm up the reference's lazily built indexes so they are not charged to the first run.
     for text in &texts {
-        if let Ok(node) = iam_policy_core::parse::parse(text) {
-            black_box(iam_policy_core::validate_parsed(&node, &Default::default()));
+        if let Ok(node) = iam_policy_rules::parse::parse(text) {
+            black_box(iam_policy_rules::validate_parsed(
+                &node,
+                &Default::default(),
+            ));
         }
     }
     let serde = measure(|| {
@@ -54,13 +57,16 @@ fn main() {
     });
     let parse = measure(|| {
         for text in &texts {
-            black_box(iam_policy_core::parse::parse(text).is_ok());
+            black_box(iam_policy_rules::parse::parse(text).is_ok());
         }
     });
     let validate = measure(|| {
         for text in &texts {
-            if let Ok(node) = iam_policy_core::parse::parse(text) {
-                black_box(iam_policy_core::validate_parsed(&node, &Default::default()));
+            if let Ok(node) = iam_policy_rules::parse::parse(text) {
+                black_box(iam_policy_rules::validate_parsed(
+                    &node,
+                    &Default::default(),
+                ));
             }
         }
     });

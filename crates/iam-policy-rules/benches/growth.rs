@@ -4,7 +4,7 @@
 //! linear, so each tenfold size should take about ten times as long: the `growth` column is that
 //! factor (10 for linear time, 100 for quadratic).
 //!
-//! `cargo bench -p iam-policy-core --bench growth [-- [--min N] [--max N] [ELEMENT...]]`
+//! `cargo bench -p iam-policy-rules --bench growth [-- [--min N] [--max N] [ELEMENT...]]`
 //!
 //! Sizes go from `--min` (default 1,000) to `--max` (default 1,000,000) entries, tenfold. Each
 //! time is the fastest of three runs (one run past a second). A case that takes over 30 s is not
@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use iam_policy_core::{Options, PolicyKind, parse, validate_parsed};
+use iam_policy_rules::{Options, PolicyKind, parse, validate_parsed};
 
 /// Runs of one size, the fastest kept (one only past a second).
 const RUNS: usize = 3;

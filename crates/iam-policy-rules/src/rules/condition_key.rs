@@ -4,8 +4,8 @@
 use super::condition::report;
 use super::{Condition, Context, Entry, PAIRWISE_UP_TO, Statement, did_you_mean};
 use crate::IssueCode;
+use crate::element;
 use crate::json::Value;
-use crate::model::element;
 use crate::order::sorted_positions;
 use iam_policy_reference::{self as reference, ConditionKey};
 use rustc_hash::FxHashMap;

@@ -8,16 +8,17 @@ use std::cmp::Ordering;
 
 /// `positions` (indices into some list) in the order `compare` gives, equal ones in their
 /// numeric order: what a stable sort of `0..n` by `compare` gives.
-pub(crate) fn sort_positions(positions: &mut [usize], compare: &dyn Fn(usize, usize) -> Ordering) {
+// `iam-policy-core`'s `compose` sorts with it too.
+#[doc(hidden)]
+pub fn sort_positions(positions: &mut [usize], compare: &dyn Fn(usize, usize) -> Ordering) {
     positions.sort_unstable_by(|&a, &b| compare(a, b).then(a.cmp(&b)));
 }
 
 /// The positions of a list of `len` items in the order `compare` gives, equal ones in list
 /// order.
-pub(crate) fn sorted_positions(
-    len: usize,
-    compare: &dyn Fn(usize, usize) -> Ordering,
-) -> Vec<usize> {
+// `iam-policy-core`'s `compose` sorts with it too.
+#[doc(hidden)]
+pub fn sorted_positions(len: usize, compare: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize> {
     let mut positions: Vec<usize> = (0..len).collect();
     sort_positions(&mut positions, compare);
     positions

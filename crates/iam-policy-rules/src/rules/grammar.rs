@@ -15,7 +15,7 @@ use crate::json::{Member, Node, Value};
 use crate::{IssueCode, PolicyKind};
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
-use crate::model::element::{
+use crate::element::{
     self, IN_STATEMENT as STATEMENT_ELEMENTS, PRINCIPAL_TYPES, TOP_LEVEL as TOP_LEVEL_ELEMENTS,
 };
 

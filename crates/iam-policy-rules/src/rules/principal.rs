@@ -3,8 +3,8 @@
 //! Role trust policies also need actions that fit their principals.
 
 use super::{Context, Effect, Entry, Statement, arn, holds_wildcard};
+use crate::element;
 use crate::json::Value;
-use crate::model::element;
 use crate::{IssueCode, PolicyKind};
 use std::borrow::Cow;
 

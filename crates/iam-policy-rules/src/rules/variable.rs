@@ -10,8 +10,8 @@
 use super::{Context, Document, Path, Statement, arn, did_you_mean};
 use crate::IssueCode;
 use crate::bytes::holds_either;
+use crate::element;
 use crate::json::{Node, Span, Value};
-use crate::model::element;
 use iam_policy_reference as reference;
 use std::borrow::Cow;
 use std::fmt;
