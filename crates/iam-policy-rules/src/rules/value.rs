@@ -144,7 +144,7 @@ fn read_clock(clock: &str) -> Result<Clock, DateProblem> {
 }
 
 /// The instant a Date operator value or a date context value stands for, in seconds since the
-/// epoch: what the Date operators compare. `None` when it is not a date [`check_date`] accepts;
+/// epoch: what the Date operators compare. `None` when it is not a date `check_date` accepts;
 /// an epoch number of any length is read as seconds, as written.
 pub fn parse_date(text: &str) -> Option<f64> {
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
