@@ -17,7 +17,6 @@ use iam_policy::eval::{self, Decision, Evaluation, PolicySet};
 use iam_policy_core::json;
 use iam_policy_core::parse::{self, LineIndex};
 use iam_policy_core::{Finding, Span};
-use serde::Serialize;
 
 use crate::lint::document::{Diagnostic, Position};
 use crate::lint::input::{self, Source};
@@ -468,11 +467,9 @@ fn file_error(out: &mut impl Write, format: Format, file: &str, message: &str) -
                 index: None,
                 name: None,
                 error: message,
-                line: None,
-                column: None,
+                line_col: None,
             };
-            serde_json::to_writer(&mut *out, &record)?;
-            out.write_all(b"\n")
+            out.write_all(record.to_json().as_bytes())
         }
     }
 }
@@ -607,18 +604,36 @@ fn policy_set(scenario: &Scenario) -> PolicySet<'_> {
     }
 }
 
-#[derive(Serialize)]
+/// The JSON record of an unreadable file or a malformed scenario.
 struct ErrorRecord<'a> {
     file: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     index: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<&'a str>,
     error: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    column: Option<usize>,
+    line_col: Option<(usize, usize)>,
+}
+
+impl ErrorRecord<'_> {
+    /// One line of JSON, written by the same [`JsonObject`] as the scenarios' records.
+    fn to_json(&self) -> String {
+        let mut line = String::new();
+        let mut record = JsonObject::open(&mut line);
+        record.string("file", self.file);
+        if let Some(index) = self.index {
+            record.number("index", index);
+        }
+        if let Some(name) = self.name {
+            record.string("name", name);
+        }
+        record.string("error", self.error);
+        if let Some((line, column)) = self.line_col {
+            record.number("line", line);
+            record.number("column", column);
+        }
+        record.close();
+        line.push('\n');
+        line
+    }
 }
 
 fn write_malformed(
@@ -639,11 +654,9 @@ fn write_malformed(
                 index: Some(index),
                 name: name.as_deref(),
                 error: &error.message,
-                line: Some(line),
-                column: Some(column),
+                line_col: Some((line, column)),
             };
-            serde_json::to_writer(&mut *out, &record)?;
-            out.write_all(b"\n")
+            out.write_all(record.to_json().as_bytes())
         }
         Format::Text => {
             let title = format!("scenario {index} is malformed: {}", error.message);
