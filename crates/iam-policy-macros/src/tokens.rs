@@ -417,39 +417,17 @@ impl Parser<'_> {
     }
 }
 
-/// RFC 8259 number syntax without the sign: `int [frac] [exp]`, no leading zeros.
+/// RFC 8259 number syntax without the sign (`int [frac] [exp]`, no leading zeros), as the
+/// core's JSON parser reads it: one rule for numbers written in text and in Rust tokens.
 fn is_json_number(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let digits = |from: usize| {
-        bytes[from.min(bytes.len())..]
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count()
-    };
-    let int = digits(0);
-    if int == 0 || (int > 1 && bytes[0] == b'0') {
-        return false;
-    }
-    let mut at = int;
-    if bytes.get(at) == Some(&b'.') {
-        let frac = digits(at + 1);
-        if frac == 0 {
-            return false;
-        }
-        at += 1 + frac;
-    }
-    if matches!(bytes.get(at), Some(b'e' | b'E')) {
-        at += 1;
-        if matches!(bytes.get(at), Some(b'+' | b'-')) {
-            at += 1;
-        }
-        let exp = digits(at);
-        if exp == 0 {
-            return false;
-        }
-        at += exp;
-    }
-    at == bytes.len()
+    !text.starts_with('-')
+        && matches!(
+            iam_policy_core::parse::parse(text),
+            Ok(Node {
+                value: Value::Number(_),
+                ..
+            })
+        )
 }
 
 #[cfg(test)]
