@@ -173,7 +173,7 @@ impl<'t> Elements<'t> {
                     opening,
                     element: 0,
                 });
-                parser.value(0, known).and_then(|node| {
+                parser.value(0, known.as_ref()).and_then(|node| {
                     parser.skip_whitespace();
                     match parser.peek() {
                         Some(_) => {
@@ -208,7 +208,7 @@ impl<'t> Elements<'t> {
                     opening,
                     element: 1,
                 });
-                parser.value(1, known)
+                parser.value(1, known.as_ref())
             }
         };
         if item.is_err() {
@@ -400,6 +400,15 @@ impl<'t> Parser<'t> {
     }
 
     fn skip_whitespace(&mut self) {
+        // Most calls find a token at once, or after the one space written after `:` and `,`.
+        match self.bytes.get(self.pos..self.pos + 2) {
+            Some([first, _]) if *first > b' ' => return,
+            Some([b' ', second]) if *second > b' ' => {
+                self.pos += 1;
+                return;
+            }
+            _ => {}
+        }
         while let Some(byte) = self.peek() {
             match byte {
                 // Indentation: spaces, eight at a time.
@@ -472,7 +481,7 @@ impl<'t> Parser<'t> {
     fn value(
         &mut self,
         depth: usize,
-        known: Option<Known<'_, 't>>,
+        known: Option<&Known<'_, 't>>,
     ) -> Result<Node<'t>, SyntaxError> {
         let start = self.pos;
         let value = match self.peek() {
@@ -495,6 +504,25 @@ impl<'t> Parser<'t> {
             Some(b'n') => self.literal("null", Value::Null)?,
             _ => return Err(self.unexpected("a value")),
         };
+        Ok(Node {
+            value,
+            span: self.span_from(start),
+        })
+    }
+
+    /// [`Parser::value`] for the value of a member or an array item, with the string (most
+    /// values of a policy) read here rather than in a call of its own.
+    #[inline(always)]
+    fn member_value(
+        &mut self,
+        depth: usize,
+        known: Option<&Known<'_, 't>>,
+    ) -> Result<Node<'t>, SyntaxError> {
+        if self.peek() != Some(b'"') {
+            return self.value(depth, known);
+        }
+        let start = self.pos;
+        let value = Value::String(self.string()?);
         Ok(Node {
             value,
             span: self.span_from(start),
@@ -524,7 +552,7 @@ impl<'t> Parser<'t> {
     fn object(
         &mut self,
         depth: usize,
-        known: Option<Known<'_, 't>>,
+        known: Option<&Known<'_, 't>>,
     ) -> Result<Value<'t>, SyntaxError> {
         let depth = self.nest(depth)?;
         self.pos += 1; // `{`
@@ -555,7 +583,7 @@ impl<'t> Parser<'t> {
             // Only the element's own members are chosen from; in any other object, such as a
             // policy being read, nothing is skipped.
             let inner = known.filter(|known| depth == known.element + 1 && (known.members)(&key));
-            let value = self.value(depth, inner)?;
+            let value = self.member_value(depth, inner)?;
             self.members.push(Member {
                 key,
                 key_span,
@@ -579,7 +607,7 @@ impl<'t> Parser<'t> {
     fn array(
         &mut self,
         depth: usize,
-        known: Option<Known<'_, 't>>,
+        known: Option<&Known<'_, 't>>,
     ) -> Result<Value<'t>, SyntaxError> {
         let depth = self.nest(depth)?;
         // The items of an element that is an array are no member's.
@@ -595,7 +623,7 @@ impl<'t> Parser<'t> {
             if self.peek() == Some(b']') {
                 return Err(self.unexpected("a value (JSON has no trailing commas)"));
             }
-            let item = self.value(depth, known)?;
+            let item = self.member_value(depth, known)?;
             self.items.push(item);
             self.skip_whitespace();
             match self.peek() {
