@@ -399,16 +399,19 @@ impl<'t> Parser<'t> {
         self.bytes.get(self.pos).copied()
     }
 
+    /// Skips whitespace. Inlined for the usual cases, a token at once or after the one space
+    /// written after `:` and `,`; longer runs (indentation, line breaks) are the loop's.
+    #[inline(always)]
     fn skip_whitespace(&mut self) {
-        // Most calls find a token at once, or after the one space written after `:` and `,`.
         match self.bytes.get(self.pos..self.pos + 2) {
-            Some([first, _]) if *first > b' ' => return,
-            Some([b' ', second]) if *second > b' ' => {
-                self.pos += 1;
-                return;
-            }
-            _ => {}
+            Some([first, _]) if *first > b' ' => {}
+            Some([b' ', second]) if *second > b' ' => self.pos += 1,
+            _ => self.skip_whitespace_run(),
         }
+    }
+
+    #[inline(never)]
+    fn skip_whitespace_run(&mut self) {
         while let Some(byte) = self.peek() {
             match byte {
                 // Indentation: spaces, eight at a time.
