@@ -205,6 +205,11 @@ impl<'t> KnownTexts<'t> {
             while tails != 0 {
                 let length = tails.trailing_zeros() as usize + 1;
                 tails &= tails - 1;
+                // Known texts are JSON objects: a tail that does not end at a `}` of `bytes`
+                // is none of them, and is passed over without hashing it.
+                if rest.get(length - 1) != Some(&b'}') {
+                    continue;
+                }
                 let found = (rest.get(..length))
                     .and_then(|tail| self.texts.get(&extend(hash, tail)))
                     .filter(|(text, _)| bytes.starts_with(text));
