@@ -8,6 +8,7 @@
 //! into those tables: `Copy`, one or two words. All name look-ups ignore ASCII case, as IAM does.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::cmp::Ordering;
 use std::fmt;
 use std::ops::Range;
@@ -99,13 +100,26 @@ pub fn services() -> impl Iterator<Item = Service> {
 
 /// The service with this prefix: `service("SSM")` finds `ssm`.
 pub fn service(prefix: &str) -> Option<Service> {
-    let prefix = prefix.as_bytes();
-    let index = find_hashed(SERVICE_SLOTS.words(), 0, prefix, |index| {
+    // The one found last on this thread, with its prefix: a policy's actions, and those of the
+    // next policy, mostly come in runs of one service, written in the reference's own (lower)
+    // case, so an exact match mostly spares the case-folding comparison.
+    thread_local! {
+        static LAST: Cell<Option<(Service, &'static str)>> = const { Cell::new(None) };
+    }
+    if let Some((service, known)) = LAST.get()
+        && (known == prefix || known.eq_ignore_ascii_case(prefix))
+    {
+        return Some(service);
+    }
+    let bytes = prefix.as_bytes();
+    let index = find_hashed(SERVICE_SLOTS.words(), 0, bytes, |index| {
         SERVICES
             .get(index as usize)
-            .is_some_and(|row| is_named(row.prefix(), prefix))
+            .is_some_and(|row| is_named(row.prefix(), bytes))
     })?;
-    u16::try_from(index).ok().map(Service)
+    let service = u16::try_from(index).ok().map(Service)?;
+    LAST.set(Some((service, service.prefix())));
+    Some(service)
 }
 
 /// The action named `service:Action`, ignoring case: `action("ssm:startsession")` is
@@ -396,7 +410,21 @@ pub fn is_arn_service(service: &str) -> bool {
 /// The ARN formats whose service field is `service` (e.g. `ec2`), if there are some: found
 /// once for the ARNs of that service rather than once per question about each.
 pub fn arn_service(service: &str) -> Option<ArnService> {
-    ArnService::find(service.as_bytes())
+    // The one found last on this thread: a policy's ARNs, and those of the next policy, mostly
+    // name one service.
+    thread_local! {
+        static LAST: Cell<Option<ArnService>> = const { Cell::new(None) };
+    }
+    if let Some(last) = LAST.get()
+        && last.field() == service
+    {
+        return Some(last);
+    }
+    let found = ArnService::find(service.as_bytes());
+    if found.is_some() {
+        LAST.set(found);
+    }
+    found
 }
 
 /// The ARN formats whose service field is one text, e.g. `ec2` (which includes ssm's

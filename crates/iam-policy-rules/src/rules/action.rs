@@ -120,7 +120,7 @@ fn resolve(
     let service = if prefix_has_wildcard {
         None
     } else {
-        ctx.service(prefix)
+        reference::service(prefix)
     };
     // `reference::action(text)`, with the service looked up once per run of entries.
     if !wildcard && let Some(action) = service.and_then(|service| service.action(name)) {
