@@ -20,6 +20,7 @@ mod data;
 mod global;
 mod index;
 mod matching;
+mod recent;
 mod suggest;
 mod table;
 
@@ -1146,7 +1147,7 @@ fn actions_matching_in(
         let rows = service.row().actions();
         let first = rows.start as usize;
         let actions = ACTIONS.range(first..rows.end as usize);
-        let run = run_starting_with(actions, literal.as_bytes());
+        let run = run_starting_with_recently(*service, actions, literal.as_bytes());
         let run = ACTION_HANDLES
             .get(first + run.start..first + run.end)
             .unwrap_or_default();
@@ -1192,6 +1193,31 @@ static ACTION_HANDLES: LazyLock<Vec<Action>> = LazyLock::new(|| {
     }
     handles
 });
+
+/// [`run_starting_with`] for the actions of `service`, unless the same plain text was looked up
+/// lately on this thread ([`recent::Recent`]): policies repeat wildcards (`s3:Get*`,
+/// `ec2:Describe*`) from one to the next.
+fn run_starting_with_recently(
+    service: Service,
+    actions: table::Actions,
+    literal: &[u8],
+) -> std::ops::Range<usize> {
+    thread_local! {
+        static RECENT: std::cell::RefCell<recent::Recent<(usize, usize), 8>> =
+            const { std::cell::RefCell::new(recent::Recent::new((0, 0))) };
+    }
+    // The run of an empty text is the whole list: nothing to remember.
+    if !recent::Recent::<(usize, usize), 8>::keeps(literal) {
+        return run_starting_with(actions, literal);
+    }
+    let tag = (usize::from(service.0), 0);
+    if let Some((start, end)) = RECENT.with_borrow(|recent| recent.get(tag, literal)) {
+        return start..end;
+    }
+    let run = run_starting_with(actions, literal);
+    RECENT.with_borrow_mut(|recent| recent.put(tag, literal, (run.start, run.end)));
+    run
+}
 
 /// The positions in `actions` (one service's, sorted by lower-case name) of the names that
 /// start with `literal`, ignoring case: one run. A binary search narrows both ends at once

@@ -1,6 +1,7 @@
 //! ARN patterns against the reference's ARN formats: the fields of an ARN, each format taken
 //! apart once, and the automaton that decides whether a pattern can name a resource of a format.
 
+use crate::recent::Recent;
 use std::borrow::Cow;
 use std::cell::{Cell, OnceCell, RefCell};
 use std::ops::Range;
@@ -427,7 +428,7 @@ pub(crate) struct ArnPattern<'a> {
     fields_fit: Cell<Option<(&'static str, bool)>>,
     /// The text of the five fields with their colons (`arn:aws:s3:::`), when every one of
     /// its characters is a token of its own (no variable or escape): the key under which
-    /// [`FieldsMemo`] keeps how they fit.
+    /// [`fields_fit_recently`] keeps how they fit.
     fields_text: Option<&'a str>,
     /// The resource part as an automaton, made when a format first needs it.
     resource_masks: OnceCell<Option<Box<PatternMasks>>>,
@@ -550,7 +551,7 @@ impl<'a> ArnPattern<'a> {
         let fields_fit = match self.fields_fit.get() {
             Some((fields, fit)) if fields == format.fields => fit,
             _ => {
-                let fit = FieldsMemo::fit(self.fields_text, format.fields, || {
+                let fit = fields_fit_recently(self.fields_text, format.fields, || {
                     let [format_fields @ .., _] = parts(&format.tokens, format_colons);
                     let [arn_fields @ .., _] = parts(&self.tokens, arn_colons);
                     format_fields
@@ -605,83 +606,32 @@ impl<'a> ArnPattern<'a> {
     }
 }
 
-/// Whether the five fields of an ARN fit those of a format, for the last few pairs of field
-/// texts met on this thread: policies name their resources with a few partitions, Regions and
-/// accounts, so the fields of most ARNs were matched against the same formats' fields for an
-/// earlier ARN, document or scenario. Bounded: a handful of entries, each replaced in turn.
-struct FieldsMemo {
-    entries: [FieldsFit; FIELDS_MEMO_ENTRIES],
-    /// The entry the next new pair replaces.
-    next: usize,
-}
-
-/// One pair of field texts and whether they fit.
-#[derive(Clone, Copy)]
-struct FieldsFit {
-    /// The ARN's fields, up to [`FIELDS_MEMO_WIDTH`] bytes, and their length (0: no entry).
-    arn: [u8; FIELDS_MEMO_WIDTH],
-    arn_length: usize,
-    /// The format's fields: formats sharing them mostly share the text itself, compared by
-    /// address.
+/// Whether the five fields of an ARN (their text, when known) fit a format's `format`, by `fit`
+/// unless the pair was met lately on this thread ([`Recent`]): policies name their resources
+/// with few partitions, Regions and accounts, so the fields of most ARNs were matched against
+/// the same formats' fields for an earlier ARN, document or scenario.
+fn fields_fit_recently(
+    arn: Option<&str>,
     format: &'static str,
-    fit: bool,
-}
-
-const FIELDS_MEMO_ENTRIES: usize = 8;
-/// Longer fields than this (`arn:aws-us-gov:ec2:us-gov-west-1:123456789012:` is 46 bytes) are
-/// matched each time.
-const FIELDS_MEMO_WIDTH: usize = 48;
-
-impl FieldsMemo {
-    /// Whether ARN fields `arn` (when known as text) fit format fields `format`, by `fit` for
-    /// a pair not met lately.
-    fn fit(arn: Option<&str>, format: &'static str, fit: impl FnOnce() -> bool) -> bool {
-        thread_local! {
-            static MEMO: RefCell<FieldsMemo> = const {
-                RefCell::new(FieldsMemo {
-                    entries: [FieldsFit {
-                        arn: [0; FIELDS_MEMO_WIDTH],
-                        arn_length: 0,
-                        format: "",
-                        fit: false,
-                    }; FIELDS_MEMO_ENTRIES],
-                    next: 0,
-                })
-            };
-        }
-        let Some(arn) = arn
-            .map(str::as_bytes)
-            .filter(|arn| (1..=FIELDS_MEMO_WIDTH).contains(&arn.len()))
-        else {
-            return fit();
-        };
-        let known = MEMO.with_borrow(|memo| {
-            memo.entries.iter().find_map(|entry| {
-                (std::ptr::eq(entry.format, format)
-                    && entry.arn.get(..entry.arn_length) == Some(arn))
-                .then_some(entry.fit)
-            })
-        });
-        if let Some(known) = known {
-            return known;
-        }
-        let fits = fit();
-        MEMO.with_borrow_mut(|memo| {
-            let next = memo.next;
-            if let Some(entry) = memo.entries.get_mut(next) {
-                entry
-                    .arn
-                    .iter_mut()
-                    .zip(arn)
-                    .for_each(|(to, &from)| *to = from);
-                entry.arn_length = arn.len();
-                entry.format = format;
-                entry.fit = fits;
-            }
-            memo.next = (next + 1) % FIELDS_MEMO_ENTRIES;
-        });
-        fits
+    fit: impl FnOnce() -> bool,
+) -> bool {
+    thread_local! {
+        static RECENT: RefCell<Recent<bool, 8>> = const { RefCell::new(Recent::new(false)) };
     }
+    let Some(arn) = arn
+        .map(str::as_bytes)
+        .filter(|arn| Recent::<bool, 8>::keeps(arn))
+    else {
+        return fit();
+    };
+    // Formats sharing their fields mostly share the text itself: told apart by address.
+    let tag = (format.as_ptr() as usize, format.len());
+    if let Some(known) = RECENT.with_borrow(|recent| recent.get(tag, arn)) {
+        return known;
+    }
+    let fits = fit();
+    RECENT.with_borrow_mut(|recent| recent.put(tag, arn, fits));
+    fits
 }
 
 /// The characters of tokens that are all literal.
