@@ -436,6 +436,33 @@ pub struct ArnService {
     end: usize,
 }
 
+/// `found` as a shared list: one of the lists made lately on this thread when it holds the
+/// same types (the ARNs of a policy, and of the next, mostly name a few types), else a new one
+/// kept in place of the oldest. Bounded: a handful of lists of a few types each.
+fn shared_types(found: &[ResourceType]) -> Rc<[ResourceType]> {
+    const KEPT: usize = 8;
+    /// The lists kept, and the slot the next new one takes.
+    type Kept = ([Option<Rc<[ResourceType]>>; KEPT], usize);
+    thread_local! {
+        static RECENT: std::cell::RefCell<Kept> =
+            const { std::cell::RefCell::new(([const { None }; KEPT], 0)) };
+    }
+    RECENT.with_borrow_mut(|(recent, next)| {
+        if let Some(known) = recent.iter().flatten().find(|known| ***known == *found) {
+            return Rc::clone(known);
+        }
+        let made: Rc<[ResourceType]> = Rc::from(found);
+        // Long lists (an ARN of every type of a service) are rare: not worth keeping.
+        if found.len() <= 4
+            && let Some(slot) = recent.get_mut(*next)
+        {
+            *slot = Some(Rc::clone(&made));
+            *next = (*next + 1) % KEPT;
+        }
+        made
+    })
+}
+
 /// The formats of an [`ArnService`], taken apart, in chains by the first character of their
 /// resource part: a pattern tries only the chain of its own first character and that of the
 /// formats whose resource part opens with a variable.
@@ -523,7 +550,7 @@ impl ArnService {
     /// this service field, every resource type that can name it. Shared, as a caller
     /// keeps it for each time the ARN is written.
     pub fn resource_types_for_arn(self, arn: &str) -> Rc<[ResourceType]> {
-        self.named_by(&matching::ArnPattern::new(arn), |found| Rc::from(found))
+        self.named_by(&matching::ArnPattern::new(arn), shared_types)
     }
 
     /// The resource types whose format `pattern` can name, in table order, handed to `finish`;
