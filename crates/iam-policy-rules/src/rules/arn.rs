@@ -268,7 +268,7 @@ fn check_afresh(
             );
             return None;
         }
-        let suggestions = ctx.suggest(|| reference::suggest_service(arn.service));
+        let suggestions = ctx.suggest(|| crate::suggest::suggest_service(arn.service));
         ctx.report_entry(
             IssueCode::InvalidArnService,
             entry,
@@ -562,7 +562,7 @@ fn nearest_format(service: reference::ArnService, resource: &str) -> Option<&'st
         .map(|(_, resource)| *resource)
         .or_else(|| {
             let heads = formats.iter().map(|(candidate, _)| candidate.as_str());
-            let nearest = reference::nearest_name(&wanted, heads)?;
+            let nearest = crate::suggest::nearest_name(&wanted, heads)?;
             formats
                 .iter()
                 .find(|(candidate, _)| candidate == nearest)
