@@ -76,10 +76,14 @@ fn main() {
     println!(\"{policy}\");
 }"
 
+for crate in with-policy-path with-json; do
+    (cd "$work/$crate" && cargo fetch --quiet)
+done
+
 # The registry `with-policy` builds from: this checkout's crates that `iam-policy` depends on, as
 # `cargo package` packs them, and the third-party crates they and serde_json need.
 registry="$work/registry"
-internal=$(cd "$root" && cargo tree --offline --quiet -p iam-policy -e normal,build --prefix none \
+internal=$(cd "$root" && cargo tree --quiet -p iam-policy -e normal,build --prefix none \
     --format '{p}' | grep -F "($root/" | cut -d' ' -f1 | sort -u)
 (cd "$root" && cargo package --quiet --offline --no-verify --allow-dirty \
     $(printf -- '-p %s ' $internal) --target-dir "$work/package")
@@ -100,10 +104,9 @@ replace-with = "packaged"
 directory = "$registry"
 TOML
 
+(cd "$work/with-policy" && cargo fetch --quiet --offline)
+
 crates=(with-policy with-policy-path with-json)
-for crate in "${crates[@]}"; do
-    (cd "$work/$crate" && cargo fetch --quiet)
-done
 
 # One clean build of a crate: prints "wall-seconds cpu-seconds".
 clean_build() {
