@@ -21,12 +21,10 @@ mod global;
 mod index;
 mod matching;
 mod recent;
-mod suggest;
 mod table;
 
 pub use global::DeprecatedConditionKey;
-pub use matching::{ArnFormatFields, wildcard_match_by};
-pub use suggest::{nearest_name, suggest_action, suggest_condition_key, suggest_service};
+pub use matching::{ArnFormatFields, compare_ignore_case, split_variable, wildcard_match_by};
 
 // For the generator only (`cargo xtask reference import`): it writes the tables with the index
 // layout and the codes this crate reads them with, so both come from here.
@@ -49,8 +47,7 @@ use data::{
 use global::{DEPRECATED_KEYS, GLOBAL_KEYS, Scope};
 use index::find_hashed;
 use matching::{
-    NamePattern, compare_bytes_ignore_case, compare_ignore_case, instance_matches, literal_length,
-    template_matches,
+    NamePattern, compare_bytes_ignore_case, instance_matches, literal_length, template_matches,
 };
 
 /// The string numbered `id` in the pool (each string is followed by a newline).
@@ -993,6 +990,17 @@ pub fn global_condition_keys() -> impl Iterator<Item = ConditionKey> {
         .map(|index| ConditionKey(Key::Global(index)))
 }
 
+/// Every condition key once: the documented global keys, then each other key the services list
+/// (an `aws:` key comes from the page only), in name order.
+pub fn condition_keys() -> impl Iterator<Item = ConditionKey> {
+    let listed = CONDITION_KEY_INDEX.iter().filter(|&index| {
+        CONDITION_KEYS
+            .get(index as usize)
+            .is_some_and(|row| !global::is_aws_key(text(row.name())))
+    });
+    global_condition_keys().chain(listed.map(|index| ConditionKey(Key::Service(index))))
+}
+
 /// `aws:ARN` (deprecated and unsupported) and `aws:SourceOwner` (undocumented), with their
 /// replacements, ignoring case.
 pub fn deprecated_condition_key(name: &str) -> Option<DeprecatedConditionKey> {
@@ -1043,47 +1051,14 @@ pub fn retired_condition_key(name: &str) -> Option<&'static str> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PatternError {
     /// The prefix names no service.
-    UnknownService {
-        prefix: String,
-        suggestions: Vec<&'static str>,
-    },
+    UnknownService { prefix: String },
     /// The pattern is well formed but matches no action.
-    NoMatch {
-        pattern: String,
-        suggestions: Vec<String>,
-    },
+    NoMatch { pattern: String },
     /// Not `service:action` (nor `*`).
     Malformed {
         pattern: String,
         reason: &'static str,
     },
-}
-
-impl PatternError {
-    /// "did you mean `ssm`?" when there are suggestions.
-    pub fn help(&self) -> Option<String> {
-        let suggestions: Vec<String> = match self {
-            Self::UnknownService { suggestions, .. } => {
-                suggestions.iter().map(|s| (*s).to_owned()).collect()
-            }
-            Self::NoMatch { suggestions, .. } => suggestions.clone(),
-            Self::Malformed { .. } => Vec::new(),
-        };
-        did_you_mean(&suggestions)
-    }
-}
-
-/// "did you mean `a`, `b` or `c`?"; `None` without suggestions.
-pub fn did_you_mean<S: AsRef<str>>(suggestions: &[S]) -> Option<String> {
-    let quoted: Vec<String> = suggestions
-        .iter()
-        .map(|s| format!("`{}`", s.as_ref()))
-        .collect();
-    match quoted.split_last() {
-        None => None,
-        Some((last, [])) => Some(format!("did you mean {last}?")),
-        Some((last, rest)) => Some(format!("did you mean {} or {last}?", rest.join(", "))),
-    }
 }
 
 impl fmt::Display for PatternError {
@@ -1115,7 +1090,6 @@ pub fn actions_matching(pattern: &str) -> Result<Cow<'static, [Action]>, Pattern
             Some(service) => actions_matching_in(&[service], pattern, name),
             None => Err(PatternError::UnknownService {
                 prefix: prefix.to_owned(),
-                suggestions: suggest_service(prefix),
             }),
         };
     }
@@ -1193,14 +1167,8 @@ fn actions_matching_in(
         }
     }
     if found.is_empty() {
-        let suggestions = if wild(pattern) {
-            Vec::new()
-        } else {
-            suggest_action(pattern)
-        };
         return Err(PatternError::NoMatch {
             pattern: pattern.to_owned(),
-            suggestions,
         });
     }
     Ok(Cow::Owned(found))

@@ -154,7 +154,7 @@ fn resolve(
                 } else {
                     format!("`{}`", prefix.to_ascii_lowercase())
                 };
-                let suggestions = ctx.suggest(|| reference::suggest_action(text));
+                let suggestions = ctx.suggest(|| crate::suggest::suggest_action(text));
                 ctx.report_entry(
                     IssueCode::InvalidAction,
                     entry,
@@ -210,7 +210,7 @@ fn unknown_action(
             Some("remove it: it grants nothing any more".to_owned()),
         );
     } else {
-        let suggestions = ctx.suggest(|| reference::suggest_action(text));
+        let suggestions = ctx.suggest(|| crate::suggest::suggest_action(text));
         ctx.report_entry(
             IssueCode::InvalidAction,
             entry,
@@ -260,7 +260,7 @@ fn unknown_service(
         return;
     }
     // Prefer naming a whole action that exists with the suggested prefix.
-    let suggestions = ctx.suggest(|| reference::suggest_service(prefix));
+    let suggestions = ctx.suggest(|| crate::suggest::suggest_service(prefix));
     let help = suggestions
         .iter()
         .find_map(|candidate| {

@@ -270,7 +270,7 @@ fn check_afresh(entry: &Entry<'_>, statement: Option<usize>, ctx: &mut Context<'
             );
             return None;
         }
-        let suggestions = ctx.suggest(|| reference::suggest_service(arn.service));
+        let suggestions = ctx.suggest(|| crate::suggest::suggest_service(arn.service));
         ctx.report_entry(
             IssueCode::InvalidArnService,
             entry,
@@ -564,7 +564,7 @@ fn nearest_format(service: reference::ArnService, resource: &str) -> Option<&'st
         .map(|(_, resource)| *resource)
         .or_else(|| {
             let heads = formats.iter().map(|(candidate, _)| candidate.as_str());
-            let nearest = reference::nearest_name(&wanted, heads)?;
+            let nearest = crate::suggest::nearest_name(&wanted, heads)?;
             formats
                 .iter()
                 .find(|(candidate, _)| candidate == nearest)

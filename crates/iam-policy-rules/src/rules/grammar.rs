@@ -132,7 +132,7 @@ pub(crate) fn json_type(node: &Node<'_>) -> &'static str {
 
 /// The known name closest to an unknown element name, if any is close.
 fn nearest<'n>(name: &str, known: &[&'n str]) -> Option<&'n str> {
-    iam_policy_reference::nearest_name(name, known.iter().copied())
+    crate::suggest::nearest_name(name, known.iter().copied())
 }
 
 pub(crate) fn check_document<'a>(document: &'a Node<'a>, ctx: &mut Context<'_>) -> Document<'a> {

@@ -597,7 +597,7 @@ const LISTED: usize = 10;
 
 /// "did you mean `x`?" for the best suggestion, if any.
 pub(crate) fn did_you_mean(candidate: Option<&str>) -> Option<String> {
-    candidate.map(|name| format!("did you mean `{name}`?"))
+    crate::suggest::did_you_mean(candidate.as_slice())
 }
 
 #[cfg(test)]
