@@ -248,6 +248,12 @@ fn patterns_expand() -> Result<(), PatternError> {
     assert!(describe.len() > 1000);
     assert!(describe.iter().all(|a| a.name().starts_with("Describe")));
     assert!(describe.windows(2).all(|w| w[0] < w[1]), "sorted");
+    // A borrowed list is a run of the table, whose handles ascend: callers take it as sorted.
+    for pattern in ["*", "ssm:*", "ec2:Describe*"] {
+        let found = actions_matching(pattern)?;
+        assert!(matches!(found, Cow::Borrowed(_)), "{pattern}");
+        assert!(found.is_sorted(), "{pattern}");
+    }
     let ssm_family = actions_matching("ssm*:*")?;
     assert!(
         ssm_family
@@ -628,6 +634,11 @@ fn runs_of_names_are_those_a_scan_finds() {
                 .filter(|&index| actions.get(index).is_some_and(starts))
                 .collect();
             let run: Vec<usize> = run_starting_with(actions, literal.as_bytes()).collect();
+            // Looked up again, the run comes from the memo of recent runs, the same.
+            for _ in 0..2 {
+                let recent = run_starting_with_recently(service, actions, literal.as_bytes());
+                assert_eq!(recent.collect::<Vec<_>>(), run, "{prefix} {literal}");
+            }
             if scanned.is_empty() {
                 assert!(run.is_empty(), "{prefix} {literal}");
             } else {
