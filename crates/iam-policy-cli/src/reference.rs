@@ -9,6 +9,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
+use iam_policy_core::suggest::{did_you_mean, suggest_action, suggest_service};
 use iam_policy_reference as reference;
 use reference::{AccessLevel, Action, PatternError};
 use serde::Serialize;
@@ -153,9 +154,16 @@ fn pattern_error(pattern: &str, error: &PatternError) {
             .map(|old| format!("`{old}` is an action AWS has retired")),
         _ => None,
     };
+    let help = match error {
+        PatternError::UnknownService { prefix } => did_you_mean(&suggest_service(prefix)),
+        PatternError::NoMatch { pattern } if !pattern.contains(['*', '?']) => {
+            did_you_mean(&suggest_action(pattern))
+        }
+        _ => None,
+    };
     match retired {
-        Some(message) => report(&message, error.help()),
-        None => report(&error.to_string(), error.help()),
+        Some(message) => report(&message, help),
+        None => report(&error.to_string(), help),
     }
 }
 
@@ -367,10 +375,10 @@ fn unknown_action(name: &str) -> ExitCode {
         return ExitCode::FAILURE;
     }
     let Some((prefix, _)) = name.split_once(':') else {
-        let suggestions = reference::suggest_action(name);
+        let suggestions = suggest_action(name);
         report(
             &format!("`{name}` is not an action: expected `service:Action`"),
-            reference::did_you_mean(&suggestions),
+            did_you_mean(&suggestions),
         );
         return ExitCode::FAILURE;
     };
@@ -379,15 +387,14 @@ fn unknown_action(name: &str) -> ExitCode {
     } else if reference::service(prefix).is_none() && reference::retired_service(prefix) {
         report(&format!("`{prefix}` is a service AWS has retired"), None);
     } else if reference::service(prefix).is_none() {
-        let suggestions = reference::suggest_action(name);
-        let help = reference::did_you_mean(&suggestions)
-            .or_else(|| reference::did_you_mean(&reference::suggest_service(prefix)));
+        let suggestions = suggest_action(name);
+        let help = did_you_mean(&suggestions).or_else(|| did_you_mean(&suggest_service(prefix)));
         report(&format!("unknown service prefix `{prefix}`"), help);
     } else {
-        let suggestions = reference::suggest_action(name);
+        let suggestions = suggest_action(name);
         report(
             &format!("unknown action `{name}`"),
-            reference::did_you_mean(&suggestions),
+            did_you_mean(&suggestions),
         );
     }
     ExitCode::FAILURE

@@ -11,6 +11,6 @@ pub use iam_policy_rules::{
     Finding, IssueCode, Member, Node, Options, Parameter, ParameterKind, PolicyKind, Severity,
     Span, Value, Waiver, policy_kind, validate, validate_parsed,
 };
-pub use iam_policy_rules::{finding, json, matching, parameter, parse};
+pub use iam_policy_rules::{finding, json, matching, parameter, parse, suggest};
 // The model's paths to what it shares with the rules, kept as they were before the split.
 use iam_policy_rules::{order, rules};

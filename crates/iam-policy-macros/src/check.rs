@@ -310,7 +310,7 @@ fn check_placeholders(
             warnings.extend(warning(Severity::Warning, &text, span));
             continue;
         }
-        let help = match iam_policy_reference::nearest_name(name, declared.iter()) {
+        let help = match iam_policy_core::suggest::nearest_name(name, declared.iter()) {
             Some(nearest) => format!("did you mean `{{{nearest}}}`?"),
             None => format!(
                 "declare it in `#[parameters(...)]`; the declared parameters are `{}`",

@@ -450,7 +450,7 @@ fn declaration(
         }
         (other, None) => ParameterKind::from_name(other).ok_or_else(|| {
             let names = ParameterKind::ALL.iter().map(|kind| kind.name());
-            let help = match iam_policy_reference::nearest_name(other, names) {
+            let help = match iam_policy_core::suggest::nearest_name(other, names) {
                 Some(nearest) => format!("did you mean `{nearest}`?"),
                 None => format!(
                     "use one of {}, or `Arn(\"service\", \"resource type\")`",
@@ -503,7 +503,7 @@ fn arn_kind(
 ) -> Result<ParameterKind, Error> {
     let (service_name, type_name) = (&service.value, &resource_type.value);
     let Some(found) = iam_policy_reference::service(service_name) else {
-        let nearest = iam_policy_reference::nearest_name(
+        let nearest = iam_policy_core::suggest::nearest_name(
             service_name,
             iam_policy_reference::services().map(|s| s.prefix()),
         );
@@ -517,7 +517,7 @@ fn arn_kind(
     };
     let Some(resource) = found.resource_types().find(|r| r.name() == type_name) else {
         let names: Vec<&str> = found.resource_types().map(|r| r.name()).collect();
-        let help = match iam_policy_reference::nearest_name(type_name, names.iter().copied()) {
+        let help = match iam_policy_core::suggest::nearest_name(type_name, names.iter().copied()) {
             Some(nearest) => format!("did you mean `{nearest}`?"),
             None => format!("its resource types are `{}`", names.join("`, `")),
         };
@@ -567,8 +567,10 @@ fn waiver(attr: &Attribute) -> Result<WaiverAttr, Error> {
 fn issue_code(name: &Ident) -> Result<IssueCode, Error> {
     let text = name.to_string();
     let code = IssueCode::from_name(&text).ok_or_else(|| {
-        let nearest =
-            iam_policy_reference::nearest_name(&text, IssueCode::ALL.iter().map(|c| c.as_str()));
+        let nearest = iam_policy_core::suggest::nearest_name(
+            &text,
+            IssueCode::ALL.iter().map(|c| c.as_str()),
+        );
         let help = match nearest {
             Some(code) => format!("\nhelp: did you mean `{code}`?"),
             _ => "\nhelp: use an IAM Access Analyzer issue code such as `INVALID_ARN_RESOURCE`"

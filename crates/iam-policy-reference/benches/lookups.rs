@@ -107,16 +107,4 @@ fn main() {
             !reference::resource_types_for_arn(a).is_empty()
         }),
     );
-    show(
-        "suggest_action(\"ssm:StartSesion\")",
-        mean(200, &["ssm:StartSesion"], |n| {
-            !reference::suggest_action(n).is_empty()
-        }),
-    );
-    show(
-        "suggest_condition_key(\"aws:SourceIP\")",
-        mean(50, &["aws:SourceIP"], |n| {
-            !reference::suggest_condition_key(n).is_empty()
-        }),
-    );
 }

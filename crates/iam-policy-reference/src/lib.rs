@@ -8,6 +8,7 @@
 //! into those tables: `Copy`, one or two words. All name look-ups ignore ASCII case, as IAM does.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::cmp::Ordering;
 use std::fmt;
 use std::ops::Range;
@@ -19,12 +20,11 @@ mod data;
 mod global;
 mod index;
 mod matching;
-mod suggest;
+mod recent;
 mod table;
 
 pub use global::DeprecatedConditionKey;
-pub use matching::{ArnFormatFields, wildcard_match_by};
-pub use suggest::{nearest_name, suggest_action, suggest_condition_key, suggest_service};
+pub use matching::{ArnFormatFields, compare_ignore_case, split_variable, wildcard_match_by};
 
 // For the generator only (`cargo xtask reference import`): it writes the tables with the index
 // layout and the codes this crate reads them with, so both come from here.
@@ -47,8 +47,7 @@ use data::{
 use global::{DEPRECATED_KEYS, GLOBAL_KEYS, Scope};
 use index::find_hashed;
 use matching::{
-    NamePattern, compare_bytes_ignore_case, compare_ignore_case, instance_matches, literal_length,
-    template_matches,
+    NamePattern, compare_bytes_ignore_case, instance_matches, literal_length, template_matches,
 };
 
 /// The string numbered `id` in the pool (each string is followed by a newline).
@@ -99,13 +98,26 @@ pub fn services() -> impl Iterator<Item = Service> {
 
 /// The service with this prefix: `service("SSM")` finds `ssm`.
 pub fn service(prefix: &str) -> Option<Service> {
-    let prefix = prefix.as_bytes();
-    let index = find_hashed(SERVICE_SLOTS.words(), 0, prefix, |index| {
+    // The one found last on this thread, with its prefix: a policy's actions, and those of the
+    // next policy, mostly come in runs of one service, written in the reference's own (lower)
+    // case, so an exact match mostly spares the case-folding comparison.
+    thread_local! {
+        static LAST: Cell<Option<(Service, &'static str)>> = const { Cell::new(None) };
+    }
+    if let Some((service, known)) = LAST.get()
+        && (known == prefix || known.eq_ignore_ascii_case(prefix))
+    {
+        return Some(service);
+    }
+    let bytes = prefix.as_bytes();
+    let index = find_hashed(SERVICE_SLOTS.words(), 0, bytes, |index| {
         SERVICES
             .get(index as usize)
-            .is_some_and(|row| is_named(row.prefix(), prefix))
+            .is_some_and(|row| is_named(row.prefix(), bytes))
     })?;
-    u16::try_from(index).ok().map(Service)
+    let service = u16::try_from(index).ok().map(Service)?;
+    LAST.set(Some((service, service.prefix())));
+    Some(service)
 }
 
 /// The action named `service:Action`, ignoring case: `action("ssm:startsession")` is
@@ -396,7 +408,21 @@ pub fn is_arn_service(service: &str) -> bool {
 /// The ARN formats whose service field is `service` (e.g. `ec2`), if there are some: found
 /// once for the ARNs of that service rather than once per question about each.
 pub fn arn_service(service: &str) -> Option<ArnService> {
-    ArnService::find(service.as_bytes())
+    // The one found last on this thread: a policy's ARNs, and those of the next policy, mostly
+    // name one service.
+    thread_local! {
+        static LAST: Cell<Option<ArnService>> = const { Cell::new(None) };
+    }
+    if let Some(last) = LAST.get()
+        && last.field() == service
+    {
+        return Some(last);
+    }
+    let found = ArnService::find(service.as_bytes());
+    if found.is_some() {
+        LAST.set(found);
+    }
+    found
 }
 
 /// The ARN formats whose service field is one text, e.g. `ec2` (which includes ssm's
@@ -405,6 +431,33 @@ pub fn arn_service(service: &str) -> Option<ArnService> {
 pub struct ArnService {
     start: usize,
     end: usize,
+}
+
+/// `found` as a shared list: one of the lists made lately on this thread when it holds the
+/// same types (the ARNs of a policy, and of the next, mostly name a few types), else a new one
+/// kept in place of the oldest. Bounded: a handful of lists of a few types each.
+fn shared_types(found: &[ResourceType]) -> Rc<[ResourceType]> {
+    const KEPT: usize = 8;
+    /// The lists kept, and the slot the next new one takes.
+    type Kept = ([Option<Rc<[ResourceType]>>; KEPT], usize);
+    thread_local! {
+        static RECENT: std::cell::RefCell<Kept> =
+            const { std::cell::RefCell::new(([const { None }; KEPT], 0)) };
+    }
+    RECENT.with_borrow_mut(|(recent, next)| {
+        if let Some(known) = recent.iter().flatten().find(|known| ***known == *found) {
+            return Rc::clone(known);
+        }
+        let made: Rc<[ResourceType]> = Rc::from(found);
+        // Long lists (an ARN of every type of a service) are rare: not worth keeping.
+        if found.len() <= 4
+            && let Some(slot) = recent.get_mut(*next)
+        {
+            *slot = Some(Rc::clone(&made));
+            *next = (*next + 1) % KEPT;
+        }
+        made
+    })
 }
 
 /// The formats of an [`ArnService`], taken apart, in chains by the first character of their
@@ -494,7 +547,7 @@ impl ArnService {
     /// this service field, every resource type that can name it. Shared, as a caller
     /// keeps it for each time the ARN is written.
     pub fn resource_types_for_arn(self, arn: &str) -> Rc<[ResourceType]> {
-        self.named_by(&matching::ArnPattern::new(arn), |found| Rc::from(found))
+        self.named_by(&matching::ArnPattern::new(arn), shared_types)
     }
 
     /// The resource types whose format `pattern` can name, in table order, handed to `finish`;
@@ -937,6 +990,17 @@ pub fn global_condition_keys() -> impl Iterator<Item = ConditionKey> {
         .map(|index| ConditionKey(Key::Global(index)))
 }
 
+/// Every condition key once: the documented global keys, then each other key the services list
+/// (an `aws:` key comes from the page only), in name order.
+pub fn condition_keys() -> impl Iterator<Item = ConditionKey> {
+    let listed = CONDITION_KEY_INDEX.iter().filter(|&index| {
+        CONDITION_KEYS
+            .get(index as usize)
+            .is_some_and(|row| !global::is_aws_key(text(row.name())))
+    });
+    global_condition_keys().chain(listed.map(|index| ConditionKey(Key::Service(index))))
+}
+
 /// `aws:ARN` (deprecated and unsupported) and `aws:SourceOwner` (undocumented), with their
 /// replacements, ignoring case.
 pub fn deprecated_condition_key(name: &str) -> Option<DeprecatedConditionKey> {
@@ -987,47 +1051,14 @@ pub fn retired_condition_key(name: &str) -> Option<&'static str> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PatternError {
     /// The prefix names no service.
-    UnknownService {
-        prefix: String,
-        suggestions: Vec<&'static str>,
-    },
+    UnknownService { prefix: String },
     /// The pattern is well formed but matches no action.
-    NoMatch {
-        pattern: String,
-        suggestions: Vec<String>,
-    },
+    NoMatch { pattern: String },
     /// Not `service:action` (nor `*`).
     Malformed {
         pattern: String,
         reason: &'static str,
     },
-}
-
-impl PatternError {
-    /// "did you mean `ssm`?" when there are suggestions.
-    pub fn help(&self) -> Option<String> {
-        let suggestions: Vec<String> = match self {
-            Self::UnknownService { suggestions, .. } => {
-                suggestions.iter().map(|s| (*s).to_owned()).collect()
-            }
-            Self::NoMatch { suggestions, .. } => suggestions.clone(),
-            Self::Malformed { .. } => Vec::new(),
-        };
-        did_you_mean(&suggestions)
-    }
-}
-
-/// "did you mean `a`, `b` or `c`?"; `None` without suggestions.
-pub fn did_you_mean<S: AsRef<str>>(suggestions: &[S]) -> Option<String> {
-    let quoted: Vec<String> = suggestions
-        .iter()
-        .map(|s| format!("`{}`", s.as_ref()))
-        .collect();
-    match quoted.split_last() {
-        None => None,
-        Some((last, [])) => Some(format!("did you mean {last}?")),
-        Some((last, rest)) => Some(format!("did you mean {} or {last}?", rest.join(", "))),
-    }
 }
 
 impl fmt::Display for PatternError {
@@ -1059,7 +1090,6 @@ pub fn actions_matching(pattern: &str) -> Result<Cow<'static, [Action]>, Pattern
             Some(service) => actions_matching_in(&[service], pattern, name),
             None => Err(PatternError::UnknownService {
                 prefix: prefix.to_owned(),
-                suggestions: suggest_service(prefix),
             }),
         };
     }
@@ -1118,7 +1148,7 @@ fn actions_matching_in(
         let rows = service.row().actions();
         let first = rows.start as usize;
         let actions = ACTIONS.range(first..rows.end as usize);
-        let run = run_starting_with(actions, literal.as_bytes());
+        let run = run_starting_with_recently(*service, actions, literal.as_bytes());
         let run = ACTION_HANDLES
             .get(first + run.start..first + run.end)
             .unwrap_or_default();
@@ -1137,14 +1167,8 @@ fn actions_matching_in(
         }
     }
     if found.is_empty() {
-        let suggestions = if wild(pattern) {
-            Vec::new()
-        } else {
-            suggest_action(pattern)
-        };
         return Err(PatternError::NoMatch {
             pattern: pattern.to_owned(),
-            suggestions,
         });
     }
     Ok(Cow::Owned(found))
@@ -1164,6 +1188,31 @@ static ACTION_HANDLES: LazyLock<Vec<Action>> = LazyLock::new(|| {
     }
     handles
 });
+
+/// [`run_starting_with`] for the actions of `service`, unless the same plain text was looked up
+/// lately on this thread ([`recent::Recent`]): policies repeat wildcards (`s3:Get*`,
+/// `ec2:Describe*`) from one to the next.
+fn run_starting_with_recently(
+    service: Service,
+    actions: table::Actions,
+    literal: &[u8],
+) -> std::ops::Range<usize> {
+    thread_local! {
+        static RECENT: std::cell::RefCell<recent::Recent<(usize, usize), 8>> =
+            const { std::cell::RefCell::new(recent::Recent::new((0, 0))) };
+    }
+    // The run of an empty text is the whole list: nothing to remember.
+    if !recent::Recent::<(usize, usize), 8>::keeps(literal) {
+        return run_starting_with(actions, literal);
+    }
+    let tag = (usize::from(service.0), 0);
+    if let Some((start, end)) = RECENT.with_borrow(|recent| recent.get(tag, literal)) {
+        return start..end;
+    }
+    let run = run_starting_with(actions, literal);
+    RECENT.with_borrow_mut(|recent| recent.put(tag, literal, (run.start, run.end)));
+    run
+}
 
 /// The positions in `actions` (one service's, sorted by lower-case name) of the names that
 /// start with `literal`, ignoring case: one run. A binary search narrows both ends at once

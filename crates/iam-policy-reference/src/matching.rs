@@ -7,6 +7,7 @@ mod name;
 
 pub use arn::{ARN_FIELDS_WINDOW, ArnFormatFields, arn_field_colons};
 pub(crate) use arn::{ArnPattern, FormatShape, service_field};
-pub(crate) use key_template::{instance_matches, literal_length, split_variable, template_matches};
-pub use name::wildcard_match_by;
-pub(crate) use name::{NamePattern, compare_bytes_ignore_case, compare_ignore_case};
+pub use key_template::split_variable;
+pub(crate) use key_template::{instance_matches, literal_length, template_matches};
+pub(crate) use name::{NamePattern, compare_bytes_ignore_case};
+pub use name::{compare_ignore_case, wildcard_match_by};

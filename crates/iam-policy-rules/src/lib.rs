@@ -17,6 +17,7 @@ pub mod parse;
 // `iam-policy-core`'s model reads a document through `rules::check`; not an API.
 #[doc(hidden)]
 pub mod rules;
+pub mod suggest;
 
 pub use finding::{Finding, IssueCode, Severity};
 pub use json::{Member, Node, Span, Value};

@@ -66,9 +66,10 @@ impl fmt::Display for BindError {
                     "unknown parameter `{name}`; the declared parameters are {}",
                     quoted(declared)
                 )?;
-                if let Some(nearest) =
-                    iam_policy_reference::nearest_name(name, declared.iter().map(String::as_str))
-                {
+                if let Some(nearest) = iam_policy_rules::suggest::nearest_name(
+                    name,
+                    declared.iter().map(String::as_str),
+                ) {
                     write!(f, "; did you mean `{nearest}`?")?;
                 }
                 Ok(())

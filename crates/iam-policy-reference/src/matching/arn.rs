@@ -1,6 +1,7 @@
 //! ARN patterns against the reference's ARN formats: the fields of an ARN, each format taken
 //! apart once, and the automaton that decides whether a pattern can name a resource of a format.
 
+use crate::recent::Recent;
 use std::borrow::Cow;
 use std::cell::{Cell, OnceCell, RefCell};
 use std::ops::Range;
@@ -425,6 +426,10 @@ pub(crate) struct ArnPattern<'a> {
     /// Whether the fields fit those of the format fields last matched (the formats of one
     /// service mostly share them).
     fields_fit: Cell<Option<(&'static str, bool)>>,
+    /// The text of the five fields with their colons (`arn:aws:s3:::`), when every one of
+    /// its characters is a token of its own (no variable or escape): the key under which
+    /// [`fields_fit_recently`] keeps how they fit.
+    fields_text: Option<&'a str>,
     /// The resource part as an automaton, made when a format first needs it.
     resource_masks: OnceCell<Option<Box<PatternMasks>>>,
     /// The resource part's separators, found when a format first needs them.
@@ -467,6 +472,9 @@ impl<'a> ArnPattern<'a> {
             let length = rest.iter().take_while(|token| is_literal(token)).count();
             text(start..start + length)
         });
+        let fields_text = colons
+            .filter(|_| tokens.len() == arn.len())
+            .and_then(|colons| arn.get(..=colons[4]));
         Self {
             tokens,
             service,
@@ -474,6 +482,7 @@ impl<'a> ArnPattern<'a> {
             resource_head,
             colons,
             fields_fit: Cell::new(None),
+            fields_text,
             resource_masks: OnceCell::new(),
             resource_separators: OnceCell::new(),
         }
@@ -542,20 +551,22 @@ impl<'a> ArnPattern<'a> {
         let fields_fit = match self.fields_fit.get() {
             Some((fields, fit)) if fields == format.fields => fit,
             _ => {
-                let [format_fields @ .., _] = parts(&format.tokens, format_colons);
-                let [arn_fields @ .., _] = parts(&self.tokens, arn_colons);
-                let fit = format_fields
-                    .into_iter()
-                    .zip(arn_fields)
-                    .all(|(format, arn)| {
-                        fits(
-                            format,
-                            arn,
-                            0,
-                            || Separators::of(arn),
-                            |format, arn, _| intersects(format, arn),
-                        )
-                    });
+                let fit = fields_fit_recently(self.fields_text, format.fields, || {
+                    let [format_fields @ .., _] = parts(&format.tokens, format_colons);
+                    let [arn_fields @ .., _] = parts(&self.tokens, arn_colons);
+                    format_fields
+                        .into_iter()
+                        .zip(arn_fields)
+                        .all(|(format, arn)| {
+                            fits(
+                                format,
+                                arn,
+                                0,
+                                || Separators::of(arn),
+                                |format, arn, _| intersects(format, arn),
+                            )
+                        })
+                });
                 self.fields_fit.set(Some((format.fields, fit)));
                 fit
             }
@@ -593,6 +604,34 @@ impl<'a> ArnPattern<'a> {
                 },
             )
     }
+}
+
+/// Whether the five fields of an ARN (their text, when known) fit a format's `format`, by `fit`
+/// unless the pair was met lately on this thread ([`Recent`]): policies name their resources
+/// with few partitions, Regions and accounts, so the fields of most ARNs were matched against
+/// the same formats' fields for an earlier ARN, document or scenario.
+fn fields_fit_recently(
+    arn: Option<&str>,
+    format: &'static str,
+    fit: impl FnOnce() -> bool,
+) -> bool {
+    thread_local! {
+        static RECENT: RefCell<Recent<bool, 8>> = const { RefCell::new(Recent::new(false)) };
+    }
+    let Some(arn) = arn
+        .map(str::as_bytes)
+        .filter(|arn| Recent::<bool, 8>::keeps(arn))
+    else {
+        return fit();
+    };
+    // Formats sharing their fields mostly share the text itself: told apart by address.
+    let tag = (format.as_ptr() as usize, format.len());
+    if let Some(known) = RECENT.with_borrow(|recent| recent.get(tag, arn)) {
+        return known;
+    }
+    let fits = fit();
+    RECENT.with_borrow_mut(|recent| recent.put(tag, arn, fits));
+    fits
 }
 
 /// The characters of tokens that are all literal.

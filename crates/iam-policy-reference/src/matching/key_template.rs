@@ -4,7 +4,7 @@
 /// Splits a templated condition key at its first variable: `${TagKey}`, or `<key>` as the
 /// reference writes a few s3 keys (`s3:ExistingObjectTag/<key>`). Returns the text before and
 /// after the variable.
-pub(crate) fn split_variable(template: &str) -> Option<(&str, &str)> {
+pub fn split_variable(template: &str) -> Option<(&str, &str)> {
     // A few services write the tag key literally (`secretsmanager:ResourceTag/tag-key`) or
     // leave it out (`glacier:ResourceTag/`); AWS's own policies fill it in like `${TagKey}`.
     if let Some(head) = template

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 
 /// Compares as if both were lower-cased (the order the importer sorts the tables in). A plain
 /// loop: this runs in every binary search, and the macro runs it unoptimized.
-pub(crate) fn compare_ignore_case(a: &str, b: &str) -> Ordering {
+pub fn compare_ignore_case(a: &str, b: &str) -> Ordering {
     compare_bytes_ignore_case(a.as_bytes(), b.as_bytes())
 }
 

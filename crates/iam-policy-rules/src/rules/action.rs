@@ -120,7 +120,7 @@ fn resolve(
     let service = if prefix_has_wildcard {
         None
     } else {
-        ctx.service(prefix)
+        reference::service(prefix)
     };
     // `reference::action(text)`, with the service looked up once per run of entries.
     if !wildcard && let Some(action) = service.and_then(|service| service.action(name)) {
@@ -138,9 +138,13 @@ fn resolve(
         match matching {
             Ok(mut actions) if !actions.is_empty() => {
                 // Sorted once here for the later rules' subset and membership tests (the
-                // reference lists them by prefix and name, which is normally this order).
-                if !actions.is_sorted() {
-                    actions.to_mut().sort_unstable();
+                // reference lists them by prefix and name, which is normally this order). A
+                // borrowed list is a run of the reference's table, whose handles ascend: only
+                // a list gathered from several services needs the test.
+                if let Cow::Owned(list) = &mut actions
+                    && !list.is_sorted()
+                {
+                    list.sort_unstable();
                 }
                 Some((false, true, NamedActions::List(actions)))
             }
@@ -150,7 +154,7 @@ fn resolve(
                 } else {
                     format!("`{}`", prefix.to_ascii_lowercase())
                 };
-                let suggestions = ctx.suggest(|| reference::suggest_action(text));
+                let suggestions = ctx.suggest(|| crate::suggest::suggest_action(text));
                 ctx.report_entry(
                     IssueCode::InvalidAction,
                     entry,
@@ -206,7 +210,7 @@ fn unknown_action(
             Some("remove it: it grants nothing any more".to_owned()),
         );
     } else {
-        let suggestions = ctx.suggest(|| reference::suggest_action(text));
+        let suggestions = ctx.suggest(|| crate::suggest::suggest_action(text));
         ctx.report_entry(
             IssueCode::InvalidAction,
             entry,
@@ -256,7 +260,7 @@ fn unknown_service(
         return;
     }
     // Prefer naming a whole action that exists with the suggested prefix.
-    let suggestions = ctx.suggest(|| reference::suggest_service(prefix));
+    let suggestions = ctx.suggest(|| crate::suggest::suggest_service(prefix));
     let help = suggestions
         .iter()
         .find_map(|candidate| {

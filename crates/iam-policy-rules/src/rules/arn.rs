@@ -9,32 +9,44 @@ use rustc_hash::FxBuildHasher;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-/// What the ARN checks of one document remember.
+/// What the ARN checks of one document remember: what checking each ARN that reported nothing
+/// gave, by its text as written (borrowed from the document). A policy often repeats an ARN in
+/// several statements, and the check depends on the text alone.
 #[derive(Default)]
 pub(crate) struct DocumentArns<'a> {
-    /// What checking each ARN that reported nothing gave, by its text as written (borrowed
-    /// from the document): a policy often repeats an ARN in several statements, and the
-    /// check depends on the text alone.
+    /// The first few ARNs, searched in turn: most documents name a handful, for which setting
+    /// up a hash map costs more than its look-ups spare.
+    few: Vec<(&'a str, CheckedArn)>,
+    /// The others, once there are more.
     // rustc-hash's hasher: SipHash spent more on each ARN than the look-up it spares, and a
     // document's own ARNs are its keys, so resisting chosen keys buys nothing.
-    clean: HashMap<&'a str, Option<Rc<[reference::ResourceType]>>, FxBuildHasher>,
-    /// The ARN service field last looked up: a policy's ARNs mostly come in runs of one.
-    last_service: Option<reference::ArnService>,
+    more: HashMap<&'a str, CheckedArn, FxBuildHasher>,
 }
 
-impl DocumentArns<'_> {
-    /// [`reference::arn_service`], remembering the last one found.
-    fn arn_service(&mut self, field: &str) -> Option<reference::ArnService> {
-        if let Some(service) = self.last_service
-            && service.field() == field
-        {
-            return Some(service);
+/// What checking an ARN gave: the resource types it can name, if any could be matched.
+type CheckedArn = Option<Rc<[reference::ResourceType]>>;
+
+/// How many ARNs [`DocumentArns`] keeps in its list before it starts its map.
+const FEW_ARNS: usize = 8;
+
+impl<'a> DocumentArns<'a> {
+    fn get(&self, text: &str) -> Option<&CheckedArn> {
+        match self.few.iter().find(|(known, _)| *known == text) {
+            Some((_, checked)) => Some(checked),
+            None if self.more.is_empty() => None,
+            None => self.more.get(text),
         }
-        let found = reference::arn_service(field);
-        if found.is_some() {
-            self.last_service = found;
+    }
+
+    fn insert(&mut self, text: &'a str, checked: CheckedArn) {
+        if self.few.len() < FEW_ARNS {
+            if self.few.capacity() == 0 {
+                self.few.reserve_exact(FEW_ARNS);
+            }
+            self.few.push((text, checked));
+        } else {
+            self.more.insert(text, checked);
         }
-        found
     }
 }
 
@@ -150,32 +162,22 @@ pub(crate) fn check<'a>(
     statement: Option<usize>,
     arns: &mut DocumentArns<'a>,
     ctx: &mut Context<'_>,
-) -> Option<Rc<[reference::ResourceType]>> {
+) -> CheckedArn {
     // An ARN written again that reported nothing the first time gives what it gave then; one
     // that reported something is checked again, to report it again here.
-    if let Some(types) = arns.clean.get(entry.text) {
+    if let Some(types) = arns.get(entry.text) {
         return types.clone();
     }
     let reported = ctx.finding_count();
-    let types = check_afresh(entry, statement, arns, ctx);
+    let types = check_afresh(entry, statement, ctx);
     if ctx.finding_count() == reported {
-        // Room for a document's usual count of ARNs from the start, rather than rehashing
-        // as the map grows.
-        if arns.clean.capacity() == 0 {
-            arns.clean.reserve(16);
-        }
-        arns.clean.insert(entry.text, types.clone());
+        arns.insert(entry.text, types.clone());
     }
     types
 }
 
 /// [`check`] without looking at the ARNs checked before.
-fn check_afresh(
-    entry: &Entry<'_>,
-    statement: Option<usize>,
-    arns: &mut DocumentArns<'_>,
-    ctx: &mut Context<'_>,
-) -> Option<Rc<[reference::ResourceType]>> {
+fn check_afresh(entry: &Entry<'_>, statement: Option<usize>, ctx: &mut Context<'_>) -> CheckedArn {
     let text = entry.text;
     if !text.starts_with("arn:") {
         ctx.report_entry(
@@ -249,7 +251,7 @@ fn check_afresh(
     if is_pattern(arn.service) {
         return None;
     }
-    let Some(service) = arns.arn_service(arn.service) else {
+    let Some(service) = reference::arn_service(arn.service) else {
         // A service of the reference without ARN formats (`applicationinsights`) or with
         // formats under another service field (`devops-guru`): nothing to check against.
         if reference::service(arn.service).is_some() {
@@ -268,7 +270,7 @@ fn check_afresh(
             );
             return None;
         }
-        let suggestions = ctx.suggest(|| reference::suggest_service(arn.service));
+        let suggestions = ctx.suggest(|| crate::suggest::suggest_service(arn.service));
         ctx.report_entry(
             IssueCode::InvalidArnService,
             entry,
@@ -562,7 +564,7 @@ fn nearest_format(service: reference::ArnService, resource: &str) -> Option<&'st
         .map(|(_, resource)| *resource)
         .or_else(|| {
             let heads = formats.iter().map(|(candidate, _)| candidate.as_str());
-            let nearest = reference::nearest_name(&wanted, heads)?;
+            let nearest = crate::suggest::nearest_name(&wanted, heads)?;
             formats
                 .iter()
                 .find(|(candidate, _)| candidate == nearest)

@@ -88,7 +88,7 @@ pub(super) fn check_key(
     // Searched only for the findings that show it (not for identity-provider claims).
     let help = |ctx: &mut Context<'_>| {
         did_you_mean(
-            ctx.suggest(|| reference::suggest_condition_key(name))
+            ctx.suggest(|| crate::suggest::suggest_condition_key(name))
                 .first()
                 .map(|suggestion| fill_template(suggestion, name))
                 .as_deref(),
@@ -148,7 +148,7 @@ pub(super) fn check_key(
         );
         return None;
     }
-    let suggestions = ctx.suggest(|| reference::suggest_service(prefix));
+    let suggestions = ctx.suggest(|| crate::suggest::suggest_service(prefix));
     report(
         ctx,
         statement,

@@ -505,16 +505,18 @@ pub(super) fn check_source_ip_private(
     {
         return;
     }
-    let ranges: Vec<IpRange> = condition
-        .values
-        .iter()
-        .filter_map(|node| scalar_text(node).and_then(IpRange::parse))
-        .collect();
-    let private = ranges.iter().filter(|range| range.is_private()).count();
-    if private == 0 || ranges.len() != condition.values.len() {
+    // Counted, not collected: mostly no range is private.
+    let (mut ranges, mut private) = (0, 0);
+    for range in
+        (condition.values.iter()).filter_map(|node| scalar_text(node).and_then(IpRange::parse))
+    {
+        ranges += 1;
+        private += usize::from(range.is_private());
+    }
+    if private == 0 || ranges != condition.values.len() {
         return;
     }
-    let all = private == ranges.len();
+    let all = private == ranges;
     let code = match (operator.negated, all) {
         (false, true) => IssueCode::PrivateIpAddress,
         (true, true) => IssueCode::PrivateNotIpAddress,

@@ -132,7 +132,7 @@ pub(crate) fn json_type(node: &Node<'_>) -> &'static str {
 
 /// The known name closest to an unknown element name, if any is close.
 fn nearest<'n>(name: &str, known: &[&'n str]) -> Option<&'n str> {
-    iam_policy_reference::nearest_name(name, known.iter().copied())
+    crate::suggest::nearest_name(name, known.iter().copied())
 }
 
 pub(crate) fn check_document<'a>(document: &'a Node<'a>, ctx: &mut Context<'_>) -> Document<'a> {
@@ -446,6 +446,7 @@ fn statement<'a>(
                     element_path,
                     at,
                     IssueCode::EmptyArrayAction,
+                    slot == NOT_ACTION,
                     &mut variables,
                     ctx,
                 );
@@ -470,6 +471,7 @@ fn statement<'a>(
                         element_path,
                         at,
                         IssueCode::EmptyArrayResource,
+                        slot == NOT_RESOURCE,
                         &mut variables,
                         ctx,
                     );
@@ -695,12 +697,13 @@ fn effect<'a>(
     }
 }
 
-/// `Action`, `Resource` and their `Not` forms: one string or an array of strings.
+/// `Action`, `Resource` and their `Not` forms (`negated`): one string or an array of strings.
 fn list<'a>(
     member: &'a Member<'a>,
     path: Path<'a>,
     at: Option<usize>,
     empty_code: IssueCode,
+    negated: bool,
     variables: &mut bool,
     ctx: &mut Context<'_>,
 ) -> Option<ListElement<'a>> {
@@ -712,7 +715,7 @@ fn list<'a>(
     };
     let entries = strings(member, path, at, &wording, variables, ctx)?;
     Some(ListElement {
-        negated: member.key == element::NOT_ACTION || member.key == element::NOT_RESOURCE,
+        negated,
         name_span: member.key_span,
         node: &member.value,
         entries,

@@ -43,9 +43,6 @@ pub(crate) struct Context<'o> {
     /// The kind in force: declared, or inferred from the presence of principals.
     pub kind: PolicyKind,
     findings: Vec<Finding>,
-    /// The service last looked up by prefix, with its prefix: a policy's action entries mostly
-    /// come in runs of one service.
-    last_service: Option<(iam_policy_reference::Service, &'static str)>,
     /// How many more did-you-mean searches the document may make ([`Context::suggest`]).
     suggestions_left: usize,
 }
@@ -61,7 +58,6 @@ impl<'o> Context<'o> {
             options,
             kind,
             findings: Vec::new(),
-            last_service: None,
             suggestions_left: SUGGESTIONS_PER_DOCUMENT,
         }
     }
@@ -75,30 +71,6 @@ impl<'o> Context<'o> {
             }
             None => Vec::new(),
         }
-    }
-
-    /// [`iam_policy_reference::service`], remembering the last service found.
-    #[inline]
-    pub fn service(&mut self, prefix: &str) -> Option<iam_policy_reference::Service> {
-        // Prefixes are mostly written in the reference's own (lower) case: an exact match
-        // first spares the case-folding comparison.
-        if let Some((service, known)) = self.last_service
-            && (known == prefix || known.eq_ignore_ascii_case(prefix))
-        {
-            return Some(service);
-        }
-        self.look_up_service(prefix)
-    }
-
-    /// The look-up when the prefix is not the last one found: out of line, so the common
-    /// path inlined into the rules stays small.
-    #[inline(never)]
-    fn look_up_service(&mut self, prefix: &str) -> Option<iam_policy_reference::Service> {
-        let found = iam_policy_reference::service(prefix);
-        if let Some(service) = found {
-            self.last_service = Some((service, service.prefix()));
-        }
-        found
     }
 
     /// How many findings were reported so far.
@@ -625,7 +597,7 @@ const LISTED: usize = 10;
 
 /// "did you mean `x`?" for the best suggestion, if any.
 pub(crate) fn did_you_mean(candidate: Option<&str>) -> Option<String> {
-    candidate.map(|name| format!("did you mean `{name}`?"))
+    crate::suggest::did_you_mean(candidate.as_slice())
 }
 
 #[cfg(test)]

@@ -165,7 +165,7 @@ fn suggest(name: &str) -> Option<String> {
             }
         }
     }
-    iam_policy_reference::nearest_name(name, candidates)
+    crate::suggest::nearest_name(name, candidates)
 }
 
 #[cfg(test)]

@@ -214,7 +214,7 @@ fn check_key(
         return;
     }
     let Some((prefix, _)) = key.split_once(':') else {
-        let suggestions = ctx.suggest(|| reference::suggest_condition_key(key));
+        let suggestions = ctx.suggest(|| crate::suggest::suggest_condition_key(key));
         ctx.report(
             IssueCode::InvalidConditionKeyFormat,
             span,
@@ -251,7 +251,7 @@ fn check_key(
     } else {
         format!("`{key}` in `{written}` is not a condition key")
     };
-    let suggestions = ctx.suggest(|| reference::suggest_condition_key(key));
+    let suggestions = ctx.suggest(|| crate::suggest::suggest_condition_key(key));
     ctx.report(
         code,
         span,

@@ -6,10 +6,7 @@
 //! action. A name is suggested when at most a third of it (at least
 //! one letter) differs; the 3 nearest, best first.
 
-use crate::data::{CONDITION_KEY_INDEX, CONDITION_KEYS};
-use crate::global::{GLOBAL_KEYS, is_aws_key};
-use crate::matching::{compare_ignore_case, split_variable};
-use crate::{Service, service, services, text};
+use iam_policy_reference::{Service, compare_ignore_case, service, services, split_variable};
 
 const MAX_SUGGESTIONS: usize = 3;
 
@@ -184,14 +181,9 @@ pub fn suggest_condition_key(name: &str) -> Vec<String> {
     let prefix = name.split_once(':').map_or("", |(prefix, _)| prefix);
     // Plain loops rather than chains of adapters: this runs only for a misspelled key, and
     // each chain is compiled into a function of its own.
-    let mut candidates: Vec<&'static str> = GLOBAL_KEYS.iter().map(|key| key.name).collect();
-    for index in CONDITION_KEY_INDEX.iter() {
-        if let Some(row) = CONDITION_KEYS.get(index as usize) {
-            let key = text(row.name());
-            if !is_aws_key(key) {
-                candidates.push(key);
-            }
-        }
+    let mut candidates: Vec<&'static str> = Vec::new();
+    for key in iam_policy_reference::condition_keys() {
+        candidates.push(key.name());
     }
     let same_prefix = |key: &&str| {
         key.split_once(':')
@@ -253,6 +245,19 @@ fn key_distance(typed: &Typed<'_>, key: &str) -> Option<usize> {
             }
         }
         None => within((typed.name, typed.chars), key, 0),
+    }
+}
+
+/// "did you mean `a`, `b` or `c`?"; `None` without suggestions.
+pub fn did_you_mean<S: AsRef<str>>(suggestions: &[S]) -> Option<String> {
+    let quoted: Vec<String> = suggestions
+        .iter()
+        .map(|s| format!("`{}`", s.as_ref()))
+        .collect();
+    match quoted.split_last() {
+        None => None,
+        Some((last, [])) => Some(format!("did you mean {last}?")),
+        Some((last, rest)) => Some(format!("did you mean {} or {last}?", rest.join(", "))),
     }
 }
 
@@ -328,5 +333,62 @@ mod tests {
             assert_eq!(suggest_action(typed), expected, "{typed}");
         }
         assert!(answered >= 4, "{answered}");
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(suggest_service("sssm"), ["ssm"]);
+        assert!(suggest_service("ssn").contains(&"ssm"));
+        assert_eq!(suggest_service("ssm").first(), Some(&"ssm"));
+        assert!(suggest_service("qqqqqqqqqq").is_empty());
+        assert_eq!(
+            suggest_action("ssm:StartSesion")
+                .first()
+                .map(String::as_str),
+            Some("ssm:StartSession")
+        );
+        assert_eq!(
+            suggest_action("sssm:StartSession")
+                .first()
+                .map(String::as_str),
+            Some("ssm:StartSession")
+        );
+        assert!(suggest_action("ssm:StartSession").len() <= 3);
+        // A bare name is searched in every service; the same name in two services is two answers.
+        let bare = suggest_action("StartSession");
+        assert_eq!(bare.len(), 3);
+        assert!(
+            bare.iter().all(|name| name.ends_with(":StartSession")),
+            "{bare:?}"
+        );
+        assert_eq!(
+            suggest_condition_key("aws:SourceIP")
+                .first()
+                .map(String::as_str),
+            Some("aws:SourceIp")
+        );
+        assert_eq!(
+            suggest_condition_key("aws:SoruceVpce")
+                .first()
+                .map(String::as_str),
+            Some("aws:SourceVpce")
+        );
+        assert_eq!(
+            suggest_condition_key("aws:PrincipalTags/team")
+                .first()
+                .map(String::as_str),
+            Some("aws:PrincipalTag/${TagKey}")
+        );
+        assert_eq!(
+            suggest_condition_key("ssm:SessionDocumentAccesCheck")
+                .first()
+                .map(String::as_str),
+            Some("ssm:SessionDocumentAccessCheck")
+        );
+        assert_eq!(
+            did_you_mean(&["a", "b", "c"]).as_deref(),
+            Some("did you mean `a`, `b` or `c`?")
+        );
+        assert_eq!(did_you_mean::<&str>(&[]), None);
     }
 }
