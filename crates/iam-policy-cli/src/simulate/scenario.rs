@@ -153,14 +153,15 @@ struct KnownTexts<'t> {
 #[derive(Debug, Default)]
 struct Opening {
     /// Bit `n - 1` set: a text ends `n` bytes into the next chunk (`1..=CHUNK`).
-    tails: u64,
+    tails: u128,
     /// Some text goes on past the next chunk.
     longer: bool,
 }
 
-/// The bytes hashed at a time: about a line of a policy, so that texts that differ part-way
-/// (one bucket's name for another's) part early.
-const CHUNK: usize = 64;
+/// The bytes hashed at a time: about two lines of a policy, so that texts that differ
+/// part-way (one bucket's name for another's) part early, while a text takes few entries of
+/// the index (one per chunk) and a look-up few steps. As many as the bits of [`Opening::tails`].
+const CHUNK: usize = 128;
 
 /// The hash of the chunks before, extended by `bytes`.
 fn extend(hash: u64, bytes: &[u8]) -> u64 {
