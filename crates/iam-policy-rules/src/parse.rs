@@ -287,8 +287,7 @@ impl<'t> LineIndex<'t> {
 
     /// What [`line_col`] gives for `offset`.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let end = self.text.floor_char_boundary(offset.min(self.text.len()));
-        let line = self.starts.partition_point(|&start| start <= end);
+        let (line, end) = self.line_and_end(offset);
         let start = self
             .starts
             .get(line.saturating_sub(1))
@@ -302,6 +301,19 @@ impl<'t> LineIndex<'t> {
             .count()
             + 1;
         (line.max(1), column)
+    }
+
+    /// The line of [`LineIndex::line_col`], without counting the characters before `offset`
+    /// on it for the column (the lines of a scenario file run long).
+    pub fn line(&self, offset: usize) -> usize {
+        self.line_and_end(offset).0.max(1)
+    }
+
+    /// The number of line starts at or before `offset` (its line, once past the first start,
+    /// which is 0), and the character boundary at or before `offset`.
+    fn line_and_end(&self, offset: usize) -> (usize, usize) {
+        let end = self.text.floor_char_boundary(offset.min(self.text.len()));
+        (self.starts.partition_point(|&start| start <= end), end)
     }
 }
 
@@ -952,6 +964,7 @@ mod tests {
                 super::line_col(text, offset),
                 "{offset}"
             );
+            assert_eq!(index.line(offset), index.line_col(offset).0, "{offset}");
         }
     }
 

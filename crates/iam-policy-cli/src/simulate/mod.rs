@@ -792,7 +792,7 @@ fn write_json(
         record.word("effect", decided.result.effect.as_str());
         let why = found.map(|s| eval::why(s, &decided.result));
         record.string("why", why.as_deref().unwrap_or_default());
-        record.number("line", place.lines.line_col(span.start as usize).0);
+        record.number("line", place.lines.line(span.start as usize));
         record.close();
     };
     line.clear();
