@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use crate::bytes::{ONES, byte_places, plain_run};
+use crate::bytes::{ONES, plain_run};
 use crate::json::{Member, Node, Span, Value};
 
 /// Deeper nesting is refused with an error rather than risking the stack. IAM policies need
@@ -246,75 +246,6 @@ pub fn line_cols(text: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
         }
     }
     found
-}
-
-/// The line starts of a text, for [`line_col`] look-ups at many offsets in any order without a
-/// scan from the start for each: a file of many scenarios asks for one per statement.
-#[derive(Clone, Debug)]
-pub struct LineIndex<'t> {
-    text: &'t str,
-    /// Byte offset of each line's first byte.
-    starts: Vec<usize>,
-}
-
-impl<'t> LineIndex<'t> {
-    pub fn new(text: &'t str) -> Self {
-        let mut starts = vec![0];
-        // Most 64-byte runs of a JSON file hold no line break: a test the compiler vectorizes
-        // rules them out; in the others, the breaks of each eight bytes are found at once.
-        let (runs, rest) = text.as_bytes().as_chunks::<64>();
-        for (index, run) in runs.iter().enumerate() {
-            if run.iter().fold(false, |seen, &byte| seen | (byte == b'\n')) {
-                for (word_index, word) in run.as_chunks::<8>().0.iter().enumerate() {
-                    let mut found = byte_places(u64::from_le_bytes(*word), b'\n');
-                    while found != 0 {
-                        let at = found.trailing_zeros() as usize / 8;
-                        starts.push(index * 64 + word_index * 8 + at + 1);
-                        found &= found - 1;
-                    }
-                }
-            }
-        }
-        let found = rest.iter().enumerate().filter(|&(_, &byte)| byte == b'\n');
-        starts.extend(found.map(|(at, _)| runs.len() * 64 + at + 1));
-        LineIndex { text, starts }
-    }
-
-    /// The text indexed.
-    pub fn text(&self) -> &'t str {
-        self.text
-    }
-
-    /// What [`line_col`] gives for `offset`.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let (line, end) = self.line_and_end(offset);
-        let start = self
-            .starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(0);
-        let column = self
-            .text
-            .get(start..end)
-            .unwrap_or_default()
-            .chars()
-            .count()
-            + 1;
-        (line.max(1), column)
-    }
-
-    /// The line of [`LineIndex::line_col`], without counting the characters before `offset`
-    /// on it for the column (the lines of a scenario file run long).
-    pub fn line(&self, offset: usize) -> usize {
-        self.line_and_end(offset).0.max(1)
-    }
-
-    /// The number of line starts at or before `offset` (its line, once past the first start,
-    /// which is 0), and the character boundary at or before `offset`.
-    fn line_and_end(&self, offset: usize) -> (usize, usize) {
-        let end = self.text.floor_char_boundary(offset.min(self.text.len()));
-        (self.starts.partition_point(|&start| start <= end), end)
-    }
 }
 
 /// A character boundary of a text, with its line and column.
@@ -951,21 +882,6 @@ mod tests {
             item.and_then(Result::err),
             super::elements(broken).next().and_then(Result::err)
         );
-    }
-
-    #[test]
-    fn the_line_index_agrees_with_line_col() {
-        let text = "{\n  \"é\": [1,\r\n 2]\n}".repeat(9);
-        let text = text.as_str();
-        let index = super::LineIndex::new(text);
-        for offset in 0..=text.len() + 2 {
-            assert_eq!(
-                index.line_col(offset),
-                super::line_col(text, offset),
-                "{offset}"
-            );
-            assert_eq!(index.line(offset), index.line_col(offset).0, "{offset}");
-        }
     }
 
     use super::*;

@@ -15,9 +15,10 @@ use annotate_snippets::{Group, Level, Renderer};
 use clap::{Args, ValueEnum};
 use iam_policy::eval::{self, Decision, Evaluation, PolicySet};
 use iam_policy_core::json;
-use iam_policy_core::parse::{self, LineIndex};
+use iam_policy_core::parse;
 use iam_policy_core::{Finding, Span};
 
+use crate::lines::LineIndex;
 use crate::lint::document::{Diagnostic, Position};
 use crate::lint::input::{self, Source};
 use crate::lint::{self, Color, text};
