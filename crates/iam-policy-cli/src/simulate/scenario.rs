@@ -384,7 +384,25 @@ pub fn read(node: &Node<'_>, reader: &mut Reader<'_>) -> Result<Scenario, Scenar
     let Value::Object(members) = &node.value else {
         return error(node, "a scenario is a JSON object".to_owned());
     };
-    for member in members {
+    // Each member's value by its place in `MEMBERS`, in one pass; the error is the first
+    // member that is unknown or written twice (at its first writing).
+    let mut values: [Option<(usize, &Node<'_>)>; MEMBERS.len()] = [None; MEMBERS.len()];
+    let mut wrong = None;
+    for (index, member) in members.iter().enumerate() {
+        let first = match MEMBERS.iter().position(|known| *known == member.key) {
+            None => index,
+            Some(place) => match values.get_mut(place) {
+                Some(Some((first, _))) => *first,
+                Some(slot) => {
+                    *slot = Some((index, &member.value));
+                    continue;
+                }
+                None => index,
+            },
+        };
+        wrong = Some(wrong.map_or(first, |wrong: usize| wrong.min(first)));
+    }
+    if let Some(member) = wrong.and_then(|index| members.get(index)) {
         if !MEMBERS.contains(&&*member.key) {
             let near = MEMBERS
                 .iter()
@@ -396,19 +414,15 @@ pub fn read(node: &Node<'_>, reader: &mut Reader<'_>) -> Result<Scenario, Scenar
                 span: member.key_span,
             });
         }
-        if members
-            .iter()
-            .filter(|other| other.key == member.key)
-            .count()
-            > 1
-        {
-            return Err(ScenarioError {
-                message: format!("`{}` is written twice", member.key),
-                span: member.key_span,
-            });
-        }
+        return Err(ScenarioError {
+            message: format!("`{}` is written twice", member.key),
+            span: member.key_span,
+        });
     }
-    let get = |key: &str| members.iter().find(|m| m.key == key).map(|m| &m.value);
+    let get = |key: &str| {
+        let place = MEMBERS.iter().position(|known| *known == key)?;
+        values.get(place).copied().flatten().map(|(_, value)| value)
+    };
     let name = get("name").map(|node| string(node, "name")).transpose()?;
     let Some(request) = get("request") else {
         return error(node, "the scenario has no `request`".to_owned());
