@@ -8,10 +8,11 @@ use std::process::ExitCode;
 use annotate_snippets::{Level, Renderer};
 use clap::{Args, Subcommand, ValueEnum};
 use iam_policy_core::check::{self, Access, PublicAccessResourceType, Reason, Verdict};
-use iam_policy_core::parse::{self, LineIndex};
+use iam_policy_core::parse;
 use iam_policy_core::{Options, PolicyKind, Severity};
 use serde::Serialize;
 
+use crate::lines::LineIndex;
 use crate::lint::document::{Position, lint_text};
 use crate::lint::input::{self, Source};
 use crate::lint::{self, Color, Kind, text};

@@ -10,6 +10,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 pub mod check;
 pub mod import;
+mod lines;
 pub mod lint;
 pub mod reference;
 pub mod simulate;

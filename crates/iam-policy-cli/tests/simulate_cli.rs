@@ -127,6 +127,47 @@ fn malformed_scenarios_exit_with_2_and_the_others_still_run() {
 }
 
 #[test]
+fn the_first_member_unknown_or_written_twice_is_the_error() {
+    let request =
+        r#""request": {"action": "s3:GetObject", "resource": "*", "principal": "anonymous"}"#;
+    let file = format!(
+        r#"[{{{request}, "foo": 1}},
+{{"name": "a", "bogus": 1, "name": "b", {request}}},
+{{"bogus": 1, "name": "a", "name": "b", {request}}},
+{{"Name": "x", {request}}}]"#
+    );
+    let dir = folder("members", &[("s.json", &file)]);
+    let output = simulate(&["--format", "json", "s.json"], &dir);
+    assert_eq!(output.status.code(), Some(2));
+    let records = lines(&output);
+    let errors: Vec<(&str, u64, u64)> = records
+        .iter()
+        .map(|r| {
+            let error = r["error"].as_str().unwrap();
+            (
+                error,
+                r["line"].as_u64().unwrap(),
+                r["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        errors[0]
+            .0
+            .starts_with("unknown member `foo`; a scenario has `name`, `request`")
+    );
+    // Written twice before the unknown member: named at its first writing.
+    assert_eq!(errors[1], ("`name` is written twice", 2, 2));
+    assert!(
+        errors[2].0.starts_with("unknown member `bogus`"),
+        "{}",
+        errors[2].0
+    );
+    assert_eq!(errors[2].1, 3);
+    assert_eq!(errors[3].0, "unknown member `Name`: did you mean `name`?");
+}
+
+#[test]
 fn files_that_cannot_be_read_count_as_malformed_in_the_summary() {
     // More unreadable files than scenarios: the summary's arithmetic must not go below zero.
     let dir = folder(

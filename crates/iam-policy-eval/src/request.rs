@@ -47,6 +47,13 @@ impl fmt::Display for PrincipalError {
 
 impl std::error::Error for PrincipalError {}
 
+/// `text` before and after its first `byte` (ASCII). A loop over bytes: the fields of an ARN
+/// are short, and a character searcher's set-up costs more than their whole search.
+fn split_at(text: &str, byte: u8) -> Option<(&str, &str)> {
+    let at = text.bytes().position(|found| found == byte)?;
+    Some((text.get(..at)?, text.get(at + 1..)?))
+}
+
 impl Principal {
     /// Reads a principal: an IAM or STS ARN, an account ID, a service principal or
     /// `anonymous`.
@@ -71,14 +78,13 @@ impl Principal {
                  principal such as `lambda.amazonaws.com`, or `anonymous`"
             )));
         };
-        let mut fields = rest.splitn(5, ':');
-        let (Some(partition), Some(service), Some(_region), Some(account), Some(resource)) = (
-            fields.next(),
-            fields.next(),
-            fields.next(),
-            fields.next(),
-            fields.next(),
-        ) else {
+        let fields = split_at(rest, b':').and_then(|(partition, rest)| {
+            let (service, rest) = split_at(rest, b':')?;
+            let (_region, rest) = split_at(rest, b':')?;
+            let (account, resource) = split_at(rest, b':')?;
+            Some((partition, service, account, resource))
+        });
+        let Some((partition, service, account, resource)) = fields else {
             return Err(PrincipalError(format!(
                 "`{text}` is not an ARN: it needs six fields separated by `:`"
             )));
@@ -92,7 +98,7 @@ impl Principal {
         if !(is_account_id(account) || service == "iam" && resource.contains("-provider/")) {
             return bad("a principal");
         }
-        match (service, resource.split_once('/')) {
+        match (service, split_at(resource, b'/')) {
             ("iam", None) if resource == "root" => {
                 let (arn, account) = owned(text);
                 Ok(Principal::Root { arn, account })
@@ -108,13 +114,19 @@ impl Principal {
             ("iam", Some(("saml-provider" | "oidc-provider", _))) => {
                 Ok(Principal::Service(text.to_owned()))
             }
-            ("sts", Some(("assumed-role", session))) => match session.split_once('/') {
+            ("sts", Some(("assumed-role", session))) => match split_at(session, b'/') {
                 Some((role, name)) if !role.is_empty() && !name.is_empty() => {
+                    // Pushed into a string of the right size, not `format!`: every scenario's
+                    // principal is read.
+                    let parts = ["arn:", partition, ":iam::", account, ":role/", role];
+                    let mut role_arn = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+                    for part in parts {
+                        role_arn.push_str(part);
+                    }
                     Ok(Principal::AssumedRole {
                         arn: text.to_owned(),
                         account: account.to_owned(),
-                        // `concat`, not `format!`: every scenario's principal is read.
-                        role_arn: ["arn:", partition, ":iam::", account, ":role/", role].concat(),
+                        role_arn,
                     })
                 }
                 _ => Err(PrincipalError(format!(

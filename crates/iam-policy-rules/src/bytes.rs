@@ -36,17 +36,6 @@ pub(crate) fn byte_marks(word: u64, byte: u8) -> u64 {
     difference.wrapping_sub(ONES) & !difference & HIGH_BITS
 }
 
-/// The bytes of `word` equal to `byte`, each as its high bit: unlike [`byte_marks`], every
-/// one and only those, for a search that goes on past the first.
-#[inline]
-pub(crate) fn byte_places(word: u64, byte: u8) -> u64 {
-    const LOW_BITS: u64 = !HIGH_BITS;
-    let difference = word ^ (ONES * u64::from(byte));
-    // The low seven bits of a byte carry into its high bit unless they are all zero; with the
-    // byte's own high bit, that leaves only zero bytes without a high bit.
-    !(((difference & LOW_BITS) + LOW_BITS) | difference | LOW_BITS)
-}
-
 /// Whether `word` (eight bytes of text) holds a `"`, `\` or control character (below U+0020),
 /// those a JSON string literal cannot hold as they are, flagged as [`byte_marks`] flags them.
 pub(crate) fn string_specials(word: u64) -> u64 {
@@ -107,25 +96,7 @@ pub(crate) fn first_of(bytes: &[u8], byte: u8) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::{byte_places, first_of, holds_either, plain_run};
-
-    #[test]
-    fn byte_places_are_every_byte_equal_and_only_those() {
-        // Every byte value in every lane, beside bytes equal, one off and far off.
-        for byte in 0..=u8::MAX {
-            for lane in 0..8 {
-                for other in [b'\n', b'\n' + 1, b'\n' - 1, 0x00, 0x80, 0x8a, 0xff] {
-                    let mut word = [other; 8];
-                    word[lane] = byte;
-                    let expected = word.iter().enumerate().fold(0u64, |places, (at, &b)| {
-                        places | (u64::from(b == b'\n') << (8 * at + 7))
-                    });
-                    let places = byte_places(u64::from_le_bytes(word), b'\n');
-                    assert_eq!(places, expected, "{word:?}");
-                }
-            }
-        }
-    }
+    use super::{first_of, holds_either, plain_run};
 
     #[test]
     fn plain_runs_end_at_the_first_byte_a_string_cannot_hold() {

@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use crate::bytes::{ONES, byte_places, plain_run};
+use crate::bytes::{ONES, plain_run};
 use crate::json::{Member, Node, Span, Value};
 
 /// Deeper nesting is refused with an error rather than risking the stack. IAM policies need
@@ -173,7 +173,7 @@ impl<'t> Elements<'t> {
                     opening,
                     element: 0,
                 });
-                parser.value(0, known).and_then(|node| {
+                parser.value(0, known.as_ref()).and_then(|node| {
                     parser.skip_whitespace();
                     match parser.peek() {
                         Some(_) => {
@@ -208,7 +208,7 @@ impl<'t> Elements<'t> {
                     opening,
                     element: 1,
                 });
-                parser.value(1, known)
+                parser.value(1, known.as_ref())
             }
         };
         if item.is_err() {
@@ -246,63 +246,6 @@ pub fn line_cols(text: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
         }
     }
     found
-}
-
-/// The line starts of a text, for [`line_col`] look-ups at many offsets in any order without a
-/// scan from the start for each: a file of many scenarios asks for one per statement.
-#[derive(Clone, Debug)]
-pub struct LineIndex<'t> {
-    text: &'t str,
-    /// Byte offset of each line's first byte.
-    starts: Vec<usize>,
-}
-
-impl<'t> LineIndex<'t> {
-    pub fn new(text: &'t str) -> Self {
-        let mut starts = vec![0];
-        // Most 64-byte runs of a JSON file hold no line break: a test the compiler vectorizes
-        // rules them out; in the others, the breaks of each eight bytes are found at once.
-        let (runs, rest) = text.as_bytes().as_chunks::<64>();
-        for (index, run) in runs.iter().enumerate() {
-            if run.iter().fold(false, |seen, &byte| seen | (byte == b'\n')) {
-                for (word_index, word) in run.as_chunks::<8>().0.iter().enumerate() {
-                    let mut found = byte_places(u64::from_le_bytes(*word), b'\n');
-                    while found != 0 {
-                        let at = found.trailing_zeros() as usize / 8;
-                        starts.push(index * 64 + word_index * 8 + at + 1);
-                        found &= found - 1;
-                    }
-                }
-            }
-        }
-        let found = rest.iter().enumerate().filter(|&(_, &byte)| byte == b'\n');
-        starts.extend(found.map(|(at, _)| runs.len() * 64 + at + 1));
-        LineIndex { text, starts }
-    }
-
-    /// The text indexed.
-    pub fn text(&self) -> &'t str {
-        self.text
-    }
-
-    /// What [`line_col`] gives for `offset`.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let end = self.text.floor_char_boundary(offset.min(self.text.len()));
-        let line = self.starts.partition_point(|&start| start <= end);
-        let start = self
-            .starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(0);
-        let column = self
-            .text
-            .get(start..end)
-            .unwrap_or_default()
-            .chars()
-            .count()
-            + 1;
-        (line.max(1), column)
-    }
 }
 
 /// A character boundary of a text, with its line and column.
@@ -399,7 +342,19 @@ impl<'t> Parser<'t> {
         self.bytes.get(self.pos).copied()
     }
 
+    /// Skips whitespace. Inlined for the usual cases, a token at once or after the one space
+    /// written after `:` and `,`; longer runs (indentation, line breaks) are the loop's.
+    #[inline(always)]
     fn skip_whitespace(&mut self) {
+        match self.bytes.get(self.pos..self.pos + 2) {
+            Some([first, _]) if *first > b' ' => {}
+            Some([b' ', second]) if *second > b' ' => self.pos += 1,
+            _ => self.skip_whitespace_run(),
+        }
+    }
+
+    #[inline(never)]
+    fn skip_whitespace_run(&mut self) {
         while let Some(byte) = self.peek() {
             match byte {
                 // Indentation: spaces, eight at a time.
@@ -472,7 +427,7 @@ impl<'t> Parser<'t> {
     fn value(
         &mut self,
         depth: usize,
-        known: Option<Known<'_, 't>>,
+        known: Option<&Known<'_, 't>>,
     ) -> Result<Node<'t>, SyntaxError> {
         let start = self.pos;
         let value = match self.peek() {
@@ -495,6 +450,25 @@ impl<'t> Parser<'t> {
             Some(b'n') => self.literal("null", Value::Null)?,
             _ => return Err(self.unexpected("a value")),
         };
+        Ok(Node {
+            value,
+            span: self.span_from(start),
+        })
+    }
+
+    /// [`Parser::value`] for the value of a member or an array item, with the string (most
+    /// values of a policy) read here rather than in a call of its own.
+    #[inline(always)]
+    fn member_value(
+        &mut self,
+        depth: usize,
+        known: Option<&Known<'_, 't>>,
+    ) -> Result<Node<'t>, SyntaxError> {
+        if self.peek() != Some(b'"') {
+            return self.value(depth, known);
+        }
+        let start = self.pos;
+        let value = Value::String(self.string()?);
         Ok(Node {
             value,
             span: self.span_from(start),
@@ -524,7 +498,7 @@ impl<'t> Parser<'t> {
     fn object(
         &mut self,
         depth: usize,
-        known: Option<Known<'_, 't>>,
+        known: Option<&Known<'_, 't>>,
     ) -> Result<Value<'t>, SyntaxError> {
         let depth = self.nest(depth)?;
         self.pos += 1; // `{`
@@ -555,7 +529,7 @@ impl<'t> Parser<'t> {
             // Only the element's own members are chosen from; in any other object, such as a
             // policy being read, nothing is skipped.
             let inner = known.filter(|known| depth == known.element + 1 && (known.members)(&key));
-            let value = self.value(depth, inner)?;
+            let value = self.member_value(depth, inner)?;
             self.members.push(Member {
                 key,
                 key_span,
@@ -579,7 +553,7 @@ impl<'t> Parser<'t> {
     fn array(
         &mut self,
         depth: usize,
-        known: Option<Known<'_, 't>>,
+        known: Option<&Known<'_, 't>>,
     ) -> Result<Value<'t>, SyntaxError> {
         let depth = self.nest(depth)?;
         // The items of an element that is an array are no member's.
@@ -595,7 +569,7 @@ impl<'t> Parser<'t> {
             if self.peek() == Some(b']') {
                 return Err(self.unexpected("a value (JSON has no trailing commas)"));
             }
-            let item = self.value(depth, known)?;
+            let item = self.member_value(depth, known)?;
             self.items.push(item);
             self.skip_whitespace();
             match self.peek() {
@@ -908,20 +882,6 @@ mod tests {
             item.and_then(Result::err),
             super::elements(broken).next().and_then(Result::err)
         );
-    }
-
-    #[test]
-    fn the_line_index_agrees_with_line_col() {
-        let text = "{\n  \"é\": [1,\r\n 2]\n}".repeat(9);
-        let text = text.as_str();
-        let index = super::LineIndex::new(text);
-        for offset in 0..=text.len() + 2 {
-            assert_eq!(
-                index.line_col(offset),
-                super::line_col(text, offset),
-                "{offset}"
-            );
-        }
     }
 
     use super::*;

@@ -15,9 +15,10 @@ use annotate_snippets::{Group, Level, Renderer};
 use clap::{Args, ValueEnum};
 use iam_policy::eval::{self, Decision, Evaluation, PolicySet};
 use iam_policy_core::json;
-use iam_policy_core::parse::{self, LineIndex};
+use iam_policy_core::parse;
 use iam_policy_core::{Finding, Span};
 
+use crate::lines::LineIndex;
 use crate::lint::document::{Diagnostic, Position};
 use crate::lint::input::{self, Source};
 use crate::lint::{self, Color, text};
@@ -717,6 +718,15 @@ impl<'b> JsonObject<'b> {
         json::write_string(self.key(key), value);
     }
 
+    /// The member `key` with a word of the tool's own vocabulary (a decision, an effect, a
+    /// severity, an issue code), which needs no escapes: written as it is, not scanned.
+    fn word(&mut self, key: &str, value: &'static str) {
+        let out = self.key(key);
+        out.push('"');
+        out.push_str(value);
+        out.push('"');
+    }
+
     fn number(&mut self, key: &str, value: usize) {
         let mut digits = itoa::Buffer::new();
         let digits = digits.format(value);
@@ -780,10 +790,10 @@ fn write_json(
         if let Some(sid) = found.and_then(|s| s.sid.as_deref()) {
             record.string("sid", sid);
         }
-        record.string("effect", decided.result.effect.as_str());
+        record.word("effect", decided.result.effect.as_str());
         let why = found.map(|s| eval::why(s, &decided.result));
         record.string("why", why.as_deref().unwrap_or_default());
-        record.number("line", place.lines.line_col(span.start as usize).0);
+        record.number("line", place.lines.line(span.start as usize));
         record.close();
     };
     line.clear();
@@ -793,9 +803,9 @@ fn write_json(
     if let Some(name) = &scenario.name {
         record.string("name", name);
     }
-    record.string("decision", evaluation.decision.as_str());
+    record.word("decision", evaluation.decision.as_str());
     if let Some(expect) = scenario.expect {
-        record.string("expect", expect.as_str());
+        record.word("expect", expect.as_str());
     }
     if let Some(matched) = matched {
         record.bool("matched", matched);
@@ -814,8 +824,8 @@ fn write_json(
         let (line, column) = place.lines.line_col(span.start as usize);
         let mut record = JsonObject::open(out);
         record.member_name("policy", MemberName(policy));
-        record.string("severity", finding.severity.as_str());
-        record.string("code", finding.code.as_str());
+        record.word("severity", finding.severity.as_str());
+        record.word("code", finding.code.as_str());
         record.string("message", &finding.message);
         record.number("line", line);
         record.number("column", column);

@@ -1,6 +1,8 @@
 //! Reading scenarios from a file's JSON tree: the request, the policies (linted, then read as
 //! IAM would evaluate what it stored) and the expected decision.
 
+use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::fmt;
 use std::hash::Hasher;
 use std::rc::Rc;
@@ -70,29 +72,67 @@ impl ScenarioPolicy {
 #[derive(Debug)]
 pub struct Reader<'t> {
     text: &'t str,
-    /// Each text read, with what it was read as, kind by kind (a text is mostly read as one
-    /// kind). Keys are whole policy texts: rustc's hasher reads them several times faster
-    /// than the standard one.
-    read: FxHashMap<&'t str, Vec<(PolicyKind, Rc<ReadPolicy>)>>,
-    /// The texts read: what the parser skips (see [`Reader::known_at`]).
+    /// Each distinct text read, with what it was read as, kind by kind (a text is mostly read
+    /// as one kind); [`Reader::texts`] holds their places here.
+    read: Vec<Vec<(PolicyKind, Rc<ReadPolicy>)>>,
+    /// The texts read, with their places in [`Reader::read`]: what the parser skips (see
+    /// [`Reader::known_at`]).
     texts: KnownTexts<'t>,
+    /// Where the parser skipped a known text, with the text's place in [`Reader::read`], in
+    /// the file's order: a skipped policy is then read without looking its text up again.
+    /// Entries before the scenario being read are dropped (see [`Reader::start_scenario`]).
+    skipped: RefCell<VecDeque<(u32, usize)>>,
 }
 
 impl<'t> Reader<'t> {
     pub fn new(text: &'t str) -> Self {
         Reader {
             text,
-            read: FxHashMap::default(),
+            read: Vec::new(),
             texts: KnownTexts::default(),
+            skipped: RefCell::default(),
         }
     }
 
-    /// The length of a policy read before that `rest` (the file from a policy's `{`) starts
-    /// with, so that parsing a scenario need not build its tree again:
+    /// The length of a policy read before that `rest` (the rest of the file from a policy's
+    /// `{`) starts with, so that parsing a scenario need not build its tree again:
     /// [`parse::Elements::next_skipping`] leaves it as a `null` node with its span. Only texts
     /// that parsed are known, as the parser requires.
     pub fn known_at(&self, rest: &str) -> Option<usize> {
-        self.texts.starting(rest.as_bytes())
+        let (length, place) = self.texts.starting(rest.as_bytes())?;
+        // Not recorded, the text is looked up again when read: no borrow is held while the
+        // parser asks, so this is never the case.
+        if let (Ok(at), Ok(mut skipped)) = (
+            u32::try_from(self.text.len().saturating_sub(rest.len())),
+            self.skipped.try_borrow_mut(),
+        ) {
+            skipped.push_back((at, place));
+        }
+        Some(length)
+    }
+
+    /// Forgets the texts skipped before `start`, where the scenario to be read starts: those
+    /// of scenarios read (or malformed) before it.
+    fn start_scenario(&mut self, start: u32) {
+        let skipped = self.skipped.get_mut();
+        while skipped.front().is_some_and(|&(at, _)| at < start) {
+            skipped.pop_front();
+        }
+    }
+
+    /// The place in [`Reader::read`] of the text of the policy written at `start`, if it was
+    /// read before.
+    fn place(&mut self, start: u32, source: &str, skipped: bool) -> Option<usize> {
+        let found = skipped.then(|| {
+            let skipped = self.skipped.get_mut();
+            let at = skipped.binary_search_by_key(&start, |&(at, _)| at).ok()?;
+            skipped.get(at).map(|&(_, place)| place)
+        });
+        // A text not skipped may still have been read since the parser passed it (the same
+        // policy twice in a scenario).
+        found
+            .flatten()
+            .or_else(|| self.texts.exactly(source.as_bytes()))
     }
 }
 
@@ -105,22 +145,23 @@ impl<'t> Reader<'t> {
 struct KnownTexts<'t> {
     /// By the hash of the chunks read: what may follow them.
     openings: FxHashMap<u64, Opening>,
-    /// By the hash of a text's chunks and its tail: the text.
-    texts: FxHashMap<u64, &'t [u8]>,
+    /// By the hash of a text's chunks and its tail: the text and its place.
+    texts: FxHashMap<u64, (&'t [u8], usize)>,
 }
 
 /// What known texts do after the same whole chunks.
 #[derive(Debug, Default)]
 struct Opening {
     /// Bit `n - 1` set: a text ends `n` bytes into the next chunk (`1..=CHUNK`).
-    tails: u64,
+    tails: u128,
     /// Some text goes on past the next chunk.
     longer: bool,
 }
 
-/// The bytes hashed at a time: about a line of a policy, so that texts that differ part-way
-/// (one bucket's name for another's) part early.
-const CHUNK: usize = 64;
+/// The bytes hashed at a time: about two lines of a policy, so that texts that differ
+/// part-way (one bucket's name for another's) part early, while a text takes few entries of
+/// the index (one per chunk) and a look-up few steps. As many as the bits of [`Opening::tails`].
+const CHUNK: usize = 128;
 
 /// The hash of the chunks before, extended by `bytes`.
 fn extend(hash: u64, bytes: &[u8]) -> u64 {
@@ -131,14 +172,14 @@ fn extend(hash: u64, bytes: &[u8]) -> u64 {
 }
 
 impl<'t> KnownTexts<'t> {
-    fn insert(&mut self, text: &'t [u8]) {
+    fn insert(&mut self, text: &'t [u8], place: usize) {
         let (mut hash, mut rest) = (0, text);
         loop {
             let opening = self.openings.entry(hash).or_default();
             if rest.len() <= CHUNK {
                 if let Some(tail) = rest.len().checked_sub(1) {
                     opening.tails |= 1 << tail;
-                    self.texts.insert(extend(hash, rest), text);
+                    self.texts.insert(extend(hash, rest), (text, place));
                 }
                 return;
             }
@@ -148,9 +189,16 @@ impl<'t> KnownTexts<'t> {
         }
     }
 
-    /// The length of the known text that `bytes` starts with, if any. Known texts are JSON
-    /// objects, so at most one is a start of `bytes`.
-    fn starting(&self, bytes: &[u8]) -> Option<usize> {
+    /// The place of the known text that is all of `bytes`, if any.
+    fn exactly(&self, bytes: &[u8]) -> Option<usize> {
+        self.starting(bytes)
+            .filter(|&(length, _)| length == bytes.len())
+            .map(|(_, place)| place)
+    }
+
+    /// The length and place of the known text that `bytes` starts with, if any. Known texts
+    /// are JSON objects, so at most one is a start of `bytes`.
+    fn starting(&self, bytes: &[u8]) -> Option<(usize, usize)> {
         let (mut hash, mut rest) = (0, bytes);
         loop {
             let opening = self.openings.get(&hash)?;
@@ -158,11 +206,16 @@ impl<'t> KnownTexts<'t> {
             while tails != 0 {
                 let length = tails.trailing_zeros() as usize + 1;
                 tails &= tails - 1;
+                // Known texts are JSON objects: a tail that does not end at a `}` of `bytes`
+                // is none of them, and is passed over without hashing it.
+                if rest.get(length - 1) != Some(&b'}') {
+                    continue;
+                }
                 let found = (rest.get(..length))
                     .and_then(|tail| self.texts.get(&extend(hash, tail)))
-                    .filter(|text| bytes.starts_with(text));
-                if let Some(text) = found {
-                    return Some(text.len());
+                    .filter(|(text, _)| bytes.starts_with(text));
+                if let Some(&(text, place)) = found {
+                    return Some((text.len(), place));
                 }
             }
             if !opening.longer {
@@ -327,10 +380,29 @@ const MEMBERS: &[&str] = &[
 
 /// Reads one scenario.
 pub fn read(node: &Node<'_>, reader: &mut Reader<'_>) -> Result<Scenario, ScenarioError> {
+    reader.start_scenario(node.span.start);
     let Value::Object(members) = &node.value else {
         return error(node, "a scenario is a JSON object".to_owned());
     };
-    for member in members {
+    // Each member's value by its place in `MEMBERS`, in one pass; the error is the first
+    // member that is unknown or written twice (at its first writing).
+    let mut values: [Option<(usize, &Node<'_>)>; MEMBERS.len()] = [None; MEMBERS.len()];
+    let mut wrong = None;
+    for (index, member) in members.iter().enumerate() {
+        let first = match MEMBERS.iter().position(|known| *known == member.key) {
+            None => index,
+            Some(place) => match values.get_mut(place) {
+                Some(Some((first, _))) => *first,
+                Some(slot) => {
+                    *slot = Some((index, &member.value));
+                    continue;
+                }
+                None => index,
+            },
+        };
+        wrong = Some(wrong.map_or(first, |wrong: usize| wrong.min(first)));
+    }
+    if let Some(member) = wrong.and_then(|index| members.get(index)) {
         if !MEMBERS.contains(&&*member.key) {
             let near = MEMBERS
                 .iter()
@@ -342,19 +414,15 @@ pub fn read(node: &Node<'_>, reader: &mut Reader<'_>) -> Result<Scenario, Scenar
                 span: member.key_span,
             });
         }
-        if members
-            .iter()
-            .filter(|other| other.key == member.key)
-            .count()
-            > 1
-        {
-            return Err(ScenarioError {
-                message: format!("`{}` is written twice", member.key),
-                span: member.key_span,
-            });
-        }
+        return Err(ScenarioError {
+            message: format!("`{}` is written twice", member.key),
+            span: member.key_span,
+        });
     }
-    let get = |key: &str| members.iter().find(|m| m.key == key).map(|m| &m.value);
+    let get = |key: &str| {
+        let place = MEMBERS.iter().position(|known| *known == key)?;
+        values.get(place).copied().flatten().map(|(_, value)| value)
+    };
     let name = get("name").map(|node| string(node, "name")).transpose()?;
     let Some(request) = get("request") else {
         return error(node, "the scenario has no `request`".to_owned());
@@ -499,8 +567,9 @@ fn policy(
         .text
         .get(start as usize..node.span.end as usize)
         .unwrap_or_default();
-    let kinds = reader.read.entry(source).or_default();
-    if let Some((_, read)) = kinds.iter().find(|(read_as, _)| *read_as == kind) {
+    let place = reader.place(start, source, skipped);
+    let kinds = place.and_then(|place| reader.read.get(place));
+    if let Some((_, read)) = kinds.and_then(|kinds| kinds.iter().find(|(as_, _)| *as_ == kind)) {
         return Ok(Some(ScenarioPolicy {
             read: Rc::clone(read),
             start,
@@ -509,21 +578,17 @@ fn policy(
     // A skipped text was read before as another kind: its tree is built from its own text,
     // where spans start at 0 (`ScenarioPolicy::moved` places them).
     let first = if skipped { 0 } else { start };
-    let read = with_tree(node, reader.text, |tree| {
+    // Only texts read are known, as the parser requires: an error returns before the text is.
+    let read = Rc::new(with_tree(node, reader.text, |tree| {
         read_policy(tree, kind, what, first)
-    });
-    let read = match read {
-        Ok(read) => Rc::new(read),
-        Err(error) => {
-            // Only texts read are known, as the parser requires.
-            if kinds.is_empty() {
-                reader.read.remove(source);
-            }
-            return Err(error);
+    })?);
+    match place.and_then(|place| reader.read.get_mut(place)) {
+        Some(kinds) => kinds.push((kind, Rc::clone(&read))),
+        None => {
+            reader.texts.insert(source.as_bytes(), reader.read.len());
+            reader.read.push(vec![(kind, Rc::clone(&read))]);
         }
-    };
-    kinds.push((kind, Rc::clone(&read)));
-    reader.texts.insert(source.as_bytes());
+    }
     Ok(Some(ScenarioPolicy { read, start }))
 }
 
@@ -721,13 +786,16 @@ mod tests {
             .map(|&length| [object(length, "a"), object(length, "b")])
             .collect();
         let mut known = KnownTexts::default();
-        for [text, _] in &pairs {
-            known.insert(text.as_bytes());
+        for (place, [text, _]) in pairs.iter().enumerate() {
+            known.insert(text.as_bytes(), place);
         }
-        for [text, unknown] in &pairs {
+        for (place, [text, unknown]) in pairs.iter().enumerate() {
+            assert_eq!(known.exactly(text.as_bytes()), Some(place), "{text}");
+            assert_eq!(known.exactly(unknown.as_bytes()), None, "{unknown}");
             for after in ["", ",", "]}", r#", {"k": 1}"#] {
                 let rest = format!("{text}{after}");
-                assert_eq!(known.starting(rest.as_bytes()), Some(text.len()), "{rest}");
+                let found = Some((text.len(), place));
+                assert_eq!(known.starting(rest.as_bytes()), found, "{rest}");
                 let rest = format!("{unknown}{after}");
                 assert_eq!(known.starting(rest.as_bytes()), None, "{rest}");
             }

@@ -24,9 +24,7 @@ pub(super) fn policy(document: &Node<'_>, options: &Options) -> Option<Policy> {
             element::ID if id.is_none() => id = Some(text(value)?),
             element::STATEMENT if statement.is_none() => {
                 statement = Some(match &value.value {
-                    Value::Array(items) => {
-                        OneOrMany::Many(items.iter().map(self::statement).collect::<Option<_>>()?)
-                    }
+                    Value::Array(items) => OneOrMany::Many(all(items, self::statement)?.into()),
                     _ => OneOrMany::One(self::statement(value)?),
                 });
             }
@@ -90,38 +88,31 @@ fn statement(node: &Node<'_>) -> Option<Statement> {
 fn principal(node: &Node<'_>) -> Option<Principal> {
     match &node.value {
         Value::String(text) if text == "*" => Some(Principal::Any),
-        Value::Object(types) => types
-            .iter()
-            .map(|member| {
-                Some(PrincipalEntry {
-                    principal_type: key(member),
-                    values: texts(&member.value)?,
-                })
+        Value::Object(types) => all(types, |member| {
+            Some(PrincipalEntry {
+                principal_type: key(member),
+                values: texts(&member.value)?,
             })
-            .collect::<Option<_>>()
-            .map(Principal::Map),
+        })
+        .map(|entries| Principal::Map(entries.into())),
         _ => None,
     }
 }
 
 fn condition(node: &Node<'_>) -> Option<Cow<'static, [ConditionBlock]>> {
-    object(node)?
-        .iter()
-        .map(|operator| {
-            Some(ConditionBlock {
-                operator: key(operator),
-                entries: object(&operator.value)?
-                    .iter()
-                    .map(|entry| {
-                        Some(ConditionEntry {
-                            key: key(entry),
-                            values: one_or_many(&entry.value, condition_value)?,
-                        })
-                    })
-                    .collect::<Option<_>>()?,
+    let blocks = all(object(node)?, |operator| {
+        let entries = all(object(&operator.value)?, |entry| {
+            Some(ConditionEntry {
+                key: key(entry),
+                values: one_or_many(&entry.value, condition_value)?,
             })
+        })?;
+        Some(ConditionBlock {
+            operator: key(operator),
+            entries: entries.into(),
         })
-        .collect()
+    })?;
+    Some(blocks.into())
 }
 
 fn condition_value(node: &Node<'_>) -> Option<ConditionValue> {
@@ -142,13 +133,19 @@ fn one_or_many<T: Clone>(
     item: fn(&Node<'_>) -> Option<T>,
 ) -> Option<OneOrMany<T>> {
     match &node.value {
-        Value::Array(items) => items
-            .iter()
-            .map(item)
-            .collect::<Option<_>>()
-            .map(OneOrMany::Many),
+        Value::Array(items) => all(items, item).map(|items| OneOrMany::Many(items.into())),
         _ => item(node).map(OneOrMany::One),
     }
+}
+
+/// `read` of each of `items`, or `None` when one gives `None`: in a vector of the right size
+/// from the start (an iterator collected into `Option` knows no length and grows its vector).
+fn all<I, T>(items: &[I], read: impl Fn(&I) -> Option<T>) -> Option<Vec<T>> {
+    let mut all = Vec::with_capacity(items.len());
+    for item in items {
+        all.push(read(item)?);
+    }
+    Some(all)
 }
 
 fn text(node: &Node<'_>) -> Option<Text> {
