@@ -616,7 +616,7 @@ fn fields_fit_recently(
     fit: impl FnOnce() -> bool,
 ) -> bool {
     thread_local! {
-        static RECENT: RefCell<Recent<bool, 8>> = const { RefCell::new(Recent::new(false)) };
+        static RECENT: RefCell<Recent<bool, 8>> = const { RefCell::new(Recent::new()) };
     }
     let Some(arn) = arn
         .map(str::as_bytes)
