@@ -6,6 +6,7 @@ use super::{Context, Entry};
 use crate::IssueCode;
 use iam_policy_reference as reference;
 use rustc_hash::FxBuildHasher;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -168,10 +169,23 @@ pub(crate) fn check<'a>(
     if let Some(types) = arns.get(entry.text) {
         return types.clone();
     }
+    // Then the ARNs that checked clean lately on this thread: the policies of a run (an
+    // identity policy and the resource policy of one scenario, the next scenario's) repeat
+    // their ARNs, and the check depends on the text alone.
+    type Kept = reference::recent::Recent<CheckedArn, 8>;
+    thread_local! {
+        static RECENT: RefCell<Kept> = const { RefCell::new(Kept::new()) };
+    }
+    let key = entry.text.as_bytes();
+    if let Some(types) = RECENT.with_borrow(|recent| recent.get((0, 0), key)) {
+        arns.insert(entry.text, types.clone());
+        return types;
+    }
     let reported = ctx.finding_count();
     let types = check_afresh(entry, statement, ctx);
     if ctx.finding_count() == reported {
         arns.insert(entry.text, types.clone());
+        RECENT.with_borrow_mut(|recent| recent.put((0, 0), key, types.clone()));
     }
     types
 }
@@ -752,6 +766,15 @@ mod tests {
             ]
         );
         assert!(twice(volume, "ec2:AttachVolume").is_empty());
+        // In the next document, the types of the ARN checked clean come from the thread's memo:
+        // the same, so the actions are held against them as before; the one that reported
+        // reports again.
+        assert_eq!(
+            twice(volume, "ssm:StartSession").len(),
+            2,
+            "the types of a remembered ARN"
+        );
+        assert_eq!(twice(region, "s3:ListBucket").len(), 2);
     }
 
     #[test]
