@@ -550,6 +550,17 @@ impl ArnService {
         self.named_by(&matching::ArnPattern::new(arn), shared_types)
     }
 
+    /// [`Self::resource_types_for_arn`] given `field_colons`, what [`arn_field_colons`] gives
+    /// for `arn`: a caller that split the ARN into its fields has them already.
+    pub fn resource_types_for_arn_with_colons(
+        self,
+        arn: &str,
+        field_colons: Option<[usize; 5]>,
+    ) -> Rc<[ResourceType]> {
+        let pattern = matching::ArnPattern::with_field_colons(arn, field_colons);
+        self.named_by(&pattern, shared_types)
+    }
+
     /// The resource types whose format `pattern` can name, in table order, handed to `finish`;
     /// most formats are refused by the first character of their resource part. Gathered on
     /// the stack: the caller makes the one list it keeps.

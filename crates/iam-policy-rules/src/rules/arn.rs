@@ -60,12 +60,16 @@ pub(crate) struct Arn<'a> {
     pub account: &'a str,
     /// Everything after the fifth colon (it may hold more colons).
     pub resource: &'a str,
+    /// The five colons as [`reference::arn_field_colons`] found them, when it did: handed to
+    /// the reference, which would look for them again.
+    pub field_colons: Option<[usize; 5]>,
 }
 
 /// Splits an ARN at its first five colons, skipping colons inside `${...}` (as in
 /// `${aws:username}`). `None` when it has fewer than six fields or does not start with `arn:`.
 pub(crate) fn split(text: &str) -> Option<Arn<'_>> {
-    let fields = match reference::arn_field_colons(text) {
+    let field_colons = reference::arn_field_colons(text);
+    let fields = match field_colons {
         Some(fields) => fields,
         None => fields_skipping_variables(text)?,
     };
@@ -79,6 +83,7 @@ pub(crate) fn split(text: &str) -> Option<Arn<'_>> {
         region: text.get(third + 1..fourth)?,
         account: text.get(fourth + 1..fifth)?,
         resource: text.get(fifth + 1..)?,
+        field_colons,
     })
 }
 
@@ -307,7 +312,7 @@ fn check_afresh(entry: &Entry<'_>, statement: Option<usize>, ctx: &mut Context<'
         return None;
     }
     // Every type found has its format in the ARN's service field (the reference's tests).
-    let types = service.resource_types_for_arn(text);
+    let types = service.resource_types_for_arn_with_colons(text, arn.field_colons);
     if !types.is_empty() {
         return fields_fit(entry, &arn, &types, statement, ctx).then_some(types);
     }
