@@ -674,3 +674,44 @@ fn recent_condition_keys_are_the_keys_found() {
     assert!(condition_key("AWS:SOURCEIP").is_some());
     assert!(condition_key("aws:NoSuchKey").is_none());
 }
+
+#[test]
+fn recent_actions_are_the_actions_found() {
+    // More names than the memo keeps, in several services and cases, each looked up three
+    // times: from the memo or not, the answer is the look-up's.
+    let names = [
+        ("s3", "GetObject"),
+        ("s3", "getobject"),
+        ("s3", "NoSuchAction"),
+        ("ec2", "GetObject"),
+        ("ec2", "DescribeInstances"),
+        ("ssm", "StartSession"),
+        ("iam", "PassRole"),
+        ("sts", "AssumeRole"),
+        ("kms", "Decrypt"),
+        ("s3", "PutObject"),
+        ("s3", ""),
+    ];
+    for _ in 0..3 {
+        for (prefix, name) in names {
+            let Some(service) = service(prefix) else {
+                unreachable!("{prefix} is a service")
+            };
+            assert_eq!(
+                service.action(name),
+                service.find_action(name.as_bytes()),
+                "{prefix}:{name}"
+            );
+        }
+    }
+    let s3 = service("s3").and_then(|s3| s3.action("getobject"));
+    assert_eq!(
+        s3.map(|action| action.to_string()).as_deref(),
+        Some("s3:GetObject")
+    );
+    assert!(
+        service("ec2")
+            .and_then(|ec2| ec2.action("GetObject"))
+            .is_none()
+    );
+}
