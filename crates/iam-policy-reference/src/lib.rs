@@ -173,26 +173,7 @@ impl Service {
 
     /// One of its actions by name, ignoring case.
     pub fn action(self, name: &str) -> Option<Action> {
-        // The actions looked up lately on this thread ([`recent::Recent`]): the policies of a
-        // run name the same few (`s3:GetObject`) again and again.
-        type Kept = recent::Recent<Option<Action>, 8>;
-        thread_local! {
-            static RECENT: std::cell::RefCell<Kept> = const { std::cell::RefCell::new(Kept::new()) };
-        }
-        let (tag, key) = ((usize::from(self.0), 0), name.as_bytes());
-        if !Kept::keeps(key) {
-            return self.find_action(key);
-        }
-        if let Some(found) = RECENT.with_borrow(|recent| recent.get(tag, key)) {
-            return found;
-        }
-        let found = self.find_action(key);
-        RECENT.with_borrow_mut(|recent| recent.put(tag, key, found));
-        found
-    }
-
-    /// [`Self::action`] without the memo of recent look-ups.
-    fn find_action(self, name: &[u8]) -> Option<Action> {
+        let name = name.as_bytes();
         find_hashed(ACTION_SLOTS.words(), u32::from(self.0), name, |index| {
             ACTIONS
                 .get(index as usize)
