@@ -56,8 +56,8 @@ impl<V: Clone, const N: usize> Recent<V, N> {
         self.entries
             .iter()
             .find(|entry| {
-                entry.tag == tag
-                    && entry.length == key.len()
+                entry.length == key.len()
+                    && entry.tag == tag
                     && entry.key.get(..key.len()) == Some(key)
             })
             .and_then(|entry| entry.value.clone())
@@ -68,12 +68,10 @@ impl<V: Clone, const N: usize> Recent<V, N> {
         if !Self::keeps(key) {
             return;
         }
-        if let Some(entry) = self.entries.get_mut(self.next) {
-            entry
-                .key
-                .iter_mut()
-                .zip(key)
-                .for_each(|(to, &from)| *to = from);
+        if let Some(entry) = self.entries.get_mut(self.next)
+            && let Some(room) = entry.key.get_mut(..key.len())
+        {
+            room.copy_from_slice(key);
             entry.tag = tag;
             entry.length = key.len();
             entry.value = Some(value);

@@ -182,7 +182,8 @@ pub(crate) fn check<'a>(
         static RECENT: RefCell<Kept> = const { RefCell::new(Kept::new()) };
     }
     let key = entry.text.as_bytes();
-    if let Some(types) = RECENT.with_borrow(|recent| recent.get((0, 0), key)) {
+    let kept = Kept::keeps(key);
+    if kept && let Some(types) = RECENT.with_borrow(|recent| recent.get((0, 0), key)) {
         arns.insert(entry.text, types.clone());
         return types;
     }
@@ -190,7 +191,9 @@ pub(crate) fn check<'a>(
     let types = check_afresh(entry, statement, ctx);
     if ctx.finding_count() == reported {
         arns.insert(entry.text, types.clone());
-        RECENT.with_borrow_mut(|recent| recent.put((0, 0), key, types.clone()));
+        if kept {
+            RECENT.with_borrow_mut(|recent| recent.put((0, 0), key, types.clone()));
+        }
     }
     types
 }
