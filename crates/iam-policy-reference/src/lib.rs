@@ -20,7 +20,7 @@ mod data;
 mod global;
 mod index;
 mod matching;
-mod recent;
+pub mod recent;
 mod table;
 
 pub use global::DeprecatedConditionKey;
@@ -550,6 +550,17 @@ impl ArnService {
         self.named_by(&matching::ArnPattern::new(arn), shared_types)
     }
 
+    /// [`Self::resource_types_for_arn`] given `field_colons`, what [`arn_field_colons`] gives
+    /// for `arn`: a caller that split the ARN into its fields has them already.
+    pub fn resource_types_for_arn_with_colons(
+        self,
+        arn: &str,
+        field_colons: Option<[usize; 5]>,
+    ) -> Rc<[ResourceType]> {
+        let pattern = matching::ArnPattern::with_field_colons(arn, field_colons);
+        self.named_by(&pattern, shared_types)
+    }
+
     /// The resource types whose format `pattern` can name, in table order, handed to `finish`;
     /// most formats are refused by the first character of their resource part. Gathered on
     /// the stack: the caller makes the one list it keeps.
@@ -950,6 +961,27 @@ fn templated_global_keys() -> &'static [Template] {
 /// service lists. Templated keys match their instances: `aws:PrincipalTag/team` is
 /// `aws:PrincipalTag/${TagKey}`, `ssm:resourceTag/Finance` is `ssm:resourceTag/${TagKey}`.
 pub fn condition_key(name: &str) -> Option<ConditionKey> {
+    // The keys looked up lately on this thread ([`recent::Recent`]): the policies of a run
+    // condition on few keys (`aws:SourceIp`, `aws:PrincipalOrgID`), and the evaluation engine
+    // looks up a request's context keys again for every scenario.
+    type Kept = recent::Recent<Option<ConditionKey>, 8>;
+    thread_local! {
+        static RECENT: std::cell::RefCell<Kept> = const { std::cell::RefCell::new(Kept::new()) };
+    }
+    let key = name.as_bytes();
+    if !Kept::keeps(key) {
+        return find_condition_key(name);
+    }
+    if let Some(found) = RECENT.with_borrow(|recent| recent.get((0, 0), key)) {
+        return found;
+    }
+    let found = find_condition_key(name);
+    RECENT.with_borrow_mut(|recent| recent.put((0, 0), key, found));
+    found
+}
+
+/// [`condition_key`] without the memo of recent look-ups.
+fn find_condition_key(name: &str) -> Option<ConditionKey> {
     if let Some(key) = global_key(name) {
         return Some(key);
     }
@@ -1199,7 +1231,7 @@ fn run_starting_with_recently(
 ) -> std::ops::Range<usize> {
     thread_local! {
         static RECENT: std::cell::RefCell<recent::Recent<(usize, usize), 8>> =
-            const { std::cell::RefCell::new(recent::Recent::new((0, 0))) };
+            const { std::cell::RefCell::new(recent::Recent::new()) };
     }
     // The run of an empty text is the whole list: nothing to remember.
     if !recent::Recent::<(usize, usize), 8>::keeps(literal) {

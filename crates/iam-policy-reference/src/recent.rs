@@ -1,73 +1,80 @@
 //! The last few answers of a look-up that depends on a short text alone, kept per thread: the
 //! policies of one run (a simulate file's scenarios, a repository's policies) name resources
 //! and actions with few partitions, accounts and wildcards, so a policy mostly asks what an
-//! earlier one asked already. Bounded: a handful of entries, each replaced in turn.
+//! earlier one asked already. Bounded: a handful of entries, each replaced in turn. The rules
+//! keep their own answers in one too (the ARNs that checked clean).
 
 /// The longest text a [`Recent`] keeps: longer ones are looked up each time.
-pub(crate) const KEY_WIDTH: usize = 48;
+pub const KEY_WIDTH: usize = 48;
 
 /// Up to `N` answers of type `V`, each by a tag (what else the answer depends on, such as the
 /// service) and a text of up to [`KEY_WIDTH`] bytes.
-pub(crate) struct Recent<V: Copy, const N: usize> {
+#[derive(Debug)]
+pub struct Recent<V, const N: usize> {
     entries: [Entry<V>; N],
     /// The entry the next new answer replaces.
     next: usize,
 }
 
-#[derive(Clone, Copy)]
-struct Entry<V: Copy> {
+#[derive(Debug)]
+struct Entry<V> {
     tag: (usize, usize),
     key: [u8; KEY_WIDTH],
     /// The text's length; 0 for an entry not filled yet (an empty text is never kept).
     length: usize,
-    value: V,
+    /// `None` only in an entry not filled yet.
+    value: Option<V>,
 }
 
-impl<V: Copy, const N: usize> Recent<V, N> {
-    /// No answers yet; `empty` fills the unused entries.
-    pub(crate) const fn new(empty: V) -> Self {
+impl<V: Clone, const N: usize> Recent<V, N> {
+    /// No answers yet.
+    #[expect(
+        clippy::new_without_default,
+        reason = "const, for a `thread_local!` initializer"
+    )]
+    pub const fn new() -> Self {
         Recent {
-            entries: [Entry {
-                tag: (0, 0),
-                key: [0; KEY_WIDTH],
-                length: 0,
-                value: empty,
+            entries: [const {
+                Entry {
+                    tag: (0, 0),
+                    key: [0; KEY_WIDTH],
+                    length: 0,
+                    value: None,
+                }
             }; N],
             next: 0,
         }
     }
 
     /// Whether `key` is a text this memo keeps: not empty, and not longer than [`KEY_WIDTH`].
-    pub(crate) fn keeps(key: &[u8]) -> bool {
+    pub fn keeps(key: &[u8]) -> bool {
         (1..=KEY_WIDTH).contains(&key.len())
     }
 
     /// The answer kept for `tag` and `key`, if any.
-    pub(crate) fn get(&self, tag: (usize, usize), key: &[u8]) -> Option<V> {
+    pub fn get(&self, tag: (usize, usize), key: &[u8]) -> Option<V> {
         self.entries
             .iter()
             .find(|entry| {
-                entry.tag == tag
-                    && entry.length == key.len()
+                entry.length == key.len()
+                    && entry.tag == tag
                     && entry.key.get(..key.len()) == Some(key)
             })
-            .map(|entry| entry.value)
+            .and_then(|entry| entry.value.clone())
     }
 
     /// Keeps `value` for `tag` and `key` (a text [`Self::keeps`]), in place of the oldest answer.
-    pub(crate) fn put(&mut self, tag: (usize, usize), key: &[u8], value: V) {
+    pub fn put(&mut self, tag: (usize, usize), key: &[u8], value: V) {
         if !Self::keeps(key) {
             return;
         }
-        if let Some(entry) = self.entries.get_mut(self.next) {
-            entry
-                .key
-                .iter_mut()
-                .zip(key)
-                .for_each(|(to, &from)| *to = from);
+        if let Some(entry) = self.entries.get_mut(self.next)
+            && let Some(room) = entry.key.get_mut(..key.len())
+        {
+            room.copy_from_slice(key);
             entry.tag = tag;
             entry.length = key.len();
-            entry.value = value;
+            entry.value = Some(value);
         }
         self.next = (self.next + 1) % N;
     }
@@ -79,7 +86,7 @@ mod tests {
 
     #[test]
     fn keeps_the_last_answers_by_tag_and_text() {
-        let mut recent: Recent<u32, 2> = Recent::new(0);
+        let mut recent: Recent<u32, 2> = Recent::new();
         assert_eq!(recent.get((1, 0), b"s3"), None);
         recent.put((1, 0), b"s3", 10);
         recent.put((2, 0), b"s3", 20);

@@ -647,3 +647,30 @@ fn runs_of_names_are_those_a_scan_finds() {
         }
     }
 }
+
+#[test]
+fn recent_condition_keys_are_the_keys_found() {
+    // More names than the memo keeps, in several cases, each looked up three times: from the
+    // memo or not, the answer is the look-up's.
+    let names = [
+        "aws:SourceIp",
+        "AWS:SOURCEIP",
+        "aws:PrincipalTag/team",
+        "aws:NoSuchKey",
+        "s3:prefix",
+        "ssm:resourceTag/Finance",
+        "ec2:ResourceTag/env",
+        "kms:ViaService",
+        "iam:PassedToService",
+        "nosuch:key",
+        "aws:RequestedRegion",
+        "",
+    ];
+    for _ in 0..3 {
+        for name in names {
+            assert!(condition_key(name) == find_condition_key(name), "{name}");
+        }
+    }
+    assert!(condition_key("AWS:SOURCEIP").is_some());
+    assert!(condition_key("aws:NoSuchKey").is_none());
+}

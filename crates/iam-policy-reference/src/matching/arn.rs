@@ -98,7 +98,9 @@ fn format_tokens(format: &'static str) -> FormatTokens {
 ///
 /// Also returns the indices of the first five tokens that are a literal colon, and how many
 /// there are.
-fn arn_tokens(arn: &str) -> (Vec<ArnToken>, [usize; 5], usize) {
+///
+/// `field_colons`, when given, is what [`arn_field_colons`] gives for `arn`, found already.
+fn arn_tokens(arn: &str, field_colons: Option<[usize; 5]>) -> (Vec<ArnToken>, [usize; 5], usize) {
     let bytes = arn.as_bytes();
     // A fold without early exit, which the compiler turns into a few vector compares for an
     // ARN's length, where `contains` calls out to a byte search that costs more on short texts.
@@ -107,8 +109,9 @@ fn arn_tokens(arn: &str) -> (Vec<ArnToken>, [usize; 5], usize) {
         .fold(false, |found, &byte| found | (byte == b'$'))
     {
         // No variable or escape, as in most ARNs: one token per byte.
-        let (colons, found) =
-            arn_field_colons(arn).map_or_else(|| colons_in(arn, 5), |colons| (colons, 5));
+        let (colons, found) = field_colons
+            .or_else(|| arn_field_colons(arn))
+            .map_or_else(|| colons_in(arn, 5), |colons| (colons, 5));
         let spans_from = if found == colons.len() {
             colons[4]
         } else {
@@ -438,7 +441,13 @@ pub(crate) struct ArnPattern<'a> {
 
 impl<'a> ArnPattern<'a> {
     pub(crate) fn new(arn: &'a str) -> Self {
-        let (tokens, colons, found) = arn_tokens(arn);
+        Self::with_field_colons(arn, None)
+    }
+
+    /// [`Self::new`] given what [`arn_field_colons`] gives for `arn`, when the caller found
+    /// it already (splitting the ARN into its fields).
+    pub(crate) fn with_field_colons(arn: &'a str, field_colons: Option<[usize; 5]>) -> Self {
+        let (tokens, colons, found) = arn_tokens(arn, field_colons);
         // The plain text of some tokens: the ARN's own text unless `${*}`-like escapes (which
         // make the tokens fewer than the bytes) stand for some of its characters.
         let text = |range: Range<usize>| -> Option<Cow<'a, [u8]>> {
@@ -616,7 +625,7 @@ fn fields_fit_recently(
     fit: impl FnOnce() -> bool,
 ) -> bool {
     thread_local! {
-        static RECENT: RefCell<Recent<bool, 8>> = const { RefCell::new(Recent::new(false)) };
+        static RECENT: RefCell<Recent<bool, 8>> = const { RefCell::new(Recent::new()) };
     }
     let Some(arn) = arn
         .map(str::as_bytes)

@@ -63,7 +63,12 @@ impl NamePattern {
             return find_name_piece(piece, name).is_some();
         }
         let pieces = self.pieces.iter().map(Vec::as_slice);
-        wildcard_match_with(pieces, name, name_byte_fits, find_name_piece)
+        wildcard_match_with(
+            pieces,
+            name,
+            |piece, run| units_fit(piece, run, name_byte_fits),
+            find_name_piece,
+        )
     }
 }
 
@@ -160,8 +165,9 @@ fn first_place<T: Copy>(
 }
 
 /// IAM's wildcard match: `star` matches any run of elements, `one` exactly one, and `same`
-/// compares the others. Generic so that each caller chooses the unit (bytes, or characters
-/// where text may be non-ASCII) and whether case matters (names: no; ARNs: yes).
+/// compares the others (and holds for equal units). Generic so that each caller chooses the
+/// unit (bytes, or characters where text may be non-ASCII) and whether case matters (names:
+/// no; ARNs: yes).
 pub fn wildcard_match_by<T: Copy + PartialEq>(
     pattern: &[T],
     text: &[T],
@@ -171,27 +177,34 @@ pub fn wildcard_match_by<T: Copy + PartialEq>(
 ) -> bool {
     let unit_fits = |unit: T, c: T| unit == one || same(unit, c);
     let pieces = pattern.split(|&unit| unit == star);
-    wildcard_match_with(pieces, text, unit_fits, |piece, text| {
-        first_place(piece, text, unit_fits)
-    })
+    wildcard_match_with(
+        pieces,
+        text,
+        // A piece spelled as its place is, the usual case of a match, is compared as a whole
+        // (bytes: one memory comparison) before unit by unit.
+        |piece, run| piece == run || units_fit(piece, run, unit_fits),
+        |piece, text| first_place(piece, text, unit_fits),
+    )
 }
 
-/// [`wildcard_match_by`] on a pattern split at its stars into `pieces`, with `unit_fits` (a
-/// pattern unit, `one` included, against a text unit) and `find` (the first place of a
-/// non-empty piece in a text) chosen by the caller.
+/// Whether each unit of `piece` fits the unit of `run` at its place (`run` as long).
+fn units_fit<T: Copy>(piece: &[T], run: &[T], unit_fits: impl Fn(T, T) -> bool) -> bool {
+    piece.len() == run.len() && piece.iter().zip(run).all(|(&unit, &c)| unit_fits(unit, c))
+}
+
+/// [`wildcard_match_by`] on a pattern split at its stars into `pieces`, with `fits` (whether
+/// a piece fits a run of the text, `false` when they differ in length) and `find` (the first
+/// place of a non-empty piece in a text) chosen by the caller.
 fn wildcard_match_with<'p, T: Copy + 'p>(
     mut pieces: impl DoubleEndedIterator<Item = &'p [T]>,
     text: &[T],
-    unit_fits: impl Fn(T, T) -> bool,
+    fits: impl Fn(&[T], &[T]) -> bool,
     find: impl Fn(&[T], &[T]) -> Option<usize>,
 ) -> bool {
     // The pieces between stars have fixed lengths: the first must open the text, the last end
     // it, and the others follow in order in between. Taking each of those at its first place
     // leaves the most room for the rest, so no backtracking is needed, and a piece is looked
     // for as a run of unit compares rather than one step of a general matcher per unit.
-    let fits = |piece: &[T], at: &[T]| {
-        piece.len() == at.len() && piece.iter().zip(at).all(|(&unit, &c)| unit_fits(unit, c))
-    };
     let first = pieces.next().unwrap_or_default();
     let Some(last) = pieces.next_back() else {
         return fits(first, text);

@@ -6,6 +6,7 @@ use super::{Context, Entry};
 use crate::IssueCode;
 use iam_policy_reference as reference;
 use rustc_hash::FxBuildHasher;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -59,12 +60,16 @@ pub(crate) struct Arn<'a> {
     pub account: &'a str,
     /// Everything after the fifth colon (it may hold more colons).
     pub resource: &'a str,
+    /// The five colons as [`reference::arn_field_colons`] found them, when it did: handed to
+    /// the reference, which would look for them again.
+    pub field_colons: Option<[usize; 5]>,
 }
 
 /// Splits an ARN at its first five colons, skipping colons inside `${...}` (as in
 /// `${aws:username}`). `None` when it has fewer than six fields or does not start with `arn:`.
 pub(crate) fn split(text: &str) -> Option<Arn<'_>> {
-    let fields = match reference::arn_field_colons(text) {
+    let field_colons = reference::arn_field_colons(text);
+    let fields = match field_colons {
         Some(fields) => fields,
         None => fields_skipping_variables(text)?,
     };
@@ -78,6 +83,7 @@ pub(crate) fn split(text: &str) -> Option<Arn<'_>> {
         region: text.get(third + 1..fourth)?,
         account: text.get(fourth + 1..fifth)?,
         resource: text.get(fifth + 1..)?,
+        field_colons,
     })
 }
 
@@ -168,10 +174,26 @@ pub(crate) fn check<'a>(
     if let Some(types) = arns.get(entry.text) {
         return types.clone();
     }
+    // Then the ARNs that checked clean lately on this thread: the policies of a run (an
+    // identity policy and the resource policy of one scenario, the next scenario's) repeat
+    // their ARNs, and the check depends on the text alone.
+    type Kept = reference::recent::Recent<CheckedArn, 8>;
+    thread_local! {
+        static RECENT: RefCell<Kept> = const { RefCell::new(Kept::new()) };
+    }
+    let key = entry.text.as_bytes();
+    let kept = Kept::keeps(key);
+    if kept && let Some(types) = RECENT.with_borrow(|recent| recent.get((0, 0), key)) {
+        arns.insert(entry.text, types.clone());
+        return types;
+    }
     let reported = ctx.finding_count();
     let types = check_afresh(entry, statement, ctx);
     if ctx.finding_count() == reported {
         arns.insert(entry.text, types.clone());
+        if kept {
+            RECENT.with_borrow_mut(|recent| recent.put((0, 0), key, types.clone()));
+        }
     }
     types
 }
@@ -293,7 +315,7 @@ fn check_afresh(entry: &Entry<'_>, statement: Option<usize>, ctx: &mut Context<'
         return None;
     }
     // Every type found has its format in the ARN's service field (the reference's tests).
-    let types = service.resource_types_for_arn(text);
+    let types = service.resource_types_for_arn_with_colons(text, arn.field_colons);
     if !types.is_empty() {
         return fields_fit(entry, &arn, &types, statement, ctx).then_some(types);
     }
@@ -752,6 +774,15 @@ mod tests {
             ]
         );
         assert!(twice(volume, "ec2:AttachVolume").is_empty());
+        // In the next document, the types of the ARN checked clean come from the thread's memo:
+        // the same, so the actions are held against them as before; the one that reported
+        // reports again.
+        assert_eq!(
+            twice(volume, "ssm:StartSession").len(),
+            2,
+            "the types of a remembered ARN"
+        );
+        assert_eq!(twice(region, "s3:ListBucket").len(), 2);
     }
 
     #[test]

@@ -132,11 +132,14 @@ impl Operator {
 }
 
 fn parse_exact(name: &str) -> Option<Operator> {
-    let (qualifier, rest) = match name.split_once(':') {
-        Some(("ForAllValues", rest)) => (Some(SetQualifier::ForAllValues), rest),
-        Some(("ForAnyValue", rest)) => (Some(SetQualifier::ForAnyValue), rest),
-        Some(_) => return None,
-        None => (None, name),
+    // By the two prefixes, with no search for a colon: any other name with one is no
+    // operator, as no base name holds one.
+    let (qualifier, rest) = if let Some(rest) = name.strip_prefix("ForAllValues:") {
+        (Some(SetQualifier::ForAllValues), rest)
+    } else if let Some(rest) = name.strip_prefix("ForAnyValue:") {
+        (Some(SetQualifier::ForAnyValue), rest)
+    } else {
+        (None, name)
     };
     let (base, if_exists) = match rest.strip_suffix(IF_EXISTS) {
         Some(base) if !base.is_empty() => (base, true),

@@ -196,8 +196,12 @@ pub struct IpRange {
 impl IpRange {
     /// A range or a bare address; `None` when it is neither.
     pub fn parse(text: &str) -> Option<IpRange> {
-        let (address, prefix) = match text.split_once('/') {
-            Some((address, prefix)) => (address, Some(prefix)),
+        // A byte search, not `split_once`'s: an address is a few bytes long.
+        let (address, prefix) = match text.bytes().position(|byte| byte == b'/') {
+            Some(slash) => (
+                text.get(..slash)?,
+                Some(text.get(slash + 1..).unwrap_or_default()),
+            ),
             None => (text, None),
         };
         let address: IpAddr = address.parse().ok()?;
