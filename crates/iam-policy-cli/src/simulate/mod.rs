@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, mpsc};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError, mpsc};
 use std::thread;
 
 use annotate_snippets::{Group, Level, Renderer};
@@ -18,7 +18,7 @@ use iam_policy_core::json;
 use iam_policy_core::parse;
 use iam_policy_core::{Finding, Span};
 
-use crate::lines::LineIndex;
+use crate::lines::{LineIndex, LineStarts};
 use crate::lint::document::{Diagnostic, Position};
 use crate::lint::input::{self, Source};
 use crate::lint::{self, Color, text};
@@ -129,6 +129,8 @@ struct FileText {
     text: String,
     /// Its place among the files of the run.
     order: usize,
+    /// Its lines, indexed by the first thread that needs them while the others parse on.
+    lines: OnceLock<LineStarts>,
 }
 
 /// Consecutive scenarios of a file, read and evaluated by one thread.
@@ -177,11 +179,11 @@ impl Printer {
     }
 }
 
-/// A file being read, by one thread: its lines and the policy texts read so far.
+/// A file being read, by one thread: the policy texts read so far.
 struct Reading<'t> {
     name: &'t str,
     text: &'t str,
-    lines: LineIndex<'t>,
+    starts: &'t OnceLock<LineStarts>,
     reader: scenario::Reader<'t>,
 }
 
@@ -190,9 +192,14 @@ impl<'t> Reading<'t> {
         Reading {
             name: &file.name,
             text: &file.text,
-            lines: LineIndex::new(&file.text),
+            starts: &file.lines,
             reader: scenario::Reader::new(&file.text),
         }
+    }
+
+    fn lines(&self) -> LineIndex<'t> {
+        let starts = self.starts.get_or_init(|| LineStarts::of(self.text));
+        LineIndex::new(self.text, starts)
     }
 }
 
@@ -409,7 +416,12 @@ impl<'scope, 'env, W: Write> Pipeline<'scope, 'env, W> {
             Ok(Err(_)) => return self.unreadable(order, &name, "the file is not UTF-8"),
             Err(error) => return self.unreadable(order, &name, &error.message),
         };
-        let file = Arc::new(FileText { name, text, order });
+        let file = Arc::new(FileText {
+            name,
+            text,
+            order,
+            lines: OnceLock::new(),
+        });
         if self.crew.reports.is_none() && self.crew.jobs > 1 && order > 0 {
             self.crew.start();
         }
@@ -687,7 +699,7 @@ fn read_part(
             Some(None) => return Ok(PartEnd::FileEnd(None)),
             Some(Some(error)) => {
                 tally.unreadable += 1;
-                let (line, column) = reading.lines.line_col(error.span.start as usize);
+                let (line, column) = reading.lines().line_col(error.span.start as usize);
                 let message = format!("{} at line {line}, column {column}", error.message);
                 file_error(out, printer.format, name, &message)?;
                 let message = format!("cannot read `{name}`: {message}");
@@ -707,7 +719,7 @@ fn evaluate(
     node: &iam_policy_core::Node<'_>,
     tally: &mut Tally,
 ) -> io::Result<()> {
-    let (name, text, lines) = (reading.name, reading.text, &reading.lines);
+    let (name, text, lines) = (reading.name, reading.text, &reading.lines());
     tally.scenarios += 1;
     let scenario = match scenario::read(node, &mut reading.reader) {
         Ok(scenario) => scenario,
