@@ -216,9 +216,10 @@ struct Queue {
 struct QueueState {
     /// The part whose start is known and that no worker has taken.
     next: Option<Part>,
-    /// Parts taken and not yet written: no worker takes one more past `limit` (two per worker:
-    /// one evaluated, one parsed or waiting to be written), so that what waits to be written
-    /// holds little whichever part is slow.
+    /// Parts taken and not yet written: no worker takes one more past `limit`, so that what
+    /// waits to be written holds little whichever part is slow. Four per worker: one being
+    /// read, the others' output waiting for a slower part or for the writing thread, which
+    /// shares the cores with the workers and may not run at once.
     unwritten: usize,
     limit: usize,
     /// No more parts: the workers stop.
@@ -330,7 +331,7 @@ impl Crew<'_, '_> {
             self.jobs = 1;
             return false;
         }
-        self.queue.lock().limit = 2 * started;
+        self.queue.lock().limit = 4 * started;
         self.reports = Some(reports);
         true
     }
