@@ -374,6 +374,8 @@ pub fn evaluate(request: &Request, set: &PolicySet<'_>) -> Evaluation {
     let env = Env {
         request,
         context: &context,
+        action_literal: statement::is_literal(&request.action),
+        resource_literal: statement::is_literal(&request.resource),
     };
     let principal = &request.principal;
     // Room for every statement of the set from the start.
