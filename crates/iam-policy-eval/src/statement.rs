@@ -591,13 +591,19 @@ pub(crate) fn value_text(value: &ConditionValue) -> Cow<'_, str> {
     }
 }
 
-/// The texts of an element, for explanations.
+/// The texts of an element, for explanations: pushed into one string, not formatted one by
+/// one and joined (the unmet statements of every implicit deny are explained).
 pub(crate) fn texts(values: &OneOrMany<Text>) -> String {
-    values
-        .iter()
-        .map(|value| format!("`{value}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut texts = String::new();
+    for (index, value) in values.iter().enumerate() {
+        if index > 0 {
+            texts.push_str(", ");
+        }
+        texts.push('`');
+        texts.push_str(value);
+        texts.push('`');
+    }
+    texts
 }
 
 #[cfg(test)]
