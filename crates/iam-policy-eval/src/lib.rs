@@ -494,7 +494,8 @@ pub fn evaluate(request: &Request, set: &PolicySet<'_>) -> Evaluation {
     };
     let allows =
         |range: &Option<std::ops::Range<usize>>| range.clone().into_iter().flat_map(allows_in);
-    let mut deciding = Vec::new();
+    // Room for every statement that may decide from the start, not grown step by step.
+    let mut deciding = Vec::with_capacity(statements.len());
 
     // 2. RCPs: every level holds `RCPFullAWSAccess`, so none can fail to allow.
     // 3. SCPs: every level must allow.
