@@ -347,10 +347,14 @@ pub fn why(statement: &Statement, result: &StatementMatch) -> String {
 /// ("How AWS enforcement code logic evaluates requests": role trust policies and KMS key
 /// policies).
 fn resource_policy_required(request: &Request) -> bool {
-    let action = request.action.to_ascii_lowercase();
+    // The service prefix without case, with no lowercase copy of the action.
+    let service = |prefix: &str| {
+        (request.action.as_bytes().get(..prefix.len()))
+            .is_some_and(|start| start.eq_ignore_ascii_case(prefix.as_bytes()))
+    };
     // `sts:AssumeRole...`, `sts:TagSession`, `sts:SetSourceIdentity`: the trust policy decides.
-    let assume = action.starts_with("sts:") && request.resource.contains(":role/");
-    let kms = action.starts_with("kms:")
+    let assume = service("sts:") && request.resource.contains(":role/");
+    let kms = service("kms:")
         && request.resource.starts_with("arn:")
         && request.resource.contains(":kms:");
     assume || kms
@@ -370,6 +374,8 @@ pub fn evaluate(request: &Request, set: &PolicySet<'_>) -> Evaluation {
     let env = Env {
         request,
         context: &context,
+        action_literal: statement::is_literal(&request.action),
+        resource_literal: statement::is_literal(&request.resource),
     };
     let principal = &request.principal;
     // Room for every statement of the set from the start.
@@ -476,55 +482,55 @@ pub fn evaluate(request: &Request, set: &PolicySet<'_>) -> Evaluation {
     if !denies.is_empty() {
         return finish(Decision::ExplicitDeny, denies, None, statements);
     }
-    let allows_in = |range: &std::ops::Range<usize>| -> Vec<StatementResult> {
+    // The `Allow` statements that apply, extended into `deciding` where a policy allows: a
+    // vector of its own per policy cost an allocation each in every evaluation.
+    let allows_in = |range: std::ops::Range<usize>| {
         statements
-            .get(range.clone())
+            .get(range)
             .unwrap_or_default()
             .iter()
             .filter(|s| s.result.effect == Effect::Allow && s.result.applies())
             .copied()
-            .collect()
     };
-    let mut deciding = Vec::new();
+    let allows =
+        |range: &Option<std::ops::Range<usize>>| range.clone().into_iter().flat_map(allows_in);
+    // Room for every statement that may decide from the start, not grown step by step.
+    let mut deciding = Vec::with_capacity(statements.len());
 
     // 2. RCPs: every level holds `RCPFullAWSAccess`, so none can fail to allow.
     // 3. SCPs: every level must allow.
     for (level, range) in scp_levels.iter().enumerate() {
-        let allows = allows_in(range);
-        if allows.is_empty() {
+        let before = deciding.len();
+        deciding.extend(allows_in(range.clone()));
+        if deciding.len() == before {
             let denied_by = Some(DeniedBy::ServiceControl { level });
             return finish(Decision::ImplicitDeny, Vec::new(), denied_by, statements);
         }
-        deciding.extend(allows);
     }
     // A VPC endpoint policy limits every request made through the endpoint.
     if let Some(range) = &endpoint {
-        let allows = allows_in(range);
-        if allows.is_empty() {
+        let before = deciding.len();
+        deciding.extend(allows_in(range.clone()));
+        if deciding.len() == before {
             let denied_by = Some(DeniedBy::VpcEndpoint);
             return finish(Decision::ImplicitDeny, Vec::new(), denied_by, statements);
         }
-        deciding.extend(allows);
     }
 
     // 4. Resource-based policy, identity-based policies, boundary, session policy.
-    let resource_allows = resource.as_ref().map(allows_in).unwrap_or_default();
-    let resource_grant = resource_allows
-        .iter()
-        .filter_map(|s| s.result.principal)
-        .max();
-    let identity_allows: Vec<StatementResult> = identity.iter().flat_map(allows_in).collect();
+    let resource_allows = || allows(&resource);
+    let resource_allowed = resource_allows().next().is_some();
+    let resource_grant = resource_allows().filter_map(|s| s.result.principal).max();
+    let identity_allows = || identity.iter().cloned().flat_map(allows_in);
     // The root user has every permission in its own account without identity policies.
     let root = matches!(principal, Principal::Root { .. });
-    let identity_allowed = root || !identity_allows.is_empty();
-    let boundary_allows = boundary.as_ref().map(allows_in);
-    let session_allows = session.as_ref().map(allows_in);
-    let boundary_ok = boundary_allows
+    let identity_allowed = root || identity_allows().next().is_some();
+    let boundary_ok = boundary
         .as_ref()
-        .is_none_or(|allows| !allows.is_empty());
-    let session_ok = session_allows
+        .is_none_or(|range| allows_in(range.clone()).next().is_some());
+    let session_ok = session
         .as_ref()
-        .is_none_or(|allows| !allows.is_empty());
+        .is_none_or(|range| allows_in(range.clone()).next().is_some());
     let limits_failed = || {
         if !boundary_ok {
             Some(DeniedBy::PermissionsBoundary)
@@ -534,14 +540,6 @@ pub fn evaluate(request: &Request, set: &PolicySet<'_>) -> Evaluation {
             None
         }
     };
-    let limit_statements = || {
-        boundary_allows
-            .iter()
-            .chain(session_allows.iter())
-            .flatten()
-            .copied()
-            .collect::<Vec<_>>()
-    };
 
     let same_account = match (principal.account(), request.owning_account()) {
         (Some(principal_account), Some(resource_account)) => principal_account == resource_account,
@@ -549,12 +547,14 @@ pub fn evaluate(request: &Request, set: &PolicySet<'_>) -> Evaluation {
     };
     let required = resource_policy_required(request);
 
-    let outcome: Result<Vec<StatementResult>, DeniedBy> = if !is_iam_principal {
+    // Which statements allow, beside the resource policy's: the identity policies', and the
+    // boundary's and the session policy's (the limits).
+    let outcome: Result<(bool, bool), DeniedBy> = if !is_iam_principal {
         // Services and anonymous requests have only the resource policy to allow them.
-        if resource_allows.is_empty() {
-            Err(DeniedBy::NoAllow)
+        if resource_allowed {
+            Ok((false, false))
         } else {
-            Ok(resource_allows)
+            Err(DeniedBy::NoAllow)
         }
     } else if same_account {
         match resource_grant {
@@ -562,12 +562,12 @@ pub fn evaluate(request: &Request, set: &PolicySet<'_>) -> Evaluation {
             // the federated user) grants on its own, whatever the identity policies, the
             // boundary and the session policy say ("Policy evaluation for requests within a
             // single account").
-            Some(PrincipalMatch::Exactly) => Ok(resource_allows),
+            Some(PrincipalMatch::Exactly) => Ok((false, false)),
             // Naming the role (or everyone) grants without identity policies, but the
             // boundary and the session policy still limit it.
             Some(PrincipalMatch::Role | PrincipalMatch::Everyone) => match limits_failed() {
                 Some(denied_by) => Err(denied_by),
-                None => Ok([resource_allows, limit_statements()].concat()),
+                None => Ok((false, true)),
             },
             // Naming the account delegates to the identity policies; so does no grant at
             // all, except where the resource policy must grant itself.
@@ -579,11 +579,11 @@ pub fn evaluate(request: &Request, set: &PolicySet<'_>) -> Evaluation {
                 } else if let Some(denied_by) = limits_failed() {
                     Err(denied_by)
                 } else {
-                    Ok([identity_allows, resource_allows, limit_statements()].concat())
+                    Ok((true, true))
                 }
             }
         }
-    } else if resource_allows.is_empty() {
+    } else if !resource_allowed {
         // Cross-account: the resource's account must allow the principal, and the
         // principal's account must allow the request ("Cross-account policy evaluation logic").
         Err(DeniedBy::CrossAccountResourcePolicy)
@@ -592,11 +592,17 @@ pub fn evaluate(request: &Request, set: &PolicySet<'_>) -> Evaluation {
     } else if let Some(denied_by) = limits_failed() {
         Err(denied_by)
     } else {
-        Ok([identity_allows, resource_allows, limit_statements()].concat())
+        Ok((true, true))
     };
     match outcome {
-        Ok(allows) => {
-            deciding.extend(allows);
+        Ok((with_identity, with_limits)) => {
+            if with_identity {
+                deciding.extend(identity_allows());
+            }
+            deciding.extend(resource_allows());
+            if with_limits {
+                deciding.extend(allows(&boundary).chain(allows(&session)));
+            }
             finish(Decision::Allowed, deciding, None, statements)
         }
         Err(denied_by) => finish(

@@ -67,6 +67,10 @@ impl StatementMatch {
 pub(crate) struct Env<'r> {
     pub request: &'r Request,
     pub context: &'r FullContext<'r>,
+    /// The request's action and resource hold no character a pattern treats specially (see
+    /// [`is_literal`]), so a pattern that starts as they do has no wildcard or variable there.
+    pub action_literal: bool,
+    pub resource_literal: bool,
 }
 
 /// Evaluates one statement. Elements are tried in order and the first that does not match
@@ -82,12 +86,8 @@ pub(crate) fn evaluate(statement: &Statement, env: &Env<'_>, variables: bool) ->
         failed_condition: None,
     };
     result.action = match (&statement.action, &statement.not_action) {
-        (Some(actions), _) => actions
-            .iter()
-            .any(|a| action_matches(a, &env.request.action)),
-        (None, Some(actions)) => !actions
-            .iter()
-            .any(|a| action_matches(a, &env.request.action)),
+        (Some(actions), _) => actions.iter().any(|a| action_matches_in(a, env)),
+        (None, Some(actions)) => !actions.iter().any(|a| action_matches_in(a, env)),
         (None, None) => false,
     };
     if !result.action {
@@ -117,7 +117,7 @@ pub(crate) fn evaluate(statement: &Statement, env: &Env<'_>, variables: bool) ->
     }
     if let Some(blocks) = &statement.condition {
         'blocks: for (operator_index, block) in blocks.iter().enumerate() {
-            let operator = Operator::parse(&block.operator).ok();
+            let operator = Operator::exact(&block.operator);
             for (key_index, entry) in block.entries.iter().enumerate() {
                 let matched = operator.is_some_and(|operator| {
                     condition_matches(operator, &entry.key, &entry.values, env.context, variables)
@@ -140,11 +140,59 @@ pub(crate) fn action_matches(pattern: &str, action: &str) -> bool {
     pattern == "*" || matching::wildcard_match_ignore_case(pattern, action)
 }
 
+/// [`action_matches`] for the request of `env`.
+fn action_matches_in(pattern: &str, env: &Env<'_>) -> bool {
+    let action = &env.request.action;
+    if env.action_literal {
+        let same = common_start(
+            pattern.as_bytes(),
+            action.as_bytes(),
+            u8::eq_ignore_ascii_case,
+        );
+        if let Some(matched) = decided_at(pattern, action, same) {
+            return matched;
+        }
+    }
+    action_matches(pattern, action)
+}
+
+/// Whether `text` holds none of `*`, `?` and `$`: where a pattern starts as such a text does,
+/// that start is plain characters, with no wildcard and no policy variable.
+pub(crate) fn is_literal(text: &str) -> bool {
+    !text.bytes().any(|byte| matches!(byte, b'*' | b'?' | b'$'))
+}
+
+/// The length of the longest common start of `a` and `b`, bytes compared with `same`.
+fn common_start(a: &[u8], b: &[u8], same: impl Fn(&u8, &u8) -> bool) -> usize {
+    a.iter().zip(b).take_while(|(a, b)| same(a, b)).count()
+}
+
+/// Whether `pattern` matches the literal `text` (see [`is_literal`]) whose first `same` bytes
+/// it starts with, when the first difference decides it: the pattern ends where the text does,
+/// ends with a `*` there, or goes on with a plain character that differs. `None` for a `?`, a
+/// `*` before more of the pattern or a `$` there, which the full matcher reads.
+fn decided_at(pattern: &str, text: &str, same: usize) -> Option<bool> {
+    let pattern = pattern.as_bytes();
+    match pattern.get(same) {
+        None => Some(same == text.len()),
+        Some(b'*') if same + 1 == pattern.len() => Some(true),
+        Some(b'*' | b'?' | b'$') => None,
+        Some(_) => Some(false),
+    }
+}
+
 /// `Resource`: IAM's wildcards with case; policy variables resolved first (a variable that
 /// cannot be resolved makes the entry match nothing).
 fn resource_matches(pattern: &str, env: &Env<'_>, variables: bool) -> bool {
     if pattern == "*" {
         return true;
+    }
+    if env.resource_literal {
+        let resource = &env.request.resource;
+        let same = common_start(pattern.as_bytes(), resource.as_bytes(), u8::eq);
+        if let Some(matched) = decided_at(pattern, resource, same) {
+            return matched;
+        }
     }
     if !variables {
         return matching::wildcard_match(pattern, &env.request.resource);
@@ -543,11 +591,88 @@ pub(crate) fn value_text(value: &ConditionValue) -> Cow<'_, str> {
     }
 }
 
-/// The texts of an element, for explanations.
+/// The texts of an element, for explanations: pushed into one string, not formatted one by
+/// one and joined (the unmet statements of every implicit deny are explained).
 pub(crate) fn texts(values: &OneOrMany<Text>) -> String {
-    values
-        .iter()
-        .map(|value| format!("`{value}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut texts = String::new();
+    for (index, value) in values.iter().enumerate() {
+        if index > 0 {
+            texts.push_str(", ");
+        }
+        texts.push('`');
+        texts.push_str(value);
+        texts.push('`');
+    }
+    texts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{common_start, decided_at, is_literal};
+    use iam_policy_core::matching;
+
+    /// Where the first difference decides, it decides as the full matcher does, with and
+    /// without case.
+    #[test]
+    fn a_match_decided_at_the_first_difference_is_the_full_matchers() {
+        let patterns = [
+            "",
+            "*",
+            "s3:*",
+            "s3:Get*",
+            "s3:get*",
+            "s3:GetObject",
+            "s3:GetObject*",
+            "s3:Get?bject",
+            "s3:*Object",
+            "s3:G*t*",
+            "arn:aws:s3:::bucket",
+            "arn:aws:s3:::bucket/*",
+            "arn:aws:s3:::bucket/${aws:username}",
+            "arn:aws:s3:::b\u{e9}*",
+            "arn:aws:s3:::b\u{ea}",
+            "s3:GetObjectX",
+        ];
+        let texts = [
+            "",
+            "s3:GetObject",
+            "S3:getobject",
+            "s3:Get",
+            "arn:aws:s3:::bucket",
+            "arn:aws:s3:::bucket/key",
+            "arn:aws:s3:::b\u{e9}x",
+            "arn:aws:s3:::b\u{ea}",
+        ];
+        let mut decided = 0;
+        for text in texts {
+            assert!(is_literal(text), "{text}");
+            for pattern in patterns {
+                for ignore_case in [false, true] {
+                    let same = if ignore_case {
+                        common_start(
+                            pattern.as_bytes(),
+                            text.as_bytes(),
+                            u8::eq_ignore_ascii_case,
+                        )
+                    } else {
+                        common_start(pattern.as_bytes(), text.as_bytes(), u8::eq)
+                    };
+                    let full = if ignore_case {
+                        matching::wildcard_match_ignore_case(pattern, text)
+                    } else {
+                        matching::wildcard_match(pattern, text)
+                    };
+                    if let Some(matched) = decided_at(pattern, text, same) {
+                        decided += 1;
+                        assert_eq!(
+                            matched, full,
+                            "{pattern} on {text}, ignore case {ignore_case}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(decided > 100, "{decided}");
+        assert!(!is_literal("*") && !is_literal("a?") && !is_literal("${x}"));
+    }
 }

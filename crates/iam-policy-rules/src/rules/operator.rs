@@ -110,6 +110,12 @@ impl Operator {
         parse_exact(name).ok_or_else(|| suggest(name))
     }
 
+    /// Reads an operator name, with no search for a suggestion when it is none (for readers
+    /// of a policy already checked).
+    pub fn exact(name: &str) -> Option<Operator> {
+        parse_exact(name)
+    }
+
     /// Only the `...Like` string operators and the ARN operators treat `*` and `?` as wildcards
     /// (`ArnEquals` matches exactly like `ArnLike`).
     pub fn matches_wildcards(self) -> bool {
