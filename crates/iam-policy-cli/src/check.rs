@@ -12,7 +12,7 @@ use iam_policy_core::parse;
 use iam_policy_core::{Options, PolicyKind, Severity};
 use serde::Serialize;
 
-use crate::lines::LineIndex;
+use crate::lines::{LineIndex, LineStarts};
 use crate::lint::document::{Position, lint_text};
 use crate::lint::input::{self, Source};
 use crate::lint::{self, Color, Kind, text};
@@ -276,7 +276,8 @@ fn write_text(
     verdict: &Verdict,
     read: &Read,
 ) -> io::Result<()> {
-    let lines = LineIndex::new(&read.text);
+    let starts = LineStarts::of(&read.text);
+    let lines = LineIndex::new(&read.text, &starts);
     for reason in &verdict.reasons {
         let title = title(reason);
         let group = match reason.span {

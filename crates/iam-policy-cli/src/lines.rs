@@ -2,24 +2,35 @@
 //! scan from the start for each: a file of many scenarios asks for one per deciding statement,
 //! and `check` for one per finding.
 
-/// The line starts of a text; its look-ups give what [`iam_policy_core::parse::line_col`]
-/// gives.
-#[derive(Clone, Debug)]
-pub struct LineIndex<'t> {
-    text: &'t str,
-    /// Byte offset of each line's first byte.
-    starts: Vec<usize>,
-}
+/// The byte offset of each line's first byte in a text, kept apart from the text so that the
+/// threads that read parts of a file index it once between them.
+#[derive(Debug)]
+pub struct LineStarts(Vec<usize>);
 
-impl<'t> LineIndex<'t> {
-    pub fn new(text: &'t str) -> Self {
+impl LineStarts {
+    pub fn of(text: &str) -> Self {
         // memchr finds the line breaks many bytes at a time (SIMD where the machine has it):
         // a scenario file is indexed whole, and a loop of our own over words took four times
         // its instructions.
         let breaks = memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1);
+        LineStarts(std::iter::once(0).chain(breaks).collect())
+    }
+}
+
+/// The line starts of a text; its look-ups give what [`iam_policy_core::parse::line_col`]
+/// gives.
+#[derive(Clone, Copy, Debug)]
+pub struct LineIndex<'t> {
+    text: &'t str,
+    starts: &'t [usize],
+}
+
+impl<'t> LineIndex<'t> {
+    /// `text` with its line starts, which are [`LineStarts::of`] that text.
+    pub fn new(text: &'t str, starts: &'t LineStarts) -> Self {
         LineIndex {
             text,
-            starts: std::iter::once(0).chain(breaks).collect(),
+            starts: &starts.0,
         }
     }
 
@@ -65,7 +76,7 @@ impl<'t> LineIndex<'t> {
 mod tests {
     use iam_policy_core::parse::line_col;
 
-    use super::LineIndex;
+    use super::{LineIndex, LineStarts};
 
     #[test]
     fn the_line_index_agrees_with_line_col() {
@@ -78,7 +89,8 @@ mod tests {
             String::new(),
             "\n".repeat(70),
         ] {
-            let index = LineIndex::new(&text);
+            let starts = LineStarts::of(&text);
+            let index = LineIndex::new(&text, &starts);
             for offset in 0..=text.len() + 2 {
                 assert_eq!(index.line_col(offset), line_col(&text, offset), "{offset}");
                 assert_eq!(index.line(offset), index.line_col(offset).0, "{offset}");
