@@ -968,16 +968,9 @@ pub fn condition_key(name: &str) -> Option<ConditionKey> {
     thread_local! {
         static RECENT: std::cell::RefCell<Kept> = const { std::cell::RefCell::new(Kept::new()) };
     }
-    let key = name.as_bytes();
-    if !Kept::keeps(key) {
-        return find_condition_key(name);
-    }
-    if let Some(found) = RECENT.with_borrow(|recent| recent.get((0, 0), key)) {
-        return found;
-    }
-    let found = find_condition_key(name);
-    RECENT.with_borrow_mut(|recent| recent.put((0, 0), key, found));
-    found
+    Kept::remembered(&RECENT, (0, 0), name.as_bytes(), || {
+        find_condition_key(name)
+    })
 }
 
 /// [`condition_key`] without the memo of recent look-ups.
@@ -1229,21 +1222,17 @@ fn run_starting_with_recently(
     actions: table::Actions,
     literal: &[u8],
 ) -> std::ops::Range<usize> {
+    type Kept = recent::Recent<(usize, usize), 8>;
     thread_local! {
-        static RECENT: std::cell::RefCell<recent::Recent<(usize, usize), 8>> =
-            const { std::cell::RefCell::new(recent::Recent::new()) };
+        static RECENT: std::cell::RefCell<Kept> = const { std::cell::RefCell::new(Kept::new()) };
     }
-    // The run of an empty text is the whole list: nothing to remember.
-    if !recent::Recent::<(usize, usize), 8>::keeps(literal) {
-        return run_starting_with(actions, literal);
-    }
+    // The run of an empty text is the whole list: the memo does not keep it.
     let tag = (usize::from(service.0), 0);
-    if let Some((start, end)) = RECENT.with_borrow(|recent| recent.get(tag, literal)) {
-        return start..end;
-    }
-    let run = run_starting_with(actions, literal);
-    RECENT.with_borrow_mut(|recent| recent.put(tag, literal, (run.start, run.end)));
-    run
+    let (start, end) = Kept::remembered(&RECENT, tag, literal, || {
+        let run = run_starting_with(actions, literal);
+        (run.start, run.end)
+    });
+    start..end
 }
 
 /// The positions in `actions` (one service's, sorted by lower-case name) of the names that

@@ -4,6 +4,9 @@
 //! earlier one asked already. Bounded: a handful of entries, each replaced in turn. The rules
 //! keep their own answers in one too (the ARNs that checked clean).
 
+use std::cell::RefCell;
+use std::thread::LocalKey;
+
 /// The longest text a [`Recent`] keeps: longer ones are looked up each time.
 pub const KEY_WIDTH: usize = 48;
 
@@ -63,6 +66,25 @@ impl<V: Clone, const N: usize> Recent<V, N> {
             .and_then(|entry| entry.value.clone())
     }
 
+    /// The answer for `tag` and `key` kept in `memo` (a thread's), else what `find` gives, kept
+    /// there for the next time; a text the memo does not keep is always looked up.
+    pub fn remembered(
+        memo: &'static LocalKey<RefCell<Self>>,
+        tag: (usize, usize),
+        key: &[u8],
+        find: impl FnOnce() -> V,
+    ) -> V {
+        if !Self::keeps(key) {
+            return find();
+        }
+        if let Some(known) = memo.with_borrow(|recent| recent.get(tag, key)) {
+            return known;
+        }
+        let found = find();
+        memo.with_borrow_mut(|recent| recent.put(tag, key, found.clone()));
+        found
+    }
+
     /// Keeps `value` for `tag` and `key` (a text [`Self::keeps`]), in place of the oldest answer.
     pub fn put(&mut self, tag: (usize, usize), key: &[u8], value: V) {
         if !Self::keeps(key) {
@@ -83,6 +105,7 @@ impl<V: Clone, const N: usize> Recent<V, N> {
 #[cfg(test)]
 mod tests {
     use super::{KEY_WIDTH, Recent};
+    use std::cell::{Cell, RefCell};
 
     #[test]
     fn keeps_the_last_answers_by_tag_and_text() {
@@ -105,5 +128,25 @@ mod tests {
         let long = [b'a'; KEY_WIDTH + 1];
         recent.put((5, 0), &long, 50);
         assert_eq!(recent.get((5, 0), &long), None);
+    }
+
+    #[test]
+    fn remembered_looks_up_a_kept_text_once() {
+        thread_local! {
+            static MEMO: RefCell<Recent<usize, 2>> = const { RefCell::new(Recent::new()) };
+        }
+        let lookups = Cell::new(0);
+        let find = |answer| {
+            lookups.set(lookups.get() + 1);
+            answer
+        };
+        assert_eq!(Recent::remembered(&MEMO, (0, 0), b"s3", || find(1)), 1);
+        assert_eq!(Recent::remembered(&MEMO, (0, 0), b"s3", || find(2)), 1);
+        assert_eq!(lookups.get(), 1);
+        // A text the memo does not keep is looked up every time.
+        let long = [b'a'; KEY_WIDTH + 1];
+        assert_eq!(Recent::remembered(&MEMO, (0, 0), &long, || find(3)), 3);
+        assert_eq!(Recent::remembered(&MEMO, (0, 0), &long, || find(4)), 4);
+        assert_eq!(lookups.get(), 3);
     }
 }

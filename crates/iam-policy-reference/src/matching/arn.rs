@@ -627,20 +627,12 @@ fn fields_fit_recently(
     thread_local! {
         static RECENT: RefCell<Recent<bool, 8>> = const { RefCell::new(Recent::new()) };
     }
-    let Some(arn) = arn
-        .map(str::as_bytes)
-        .filter(|arn| Recent::<bool, 8>::keeps(arn))
-    else {
+    let Some(arn) = arn else {
         return fit();
     };
     // Formats sharing their fields mostly share the text itself: told apart by address.
     let tag = (format.as_ptr() as usize, format.len());
-    if let Some(known) = RECENT.with_borrow(|recent| recent.get(tag, arn)) {
-        return known;
-    }
-    let fits = fit();
-    RECENT.with_borrow_mut(|recent| recent.put(tag, arn, fits));
-    fits
+    Recent::remembered(&RECENT, tag, arn.as_bytes(), fit)
 }
 
 /// The characters of tokens that are all literal.
