@@ -1,6 +1,6 @@
 //! The line starts of a file, for the line and column of many offsets in any order without a
 //! scan from the start for each: a file of many scenarios asks for one per deciding statement,
-//! and `check` for one per finding.
+//! and `check` and `lint` for one per finding.
 
 /// The byte offset of each line's first byte in a text, kept apart from the text so that the
 /// threads that read parts of a file index it once between them.

@@ -229,68 +229,23 @@ impl<'t> Iterator for Elements<'t> {
 /// The 1-based line and column (in characters) of a byte offset of `text`. An offset past
 /// the end, or inside a character, counts up to the nearest character boundary before it.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    Position::START.advance(text, offset).line_col()
-}
-
-/// [`line_col`] of each of `offsets` (in any order), in one pass over the text up to the last
-/// of them rather than a scan from the start for each.
-pub fn line_cols(text: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
-    let mut order: Vec<(usize, usize)> = offsets.iter().copied().zip(0..).collect();
-    order.sort_unstable();
-    let mut found = vec![(1, 1); offsets.len()];
-    let mut position = Position::START;
-    for (offset, index) in order {
-        position = position.advance(text, offset);
-        if let Some(slot) = found.get_mut(index) {
-            *slot = position.line_col();
-        }
-    }
-    found
-}
-
-/// A character boundary of a text, with its line and column.
-#[derive(Clone, Copy)]
-struct Position {
-    offset: usize,
-    line: usize,
-    column: usize,
-}
-
-impl Position {
-    const START: Position = Position {
-        offset: 0,
-        line: 1,
-        column: 1,
-    };
-
-    /// The position of `offset` (as [`line_col`] reads it), which is not before `self`.
-    fn advance(self, text: &str, offset: usize) -> Position {
-        let end = text.floor_char_boundary(offset).max(self.offset);
-        let passed = text.get(self.offset..end).unwrap_or_default();
-        let (line, column) = match passed.rfind('\n') {
-            // Columns are counted on the last line only.
-            Some(last) => (
-                self.line + line_breaks(passed.as_bytes()),
-                passed.get(last + 1..).unwrap_or_default().chars().count() + 1,
-            ),
-            None => (self.line, self.column + passed.chars().count()),
-        };
-        Position {
-            offset: end,
-            line,
-            column,
-        }
-    }
-
-    fn line_col(self) -> (usize, usize) {
-        (self.line, self.column)
+    let before = text
+        .get(..text.floor_char_boundary(offset))
+        .unwrap_or_default();
+    match before.rfind('\n') {
+        // Columns are counted on the last line only.
+        Some(last) => (
+            1 + line_breaks(before.as_bytes()),
+            before.get(last + 1..).unwrap_or_default().chars().count() + 1,
+        ),
+        None => (1, before.chars().count() + 1),
     }
 }
 
 /// How many `\n` `bytes` holds.
 fn line_breaks(bytes: &[u8]) -> usize {
     // A `u8` count per chunk of at most 255 bytes lets the compiler compare and add sixteen
-    // bytes at a time: a file with findings is scanned up to the last one.
+    // bytes at a time: a syntax error deep in a large file is located in one quick scan.
     bytes
         .chunks(255)
         .map(|chunk| {
@@ -1024,25 +979,17 @@ mod tests {
     }
 
     #[test]
-    fn line_cols_locate_like_a_scan_from_the_start() {
+    fn line_col_locates_like_a_scan_from_the_start() {
         // Line breaks at every place of a word, `\r\n`, characters of several bytes.
         let text = "\n{\n  \"é\": x\r\n\n}\n\"ab😀cd\"\n\n\n efghijklmnopq\nr\n";
-        let offsets: Vec<usize> = (0..=text.len() + 2).rev().collect();
-        let found = line_cols(text, &offsets);
-        for (&offset, &(line, column)) in offsets.iter().zip(&found) {
+        for offset in 0..=text.len() + 2 {
             let end = text.floor_char_boundary(offset);
             let before = &text[..end];
             let line_start = before.rfind('\n').map_or(0, |at| at + 1);
-            assert_eq!(line, before.matches('\n').count() + 1, "offset {offset}");
-            assert_eq!(
-                column,
-                before[line_start..].chars().count() + 1,
-                "offset {offset}"
-            );
+            let line = before.matches('\n').count() + 1;
+            let column = before[line_start..].chars().count() + 1;
             assert_eq!(line_col(text, offset), (line, column), "offset {offset}");
         }
         assert_eq!(line_col(text, 9), (3, 6));
-        assert_eq!(line_cols(text, &[9, 0, 9]), [(3, 6), (1, 1), (3, 6)]);
-        assert!(line_cols(text, &[]).is_empty());
     }
 }

@@ -8,6 +8,8 @@ use std::borrow::Cow;
 use iam_policy_core::json::{Node, Span, Value};
 use iam_policy_core::{Finding, IssueCode, Options, PolicyKind, parse};
 
+use crate::lines::{LineIndex, LineStarts};
+
 /// A finding whose span is a byte range of the file, with its 1-based line and column (in
 /// characters) at both ends; the end is exclusive.
 #[derive(Clone, Debug)]
@@ -326,18 +328,17 @@ fn syntax_error(message: String, span: Span) -> Finding {
 
 /// Adds line and column to findings whose spans index `text`.
 fn locate(text: &str, findings: Vec<Finding>) -> Vec<Diagnostic> {
-    let offsets: Vec<usize> = findings
-        .iter()
-        .flat_map(|finding| [finding.span.start as usize, finding.span.end as usize])
-        .collect();
-    let positions = parse::line_cols(text, &offsets);
-    let position = |(line, column)| Position { line, column };
+    let starts = LineStarts::of(text);
+    let lines = LineIndex::new(text, &starts);
+    let position = |offset: u32| {
+        let (line, column) = lines.line_col(offset as usize);
+        Position { line, column }
+    };
     findings
         .into_iter()
-        .zip(positions.as_chunks::<2>().0)
-        .map(|(finding, &[start, end])| Diagnostic {
-            start: position(start),
-            end: position(end),
+        .map(|finding| Diagnostic {
+            start: position(finding.span.start),
+            end: position(finding.span.end),
             finding,
         })
         .collect()
