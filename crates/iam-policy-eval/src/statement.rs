@@ -140,7 +140,10 @@ pub(crate) fn action_matches(pattern: &str, action: &str) -> bool {
     pattern == "*" || matching::wildcard_match_ignore_case(pattern, action)
 }
 
-/// [`action_matches`] for the request of `env`.
+/// [`action_matches`] for the request of `env`. The engine matches every statement against
+/// one request, whose texts it checks once ([`is_literal`]), so most patterns are decided at
+/// their first difference here; the same step inside the shared matcher, for texts not known
+/// to be literal, cost the lint 6% more instructions (the redundancy rules match many pairs).
 fn action_matches_in(pattern: &str, env: &Env<'_>) -> bool {
     let action = &env.request.action;
     if env.action_literal {
