@@ -274,8 +274,9 @@ struct QueueState {
     /// Results read before their turn, by file and part.
     done: BTreeMap<(usize, usize), Done>,
     /// Parts taken and not yet written: no thread takes one more past `limit`, so that what
-    /// waits to be written holds little whichever part is slow. Four per thread: one being
-    /// read, the others' results waiting for a slower part.
+    /// waits to be written stays bounded whichever part is slow. Twice a thread's share of a
+    /// file: a thread the system leaves waiting for a core holds back no other before the
+    /// others have read the whole of a file of a few hundred scenarios.
     unwritten: usize,
     limit: usize,
     /// The threads waiting for a change: none, and a change wakes nobody (a system call).
@@ -582,7 +583,7 @@ impl<'env> Crew<'_, 'env> {
                 break;
             }
         }
-        queue.lock().limit = 4 * jobs;
+        queue.lock().limit = 2 * PARTS_PER_THREAD * jobs;
     }
 }
 
