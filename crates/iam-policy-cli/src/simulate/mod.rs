@@ -233,6 +233,8 @@ struct Reading<'t> {
     text: &'t str,
     starts: &'t OnceLock<LineStarts>,
     reader: scenario::Reader<'t>,
+    /// No scenario of the file is read yet: the reader knows none of its policies.
+    fresh: bool,
 }
 
 impl<'t> Reading<'t> {
@@ -242,6 +244,7 @@ impl<'t> Reading<'t> {
             text: &file.text,
             starts: &file.lines,
             reader: scenario::Reader::new(&file.text),
+            fresh: true,
         }
     }
 
@@ -281,6 +284,9 @@ struct QueueState {
     limit: usize,
     /// The threads waiting for a change: none, and a change wakes nobody (a system call).
     waiting: usize,
+    /// Every part is taken (the last file's last part is parsed): the workers stop while the
+    /// last parts are evaluated and written, not after.
+    drained: bool,
     /// The run is over: the workers stop.
     closed: bool,
 }
@@ -306,6 +312,7 @@ impl<'f> Queue<'f> {
                 // Set as the workers start.
                 limit: usize::MAX,
                 waiting: 0,
+                drained: false,
                 closed: false,
             }),
             changed: Condvar::new(),
@@ -355,11 +362,11 @@ impl<'f> Queue<'f> {
     }
 
     /// A worker's next part or file once one is offered and there is room for its results;
-    /// `None` once closed.
+    /// `None` once every part is taken.
     fn take(&self) -> Option<Next> {
         let mut state = self.lock();
         loop {
-            if state.closed {
+            if state.drained || state.closed {
                 return None;
             }
             if let Some(next) = state.take() {
@@ -390,14 +397,12 @@ impl<'f> Queue<'f> {
     /// with `None` the next file, if any.
     fn offer(&self, file: usize, part: Option<Part>) {
         let next = match part {
-            Some(part) => Next::Part(part),
-            None => match self.files.get(file + 1) {
-                Some(path) => Next::File(file + 1, path.clone()),
-                None => return,
-            },
+            Some(part) => Some(Next::Part(part)),
+            None => (self.files.get(file + 1)).map(|path| Next::File(file + 1, path.clone())),
         };
         let mut state = self.lock();
-        state.next = Some(next);
+        state.drained = next.is_none();
+        state.next = next;
         self.changed(state);
     }
 
@@ -835,13 +840,17 @@ fn read_scenarios(
     let mut line = String::new();
     let mut index = part.first;
     // The scenarios parsed and not yet evaluated: a part's, or one at a time.
-    let batch = if part.file.part_bytes.is_some() {
-        PART
-    } else {
-        1
-    };
-    let mut nodes = Vec::with_capacity(batch);
+    let limited = part.file.part_bytes.is_some();
+    let mut nodes = Vec::with_capacity(if limited { PART } else { 1 });
+    // A thread's first scenario of a file is read before the rest of its part is parsed: the
+    // policies the part's scenarios share (an SCP in each) are then parsed once, not once per
+    // scenario, as the parser skips only texts read before.
+    let mut lead = limited && reading.fresh;
     loop {
+        let batch = match limited && !lead {
+            true => PART - (index - part.first),
+            false => 1,
+        };
         // Scenarios are parsed without the trees of the policy texts read before them: a
         // large file never holds the tree of all of them.
         let reader = &reading.reader;
@@ -861,21 +870,23 @@ fn read_scenarios(
                 None => stop = Some(None),
             }
         }
-        if part.file.part_bytes.is_some() {
+        if limited && !lead {
             let last = nodes.last().map(|node| node.span.end as usize);
             next(last.filter(|_| stop.is_none()).map(|after| Part {
                 after: Some(after),
-                first: part.first + nodes.len(),
+                first: index + nodes.len(),
                 number: part.number + 1,
                 ..part.clone()
             }));
         }
         for node in nodes.drain(..) {
             evaluate(out, printer, reading, &mut line, index, &node, tally)?;
+            reading.fresh = false;
             index += 1;
         }
         match stop {
-            None if part.file.part_bytes.is_some() => return Ok(PartEnd::Full),
+            None if lead => lead = false,
+            None if limited => return Ok(PartEnd::Full),
             None => {}
             Some(None) => {
                 next(None);
