@@ -18,7 +18,7 @@ use iam_policy_core::json;
 use iam_policy_core::parse;
 use iam_policy_core::{Finding, Span};
 
-use crate::lines::{LineIndex, LineStarts};
+use crate::lines::{Line, LineIndex, LineStarts};
 use crate::lint::document::{Diagnostic, Position};
 use crate::lint::input::{self, Source};
 use crate::lint::{self, Color, text};
@@ -153,8 +153,6 @@ struct FileText {
     /// whole by one thread, one scenario at a time (`--jobs 1`, or the last file of a run is
     /// short).
     part_bytes: Option<usize>,
-    /// Its lines, indexed by the first thread that needs them while the others parse on.
-    lines: OnceLock<LineStarts>,
 }
 
 /// Consecutive scenarios of a file, read and evaluated by one thread.
@@ -167,6 +165,8 @@ struct Part {
     first: usize,
     /// Its place among the file's parts.
     number: usize,
+    /// The line where reading starts: each part indexes the lines of its own scenarios.
+    line: Line,
 }
 
 impl Part {
@@ -231,7 +231,6 @@ impl Printer {
 struct Reading<'t> {
     name: &'t str,
     text: &'t str,
-    starts: &'t OnceLock<LineStarts>,
     reader: scenario::Reader<'t>,
     /// No scenario of the file is read yet: the reader knows none of its policies.
     fresh: bool,
@@ -242,15 +241,9 @@ impl<'t> Reading<'t> {
         Reading {
             name: &file.name,
             text: &file.text,
-            starts: &file.lines,
             reader: scenario::Reader::new(&file.text),
             fresh: true,
         }
-    }
-
-    fn lines(&self) -> LineIndex<'t> {
-        let starts = self.starts.get_or_init(|| LineStarts::of(self.text));
-        LineIndex::new(self.text, starts)
     }
 }
 
@@ -486,6 +479,7 @@ fn work(hand: &mut impl Hand) {
                         after: None,
                         first: 0,
                         number: 0,
+                        line: Line::FIRST,
                     },
                     Err(result) => {
                         hand.unreadable(index, result);
@@ -542,7 +536,6 @@ fn open(
         order: index,
         part_bytes: queue.part_bytes(index, text.len()),
         text,
-        lines: OnceLock::new(),
     })
 }
 
@@ -836,6 +829,8 @@ fn read_scenarios(
         Some(after) => parse::elements_after(text, after),
     };
     let start = part.after.unwrap_or(0);
+    // The lines of the part's scenarios, indexed as they are parsed.
+    let mut lines = LineStarts::from(part.line);
     // The JSON record of each scenario, built whole and written at once.
     let mut line = String::new();
     let mut index = part.first;
@@ -870,17 +865,37 @@ fn read_scenarios(
                 None => stop = Some(None),
             }
         }
+        let last = nodes.last().map(|node| node.span.end as usize);
+        lines.extend(text, last.unwrap_or(start));
+        if let Some(Some(error)) = &stop {
+            lines.extend(text, error.span.start as usize);
+        }
         if limited && !lead {
-            let last = nodes.last().map(|node| node.span.end as usize);
             next(last.filter(|_| stop.is_none()).map(|after| Part {
                 after: Some(after),
                 first: index + nodes.len(),
                 number: part.number + 1,
+                line: lines.last(),
                 ..part.clone()
             }));
         }
+        let lines = &LineIndex::new(text, &lines);
         for node in nodes.drain(..) {
-            evaluate(out, printer, reading, &mut line, index, &node, tally)?;
+            let place = Place {
+                file: name,
+                text,
+                lines,
+                index,
+            };
+            evaluate(
+                out,
+                printer,
+                &mut reading.reader,
+                &place,
+                &mut line,
+                &node,
+                tally,
+            )?;
             reading.fresh = false;
             index += 1;
         }
@@ -894,7 +909,7 @@ fn read_scenarios(
             }
             Some(Some(error)) => {
                 tally.unreadable += 1;
-                let (line, column) = reading.lines().line_col(error.span.start as usize);
+                let (line, column) = lines.line_col(error.span.start as usize);
                 let message = format!("{} at line {line}, column {column}", error.message);
                 next(None);
                 file_error(out, printer.format, name, &message)?;
@@ -909,19 +924,18 @@ fn read_scenarios(
 fn evaluate(
     out: &mut impl Write,
     printer: &Printer,
-    reading: &mut Reading<'_>,
+    reader: &mut scenario::Reader<'_>,
+    place: &Place<'_>,
     line: &mut String,
-    index: usize,
     node: &iam_policy_core::Node<'_>,
     tally: &mut Tally,
 ) -> io::Result<()> {
-    let (name, text, lines) = (reading.name, reading.text, &reading.lines());
     tally.scenarios += 1;
-    let scenario = match scenario::read(node, &mut reading.reader) {
+    let scenario = match scenario::read(node, reader) {
         Ok(scenario) => scenario,
         Err(error) => {
             tally.malformed += 1;
-            return write_malformed(out, printer, name, lines, index, node, &error);
+            return write_malformed(out, printer, place, node, &error);
         }
     };
     let set = policy_set(&scenario);
@@ -930,18 +944,12 @@ fn evaluate(
     if matched == Some(false) {
         tally.mismatches += 1;
     }
-    let place = Place {
-        file: name,
-        text,
-        lines,
-        index,
-    };
     match printer.format {
-        Format::Json => write_json(out, line, &place, &scenario, &set, &evaluation, matched),
+        Format::Json => write_json(out, line, place, &scenario, &set, &evaluation, matched),
         Format::Text => write_text(
             out,
             &printer.renderer,
-            &place,
+            place,
             &scenario,
             &set,
             &evaluation,
@@ -1009,12 +1017,16 @@ impl ErrorRecord<'_> {
 fn write_malformed(
     out: &mut impl Write,
     printer: &Printer,
-    file: &str,
-    lines: &LineIndex<'_>,
-    index: usize,
+    place: &Place<'_>,
     node: &iam_policy_core::Node<'_>,
     error: &ScenarioError,
 ) -> io::Result<()> {
+    let Place {
+        file,
+        text,
+        lines,
+        index,
+    } = *place;
     let name = scenario_name(node);
     let (line, column) = lines.line_col(error.span.start as usize);
     match printer.format {
@@ -1034,7 +1046,7 @@ fn write_malformed(
             let group = text::marked(
                 Level::ERROR.primary_title(title.as_str()),
                 file,
-                lines.text(),
+                text,
                 error.span,
                 start,
                 None,
