@@ -839,8 +839,9 @@ fn read_scenarios(
     let mut nodes = Vec::with_capacity(if limited { PART } else { 1 });
     // A thread's first scenario of a file is read before the rest of its part is parsed: the
     // policies the part's scenarios share (an SCP in each) are then parsed once, not once per
-    // scenario, as the parser skips only texts read before.
-    let mut lead = limited && reading.fresh;
+    // scenario, as the parser skips only texts read before. Not in the file's first part, whose
+    // parse the workers wait for.
+    let mut lead = limited && reading.fresh && part.number > 0;
     loop {
         let batch = match limited && !lead {
             true => PART - (index - part.first),
