@@ -34,6 +34,11 @@ pub(crate) fn check_statement(
     operators: &mut Vec<Option<Operator>>,
     ctx: &mut Context<'_>,
 ) -> Vec<Option<ConditionKey>> {
+    if statement.conditions.is_empty() {
+        // Most statements: only a repeated operator holding no key is left to find.
+        check_duplicate_keys(statement, ctx);
+        return Vec::new();
+    }
     operators.clear();
     operators.reserve(statement.conditions.len());
     let mut keys = Vec::with_capacity(statement.conditions.len());
