@@ -27,12 +27,13 @@ pub(super) fn check_redundant_actions(
     }
     let distinct =
         |index: usize, other_index: usize| distinct_entries(statement, index, other_index);
-    if statement.actions.len() <= PAIRWISE_UP_TO {
-        // A short list's entries are compared pair by pair, with no list built.
+    if statement.actions.len() <= SHORT_LIST {
+        // Compared pair by pair, with no list built.
         let wide_entries = || {
             (statement.actions.iter().enumerate())
                 .filter_map(|(index, resolved)| Some((index, wide_bounds(resolved)?)))
         };
+        let any_wide = wide_entries().next().is_some();
         for (index, resolved) in statement.actions.iter().enumerate() {
             // The first earlier entry naming the same single action.
             let same = match (resolved.everything, &resolved.actions[..]) {
@@ -50,7 +51,9 @@ pub(super) fn check_redundant_actions(
                     .map(|(other_index, _)| other_index),
                 _ => None,
             };
-            let wider = covering_wide_entry(statement, wide_entries(), index);
+            let wider = any_wide
+                .then(|| covering_wide_entry(statement, wide_entries(), index))
+                .flatten();
             // The first covering entry in list order.
             if let Some(other_index) = [wider, same].into_iter().flatten().min() {
                 report_redundant_action(statement, element, index, other_index, ctx);
@@ -95,8 +98,9 @@ pub(super) fn check_redundant_actions(
         return;
     }
     repeats.sort_unstable();
-    // A list with few wide entries has each entry compared with every wide entry instead.
-    let pairwise = several.len() <= FEW_WIDE_ENTRIES;
+    // A short list's entries, or any list's with few wide entries, are each compared with
+    // every wide entry instead.
+    let pairwise = statement.actions.len() <= PAIRWISE_UP_TO || several.len() <= FEW_WIDE_ENTRIES;
     let wider = if pairwise {
         Vec::new()
     } else {
@@ -130,6 +134,11 @@ fn wide_bounds(
     }
     (resolved.actions.len() > 1).then(|| bounds(&resolved.actions))
 }
+
+/// Action lists up to this long (most statements' lists) have their entries compared pair by
+/// pair, cheaper than filling and sorting the scratch lists; longer ones, for which the pairs
+/// cost more than the sorting, fill the lists.
+const SHORT_LIST: usize = 4;
 
 /// With at most this many entries naming several actions (or `"*"`), a list's entries are each
 /// compared with all of them: linear, and cheaper than the indexes for a long list.
