@@ -479,6 +479,12 @@ struct ServiceFormat {
     shape: &'static matching::FormatShape,
     /// The next format of the same chain, or `NO_FORMAT`.
     next: u16,
+    /// The next format with the same text, or `NO_FORMAT`: several services list one resource
+    /// (`instance` of ec2, ssm and others; `role` of iam and two more), matched once for all.
+    same_text: u16,
+    /// Whether an earlier format has the same text: such a format is in no chain, and is
+    /// found through the first one's `same_text`.
+    repeated: bool,
 }
 
 /// The resource types a look-up finds: on the stack while they are few, as they mostly are
@@ -571,14 +577,21 @@ impl ArnService {
     ) -> T {
         let mut found = Found::default();
         if let Some(service) = self.formats() {
+            let mut try_format = |format: &ServiceFormat| {
+                if pattern.can_name_shape(format.shape) {
+                    let mut same = Some(format);
+                    while let Some(format) = same {
+                        found.push(ResourceType(format.row));
+                        same = service.formats.get(usize::from(format.same_text));
+                    }
+                }
+            };
             let mut try_chain = |first: Option<u8>| {
                 let mut next = service.chains.get(chain_of(first)).copied();
                 while let Some(format) =
                     next.and_then(|index| service.formats.get(usize::from(index)))
                 {
-                    if pattern.can_name_shape(format.shape) {
-                        found.push(ResourceType(format.row));
-                    }
+                    try_format(format);
                     next = Some(format.next);
                 }
             };
@@ -588,10 +601,8 @@ impl ArnService {
                     try_chain(None);
                 }
                 None => {
-                    for format in &service.formats {
-                        if pattern.can_name_shape(format.shape) {
-                            found.push(ResourceType(format.row));
-                        }
+                    for format in service.formats.iter().filter(|format| !format.repeated) {
+                        try_format(format);
                     }
                 }
             }
@@ -618,11 +629,36 @@ impl ArnService {
                     row,
                     shape: format_shape(row),
                     next: NO_FORMAT,
+                    same_text: NO_FORMAT,
+                    repeated: false,
                 })
                 .collect();
+            // Each format linked to the next of the same text (pooled: one text, one id),
+            // found by sorting by text, then position.
+            let mut by_text: Vec<(u32, usize)> = formats
+                .iter()
+                .enumerate()
+                .map(|(index, format)| (ResourceType(format.row).row().arn_format(), index))
+                .collect();
+            by_text.sort_unstable();
+            for pair in by_text.windows(2) {
+                if let [(text, index), (next_text, next)] = *pair
+                    && text == next_text
+                {
+                    if let Some(format) = formats.get_mut(index) {
+                        format.same_text = u16::try_from(next).unwrap_or(NO_FORMAT);
+                    }
+                    if let Some(format) = formats.get_mut(next) {
+                        format.repeated = true;
+                    }
+                }
+            }
             // Chained from the last, so that each chain runs in table order.
             let mut chains = Box::new([NO_FORMAT; 257]);
             for (index, format) in formats.iter_mut().enumerate().rev() {
+                if format.repeated {
+                    continue;
+                }
                 if let Some(start) = chains.get_mut(chain_of(format.shape.fixed_resource_first())) {
                     format.next = *start;
                     *start = u16::try_from(index).unwrap_or(NO_FORMAT);

@@ -469,6 +469,8 @@ fn arns_name_what_every_format_tried_names() {
         "arn:aws:s3:::*",
         "arn:aws:s3:::b/${*}",
         "arn:aws:iam::*:role/aws-service-role/*",
+        // A format several services list (iam's, and two more services' `role`).
+        "arn:aws:iam::123456789012:role/app",
         "arn:aws:logs:*:*:log-group:/aws/lambda/*",
         "arn:aws:sagemaker:*:*:*Canvas*",
         "arn:aws:wafv2:*:*:regional/webacl/*",
@@ -488,7 +490,7 @@ fn arns_name_what_every_format_tried_names() {
             .collect();
         assert_eq!(resource_types_for_arn(arn), every, "{arn}");
         // Any service field's formats: those of them that every format tried finds.
-        for field in ["ec2", "s3", "ssm"] {
+        for field in ["ec2", "s3", "ssm", "iam"] {
             let Some(service) = arn_service(field) else {
                 unreachable!("{field} has ARN formats")
             };

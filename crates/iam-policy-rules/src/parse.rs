@@ -301,9 +301,16 @@ impl<'t> Parser<'t> {
     /// written after `:` and `,`; longer runs (indentation, line breaks) are the loop's.
     #[inline(always)]
     fn skip_whitespace(&mut self) {
-        match self.bytes.get(self.pos..self.pos + 2) {
-            Some([first, _]) if *first > b' ' => {}
-            Some([b' ', second]) if *second > b' ' => self.pos += 1,
+        match self.bytes.get(self.pos) {
+            Some(&first) if first > b' ' => {}
+            Some(b' ')
+                if self
+                    .bytes
+                    .get(self.pos + 1)
+                    .is_some_and(|&second| second > b' ') =>
+            {
+                self.pos += 1;
+            }
             _ => self.skip_whitespace_run(),
         }
     }
@@ -332,9 +339,10 @@ impl<'t> Parser<'t> {
     }
 
     fn span_from(&self, start: usize) -> Span {
+        // Exact: both are offsets of the text, which `Parser::new` caps at `u32::MAX` bytes.
         Span {
-            start: offset(start),
-            end: offset(self.pos),
+            start: start as u32,
+            end: self.pos as u32,
         }
     }
 

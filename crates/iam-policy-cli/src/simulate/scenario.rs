@@ -78,10 +78,19 @@ pub struct Reader<'t> {
     /// The texts read, with their places in [`Reader::read`]: what the parser skips (see
     /// [`Reader::known_at`]).
     texts: KnownTexts<'t>,
-    /// Where the parser skipped a known text, with the text's place in [`Reader::read`], in
-    /// the file's order: a skipped policy is then read without looking its text up again.
-    /// Entries before the scenario being read are dropped (see [`Reader::start_scenario`]).
-    skipped: RefCell<VecDeque<(u32, usize)>>,
+    /// Where the parser looked a policy's text up, and what it found, in the file's order: a
+    /// policy is then read without looking its text up again. Entries before the scenario
+    /// being read are dropped (see [`Reader::start_scenario`]).
+    looked_up: RefCell<VecDeque<(u32, Found)>>,
+}
+
+/// What the parser found when it looked a text up.
+#[derive(Clone, Copy, Debug)]
+enum Found {
+    /// A text read before, skipped: its place in [`Reader::read`].
+    Known(usize),
+    /// No text known then, when [`Reader::read`] held this many.
+    Unknown(usize),
 }
 
 impl<'t> Reader<'t> {
@@ -90,7 +99,7 @@ impl<'t> Reader<'t> {
             text,
             read: Vec::new(),
             texts: KnownTexts::default(),
-            skipped: RefCell::default(),
+            looked_up: RefCell::default(),
         }
     }
 
@@ -99,40 +108,45 @@ impl<'t> Reader<'t> {
     /// [`parse::Elements::next_skipping`] leaves it as a `null` node with its span. Only texts
     /// that parsed are known, as the parser requires.
     pub fn known_at(&self, rest: &str) -> Option<usize> {
-        let (length, place) = self.texts.starting(rest.as_bytes())?;
+        let found = self.texts.starting(rest.as_bytes());
         // Not recorded, the text is looked up again when read: no borrow is held while the
         // parser asks, so this is never the case.
-        if let (Ok(at), Ok(mut skipped)) = (
+        if let (Ok(at), Ok(mut looked_up)) = (
             u32::try_from(self.text.len().saturating_sub(rest.len())),
-            self.skipped.try_borrow_mut(),
+            self.looked_up.try_borrow_mut(),
         ) {
-            skipped.push_back((at, place));
+            let entry = match found {
+                Some((_, place)) => Found::Known(place),
+                None => Found::Unknown(self.read.len()),
+            };
+            looked_up.push_back((at, entry));
         }
-        Some(length)
+        found.map(|(length, _)| length)
     }
 
-    /// Forgets the texts skipped before `start`, where the scenario to be read starts: those
+    /// Forgets the texts looked up before `start`, where the scenario to be read starts: those
     /// of scenarios read (or malformed) before it.
     fn start_scenario(&mut self, start: u32) {
-        let skipped = self.skipped.get_mut();
-        while skipped.front().is_some_and(|&(at, _)| at < start) {
-            skipped.pop_front();
+        let looked_up = self.looked_up.get_mut();
+        while looked_up.front().is_some_and(|&(at, _)| at < start) {
+            looked_up.pop_front();
         }
     }
 
     /// The place in [`Reader::read`] of the text of the policy written at `start`, if it was
     /// read before.
-    fn place(&mut self, start: u32, source: &str, skipped: bool) -> Option<usize> {
-        let found = skipped.then(|| {
-            let skipped = self.skipped.get_mut();
-            let at = skipped.binary_search_by_key(&start, |&(at, _)| at).ok()?;
-            skipped.get(at).map(|&(_, place)| place)
-        });
-        // A text not skipped may still have been read since the parser passed it (the same
-        // policy twice in a scenario).
-        found
-            .flatten()
-            .or_else(|| self.texts.exactly(source.as_bytes()))
+    fn place(&mut self, start: u32, source: &str) -> Option<usize> {
+        let looked_up = self.looked_up.get_mut();
+        let found = (looked_up.binary_search_by_key(&start, |&(at, _)| at).ok())
+            .and_then(|at| looked_up.get(at))
+            .map(|&(_, found)| found);
+        match found {
+            Some(Found::Known(place)) => Some(place),
+            // Nothing read since the parser looked: still unknown. A text the parser did not
+            // know may have been read since it passed (the same policy twice in a scenario).
+            Some(Found::Unknown(texts)) if texts == self.read.len() => None,
+            _ => self.texts.exactly(source.as_bytes()),
+        }
     }
 }
 
@@ -378,6 +392,10 @@ const MEMBERS: &[&str] = &[
     "expect",
 ];
 
+/// The start of the actions that assume a role (any case): a scenario of one of them reads its
+/// resource policy as the role's trust policy.
+const ASSUME_ROLE: &str = "sts:AssumeRole";
+
 /// Reads one scenario.
 pub fn read(node: &Node<'_>, reader: &mut Reader<'_>) -> Result<Scenario, ScenarioError> {
     reader.start_scenario(node.span.start);
@@ -428,10 +446,9 @@ pub fn read(node: &Node<'_>, reader: &mut Reader<'_>) -> Result<Scenario, Scenar
         return error(node, "the scenario has no `request`".to_owned());
     };
     let request = read_request(request)?;
-    let trust = request
-        .action
-        .to_ascii_lowercase()
-        .starts_with("sts:assumerole");
+    let trust = (request.action.as_bytes())
+        .get(..ASSUME_ROLE.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(ASSUME_ROLE.as_bytes()));
     let resource_kind = if trust {
         PolicyKind::RoleTrust
     } else {
@@ -567,7 +584,7 @@ fn policy(
         .text
         .get(start as usize..node.span.end as usize)
         .unwrap_or_default();
-    let place = reader.place(start, source, skipped);
+    let place = reader.place(start, source);
     let kinds = place.and_then(|place| reader.read.get(place));
     if let Some((_, read)) = kinds.and_then(|kinds| kinds.iter().find(|(as_, _)| *as_ == kind)) {
         return Ok(Some(ScenarioPolicy {
@@ -687,17 +704,27 @@ fn read_request(node: &Node<'_>) -> Result<Request, ScenarioError> {
     let Value::Object(members) = &node.value else {
         return error(node, "`request` is a JSON object".to_owned());
     };
-    if let Some(unknown) = members.iter().find(|m| !KEYS.contains(&&*m.key)) {
-        return Err(ScenarioError {
-            message: format!(
-                "unknown member `{}` of `request`; it has {}",
-                unknown.key,
-                list(KEYS)
-            ),
-            span: unknown.key_span,
-        });
+    // Each member's value by its place in `KEYS`, the first written, in one pass.
+    let mut values: [Option<&Node<'_>>; KEYS.len()] = [None; KEYS.len()];
+    for member in members {
+        let Some(slot) = (KEYS.iter().position(|key| *key == member.key))
+            .and_then(|place| values.get_mut(place))
+        else {
+            return Err(ScenarioError {
+                message: format!(
+                    "unknown member `{}` of `request`; it has {}",
+                    member.key,
+                    list(KEYS)
+                ),
+                span: member.key_span,
+            });
+        };
+        slot.get_or_insert(&member.value);
     }
-    let get = |key: &str| members.iter().find(|m| m.key == key).map(|m| &m.value);
+    let get = |key: &str| {
+        let place = KEYS.iter().position(|known| *known == key)?;
+        values.get(place).copied().flatten()
+    };
     let required = |key: &str| match get(key) {
         Some(value) => string(value, format_args!("request.{key}")),
         None => error(node, format!("`request` has no `{key}`")),
