@@ -2,7 +2,8 @@
 //! to the actions it names, for the rules that run after this one.
 
 use super::{
-    Context, Entry, NamedActions, ResolvedAction, Statement, did_you_mean, holds_wildcard,
+    Context, Entry, NamedActions, ResolvedAction, ResolvedActions, Statement, did_you_mean,
+    holds_wildcard,
 };
 use crate::element;
 use crate::{IssueCode, PolicyKind};
@@ -13,9 +14,9 @@ use std::borrow::Cow;
 pub(crate) fn check_statement(
     statement: &Statement<'_>,
     ctx: &mut Context<'_>,
-) -> (Vec<ResolvedAction>, bool) {
+) -> (ResolvedActions, bool) {
     let Some(element) = &statement.action else {
-        return (Vec::new(), false);
+        return (ResolvedActions::default(), false);
     };
     let at = Some(statement.index);
     if element.negated && ctx.kind == PolicyKind::Rcp {
@@ -28,23 +29,33 @@ pub(crate) fn check_statement(
             Some("list the actions in `Action` instead".to_owned()),
         );
     }
-    let mut resolved = Vec::with_capacity(element.entries.len());
-    let mut complete = true;
-    for (index, entry) in element.entries.iter().enumerate() {
+    let mut check_entry = |index: usize, entry: &Entry<'_>| {
         if ctx.kind == PolicyKind::Rcp {
             check_rcp_service(entry, at, ctx);
         }
-        match resolve(entry, at, ctx) {
-            Some((everything, wildcard, actions)) => resolved.push(ResolvedAction {
-                entry: index,
-                everything,
-                wildcard,
-                actions,
-            }),
+        let (everything, wildcard, actions) = resolve(entry, at, ctx)?;
+        Some(ResolvedAction {
+            entry: index,
+            everything,
+            wildcard,
+            actions,
+        })
+    };
+    if let [entry] = &element.entries[..] {
+        return match check_entry(0, entry) {
+            Some(resolved) => (ResolvedActions::One(resolved), true),
+            None => (ResolvedActions::default(), false),
+        };
+    }
+    let mut resolved = Vec::with_capacity(element.entries.len());
+    let mut complete = true;
+    for (index, entry) in element.entries.iter().enumerate() {
+        match check_entry(index, entry) {
+            Some(action) => resolved.push(action),
             None => complete = false,
         }
     }
-    (resolved, complete)
+    (ResolvedActions::List(resolved), complete)
 }
 
 /// A resource control policy may only name actions of the services that support RCPs.

@@ -16,8 +16,8 @@ use super::condition_value::{
     check_value_fits_operator, check_value_types_agree, check_variable_fits_operator,
     check_well_known_value, check_wildcard_needs_like, check_wildcard_only_value,
 };
-use super::operator::Operator;
-use super::value;
+use super::operator::{Family, Operator};
+use super::value::{self, IpRange};
 use super::variable;
 use super::{Condition, Context, Entry, Path, Statement};
 use crate::IssueCode;
@@ -34,6 +34,11 @@ pub(crate) fn check_statement(
     operators: &mut Vec<Option<Operator>>,
     ctx: &mut Context<'_>,
 ) -> Vec<Option<ConditionKey>> {
+    if statement.conditions.is_empty() {
+        // Most statements: only a repeated operator holding no key is left to find.
+        check_duplicate_keys(statement, ctx);
+        return Vec::new();
+    }
     operators.clear();
     operators.reserve(statement.conditions.len());
     let mut keys = Vec::with_capacity(statement.conditions.len());
@@ -91,12 +96,22 @@ fn check_condition(statement: &Statement<'_>, checked: &Checked<'_, '_>, ctx: &m
         check_set_qualifier(statement, condition, operator, key, ctx);
     }
     check_audience_qualifier(statement, condition, operator, ctx);
+    let mut ip_ranges = IpRanges::default();
     for (index, node) in condition.values.indexed() {
         let Some(text) = scalar_text(node) else {
             continue;
         };
         // Most values hold no `${`: their variables need no reading.
         let starts_variable = variable::has_variable(text);
+        let ip_range = if operator.family == Family::IpAddress {
+            IpRange::parse(text)
+        } else {
+            None
+        };
+        if let Some(range) = ip_range {
+            ip_ranges.parsed += 1;
+            ip_ranges.private += usize::from(range.is_private());
+        }
         let value = ConditionValue {
             text,
             node,
@@ -105,6 +120,7 @@ fn check_condition(statement: &Statement<'_>, checked: &Checked<'_, '_>, ctx: &m
             starts_variable,
             resolves_variable: starts_variable && value::has_variable(text),
             wildcard: value::has_wildcard(text),
+            ip_range,
         };
         check_value_fits_operator(statement, condition, operator, &value, ctx);
         check_variable_fits_operator(statement, operator, &value, ctx);
@@ -114,7 +130,7 @@ fn check_condition(statement: &Statement<'_>, checked: &Checked<'_, '_>, ctx: &m
     }
     check_multiple_booleans(statement, condition, operator, ctx);
     check_wildcard_only_value(statement, condition, operator, ctx);
-    check_source_ip_private(statement, condition, operator, ctx);
+    check_source_ip_private(statement, condition, operator, ip_ranges, ctx);
     check_redundant_numeric_bounds(statement, condition, operator, ctx);
     check_s3_prefix_context(statement, condition, operator, ctx);
 }
@@ -133,6 +149,16 @@ pub(super) struct ConditionValue<'a> {
     pub(super) resolves_variable: bool,
     /// It holds `*` or `?` outside variables ([`value::has_wildcard`]).
     pub(super) wildcard: bool,
+    /// The IP range it is, read once for an IP address operator; `None` for any other.
+    pub(super) ip_range: Option<IpRange>,
+}
+
+/// Of a condition's values under an IP address operator, how many are IP ranges and how many
+/// of those are private.
+#[derive(Clone, Copy, Default)]
+pub(super) struct IpRanges {
+    pub(super) parsed: usize,
+    pub(super) private: usize,
 }
 
 impl<'a> ConditionValue<'a> {

@@ -1,9 +1,9 @@
 //! Condition values: the fit of each value to its operator (types, variables, wildcards), and
 //! the Access Analyzer checks on the values of well-known keys.
 
-use super::condition::{Checked, ConditionValue, report, scalar_text};
+use super::condition::{Checked, ConditionValue, IpRanges, report, scalar_text};
 use super::operator::{Family, Operator, SetQualifier};
-use super::value::{self, DateProblem, IpRange};
+use super::value::{self, DateProblem};
 use super::{Condition, Context, Effect, Statement};
 use crate::IssueCode;
 use crate::json::{Node, Value};
@@ -133,7 +133,7 @@ pub(super) fn check_value_fits_operator(
                 "write the date as `YYYY-MM-DD` or `YYYY-MM-DDThh:mm:ssZ`".to_owned(),
             )),
         },
-        Family::IpAddress => match IpRange::parse(text) {
+        Family::IpAddress => match value.ip_range {
             None => Some((
                 IssueCode::TypeMismatchIpRange,
                 format!("`{operator_name}` takes an IP address or CIDR range, not `{text}`"),
@@ -492,28 +492,24 @@ pub(super) fn check_wildcard_only_value(
 
 /// `aws:SourceIp` never holds a private address (private traffic comes through VPC endpoints,
 /// where `aws:VpcSourceIp` applies): all private ranges make the condition constant, some make
-/// those entries dead.
+/// those entries dead. `IpRanges` counts the values' ranges, read once by
+/// [`super::condition`].
 #[inline]
 pub(super) fn check_source_ip_private(
     statement: &Statement<'_>,
     condition: &Condition<'_>,
     operator: Operator,
+    IpRanges {
+        parsed: ranges,
+        private,
+    }: IpRanges,
     ctx: &mut Context<'_>,
 ) {
     if operator.family != Family::IpAddress
+        || private == 0
+        || ranges != condition.values.len()
         || !condition.key.text.eq_ignore_ascii_case("aws:SourceIp")
     {
-        return;
-    }
-    // Counted, not collected: mostly no range is private.
-    let (mut ranges, mut private) = (0, 0);
-    for range in
-        (condition.values.iter()).filter_map(|node| scalar_text(node).and_then(IpRange::parse))
-    {
-        ranges += 1;
-        private += usize::from(range.is_private());
-    }
-    if private == 0 || ranges != condition.values.len() {
         return;
     }
     let all = private == ranges;

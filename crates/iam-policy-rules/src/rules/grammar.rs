@@ -9,7 +9,7 @@
 use super::variable::has_variable;
 use super::{
     Condition, ConditionValues, Context, Document, Effect, Entries, Entry, ListElement, Path,
-    PrincipalElement, Statement, did_you_mean,
+    PrincipalElement, ResolvedActions, Statement, did_you_mean,
 };
 use crate::json::{Member, Node, Value};
 use crate::{IssueCode, PolicyKind};
@@ -297,7 +297,8 @@ fn statements<'a>(member: &'a Member<'a>, ctx: &mut Context<'_>, doc: &mut Docum
                     Some("add at least one statement".to_owned()),
                 );
             }
-            doc.statements.reserve(items.len());
+            // Allocated here, sized once: no statement was read yet.
+            doc.statements = Vec::with_capacity(items.len());
             for (index, item) in items.iter().enumerate() {
                 let path = Path::statement(Some(index));
                 if matches!(item.value, Value::Object(_)) {
@@ -351,7 +352,7 @@ fn statement<'a>(
         action: None,
         resource: None,
         conditions: Vec::new(),
-        actions: Vec::new(),
+        actions: ResolvedActions::default(),
         actions_complete: false,
         condition_keys: Vec::new(),
         may_hold_variable: false,
@@ -427,14 +428,17 @@ fn statement<'a>(
         }
         match slot {
             SID | EFFECT => {
-                variables |= match &member.value.value {
-                    Value::String(text) => has_variable(text),
-                    _ => true,
-                };
                 if slot == SID {
                     view.sid = sid(member, element_path, at, ctx);
                 } else {
                     view.effect = effect(member, element_path, at, ctx);
+                }
+                // An `Effect` that was read, `Allow` or `Deny`, holds no variable.
+                if slot == SID || view.effect.is_none() {
+                    variables |= match &member.value.value {
+                        Value::String(text) => has_variable(text),
+                        _ => true,
+                    };
                 }
             }
             PRINCIPAL | NOT_PRINCIPAL => {
@@ -942,7 +946,6 @@ fn conditions<'a>(
     variables: &mut bool,
     ctx: &mut Context<'_>,
 ) -> Vec<Condition<'a>> {
-    let mut conditions = Vec::new();
     let Value::Object(operators) = &member.value.value else {
         *variables = true;
         ctx.report(
@@ -956,7 +959,7 @@ fn conditions<'a>(
             ),
             Some("write e.g. `\"Condition\": {\"StringEquals\": {\"aws:PrincipalTag/team\": \"admins\"}}`".to_owned()),
         );
-        return conditions;
+        return Vec::new();
     };
     if operators.is_empty() {
         ctx.report(
@@ -969,7 +972,7 @@ fn conditions<'a>(
         );
     }
     // One condition per key: sized once, as statements have few.
-    conditions.reserve_exact(
+    let mut conditions = Vec::with_capacity(
         operators
             .iter()
             .map(|operator| members(&operator.value).map_or(0, <[_]>::len))

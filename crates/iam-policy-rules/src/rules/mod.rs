@@ -197,7 +197,7 @@ pub(crate) struct Statement<'a> {
     /// What each entry of `action` names in the reference, filled in by the action rules
     /// before the principal, resource, variable and condition rules run. Entries that name
     /// nothing (unknown, retired, malformed) are left out.
-    pub actions: Vec<ResolvedAction>,
+    pub actions: ResolvedActions,
     /// True when every entry of `action` resolved, so `actions` is the statement's whole list.
     pub actions_complete: bool,
     /// The reference's key for each of `conditions`, filled in by the condition rules before
@@ -376,32 +376,38 @@ pub(crate) struct ListElement<'a> {
 
 /// The strings of a list element or of a principal type. Most `Resource` elements and many
 /// others are one string, kept without an allocation.
+pub(crate) type Entries<'a> = OneOrList<Entry<'a>>;
+
+/// What the entries of `Action` resolve to, in order: most lists have one entry.
+pub(crate) type ResolvedActions = OneOrList<ResolvedAction>;
+
+/// Items of which there is mostly one, kept without an allocation then; a slice.
 #[derive(Debug)]
-pub(crate) enum Entries<'a> {
-    One(Entry<'a>),
-    List(Vec<Entry<'a>>),
+pub(crate) enum OneOrList<T> {
+    One(T),
+    List(Vec<T>),
 }
 
-impl Default for Entries<'_> {
+impl<T> Default for OneOrList<T> {
     fn default() -> Self {
-        Entries::List(Vec::new())
+        OneOrList::List(Vec::new())
     }
 }
 
-impl<'a> std::ops::Deref for Entries<'a> {
-    type Target = [Entry<'a>];
+impl<T> std::ops::Deref for OneOrList<T> {
+    type Target = [T];
 
-    fn deref(&self) -> &[Entry<'a>] {
+    fn deref(&self) -> &[T] {
         match self {
-            Entries::One(entry) => std::slice::from_ref(entry),
-            Entries::List(entries) => entries,
+            OneOrList::One(item) => std::slice::from_ref(item),
+            OneOrList::List(items) => items,
         }
     }
 }
 
-impl<'e, 'a> IntoIterator for &'e Entries<'a> {
-    type Item = &'e Entry<'a>;
-    type IntoIter = std::slice::Iter<'e, Entry<'a>>;
+impl<'e, T> IntoIterator for &'e OneOrList<T> {
+    type Item = &'e T;
+    type IntoIter = std::slice::Iter<'e, T>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.iter()

@@ -27,9 +27,43 @@ pub(super) fn check_redundant_actions(
     }
     let distinct =
         |index: usize, other_index: usize| distinct_entries(statement, index, other_index);
+    if statement.actions.len() <= SHORT_LIST {
+        // Compared pair by pair, with no list built.
+        let wide_entries = || {
+            (statement.actions.iter().enumerate())
+                .filter_map(|(index, resolved)| Some((index, wide_bounds(resolved)?)))
+        };
+        let any_wide = wide_entries().next().is_some();
+        for (index, resolved) in statement.actions.iter().enumerate() {
+            // The first earlier entry naming the same single action.
+            let same = match (resolved.everything, &resolved.actions[..]) {
+                (false, &[action]) => statement
+                    .actions
+                    .get(..index)
+                    .unwrap_or_default()
+                    .iter()
+                    .enumerate()
+                    .find(|&(other_index, other)| {
+                        !other.everything
+                            && other.actions[..] == [action]
+                            && distinct(index, other_index)
+                    })
+                    .map(|(other_index, _)| other_index),
+                _ => None,
+            };
+            let wider = any_wide
+                .then(|| covering_wide_entry(statement, wide_entries(), index))
+                .flatten();
+            // The first covering entry in list order.
+            if let Some(other_index) = [wider, same].into_iter().flatten().min() {
+                report_redundant_action(statement, element, index, other_index, ctx);
+            }
+        }
+        return;
+    }
     // Only `"*"` or an entry naming several actions can cover another, apart from an earlier
     // entry naming the same single action ([`covering_wide_entries`]). The lists are sized once
-    // and serve every statement of the document.
+    // and serve every long list of the document.
     let RedundantActionLists {
         several,
         single,
@@ -41,11 +75,10 @@ pub(super) fn check_redundant_actions(
     several.reserve(statement.actions.len());
     single.reserve(statement.actions.len());
     for (index, resolved) in statement.actions.iter().enumerate() {
-        match (resolved.everything, &resolved.actions[..]) {
-            (true, _) => several.push((index, None)),
-            (false, &[action]) => single.push((action, index)),
-            (false, actions) if actions.len() > 1 => several.push((index, bounds(actions))),
-            (false, _) => {}
+        match (wide_bounds(resolved), &resolved.actions[..]) {
+            (Some(bounds), _) => several.push((index, bounds)),
+            (None, &[action]) => single.push((action, index)),
+            (None, _) => {}
         }
     }
     // Of two entries naming the same single action, only the later one is redundant: each
@@ -80,20 +113,32 @@ pub(super) fn check_redundant_actions(
             .and_then(|at| repeats.get(at))
             .map(|&(_, first)| first);
         let wider = if pairwise {
-            covering_wide_entry(statement, several, index)
+            covering_wide_entry(statement, several.iter().copied(), index)
         } else {
             wider.get(index).copied().flatten()
         };
         // The first covering entry in list order.
-        let covering = match (wider, same) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        if let Some(other_index) = covering {
+        if let Some(other_index) = [wider, same].into_iter().flatten().min() {
             report_redundant_action(statement, element, index, other_index, ctx);
         }
     }
 }
+
+/// For an entry that may cover others, `"*"` or one naming several actions, its first and last
+/// actions (`None` for `"*"`); `None` for any other entry.
+fn wide_bounds(
+    resolved: &ResolvedAction,
+) -> Option<Option<(reference::Action, reference::Action)>> {
+    if resolved.everything {
+        return Some(None);
+    }
+    (resolved.actions.len() > 1).then(|| bounds(&resolved.actions))
+}
+
+/// Action lists up to this long (most statements' lists) have their entries compared pair by
+/// pair, cheaper than filling and sorting the scratch lists; longer ones, for which the pairs
+/// cost more than the sorting, fill the lists.
+const SHORT_LIST: usize = 4;
 
 /// With at most this many entries naming several actions (or `"*"`), a list's entries are each
 /// compared with all of them: linear, and cheaper than the indexes for a long list.
@@ -103,19 +148,18 @@ const FEW_WIDE_ENTRIES: usize = 4;
 /// entry at `index`, by comparing it with each: what [`covering_wide_entries`] finds for it.
 fn covering_wide_entry(
     statement: &Statement<'_>,
-    several: &[(usize, Option<(reference::Action, reference::Action)>)],
+    several: impl Iterator<Item = (usize, Option<(reference::Action, reference::Action)>)>,
     index: usize,
 ) -> Option<usize> {
     let resolved = statement.actions.get(index)?;
     let narrow_first = resolved.actions.first();
     several
-        .iter()
         .filter(|(_, bounds)| match (bounds, narrow_first) {
             // An entry covers only the entries whose first action lies within its bounds.
             (Some((first, last)), Some(narrow_first)) => (first..=last).contains(&narrow_first),
             _ => true,
         })
-        .map(|&(wide_index, _)| wide_index)
+        .map(|(wide_index, _)| wide_index)
         .find(|&wide_index| {
             let Some(wide) = statement.actions.get(wide_index) else {
                 return false;
@@ -588,13 +632,15 @@ fn shallow_members_hash(statement: &Node<'_>) -> u64 {
 
 fn shallow_member_hash(member: &Member<'_>) -> u64 {
     let mut hasher = FxHasher::default();
-    member.key.hash(&mut hasher);
+    // A name's length and first byte tell the statement elements apart, cheaper than its hash.
+    hasher.write_usize(member.key.len());
+    hasher.write_u8(member.key.as_bytes().first().copied().unwrap_or_default());
     let value = &member.value;
     std::mem::discriminant(&value.value).hash(&mut hasher);
     match &value.value {
         Value::Null => {}
         Value::Bool(value) => value.hash(&mut hasher),
-        Value::Number(text) | Value::String(text) => text.hash(&mut hasher),
+        Value::Number(text) | Value::String(text) => sample_text(text, &mut hasher),
         Value::Array(items) => {
             items.len().hash(&mut hasher);
             if let Some(Node {
@@ -602,12 +648,27 @@ fn shallow_member_hash(member: &Member<'_>) -> u64 {
                 ..
             }) = items.first()
             {
-                text.hash(&mut hasher);
+                sample_text(text, &mut hasher);
             }
         }
         Value::Object(members) => members.len().hash(&mut hasher),
     }
     hasher.finish()
+}
+
+/// Feeds the shallow hash a text's length and its first and last eight bytes: different for
+/// nearly all texts that differ (ARNs and actions differ at one end or the other), and
+/// cheaper than hashing every byte.
+fn sample_text(text: &str, hasher: &mut FxHasher) {
+    let bytes = text.as_bytes();
+    hasher.write_usize(bytes.len());
+    match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+        (Some(first), Some(last)) => {
+            hasher.write_u64(u64::from_le_bytes(*first));
+            hasher.write_u64(u64::from_le_bytes(*last));
+        }
+        _ => hasher.write(bytes),
+    }
 }
 
 /// The hash of a statement's members apart from `Sid`, in any order.
