@@ -328,8 +328,8 @@ fn every_number_of_jobs_prints_the_same() {
     let scenarios = many(400);
     let array = |items: &[String], separator: &str| format!("[\n{}\n]\n", items.join(separator));
     let whole = array(&scenarios, ",\n");
-    // Syntax errors at the start of the second part (a part is 64 scenarios), in a later part,
-    // and after the array.
+    // Syntax errors in the second part (a part holds 16 KiB of scenarios or more: about 50 of
+    // these), in a later part, and after the array.
     let garbage = array(&scenarios[..64], ",\n") + &array(&scenarios[64..], ",\n");
     let garbage = garbage.replacen("]\n[", " x,", 1);
     let missing_comma = format!(

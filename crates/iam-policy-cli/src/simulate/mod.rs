@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError, mpsc};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::thread;
 
 use annotate_snippets::{Group, Level, Renderer};
@@ -18,7 +18,7 @@ use iam_policy_core::json;
 use iam_policy_core::parse;
 use iam_policy_core::{Finding, Span};
 
-use crate::lines::{LineIndex, LineStarts};
+use crate::lines::{Line, LineIndex, LineStarts};
 use crate::lint::document::{Diagnostic, Position};
 use crate::lint::input::{self, Source};
 use crate::lint::{self, Color, text};
@@ -75,25 +75,45 @@ impl Tally {
     }
 }
 
-/// The scenarios of a part of a file (but its last): enough that handing a part to a thread
-/// costs little beside evaluating it, few enough that a file of a few dozen is read by one
-/// thread with none started, and that the parts waiting to be written hold little.
+/// The most scenarios in a part of a file: enough that handing a part to a thread costs little
+/// beside evaluating it, few enough that the parts waiting to be written hold little.
 const PART: usize = 64;
+
+/// About how many parts each thread gets of a file: enough that the threads end close together
+/// (at the end of a file, one waits for at most the rest of another's part), few enough that
+/// handing parts on costs little. A file of a few hundred scenarios is read in a dozen or more
+/// parts, one of a few thousand in parts of [`PART`].
+const PARTS_PER_THREAD: usize = 8;
+
+/// The fewest bytes of scenarios in a part (but a file's last): a file shorter than this is
+/// read by one thread with none started, as a thread costs more to start than it saves there
+/// (and a run of one such file does not ask how many cores there are).
+const MIN_PART_BYTES: usize = 16 * 1024;
 
 /// Runs `iam-policy simulate`.
 pub fn run(args: &SimulateArgs) -> ExitCode {
-    let jobs = (args.jobs)
-        .or_else(|| thread::available_parallelism().ok())
-        .map_or(1, NonZeroUsize::get);
     let stdout = io::stdout();
     let out = io::BufWriter::new(stdout.lock());
-    let queue = Queue::default();
+    let queue = Queue::new(&args.files, args.jobs);
     let (mut out, tally, mut written) = thread::scope(|scope| {
-        let mut run = Pipeline::new(scope, &queue, out, args.format, args.color, jobs);
-        for path in &args.files {
-            run.file(path);
-        }
-        run.finish()
+        let mut writer = Writer {
+            queue: &queue,
+            crew: Crew {
+                scope,
+                format: args.format,
+                color: args.color,
+                started: false,
+            },
+            printer: Printer::new(args.format, args.color),
+            out,
+            turn: (0, 0),
+            tally: Tally::default(),
+            written: Ok(()),
+        };
+        // Stops the workers when the writing ends, or unwinds.
+        let _closing = Closing(&queue, false);
+        work(&mut writer);
+        (writer.out, writer.tally, writer.written)
     });
     if args.format == Format::Text && written.is_ok() {
         written = writeln!(
@@ -129,8 +149,10 @@ struct FileText {
     text: String,
     /// Its place among the files of the run.
     order: usize,
-    /// Its lines, indexed by the first thread that needs them while the others parse on.
-    lines: OnceLock<LineStarts>,
+    /// The bytes of scenarios in each of its parts but the last, at least; `None`: it is read
+    /// whole by one thread, one scenario at a time (`--jobs 1`, or the last file of a run is
+    /// short).
+    part_bytes: Option<usize>,
 }
 
 /// Consecutive scenarios of a file, read and evaluated by one thread.
@@ -141,15 +163,33 @@ struct Part {
     after: Option<usize>,
     /// The index of its first scenario.
     first: usize,
-    /// [`PART`] scenarios at most, parsed before any is evaluated so that the next part's
-    /// start is known early; `false`: the rest of the file, one scenario at a time.
-    limited: bool,
+    /// Its place among the file's parts.
+    number: usize,
+    /// The line where reading starts: each part indexes the lines of its own scenarios.
+    line: Line,
+}
+
+impl Part {
+    /// The file's results are written by file and part.
+    fn key(&self) -> (usize, usize) {
+        (self.file.order, self.number)
+    }
+}
+
+/// What is read next.
+#[derive(Debug)]
+enum Next {
+    /// The file at this place among the command's files, not read yet: the thread that parses
+    /// a file's last scenario offers the next file, so the files are read in order, one file's
+    /// parts at a time (a thread keeps what it read of a file from one of its parts to the next).
+    File(usize, PathBuf),
+    Part(Part),
 }
 
 /// Where a part stopped reading.
 #[derive(Debug)]
 enum PartEnd {
-    /// After its [`PART`] scenarios.
+    /// After its scenarios, with the file going on.
     Full,
     /// At the end of the file, or at the syntax error that ends it (with the message for
     /// standard error).
@@ -162,6 +202,14 @@ struct PartResult {
     out: Vec<u8>,
     tally: Tally,
     end: io::Result<PartEnd>,
+}
+
+/// A part's results waiting for their turn to be written.
+#[derive(Debug)]
+struct Done {
+    result: PartResult,
+    /// Whether it is its file's last part.
+    last: bool,
 }
 
 /// How results are printed.
@@ -183,8 +231,9 @@ impl Printer {
 struct Reading<'t> {
     name: &'t str,
     text: &'t str,
-    starts: &'t OnceLock<LineStarts>,
     reader: scenario::Reader<'t>,
+    /// No scenario of the file is read yet: the reader knows none of its policies.
+    fresh: bool,
 }
 
 impl<'t> Reading<'t> {
@@ -192,76 +241,178 @@ impl<'t> Reading<'t> {
         Reading {
             name: &file.name,
             text: &file.text,
-            starts: &file.lines,
             reader: scenario::Reader::new(&file.text),
+            fresh: true,
         }
-    }
-
-    fn lines(&self) -> LineIndex<'t> {
-        let starts = self.starts.get_or_init(|| LineStarts::of(self.text));
-        LineIndex::new(self.text, starts)
     }
 }
 
-/// The next part of the file being read, offered to the workers: the first worker free takes
-/// it, parses its scenarios and offers the part after it before evaluating them, so no worker
-/// waits for another to finish evaluating.
-#[derive(Debug, Default)]
-struct Queue {
+/// What the threads hand one another: the next part or file, offered to whichever thread is
+/// free first (the thread that parses a part offers the one after it before evaluating its
+/// own, so no thread waits for another to finish evaluating), and the results waiting to be
+/// written in input order by the thread that runs the command, which reads parts too.
+#[derive(Debug)]
+struct Queue<'f> {
+    files: &'f [PathBuf],
+    /// `--jobs`: the threads that read parts, the writing thread included.
+    jobs_given: Option<NonZeroUsize>,
+    /// The number of threads, once a file is long enough to need more than one: `--jobs`, or
+    /// the number of cores (which takes a dozen system calls to find).
+    jobs: OnceLock<usize>,
     state: Mutex<QueueState>,
     changed: Condvar,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct QueueState {
-    /// The part whose start is known and that no worker has taken.
-    next: Option<Part>,
-    /// Parts taken and not yet written: no worker takes one more past `limit`, so that what
-    /// waits to be written holds little whichever part is slow. Four per worker: one being
-    /// read, the others' output waiting for a slower part or for the writing thread, which
-    /// shares the cores with the workers and may not run at once.
+    /// What no thread has taken yet.
+    next: Option<Next>,
+    /// Results read before their turn, by file and part.
+    done: BTreeMap<(usize, usize), Done>,
+    /// Parts taken and not yet written: no thread takes one more past `limit`, so that what
+    /// waits to be written stays bounded whichever part is slow. Twice a thread's share of a
+    /// file: a thread the system leaves waiting for a core holds back no other before the
+    /// others have read the whole of a file of a few hundred scenarios.
     unwritten: usize,
     limit: usize,
-    /// No more parts: the workers stop.
+    /// The threads waiting for a change: none, and a change wakes nobody (a system call).
+    waiting: usize,
+    /// Every part is taken (the last file's last part is parsed): the workers stop while the
+    /// last parts are evaluated and written, not after.
+    drained: bool,
+    /// The run is over: the workers stop.
     closed: bool,
 }
 
-impl Queue {
+/// What the writing thread does next.
+enum Step {
+    Write(Done),
+    Read(Next),
+    /// Every file's results are written (or a worker unwound).
+    Finished,
+}
+
+impl<'f> Queue<'f> {
+    fn new(files: &'f [PathBuf], jobs_given: Option<NonZeroUsize>) -> Self {
+        Queue {
+            files,
+            jobs_given,
+            jobs: OnceLock::new(),
+            state: Mutex::new(QueueState {
+                next: files.first().map(|path| Next::File(0, path.clone())),
+                done: BTreeMap::new(),
+                unwritten: 0,
+                // Set as the workers start.
+                limit: usize::MAX,
+                waiting: 0,
+                drained: false,
+                closed: false,
+            }),
+            changed: Condvar::new(),
+        }
+    }
+
+    fn jobs(&self) -> usize {
+        *self.jobs.get_or_init(|| {
+            (self.jobs_given)
+                .or_else(|| thread::available_parallelism().ok())
+                .map_or(1, NonZeroUsize::get)
+        })
+    }
+
+    /// The bytes of scenarios in a part of the file of `length` bytes at place `index`, at
+    /// least ([`FileText::part_bytes`]).
+    fn part_bytes(&self, index: usize, length: usize) -> Option<usize> {
+        // A run's only (or last) file of one part is read whole, one scenario at a time.
+        if length <= MIN_PART_BYTES && index + 1 >= self.files.len() {
+            return None;
+        }
+        // Parts of a file's share of each thread, but not so small that handing them on costs
+        // much.
+        let jobs = self.jobs();
+        (jobs > 1).then(|| (length / (PARTS_PER_THREAD * jobs)).max(MIN_PART_BYTES))
+    }
+
     fn lock(&self) -> MutexGuard<'_, QueueState> {
         // Nothing panics while the lock is held; were it poisoned, its state is still whole.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The next part once it is offered and there is room for its results; `None` once closed.
-    fn take(&self) -> Option<Part> {
-        let mut state = self.lock();
-        loop {
-            if state.closed {
-                return None;
-            }
-            if state.unwritten < state.limit
-                && let Some(part) = state.next.take()
-            {
-                state.unwritten += 1;
-                return Some(part);
-            }
-            state = (self.changed.wait(state)).unwrap_or_else(PoisonError::into_inner);
+    fn wait<'s>(&self, mut state: MutexGuard<'s, QueueState>) -> MutexGuard<'s, QueueState> {
+        state.waiting += 1;
+        let mut state = (self.changed.wait(state)).unwrap_or_else(PoisonError::into_inner);
+        state.waiting -= 1;
+        state
+    }
+
+    /// Wakes the threads waiting for a change of `state`, if any.
+    fn changed(&self, state: MutexGuard<'_, QueueState>) {
+        let waiting = state.waiting > 0;
+        drop(state);
+        if waiting {
+            self.changed.notify_all();
         }
     }
 
-    fn offer(&self, part: Part) {
-        self.lock().next = Some(part);
-        self.changed.notify_one();
+    /// A worker's next part or file once one is offered and there is room for its results;
+    /// `None` once every part is taken.
+    fn take(&self) -> Option<Next> {
+        let mut state = self.lock();
+        loop {
+            if state.drained || state.closed {
+                return None;
+            }
+            if let Some(next) = state.take() {
+                return Some(next);
+            }
+            state = self.wait(state);
+        }
     }
 
-    /// A part taken by a worker is written.
+    /// The writing thread's next step: the results due at `turn` first.
+    fn step(&self, turn: (usize, usize)) -> Step {
+        let mut state = self.lock();
+        loop {
+            if let Some(done) = state.done.remove(&turn) {
+                return Step::Write(done);
+            }
+            if state.closed || turn.0 >= self.files.len() {
+                return Step::Finished;
+            }
+            if let Some(next) = state.take() {
+                return Step::Read(next);
+            }
+            state = self.wait(state);
+        }
+    }
+
+    /// Offers what follows a part of `file` that parsed: `part`, the next of that file, or
+    /// with `None` the next file, if any.
+    fn offer(&self, file: usize, part: Option<Part>) {
+        let next = match part {
+            Some(part) => Some(Next::Part(part)),
+            None => (self.files.get(file + 1)).map(|path| Next::File(file + 1, path.clone())),
+        };
+        let mut state = self.lock();
+        state.drained = next.is_none();
+        state.next = next;
+        self.changed(state);
+    }
+
+    /// The results of a part, for the writing thread.
+    fn done(&self, key: (usize, usize), done: Done) {
+        let mut state = self.lock();
+        state.done.insert(key, done);
+        self.changed(state);
+    }
+
+    /// A part taken is written.
     fn written(&self) {
         let mut state = self.lock();
         let full = state.unwritten >= state.limit;
         state.unwritten = state.unwritten.saturating_sub(1);
-        drop(state);
         if full {
-            self.changed.notify_all();
+            self.changed(state);
         }
     }
 
@@ -269,301 +420,258 @@ impl Queue {
         let mut state = self.lock();
         state.closed = true;
         state.next = None;
-        drop(state);
-        self.changed.notify_all();
+        self.changed(state);
     }
 }
 
-/// Closes the queue if a worker unwinds, so that the others stop and the run ends (with the
-/// panic) rather than waiting for the part it held.
-struct Closing<'q>(&'q Queue);
+impl QueueState {
+    /// What is offered, if there is room for its results.
+    fn take(&mut self) -> Option<Next> {
+        if self.unwritten >= self.limit {
+            return None;
+        }
+        let next = self.next.take()?;
+        self.unwritten += 1;
+        Some(next)
+    }
+}
 
-impl Drop for Closing<'_> {
+/// Closes the queue when dropped: always for the writing thread (`false`), which ends the run;
+/// only when unwinding for a worker (`true`), so that the others stop and the run ends (with
+/// the panic) rather than waiting for the part it held.
+struct Closing<'q, 'f>(&'q Queue<'f>, bool);
+
+impl Drop for Closing<'_, '_> {
     fn drop(&mut self) {
-        if thread::panicking() {
+        if !self.1 || thread::panicking() {
             self.0.close();
         }
     }
 }
 
-/// What a worker tells the thread that writes.
-enum Report {
-    /// The file being read has no part left to offer: the next file's first part may be.
-    FileParsed,
-    /// What a part printed, by the file's place in the run and the part's in the file, and
-    /// whether it is the file's last.
-    Done((usize, usize), PartResult, bool),
+/// What a thread that reads parts does with them, beside reading.
+trait Hand {
+    /// The next part or file to read; `None`: the thread stops.
+    fn take(&mut self) -> Option<Next>;
+
+    /// Reads `part` with what the thread read before of its file, and hands its results on.
+    fn read(&mut self, reading: &mut Reading<'_>, part: &Part);
+
+    /// Hands on the results of a file that could not be read.
+    fn unreadable(&mut self, file: usize, result: PartResult);
+
+    fn queue(&self) -> &Queue<'_>;
+
+    fn printer(&self) -> &Printer;
 }
 
-/// The workers, once started, and what the writing thread knows of them.
+/// A thread's loop: reads the parts it takes, keeping what it read of a file (its lines, its
+/// policy texts) from one part to the next of the same file.
+fn work(hand: &mut impl Hand) {
+    let mut next = hand.take();
+    while let Some(taken) = next.take() {
+        let first = match taken {
+            Next::Part(part) => part,
+            Next::File(index, path) => {
+                match open(hand.queue(), hand.printer().format, index, &path) {
+                    Ok(file) => Part {
+                        file: Arc::new(file),
+                        after: None,
+                        first: 0,
+                        number: 0,
+                        line: Line::FIRST,
+                    },
+                    Err(result) => {
+                        hand.unreadable(index, result);
+                        hand.queue().offer(index, None);
+                        next = hand.take();
+                        continue;
+                    }
+                }
+            }
+        };
+        let file = Arc::clone(&first.file);
+        let mut reading = Reading::new(&file);
+        let mut part = Some(first);
+        while let Some(current) = part.take() {
+            hand.read(&mut reading, &current);
+            match hand.take() {
+                Some(Next::Part(following)) if Arc::ptr_eq(&following.file, &file) => {
+                    part = Some(following);
+                }
+                following @ Some(_) => next = following,
+                // The run is over and the process ends: the policies this thread read (those
+                // of thousands of scenarios in a large file) are left to it, not freed one by
+                // one, which took 1.3 ms after the last result was written.
+                None => {
+                    std::mem::forget(reading);
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Reads the file at `path`, at place `index` among the command's files; an unreadable file's
+/// record.
+fn open(
+    queue: &Queue<'_>,
+    format: Format,
+    index: usize,
+    path: &Path,
+) -> Result<FileText, PartResult> {
+    let source = if path.as_os_str() == "-" {
+        Source::Stdin
+    } else {
+        Source::File(path.to_path_buf())
+    };
+    let name = source.to_string();
+    let text = match input::read(&source).map(String::from_utf8) {
+        Ok(Ok(text)) => text,
+        Ok(Err(_)) => return Err(unreadable(format, &name, "the file is not UTF-8")),
+        Err(error) => return Err(unreadable(format, &name, &error.message)),
+    };
+    Ok(FileText {
+        name,
+        order: index,
+        part_bytes: queue.part_bytes(index, text.len()),
+        text,
+    })
+}
+
+/// The record of a file that cannot be read, in the format of the run.
+fn unreadable(format: Format, name: &str, message: &str) -> PartResult {
+    let mut out = Vec::new();
+    let end = file_error(&mut out, format, name, message)
+        .map(|()| PartEnd::FileEnd(Some(format!("cannot read `{name}`: {message}"))));
+    let tally = Tally {
+        unreadable: 1,
+        ..Tally::default()
+    };
+    PartResult { out, tally, end }
+}
+
+/// The workers, started by the writing thread once a file goes on past a part.
 struct Crew<'scope, 'env> {
     scope: &'scope thread::Scope<'scope, 'env>,
-    queue: &'env Queue,
-    jobs: usize,
     format: Format,
     color: Color,
-    reports: Option<mpsc::Receiver<Report>>,
-    /// A file's parts are offered and its last one is not parsed yet.
-    offering: bool,
+    started: bool,
 }
 
-impl Crew<'_, '_> {
-    /// Starts the workers; `false` when the system gives not even one thread, and every part
-    /// is read on this thread, as with `--jobs 1`.
-    fn start(&mut self) -> bool {
-        let (sent, reports) = mpsc::channel();
-        let mut started = 0;
-        for _ in 0..self.jobs {
-            let (sent, queue) = (sent.clone(), self.queue);
+impl<'env> Crew<'_, 'env> {
+    /// Starts the workers, one thread fewer than the jobs (the writing thread reads parts
+    /// too), unless started. If the system gives fewer, the threads started do the work.
+    fn start(&mut self, queue: &'env Queue<'env>) {
+        if self.started {
+            return;
+        }
+        self.started = true;
+        let jobs = queue.jobs();
+        for _ in 1..jobs {
             let (format, color) = (self.format, self.color);
             let spawned = thread::Builder::new().spawn_scoped(self.scope, move || {
-                let _closing = Closing(queue);
-                work(queue, &sent, &Printer::new(format, color));
+                let _closing = Closing(queue, true);
+                work(&mut Worker {
+                    queue,
+                    printer: Printer::new(format, color),
+                });
             });
-            // The system gives no more threads (`--jobs` past its limits): the ones started
-            // do the work.
             if spawned.is_err() {
                 break;
             }
-            started += 1;
         }
-        if started == 0 {
-            self.jobs = 1;
-            return false;
-        }
-        self.queue.lock().limit = 4 * started;
-        self.reports = Some(reports);
-        true
-    }
-
-    fn offer(&mut self, part: Part) {
-        self.offering = true;
-        self.queue.offer(part);
+        queue.lock().limit = 2 * PARTS_PER_THREAD * jobs;
     }
 }
 
-/// The files' scenarios in parts, taken by the workers as they are free, and what they print
-/// written in input order. A part is parsed before it is evaluated, and the next part is
-/// offered as soon as its start is known: parsing is a fraction of the work, so the workers
-/// overlap, with no scan of the file of their own. The workers start with the second part: a
-/// run of one file of a few dozen scenarios is read on this thread, as is every file when
-/// `jobs` is 1; the first part of a longer file is evaluated here while they read the next.
-struct Pipeline<'scope, 'env, W: Write> {
+/// A worker thread: reads the parts it takes, and hands their results to the writing thread.
+struct Worker<'q> {
+    queue: &'q Queue<'q>,
+    printer: Printer,
+}
+
+impl Hand for Worker<'_> {
+    fn take(&mut self) -> Option<Next> {
+        self.queue.take()
+    }
+
+    fn read(&mut self, reading: &mut Reading<'_>, part: &Part) {
+        let mut out = output(part);
+        let mut tally = Tally::default();
+        let mut goes_on = false;
+        let queue = self.queue;
+        let end = read_part(
+            &mut out,
+            &self.printer,
+            reading,
+            part,
+            &mut tally,
+            &mut |next| {
+                goes_on = next.is_some();
+                queue.offer(part.file.order, next);
+            },
+        );
+        let result = PartResult { out, tally, end };
+        queue.done(
+            part.key(),
+            Done {
+                result,
+                last: !goes_on,
+            },
+        );
+    }
+
+    fn unreadable(&mut self, file: usize, result: PartResult) {
+        let done = Done { result, last: true };
+        self.queue.done((file, 0), done);
+    }
+
+    fn queue(&self) -> &Queue<'_> {
+        self.queue
+    }
+
+    fn printer(&self) -> &Printer {
+        &self.printer
+    }
+}
+
+/// The thread that runs the command: writes the results in input order as they are due, and
+/// reads parts between, its own results written as it goes when it reads the part whose turn
+/// it is. It starts the workers.
+struct Writer<'scope, 'env, W: Write> {
+    queue: &'env Queue<'env>,
     crew: Crew<'scope, 'env>,
-    /// Results of the workers received before their turn, by file and part, with whether the
-    /// part is its file's last and whether a worker took it (not an unreadable file's).
-    early: BTreeMap<(usize, usize), (PartResult, bool, bool)>,
+    printer: Printer,
+    out: W,
     /// The file and part whose results are written next.
     turn: (usize, usize),
-    /// The files met so far, read or not.
-    files: usize,
-    out: W,
-    printer: Printer,
     tally: Tally,
     written: io::Result<()>,
 }
 
-/// How a part read on this thread ended.
-enum ReadHere {
-    /// The next part starts there, and is read here too.
-    Next(usize),
-    /// The workers read the file on from the next part.
-    Handed,
-    /// The file ended.
-    FileEnd,
-}
-
-impl<'scope, 'env, W: Write> Pipeline<'scope, 'env, W> {
-    fn new(
-        scope: &'scope thread::Scope<'scope, 'env>,
-        queue: &'env Queue,
-        out: W,
-        format: Format,
-        color: Color,
-        jobs: usize,
-    ) -> Self {
-        Pipeline {
-            crew: Crew {
-                scope,
-                queue,
-                jobs,
-                format,
-                color,
-                reports: None,
-                offering: false,
-            },
-            early: BTreeMap::new(),
-            turn: (0, 0),
-            files: 0,
-            out,
-            printer: Printer::new(format, color),
-            tally: Tally::default(),
-            written: Ok(()),
-        }
-    }
-
-    /// Reads the file at `path` in parts.
-    fn file(&mut self, path: &Path) {
-        let order = self.files;
-        self.files += 1;
-        let source = if path.as_os_str() == "-" {
-            Source::Stdin
-        } else {
-            Source::File(path.to_path_buf())
-        };
-        let name = source.to_string();
-        let text = match input::read(&source).map(String::from_utf8) {
-            Ok(Ok(text)) => text,
-            Ok(Err(_)) => return self.unreadable(order, &name, "the file is not UTF-8"),
-            Err(error) => return self.unreadable(order, &name, &error.message),
-        };
-        let file = Arc::new(FileText {
-            name,
-            text,
-            order,
-            lines: OnceLock::new(),
-        });
-        if self.crew.reports.is_none() && self.crew.jobs > 1 && order > 0 {
-            self.crew.start();
-        }
-        if self.crew.reports.is_some() {
-            // One file's parts at a time: a worker keeps what it read of a file from one of its
-            // parts to the next.
-            while self.crew.offering && self.receive() {}
-            return self.crew.offer(Part {
-                file,
-                after: None,
-                first: 0,
-                limited: true,
-            });
-        }
-        let mut part = Part {
-            file,
-            after: None,
-            first: 0,
-            limited: self.crew.jobs > 1,
-        };
-        loop {
-            match self.read_here(&part) {
-                ReadHere::Next(after) => {
-                    part = Part {
-                        after: Some(after),
-                        first: part.first + PART,
-                        limited: self.crew.jobs > 1,
-                        ..part
-                    };
-                }
-                ReadHere::Handed => {
-                    self.turn = (order, part.first / PART + 1);
-                    return;
-                }
-                ReadHere::FileEnd => {
-                    self.turn = (order + 1, 0);
-                    return;
-                }
-            }
-        }
-    }
-
-    fn unreadable(&mut self, order: usize, name: &str, message: &str) {
-        let mut out = Vec::new();
-        let end = file_error(&mut out, self.printer.format, name, message)
-            .map(|()| PartEnd::FileEnd(Some(format!("cannot read `{name}`: {message}"))));
-        let tally = Tally {
-            unreadable: 1,
-            ..Tally::default()
-        };
-        let result = PartResult { out, tally, end };
-        if self.crew.reports.is_some() {
-            self.early.insert((order, 0), (result, true, false));
-            self.write_due();
-        } else {
-            self.write(result);
-            self.turn = (order + 1, 0);
-        }
-    }
-
-    /// Reads a part on this thread, writing as it goes; once a limited part's scenarios are
-    /// parsed and the file goes on, the workers are started and offered the next part.
-    fn read_here(&mut self, part: &Part) -> ReadHere {
-        let mut reading = Reading::new(&part.file);
-        let mut tally = Tally::default();
-        let mut next = ReadHere::FileEnd;
-        let crew = &mut self.crew;
-        let end = read_part(
-            &mut self.out,
-            &self.printer,
-            &mut reading,
-            part,
-            &mut tally,
-            &mut |start| {
-                next = match start {
-                    Some(after) if crew.start() => {
-                        crew.offer(Part {
-                            after: Some(after),
-                            first: part.first + PART,
-                            ..part.clone()
-                        });
-                        ReadHere::Handed
-                    }
-                    Some(after) => ReadHere::Next(after),
-                    None => ReadHere::FileEnd,
-                };
-            },
-        );
-        self.tally.add(&tally);
-        self.stopped(end);
-        next
-    }
-
-    /// Receives one report of the workers and writes what is due; `false` when they are gone.
-    fn receive(&mut self) -> bool {
-        let report = match &self.crew.reports {
-            Some(reports) => reports.recv(),
-            None => return false,
-        };
-        match report {
-            Ok(Report::FileParsed) => self.crew.offering = false,
-            Ok(Report::Done(key, result, last)) => {
-                self.early.insert(key, (result, last, true));
-                self.write_due();
-            }
-            // Every worker stopped (they do not, but this thread does not wait for them).
-            Err(_) => {
-                self.crew.offering = false;
-                return false;
-            }
-        }
-        true
-    }
-
-    /// Writes the results received, in input order, as far as they go.
-    fn write_due(&mut self) {
-        while let Some((result, last, taken)) = self.early.remove(&self.turn) {
-            if taken {
-                self.crew.queue.written();
-            }
-            self.write(result);
-            self.turn = match last {
-                true => (self.turn.0 + 1, 0),
-                false => (self.turn.0, self.turn.1 + 1),
-            };
-        }
-    }
-
-    fn write(&mut self, result: PartResult) {
+impl<W: Write> Writer<'_, '_, W> {
+    /// Writes results due, in turn.
+    fn write(&mut self, done: Done) {
+        self.queue.written();
+        let Done { result, last } = done;
         self.tally.add(&result.tally);
         let written = self.out.write_all(&result.out);
         self.note(written);
-        self.stopped(result.end);
+        self.stopped(result.end, last);
     }
 
-    fn stopped(&mut self, end: io::Result<PartEnd>) {
+    /// The end of the part whose turn it is, written: the turn passes.
+    fn stopped(&mut self, end: io::Result<PartEnd>, last: bool) {
         match end {
             Ok(PartEnd::FileEnd(Some(error))) => eprintln!("error: {error}"),
             Ok(_) => {}
             Err(error) => self.note(Err(error)),
         }
+        self.turn = match last {
+            true => (self.turn.0 + 1, 0),
+            false => (self.turn.0, self.turn.1 + 1),
+        };
     }
 
     /// Keeps the first error writing the results.
@@ -572,70 +680,95 @@ impl<'scope, 'env, W: Write> Pipeline<'scope, 'env, W> {
             self.written = written;
         }
     }
-
-    /// Writes what is pending and stops the workers.
-    fn finish(mut self) -> (W, Tally, io::Result<()>) {
-        while self.turn.0 < self.files && self.receive() {}
-        self.crew.queue.close();
-        (self.out, self.tally, self.written)
-    }
 }
 
-/// A worker's loop: reads the parts it takes, keeping what it read of a file (its lines, its
-/// policy texts) from one part to the next of the same file.
-fn work(queue: &Queue, reports: &mpsc::Sender<Report>, printer: &Printer) {
-    let mut next = queue.take();
-    while let Some(first) = next.take() {
-        let file = Arc::clone(&first.file);
-        let mut reading = Reading::new(&file);
-        let mut part = Some(first);
-        while let Some(current) = part.take() {
-            let mut out = Vec::new();
-            let mut tally = Tally::default();
-            // Whether the file goes on after this part: `None` until `read_part` tells,
-            // which it does for a limited part (every worker's) before evaluating it.
-            let mut goes_on = None;
-            let mut offer = |start: Option<usize>| {
-                goes_on = Some(start.is_some());
-                match start {
-                    Some(after) => queue.offer(Part {
-                        after: Some(after),
-                        first: current.first + PART,
-                        ..current.clone()
-                    }),
-                    None => drop(reports.send(Report::FileParsed)),
-                }
-            };
-            let end = read_part(
-                &mut out,
-                printer,
-                &mut reading,
-                &current,
-                &mut tally,
-                &mut offer,
-            );
-            let last = goes_on != Some(true);
-            if goes_on.is_none() {
-                let _ = reports.send(Report::FileParsed);
-            }
-            let key = (file.order, current.first / PART);
-            let done = Report::Done(key, PartResult { out, tally, end }, last);
-            if reports.send(done).is_err() {
-                return;
-            }
-            match queue.take() {
-                Some(following) if Arc::ptr_eq(&following.file, &file) => part = Some(following),
-                following @ Some(_) => next = following,
-                // The run is over and the process ends: the policies this worker read (those of
-                // thousands of scenarios in a large file) are left to it, not freed one by one,
-                // which took 1.3 ms after the last result was written.
-                None => {
-                    std::mem::forget(reading);
-                    return;
-                }
+impl<W: Write> Hand for Writer<'_, '_, W> {
+    fn take(&mut self) -> Option<Next> {
+        loop {
+            match self.queue.step(self.turn) {
+                Step::Write(done) => self.write(done),
+                Step::Read(next) => return Some(next),
+                Step::Finished => return None,
             }
         }
     }
+
+    fn read(&mut self, reading: &mut Reading<'_>, part: &Part) {
+        let queue = self.queue;
+        let crew = &mut self.crew;
+        // A file longer than a part: the workers start while this thread parses its first.
+        if part
+            .file
+            .part_bytes
+            .is_some_and(|bytes| part.file.text.len() > bytes)
+        {
+            crew.start(queue);
+        }
+        let mut goes_on = false;
+        let mut offer = |next: Option<Part>| {
+            goes_on = next.is_some();
+            queue.offer(part.file.order, next);
+            // More to read: a file's next part, or the next file.
+            if goes_on || part.file.order + 1 < queue.files.len() {
+                crew.start(queue);
+            }
+        };
+        let mut tally = Tally::default();
+        if part.key() == self.turn {
+            // Nothing before this part waits to be written: its results are written as it goes.
+            let end = read_part(
+                &mut self.out,
+                &self.printer,
+                reading,
+                part,
+                &mut tally,
+                &mut offer,
+            );
+            self.queue.written();
+            self.tally.add(&tally);
+            self.stopped(end, !goes_on);
+        } else {
+            let mut out = output(part);
+            let end = read_part(
+                &mut out,
+                &self.printer,
+                reading,
+                part,
+                &mut tally,
+                &mut offer,
+            );
+            let result = PartResult { out, tally, end };
+            let done = Done {
+                result,
+                last: !goes_on,
+            };
+            queue.done(part.key(), done);
+        }
+    }
+
+    fn unreadable(&mut self, file: usize, result: PartResult) {
+        let done = Done { result, last: true };
+        if (file, 0) == self.turn {
+            self.write(done);
+        } else {
+            self.queue.done((file, 0), done);
+        }
+    }
+
+    fn queue(&self) -> &Queue<'_> {
+        self.queue
+    }
+
+    fn printer(&self) -> &Printer {
+        &self.printer
+    }
+}
+
+/// Room for what a part read by a thread of its own prints, which is about as long as the part
+/// (a JSON record is shorter than its scenario, a text report longer): growing the buffer step
+/// by step took 1% of the instructions of a file of a few hundred scenarios.
+fn output(part: &Part) -> Vec<u8> {
+    Vec::with_capacity(part.file.part_bytes.unwrap_or_default())
 }
 
 /// The JSON record of a file that could not be read (its message for standard error is the
@@ -656,59 +789,130 @@ fn file_error(out: &mut impl Write, format: Format, file: &str, message: &str) -
     }
 }
 
-/// Reads and evaluates the scenarios of a part, and prints their results. A limited part tells
-/// `next_start` where the next part starts (`None`: the file ends in this one) once its
-/// scenarios are parsed, before they are evaluated.
+/// Reads and evaluates the scenarios of a part, and prints their results. Tells `next` once
+/// what follows it: the next part of the file, or `None` when the file ends in this one. A
+/// file read in parts tells when the part's scenarios are parsed, before they are evaluated;
+/// a file read whole, at its end.
 fn read_part(
     out: &mut impl Write,
     printer: &Printer,
     reading: &mut Reading<'_>,
     part: &Part,
     tally: &mut Tally,
-    next_start: &mut dyn FnMut(Option<usize>),
+    next: &mut dyn FnMut(Option<Part>),
+) -> io::Result<PartEnd> {
+    let mut told = false;
+    let mut tell = |following: Option<Part>| {
+        if !told {
+            told = true;
+            next(following);
+        }
+    };
+    let end = read_scenarios(out, printer, reading, part, tally, &mut tell);
+    // The part stopped early (its results could not be written): the file is left there.
+    tell(None);
+    end
+}
+
+/// [`read_part`], but for telling what follows when the results cannot be written.
+fn read_scenarios(
+    out: &mut impl Write,
+    printer: &Printer,
+    reading: &mut Reading<'_>,
+    part: &Part,
+    tally: &mut Tally,
+    next: &mut dyn FnMut(Option<Part>),
 ) -> io::Result<PartEnd> {
     let (name, text) = (reading.name, reading.text);
     let mut elements = match part.after {
         None => parse::elements(text),
         Some(after) => parse::elements_after(text, after),
     };
+    let start = part.after.unwrap_or(0);
+    // The lines of the part's scenarios, indexed as they are parsed.
+    let mut lines = LineStarts::from(part.line);
     // The JSON record of each scenario, built whole and written at once.
     let mut line = String::new();
     let mut index = part.first;
     // The scenarios parsed and not yet evaluated: a part's, or one at a time.
-    let batch = if part.limited { PART } else { 1 };
-    let mut nodes = Vec::with_capacity(batch);
+    let limited = part.file.part_bytes.is_some();
+    let mut nodes = Vec::with_capacity(if limited { PART } else { 1 });
+    // A thread's first scenario of a file is read before the rest of its part is parsed: the
+    // policies the part's scenarios share (an SCP in each) are then parsed once, not once per
+    // scenario, as the parser skips only texts read before. Not in the file's first part, whose
+    // parse the workers wait for.
+    let mut lead = limited && reading.fresh && part.number > 0;
     loop {
+        let batch = match limited && !lead {
+            true => PART - (index - part.first),
+            false => 1,
+        };
         // Scenarios are parsed without the trees of the policy texts read before them: a
         // large file never holds the tree of all of them.
         let reader = &reading.reader;
         // `Some`: the file ends, `Some(Some(_))` with a syntax error.
         let mut stop = None;
-        while nodes.len() < batch && stop.is_none() {
+        let mut full = false;
+        while nodes.len() < batch && !full && stop.is_none() {
             let next =
                 elements.next_skipping(&scenario::holds_policies, &|rest| reader.known_at(rest));
             match next {
-                Some(Ok(node)) => nodes.push(node),
+                Some(Ok(node)) => {
+                    full = (part.file.part_bytes)
+                        .is_some_and(|bytes| node.span.end as usize - start >= bytes);
+                    nodes.push(node);
+                }
                 Some(Err(error)) => stop = Some(Some(error)),
                 None => stop = Some(None),
             }
         }
-        if part.limited {
-            let last = nodes.last().map(|node| node.span.end as usize);
-            next_start(last.filter(|_| stop.is_none()));
+        let last = nodes.last().map(|node| node.span.end as usize);
+        lines.extend(text, last.unwrap_or(start));
+        if let Some(Some(error)) = &stop {
+            lines.extend(text, error.span.start as usize);
         }
+        if limited && !lead {
+            next(last.filter(|_| stop.is_none()).map(|after| Part {
+                after: Some(after),
+                first: index + nodes.len(),
+                number: part.number + 1,
+                line: lines.last(),
+                ..part.clone()
+            }));
+        }
+        let lines = &LineIndex::new(text, &lines);
         for node in nodes.drain(..) {
-            evaluate(out, printer, reading, &mut line, index, &node, tally)?;
+            let place = Place {
+                file: name,
+                text,
+                lines,
+                index,
+            };
+            evaluate(
+                out,
+                printer,
+                &mut reading.reader,
+                &place,
+                &mut line,
+                &node,
+                tally,
+            )?;
+            reading.fresh = false;
             index += 1;
         }
         match stop {
-            None if part.limited => return Ok(PartEnd::Full),
+            None if lead => lead = false,
+            None if limited => return Ok(PartEnd::Full),
             None => {}
-            Some(None) => return Ok(PartEnd::FileEnd(None)),
+            Some(None) => {
+                next(None);
+                return Ok(PartEnd::FileEnd(None));
+            }
             Some(Some(error)) => {
                 tally.unreadable += 1;
-                let (line, column) = reading.lines().line_col(error.span.start as usize);
+                let (line, column) = lines.line_col(error.span.start as usize);
                 let message = format!("{} at line {line}, column {column}", error.message);
+                next(None);
                 file_error(out, printer.format, name, &message)?;
                 let message = format!("cannot read `{name}`: {message}");
                 return Ok(PartEnd::FileEnd(Some(message)));
@@ -721,19 +925,18 @@ fn read_part(
 fn evaluate(
     out: &mut impl Write,
     printer: &Printer,
-    reading: &mut Reading<'_>,
+    reader: &mut scenario::Reader<'_>,
+    place: &Place<'_>,
     line: &mut String,
-    index: usize,
     node: &iam_policy_core::Node<'_>,
     tally: &mut Tally,
 ) -> io::Result<()> {
-    let (name, text, lines) = (reading.name, reading.text, &reading.lines());
     tally.scenarios += 1;
-    let scenario = match scenario::read(node, &mut reading.reader) {
+    let scenario = match scenario::read(node, reader) {
         Ok(scenario) => scenario,
         Err(error) => {
             tally.malformed += 1;
-            return write_malformed(out, printer, name, lines, index, node, &error);
+            return write_malformed(out, printer, place, node, &error);
         }
     };
     let set = policy_set(&scenario);
@@ -742,18 +945,12 @@ fn evaluate(
     if matched == Some(false) {
         tally.mismatches += 1;
     }
-    let place = Place {
-        file: name,
-        text,
-        lines,
-        index,
-    };
     match printer.format {
-        Format::Json => write_json(out, line, &place, &scenario, &set, &evaluation, matched),
+        Format::Json => write_json(out, line, place, &scenario, &set, &evaluation, matched),
         Format::Text => write_text(
             out,
             &printer.renderer,
-            &place,
+            place,
             &scenario,
             &set,
             &evaluation,
@@ -821,12 +1018,16 @@ impl ErrorRecord<'_> {
 fn write_malformed(
     out: &mut impl Write,
     printer: &Printer,
-    file: &str,
-    lines: &LineIndex<'_>,
-    index: usize,
+    place: &Place<'_>,
     node: &iam_policy_core::Node<'_>,
     error: &ScenarioError,
 ) -> io::Result<()> {
+    let Place {
+        file,
+        text,
+        lines,
+        index,
+    } = *place;
     let name = scenario_name(node);
     let (line, column) = lines.line_col(error.span.start as usize);
     match printer.format {
@@ -846,7 +1047,7 @@ fn write_malformed(
             let group = text::marked(
                 Level::ERROR.primary_title(title.as_str()),
                 file,
-                lines.text(),
+                text,
                 error.span,
                 start,
                 None,
