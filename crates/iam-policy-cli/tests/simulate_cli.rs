@@ -350,9 +350,26 @@ fn every_number_of_jobs_prints_the_same() {
     ];
     let dir = folder("jobs", &files);
     std::fs::write(dir.join("latin1.json"), b"[\xe9]").unwrap();
+    // A run of small files, each read whole by the thread that opens it while the next is
+    // opened by another: unreadable, truncated and long files among them.
+    let mut small_files: Vec<String> = Vec::new();
+    for (i, chunk) in scenarios[..90].chunks(3).enumerate() {
+        let name = format!("small-{i:02}.json");
+        let text = match i % 10 {
+            4 => array(chunk, ",").replacen(',', " x", 1),
+            7 => array(chunk, ",")[..40].to_owned(),
+            _ => array(chunk, ","),
+        };
+        std::fs::write(dir.join(&name), text).unwrap();
+        small_files.push(name);
+    }
+    small_files.insert(5, "missing.json".to_owned());
+    small_files.insert(12, "latin1.json".to_owned());
+    small_files.insert(20, "whole.json".to_owned());
+    let small_files: Vec<&str> = small_files.iter().map(String::as_str).collect();
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/infra-policies");
     let example = examples.join("scenarios/ci-publish.json");
-    let runs: [&[&str]; 8] = [
+    let runs: [&[&str]; 9] = [
         &["whole.json"],
         &["garbage.json"],
         &["missing-comma.json"],
@@ -367,6 +384,7 @@ fn every_number_of_jobs_prints_the_same() {
         ],
         &["whole.json", "garbage.json", "one.json", "trailing.json"],
         &[example.to_str().unwrap()],
+        &small_files,
     ];
     for files in runs {
         for format in ["text", "json"] {

@@ -180,34 +180,81 @@ fn kind_of(file_type: std::fs::FileType, linked: bool) -> &'static str {
 /// by reading one byte past the limit (a file's stated length may not be its length, and a
 /// device or pipe has none).
 pub fn read(source: &Source) -> Result<Vec<u8>, InputError> {
-    let (path, read) = match source {
-        Source::File(path) => (
-            path.display().to_string(),
-            std::fs::File::open(path).and_then(|file| {
+    open(source)?.read()
+}
+
+/// A source opened and not read yet.
+pub struct Opened {
+    path: String,
+    reader: OpenedReader,
+    /// The length a file states, which it may not have by the time it is read; `None` for
+    /// standard input.
+    pub stated: Option<u64>,
+}
+
+enum OpenedReader {
+    File(std::fs::File),
+    Stdin,
+}
+
+/// Opens a source, to learn its stated length before reading it ([`Opened::read`]).
+pub fn open(source: &Source) -> Result<Opened, InputError> {
+    match source {
+        Source::File(path) => {
+            let opened = std::fs::File::open(path).map(|file| {
                 // The stated length, as `std::fs::read` takes it, spares growing the buffer
                 // (and copying what it holds) as a file of megabytes is read.
                 let stated = file.metadata().map_or(0, |metadata| metadata.len());
-                read_capped(file, MAX_SOURCE_BYTES, stated)
+                (file, stated)
+            });
+            match opened {
+                Ok((file, stated)) => Ok(Opened {
+                    path: path.display().to_string(),
+                    reader: OpenedReader::File(file),
+                    stated: Some(stated),
+                }),
+                Err(error) => Err(InputError {
+                    path: path.display().to_string(),
+                    message: error.to_string(),
+                }),
+            }
+        }
+        Source::Stdin => Ok(Opened {
+            path: "-".to_owned(),
+            reader: OpenedReader::Stdin,
+            stated: None,
+        }),
+    }
+}
+
+impl Opened {
+    /// Its bytes, at most [`MAX_SOURCE_BYTES`] (see [`read`]).
+    pub fn read(self) -> Result<Vec<u8>, InputError> {
+        let Opened {
+            path,
+            reader,
+            stated,
+        } = self;
+        let read = match reader {
+            OpenedReader::File(file) => {
+                read_capped(file, MAX_SOURCE_BYTES, stated.unwrap_or_default())
+            }
+            OpenedReader::Stdin => read_capped(std::io::stdin().lock(), MAX_SOURCE_BYTES, 0),
+        };
+        match read {
+            Ok(Some(bytes)) => Ok(bytes),
+            Ok(None) => Err(InputError {
+                path,
+                message: format!(
+                    "larger than {} MiB, the most `iam-policy` reads from one file (IAM's largest policies are tens of kilobytes): not read",
+                    MAX_SOURCE_BYTES / (1024 * 1024)
+                ),
             }),
-        ),
-        Source::Stdin => (
-            "-".to_owned(),
-            read_capped(std::io::stdin().lock(), MAX_SOURCE_BYTES, 0),
-        ),
-    };
-    match read {
-        Ok(Some(bytes)) => Ok(bytes),
-        Ok(None) => Err(InputError {
-            path,
-            message: format!(
-                "larger than {} MiB, the most `iam-policy` reads from one file (IAM's largest policies are tens of kilobytes): not read",
-                MAX_SOURCE_BYTES / (1024 * 1024)
-            ),
-        }),
-        Err(error) => Err(InputError {
-            path,
-            message: error.to_string(),
-        }),
+            Err(error) => Err(InputError {
+                path,
+                message: error.to_string(),
+            }),
+        }
     }
 }
 

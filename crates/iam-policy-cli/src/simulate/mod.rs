@@ -153,6 +153,11 @@ struct FileText {
     /// whole by one thread, one scenario at a time (`--jobs 1`, or the last file of a run is
     /// short).
     part_bytes: Option<usize>,
+    /// The next file was offered as soon as this one was opened, as it states a length that
+    /// is read whole ([`MIN_PART_BYTES`] at most): the threads read a run of small files side
+    /// by side instead of in turn, one file's opening, reading and parsing after the other's.
+    /// The file is then read whole by the thread that opened it, and offers nothing more.
+    next_offered: bool,
 }
 
 /// Consecutive scenarios of a file, read and evaluated by one thread.
@@ -460,6 +465,9 @@ trait Hand {
     /// Hands on the results of a file that could not be read.
     fn unreadable(&mut self, file: usize, result: PartResult);
 
+    /// Offers the file after the file at place `file`, if any, before that one is read.
+    fn offer_next_file(&mut self, file: usize);
+
     fn queue(&self) -> &Queue<'_>;
 
     fn printer(&self) -> &Printer;
@@ -473,7 +481,21 @@ fn work(hand: &mut impl Hand) {
         let first = match taken {
             Next::Part(part) => part,
             Next::File(index, path) => {
-                match open(hand.queue(), hand.printer().format, index, &path) {
+                let format = hand.printer().format;
+                let opened = match open(format, &path) {
+                    Ok((name, opened)) => {
+                        let offered = opened
+                            .stated
+                            .is_some_and(|length| length <= MIN_PART_BYTES as u64);
+                        if offered {
+                            hand.offer_next_file(index);
+                        }
+                        read_file(hand.queue(), format, index, name, opened, offered)
+                            .map_err(|result| (result, offered))
+                    }
+                    Err(result) => Err((result, false)),
+                };
+                match opened {
                     Ok(file) => Part {
                         file: Arc::new(file),
                         after: None,
@@ -481,9 +503,11 @@ fn work(hand: &mut impl Hand) {
                         number: 0,
                         line: Line::FIRST,
                     },
-                    Err(result) => {
+                    Err((result, offered)) => {
                         hand.unreadable(index, result);
-                        hand.queue().offer(index, None);
+                        if !offered {
+                            hand.offer_next_file(index);
+                        }
                         next = hand.take();
                         continue;
                     }
@@ -512,21 +536,32 @@ fn work(hand: &mut impl Hand) {
     }
 }
 
-/// Reads the file at `path`, at place `index` among the command's files; an unreadable file's
-/// record.
-fn open(
-    queue: &Queue<'_>,
-    format: Format,
-    index: usize,
-    path: &Path,
-) -> Result<FileText, PartResult> {
+/// Opens the file at `path` (or standard input for `-`): its name and the file; an
+/// unreadable file's record.
+fn open(format: Format, path: &Path) -> Result<(String, input::Opened), PartResult> {
     let source = if path.as_os_str() == "-" {
         Source::Stdin
     } else {
         Source::File(path.to_path_buf())
     };
     let name = source.to_string();
-    let text = match input::read(&source).map(String::from_utf8) {
+    match input::open(&source) {
+        Ok(opened) => Ok((name, opened)),
+        Err(error) => Err(unreadable(format, &name, &error.message)),
+    }
+}
+
+/// Reads the file `opened`, at place `index` among the command's files; an unreadable file's
+/// record. `next_offered`: the next file is offered already, and this one is read whole.
+fn read_file(
+    queue: &Queue<'_>,
+    format: Format,
+    index: usize,
+    name: String,
+    opened: input::Opened,
+    next_offered: bool,
+) -> Result<FileText, PartResult> {
+    let text = match opened.read().map(String::from_utf8) {
         Ok(Ok(text)) => text,
         Ok(Err(_)) => return Err(unreadable(format, &name, "the file is not UTF-8")),
         Err(error) => return Err(unreadable(format, &name, &error.message)),
@@ -534,7 +569,11 @@ fn open(
     Ok(FileText {
         name,
         order: index,
-        part_bytes: queue.part_bytes(index, text.len()),
+        part_bytes: match next_offered {
+            true => None,
+            false => queue.part_bytes(index, text.len()),
+        },
+        next_offered,
         text,
     })
 }
@@ -625,6 +664,10 @@ impl Hand for Worker<'_> {
     fn unreadable(&mut self, file: usize, result: PartResult) {
         let done = Done { result, last: true };
         self.queue.done((file, 0), done);
+    }
+
+    fn offer_next_file(&mut self, file: usize) {
+        self.queue.offer(file, None);
     }
 
     fn queue(&self) -> &Queue<'_> {
@@ -755,6 +798,13 @@ impl<W: Write> Hand for Writer<'_, '_, W> {
         }
     }
 
+    fn offer_next_file(&mut self, file: usize) {
+        self.queue.offer(file, None);
+        if file + 1 < self.queue.files.len() {
+            self.crew.start(self.queue);
+        }
+    }
+
     fn queue(&self) -> &Queue<'_> {
         self.queue
     }
@@ -792,7 +842,7 @@ fn file_error(out: &mut impl Write, format: Format, file: &str, message: &str) -
 /// Reads and evaluates the scenarios of a part, and prints their results. Tells `next` once
 /// what follows it: the next part of the file, or `None` when the file ends in this one. A
 /// file read in parts tells when the part's scenarios are parsed, before they are evaluated;
-/// a file read whole, at its end.
+/// a file read whole, at its end (but a file whose next was offered as it was opened).
 fn read_part(
     out: &mut impl Write,
     printer: &Printer,
@@ -801,7 +851,8 @@ fn read_part(
     tally: &mut Tally,
     next: &mut dyn FnMut(Option<Part>),
 ) -> io::Result<PartEnd> {
-    let mut told = false;
+    // A file whose next was offered as it was opened is read whole, and tells nothing.
+    let mut told = part.file.next_offered;
     let mut tell = |following: Option<Part>| {
         if !told {
             told = true;
