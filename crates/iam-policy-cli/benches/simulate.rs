@@ -15,7 +15,9 @@
 //!     `benches/simulate-iam-simulate.mjs`; used as a black box, for its time only;
 //! (e) (c) and (d) on files of 360 scenarios, the size of the evaluation cases issue 13 is
 //!     judged on: there the process's start and end and the threads' ramp-up weigh as much as
-//!     the work per scenario. Per file, as a user waits for it.
+//!     the work per scenario. Per file, as a user waits for it;
+//! (f) the distinct scenarios of (e) as 360 files of one scenario each on one command line, as
+//!     a repository keeps a scenario beside each policy it tests.
 //!
 //! Goal: (c) at least 100x faster per scenario than (d) (issue 13: requests per second).
 //!
@@ -225,18 +227,18 @@ const GRADED_RUNS: usize = 100;
 /// The size of the files of (e): about as many evaluation cases as issue 13 is judged on.
 const GRADED: usize = 360;
 
-/// Wall and CPU (user + system) seconds of one run of the command on `path` with `--jobs
+/// Wall and CPU (user + system) seconds of one run of the command on `paths` with `--jobs
 /// jobs`: the fastest of three timings of `runs` runs each, for each. CPU time on one thread
 /// is the work done, whatever the machine's load (the machine is shared, and waiting for a
 /// core is no part of it); wall time on every core is what a user waits for.
-fn command(path: &Path, jobs: usize, runs: usize) -> Option<(f64, f64)> {
+fn command(paths: &[PathBuf], jobs: usize, runs: usize) -> Option<(f64, f64)> {
     (0..3)
         .map(|_| {
             let (start, cpu) = (Instant::now(), children_cpu()?);
             for _ in 0..runs {
                 let status = Command::new(env!("CARGO_BIN_EXE_iam-policy"))
                     .args(["simulate", "--format", "json", "--jobs", &jobs.to_string()])
-                    .arg(path)
+                    .args(paths)
                     .stdout(std::process::Stdio::null())
                     .status()
                     .ok()?;
@@ -344,7 +346,8 @@ fn main() {
         if std::fs::write(&path, file(count, *shape)).is_err() {
             return eprintln!("cannot write {}", path.display());
         }
-        match (command(&path, 1, RUNS), command(&path, cores, RUNS)) {
+        let paths = [path.clone()];
+        match (command(&paths, 1, RUNS), command(&paths, cores, RUNS)) {
             (Some((wall, cpu)), Some((cores_wall, _))) => {
                 println!(
                     "(c) `simulate`, {name:<21} {:>8.0} scenarios/s ({:.2} µs wall each) on {cores} cores; one thread: {:.2} µs CPU each ({:.2} µs wall), whole process",
@@ -368,6 +371,7 @@ fn main() {
         Some(node_dir) => their_times(node_dir, &ours, cores),
     }
     graded(&dir, node_dir.as_deref(), cores);
+    one_per_file(&dir, cores);
     println!("load {} (one-minute average) after", load());
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -404,8 +408,8 @@ fn graded(dir: &Path, node_dir: Option<&str>, cores: usize) {
             return eprintln!("cannot write {}", path.display());
         }
         let (Some((wall, cpu)), Some((cores_wall, _))) = (
-            command(&path, 1, GRADED_RUNS),
-            command(&path, cores, GRADED_RUNS),
+            command(std::slice::from_ref(&path), 1, GRADED_RUNS),
+            command(std::slice::from_ref(&path), cores, GRADED_RUNS),
         ) else {
             eprintln!("`iam-policy simulate` failed on {}", path.display());
             continue;
@@ -432,5 +436,42 @@ fn graded(dir: &Path, node_dir: Option<&str>, cores: usize) {
             }
             None => println!(),
         }
+    }
+}
+
+/// (f): the distinct scenarios of (e), one file each, all on one command line (as a CI job runs
+/// `iam-policy simulate scenarios/*.json`), against the same scenarios in one file.
+fn one_per_file(dir: &Path, cores: usize) {
+    let files = shapes();
+    for index in [5, 1] {
+        let Some((name, shape)) = files.get(index) else {
+            continue;
+        };
+        let folder = dir.join(format!("one-per-file-{index}"));
+        if std::fs::create_dir_all(&folder).is_err() {
+            return eprintln!("cannot create {}", folder.display());
+        }
+        let mut paths = Vec::with_capacity(GRADED);
+        for i in 0..GRADED {
+            let path = folder.join(format!("{i:03}.json"));
+            if std::fs::write(&path, scenario(i, *shape)).is_err() {
+                return eprintln!("cannot write {}", path.display());
+            }
+            paths.push(path);
+        }
+        let (Some((wall, cpu)), Some((cores_wall, _))) = (
+            command(&paths, 1, GRADED_RUNS),
+            command(&paths, cores, GRADED_RUNS),
+        ) else {
+            eprintln!("`iam-policy simulate` failed on {}", folder.display());
+            continue;
+        };
+        println!(
+            "(f) {GRADED} files of one scenario, {name:<21} `simulate` {:.2} ms wall on {cores} cores ({:.1} µs each), {:.2} ms CPU on one thread ({:.2} ms wall)",
+            cores_wall * 1e3,
+            cores_wall * 1e6 / GRADED as f64,
+            cpu * 1e3,
+            wall * 1e3
+        );
     }
 }
