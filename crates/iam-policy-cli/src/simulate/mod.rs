@@ -186,7 +186,8 @@ impl Part {
 enum Next {
     /// The file at this place among the command's files, not read yet: the thread that parses
     /// a file's last scenario offers the next file, so the files are read in order, one file's
-    /// parts at a time (a thread keeps what it read of a file from one of its parts to the next).
+    /// parts at a time (a thread keeps what it read of a file from one of its parts to the next);
+    /// but a file read whole offers the next as soon as it is opened ([`FileText::next_offered`]).
     File(usize, PathBuf),
     Part(Part),
 }
@@ -636,29 +637,10 @@ impl Hand for Worker<'_> {
     }
 
     fn read(&mut self, reading: &mut Reading<'_>, part: &Part) {
-        let mut out = output(part);
-        let mut tally = Tally::default();
-        let mut goes_on = false;
         let queue = self.queue;
-        let end = read_part(
-            &mut out,
-            &self.printer,
-            reading,
-            part,
-            &mut tally,
-            &mut |next| {
-                goes_on = next.is_some();
-                queue.offer(part.file.order, next);
-            },
-        );
-        let result = PartResult { out, tally, end };
-        queue.done(
-            part.key(),
-            Done {
-                result,
-                last: !goes_on,
-            },
-        );
+        read_aside(queue, &self.printer, reading, part, &mut |next| {
+            queue.offer(part.file.order, next);
+        });
     }
 
     fn unreadable(&mut self, file: usize, result: PartResult) {
@@ -756,9 +738,9 @@ impl<W: Write> Hand for Writer<'_, '_, W> {
                 crew.start(queue);
             }
         };
-        let mut tally = Tally::default();
         if part.key() == self.turn {
             // Nothing before this part waits to be written: its results are written as it goes.
+            let mut tally = Tally::default();
             let end = read_part(
                 &mut self.out,
                 &self.printer,
@@ -771,21 +753,7 @@ impl<W: Write> Hand for Writer<'_, '_, W> {
             self.tally.add(&tally);
             self.stopped(end, !goes_on);
         } else {
-            let mut out = output(part);
-            let end = read_part(
-                &mut out,
-                &self.printer,
-                reading,
-                part,
-                &mut tally,
-                &mut offer,
-            );
-            let result = PartResult { out, tally, end };
-            let done = Done {
-                result,
-                last: !goes_on,
-            };
-            queue.done(part.key(), done);
+            read_aside(queue, &self.printer, reading, part, &mut offer);
         }
     }
 
@@ -812,6 +780,37 @@ impl<W: Write> Hand for Writer<'_, '_, W> {
     fn printer(&self) -> &Printer {
         &self.printer
     }
+}
+
+/// Reads `part` into a buffer of its own, telling `next` what follows it (see [`read_part`]),
+/// and hands its results to the writing thread for their turn.
+fn read_aside(
+    queue: &Queue<'_>,
+    printer: &Printer,
+    reading: &mut Reading<'_>,
+    part: &Part,
+    next: &mut dyn FnMut(Option<Part>),
+) {
+    let mut out = output(part);
+    let mut tally = Tally::default();
+    let mut goes_on = false;
+    let end = read_part(
+        &mut out,
+        printer,
+        reading,
+        part,
+        &mut tally,
+        &mut |following| {
+            goes_on = following.is_some();
+            next(following);
+        },
+    );
+    let result = PartResult { out, tally, end };
+    let done = Done {
+        result,
+        last: !goes_on,
+    };
+    queue.done(part.key(), done);
 }
 
 /// Room for what a part read by a thread of its own prints, which is about as long as the part
