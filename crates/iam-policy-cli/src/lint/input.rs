@@ -201,20 +201,20 @@ enum OpenedReader {
 pub fn open(source: &Source) -> Result<Opened, InputError> {
     match source {
         Source::File(path) => {
-            let opened = std::fs::File::open(path).map(|file| {
-                // The stated length, as `std::fs::read` takes it, spares growing the buffer
-                // (and copying what it holds) as a file of megabytes is read.
-                let stated = file.metadata().map_or(0, |metadata| metadata.len());
-                (file, stated)
-            });
-            match opened {
-                Ok((file, stated)) => Ok(Opened {
-                    path: path.display().to_string(),
-                    reader: OpenedReader::File(file),
-                    stated: Some(stated),
-                }),
+            let name = path.display().to_string();
+            match std::fs::File::open(path) {
+                Ok(file) => {
+                    // The stated length, as `std::fs::read` takes it, spares growing the buffer
+                    // (and copying what it holds) as a file of megabytes is read.
+                    let stated = file.metadata().map_or(0, |metadata| metadata.len());
+                    Ok(Opened {
+                        path: name,
+                        reader: OpenedReader::File(file),
+                        stated: Some(stated),
+                    })
+                }
                 Err(error) => Err(InputError {
-                    path: path.display().to_string(),
+                    path: name,
                     message: error.to_string(),
                 }),
             }
