@@ -412,20 +412,25 @@ pub fn evaluate(request: &Request, set: &PolicySet<'_>) -> Evaluation {
     // that support them, except for service-linked roles; boundaries to users and roles;
     // session policies to sessions.
     let is_iam_principal = principal.account().is_some();
-    let scp_applies = is_iam_principal && !principal.is_service_linked_role();
-    let service = request.action.split(':').next().unwrap_or_default();
+    let service_linked = principal.is_service_linked_role();
+    let scp_applies = is_iam_principal && !service_linked;
     // A service the reference does not know, or a snapshot without the list: applied, as
-    // RCPs can only deny.
-    let rcp_applies = !principal.is_service_linked_role()
-        && iam_policy_reference::service(service)
-            .is_none_or(|service| service.supports_resource_control_policies() != Some(false));
+    // RCPs can only deny. Looked up only for a set with RCPs.
+    let rcp_applies = || {
+        let service = request.action.split(':').next().unwrap_or_default();
+        !service_linked
+            && iam_policy_reference::service(service)
+                .is_none_or(|service| service.supports_resource_control_policies() != Some(false))
+    };
 
-    let mut identity = Vec::new();
+    // The identity policies' statements, one run of them: their allows are read as one.
+    let identity_start = statements.len();
     if is_iam_principal {
         for (index, policy) in set.identity.iter().enumerate() {
-            identity.push(run(policy, PolicyRef::Identity(index), &mut statements));
+            run(policy, PolicyRef::Identity(index), &mut statements);
         }
     }
+    let identity = identity_start..statements.len();
     let resource = set
         .resource
         .map(|policy| run(policy, PolicyRef::Resource, &mut statements));
@@ -451,7 +456,7 @@ pub fn evaluate(request: &Request, set: &PolicySet<'_>) -> Evaluation {
             scp_levels.push(start..statements.len());
         }
     }
-    if rcp_applies {
+    if !set.resource_control.is_empty() && rcp_applies() {
         for (level, policies) in set.resource_control.iter().enumerate() {
             for (index, policy) in policies.iter().enumerate() {
                 run(
@@ -521,7 +526,7 @@ pub fn evaluate(request: &Request, set: &PolicySet<'_>) -> Evaluation {
     let resource_allows = || allows(&resource);
     let resource_allowed = resource_allows().next().is_some();
     let resource_grant = resource_allows().filter_map(|s| s.result.principal).max();
-    let identity_allows = || identity.iter().cloned().flat_map(allows_in);
+    let identity_allows = || allows_in(identity.clone());
     // The root user has every permission in its own account without identity policies.
     let root = matches!(principal, Principal::Root { .. });
     let identity_allowed = root || identity_allows().next().is_some();
