@@ -11,7 +11,7 @@ use iam_policy_reference as reference;
 
 use super::request::{FullContext, Principal, Request, is_account_id};
 use iam_policy_core::model::{
-    ConditionValue, Effect, OneOrMany, Principal as PrincipalElement, Statement, Text,
+    ConditionValue, Effect, OneOrMany, Principal as PrincipalElement, Statement,
 };
 
 /// How a statement's `Principal` names the request's principal, weakest first: what a
@@ -609,21 +609,6 @@ pub(crate) fn value_text(value: &ConditionValue) -> Cow<'_, str> {
         ConditionValue::Bool(true) => Cow::Borrowed("true"),
         ConditionValue::Bool(false) => Cow::Borrowed("false"),
     }
-}
-
-/// The texts of an element, for explanations: pushed into one string, not formatted one by
-/// one and joined (the unmet statements of every implicit deny are explained).
-pub(crate) fn texts(values: &OneOrMany<Text>) -> String {
-    let mut texts = String::new();
-    for (index, value) in values.iter().enumerate() {
-        if index > 0 {
-            texts.push_str(", ");
-        }
-        texts.push('`');
-        texts.push_str(value);
-        texts.push('`');
-    }
-    texts
 }
 
 #[cfg(test)]

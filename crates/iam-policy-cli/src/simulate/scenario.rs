@@ -246,10 +246,10 @@ pub fn holds_policies(key: &str) -> bool {
     POLICY_MEMBERS.contains(&key)
 }
 
-/// A scenario read from a file.
+/// A scenario read from a file's tree, whose texts it borrows where it keeps them as written.
 #[derive(Debug)]
-pub struct Scenario {
-    pub name: Option<String>,
+pub struct Scenario<'n> {
+    pub name: Option<&'n str>,
     pub request: Request,
     pub identity: Vec<ScenarioPolicy>,
     pub resource: Option<ScenarioPolicy>,
@@ -261,7 +261,7 @@ pub struct Scenario {
     pub expect: Option<Decision>,
 }
 
-impl Scenario {
+impl Scenario<'_> {
     /// The policies with the place each has in the set, in the set's order.
     pub fn policies(&self) -> impl Iterator<Item = (PolicyRef, &ScenarioPolicy)> {
         let identity = (self.identity.iter().enumerate()).map(|(i, p)| (PolicyRef::Identity(i), p));
@@ -397,7 +397,10 @@ const MEMBERS: &[&str] = &[
 const ASSUME_ROLE: &str = "sts:AssumeRole";
 
 /// Reads one scenario.
-pub fn read(node: &Node<'_>, reader: &mut Reader<'_>) -> Result<Scenario, ScenarioError> {
+pub fn read<'n>(
+    node: &'n Node<'_>,
+    reader: &mut Reader<'_>,
+) -> Result<Scenario<'n>, ScenarioError> {
     reader.start_scenario(node.span.start);
     let Value::Object(members) = &node.value else {
         return error(node, "a scenario is a JSON object".to_owned());
@@ -458,7 +461,7 @@ pub fn read(node: &Node<'_>, reader: &mut Reader<'_>) -> Result<Scenario, Scenar
         None => None,
         Some(node) => {
             let text = string(node, "expect")?;
-            match Decision::parse(&text) {
+            match Decision::parse(text) {
                 Some(decision) => Some(decision),
                 None => {
                     return error(
@@ -509,10 +512,11 @@ fn list(names: &[&str]) -> String {
         .join(", ")
 }
 
-/// `what` is formatted only for the error.
-fn string(node: &Node<'_>, what: impl fmt::Display) -> Result<String, ScenarioError> {
+/// The text of a string node, borrowed: copied only where it is kept. `what` is formatted
+/// only for the error.
+fn string<'n>(node: &'n Node<'_>, what: impl fmt::Display) -> Result<&'n str, ScenarioError> {
     match &node.value {
-        Value::String(text) => Ok(text.to_string()),
+        Value::String(text) => Ok(text),
         _ => error(node, format!("`{what}` is a string")),
     }
 }
@@ -729,16 +733,15 @@ fn read_request(node: &Node<'_>) -> Result<Request, ScenarioError> {
         Some(value) => string(value, format_args!("request.{key}")),
         None => error(node, format!("`request` has no `{key}`")),
     };
-    let action = required("action")?;
+    let action = required("action")?.to_owned();
     if !action.contains(':') && action != "*" {
         return error(
             get("action").unwrap_or(node),
             format!("`request.action` is `{action}`: write `service:Action`, e.g. `s3:GetObject`"),
         );
     }
-    let resource = required("resource")?;
-    let principal_text = required("principal")?;
-    let principal = Principal::parse(&principal_text).map_err(|problem| ScenarioError {
+    let resource = required("resource")?.to_owned();
+    let principal = Principal::parse(required("principal")?).map_err(|problem| ScenarioError {
         message: format!("`request.principal`: {problem}"),
         span: get("principal").map_or(node.span, |n| n.span),
     })?;
