@@ -59,6 +59,28 @@ fn the_example_scenarios_get_what_they_expect() {
     );
 }
 
+/// `tests/scenarios/aws-documented.json`: requests whose decision AWS's pages state, each named
+/// after the page it comes from (evaluation logic, single-account and cross-account evaluation,
+/// SCPs, RCPs, boundaries, session policies, trust and key policies, principals, condition
+/// operators, set operators, policy variables), checked end to end through the command.
+#[test]
+fn documented_decisions_come_out_of_the_command() {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let output = simulate(
+        &["--format", "json", "scenarios/aws-documented.json"],
+        &tests,
+    );
+    let records = lines(&output);
+    let missed: Vec<String> = records
+        .iter()
+        .filter(|record| record["matched"] != true)
+        .map(|record| format!("{}: {}", record["name"], record["decision"]))
+        .collect();
+    assert!(missed.is_empty(), "{missed:#?}");
+    assert_eq!(records.len(), 120);
+    assert_eq!(output.status.code(), Some(0));
+}
+
 #[test]
 fn json_gives_one_object_per_scenario_in_input_order() {
     let file = format!(
