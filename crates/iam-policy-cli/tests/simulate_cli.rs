@@ -250,6 +250,29 @@ fn policies_are_linted_and_still_evaluated() {
 }
 
 #[test]
+fn an_empty_statement_list_is_reported_and_grants_nothing() {
+    // The scenario of the docs (and of the issue that asked for the command): an identity
+    // policy with `"Statement": []`, which the lint refuses and the engine reads as nothing.
+    let file = r#"{"name": "CI role cannot create users",
+        "request": {"action": "iam:CreateUser", "resource": "arn:aws:iam::111122223333:user/mallory", "principal": "arn:aws:sts::111122223333:assumed-role/ci-deploy/run-42"},
+        "identityPolicies": [{"Version": "2012-10-17", "Statement": []}],
+        "permissionsBoundary": {"Version": "2012-10-17", "Statement": []},
+        "expect": "implicitDeny"}"#;
+    let dir = folder("empty-statement", &[("s.json", file)]);
+    let output = simulate(&["--format", "json", "s.json"], &dir);
+    let records = lines(&output);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(records[0]["decision"], "implicitDeny");
+    let codes: Vec<&Value> = records[0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| &finding["code"])
+        .collect();
+    assert_eq!(codes, ["MISSING_STATEMENT", "MISSING_STATEMENT"]);
+}
+
+#[test]
 fn a_repeated_policy_reports_its_findings_where_each_copy_is() {
     let scenario = |i: usize| {
         format!(
