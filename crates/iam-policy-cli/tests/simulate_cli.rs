@@ -77,7 +77,7 @@ fn documented_decisions_come_out_of_the_command() {
         .map(|record| format!("{}: {}", record["name"], record["decision"]))
         .collect();
     assert!(missed.is_empty(), "{missed:#?}");
-    assert_eq!(records.len(), 120);
+    assert_eq!(records.len(), 130);
     assert_eq!(output.status.code(), Some(0));
 }
 
