@@ -12,7 +12,7 @@ pub use request::{Context, ContextValue, ContextWarning, Principal, PrincipalErr
 pub use statement::{FailedCondition, PrincipalMatch, StatementMatch};
 pub use testing::{AllowedByPolicy, assert_allowed, assert_denied};
 
-use iam_policy_core::model::{Effect, Policy, Statement};
+use iam_policy_core::model::{Effect, OneOrMany, Policy, Statement, Text};
 use statement::Env;
 
 /// The final decision, in AWS's own words.
@@ -186,20 +186,47 @@ impl DeniedBy {
             _ => false,
         }
     }
+
+    /// The sentence that names it, in words written before and after the level of a service
+    /// control policy (the only number in any): [`fmt::Display`] writes it, and so may a
+    /// caller with no formatting.
+    pub fn sentence(self) -> (&'static str, Option<usize>, &'static str) {
+        let whole = |text| (text, None, "");
+        match self {
+            DeniedBy::NoAllow => {
+                whole("no identity-based or resource-based policy allows the request")
+            }
+            DeniedBy::ServiceControl { level } => (
+                "no service control policy of level ",
+                Some(level),
+                " allows the request",
+            ),
+            DeniedBy::PermissionsBoundary => {
+                whole("the permissions boundary does not allow the request")
+            }
+            DeniedBy::Session => whole("the session policy does not allow the request"),
+            DeniedBy::VpcEndpoint => whole("the VPC endpoint policy does not allow the request"),
+            DeniedBy::ResourcePolicyRequired => whole(
+                "a role trust policy or KMS key policy must allow the request itself, and it does not",
+            ),
+            DeniedBy::CrossAccountResourcePolicy => whole(
+                "the request crosses accounts and the resource policy does not allow the principal",
+            ),
+            DeniedBy::CrossAccountIdentity => whole(
+                "the request crosses accounts and the principal's own policies do not allow it",
+            ),
+        }
+    }
 }
 
 impl fmt::Display for DeniedBy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DeniedBy::NoAllow => f.write_str("no identity-based or resource-based policy allows the request"),
-            DeniedBy::ServiceControl { level } => write!(f, "no service control policy of level {level} allows the request"),
-            DeniedBy::PermissionsBoundary => f.write_str("the permissions boundary does not allow the request"),
-            DeniedBy::Session => f.write_str("the session policy does not allow the request"),
-            DeniedBy::VpcEndpoint => f.write_str("the VPC endpoint policy does not allow the request"),
-            DeniedBy::ResourcePolicyRequired => f.write_str("a role trust policy or KMS key policy must allow the request itself, and it does not"),
-            DeniedBy::CrossAccountResourcePolicy => f.write_str("the request crosses accounts and the resource policy does not allow the principal"),
-            DeniedBy::CrossAccountIdentity => f.write_str("the request crosses accounts and the principal's own policies do not allow it"),
+        let (before, level, after) = self.sentence();
+        f.write_str(before)?;
+        if let Some(level) = level {
+            write!(f, "{level}")?;
         }
+        f.write_str(after)
     }
 }
 
@@ -273,39 +300,61 @@ pub fn describe(statement: &StatementResult, set: &PolicySet<'_>) -> String {
 
 /// Why a statement did or did not apply, in words.
 pub fn why(statement: &Statement, result: &StatementMatch) -> String {
-    let effect = statement.effect.as_str();
+    let mut text = String::new();
+    write_why(&mut text, statement, result);
+    text
+}
+
+/// Appends [`why`]'s words to `out`, pushed part by part with no formatting: the deciding
+/// statements of every scenario are explained.
+pub fn write_why(out: &mut String, statement: &Statement, result: &StatementMatch) {
+    out.push_str(statement.effect.as_str());
+    let texts = |out: &mut String, values: &OneOrMany<Text>| {
+        for (index, value) in values.iter().enumerate() {
+            out.push_str(if index > 0 { ", `" } else { "`" });
+            out.push_str(value);
+            out.push('`');
+        }
+    };
     if !result.action {
-        return match (&statement.action, &statement.not_action) {
-            (Some(actions), _) => format!(
-                "{effect} does not apply: `Action` {} does not name the action",
-                statement::texts(actions)
-            ),
-            (None, Some(actions)) => format!(
-                "{effect} does not apply: `NotAction` {} names the action",
-                statement::texts(actions)
-            ),
-            (None, None) => format!("{effect} does not apply: the statement has no `Action`"),
-        };
+        match (&statement.action, &statement.not_action) {
+            (Some(actions), _) => {
+                out.push_str(" does not apply: `Action` ");
+                texts(out, actions);
+                out.push_str(" does not name the action");
+            }
+            (None, Some(actions)) => {
+                out.push_str(" does not apply: `NotAction` ");
+                texts(out, actions);
+                out.push_str(" names the action");
+            }
+            (None, None) => out.push_str(" does not apply: the statement has no `Action`"),
+        }
+        return;
     }
     if !result.resource {
-        return match (&statement.resource, &statement.not_resource) {
-            (Some(resources), _) => format!(
-                "{effect} does not apply: `Resource` {} does not name the resource",
-                statement::texts(resources)
-            ),
-            (_, Some(resources)) => format!(
-                "{effect} does not apply: `NotResource` {} names the resource",
-                statement::texts(resources)
-            ),
-            (None, None) => format!("{effect} does not apply"),
-        };
+        match (&statement.resource, &statement.not_resource) {
+            (Some(resources), _) => {
+                out.push_str(" does not apply: `Resource` ");
+                texts(out, resources);
+                out.push_str(" does not name the resource");
+            }
+            (_, Some(resources)) => {
+                out.push_str(" does not apply: `NotResource` ");
+                texts(out, resources);
+                out.push_str(" names the resource");
+            }
+            (None, None) => out.push_str(" does not apply"),
+        }
+        return;
     }
     let Some(principal) = result.principal else {
-        return if statement.principal.is_some() {
-            format!("{effect} does not apply: `Principal` does not name the principal")
+        out.push_str(if statement.principal.is_some() {
+            " does not apply: `Principal` does not name the principal"
         } else {
-            format!("{effect} does not apply: `NotPrincipal` names the principal")
-        };
+            " does not apply: `NotPrincipal` names the principal"
+        });
+        return;
     };
     if let Some(failed) = result.failed_condition {
         let block = statement
@@ -313,34 +362,33 @@ pub fn why(statement: &Statement, result: &StatementMatch) -> String {
             .as_deref()
             .and_then(|blocks| blocks.get(failed.operator));
         let entry = block.and_then(|block| block.entries.get(failed.key));
-        return match (block, entry) {
-            (Some(block), Some(entry)) => format!(
-                "{effect} does not apply: condition `{}` on `{}` does not match",
-                block.operator, entry.key
-            ),
-            _ => format!("{effect} does not apply: a condition does not match"),
-        };
+        match (block, entry) {
+            (Some(block), Some(entry)) => {
+                for part in [
+                    " does not apply: condition `",
+                    &block.operator,
+                    "` on `",
+                    &entry.key,
+                    "` does not match",
+                ] {
+                    out.push_str(part);
+                }
+            }
+            _ => out.push_str(" does not apply: a condition does not match"),
+        }
+        return;
     }
-    let named = match principal {
+    out.push_str(" applies: action and resource match");
+    out.push_str(match principal {
         PrincipalMatch::Unnamed => "",
         PrincipalMatch::Account => ", `Principal` names the principal's account",
         PrincipalMatch::Everyone => ", `Principal` names everyone",
         PrincipalMatch::Role => ", `Principal` names the session's role",
         PrincipalMatch::Exactly => ", `Principal` names the principal",
-    };
-    let conditions = if statement.condition.is_some() {
-        ", every condition matches"
-    } else {
-        ""
-    };
-    // `concat`, not `format!`: the deciding statements of every scenario are explained.
-    [
-        effect,
-        " applies: action and resource match",
-        named,
-        conditions,
-    ]
-    .concat()
+    });
+    if statement.condition.is_some() {
+        out.push_str(", every condition matches");
+    }
 }
 
 /// The actions whose resource policy must allow the request itself, even in the same account
@@ -412,20 +460,25 @@ pub fn evaluate(request: &Request, set: &PolicySet<'_>) -> Evaluation {
     // that support them, except for service-linked roles; boundaries to users and roles;
     // session policies to sessions.
     let is_iam_principal = principal.account().is_some();
-    let scp_applies = is_iam_principal && !principal.is_service_linked_role();
-    let service = request.action.split(':').next().unwrap_or_default();
+    let service_linked = principal.is_service_linked_role();
+    let scp_applies = is_iam_principal && !service_linked;
     // A service the reference does not know, or a snapshot without the list: applied, as
-    // RCPs can only deny.
-    let rcp_applies = !principal.is_service_linked_role()
-        && iam_policy_reference::service(service)
-            .is_none_or(|service| service.supports_resource_control_policies() != Some(false));
+    // RCPs can only deny. Looked up only for a set with RCPs.
+    let rcp_applies = || {
+        let service = request.action.split(':').next().unwrap_or_default();
+        !service_linked
+            && iam_policy_reference::service(service)
+                .is_none_or(|service| service.supports_resource_control_policies() != Some(false))
+    };
 
-    let mut identity = Vec::new();
+    // The identity policies' statements, one run of them: their allows are read as one.
+    let identity_start = statements.len();
     if is_iam_principal {
         for (index, policy) in set.identity.iter().enumerate() {
-            identity.push(run(policy, PolicyRef::Identity(index), &mut statements));
+            run(policy, PolicyRef::Identity(index), &mut statements);
         }
     }
+    let identity = identity_start..statements.len();
     let resource = set
         .resource
         .map(|policy| run(policy, PolicyRef::Resource, &mut statements));
@@ -451,7 +504,7 @@ pub fn evaluate(request: &Request, set: &PolicySet<'_>) -> Evaluation {
             scp_levels.push(start..statements.len());
         }
     }
-    if rcp_applies {
+    if !set.resource_control.is_empty() && rcp_applies() {
         for (level, policies) in set.resource_control.iter().enumerate() {
             for (index, policy) in policies.iter().enumerate() {
                 run(
@@ -521,7 +574,7 @@ pub fn evaluate(request: &Request, set: &PolicySet<'_>) -> Evaluation {
     let resource_allows = || allows(&resource);
     let resource_allowed = resource_allows().next().is_some();
     let resource_grant = resource_allows().filter_map(|s| s.result.principal).max();
-    let identity_allows = || identity.iter().cloned().flat_map(allows_in);
+    let identity_allows = || allows_in(identity.clone());
     // The root user has every permission in its own account without identity policies.
     let root = matches!(principal, Principal::Root { .. });
     let identity_allowed = root || identity_allows().next().is_some();

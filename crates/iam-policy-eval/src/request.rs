@@ -1,7 +1,6 @@
 //! The request an evaluation answers: who asks for which action on which resource, and the
 //! request context's keys.
 
-use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::fmt;
 
@@ -349,13 +348,13 @@ impl<'a> Values<'a> {
 }
 
 /// The request context as conditions read it: the keys given, then the keys AWS sets from the
-/// request (which the given ones override).
+/// request (which the given ones override), found when a condition reads them: most requests
+/// are evaluated reading few keys or none, and nothing is set up or allocated for each.
 #[derive(Debug)]
 pub(crate) struct FullContext<'r> {
-    given: &'r Context,
-    derived: Vec<(&'static str, Cow<'r, str>)>,
+    request: &'r Request,
     /// The seconds since the epoch, for `aws:CurrentTime` and `aws:EpochTime`, written out
-    /// only when a condition reads them: most requests are evaluated without.
+    /// only when a condition reads them.
     now: Option<u64>,
     current_time: OnceCell<String>,
     epoch_time: OnceCell<String>,
@@ -364,25 +363,50 @@ pub(crate) struct FullContext<'r> {
 impl FullContext<'_> {
     /// The values of `key`, any case.
     pub(crate) fn get(&self, key: &str) -> Option<Values<'_>> {
-        if let Some(value) = self.given.get(key) {
+        if let Some(value) = self.request.context.get(key) {
             return Some(Values::Given(value.as_slice()));
         }
-        if let Some((_, value)) = self
-            .derived
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(key))
-        {
-            return Some(Values::Derived(value));
-        }
-        let now = self.now?;
-        if key.eq_ignore_ascii_case("aws:CurrentTime") {
-            Some(Values::Derived(
-                self.current_time.get_or_init(|| format_date(now)),
-            ))
-        } else if key.eq_ignore_ascii_case("aws:EpochTime") {
-            Some(Values::Derived(
-                self.epoch_time.get_or_init(|| now.to_string()),
-            ))
+        self.derived(key).map(Values::Derived)
+    }
+
+    /// The value AWS sets for `key` from the request, if it sets one (`aws:PrincipalArn`,
+    /// `aws:PrincipalAccount`, `aws:PrincipalType`, `aws:ResourceAccount`, `aws:username`,
+    /// `aws:PrincipalIsAWSService`, `aws:PrincipalServiceName`, `aws:CurrentTime`,
+    /// `aws:EpochTime`).
+    fn derived(&self, key: &str) -> Option<&str> {
+        // Every key AWS sets is global: `aws:` and a name, compared without case.
+        let name = (key.get(..4))
+            .filter(|prefix| prefix.eq_ignore_ascii_case("aws:"))
+            .and_then(|_| key.get(4..))?;
+        let is = |known: &str| name.eq_ignore_ascii_case(known);
+        let principal = &self.request.principal;
+        let service = match principal {
+            Principal::Service(name) if !name.starts_with("arn:") => Some(name.as_str()),
+            _ => None,
+        };
+        if is("PrincipalArn") {
+            principal.principal_arn()
+        } else if is("PrincipalAccount") {
+            principal.account()
+        } else if is("PrincipalType") {
+            principal.principal_type()
+        } else if is("ResourceAccount") {
+            self.request.owning_account()
+        } else if is("username") {
+            match principal {
+                Principal::User { arn, .. } => arn.rsplit('/').next(),
+                _ => None,
+            }
+        } else if is("PrincipalIsAWSService") {
+            Some(if service.is_some() { "true" } else { "false" })
+        } else if is("PrincipalServiceName") {
+            service
+        } else if is("CurrentTime") {
+            let now = self.now?;
+            Some(self.current_time.get_or_init(|| format_date(now)))
+        } else if is("EpochTime") {
+            let now = self.now?;
+            Some(self.epoch_time.get_or_init(|| now.to_string()))
         } else {
             None
         }
@@ -461,43 +485,10 @@ impl Request {
     }
 
     /// The context AWS builds: the keys given, plus the keys it sets from the request itself
-    /// when they were not given (`aws:PrincipalArn`, `aws:PrincipalAccount`,
-    /// `aws:PrincipalType`, `aws:ResourceAccount`, `aws:username`, `aws:PrincipalIsAWSService`,
-    /// `aws:PrincipalServiceName`, `aws:CurrentTime`, `aws:EpochTime`).
-    pub(crate) fn full_context<'a>(&'a self, now: Option<u64>) -> FullContext<'a> {
-        let principal = &self.principal;
-        let mut derived: Vec<(&'static str, Cow<'_, str>)> = Vec::with_capacity(7);
-        let mut set = |key: &'static str, value: Cow<'a, str>| derived.push((key, value));
-        if let Some(arn) = principal.principal_arn() {
-            set("aws:PrincipalArn", Cow::Borrowed(arn));
-        }
-        if let Some(account) = principal.account() {
-            set("aws:PrincipalAccount", Cow::Borrowed(account));
-        }
-        if let Some(principal_type) = principal.principal_type() {
-            set("aws:PrincipalType", Cow::Borrowed(principal_type));
-        }
-        if let Some(account) = self.owning_account() {
-            set("aws:ResourceAccount", Cow::Borrowed(account));
-        }
-        if let Principal::User { arn, .. } = principal
-            && let Some(name) = arn.rsplit('/').next()
-        {
-            set("aws:username", Cow::Borrowed(name));
-        }
-        let is_service = matches!(principal, Principal::Service(name) if !name.starts_with("arn:"));
-        set(
-            "aws:PrincipalIsAWSService",
-            Cow::Borrowed(if is_service { "true" } else { "false" }),
-        );
-        if let Principal::Service(name) = principal
-            && is_service
-        {
-            set("aws:PrincipalServiceName", Cow::Borrowed(name));
-        }
+    /// when they were not given (see [`FullContext::derived`]).
+    pub(crate) fn full_context(&self, now: Option<u64>) -> FullContext<'_> {
         FullContext {
-            given: &self.context,
-            derived,
+            request: self,
             now,
             current_time: OnceCell::new(),
             epoch_time: OnceCell::new(),

@@ -11,7 +11,7 @@ use iam_policy_reference as reference;
 
 use super::request::{FullContext, Principal, Request, is_account_id};
 use iam_policy_core::model::{
-    ConditionValue, Effect, OneOrMany, Principal as PrincipalElement, Statement, Text,
+    ConditionValue, Effect, OneOrMany, Principal as PrincipalElement, Statement,
 };
 
 /// How a statement's `Principal` names the request's principal, weakest first: what a
@@ -335,6 +335,12 @@ enum Unit {
     One,
 }
 
+/// Whether `text` holds a `${`. Most texts hold no `$`: a byte search rules them out without a
+/// substring searcher's set-up, which costs more than the whole search of a short text.
+fn holds_variable(text: &str) -> bool {
+    text.as_bytes().contains(&b'$') && text.contains("${")
+}
+
 /// Resolves the policy variables of `text` from `context` ("IAM policy elements: Variables
 /// and tags"): `${key}` takes the key's value, `${key, 'default'}` the default when the key is
 /// absent, `${*}`, `${?}` and `${$}` the character itself (never a wildcard). With
@@ -342,9 +348,7 @@ enum Unit {
 /// names an absent key without a default, a multivalued key, or is malformed: AWS then matches
 /// nothing with the text.
 fn resolve(text: &str, context: &FullContext<'_>, wildcards: bool) -> Option<Resolved> {
-    // Most texts hold no `$`: a byte search rules them out without a substring searcher's
-    // set-up, which costs more than the whole search of a short text.
-    if !text.as_bytes().contains(&b'$') || !text.contains("${") {
+    if !holds_variable(text) {
         return Some(Resolved::Plain);
     }
     let mut units = Vec::with_capacity(text.len());
@@ -423,21 +427,27 @@ pub(crate) fn condition_matches(
                 None => operator.negated,
             };
     };
-    // Policy values read once: numbers, dates, ranges and resolved variables.
-    let mut policy_values = Vec::with_capacity(values.as_slice().len());
-    for value in values {
-        let text = value_text(value);
-        let resolved = if variables && operator.family.takes_variables() {
+    // Policy values with their variables resolved, once: most hold none, and are read as
+    // written with no list of their own.
+    let policy_values = if variables
+        && operator.family.takes_variables()
+        && values
+            .iter()
+            .any(|value| holds_variable(&value_text(value)))
+    {
+        let mut resolved_values = Vec::with_capacity(values.as_slice().len());
+        for value in values {
+            let text = value_text(value);
             match resolve(&text, context, operator.matches_wildcards()) {
-                Some(resolved) => resolved,
+                Some(resolved) => resolved_values.push((text, resolved)),
                 // A variable that cannot be resolved: the whole key does not match.
                 None => return false,
             }
-        } else {
-            Resolved::Plain
-        };
-        policy_values.push((text, resolved));
-    }
+        }
+        PolicyValues::Resolved(resolved_values)
+    } else {
+        PolicyValues::Plain(values)
+    };
     let mut readable = true;
     let mut positive = |request_value: &str| -> bool {
         match compare(operator, &policy_values, request_value) {
@@ -463,18 +473,25 @@ pub(crate) fn condition_matches(
     matched && readable
 }
 
+/// A condition key's values in the policy, as they compare.
+enum PolicyValues<'v> {
+    /// None holds a variable (or the operator or the policy resolves none): as written.
+    Plain(&'v OneOrMany<ConditionValue>),
+    /// Each with its variables resolved.
+    Resolved(Vec<(Cow<'v, str>, Resolved)>),
+}
+
 /// Whether `request_value` matches any of the policy's values under the positive form of
 /// `operator`; `None` when the request value cannot be read as the operator's type.
-fn compare(
-    operator: Operator,
-    policy_values: &[(Cow<'_, str>, Resolved)],
-    value: &str,
-) -> Option<bool> {
+fn compare(operator: Operator, policy_values: &PolicyValues<'_>, value: &str) -> Option<bool> {
     let base = positive_base(operator.base);
-    let any = |test: &dyn Fn(&str, &Resolved) -> bool| {
-        policy_values
+    let any = |test: &dyn Fn(&str, &Resolved) -> bool| match policy_values {
+        PolicyValues::Plain(values) => values
             .iter()
-            .any(|(text, resolved)| test(text, resolved))
+            .any(|value| test(&value_text(value), &Resolved::Plain)),
+        PolicyValues::Resolved(values) => {
+            values.iter().any(|(text, resolved)| test(text, resolved))
+        }
     };
     Some(match operator.family {
         Family::String => match base {
@@ -592,21 +609,6 @@ pub(crate) fn value_text(value: &ConditionValue) -> Cow<'_, str> {
         ConditionValue::Bool(true) => Cow::Borrowed("true"),
         ConditionValue::Bool(false) => Cow::Borrowed("false"),
     }
-}
-
-/// The texts of an element, for explanations: pushed into one string, not formatted one by
-/// one and joined (the unmet statements of every implicit deny are explained).
-pub(crate) fn texts(values: &OneOrMany<Text>) -> String {
-    let mut texts = String::new();
-    for (index, value) in values.iter().enumerate() {
-        if index > 0 {
-            texts.push_str(", ");
-        }
-        texts.push('`');
-        texts.push_str(value);
-        texts.push('`');
-    }
-    texts
 }
 
 #[cfg(test)]

@@ -882,7 +882,7 @@ fn read_scenarios(
     // The lines of the part's scenarios, indexed as they are parsed.
     let mut lines = LineStarts::from(part.line);
     // The JSON record of each scenario, built whole and written at once.
-    let mut line = String::new();
+    let mut line = RecordBuffers::default();
     let mut index = part.first;
     // The scenarios parsed and not yet evaluated: a part's, or one at a time.
     let limited = part.file.part_bytes.is_some();
@@ -977,7 +977,7 @@ fn evaluate(
     printer: &Printer,
     reader: &mut scenario::Reader<'_>,
     place: &Place<'_>,
-    line: &mut String,
+    line: &mut RecordBuffers,
     node: &iam_policy_core::Node<'_>,
     tally: &mut Tally,
 ) -> io::Result<()> {
@@ -1009,6 +1009,15 @@ fn evaluate(
     }
 }
 
+/// What a scenario's JSON record is built in, kept from one scenario to the next.
+#[derive(Debug, Default)]
+struct RecordBuffers {
+    /// The record, written at once.
+    line: String,
+    /// A statement's explanation, before it is escaped into the record.
+    why: String,
+}
+
 /// The file and index of a scenario, and the file's text that spans index.
 struct Place<'a> {
     file: &'a str,
@@ -1017,7 +1026,7 @@ struct Place<'a> {
     index: usize,
 }
 
-fn policy_set(scenario: &Scenario) -> PolicySet<'_> {
+fn policy_set<'s>(scenario: &'s Scenario<'_>) -> PolicySet<'s> {
     PolicySet {
         identity: scenario.identity.iter().map(|p| p.policy()).collect(),
         resource: scenario.resource.as_ref().map(|p| p.policy()),
@@ -1169,6 +1178,19 @@ impl<'b> JsonObject<'b> {
         self.key(key).push_str(if value { "true" } else { "false" });
     }
 
+    /// The member `key` with a sentence of the tool's own words around a number (see
+    /// [`eval::DeniedBy::sentence`]), which needs no escapes.
+    fn sentence(&mut self, key: &str, (before, number, after): (&str, Option<usize>, &str)) {
+        let out = self.key(key);
+        out.push('"');
+        out.push_str(before);
+        if let Some(number) = number {
+            out.push_str(itoa::Buffer::new().format(number));
+        }
+        out.push_str(after);
+        out.push('"');
+    }
+
     fn member_name(&mut self, key: &str, name: MemberName) {
         let out = self.key(key);
         out.push('"');
@@ -1199,18 +1221,19 @@ impl<'b> JsonObject<'b> {
     }
 }
 
-/// One scenario's record as one line of JSON, built in `line` (reused from scenario to
+/// One scenario's record as one line of JSON, built in `buffers` (reused from scenario to
 /// scenario) and written at once.
 fn write_json(
     out: &mut impl Write,
-    line: &mut String,
+    buffers: &mut RecordBuffers,
     place: &Place<'_>,
     scenario: &Scenario,
     set: &PolicySet<'_>,
     evaluation: &Evaluation,
     matched: Option<bool>,
 ) -> io::Result<()> {
-    let statement = |out: &mut String, decided: &eval::StatementResult| {
+    let RecordBuffers { line, why } = buffers;
+    let mut statement = |out: &mut String, decided: &eval::StatementResult| {
         let found = decided
             .policy
             .get(set)
@@ -1223,8 +1246,11 @@ fn write_json(
             record.string("sid", sid);
         }
         record.word("effect", decided.result.effect.as_str());
-        let why = found.map(|s| eval::why(s, &decided.result));
-        record.string("why", why.as_deref().unwrap_or_default());
+        why.clear();
+        if let Some(found) = found {
+            eval::write_why(why, found, &decided.result);
+        }
+        record.string("why", why);
         record.number("line", place.lines.line(span.start as usize));
         record.close();
     };
@@ -1243,11 +1269,11 @@ fn write_json(
         record.bool("matched", matched);
     }
     if let Some(denied_by) = evaluation.denied_by {
-        record.string("denied_by", &denied_by.to_string());
+        record.sentence("denied_by", denied_by.sentence());
     }
-    record.array("deciding", &evaluation.deciding, statement);
+    record.array("deciding", &evaluation.deciding, &mut statement);
     if evaluation.unmet().next().is_some() {
-        record.array("unmet", evaluation.unmet(), statement);
+        record.array("unmet", evaluation.unmet(), &mut statement);
     }
     let findings = scenario
         .policies()

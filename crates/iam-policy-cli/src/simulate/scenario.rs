@@ -89,8 +89,9 @@ pub struct Reader<'t> {
 enum Found {
     /// A text read before, skipped: its place in [`Reader::read`].
     Known(usize),
-    /// No text known then, when [`Reader::read`] held this many.
-    Unknown(usize),
+    /// No text known then, when [`Reader::read`] held this many; how far the look-up hashed
+    /// the text, which indexing it goes on from.
+    Unknown(usize, Hashed),
 }
 
 impl<'t> Reader<'t> {
@@ -98,7 +99,7 @@ impl<'t> Reader<'t> {
         Reader {
             text,
             read: Vec::new(),
-            texts: KnownTexts::default(),
+            texts: KnownTexts::with_room(text.len()),
             looked_up: RefCell::default(),
         }
     }
@@ -116,12 +117,12 @@ impl<'t> Reader<'t> {
             self.looked_up.try_borrow_mut(),
         ) {
             let entry = match found {
-                Some((_, place)) => Found::Known(place),
-                None => Found::Unknown(self.read.len()),
+                Ok((_, place)) => Found::Known(place),
+                Err(hashed) => Found::Unknown(self.read.len(), hashed),
             };
             looked_up.push_back((at, entry));
         }
-        found.map(|(length, _)| length)
+        found.ok().map(|(length, _)| length)
     }
 
     /// Forgets the texts looked up before `start`, where the scenario to be read starts: those
@@ -134,18 +135,22 @@ impl<'t> Reader<'t> {
     }
 
     /// The place in [`Reader::read`] of the text of the policy written at `start`, if it was
-    /// read before.
-    fn place(&mut self, start: u32, source: &str) -> Option<usize> {
+    /// read before; else how far a look-up hashed it, if one did.
+    fn place(&mut self, start: u32, source: &str) -> Result<usize, Option<Hashed>> {
         let looked_up = self.looked_up.get_mut();
         let found = (looked_up.binary_search_by_key(&start, |&(at, _)| at).ok())
             .and_then(|at| looked_up.get(at))
             .map(|&(_, found)| found);
         match found {
-            Some(Found::Known(place)) => Some(place),
+            Some(Found::Known(place)) => Ok(place),
             // Nothing read since the parser looked: still unknown. A text the parser did not
             // know may have been read since it passed (the same policy twice in a scenario).
-            Some(Found::Unknown(texts)) if texts == self.read.len() => None,
-            _ => self.texts.exactly(source.as_bytes()),
+            Some(Found::Unknown(texts, hashed)) if texts == self.read.len() => Err(Some(hashed)),
+            _ => match self.texts.starting(source.as_bytes()) {
+                Ok((length, place)) if length == source.len() => Ok(place),
+                Ok(_) => Err(None),
+                Err(hashed) => Err(Some(hashed)),
+            },
         }
     }
 }
@@ -163,19 +168,30 @@ struct KnownTexts<'t> {
     texts: FxHashMap<u64, (&'t [u8], usize)>,
 }
 
+/// How far a look-up hashed a text it did not find: the hash of its first `length` bytes,
+/// whole chunks, past each of which but the last the index holds an opening that goes on.
+/// [`KnownTexts::insert`] of a longer text goes on from there, as the look-up hashed those
+/// bytes already.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Hashed {
+    length: usize,
+    hash: u64,
+}
+
 /// What known texts do after the same whole chunks.
 #[derive(Debug, Default)]
 struct Opening {
-    /// Bit `n - 1` set: a text ends `n` bytes into the next chunk (`1..=CHUNK`).
-    tails: u128,
+    /// Bit `n - 1` set (counting through the words): a text ends `n` bytes into the next
+    /// chunk (`1..=CHUNK`).
+    tails: [u128; CHUNK / 128],
     /// Some text goes on past the next chunk.
     longer: bool,
 }
 
-/// The bytes hashed at a time: about two lines of a policy, so that texts that differ
+/// The bytes hashed at a time: about four lines of a policy, so that texts that differ
 /// part-way (one bucket's name for another's) part early, while a text takes few entries of
 /// the index (one per chunk) and a look-up few steps. As many as the bits of [`Opening::tails`].
-const CHUNK: usize = 128;
+const CHUNK: usize = 256;
 
 /// The hash of the chunks before, extended by `bytes`.
 fn extend(hash: u64, bytes: &[u8]) -> u64 {
@@ -186,13 +202,30 @@ fn extend(hash: u64, bytes: &[u8]) -> u64 {
 }
 
 impl<'t> KnownTexts<'t> {
-    fn insert(&mut self, text: &'t [u8], place: usize) {
-        let (mut hash, mut rest) = (0, text);
+    /// Room for the policy texts of a file of `length` bytes, as if they filled half of it,
+    /// none twice: the index is not rebuilt again and again as it grows (which took a quarter
+    /// of a percent of the instructions of a file of distinct policies).
+    fn with_room(length: usize) -> Self {
+        KnownTexts {
+            openings: FxHashMap::with_capacity_and_hasher(length / CHUNK, Default::default()),
+            texts: FxHashMap::with_capacity_and_hasher(length / (2 * CHUNK), Default::default()),
+        }
+    }
+
+    /// Indexes `text` at `place`, from where a look-up of it left off (`from`), if anywhere.
+    fn insert(&mut self, text: &'t [u8], place: usize, from: Option<Hashed>) {
+        let (mut hash, mut rest) =
+            match from.and_then(|from| Some((from, text.get(from.length..)?))) {
+                Some((from, rest)) if !rest.is_empty() => (from.hash, rest),
+                _ => (0, text),
+            };
         loop {
             let opening = self.openings.entry(hash).or_default();
             if rest.len() <= CHUNK {
                 if let Some(tail) = rest.len().checked_sub(1) {
-                    opening.tails |= 1 << tail;
+                    if let Some(word) = opening.tails.get_mut(tail / 128) {
+                        *word |= 1 << (tail % 128);
+                    }
                     self.texts.insert(extend(hash, rest), (text, place));
                 }
                 return;
@@ -203,40 +236,37 @@ impl<'t> KnownTexts<'t> {
         }
     }
 
-    /// The place of the known text that is all of `bytes`, if any.
-    fn exactly(&self, bytes: &[u8]) -> Option<usize> {
-        self.starting(bytes)
-            .filter(|&(length, _)| length == bytes.len())
-            .map(|(_, place)| place)
-    }
-
-    /// The length and place of the known text that `bytes` starts with, if any. Known texts
-    /// are JSON objects, so at most one is a start of `bytes`.
-    fn starting(&self, bytes: &[u8]) -> Option<(usize, usize)> {
+    /// The length and place of the known text that `bytes` starts with; else how far the
+    /// look-up hashed `bytes`. Known texts are JSON objects, so at most one is a start of
+    /// `bytes`.
+    fn starting(&self, bytes: &[u8]) -> Result<(usize, usize), Hashed> {
         let (mut hash, mut rest) = (0, bytes);
         loop {
-            let opening = self.openings.get(&hash)?;
-            let mut tails = opening.tails;
-            while tails != 0 {
-                let length = tails.trailing_zeros() as usize + 1;
-                tails &= tails - 1;
-                // Known texts are JSON objects: a tail that does not end at a `}` of `bytes`
-                // is none of them, and is passed over without hashing it.
-                if rest.get(length - 1) != Some(&b'}') {
-                    continue;
-                }
-                let found = (rest.get(..length))
-                    .and_then(|tail| self.texts.get(&extend(hash, tail)))
-                    .filter(|(text, _)| bytes.starts_with(text));
-                if let Some(&(text, place)) = found {
-                    return Some((text.len(), place));
+            let hashed = Hashed {
+                length: bytes.len() - rest.len(),
+                hash,
+            };
+            let opening = self.openings.get(&hash).ok_or(hashed)?;
+            for (word, &tails) in opening.tails.iter().enumerate() {
+                let mut tails = tails;
+                while tails != 0 {
+                    let length = word * 128 + tails.trailing_zeros() as usize + 1;
+                    tails &= tails - 1;
+                    // Known texts are JSON objects: a tail that does not end at a `}` of
+                    // `bytes` is none of them, and is passed over without hashing it.
+                    if rest.get(length - 1) != Some(&b'}') {
+                        continue;
+                    }
+                    let found = (rest.get(..length))
+                        .and_then(|tail| self.texts.get(&extend(hash, tail)))
+                        .filter(|(text, _)| bytes.starts_with(text));
+                    if let Some(&(text, place)) = found {
+                        return Ok((text.len(), place));
+                    }
                 }
             }
-            if !opening.longer {
-                return None;
-            }
-            let chunk = rest.get(..CHUNK)?;
-            (hash, rest) = (extend(hash, chunk), rest.get(CHUNK..)?);
+            let chunk = rest.get(..CHUNK).filter(|_| opening.longer).ok_or(hashed)?;
+            (hash, rest) = (extend(hash, chunk), rest.get(CHUNK..).ok_or(hashed)?);
         }
     }
 }
@@ -246,10 +276,10 @@ pub fn holds_policies(key: &str) -> bool {
     POLICY_MEMBERS.contains(&key)
 }
 
-/// A scenario read from a file.
+/// A scenario read from a file's tree, whose texts it borrows where it keeps them as written.
 #[derive(Debug)]
-pub struct Scenario {
-    pub name: Option<String>,
+pub struct Scenario<'n> {
+    pub name: Option<&'n str>,
     pub request: Request,
     pub identity: Vec<ScenarioPolicy>,
     pub resource: Option<ScenarioPolicy>,
@@ -261,7 +291,7 @@ pub struct Scenario {
     pub expect: Option<Decision>,
 }
 
-impl Scenario {
+impl Scenario<'_> {
     /// The policies with the place each has in the set, in the set's order.
     pub fn policies(&self) -> impl Iterator<Item = (PolicyRef, &ScenarioPolicy)> {
         let identity = (self.identity.iter().enumerate()).map(|(i, p)| (PolicyRef::Identity(i), p));
@@ -397,7 +427,10 @@ const MEMBERS: &[&str] = &[
 const ASSUME_ROLE: &str = "sts:AssumeRole";
 
 /// Reads one scenario.
-pub fn read(node: &Node<'_>, reader: &mut Reader<'_>) -> Result<Scenario, ScenarioError> {
+pub fn read<'n>(
+    node: &'n Node<'_>,
+    reader: &mut Reader<'_>,
+) -> Result<Scenario<'n>, ScenarioError> {
     reader.start_scenario(node.span.start);
     let Value::Object(members) = &node.value else {
         return error(node, "a scenario is a JSON object".to_owned());
@@ -458,7 +491,7 @@ pub fn read(node: &Node<'_>, reader: &mut Reader<'_>) -> Result<Scenario, Scenar
         None => None,
         Some(node) => {
             let text = string(node, "expect")?;
-            match Decision::parse(&text) {
+            match Decision::parse(text) {
                 Some(decision) => Some(decision),
                 None => {
                     return error(
@@ -509,10 +542,11 @@ fn list(names: &[&str]) -> String {
         .join(", ")
 }
 
-/// `what` is formatted only for the error.
-fn string(node: &Node<'_>, what: impl fmt::Display) -> Result<String, ScenarioError> {
+/// The text of a string node, borrowed: copied only where it is kept. `what` is formatted
+/// only for the error.
+fn string<'n>(node: &'n Node<'_>, what: impl fmt::Display) -> Result<&'n str, ScenarioError> {
     match &node.value {
-        Value::String(text) => Ok(text.to_string()),
+        Value::String(text) => Ok(text),
         _ => error(node, format!("`{what}` is a string")),
     }
 }
@@ -585,7 +619,7 @@ fn policy(
         .get(start as usize..node.span.end as usize)
         .unwrap_or_default();
     let place = reader.place(start, source);
-    let kinds = place.and_then(|place| reader.read.get(place));
+    let kinds = place.ok().and_then(|place| reader.read.get(place));
     if let Some((_, read)) = kinds.and_then(|kinds| kinds.iter().find(|(as_, _)| *as_ == kind)) {
         return Ok(Some(ScenarioPolicy {
             read: Rc::clone(read),
@@ -599,10 +633,16 @@ fn policy(
     let read = Rc::new(with_tree(node, reader.text, |tree| {
         read_policy(tree, kind, what, first)
     })?);
-    match place.and_then(|place| reader.read.get_mut(place)) {
-        Some(kinds) => kinds.push((kind, Rc::clone(&read))),
-        None => {
-            reader.texts.insert(source.as_bytes(), reader.read.len());
+    match place {
+        Ok(place) => {
+            if let Some(kinds) = reader.read.get_mut(place) {
+                kinds.push((kind, Rc::clone(&read)));
+            }
+        }
+        Err(from) => {
+            reader
+                .texts
+                .insert(source.as_bytes(), reader.read.len(), from);
             reader.read.push(vec![(kind, Rc::clone(&read))]);
         }
     }
@@ -729,16 +769,15 @@ fn read_request(node: &Node<'_>) -> Result<Request, ScenarioError> {
         Some(value) => string(value, format_args!("request.{key}")),
         None => error(node, format!("`request` has no `{key}`")),
     };
-    let action = required("action")?;
+    let action = required("action")?.to_owned();
     if !action.contains(':') && action != "*" {
         return error(
             get("action").unwrap_or(node),
             format!("`request.action` is `{action}`: write `service:Action`, e.g. `s3:GetObject`"),
         );
     }
-    let resource = required("resource")?;
-    let principal_text = required("principal")?;
-    let principal = Principal::parse(&principal_text).map_err(|problem| ScenarioError {
+    let resource = required("resource")?.to_owned();
+    let principal = Principal::parse(required("principal")?).map_err(|problem| ScenarioError {
         message: format!("`request.principal`: {problem}"),
         span: get("principal").map_or(node.span, |n| n.span),
     })?;
@@ -812,24 +851,27 @@ mod tests {
         let pairs: Vec<[String; 2]> = (lengths.iter())
             .map(|&length| [object(length, "a"), object(length, "b")])
             .collect();
+        // Every other text indexed from where a look-up of it, in the rest of a file, left off.
         let mut known = KnownTexts::default();
         for (place, [text, _]) in pairs.iter().enumerate() {
-            known.insert(text.as_bytes(), place);
+            let rest = format!("{text}, {{\"k\": 1}}");
+            let from = (place % 2 == 1)
+                .then(|| known.starting(rest.as_bytes()).err())
+                .flatten();
+            known.insert(text.as_bytes(), place, from);
         }
         for (place, [text, unknown]) in pairs.iter().enumerate() {
-            assert_eq!(known.exactly(text.as_bytes()), Some(place), "{text}");
-            assert_eq!(known.exactly(unknown.as_bytes()), None, "{unknown}");
             for after in ["", ",", "]}", r#", {"k": 1}"#] {
                 let rest = format!("{text}{after}");
-                let found = Some((text.len(), place));
+                let found = Ok((text.len(), place));
                 assert_eq!(known.starting(rest.as_bytes()), found, "{rest}");
                 let rest = format!("{unknown}{after}");
-                assert_eq!(known.starting(rest.as_bytes()), None, "{rest}");
+                assert!(known.starting(rest.as_bytes()).is_err(), "{rest}");
             }
             // Cut short: not the known text.
             let cut = &text.as_bytes()[..text.len() - 1];
-            assert_eq!(known.starting(cut), None, "{text}");
+            assert!(known.starting(cut).is_err(), "{text}");
         }
-        assert_eq!(known.starting(b""), None);
+        assert!(known.starting(b"").is_err());
     }
 }
