@@ -445,11 +445,12 @@ pub fn evaluate(request: &Request, set: &PolicySet<'_>) -> Evaluation {
     let run = |policy: &Policy, policy_ref: PolicyRef, statements: &mut Vec<StatementResult>| {
         let start = statements.len();
         let variables = policy.version.as_deref() == Some("2012-10-17");
+        let attached = policy_ref == PolicyRef::Resource;
         for (index, statement) in policy.statements().iter().enumerate() {
             statements.push(StatementResult {
                 policy: policy_ref,
                 index,
-                result: statement::evaluate(statement, &env, variables),
+                result: statement::evaluate(statement, &env, variables, attached),
             });
         }
         start..statements.len()

@@ -76,8 +76,19 @@ pub(crate) struct Env<'r> {
 /// Evaluates one statement. Elements are tried in order and the first that does not match
 /// ends the evaluation, so the explanation names the first reason. `variables`: whether the
 /// policy resolves policy variables (`"Version": "2012-10-17"`; before it, and without a
-/// `Version`, `${...}` is literal text, "IAM JSON policy elements: Version").
-pub(crate) fn evaluate(statement: &Statement, env: &Env<'_>, variables: bool) -> StatementMatch {
+/// `Version`, `${...}` is literal text, "IAM JSON policy elements: Version"). `attached`:
+/// whether the policy is the resource's own, whose statements may leave out `Resource`.
+pub(crate) fn evaluate(
+    statement: &Statement,
+    env: &Env<'_>,
+    variables: bool,
+    attached: bool,
+) -> StatementMatch {
+    // What IAM refuses to store but the engine is given all the same (a statement without
+    // `Resource` outside a resource's own policy, an operator IAM does not know, both errors of
+    // the lint) is read as narrowly as an `Allow` and as broadly as a `Deny`: a policy IAM
+    // would refuse never allows more than any reading of it.
+    let deny = statement.effect == Effect::Deny;
     let mut result = StatementMatch {
         effect: statement.effect,
         action: false,
@@ -101,7 +112,7 @@ pub(crate) fn evaluate(statement: &Statement, env: &Env<'_>, variables: bool) ->
             .iter()
             .any(|r| resource_matches(r, env, variables)),
         // A role trust policy has no `Resource`: the policy's own resource is meant.
-        (None, None) => true,
+        (None, None) => attached || deny,
     };
     if !result.resource {
         return result;
@@ -119,9 +130,16 @@ pub(crate) fn evaluate(statement: &Statement, env: &Env<'_>, variables: bool) ->
         'blocks: for (operator_index, block) in blocks.iter().enumerate() {
             let operator = Operator::exact(&block.operator);
             for (key_index, entry) in block.entries.iter().enumerate() {
-                let matched = operator.is_some_and(|operator| {
-                    condition_matches(operator, &entry.key, &entry.values, env.context, variables)
-                });
+                let matched = match operator {
+                    Some(operator) => condition_matches(
+                        operator,
+                        &entry.key,
+                        &entry.values,
+                        env.context,
+                        variables,
+                    ),
+                    None => deny,
+                };
                 if !matched {
                     result.failed_condition = Some(FailedCondition {
                         operator: operator_index,

@@ -795,3 +795,40 @@ fn variables_are_literal_text_before_version_2012_10_17() -> Outcome {
     assert!(old.evaluate(&request("${aws:username}/a")).is_allowed());
     Ok(())
 }
+
+// "IAM JSON policy elements: Resource" (a statement has `Resource` or `NotResource`, but in a
+// role trust policy) and "Condition operators": what IAM refuses to store is read so that it
+// never allows more than any reading of it (docs/simulate.md, where AWS is silent).
+#[test]
+fn what_iam_refuses_to_store_never_allows_more() -> Outcome {
+    let allow = doc(ALLOW_GET)?;
+    let request = get_object(user(ACCOUNT));
+    let allow_anywhere = doc(r#"{"Effect": "Allow", "Action": "s3:GetObject"}"#)?;
+    let deny_anywhere = doc(r#"{"Effect": "Deny", "Action": "s3:GetObject"}"#)?;
+    let identity = |policies: &[&Policy]| decide(&request, &PolicySet::identity(policies));
+    assert_eq!(identity(&[&allow_anywhere]), Decision::ImplicitDeny);
+    assert_eq!(identity(&[&allow, &deny_anywhere]), Decision::ExplicitDeny);
+    // The resource's own policy: a role trust policy names no resource, the role is meant.
+    let trust = doc(
+        r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/alice"}, "Action": "sts:AssumeRole"}"#,
+    )?;
+    let assume = Request::new("sts:AssumeRole", "arn:aws:iam::111122223333:role/deploy")
+        .principal(user(ACCOUNT));
+    let trusted = PolicySet {
+        resource: Some(&trust),
+        ..PolicySet::default()
+    };
+    assert_eq!(decide(&assume, &trusted), Decision::Allowed);
+    // An operator IAM does not know: an `Allow`'s condition fails, a `Deny`'s holds.
+    let unknown = |effect: &str| {
+        doc(&format!(
+            r#"{{"Effect": "{effect}", "Action": "s3:GetObject", "Resource": "*", "Condition": {{"StringEqualz": {{"aws:username": "bob"}}}}}}"#
+        ))
+    };
+    assert_eq!(identity(&[&unknown("Allow")?]), Decision::ImplicitDeny);
+    assert_eq!(
+        identity(&[&allow, &unknown("Deny")?]),
+        Decision::ExplicitDeny
+    );
+    Ok(())
+}
