@@ -58,7 +58,7 @@ pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
     parser.skip_whitespace();
     let node = parser.value(0, None)?;
     parser.skip_whitespace();
-    if parser.pos < parser.text.as_bytes().len() {
+    if parser.pos < parser.text.len() {
         return Err(parser.unexpected("the end of the document after the top-level value"));
     }
     Ok(node)
