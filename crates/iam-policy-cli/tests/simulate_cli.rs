@@ -59,6 +59,28 @@ fn the_example_scenarios_get_what_they_expect() {
     );
 }
 
+/// `tests/scenarios/aws-documented.json`: requests whose decision AWS's pages state, each named
+/// after the page it comes from (evaluation logic, single-account and cross-account evaluation,
+/// SCPs, RCPs, boundaries, session policies, trust and key policies, principals, condition
+/// operators, set operators, policy variables), checked end to end through the command.
+#[test]
+fn documented_decisions_come_out_of_the_command() {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let output = simulate(
+        &["--format", "json", "scenarios/aws-documented.json"],
+        &tests,
+    );
+    let records = lines(&output);
+    let missed: Vec<String> = records
+        .iter()
+        .filter(|record| record["matched"] != true)
+        .map(|record| format!("{}: {}", record["name"], record["decision"]))
+        .collect();
+    assert!(missed.is_empty(), "{missed:#?}");
+    assert_eq!(records.len(), 130);
+    assert_eq!(output.status.code(), Some(0));
+}
+
 #[test]
 fn json_gives_one_object_per_scenario_in_input_order() {
     let file = format!(
@@ -225,6 +247,29 @@ fn policies_are_linted_and_still_evaluated() {
         "the root user needs no identity policy"
     );
     assert!(!records[0]["findings"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn an_empty_statement_list_is_reported_and_grants_nothing() {
+    // The scenario of the docs (and of the issue that asked for the command): an identity
+    // policy with `"Statement": []`, which the lint refuses and the engine reads as nothing.
+    let file = r#"{"name": "CI role cannot create users",
+        "request": {"action": "iam:CreateUser", "resource": "arn:aws:iam::111122223333:user/mallory", "principal": "arn:aws:sts::111122223333:assumed-role/ci-deploy/run-42"},
+        "identityPolicies": [{"Version": "2012-10-17", "Statement": []}],
+        "permissionsBoundary": {"Version": "2012-10-17", "Statement": []},
+        "expect": "implicitDeny"}"#;
+    let dir = folder("empty-statement", &[("s.json", file)]);
+    let output = simulate(&["--format", "json", "s.json"], &dir);
+    let records = lines(&output);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(records[0]["decision"], "implicitDeny");
+    let codes: Vec<&Value> = records[0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| &finding["code"])
+        .collect();
+    assert_eq!(codes, ["MISSING_STATEMENT", "MISSING_STATEMENT"]);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use iam_policy_core::check;
-use iam_policy_core::model::{OneOrMany, Policy, Reading, element, read};
+use iam_policy_core::model::{Policy, Reading, element, read};
 use iam_policy_core::parameter::placeholders;
 use iam_policy_core::{
     Finding, IssueCode, Member, Node, Options, Parameter, PolicyKind, Severity, Span, Value, Waiver,
@@ -117,19 +117,10 @@ pub(crate) fn check(document: &Document, statement: bool) -> Checked {
         };
     }
     let started = Instant::now();
-    let Reading {
-        findings,
-        mut policy,
-    } = read(&node, &options);
+    // Every statement from constants: the document is its other elements, read with an empty
+    // `Statement` list.
+    let Reading { findings, policy } = read(&node, &options);
     let validate_time = started.elapsed();
-    let only_included = !references.is_empty()
-        && findings
-            .iter()
-            .all(|f| f.code.is_waivable() || f.code == IssueCode::MissingStatement);
-    if policy.is_none() && only_included {
-        // Every statement comes from constants: the document is its other elements.
-        policy = Some(without_statements(&node, document.settings.kind));
-    }
     let kind = iam_policy_core::policy_kind(&node, &options);
     for finding in findings {
         // The statements of the constants `Statement` names are not in the tree.
@@ -157,23 +148,6 @@ pub(crate) fn check(document: &Document, statement: bool) -> Checked {
         validate_time,
         references,
         kind: Some(kind),
-    }
-}
-
-/// The policy of a valid document whose `Statement` array is empty.
-fn without_statements(node: &Node<'_>, kind: Option<PolicyKind>) -> Policy {
-    let text = |name: &str| match &node.value {
-        Value::Object(members) => members.iter().find_map(|m| match &m.value.value {
-            Value::String(text) if m.key == name => Some(text.to_string().into()),
-            _ => None,
-        }),
-        _ => None,
-    };
-    Policy {
-        version: text(element::VERSION),
-        id: text(element::ID),
-        statement: OneOrMany::Many(Vec::new().into()),
-        kind,
     }
 }
 

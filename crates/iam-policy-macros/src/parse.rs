@@ -137,10 +137,19 @@ impl Cursor {
     pub(crate) fn string(&mut self) -> Result<StringLiteral, Error> {
         let string = match self.peek() {
             Some(TokenTree::Literal(literal)) => match literal_kind(&literal.to_string()) {
-                LiteralKind::String { value, .. } => Some(StringLiteral {
+                LiteralKind::String {
+                    value,
+                    suffixed: false,
+                } => Some(StringLiteral {
                     value,
                     span: literal.span(),
                 }),
+                // `"bucket"x`: Rust reads a suffix, which a JSON text cannot carry.
+                LiteralKind::String { suffixed: true, .. } => {
+                    return Err(self.error(format_args!(
+                        "`{literal}`: a string literal here takes no suffix"
+                    )));
+                }
                 _ => None,
             },
             _ => None,

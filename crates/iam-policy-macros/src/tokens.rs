@@ -64,7 +64,11 @@ pub(crate) fn statement_references(document: &Group) -> (Group, Vec<StatementRef
     let mut references = Vec::new();
     let mut tokens: Vec<TokenTree> = document.stream().into_iter().collect();
     let statement_array = tokens.windows(3).position(|window| {
-        matches!(&window[0], TokenTree::Literal(literal) if literal.to_string() == "\"Statement\"")
+        // The member name as the JSON reader decodes it: `r"Statement"` names it too.
+        matches!(&window[0], TokenTree::Literal(literal) if matches!(
+            literal_kind(&literal.to_string()),
+            LiteralKind::String { value, suffixed: false } if value == "Statement"
+        ))
             && is_punct(&window[1], ':')
             && matches!(&window[2], TokenTree::Group(group) if group.delimiter() == Delimiter::Bracket)
     });

@@ -47,6 +47,12 @@ policy! {
         "Statement": [shared::LOGS_READ, NO_LOG_DELETION]
     };
 
+    /// The member name written as a raw string is the same member.
+    pub const AUDITOR_RAW = {
+        r"Version": "2012-10-17",
+        r#"Statement"#: [shared::LOGS_READ, NO_LOG_DELETION]
+    };
+
     /// A template may include statement constants too.
     #[parameters("bucket": BucketName)]
     pub const ARCHIVE = {
@@ -70,6 +76,7 @@ fn sids(policy: &Policy) -> Vec<&str> {
 fn included_statements_stand_where_they_are_named() {
     assert_eq!(sids(&ON_CALL), ["LogsRead", "MetricsRead", "NoLogDeletion"]);
     assert_eq!(sids(&AUDITOR), ["LogsRead", "NoLogDeletion"]);
+    assert_eq!(AUDITOR_RAW, AUDITOR);
     assert_eq!(ON_CALL.statements()[0], shared::LOGS_READ);
     assert_eq!(ON_CALL.validate(), Ok(()));
     assert_eq!(Policy::from_json(&ON_CALL.to_json()), Ok(ON_CALL));

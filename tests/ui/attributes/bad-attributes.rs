@@ -5,6 +5,7 @@ policy! {
     #[kind = "identity-policy"]
     #[parameters("region": Regoin)]
     #[parameters("account id": AccountId)]
+    #[parameters("bucket"suffix: BucketName)]
     #[waive(INVALID_ACTON)]
     #[waive(INVALID_ACTION, sid = "NoSuchStatement")]
     pub const BAD_ATTRIBUTES = {

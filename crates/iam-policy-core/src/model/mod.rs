@@ -191,14 +191,21 @@ pub fn read_parsed(document: &Node<'_>, options: &Options) -> Reading {
 
 fn read_with_bound(document: &Node<'_>, options: &Options, text_length: Option<usize>) -> Reading {
     let mut findings = crate::rules::check(document, options, text_length);
-    let meaningless = findings.iter().any(|finding| !finding.code.is_waivable());
+    let refused = |finding: &Finding| !finding.code.is_waivable();
+    // An empty `Statement` list is an error (Access Analyzer's `MISSING_STATEMENT`) whose
+    // meaning is plain all the same: no statement applies. Read as that, it can only deny (a
+    // scenario's policy is evaluated as written); the statement constants a `policy!` document
+    // includes leave such a list behind too.
+    let meaningless = findings
+        .iter()
+        .any(|finding| refused(finding) && finding.code != IssueCode::MissingStatement);
     let policy = match lower::policy(document, options) {
         Some(policy) if !meaningless => Some(policy),
         Some(_) => None,
         None => {
             // The grammar reports every shape the model cannot hold with a code that cannot be
             // waived; should one slip through, the document is still refused, and said why.
-            if !meaningless {
+            if !findings.iter().any(refused) {
                 findings.push(unreadable(document));
             }
             None
@@ -310,6 +317,33 @@ mod tests {
         assert_eq!(policy, None);
         let codes: Vec<IssueCode> = findings.iter().map(|finding| finding.code).collect();
         assert_eq!(codes, [IssueCode::MissingEffect]);
+    }
+
+    #[test]
+    fn an_empty_statement_list_reads_as_no_statement_and_stays_an_error() {
+        let empty = document(r#"{"Version": "2012-10-17", "Statement": []}"#);
+        let Reading { findings, policy } = read(&empty, &Options::default());
+        let codes: Vec<IssueCode> = findings.iter().map(|finding| finding.code).collect();
+        assert_eq!(codes, [IssueCode::MissingStatement]);
+        let policy = policy.unwrap();
+        assert!(policy.statements().is_empty());
+        assert_eq!(policy.version.as_deref(), Some("2012-10-17"));
+        // Without the member there is no document to read, nor beside another error.
+        for text in [
+            r#"{"Version": "2012-10-17"}"#,
+            r#"{"Version": "2012-10-17", "Statement": [], "Statement": []}"#,
+            r#"{"Version": "2012-10-17", "Statement": [{"Action": "*", "Resource": "*"}]}"#,
+        ] {
+            assert_eq!(
+                read(&document(text), &Options::default()).policy,
+                None,
+                "{text}"
+            );
+        }
+        assert!(
+            crate::model::Policy::from_json(r#"{"Version": "2012-10-17", "Statement": []}"#)
+                .is_err()
+        );
     }
 
     #[test]
