@@ -1165,8 +1165,27 @@ impl Service {
     /// `actions_matching(pattern)` for a pattern whose plain prefix names this service, without
     /// looking the service up again.
     pub fn actions_matching(self, pattern: &str) -> Result<Cow<'static, [Action]>, PatternError> {
+        // The runs of the table that patterns matched lately on this thread: policies repeat
+        // their wildcards (`s3:Get*`, `ec2:Describe*`) from one to the next, and a pattern
+        // matches the same actions each time. Lists gathered action by action, and errors,
+        // are not kept: they are looked up again.
+        type Kept = recent::Recent<&'static [Action], 8>;
+        thread_local! {
+            static RECENT: std::cell::RefCell<Kept> =
+                const { std::cell::RefCell::new(Kept::new()) };
+        }
+        let key = pattern.as_bytes();
+        let tag = (usize::from(self.0), 0);
+        let kept = Kept::keeps(key);
+        if kept && let Some(run) = RECENT.with_borrow(|recent| recent.get(tag, key)) {
+            return Ok(Cow::Borrowed(run));
+        }
         let (_, name) = split_action_pattern(pattern)?;
-        actions_matching_in(&[self], pattern, name)
+        let found = actions_matching_in(&[self], pattern, name)?;
+        if kept && let Cow::Borrowed(run) = found {
+            RECENT.with_borrow_mut(|recent| recent.put(tag, key, run));
+        }
+        Ok(found)
     }
 }
 
@@ -1210,9 +1229,10 @@ fn actions_matching_in(
         let first = rows.start as usize;
         let actions = ACTIONS.range(first..rows.end as usize);
         let run = run_starting_with_recently(*service, actions, literal.as_bytes());
-        let run = ACTION_HANDLES
-            .get(first + run.start..first + run.end)
-            .unwrap_or_default();
+        if run.is_empty() {
+            continue;
+        }
+        let run = action_handles(*service).get(run).unwrap_or_default();
         match &name_pattern {
             // Room for the whole run at once: growing the list step by step costs more.
             Some(pattern) => {
@@ -1235,8 +1255,8 @@ fn actions_matching_in(
     Ok(Cow::Owned(found))
 }
 
-/// A handle for every action, in table order, made on first use: a run of the table is a
-/// slice of it. Not made at compile time, where evaluating 22,000 handles cost 0.13 s of CPU in
+/// A handle for every action, in table order, made on first use: what `*` matches. Not made at
+/// compile time, where evaluating 22,000 handles cost 0.13 s of CPU in
 /// every build of this crate; here it costs 0.16 ms once per process unoptimized, as the macro
 /// runs it (a `while` loop: `collect()` or `for` over a range took twice as long).
 static ACTION_HANDLES: LazyLock<Vec<Action>> = LazyLock::new(|| {
@@ -1249,6 +1269,18 @@ static ACTION_HANDLES: LazyLock<Vec<Action>> = LazyLock::new(|| {
     }
     handles
 });
+
+/// A handle for every action of `service`, in table order, made when a pattern first matches
+/// some of them: a run of them is a slice of it. Made service by service (a few hundred
+/// handles at most), where [`ACTION_HANDLES`] for every action costs 150,000 instructions
+/// to make, which a run that names a wildcard of one service would pay in full.
+fn action_handles(service: Service) -> &'static [Action] {
+    static HANDLES: [OnceLock<Box<[Action]>>; SERVICES.len()] =
+        [const { OnceLock::new() }; SERVICES.len()];
+    HANDLES
+        .get(usize::from(service.0))
+        .map_or(&[], |cell| cell.get_or_init(|| service.actions().collect()))
+}
 
 /// [`run_starting_with`] for the actions of `service`, unless the same plain text was looked up
 /// lately on this thread ([`recent::Recent`]): policies repeat wildcards (`s3:Get*`,

@@ -32,6 +32,31 @@ enum ArnToken {
     },
 }
 
+/// A token of a pattern as matching reads it: an [`ArnToken`], or a byte of the resource part
+/// of a pattern without `$`, whose tokens are its bytes (`*` and `?` wildcards, which may span
+/// colons there), read as such without a list of tokens made.
+trait PatternToken: Copy {
+    fn token(self) -> ArnToken;
+}
+
+impl PatternToken for ArnToken {
+    #[inline]
+    fn token(self) -> ArnToken {
+        self
+    }
+}
+
+impl PatternToken for u8 {
+    #[inline]
+    fn token(self) -> ArnToken {
+        match self {
+            b'*' => ArnToken::Any { colon: true },
+            b'?' => ArnToken::One { colon: true },
+            byte => ArnToken::Literal(byte),
+        }
+    }
+}
+
 /// The `${...}` that starts at byte `index` of `text`: its inner text and the index after it.
 fn variable_at(text: &str, index: usize) -> Option<(&str, usize)> {
     let rest = text.get(index..)?.strip_prefix("${")?;
@@ -102,12 +127,7 @@ fn format_tokens(format: &'static str) -> FormatTokens {
 /// `field_colons`, when given, is what [`arn_field_colons`] gives for `arn`, found already.
 fn arn_tokens(arn: &str, field_colons: Option<[usize; 5]>) -> (Vec<ArnToken>, [usize; 5], usize) {
     let bytes = arn.as_bytes();
-    // A fold without early exit, which the compiler turns into a few vector compares for an
-    // ARN's length, where `contains` calls out to a byte search that costs more on short texts.
-    if !bytes
-        .iter()
-        .fold(false, |found, &byte| found | (byte == b'$'))
-    {
+    if !holds_dollar(bytes) {
         // No variable or escape, as in most ARNs: one token per byte.
         let (colons, found) = field_colons
             .or_else(|| arn_field_colons(arn))
@@ -170,6 +190,15 @@ fn arn_tokens(arn: &str, field_colons: Option<[usize; 5]>) -> (Vec<ArnToken>, [u
         *colon = true;
     }
     (tokens, colons, found.min(5))
+}
+
+/// Whether `bytes` hold a `$`, which may open a variable or an escape. A fold without early
+/// exit, which the compiler turns into a few vector compares for an ARN's length, where
+/// `contains` calls out to a byte search that costs more on short texts.
+fn holds_dollar(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .fold(false, |found, &byte| found | (byte == b'$'))
 }
 
 /// How many bytes of an ARN [`arn_field_colons`] looks at: enough for the five fields
@@ -416,7 +445,17 @@ fn parts<T>(tokens: &[T], colons: [usize; 5]) -> [&[T]; 6] {
 /// A compiled ARN pattern, matched against many formats.
 #[derive(Debug)]
 pub(crate) struct ArnPattern<'a> {
-    tokens: Vec<ArnToken>,
+    /// The ARN as written.
+    text: &'a str,
+    /// What [`arn_field_colons`] gave for it, if the caller found it: handed to [`arn_tokens`].
+    field_colons: Option<[usize; 5]>,
+    /// Whether the text holds no `$` (no variable or escape), as most ARNs: its tokens are then
+    /// its bytes, and its resource part is matched as its text (each byte read as
+    /// [`PatternToken`] reads it), with no tokens made unless the fields or the search need
+    /// them.
+    plain: bool,
+    /// The tokens, made with the pattern unless it is plain, else when first needed.
+    tokens: OnceCell<Vec<ArnToken>>,
     /// The service field when it is plain text, to skip formats of other services quickly.
     service: Option<Cow<'a, [u8]>>,
     /// The plain text that starts the resource part (`document/` in `...:document/*`), to skip
@@ -447,6 +486,9 @@ impl<'a> ArnPattern<'a> {
     /// [`Self::new`] given what [`arn_field_colons`] gives for `arn`, when the caller found
     /// it already (splitting the ARN into its fields).
     pub(crate) fn with_field_colons(arn: &'a str, field_colons: Option<[usize; 5]>) -> Self {
+        if !holds_dollar(arn.as_bytes()) {
+            return Self::plain(arn, field_colons);
+        }
         let (tokens, colons, found) = arn_tokens(arn, field_colons);
         // The plain text of some tokens: the ARN's own text unless `${*}`-like escapes (which
         // make the tokens fewer than the bytes) stand for some of its characters.
@@ -485,7 +527,10 @@ impl<'a> ArnPattern<'a> {
             .filter(|_| tokens.len() == arn.len())
             .and_then(|colons| arn.get(..=colons[4]));
         Self {
-            tokens,
+            text: arn,
+            field_colons,
+            plain: false,
+            tokens: OnceCell::from(tokens),
             service,
             resource_head_word: opening_word(resource_head.as_deref().unwrap_or_default()),
             resource_head,
@@ -495,6 +540,51 @@ impl<'a> ArnPattern<'a> {
             resource_masks: OnceCell::new(),
             resource_separators: OnceCell::new(),
         }
+    }
+
+    /// [`Self::with_field_colons`] for a text without `$`: one token per byte, so what the
+    /// tokens would tell is read off the text, and no tokens are made.
+    fn plain(arn: &'a str, field_colons: Option<[usize; 5]>) -> Self {
+        let bytes = arn.as_bytes();
+        let (colons, found) = field_colons
+            .or_else(|| arn_field_colons(arn))
+            .map_or_else(|| colons_in(arn, 5), |colons| (colons, 5));
+        let wildcard = |byte: &u8| matches!(byte, b'*' | b'?');
+        // The third field, up to the third colon or the end, when it has no wildcard.
+        let service = (found >= 2)
+            .then(|| {
+                let end = if found >= 3 { colons[2] } else { bytes.len() };
+                bytes.get(colons[1] + 1..end)
+            })
+            .flatten()
+            .filter(|field| !field.iter().any(wildcard))
+            .map(Cow::Borrowed);
+        let colons = (found == 5).then_some(colons);
+        let resource_head = colons.and_then(|colons| {
+            let rest = bytes.get(colons[4] + 1..)?;
+            let length = rest.iter().position(wildcard).unwrap_or(rest.len());
+            rest.get(..length).map(Cow::Borrowed)
+        });
+        Self {
+            text: arn,
+            field_colons,
+            plain: true,
+            tokens: OnceCell::new(),
+            service,
+            resource_head_word: opening_word(resource_head.as_deref().unwrap_or_default()),
+            resource_head,
+            colons,
+            fields_fit: Cell::new(None),
+            fields_text: colons.and_then(|colons| arn.get(..=colons[4])),
+            resource_masks: OnceCell::new(),
+            resource_separators: OnceCell::new(),
+        }
+    }
+
+    /// The pattern's tokens, made when first needed for a plain pattern.
+    fn tokens(&self) -> &[ArnToken] {
+        self.tokens
+            .get_or_init(|| arn_tokens(self.text, self.field_colons).0)
     }
 
     /// The service field when the pattern spells it out, e.g. `ec2`.
@@ -555,14 +645,14 @@ impl<'a> ArnPattern<'a> {
         // matched apart, most of them without a search.
         let format = format.tokens();
         let (Some(format_colons), Some(arn_colons)) = (format.colons, self.colons) else {
-            return intersects(&format.tokens, &self.tokens);
+            return intersects(&format.tokens, self.tokens());
         };
         let fields_fit = match self.fields_fit.get() {
             Some((fields, fit)) if fields == format.fields => fit,
             _ => {
                 let fit = fields_fit_recently(self.fields_text, format.fields, || {
                     let [format_fields @ .., _] = parts(&format.tokens, format_colons);
-                    let [arn_fields @ .., _] = parts(&self.tokens, arn_colons);
+                    let [arn_fields @ .., _] = parts(self.tokens(), arn_colons);
                     format_fields
                         .into_iter()
                         .zip(arn_fields)
@@ -580,38 +670,56 @@ impl<'a> ArnPattern<'a> {
                 fit
             }
         };
-        let format_resource = format.tokens.get(format_colons[4] + 1..);
-        let arn_resource = self.tokens.get(arn_colons[4] + 1..);
-        // The resource part's automaton serves every format tried: made once, it starts after
-        // the characters both spell the same.
-        let (format_resource, arn_resource) = (
-            format_resource.unwrap_or_default(),
-            arn_resource.unwrap_or_default(),
-        );
+        if !fields_fit {
+            return false;
+        }
+        let format_resource = format
+            .tokens
+            .get(format_colons[4] + 1..)
+            .unwrap_or_default();
         // The quick filter found the opening texts of both the same as far as both go.
         let compared = self
             .resource_head
             .as_deref()
             .map_or(0, <[u8]>::len)
             .min(format.resource_opening);
-        fields_fit
-            && fits(
-                format_resource,
-                arn_resource,
-                compared,
-                || {
-                    *self
-                        .resource_separators
-                        .get_or_init(|| Separators::of(arn_resource))
-                },
-                |format, arn, common| match self
-                    .resource_masks
-                    .get_or_init(|| PatternMasks::new(arn_resource).map(Box::new))
-                {
-                    Some(masks) => masks.accepts_some(format, common),
-                    None => intersects(format, arn),
-                },
-            )
+        let start = arn_colons[4] + 1;
+        if self.plain {
+            let arn_resource = self.text.as_bytes().get(start..).unwrap_or_default();
+            self.resource_fits(format_resource, arn_resource, compared)
+        } else {
+            let arn_resource = self.tokens().get(start..).unwrap_or_default();
+            self.resource_fits(format_resource, arn_resource, compared)
+        }
+    }
+
+    /// Whether the resource parts of a format and of the pattern share a text, given that
+    /// their first `compared` tokens are the same literal characters. The resource part's
+    /// automaton serves every format tried: made once, it starts after the characters both
+    /// spell the same.
+    fn resource_fits<T: PatternToken>(
+        &self,
+        format_resource: &[FormatToken],
+        arn_resource: &[T],
+        compared: usize,
+    ) -> bool {
+        fits(
+            format_resource,
+            arn_resource,
+            compared,
+            || {
+                *self
+                    .resource_separators
+                    .get_or_init(|| Separators::of(arn_resource))
+            },
+            |format, arn, common| match self
+                .resource_masks
+                .get_or_init(|| PatternMasks::new(arn_resource).map(Box::new))
+            {
+                Some(masks) => masks.accepts_some(format, common),
+                None => intersects(format, arn),
+            },
+        )
     }
 }
 
@@ -653,14 +761,14 @@ struct Separators {
 }
 
 impl Separators {
-    fn of(part: &[ArnToken]) -> Self {
+    fn of<T: PatternToken>(part: &[T]) -> Self {
         let mut separators = Self {
             slash_end: 0,
             colon_end: 0,
         };
         // One pass from the end, which stops once both are found.
         for (index, token) in part.iter().enumerate().rev() {
-            match token {
+            match token.token() {
                 ArnToken::Literal(b'/') if separators.slash_end == 0 => {
                     separators.slash_end = index + 1;
                 }
@@ -686,12 +794,12 @@ impl Separators {
 /// share a string. The shapes most parts have are answered directly, the rest by `rest`
 /// ([`intersects`]) given what is left of both and where the pattern's rest starts in its
 /// part. Their first `compared` tokens are known to be the same literal characters.
-fn fits(
+fn fits<T: PatternToken>(
     format: &[FormatToken],
-    arn: &[ArnToken],
+    arn: &[T],
     compared: usize,
     separators: impl FnOnce() -> Separators,
-    rest: impl FnOnce(&[FormatToken], &[ArnToken], usize) -> bool,
+    rest: impl FnOnce(&[FormatToken], &[T], usize) -> bool,
 ) -> bool {
     let (mut format, mut arn) = (
         format.get(compared..).unwrap_or_default(),
@@ -703,8 +811,8 @@ fn fits(
         // A plain text both open with must be spelled the same: each character has one move.
         let mut same = 0;
         for (f, a) in format.iter().zip(arn) {
-            match (f, a) {
-                (FormatToken::Literal(x), ArnToken::Literal(y)) if x == y => same += 1,
+            match (f, a.token()) {
+                (FormatToken::Literal(x), ArnToken::Literal(y)) if *x == y => same += 1,
                 (FormatToken::Literal(_), ArnToken::Literal(_)) => return false,
                 _ => break,
             }
@@ -730,14 +838,19 @@ fn fits(
         };
         let segment = arn
             .iter()
-            .position(|token| !matches!(token, ArnToken::Literal(byte) if *byte != b'/'))
+            .position(|token| !matches!(token.token(), ArnToken::Literal(byte) if byte != b'/'))
             .unwrap_or(arn.len());
-        match arn.get(segment) {
+        match arn.get(segment).map(|token| token.token()) {
             // No `/` to end the variable, and nothing that could make one.
             None => return false,
             Some(ArnToken::Literal(b'/')) => {
                 let taken = arn.get(..segment).unwrap_or_default();
-                if taken.is_empty() || (!colon && taken.contains(&ArnToken::Literal(b':'))) {
+                let colon_taken = || {
+                    taken
+                        .iter()
+                        .any(|token| token.token() == ArnToken::Literal(b':'))
+                };
+                if taken.is_empty() || (!colon && colon_taken()) {
                     return false;
                 }
                 format = after;
@@ -752,7 +865,7 @@ fn fits(
         // Only the empty text is left: only `*`s can match it.
         ([], _) => arn
             .iter()
-            .all(|token| matches!(token, ArnToken::Any { .. })),
+            .all(|token| matches!(token.token(), ArnToken::Any { .. })),
         // Every token of a format stands for one or more characters.
         (_, []) => false,
         // One variable is left (`instance/` then `${InstanceId}`): it takes one or more
@@ -762,15 +875,19 @@ fn fits(
         }
         // A lone `*` takes any text the format describes (its variables can all do without a
         // colon), unless the format's own colons are more than it may span.
-        (_, [ArnToken::Any { colon }]) => *colon || !format.contains(&FormatToken::Literal(b':')),
+        (_, [only]) if matches!(only.token(), ArnToken::Any { .. }) => {
+            only.token() == (ArnToken::Any { colon: true })
+                || !format.contains(&FormatToken::Literal(b':'))
+        }
         // `*` then more (`*Canvas*`, `*/stages/*`) against a format ending with a variable:
         // when the `*` can take all but that variable and the variable the rest, they share
         // a text; otherwise the search decides.
-        (
-            [head @ .., FormatToken::Variable { slash, colon }],
-            [ArnToken::Any { colon: spans }, ..],
-        ) if (*spans || !head.contains(&FormatToken::Literal(b':')))
-            && ((*slash && *colon) || separators().allowed_from(common + 1, *slash, *colon)) =>
+        ([head @ .., FormatToken::Variable { slash, colon }], [first, ..])
+            if matches!(first.token(), ArnToken::Any { .. })
+                && (first.token() == (ArnToken::Any { colon: true })
+                    || !head.contains(&FormatToken::Literal(b':')))
+                && ((*slash && *colon)
+                    || separators().allowed_from(common + 1, *slash, *colon)) =>
         {
             true
         }
@@ -785,7 +902,7 @@ type State = (usize, usize, bool);
 /// Whether the languages of a format and a pattern share a string. Patterns of up to 127
 /// tokens and 32 different literal characters (any ARN a policy holds in practice) run as bit
 /// sets, the others as a search.
-fn intersects(format: &[FormatToken], arn: &[ArnToken]) -> bool {
+fn intersects<T: PatternToken>(format: &[FormatToken], arn: &[T]) -> bool {
     match PatternMasks::new(arn) {
         Some(masks) => masks.accepts_some(format, 0),
         None => intersects_by_search(format, arn),
@@ -811,7 +928,7 @@ struct PatternMasks {
 }
 
 impl PatternMasks {
-    fn new(arn: &[ArnToken]) -> Option<Self> {
+    fn new<T: PatternToken>(arn: &[T]) -> Option<Self> {
         if arn.len() >= 128 {
             return None;
         }
@@ -826,7 +943,8 @@ impl PatternMasks {
         let mut slots = 0;
         for (position, token) in arn.iter().enumerate() {
             let bit = 1u128 << position;
-            match *token {
+            let token = token.token();
+            match token {
                 ArnToken::Literal(byte) => {
                     let slot = masks.slot.get_mut(usize::from(byte))?;
                     if *slot == 0 {
@@ -921,7 +1039,7 @@ fn fill(states: u128, through: u128) -> u128 {
 
 /// [`intersects`] as a search over pairs of positions (format token, pattern token, whether
 /// the current variable has taken a character), for patterns of any length.
-fn intersects_by_search(format: &[FormatToken], arn: &[ArnToken]) -> bool {
+fn intersects_by_search<T: PatternToken>(format: &[FormatToken], arn: &[T]) -> bool {
     thread_local! {
         /// The visited states (a bit set) and the search stack, kept between calls: a policy's
         /// ARNs are each matched against many formats.
@@ -937,9 +1055,9 @@ fn intersects_by_search(format: &[FormatToken], arn: &[ArnToken]) -> bool {
     })
 }
 
-fn search(
+fn search<T: PatternToken>(
     format: &[FormatToken],
-    arn: &[ArnToken],
+    arn: &[T],
     seen: &mut [u64],
     stack: &mut Vec<State>,
 ) -> bool {
@@ -960,7 +1078,7 @@ fn search(
             return true;
         }
         let f = format.get(i).copied();
-        let a = arn.get(j).copied();
+        let a = arn.get(j).map(|token| token.token());
         // A `*` may match nothing.
         if matches!(a, Some(ArnToken::Any { .. })) {
             stack.push((i, j + 1, started));
@@ -1188,7 +1306,7 @@ mod tests {
         pattern
             .service()
             .is_none_or(|service| format.service.map(str::as_bytes) == Some(service))
-            && intersects_by_search(&format.tokens().tokens, &pattern.tokens)
+            && intersects_by_search(&format.tokens().tokens, pattern.tokens())
     }
 
     /// What matching apart gives for a format: as [`ArnPattern::can_name`].
@@ -1253,8 +1371,8 @@ mod tests {
                 );
                 // The bit set finds what the search finds, over the whole ARN too.
                 assert_eq!(
-                    intersects(&format.tokens().tokens, &pattern.tokens),
-                    intersects_by_search(&format.tokens().tokens, &pattern.tokens),
+                    intersects(&format.tokens().tokens, pattern.tokens()),
+                    intersects_by_search(&format.tokens().tokens, pattern.tokens()),
                     "{arn} {}",
                     format.format
                 );

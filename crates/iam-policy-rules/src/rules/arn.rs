@@ -6,7 +6,7 @@ use super::{Context, Entry};
 use crate::IssueCode;
 use iam_policy_reference as reference;
 use rustc_hash::FxBuildHasher;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -198,8 +198,89 @@ pub(crate) fn check<'a>(
     types
 }
 
-/// [`check`] without looking at the ARNs checked before.
+/// [`check`] without looking at the ARNs checked before, but for their fields.
 fn check_afresh(entry: &Entry<'_>, statement: Option<usize>, ctx: &mut Context<'_>) -> CheckedArn {
+    let (arn, service) = match CleanFields::known(entry.text) {
+        Some(known) => known,
+        None => {
+            let reported = ctx.finding_count();
+            let (arn, service) = check_fields(entry, statement, ctx)?;
+            if ctx.finding_count() == reported {
+                CleanFields::keep(entry.text, &arn, service);
+            }
+            (arn, service)
+        }
+    };
+    resource_types(entry, &arn, service, statement, ctx)
+}
+
+/// The five fields, with their colons, of the ARN checked last on this thread whose fields
+/// reported nothing, with where its colons are and its service's formats: the ARNs of a policy,
+/// and of the next, mostly share their fields (`arn:aws:s3:::`), and what checking them finds
+/// depends on their text alone. Kept only when the colons were found in the first
+/// [`reference::ARN_FIELDS_WINDOW`] bytes with no `$` before the fifth, as they then are in
+/// any text that starts with the same fields.
+#[derive(Clone, Copy)]
+struct CleanFields {
+    length: usize,
+    text: [u8; reference::ARN_FIELDS_WINDOW],
+    colons: [usize; 5],
+    service: reference::ArnService,
+}
+
+thread_local! {
+    static LAST_FIELDS: Cell<Option<CleanFields>> = const { Cell::new(None) };
+}
+
+impl CleanFields {
+    /// `text` split into its fields, with its service's formats, when its fields are those
+    /// kept.
+    fn known(text: &str) -> Option<(Arn<'_>, reference::ArnService)> {
+        let last = LAST_FIELDS.get()?;
+        if !text.as_bytes().starts_with(last.text.get(..last.length)?) {
+            return None;
+        }
+        let [first, second, third, fourth, fifth] = last.colons;
+        let arn = Arn {
+            partition: text.get(first + 1..second)?,
+            service: text.get(second + 1..third)?,
+            region: text.get(third + 1..fourth)?,
+            account: text.get(fourth + 1..fifth)?,
+            resource: text.get(fifth + 1..)?,
+            field_colons: Some(last.colons),
+        };
+        Some((arn, last.service))
+    }
+
+    /// Keeps the fields of `arn`, split from `text`, which reported nothing, when they can be
+    /// recognized as [`Self::known`] does.
+    fn keep(text: &str, arn: &Arn<'_>, service: reference::ArnService) {
+        let Some(colons) = arn.field_colons else {
+            return;
+        };
+        let length = colons[4] + 1;
+        let mut kept = [0; reference::ARN_FIELDS_WINDOW];
+        let (Some(room), Some(fields)) = (kept.get_mut(..length), text.as_bytes().get(..length))
+        else {
+            return;
+        };
+        room.copy_from_slice(fields);
+        LAST_FIELDS.set(Some(CleanFields {
+            length,
+            text: kept,
+            colons,
+            service,
+        }));
+    }
+}
+
+/// Checks the fields of an ARN, reporting what is wrong with them: the ARN split, with its
+/// service's formats, when its resource part is to be matched against them.
+fn check_fields<'a>(
+    entry: &Entry<'a>,
+    statement: Option<usize>,
+    ctx: &mut Context<'_>,
+) -> Option<(Arn<'a>, reference::ArnService)> {
     let text = entry.text;
     if !text.starts_with("arn:") {
         ctx.report_entry(
@@ -314,10 +395,23 @@ fn check_afresh(entry: &Entry<'_>, statement: Option<usize>, ctx: &mut Context<'
         // Reported already; matching it against resource types would only add noise.
         return None;
     }
+    Some((arn, service))
+}
+
+/// The resource types of `service` that the resource part of a well-formed ARN can name,
+/// checked against its Region and account fields; `None` when it fits none (reported).
+fn resource_types(
+    entry: &Entry<'_>,
+    arn: &Arn<'_>,
+    service: reference::ArnService,
+    statement: Option<usize>,
+    ctx: &mut Context<'_>,
+) -> CheckedArn {
+    let text = entry.text;
     // Every type found has its format in the ARN's service field (the reference's tests).
     let types = service.resource_types_for_arn_with_colons(text, arn.field_colons);
     if !types.is_empty() {
-        return fields_fit(entry, &arn, &types, statement, ctx).then_some(types);
+        return fields_fit(entry, arn, &types, statement, ctx).then_some(types);
     }
     // Nothing fits: tell a misplaced Region or account apart from a wrong resource part.
     let relaxed = format!("arn:{}:{}:*:*:{}", arn.partition, arn.service, arn.resource);
@@ -325,16 +419,16 @@ fn check_afresh(entry: &Entry<'_>, statement: Option<usize>, ctx: &mut Context<'
     if !types.is_empty() {
         // Only the Region or account kept it from fitting: report which, unless that is an
         // accepted exception (an AWS-owned resource in no account).
-        return fields_fit(entry, &arn, &types, statement, ctx).then_some(types);
+        return fields_fit(entry, arn, &types, statement, ctx).then_some(types);
     }
     // A resource-type word in the wrong case (`statemachine:` for `stateMachine:`) is a typo,
     // not a name a generic format or a spanning wildcard could lead to: ARNs compare
     // case-sensitively.
-    if !miscased_type_word(&arn, service) {
-        if let Some(types) = spanning_wildcard_types(&arn, service) {
+    if !miscased_type_word(arn, service) {
+        if let Some(types) = spanning_wildcard_types(arn, service) {
             return Some(types.into());
         }
-        if let Some(types) = generic_types(&arn, text) {
+        if let Some(types) = generic_types(arn, text) {
             return Some(types);
         }
     }
@@ -783,6 +877,34 @@ mod tests {
             "the types of a remembered ARN"
         );
         assert_eq!(twice(region, "s3:ListBucket").len(), 2);
+    }
+
+    #[test]
+    fn fields_that_checked_clean_are_known_again_and_the_rest_is_checked() {
+        // In turn on this thread: the second and third share the first one's fields.
+        for (arn, expected) in [
+            ("arn:aws:ec2:us-east-1:123456789012:instance/i-1", vec![]),
+            ("arn:aws:ec2:us-east-1:123456789012:volume/*", vec![]),
+            (
+                "arn:aws:ec2:us-east-1:123456789012:instanse/i-1",
+                vec![C::InvalidArnResource],
+            ),
+            // Fields that reported are checked, and reported, each time.
+            (
+                "arn:aws:ec2:useast1:123456789012:instance/*",
+                vec![C::InvalidArnRegion],
+            ),
+            (
+                "arn:aws:ec2:useast1:123456789012:instance/*",
+                vec![C::InvalidArnRegion],
+            ),
+            // A longer text that starts with kept fields has those fields.
+            ("arn:aws:s3:::bucket", vec![]),
+            ("arn:aws:s3:::bucket/key", vec![]),
+            ("arn:aws:s3:us-east-1::bucket", vec![C::ArnRegionNotAllowed]),
+        ] {
+            assert_eq!(codes(&resource(arn), None), expected, "{arn}");
+        }
     }
 
     #[test]
