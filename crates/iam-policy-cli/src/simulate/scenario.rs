@@ -383,11 +383,20 @@ impl MemberName {
     /// Appends the name, without `fmt`, for JSON output (it needs no escapes).
     pub fn write(self, out: &mut String) {
         let (member, indexes) = self.parts();
+        // Indexes below ten (nearly all) as one literal each, not three pieces.
+        const SMALL: [&str; 10] = [
+            "[0]", "[1]", "[2]", "[3]", "[4]", "[5]", "[6]", "[7]", "[8]", "[9]",
+        ];
         out.push_str(member);
         for index in indexes.into_iter().flatten() {
-            out.push('[');
-            out.push_str(itoa::Buffer::new().format(index));
-            out.push(']');
+            match SMALL.get(index) {
+                Some(small) => out.push_str(small),
+                None => {
+                    out.push('[');
+                    out.push_str(itoa::Buffer::new().format(index));
+                    out.push(']');
+                }
+            }
         }
     }
 }
