@@ -74,7 +74,7 @@ pub struct Reader<'t> {
     text: &'t str,
     /// Each distinct text read, with what it was read as, kind by kind (a text is mostly read
     /// as one kind); [`Reader::texts`] holds their places here.
-    read: Vec<(&'t [u8], Vec<(PolicyKind, Rc<ReadPolicy>)>)>,
+    read: Vec<ReadText<'t>>,
     /// The texts read, with their places in [`Reader::read`]: what the parser skips (see
     /// [`Reader::known_at`]).
     texts: KnownTexts<'t>,
@@ -82,6 +82,24 @@ pub struct Reader<'t> {
     /// policy is then read without looking its text up again. Entries before the scenario
     /// being read are dropped (see [`Reader::start_scenario`]).
     looked_up: RefCell<VecDeque<(u32, Found)>>,
+}
+
+/// A distinct text read, and what it was read as, kind by kind: mostly one kind, held
+/// without a vector of its own (one allocation less for each text).
+#[derive(Debug)]
+struct ReadText<'t> {
+    text: &'t [u8],
+    first: (PolicyKind, Rc<ReadPolicy>),
+    others: Vec<(PolicyKind, Rc<ReadPolicy>)>,
+}
+
+impl ReadText<'_> {
+    /// What the text was read as as `kind`, if it was.
+    fn as_kind(&self, kind: PolicyKind) -> Option<&Rc<ReadPolicy>> {
+        (std::iter::once(&self.first).chain(&self.others))
+            .find(|(as_, _)| *as_ == kind)
+            .map(|(_, read)| read)
+    }
 }
 
 /// What the parser found when it looked a text up.
@@ -147,10 +165,7 @@ impl<'t> Reader<'t> {
             // twice in a scenario): only those few are compared, with no hashing.
             Some(Found::Unknown(texts, hashed)) => {
                 let since = self.read.get(texts..).unwrap_or_default();
-                match since
-                    .iter()
-                    .position(|(text, _)| *text == source.as_bytes())
-                {
+                match since.iter().position(|read| read.text == source.as_bytes()) {
                     Some(at) => Ok(texts + at),
                     None => Err(Some(hashed)),
                 }
@@ -660,10 +675,8 @@ fn policy(
         .get(start as usize..node.span.end as usize)
         .unwrap_or_default();
     let place = reader.place(start, source);
-    let kinds = (place.ok())
-        .and_then(|place| reader.read.get(place))
-        .map(|(_, kinds)| kinds);
-    if let Some((_, read)) = kinds.and_then(|kinds| kinds.iter().find(|(as_, _)| *as_ == kind)) {
+    let text = place.ok().and_then(|place| reader.read.get(place));
+    if let Some(read) = text.and_then(|text| text.as_kind(kind)) {
         return Ok(Some(ScenarioPolicy {
             read: Rc::clone(read),
             start,
@@ -678,15 +691,19 @@ fn policy(
     })?;
     match place {
         Ok(place) => {
-            if let Some((_, kinds)) = reader.read.get_mut(place) {
-                kinds.push((kind, Rc::clone(&read)));
+            if let Some(text) = reader.read.get_mut(place) {
+                text.others.push((kind, Rc::clone(&read)));
             }
         }
         Err(from) => {
             reader
                 .texts
                 .insert(source.as_bytes(), reader.read.len(), from);
-            (reader.read).push((source.as_bytes(), vec![(kind, Rc::clone(&read))]));
+            reader.read.push(ReadText {
+                text: source.as_bytes(),
+                first: (kind, Rc::clone(&read)),
+                others: Vec::new(),
+            });
         }
     }
     Ok(Some(ScenarioPolicy { read, start }))
