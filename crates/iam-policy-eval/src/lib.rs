@@ -418,7 +418,7 @@ fn now() -> Option<u64> {
 
 /// Evaluates `request` against `set`.
 pub fn evaluate(request: &Request, set: &PolicySet<'_>) -> Evaluation {
-    let context = request.full_context(now());
+    let context = request.full_context(now);
     let env = Env {
         request,
         context: &context,
@@ -461,7 +461,9 @@ pub fn evaluate(request: &Request, set: &PolicySet<'_>) -> Evaluation {
     // that support them, except for service-linked roles; boundaries to users and roles;
     // session policies to sessions.
     let is_iam_principal = principal.account().is_some();
-    let service_linked = principal.is_service_linked_role();
+    // Looked up only for a set with SCPs or RCPs, which many sets have not.
+    let service_linked = !(set.service_control.is_empty() && set.resource_control.is_empty())
+        && principal.is_service_linked_role();
     let scp_applies = is_iam_principal && !service_linked;
     // A service the reference does not know, or a snapshot without the list: applied, as
     // RCPs can only deny. Looked up only for a set with RCPs.
@@ -491,7 +493,11 @@ pub fn evaluate(request: &Request, set: &PolicySet<'_>) -> Evaluation {
         .session
         .filter(|_| principal.has_session())
         .map(|policy| run(policy, PolicyRef::Session, &mut statements));
-    let mut scp_levels = Vec::new();
+    let mut scp_levels = Vec::with_capacity(if scp_applies {
+        set.service_control.len()
+    } else {
+        0
+    });
     if scp_applies {
         for (level, policies) in set.service_control.iter().enumerate() {
             let start = statements.len();

@@ -353,14 +353,21 @@ impl<'a> Values<'a> {
 #[derive(Debug)]
 pub(crate) struct FullContext<'r> {
     request: &'r Request,
-    /// The seconds since the epoch, for `aws:CurrentTime` and `aws:EpochTime`, written out
-    /// only when a condition reads them.
-    now: Option<u64>,
+    /// Reads the seconds since the epoch, for `aws:CurrentTime` and `aws:EpochTime`: the
+    /// clock is read, and the time written out, only when a condition reads them.
+    clock: fn() -> Option<u64>,
+    /// What `clock` read, once for both keys.
+    now: OnceCell<Option<u64>>,
     current_time: OnceCell<String>,
     epoch_time: OnceCell<String>,
 }
 
 impl FullContext<'_> {
+    /// The seconds since the epoch, as `clock` read them the first time they were asked for.
+    fn now(&self) -> Option<u64> {
+        *self.now.get_or_init(self.clock)
+    }
+
     /// The values of `key`, any case.
     pub(crate) fn get(&self, key: &str) -> Option<Values<'_>> {
         if let Some(value) = self.request.context.get(key) {
@@ -402,10 +409,10 @@ impl FullContext<'_> {
         } else if is("PrincipalServiceName") {
             service
         } else if is("CurrentTime") {
-            let now = self.now?;
+            let now = self.now()?;
             Some(self.current_time.get_or_init(|| format_date(now)))
         } else if is("EpochTime") {
-            let now = self.now?;
+            let now = self.now()?;
             Some(self.epoch_time.get_or_init(|| now.to_string()))
         } else {
             None
@@ -486,10 +493,11 @@ impl Request {
 
     /// The context AWS builds: the keys given, plus the keys it sets from the request itself
     /// when they were not given (see [`FullContext::derived`]).
-    pub(crate) fn full_context(&self, now: Option<u64>) -> FullContext<'_> {
+    pub(crate) fn full_context(&self, clock: fn() -> Option<u64>) -> FullContext<'_> {
         FullContext {
             request: self,
-            now,
+            clock,
+            now: OnceCell::new(),
             current_time: OnceCell::new(),
             epoch_time: OnceCell::new(),
         }
@@ -606,7 +614,7 @@ mod tests {
                 account: "111122223333".to_owned(),
             })
             .context("aws:PrincipalType", "Given");
-        let context = request.full_context(Some(0));
+        let context = request.full_context(|| Some(0));
         let one = |key| context.get(key).and_then(|value| value.iter().next());
         assert_eq!(one("aws:username"), Some("alice"));
         assert_eq!(one("AWS:PRINCIPALACCOUNT"), Some("111122223333"));

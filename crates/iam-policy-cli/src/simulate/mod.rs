@@ -1042,6 +1042,14 @@ fn policy_set<'s>(scenario: &'s Scenario<'_>) -> PolicySet<'s> {
     }
 }
 
+/// A member's name as a record writes it before the value, `"name":`, made at compile time:
+/// one copy opens a member, not one for each of its pieces (a record has dozens of members).
+macro_rules! key {
+    ($name:literal) => {
+        concat!("\"", $name, "\":")
+    };
+}
+
 /// The JSON record of an unreadable file or a malformed scenario.
 struct ErrorRecord<'a> {
     file: &'a str,
@@ -1056,17 +1064,17 @@ impl ErrorRecord<'_> {
     fn to_json(&self) -> String {
         let mut line = String::new();
         let mut record = JsonObject::open(&mut line);
-        record.string("file", self.file);
+        record.string(key!("file"), self.file);
         if let Some(index) = self.index {
-            record.number("index", index);
+            record.number(key!("index"), index);
         }
         if let Some(name) = self.name {
-            record.string("name", name);
+            record.string(key!("name"), name);
         }
-        record.string("error", self.error);
+        record.string(key!("error"), self.error);
         if let Some((line, column)) = self.line_col {
-            record.number("line", line);
-            record.number("column", column);
+            record.number(key!("line"), line);
+            record.number(key!("column"), column);
         }
         record.close();
         line.push('\n');
@@ -1143,15 +1151,14 @@ impl<'b> JsonObject<'b> {
         JsonObject { out, empty: true }
     }
 
-    /// Starts the member `key`, one of the record's own names, which need no escapes.
+    /// Starts a member: `key` is its name as [`key!`] writes it, one of the record's own
+    /// names, which need no escapes.
     fn key(&mut self, key: &str) -> &mut String {
         if !self.empty {
             self.out.push(',');
         }
         self.empty = false;
-        self.out.push('"');
         self.out.push_str(key);
-        self.out.push_str("\":");
         self.out
     }
 
@@ -1240,57 +1247,61 @@ fn write_json(
             .and_then(|p| p.statements().get(decided.index));
         let span = statement_span(scenario, decided);
         let mut record = JsonObject::open(out);
-        record.member_name("policy", MemberName(decided.policy));
-        record.number("statement", decided.index);
+        record.member_name(key!("policy"), MemberName(decided.policy));
+        record.number(key!("statement"), decided.index);
         if let Some(sid) = found.and_then(|s| s.sid.as_deref()) {
-            record.string("sid", sid);
+            record.string(key!("sid"), sid);
         }
-        record.word("effect", decided.result.effect.as_str());
+        record.word(key!("effect"), decided.result.effect.as_str());
         why.clear();
         if let Some(found) = found {
             eval::write_why(why, found, &decided.result);
         }
-        record.string("why", why);
-        record.number("line", place.lines.line(span.start as usize));
+        record.string(key!("why"), why);
+        record.number(key!("line"), place.lines.line(span.start as usize));
         record.close();
     };
     line.clear();
     let mut record = JsonObject::open(line);
-    record.string("file", place.file);
-    record.number("index", place.index);
+    record.string(key!("file"), place.file);
+    record.number(key!("index"), place.index);
     if let Some(name) = &scenario.name {
-        record.string("name", name);
+        record.string(key!("name"), name);
     }
-    record.word("decision", evaluation.decision.as_str());
+    record.word(key!("decision"), evaluation.decision.as_str());
     if let Some(expect) = scenario.expect {
-        record.word("expect", expect.as_str());
+        record.word(key!("expect"), expect.as_str());
     }
     if let Some(matched) = matched {
-        record.bool("matched", matched);
+        record.bool(key!("matched"), matched);
     }
     if let Some(denied_by) = evaluation.denied_by {
-        record.sentence("denied_by", denied_by.sentence());
+        record.sentence(key!("denied_by"), denied_by.sentence());
     }
-    record.array("deciding", &evaluation.deciding, &mut statement);
+    record.array(key!("deciding"), &evaluation.deciding, &mut statement);
     if evaluation.unmet().next().is_some() {
-        record.array("unmet", evaluation.unmet(), &mut statement);
+        record.array(key!("unmet"), evaluation.unmet(), &mut statement);
     }
     let findings = scenario
         .policies()
         .flat_map(|(policy, found)| found.findings().map(move |finding| (policy, finding)));
-    record.array("findings", findings, |out, (policy, (finding, span))| {
-        let (line, column) = place.lines.line_col(span.start as usize);
-        let mut record = JsonObject::open(out);
-        record.member_name("policy", MemberName(policy));
-        record.word("severity", finding.severity.as_str());
-        record.word("code", finding.code.as_str());
-        record.string("message", &finding.message);
-        record.number("line", line);
-        record.number("column", column);
-        record.close();
-    });
     record.array(
-        "context_warnings",
+        key!("findings"),
+        findings,
+        |out, (policy, (finding, span))| {
+            let (line, column) = place.lines.line_col(span.start as usize);
+            let mut record = JsonObject::open(out);
+            record.member_name(key!("policy"), MemberName(policy));
+            record.word(key!("severity"), finding.severity.as_str());
+            record.word(key!("code"), finding.code.as_str());
+            record.string(key!("message"), &finding.message);
+            record.number(key!("line"), line);
+            record.number(key!("column"), column);
+            record.close();
+        },
+    );
+    record.array(
+        key!("context_warnings"),
         scenario.request.context_warnings(),
         |out, warning| json::write_string(out, &warning.message),
     );

@@ -74,7 +74,7 @@ pub struct Reader<'t> {
     text: &'t str,
     /// Each distinct text read, with what it was read as, kind by kind (a text is mostly read
     /// as one kind); [`Reader::texts`] holds their places here.
-    read: Vec<Vec<(PolicyKind, Rc<ReadPolicy>)>>,
+    read: Vec<ReadText<'t>>,
     /// The texts read, with their places in [`Reader::read`]: what the parser skips (see
     /// [`Reader::known_at`]).
     texts: KnownTexts<'t>,
@@ -82,6 +82,24 @@ pub struct Reader<'t> {
     /// policy is then read without looking its text up again. Entries before the scenario
     /// being read are dropped (see [`Reader::start_scenario`]).
     looked_up: RefCell<VecDeque<(u32, Found)>>,
+}
+
+/// A distinct text read, and what it was read as, kind by kind: mostly one kind, held
+/// without a vector of its own (one allocation less for each text).
+#[derive(Debug)]
+struct ReadText<'t> {
+    text: &'t [u8],
+    first: (PolicyKind, Rc<ReadPolicy>),
+    others: Vec<(PolicyKind, Rc<ReadPolicy>)>,
+}
+
+impl ReadText<'_> {
+    /// What the text was read as as `kind`, if it was.
+    fn as_kind(&self, kind: PolicyKind) -> Option<&Rc<ReadPolicy>> {
+        (std::iter::once(&self.first).chain(&self.others))
+            .find(|(as_, _)| *as_ == kind)
+            .map(|(_, read)| read)
+    }
 }
 
 /// What the parser found when it looked a text up.
@@ -143,10 +161,16 @@ impl<'t> Reader<'t> {
             .map(|&(_, found)| found);
         match found {
             Some(Found::Known(place)) => Ok(place),
-            // Nothing read since the parser looked: still unknown. A text the parser did not
-            // know may have been read since it passed (the same policy twice in a scenario).
-            Some(Found::Unknown(texts, hashed)) if texts == self.read.len() => Err(Some(hashed)),
-            _ => match self.texts.starting(source.as_bytes()) {
+            // A text the parser did not know may have been read since it passed (the same policy
+            // twice in a scenario): only those few are compared, with no hashing.
+            Some(Found::Unknown(texts, hashed)) => {
+                let since = self.read.get(texts..).unwrap_or_default();
+                match since.iter().position(|read| read.text == source.as_bytes()) {
+                    Some(at) => Ok(texts + at),
+                    None => Err(Some(hashed)),
+                }
+            }
+            None => match self.texts.starting(source.as_bytes()) {
                 Ok((length, place)) if length == source.len() => Ok(place),
                 Ok(_) => Err(None),
                 Err(hashed) => Err(Some(hashed)),
@@ -317,11 +341,21 @@ impl Scenario<'_> {
             .chain(one(PolicyRef::VpcEndpoint, &self.vpc_endpoint))
     }
 
-    /// The policy at `place`.
+    /// The policy at `place`, as [`PolicyRef::get`] finds it in a set.
     pub fn policy(&self, place: PolicyRef) -> Option<&ScenarioPolicy> {
-        self.policies()
-            .find(|(found, _)| *found == place)
-            .map(|(_, policy)| policy)
+        match place {
+            PolicyRef::Identity(index) => self.identity.get(index),
+            PolicyRef::Resource => self.resource.as_ref(),
+            PolicyRef::PermissionsBoundary => self.permissions_boundary.as_ref(),
+            PolicyRef::Session => self.session.as_ref(),
+            PolicyRef::ServiceControl { level, index } => {
+                self.service_control.get(level)?.get(index)
+            }
+            PolicyRef::ResourceControl { level, index } => {
+                self.resource_control.get(level)?.get(index)
+            }
+            PolicyRef::VpcEndpoint => self.vpc_endpoint.as_ref(),
+        }
     }
 }
 
@@ -364,11 +398,20 @@ impl MemberName {
     /// Appends the name, without `fmt`, for JSON output (it needs no escapes).
     pub fn write(self, out: &mut String) {
         let (member, indexes) = self.parts();
+        // Indexes below ten (nearly all) as one literal each, not three pieces.
+        const SMALL: [&str; 10] = [
+            "[0]", "[1]", "[2]", "[3]", "[4]", "[5]", "[6]", "[7]", "[8]", "[9]",
+        ];
         out.push_str(member);
         for index in indexes.into_iter().flatten() {
-            out.push('[');
-            out.push_str(itoa::Buffer::new().format(index));
-            out.push(']');
+            match SMALL.get(index) {
+                Some(small) => out.push_str(small),
+                None => {
+                    out.push('[');
+                    out.push_str(itoa::Buffer::new().format(index));
+                    out.push(']');
+                }
+            }
         }
     }
 }
@@ -470,12 +513,21 @@ pub fn read<'n>(
             span: member.key_span,
         });
     }
-    let get = |key: &str| {
-        let place = MEMBERS.iter().position(|known| *known == key)?;
-        values.get(place).copied().flatten().map(|(_, value)| value)
-    };
-    let name = get("name").map(|node| string(node, "name")).transpose()?;
-    let Some(request) = get("request") else {
+    // In the order of `MEMBERS`.
+    let [
+        name,
+        request,
+        identity,
+        resource,
+        permissions_boundary,
+        session,
+        service_control,
+        resource_control,
+        vpc_endpoint,
+        expect,
+    ] = values.map(|value| value.map(|(_, node)| node));
+    let name = name.map(|node| string(node, "name")).transpose()?;
+    let Some(request) = request else {
         return error(node, "the scenario has no `request`".to_owned());
     };
     let request = read_request(request)?;
@@ -487,7 +539,7 @@ pub fn read<'n>(
     } else {
         PolicyKind::Resource
     };
-    let expect = match get("expect") {
+    let expect = match expect {
         None => None,
         Some(node) => {
             let text = string(node, "expect")?;
@@ -504,15 +556,19 @@ pub fn read<'n>(
             }
         }
     };
-    let mut optional = |key: &str, kind: PolicyKind| match get(key) {
+    let mut optional = |node: Option<&Node<'_>>, key: &str, kind: PolicyKind| match node {
         Some(node) => policy(node, kind, key, reader),
         None => Ok(None),
     };
-    let resource = optional("resourcePolicy", resource_kind)?;
-    let permissions_boundary = optional("permissionsBoundary", PolicyKind::Identity)?;
-    let session = optional("sessionPolicy", PolicyKind::Identity)?;
-    let vpc_endpoint = optional("vpcEndpointPolicy", PolicyKind::Resource)?;
-    let identity = match get("identityPolicies") {
+    let resource = optional(resource, "resourcePolicy", resource_kind)?;
+    let permissions_boundary = optional(
+        permissions_boundary,
+        "permissionsBoundary",
+        PolicyKind::Identity,
+    )?;
+    let session = optional(session, "sessionPolicy", PolicyKind::Identity)?;
+    let vpc_endpoint = optional(vpc_endpoint, "vpcEndpointPolicy", PolicyKind::Resource)?;
+    let identity = match identity {
         None => Vec::new(),
         Some(node) => array(node, "identityPolicies")?
             .iter()
@@ -526,8 +582,8 @@ pub fn read<'n>(
         resource,
         permissions_boundary,
         session,
-        service_control: read_levels(get("serviceControlPolicies"), PolicyKind::Scp, reader)?,
-        resource_control: read_levels(get("resourceControlPolicies"), PolicyKind::Rcp, reader)?,
+        service_control: read_levels(service_control, PolicyKind::Scp, reader)?,
+        resource_control: read_levels(resource_control, PolicyKind::Rcp, reader)?,
         vpc_endpoint,
         request,
         expect,
@@ -619,8 +675,8 @@ fn policy(
         .get(start as usize..node.span.end as usize)
         .unwrap_or_default();
     let place = reader.place(start, source);
-    let kinds = place.ok().and_then(|place| reader.read.get(place));
-    if let Some((_, read)) = kinds.and_then(|kinds| kinds.iter().find(|(as_, _)| *as_ == kind)) {
+    let text = place.ok().and_then(|place| reader.read.get(place));
+    if let Some(read) = text.and_then(|text| text.as_kind(kind)) {
         return Ok(Some(ScenarioPolicy {
             read: Rc::clone(read),
             start,
@@ -630,32 +686,37 @@ fn policy(
     // where spans start at 0 (`ScenarioPolicy::moved` places them).
     let first = if skipped { 0 } else { start };
     // Only texts read are known, as the parser requires: an error returns before the text is.
-    let read = Rc::new(with_tree(node, reader.text, |tree| {
+    let read = with_tree(node, reader.text, |tree| {
         read_policy(tree, kind, what, first)
-    })?);
+    })?;
     match place {
         Ok(place) => {
-            if let Some(kinds) = reader.read.get_mut(place) {
-                kinds.push((kind, Rc::clone(&read)));
+            if let Some(text) = reader.read.get_mut(place) {
+                text.others.push((kind, Rc::clone(&read)));
             }
         }
         Err(from) => {
             reader
                 .texts
                 .insert(source.as_bytes(), reader.read.len(), from);
-            reader.read.push(vec![(kind, Rc::clone(&read))]);
+            reader.read.push(ReadText {
+                text: source.as_bytes(),
+                first: (kind, Rc::clone(&read)),
+                others: Vec::new(),
+            });
         }
     }
     Ok(Some(ScenarioPolicy { read, start }))
 }
 
-/// Lints and reads the policy `node`, whose spans count from `start`.
+/// Lints and reads the policy `node`, whose spans count from `start`. Put in its `Rc` here,
+/// where it is made: the policy is large, and each move of it on the way out is a copy.
 fn read_policy(
     node: &Node<'_>,
     kind: PolicyKind,
     what: &str,
     start: u32,
-) -> Result<ReadPolicy, ScenarioError> {
+) -> Result<Rc<ReadPolicy>, ScenarioError> {
     let options = Options {
         kind: Some(kind),
         ..Options::default()
@@ -673,12 +734,12 @@ fn read_policy(
             span: reason.map_or(node.span, |finding| finding.span),
         });
     };
-    Ok(ReadPolicy {
+    Ok(Rc::new(ReadPolicy {
         policy,
         start,
         statements: statement_spans(node),
         findings,
-    })
+    }))
 }
 
 /// Where each statement of a policy node is written.
@@ -733,7 +794,7 @@ fn with_tree<T>(
     })
 }
 
-fn read_request(node: &Node<'_>) -> Result<Request, ScenarioError> {
+fn read_request<'n>(node: &'n Node<'_>) -> Result<Request, ScenarioError> {
     const KEYS: &[&str] = &[
         "action",
         "resource",
@@ -761,38 +822,36 @@ fn read_request(node: &Node<'_>) -> Result<Request, ScenarioError> {
         };
         slot.get_or_insert(&member.value);
     }
-    let get = |key: &str| {
-        let place = KEYS.iter().position(|known| *known == key)?;
-        values.get(place).copied().flatten()
-    };
-    let required = |key: &str| match get(key) {
+    // In the order of `KEYS`.
+    let [action_node, resource, account, principal, context] = values;
+    let required = |value: Option<&'n Node<'_>>, key: &str| match value {
         Some(value) => string(value, format_args!("request.{key}")),
         None => error(node, format!("`request` has no `{key}`")),
     };
-    let action = required("action")?.to_owned();
+    let action = required(action_node, "action")?.to_owned();
     if !action.contains(':') && action != "*" {
         return error(
-            get("action").unwrap_or(node),
+            action_node.unwrap_or(node),
             format!("`request.action` is `{action}`: write `service:Action`, e.g. `s3:GetObject`"),
         );
     }
-    let resource = required("resource")?.to_owned();
-    let principal = Principal::parse(required("principal")?).map_err(|problem| ScenarioError {
+    let resource = required(resource, "resource")?.to_owned();
+    let principal_text = required(principal, "principal")?;
+    let principal = Principal::parse(principal_text).map_err(|problem| ScenarioError {
         message: format!("`request.principal`: {problem}"),
-        span: get("principal").map_or(node.span, |n| n.span),
+        span: principal.map_or(node.span, |n| n.span),
     })?;
     // Not `Request::new`, which makes up a principal to be replaced.
     let mut request = Request {
         action,
         resource,
-        resource_account: None,
+        resource_account: account
+            .map(|account| string(account, "request.resourceAccount").map(str::to_owned))
+            .transpose()?,
         principal,
         context: Context::default(),
     };
-    if let Some(account) = get("resourceAccount") {
-        request = request.resource_account(string(account, "request.resourceAccount")?);
-    }
-    if let Some(context) = get("context") {
+    if let Some(context) = context {
         let Value::Object(keys) = &context.value else {
             return error(
                 context,

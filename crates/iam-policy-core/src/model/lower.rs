@@ -24,8 +24,16 @@ pub(super) fn policy(document: &Node<'_>, options: &Options) -> Option<Policy> {
             element::ID if id.is_none() => id = Some(text(value)?),
             element::STATEMENT if statement.is_none() => {
                 statement = Some(match &value.value {
-                    Value::Array(items) => OneOrMany::Many(all(items, self::statement)?.into()),
-                    _ => OneOrMany::One(self::statement(value)?),
+                    Value::Array(items) => {
+                        // Each statement is put straight into its place in the vector: a
+                        // statement is large, and returning it first is a copy of it.
+                        let mut statements = Vec::with_capacity(items.len());
+                        for item in items {
+                            self::statement(item, |statement| statements.push(statement))?;
+                        }
+                        OneOrMany::Many(statements.into())
+                    }
+                    _ => self::statement(value, OneOrMany::One)?,
                 });
             }
             _ => return None,
@@ -39,7 +47,9 @@ pub(super) fn policy(document: &Node<'_>, options: &Options) -> Option<Policy> {
     })
 }
 
-fn statement(node: &Node<'_>) -> Option<Statement> {
+/// The statement `node` describes, handed to `place`.
+#[inline(always)]
+fn statement<T>(node: &Node<'_>, place: impl FnOnce(Statement) -> T) -> Option<T> {
     let mut sid = None;
     let mut effect = None;
     let mut principal = None;
@@ -72,7 +82,7 @@ fn statement(node: &Node<'_>) -> Option<Statement> {
             _ => return None,
         }
     }
-    Some(Statement {
+    Some(place(Statement {
         sid,
         effect: effect?,
         principal,
@@ -82,7 +92,7 @@ fn statement(node: &Node<'_>) -> Option<Statement> {
         resource,
         not_resource,
         condition,
-    })
+    }))
 }
 
 fn principal(node: &Node<'_>) -> Option<Principal> {

@@ -199,18 +199,15 @@ fn read_with_bound(document: &Node<'_>, options: &Options, text_length: Option<u
     let meaningless = findings
         .iter()
         .any(|finding| refused(finding) && finding.code != IssueCode::MissingStatement);
-    let policy = match lower::policy(document, options) {
-        Some(policy) if !meaningless => Some(policy),
-        Some(_) => None,
-        None => {
-            // The grammar reports every shape the model cannot hold with a code that cannot be
-            // waived; should one slip through, the document is still refused, and said why.
-            if !findings.iter().any(refused) {
-                findings.push(unreadable(document));
-            }
-            None
-        }
-    };
+    // A meaningless document is not lowered at all. The grammar reports every shape the model
+    // cannot hold with a code that cannot be waived; should one slip through the lowering, the
+    // document is still refused, and said why.
+    let policy = (!meaningless)
+        .then(|| lower::policy(document, options))
+        .flatten();
+    if policy.is_none() && !findings.iter().any(refused) {
+        findings.push(unreadable(document));
+    }
     Reading { findings, policy }
 }
 
