@@ -474,8 +474,12 @@ pub(crate) struct ArnPattern<'a> {
     fields_text: Option<&'a str>,
     /// The resource part as an automaton, made when a format first needs it.
     resource_masks: OnceCell<Option<Box<PatternMasks>>>,
-    /// The resource part's separators, found when a format first needs them.
+    /// The resource part's separators, found when a format first needs them (with the
+    /// pattern, for a plain one whose [`ResourceStops`] were found).
     resource_separators: OnceCell<Separators>,
+    /// Where a plain pattern's resource part holds `/`, `:` and wildcards, when it is short
+    /// enough: the scans of each format's matching become a few bit operations.
+    resource_stops: Option<ResourceStops>,
 }
 
 impl<'a> ArnPattern<'a> {
@@ -539,6 +543,7 @@ impl<'a> ArnPattern<'a> {
             fields_text,
             resource_masks: OnceCell::new(),
             resource_separators: OnceCell::new(),
+            resource_stops: None,
         }
     }
 
@@ -560,11 +565,19 @@ impl<'a> ArnPattern<'a> {
             .filter(|field| !field.iter().any(wildcard))
             .map(Cow::Borrowed);
         let colons = (found == 5).then_some(colons);
-        let resource_head = colons.and_then(|colons| {
-            let rest = bytes.get(colons[4] + 1..)?;
-            let length = rest.iter().position(wildcard).unwrap_or(rest.len());
+        let resource = colons.and_then(|colons| bytes.get(colons[4] + 1..));
+        let resource_stops = resource.and_then(ResourceStops::of);
+        let resource_head = resource.and_then(|rest| {
+            let length = match resource_stops {
+                Some(stops) => stops.first(stops.wildcards, 0),
+                None => rest.iter().position(wildcard).unwrap_or(rest.len()),
+            };
             rest.get(..length).map(Cow::Borrowed)
         });
+        let resource_separators = match resource_stops {
+            Some(stops) => OnceCell::from(stops.separators()),
+            None => OnceCell::new(),
+        };
         Self {
             text: arn,
             field_colons,
@@ -577,7 +590,8 @@ impl<'a> ArnPattern<'a> {
             fields_fit: Cell::new(None),
             fields_text: colons.and_then(|colons| arn.get(..=colons[4])),
             resource_masks: OnceCell::new(),
-            resource_separators: OnceCell::new(),
+            resource_separators,
+            resource_stops,
         }
     }
 
@@ -661,6 +675,7 @@ impl<'a> ArnPattern<'a> {
                                 format,
                                 arn,
                                 0,
+                                None,
                                 || Separators::of(arn),
                                 |format, arn, _| intersects(format, arn),
                             )
@@ -707,6 +722,7 @@ impl<'a> ArnPattern<'a> {
             format_resource,
             arn_resource,
             compared,
+            self.resource_stops,
             || {
                 *self
                     .resource_separators
@@ -790,6 +806,78 @@ impl Separators {
     }
 }
 
+/// Where the resource part of a plain pattern (its tokens its bytes) holds `/`, `:` and the
+/// wildcards `*` and `?`, one bit per byte (first byte lowest), found in one pass when it is
+/// at most 64 bytes long: what matching each format would otherwise scan the text for.
+#[derive(Debug, Clone, Copy)]
+struct ResourceStops {
+    length: usize,
+    slashes: u64,
+    colons: u64,
+    wildcards: u64,
+}
+
+impl ResourceStops {
+    fn of(resource: &[u8]) -> Option<Self> {
+        /// For each byte, which of the stops it is (bit 0 `/`, 1 `:`, 2 a wildcard).
+        const KIND: [u8; 256] = {
+            let mut kind = [0; 256];
+            kind[b'/' as usize] = 1;
+            kind[b':' as usize] = 2;
+            kind[b'*' as usize] = 4;
+            kind[b'?' as usize] = 4;
+            kind
+        };
+        if resource.len() > 64 {
+            return None;
+        }
+        let mut stops = Self {
+            length: resource.len(),
+            slashes: 0,
+            colons: 0,
+            wildcards: 0,
+        };
+        // Most bytes are none of them: one look-up and a branch each.
+        for (index, &byte) in resource.iter().enumerate() {
+            let kind = KIND.get(usize::from(byte)).copied().unwrap_or(0);
+            if kind != 0 {
+                let bit = 1u64 << index;
+                match kind {
+                    1 => stops.slashes |= bit,
+                    2 => stops.colons |= bit,
+                    _ => stops.wildcards |= bit,
+                }
+            }
+        }
+        Some(stops)
+    }
+
+    /// The first position at or after `from` among `stops` (a union of the masks), or the
+    /// length when there is none.
+    fn first(self, stops: u64, from: usize) -> usize {
+        let after = stops
+            .checked_shr(u32::try_from(from).unwrap_or(u32::MAX))
+            .unwrap_or(0);
+        if after == 0 {
+            self.length
+        } else {
+            from + after.trailing_zeros() as usize
+        }
+    }
+
+    /// One past the last of `stops`, 0 when there is none.
+    fn end(stops: u64) -> usize {
+        64 - stops.leading_zeros() as usize
+    }
+
+    fn separators(self) -> Separators {
+        Separators {
+            slash_end: Self::end(self.slashes),
+            colon_end: Self::end(self.colons),
+        }
+    }
+}
+
 /// Whether a part of a format (a field, or the resource part) and the same part of a pattern
 /// share a string. The shapes most parts have are answered directly, the rest by `rest`
 /// ([`intersects`]) given what is left of both and where the pattern's rest starts in its
@@ -798,6 +886,7 @@ fn fits<T: PatternToken>(
     format: &[FormatToken],
     arn: &[T],
     compared: usize,
+    stops: Option<ResourceStops>,
     separators: impl FnOnce() -> Separators,
     rest: impl FnOnce(&[FormatToken], &[T], usize) -> bool,
 ) -> bool {
@@ -836,19 +925,23 @@ fn fits<T: PatternToken>(
         else {
             break;
         };
-        let segment = arn
-            .iter()
-            .position(|token| !matches!(token.token(), ArnToken::Literal(byte) if byte != b'/'))
-            .unwrap_or(arn.len());
+        let segment = match stops {
+            Some(stops) => stops.first(stops.slashes | stops.wildcards, common) - common,
+            None => arn
+                .iter()
+                .position(|token| !matches!(token.token(), ArnToken::Literal(byte) if byte != b'/'))
+                .unwrap_or(arn.len()),
+        };
         match arn.get(segment).map(|token| token.token()) {
             // No `/` to end the variable, and nothing that could make one.
             None => return false,
             Some(ArnToken::Literal(b'/')) => {
                 let taken = arn.get(..segment).unwrap_or_default();
-                let colon_taken = || {
-                    taken
+                let colon_taken = || match stops {
+                    Some(stops) => stops.first(stops.colons, common) < common + segment,
+                    None => taken
                         .iter()
-                        .any(|token| token.token() == ArnToken::Literal(b':'))
+                        .any(|token| token.token() == ArnToken::Literal(b':')),
                 };
                 if taken.is_empty() || (!colon && colon_taken()) {
                     return false;
@@ -1360,7 +1453,20 @@ mod tests {
             "arn:aws:s3:us-east-1:123456789012:accesspoint/ap:x/object/k",
             "arn:aws:s3:us-east-1:123456789012:accesspoint/ap/objects/k",
             "arn:aws:logs:us-east-1:123456789012:log-group:/aws/x:log-stream:s/1",
-        ] {
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        // Resource parts around the 64 bytes up to which their stops are found as bit masks.
+        .chain([62, 63, 64, 65].into_iter().flat_map(|length| {
+            let name = "b".repeat(length - 2);
+            [
+                format!("arn:aws:s3:::{name}/*"),
+                format!("arn:aws:s3:::{name}:k"),
+                format!("arn:aws:s3:::k/{name}"),
+                format!("arn:aws:logs:*:*:log-group:{}:*", "g".repeat(length - 12)),
+            ]
+        })) {
+            let arn = arn.as_str();
             let pattern = ArnPattern::new(arn);
             for format in &formats {
                 assert_eq!(
