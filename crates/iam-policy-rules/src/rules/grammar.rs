@@ -356,6 +356,7 @@ fn statement<'a>(
         actions_complete: false,
         condition_keys: Vec::new(),
         may_hold_variable: false,
+        elements_well_formed: true,
     });
     let Some(view) = statements.last_mut() else {
         return;
@@ -364,6 +365,7 @@ fn statement<'a>(
     // below is tested, and whatever is left unread (unknown, repeated or malformed parts)
     // counts as a possible variable.
     let mut variables = false;
+    let mut well_formed = true;
     let at = Some(index);
     let mut seen: [Option<&Member<'_>>; STATEMENT_ELEMENTS.len()] =
         [None; STATEMENT_ELEMENTS.len()];
@@ -384,6 +386,7 @@ fn statement<'a>(
                 }),
             );
             variables = true;
+            well_formed = false;
             continue;
         };
         let Some(seen_slot) = seen.get_mut(slot) else {
@@ -399,6 +402,8 @@ fn statement<'a>(
                 Some("keep one: JSON readers silently drop one of the two".to_owned()),
             );
             variables = true;
+            // The first `Sid` is kept and statements are compared without theirs.
+            well_formed &= slot == SID;
             continue;
         }
         *seen_slot = Some(member);
@@ -423,6 +428,7 @@ fn statement<'a>(
                     Some(format!("keep either `{partner}` or `{}`", member.key)),
                 );
                 variables = true;
+                well_formed = false;
                 continue;
             }
         }
@@ -485,6 +491,7 @@ fn statement<'a>(
         }
     }
     view.may_hold_variable = variables;
+    view.elements_well_formed = well_formed;
     let present = |slot: usize| seen.get(slot).is_some_and(Option::is_some);
     let statement_path = view.path;
     let missing = |ctx: &mut Context<'_>, code: IssueCode, message: &str, help: &str| {

@@ -207,6 +207,10 @@ pub(crate) struct Statement<'a> {
     /// False when the grammar read every member name and string of the statement and none
     /// holds `${`: the variable rules then have nothing to look at.
     pub may_hold_variable: bool,
+    /// True when every member names a statement element, none but `Sid` is written twice and
+    /// no exclusive pair is written whole: the view is then the same for the same members
+    /// (`Sid` aside) in any order, so statements can be told apart by their views.
+    pub elements_well_formed: bool,
 }
 
 impl Statement<'_> {

@@ -2,8 +2,8 @@
 //! and a statement that repeats another.
 
 use super::{
-    Context, Document, Entry, ListElement, PAIRWISE_UP_TO, ResolvedAction, Statement, bounds,
-    holds_wildcard,
+    Context, Document, Effect, Entry, ListElement, PAIRWISE_UP_TO, ResolvedAction, Statement,
+    bounds, holds_wildcard,
 };
 use crate::IssueCode;
 use crate::element;
@@ -546,35 +546,14 @@ fn resource_covers((wide, wide_wild): (&str, bool), (narrow, narrow_wild): (&str
 pub(super) fn check_redundant_statements(document: &Document<'_>, ctx: &mut Context<'_>) {
     // Up to a few dozen statements: mostly no two, or few, have the same shallow hash, and
     // only those are compared in full. Otherwise the full hashes below group the statements.
-    let mut shallow = [0u64; STATEMENTS_PAIRWISE_UP_TO];
-    if document.statements.len() <= shallow.len() {
-        for (slot, statement) in shallow.iter_mut().zip(&document.statements) {
-            *slot = shallow_members_hash(statement.node);
-        }
-        let hashes = shallow.get(..document.statements.len()).unwrap_or_default();
-        let earlier_alike = |position: usize| {
-            let hash = hashes.get(position);
-            hashes
-                .iter()
-                .take(position)
-                .enumerate()
-                .filter(move |&(_, other)| Some(other) == hash)
-                .map(|(other_position, _)| other_position)
-        };
-        let alike_pairs: usize = (0..hashes.len())
-            .map(|position| earlier_alike(position).count())
-            .sum();
-        if alike_pairs <= PAIRWISE_UP_TO {
-            for (position, statement) in document.statements.iter().enumerate() {
-                let earlier = earlier_alike(position)
-                    .filter_map(|other| document.statements.get(other))
-                    .find(|other| same_members(other.node, statement.node));
-                if let Some(earlier) = earlier {
-                    report_redundant_statement(statement, earlier, ctx);
-                }
-            }
-            return;
-        }
+    // Most policies have a few statements: their hashes fit a smaller array, cheaper to clear.
+    let checked = if document.statements.len() <= FEW_STATEMENTS {
+        check_redundant_statements_pairwise::<FEW_STATEMENTS>(document, ctx)
+    } else {
+        check_redundant_statements_pairwise::<STATEMENTS_PAIRWISE_UP_TO>(document, ctx)
+    };
+    if checked {
+        return;
     }
     // The statements not repeating an earlier one, by hash: a repeat of a repeat is a repeat
     // of the first one, so only those are compared with.
@@ -591,6 +570,63 @@ pub(super) fn check_redundant_statements(document: &Document<'_>, ctx: &mut Cont
         };
         report_redundant_statement(statement, earlier, ctx);
     }
+}
+
+/// [`check_redundant_statements`] for up to `N` statements whose shallow hashes have at most
+/// [`PAIRWISE_UP_TO`] alike pairs; false (nothing done) for any other document.
+fn check_redundant_statements_pairwise<const N: usize>(
+    document: &Document<'_>,
+    ctx: &mut Context<'_>,
+) -> bool {
+    let statements = &document.statements;
+    if statements.len() > N {
+        return false;
+    }
+    // Their shapes first, which mostly tell every statement apart; where some are alike,
+    // their sampled texts too.
+    let mut shallow = [0u64; N];
+    for (slot, statement) in shallow.iter_mut().zip(statements) {
+        *slot = shape_hash(statement);
+    }
+    if alike_pairs(&shallow, statements.len()) == 0 {
+        return true;
+    }
+    for (slot, statement) in shallow.iter_mut().zip(statements) {
+        *slot = shallow_hash(statement);
+    }
+    match alike_pairs(&shallow, statements.len()) {
+        0 => return true,
+        alike if alike > PAIRWISE_UP_TO => return false,
+        _ => {}
+    }
+    let hashes = shallow.get(..statements.len()).unwrap_or_default();
+    for (position, (statement, hash)) in statements.iter().zip(hashes).enumerate() {
+        let earlier = hashes
+            .get(..position)
+            .unwrap_or_default()
+            .iter()
+            .zip(statements)
+            .filter(|&(other, _)| other == hash)
+            .map(|(_, other)| other)
+            .find(|other| same_members(other.node, statement.node));
+        if let Some(earlier) = earlier {
+            report_redundant_statement(statement, earlier, ctx);
+        }
+    }
+    true
+}
+
+/// How many pairs of the first `len` hashes are equal. Plain index loops: mostly none are,
+/// and then nothing else is done.
+fn alike_pairs(hashes: &[u64], len: usize) -> usize {
+    let hashes = hashes.get(..len).unwrap_or_default();
+    let mut alike = 0;
+    for (position, hash) in hashes.iter().enumerate() {
+        for earlier in hashes.get(..position).unwrap_or_default() {
+            alike += usize::from(earlier == hash);
+        }
+    }
+    alike
 }
 
 fn report_redundant_statement(
@@ -615,6 +651,61 @@ fn report_redundant_statement(
 /// pair.
 const STATEMENTS_PAIRWISE_UP_TO: usize = 64;
 
+/// The statements of most policies.
+const FEW_STATEMENTS: usize = 8;
+
+/// A hash of a statement apart from its `Sid` that is equal for statements [`same_members`]
+/// finds equal and is cheaper still than [`shallow_hash`]: a statement whose elements are well
+/// formed is hashed by the shape of its view (the grammar read it from the same members, so
+/// the same members make the same view): its effect, and which elements it has with how many
+/// entries. Others by their members: a well-formed statement never has the same members as
+/// another.
+#[inline]
+fn shape_hash(statement: &Statement<'_>) -> u64 {
+    if !statement.elements_well_formed {
+        return shallow_members_hash(statement.node);
+    }
+    let list = |element: &Option<ListElement<'_>>| {
+        element.as_ref().map_or(0, |element| {
+            1 | u64::from(element.negated) << 1 | (element.entries.len() as u64) << 2
+        })
+    };
+    let principal = statement.principal.as_ref().map_or(0, |principal| {
+        1 | u64::from(principal.negated) << 1
+            | u64::from(principal.wildcard) << 2
+            | (principal.entries.len() as u64) << 3
+    });
+    let effect = statement
+        .effect
+        .map_or(0, |effect| 1 + u64::from(effect == Effect::Allow));
+    // Packed, not mixed: only compared for equality, and counts past their bits only collide.
+    effect
+        ^ (statement.conditions.len() as u64) << 2
+        ^ principal << 20
+        ^ list(&statement.action) << 32
+        ^ list(&statement.resource) << 48
+}
+
+/// [`shape_hash`] with a sample of the first entry of `Action` and `Resource` (of a
+/// well-formed statement), for statements of the same shape.
+fn shallow_hash(statement: &Statement<'_>) -> u64 {
+    let shape = shape_hash(statement);
+    if !statement.elements_well_formed {
+        return shape;
+    }
+    let first = |element: &Option<ListElement<'_>>| {
+        let text = element
+            .as_ref()
+            .and_then(|element| element.entries.first())
+            .map_or("", |entry| entry.text);
+        sampled(text)
+    };
+    mix(
+        mix(shape, first(&statement.action)),
+        first(&statement.resource),
+    )
+}
+
 /// A hash of a statement's members apart from `Sid`, in any order, that looks at no more of
 /// a member's value than its kind, length and first string: equal for statements
 /// [`same_members`] finds equal, and cheap to take.
@@ -630,45 +721,50 @@ fn shallow_members_hash(statement: &Node<'_>) -> u64 {
     }
 }
 
+/// A few multiplications per member: a name's length and first byte tell the statement
+/// elements apart, and a value's kind, length and sampled first string tell most values apart.
 fn shallow_member_hash(member: &Member<'_>) -> u64 {
-    let mut hasher = FxHasher::default();
-    // A name's length and first byte tell the statement elements apart, cheaper than its hash.
-    hasher.write_usize(member.key.len());
-    hasher.write_u8(member.key.as_bytes().first().copied().unwrap_or_default());
-    let value = &member.value;
-    std::mem::discriminant(&value.value).hash(&mut hasher);
-    match &value.value {
-        Value::Null => {}
-        Value::Bool(value) => value.hash(&mut hasher),
-        Value::Number(text) | Value::String(text) => sample_text(text, &mut hasher),
+    let name = member.key.as_bytes();
+    let name = (name.len() as u64) << 8 | u64::from(name.first().copied().unwrap_or_default());
+    let (kind, text): (u64, &str) = match &member.value.value {
+        Value::Null => (0, ""),
+        Value::Bool(value) => (1 + u64::from(*value), ""),
+        Value::Number(text) => (3, text),
+        Value::String(text) => (4, text),
         Value::Array(items) => {
-            items.len().hash(&mut hasher);
-            if let Some(Node {
-                value: Value::String(text),
-                ..
-            }) = items.first()
-            {
-                sample_text(text, &mut hasher);
-            }
+            let first = match items.first() {
+                Some(Node {
+                    value: Value::String(text),
+                    ..
+                }) => text,
+                _ => "",
+            };
+            (5 | (items.len() as u64) << 8, first)
         }
-        Value::Object(members) => members.len().hash(&mut hasher),
-    }
-    hasher.finish()
+        Value::Object(members) => (6 | (members.len() as u64) << 8, ""),
+    };
+    mix(mix(name, kind), sampled(text))
 }
 
-/// Feeds the shallow hash a text's length and its first and last eight bytes: different for
-/// nearly all texts that differ (ARNs and actions differ at one end or the other), and
-/// cheaper than hashing every byte.
-fn sample_text(text: &str, hasher: &mut FxHasher) {
+/// A text's length and its first and last eight bytes (all of a shorter one): different for
+/// nearly all texts that differ (ARNs and actions differ at one end or the other), and cheaper
+/// than hashing every byte.
+fn sampled(text: &str) -> u64 {
     let bytes = text.as_bytes();
-    hasher.write_usize(bytes.len());
-    match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+    let words = match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
         (Some(first), Some(last)) => {
-            hasher.write_u64(u64::from_le_bytes(*first));
-            hasher.write_u64(u64::from_le_bytes(*last));
+            u64::from_le_bytes(*first) ^ u64::from_le_bytes(*last).rotate_left(29)
         }
-        _ => hasher.write(bytes),
-    }
+        _ => bytes
+            .iter()
+            .fold(0, |word, &byte| word << 8 | u64::from(byte)),
+    };
+    mix(bytes.len() as u64, words)
+}
+
+/// One step of FxHash's mixing.
+fn mix(hash: u64, word: u64) -> u64 {
+    (hash.rotate_left(5) ^ word).wrapping_mul(0x51_7C_C1_B7_27_22_0A_95)
 }
 
 /// The hash of a statement's members apart from `Sid`, in any order.
@@ -1045,6 +1141,41 @@ mod tests {
                 .any(|finding| finding.code == RedundantStatement && finding.statement == Some(1)),
             "{found:#?}"
         );
+    }
+
+    /// Statements are told apart by their views only where the grammar read every member the
+    /// same way whatever their order: a repeat is found through a second `Sid`, a pair of
+    /// exclusive elements in either order and an unknown element, and statements that differ
+    /// only in a value the view leaves out (a malformed `Effect`) are no repeats.
+    #[test]
+    fn redundant_statements_whatever_the_grammar_kept() {
+        let repeat = |first: &str, second: &str| {
+            let doc =
+                format!(r#"{{"Version": "2012-10-17", "Statement": [{{{first}}}, {{{second}}}]}}"#);
+            findings(&doc, None)
+                .iter()
+                .any(|finding| finding.code == RedundantStatement && finding.statement == Some(1))
+        };
+        let body = r#""Effect": "Allow", "Action": "s3:GetObject", "Resource": "*""#;
+        assert!(repeat(
+            &format!(r#""Sid": "A", {body}"#),
+            &format!(r#""Sid": "B", "Sid": "C", {body}"#)
+        ));
+        assert!(repeat(
+            r#""Effect": "Allow", "Action": "s3:GetObject", "NotAction": "s3:PutObject", "Resource": "*""#,
+            r#""Effect": "Allow", "NotAction": "s3:PutObject", "Action": "s3:GetObject", "Resource": "*""#
+        ));
+        assert!(repeat(
+            &format!(r#"{body}, "Unknown": 1"#),
+            &format!(r#""Unknown": 1, {body}"#)
+        ));
+        assert!(!repeat(
+            &format!(r#"{body}, "Unknown": 1"#),
+            &format!(r#"{body}, "Unknown": 2"#)
+        ));
+        let effect = |effect: &str| format!(r#""Effect": "{effect}", "Action": "s3:GetObject""#);
+        assert!(!repeat(&effect("allow"), &effect("ALLOW")));
+        assert!(repeat(&effect("allow"), &effect("allow")));
     }
 
     /// Statements alike at first sight (the same first action, as many actions), few or many,
