@@ -316,36 +316,45 @@ pub fn write_why(out: &mut String, statement: &Statement, result: &StatementMatc
             out.push('`');
         }
     };
-    if !result.action {
-        match (&statement.action, &statement.not_action) {
-            (Some(actions), _) => {
-                out.push_str(" does not apply: `Action` ");
-                texts(out, actions);
-                out.push_str(" does not name the action");
+    // `Action`/`NotAction` or `Resource`/`NotResource` (`element`), which did not match the
+    // request's action or resource (`noun`).
+    let unmatched = |out: &mut String,
+                     (element, noun): (&str, &str),
+                     named: &Option<OneOrMany<Text>>,
+                     not_named: &Option<OneOrMany<Text>>| {
+        out.push_str(" does not apply: ");
+        match (named, not_named) {
+            (Some(values), _) => {
+                out.push('`');
+                out.push_str(element);
+                out.push_str("` ");
+                texts(out, values);
+                out.push_str(" does not name the ");
             }
-            (None, Some(actions)) => {
-                out.push_str(" does not apply: `NotAction` ");
-                texts(out, actions);
-                out.push_str(" names the action");
+            (None, Some(values)) => {
+                out.push_str("`Not");
+                out.push_str(element);
+                out.push_str("` ");
+                texts(out, values);
+                out.push_str(" names the ");
             }
-            (None, None) => out.push_str(" does not apply: the statement has no `Action`"),
+            (None, None) => {
+                out.push_str("the statement has no `");
+                out.push_str(element);
+                out.push('`');
+                return;
+            }
         }
+        out.push_str(noun);
+    };
+    if !result.action {
+        let element = ("Action", "action");
+        unmatched(out, element, &statement.action, &statement.not_action);
         return;
     }
     if !result.resource {
-        match (&statement.resource, &statement.not_resource) {
-            (Some(resources), _) => {
-                out.push_str(" does not apply: `Resource` ");
-                texts(out, resources);
-                out.push_str(" does not name the resource");
-            }
-            (_, Some(resources)) => {
-                out.push_str(" does not apply: `NotResource` ");
-                texts(out, resources);
-                out.push_str(" names the resource");
-            }
-            (None, None) => out.push_str(" does not apply"),
-        }
+        let element = ("Resource", "resource");
+        unmatched(out, element, &statement.resource, &statement.not_resource);
         return;
     }
     let Some(principal) = result.principal else {

@@ -807,6 +807,12 @@ fn what_iam_refuses_to_store_never_allows_more() -> Outcome {
     let deny_anywhere = doc(r#"{"Effect": "Deny", "Action": "s3:GetObject"}"#)?;
     let identity = |policies: &[&Policy]| decide(&request, &PolicySet::identity(policies));
     assert_eq!(identity(&[&allow_anywhere]), Decision::ImplicitDeny);
+    let unmet = evaluate(&request, &PolicySet::identity(&[&allow_anywhere]));
+    let statement = &allow_anywhere.statements()[0];
+    assert_eq!(
+        why(statement, &unmet.statements[0].result),
+        "Allow does not apply: the statement has no `Resource`"
+    );
     assert_eq!(identity(&[&allow, &deny_anywhere]), Decision::ExplicitDeny);
     // The resource's own policy: a role trust policy names no resource, the role is meant.
     let trust = doc(
