@@ -680,7 +680,7 @@ impl<'t> Parser<'t> {
                     ));
                 }
             }
-            self.pos += plain_run(self.text.as_bytes().get(self.pos..).unwrap_or_default());
+            self.pos = plain_end(self.text.as_bytes(), self.pos);
         }
     }
 

@@ -129,9 +129,7 @@ fn arn_tokens(arn: &str, field_colons: Option<[usize; 5]>) -> (Vec<ArnToken>, [u
     let bytes = arn.as_bytes();
     if !holds_dollar(bytes) {
         // No variable or escape, as in most ARNs: one token per byte.
-        let (colons, found) = field_colons
-            .or_else(|| arn_field_colons(arn))
-            .map_or_else(|| colons_in(arn, 5), |colons| (colons, 5));
+        let (colons, found) = plain_colons(arn, field_colons);
         let spans_from = if found == colons.len() {
             colons[4]
         } else {
@@ -300,6 +298,14 @@ fn service_at(format: &str, colons: [usize; 5], found: usize) -> Option<&str> {
     }
     let end = if found >= 3 { colons[2] } else { format.len() };
     format.get(colons[1] + 1..end)
+}
+
+/// The first five colons of an ARN without `$` (each byte a token), and how many it has:
+/// `field_colons` when the caller found them, else what [`arn_field_colons`] finds, else a count.
+fn plain_colons(arn: &str, field_colons: Option<[usize; 5]>) -> ([usize; 5], usize) {
+    field_colons
+        .or_else(|| arn_field_colons(arn))
+        .map_or_else(|| colons_in(arn, 5), |colons| (colons, 5))
 }
 
 /// The byte indices of the first `wanted` (at most five) colons of `text`, and how many there
@@ -551,9 +557,7 @@ impl<'a> ArnPattern<'a> {
     /// tokens would tell is read off the text, and no tokens are made.
     fn plain(arn: &'a str, field_colons: Option<[usize; 5]>) -> Self {
         let bytes = arn.as_bytes();
-        let (colons, found) = field_colons
-            .or_else(|| arn_field_colons(arn))
-            .map_or_else(|| colons_in(arn, 5), |colons| (colons, 5));
+        let (colons, found) = plain_colons(arn, field_colons);
         let wildcard = |byte: &u8| matches!(byte, b'*' | b'?');
         // The third field, up to the third colon or the end, when it has no wildcard.
         let service = (found >= 2)
