@@ -6,9 +6,9 @@
 //! (b) in-process, a full set: two identity policies, a resource policy, a permissions
 //!     boundary, a session policy, two SCP levels, an RCP level, context keys;
 //! (c) `iam-policy simulate --format json` on files of such scenarios, as a whole process:
-//!     reading, parsing, linting every policy, evaluating, printing; in wall time on every
-//!     core (what a user waits for) and in CPU time with `--jobs 1` (the work, whatever the
-//!     load of the machine);
+//!     reading, parsing, linting every policy, evaluating, printing; in wall time as run by
+//!     default, with no `--jobs` (what a user waits for: every core once a run is long enough),
+//!     and in CPU time with `--jobs 1` (the work, whatever the load of the machine);
 //! (d) iam-simulate (`npm install @cloud-copilot/iam-simulate` in a folder outside the
 //!     repository, named by `IAM_SIMULATE_DIR`) running `runSimulation` in-process on the same
 //!     scenarios without the policy kinds it does not take (boundary, session policy), timed by
@@ -231,13 +231,19 @@ const GRADED: usize = 360;
 /// jobs`: the fastest of three timings of `runs` runs each, for each. CPU time on one thread
 /// is the work done, whatever the machine's load (the machine is shared, and waiting for a
 /// core is no part of it); wall time on every core is what a user waits for.
-fn command(paths: &[PathBuf], jobs: usize, runs: usize) -> Option<(f64, f64)> {
+/// `jobs`: `--jobs`, or `None` for the default (every core, once a run is long enough), which is
+/// what a user waits for.
+fn command(paths: &[PathBuf], jobs: Option<usize>, runs: usize) -> Option<(f64, f64)> {
     (0..3)
         .map(|_| {
             let (start, cpu) = (Instant::now(), children_cpu()?);
             for _ in 0..runs {
-                let status = Command::new(env!("CARGO_BIN_EXE_iam-policy"))
-                    .args(["simulate", "--format", "json", "--jobs", &jobs.to_string()])
+                let mut simulate = Command::new(env!("CARGO_BIN_EXE_iam-policy"));
+                simulate.args(["simulate", "--format", "json"]);
+                if let Some(jobs) = jobs {
+                    simulate.args(["--jobs", &jobs.to_string()]);
+                }
+                let status = simulate
                     .args(paths)
                     .stdout(std::process::Stdio::null())
                     .status()
@@ -347,10 +353,10 @@ fn main() {
             return eprintln!("cannot write {}", path.display());
         }
         let paths = [path.clone()];
-        match (command(&paths, 1, RUNS), command(&paths, cores, RUNS)) {
+        match (command(&paths, Some(1), RUNS), command(&paths, None, RUNS)) {
             (Some((wall, cpu)), Some((cores_wall, _))) => {
                 println!(
-                    "(c) `simulate`, {name:<21} {:>8.0} scenarios/s ({:.2} µs wall each) on {cores} cores; one thread: {:.2} µs CPU each ({:.2} µs wall), whole process",
+                    "(c) `simulate`, {name:<21} {:>8.0} scenarios/s ({:.2} µs wall each) by default ({cores} cores); one thread: {:.2} µs CPU each ({:.2} µs wall), whole process",
                     count as f64 / cores_wall,
                     cores_wall * 1e6 / count as f64,
                     cpu * 1e6 / count as f64,
@@ -382,7 +388,7 @@ fn their_times(node_dir: &str, ours: &[(&str, PathBuf, f64, f64)], cores: usize)
     for (name, path, cpu, wall) in ours {
         match iam_simulate(node_dir, path) {
             Some((their_wall, their_cpu)) => println!(
-                "(d) iam-simulate runSimulation, {name}: {:.0} scenarios/s, {:.1} µs CPU each ({:.1} µs wall), in-process; (d)/(c) per scenario = {:.0}x in wall time ((c) on {cores} cores: requests per second), {:.0}x in CPU time ((c) on one thread) (goal: at least 100x)",
+                "(d) iam-simulate runSimulation, {name}: {:.0} scenarios/s, {:.1} µs CPU each ({:.1} µs wall), in-process; (d)/(c) per scenario = {:.0}x in wall time ((c) by default on {cores} cores: requests per second), {:.0}x in CPU time ((c) on one thread) (goal: at least 100x)",
                 1.0 / their_wall,
                 their_cpu * 1e6,
                 their_wall * 1e6,
@@ -408,15 +414,15 @@ fn graded(dir: &Path, node_dir: Option<&str>, cores: usize) {
             return eprintln!("cannot write {}", path.display());
         }
         let (Some((wall, cpu)), Some((cores_wall, _))) = (
-            command(std::slice::from_ref(&path), 1, GRADED_RUNS),
-            command(std::slice::from_ref(&path), cores, GRADED_RUNS),
+            command(std::slice::from_ref(&path), Some(1), GRADED_RUNS),
+            command(std::slice::from_ref(&path), None, GRADED_RUNS),
         ) else {
             eprintln!("`iam-policy simulate` failed on {}", path.display());
             continue;
         };
         let per = |seconds: f64| seconds * 1e6 / GRADED as f64;
         print!(
-            "(e) {GRADED} scenarios, {name:<21} `simulate` {:.2} ms wall on {cores} cores ({:.1} µs each), {:.2} ms CPU on one thread ({:.2} ms wall)",
+            "(e) {GRADED} scenarios, {name:<21} `simulate` {:.2} ms wall by default ({cores} cores) ({:.1} µs each), {:.2} ms CPU on one thread ({:.2} ms wall)",
             cores_wall * 1e3,
             per(cores_wall),
             cpu * 1e3,
@@ -460,14 +466,14 @@ fn one_per_file(dir: &Path, cores: usize) {
             paths.push(path);
         }
         let (Some((wall, cpu)), Some((cores_wall, _))) = (
-            command(&paths, 1, GRADED_RUNS),
-            command(&paths, cores, GRADED_RUNS),
+            command(&paths, Some(1), GRADED_RUNS),
+            command(&paths, None, GRADED_RUNS),
         ) else {
             eprintln!("`iam-policy simulate` failed on {}", folder.display());
             continue;
         };
         println!(
-            "(f) {GRADED} files of one scenario, {name:<21} `simulate` {:.2} ms wall on {cores} cores ({:.1} µs each), {:.2} ms CPU on one thread ({:.2} ms wall)",
+            "(f) {GRADED} files of one scenario, {name:<21} `simulate` {:.2} ms wall by default ({cores} cores) ({:.1} µs each), {:.2} ms CPU on one thread ({:.2} ms wall)",
             cores_wall * 1e3,
             cores_wall * 1e6 / GRADED as f64,
             cpu * 1e3,
