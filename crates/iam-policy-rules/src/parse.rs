@@ -635,13 +635,17 @@ impl<'t> Parser<'t> {
     fn string(&mut self) -> Result<Cow<'t, str>, SyntaxError> {
         let open = self.pos;
         let run_start = open + 1;
-        let end = plain_end(self.text.as_bytes(), run_start);
-        if self.text.as_bytes().get(end) == Some(&b'"') {
+        let text = self.text;
+        let end = plain_end(text.as_bytes(), run_start);
+        if text.as_bytes().get(end) == Some(&b'"') {
             // Most strings have no escape: one run of the source, which is their contents.
-            self.pos = end + 1;
-            return Ok(Cow::Borrowed(
-                self.text.get(run_start..end).unwrap_or_default(),
-            ));
+            // Sliced before `pos` is stored, the compiler still knows that `end` holds the
+            // `"` and tests no character boundary there; and a branch on the slice, which is
+            // always there, costs less than a default for it (1% of a scenario, callgrind).
+            if let Some(contents) = text.get(run_start..end) {
+                self.pos = end + 1;
+                return Ok(Cow::Borrowed(contents));
+            }
         }
         self.pos = end;
         self.escaped_string(open, run_start).map(Cow::Owned)
@@ -1011,6 +1015,28 @@ mod tests {
             let found = error(text);
             assert_eq!(found.span.start, start, "{text:?}: {}", found.message);
             assert!(!found.message.is_empty());
+        }
+    }
+
+    #[test]
+    fn strings_end_where_their_first_special_byte_is_at_any_place() {
+        // A `"`, an escape or a control character at every place of the first three words,
+        // in texts that end right after the literal or go on: as serde_json reads them.
+        for length in 0..40 {
+            for special in ["\\\"", "\\n", "\"", "\u{1}", "\u{e9}", "\u{1f}", "!"] {
+                for tail in ["", " ", "                 "] {
+                    let contents =
+                        format!("{}{special}{}", "a".repeat(length), "b".repeat(length % 5));
+                    let text = format!("\"{contents}\"{tail}");
+                    let expected = serde_json::from_str::<String>(&text).ok();
+                    let parsed = parse(&text).ok().map(|node| node.value);
+                    assert_eq!(
+                        parsed,
+                        expected.map(|text| Value::String(text.into())),
+                        "{text:?}"
+                    );
+                }
+            }
         }
     }
 
