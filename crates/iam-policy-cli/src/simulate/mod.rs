@@ -391,7 +391,7 @@ impl<'f> Queue<'f> {
         let mut looks = 0u32;
         while self.changes.load(Ordering::Acquire) == seen {
             looks = looks.wrapping_add(1);
-            if looks % 64 == 0 {
+            if looks.is_multiple_of(64) {
                 if start.elapsed() >= LOOK {
                     break;
                 }
