@@ -965,6 +965,7 @@ fn read_scenarios(
         let mut stop = None;
         let mut full = false;
         while nodes.len() < batch && !full && stop.is_none() {
+            reader.next_scenario();
             let next =
                 elements.next_skipping(&scenario::holds_policies, &|rest| reader.known_at(rest));
             match next {
