@@ -3,6 +3,7 @@
 
 mod scenario;
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::num::NonZeroUsize;
@@ -23,7 +24,8 @@ use iam_policy_core::{Finding, Span};
 use crate::lines::{Line, LineIndex, LineStarts};
 use crate::lint::document::{Diagnostic, Position};
 use crate::lint::input::{self, Source};
-use crate::lint::{self, Color, text};
+use crate::lint::text::{self, TitleLevel};
+use crate::lint::{self, Color};
 use scenario::{MemberName, Scenario, ScenarioError};
 
 /// Evaluate requests against policies as AWS does, and check the expected decisions.
@@ -245,6 +247,8 @@ struct Done {
 struct Printer {
     format: Format,
     renderer: Renderer,
+    /// Made by the first scenario printed as text.
+    titles: OnceCell<text::Titles>,
 }
 
 impl Printer {
@@ -252,7 +256,16 @@ impl Printer {
         Printer {
             format,
             renderer: lint::renderer(color),
+            titles: OnceCell::new(),
         }
+    }
+
+    /// Writes `title` at `level` with nothing under it, and a new line.
+    fn title(&self, out: &mut impl Write, level: TitleLevel, title: &str) -> io::Result<()> {
+        let titles = self
+            .titles
+            .get_or_init(|| text::Titles::new(&self.renderer));
+        titles.write(out, &self.renderer, level, title)
     }
 }
 
@@ -1059,15 +1072,7 @@ fn evaluate(
     }
     match printer.format {
         Format::Json => write_json(out, line, place, &scenario, &set, &evaluation, matched),
-        Format::Text => write_text(
-            out,
-            &printer.renderer,
-            place,
-            &scenario,
-            &set,
-            &evaluation,
-            matched,
-        ),
+        Format::Text => write_text(out, printer, place, &scenario, &set, &evaluation, matched),
     }
 }
 
@@ -1413,7 +1418,7 @@ fn statement_span(scenario: &Scenario, decided: &eval::StatementResult) -> Span 
 
 fn write_text(
     out: &mut impl Write,
-    renderer: &Renderer,
+    printer: &Printer,
     place: &Place<'_>,
     scenario: &Scenario,
     set: &PolicySet<'_>,
@@ -1438,16 +1443,15 @@ fn write_text(
         place.file, evaluation.decision
     );
     let level = if matched == Some(false) {
-        Level::ERROR
+        TitleLevel::Error
     } else {
-        Level::NOTE
+        TitleLevel::Note
     };
-    let title = Group::with_title(level.primary_title(title.as_str()));
-    writeln!(out, "{}", renderer.render(&[title]))?;
+    printer.title(out, level, &title)?;
     for warning in scenario.request.context_warnings() {
-        let title = Level::WARNING.primary_title(warning.message.as_str());
-        writeln!(out, "{}", renderer.render(&[Group::with_title(title)]))?;
+        printer.title(out, TitleLevel::Warning, &warning.message)?;
     }
+    let renderer = &printer.renderer;
     for (_, found) in scenario.policies() {
         for (finding, span) in found.findings() {
             let position = |offset: u32| {
