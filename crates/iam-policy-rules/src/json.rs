@@ -6,7 +6,7 @@
 //!
 //! Strings, member names and numbers borrow the source text where they can (a literal without
 //! escapes is its own contents), so that parsing a document allocates one vector per array
-//! and object and nothing per string. A literal with escapes, or a tree made from Rust
+//! and object (more for a long one, which grows) and nothing per string. A literal with escapes, or a tree made from Rust
 //! tokens, owns its text.
 
 use std::borrow::Cow;

@@ -9,6 +9,7 @@ use crate::element;
 use crate::{IssueCode, PolicyKind};
 use iam_policy_reference as reference;
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 /// Checks the statement's action entries; returns what they resolve to and whether all did.
 pub(crate) fn check_statement(
@@ -93,6 +94,38 @@ fn resolve(
     if text == "*" {
         return Some((true, true, NamedActions::List(Cow::Borrowed(&[]))));
     }
+    // The entries that resolved lately on this thread without a finding: the policies of a run
+    // name the same actions again, and what an entry names depends on its text alone (but in
+    // an SCP, whose own wildcard rule reports entries that resolve). Lists gathered from
+    // several services are owned, and resolved again rather than copied.
+    type Kept = reference::recent::Recent<(bool, NamedActions), 8>;
+    thread_local! {
+        static RECENT: RefCell<Kept> = const { RefCell::new(Kept::new()) };
+    }
+    let key = text.as_bytes();
+    let kept = ctx.kind != PolicyKind::Scp && Kept::keeps(key);
+    if kept && let Some((wildcard, actions)) = RECENT.with_borrow(|recent| recent.get((0, 0), key))
+    {
+        return Some((false, wildcard, actions));
+    }
+    let reported = ctx.finding_count();
+    let (everything, wildcard, actions) = resolve_afresh(entry, at, ctx)?;
+    if kept
+        && ctx.finding_count() == reported
+        && !matches!(actions, NamedActions::List(Cow::Owned(_)))
+    {
+        RECENT.with_borrow_mut(|recent| recent.put((0, 0), key, (wildcard, actions.clone())));
+    }
+    Some((everything, wildcard, actions))
+}
+
+/// [`resolve`] for an entry other than `"*"`, without the entries resolved before.
+fn resolve_afresh(
+    entry: &Entry<'_>,
+    at: Option<usize>,
+    ctx: &mut Context<'_>,
+) -> Option<(bool, bool, NamedActions)> {
+    let text = entry.text;
     let colon = crate::bytes::first_of(text.as_bytes(), b':');
     let Some((prefix, name)) = colon.and_then(|at| Some((text.get(..at)?, text.get(at + 1..)?)))
     else {
@@ -291,7 +324,7 @@ fn unknown_service(
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{codes, only, statement};
+    use super::super::testing::{codes, findings, only, statement};
     use crate::{IssueCode as C, PolicyKind};
 
     fn actions(list: &str) -> String {
@@ -360,6 +393,23 @@ mod tests {
         let finding = only(&doc, Some(PolicyKind::Scp), C::ScpSyntaxErrorActionWildcard);
         assert_eq!(finding.path, "Statement[0].Action[0]");
         assert!(!codes(&doc, None).contains(&C::ScpSyntaxErrorActionWildcard));
+    }
+
+    /// The entries that resolved before on this thread are kept: a document resolves alike the
+    /// second time (the redundancy rule reads the resolved lists), and an SCP's wildcard rule
+    /// still reports an entry that resolved clean in another kind of policy.
+    #[test]
+    fn entries_resolved_before_resolve_alike() {
+        let doc = actions(r#"["ec2:*Instances", "s3:Get*", "s3:GetObject", "ssm:StartSesion"]"#);
+        let first = findings(&doc, None);
+        assert_eq!(
+            first.iter().map(|finding| finding.code).collect::<Vec<_>>(),
+            [C::RedundantAction, C::InvalidAction]
+        );
+        assert_eq!(findings(&doc, None), first);
+        let finding = only(&doc, Some(PolicyKind::Scp), C::ScpSyntaxErrorActionWildcard);
+        assert_eq!(finding.path, "Statement[0].Action[0]");
+        assert_eq!(findings(&doc, None), first);
     }
 
     #[test]

@@ -24,28 +24,30 @@ use crate::IssueCode;
 use crate::json::{Node, Value};
 use iam_policy_reference::ConditionKey;
 
-/// Runs every condition rule on one statement; returns the reference's key for each condition,
-/// where there is one.
-///
-/// `operators` is scratch room for the conditions' operators, kept by the caller across the
-/// statements of a document so that it is allocated once.
-pub(crate) fn check_statement(
-    statement: &Statement<'_>,
-    operators: &mut Vec<Option<Operator>>,
-    ctx: &mut Context<'_>,
-) -> Vec<Option<ConditionKey>> {
-    if statement.conditions.is_empty() {
+/// Runs every condition rule on one statement.
+pub(crate) fn check_statement(statement: &Statement<'_>, ctx: &mut Context<'_>) {
+    let conditions = &statement.conditions;
+    if conditions.is_empty() {
         // Most statements: only a repeated operator holding no key is left to find.
         check_duplicate_keys(statement, ctx);
-        return Vec::new();
+        return;
     }
-    operators.clear();
-    operators.reserve(statement.conditions.len());
-    let mut keys = Vec::with_capacity(statement.conditions.len());
-    for (index, condition) in statement.conditions.iter().enumerate() {
+    // Each condition's operator and key, kept for the rules on the statement's keys: on the
+    // stack for the few conditions of most statements.
+    let mut few = [(None, None); FEW_CONDITIONS];
+    let mut many = Vec::new();
+    let read: &mut [(Option<Operator>, Option<ConditionKey>)] =
+        match few.get_mut(..conditions.len()) {
+            Some(few) => few,
+            None => {
+                many.resize(conditions.len(), (None, None));
+                &mut many
+            }
+        };
+    for (index, (condition, read)) in conditions.iter().zip(read.iter_mut()).enumerate() {
         // An operator holding several keys is one literal: report its problems once.
         let first_of_block =
-            index == 0 || statement.conditions[index - 1].operator.span != condition.operator.span;
+            index == 0 || conditions[index - 1].operator.span != condition.operator.span;
         let operator = check_operator(statement, condition, first_of_block, ctx);
         let key = check_key(statement, condition, ctx);
         let checked_condition = Checked {
@@ -54,16 +56,13 @@ pub(crate) fn check_statement(
             key,
         };
         check_condition(statement, &checked_condition, ctx);
-        operators.push(operator);
-        keys.push(key);
+        *read = (operator, key);
     }
     check_duplicate_keys(statement, ctx);
-    let checked = statement
-        .conditions
+    let checked = conditions
         .iter()
-        .zip(operators.iter())
-        .zip(&keys)
-        .map(|((condition, &operator), &key)| Checked {
+        .zip(read.iter())
+        .map(|(condition, &(operator, key))| Checked {
             condition,
             operator,
             key,
@@ -71,8 +70,10 @@ pub(crate) fn check_statement(
     check_actions_support_keys(statement, checked, ctx);
     check_dynamodb_attributes_with_select(statement, ctx);
     check_paired_keys(statement, ctx);
-    keys
 }
+
+/// The conditions of nearly every statement.
+const FEW_CONDITIONS: usize = 8;
 
 /// A condition with its operator and key read, where they could be.
 pub(super) struct Checked<'c, 'a> {

@@ -287,6 +287,9 @@ pub(super) fn check_duplicate_keys(statement: &Statement<'_>, ctx: &mut Context<
 fn check_duplicate_operators(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     static CONDITION: std::borrow::Cow<'static, str> =
         std::borrow::Cow::Borrowed(element::CONDITION);
+    if !statement.several_operators {
+        return;
+    }
     let Value::Object(members) = &statement.node.value else {
         return;
     };

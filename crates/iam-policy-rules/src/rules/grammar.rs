@@ -346,7 +346,7 @@ fn statement<'a>(
         index,
         path,
         node,
-        sid: None,
+        sid_member: None,
         effect: None,
         principal: None,
         action: None,
@@ -354,8 +354,8 @@ fn statement<'a>(
         conditions: Vec::new(),
         actions: ResolvedActions::default(),
         actions_complete: false,
-        condition_keys: Vec::new(),
         may_hold_variable: false,
+        several_operators: false,
         elements_well_formed: true,
     });
     let Some(view) = statements.last_mut() else {
@@ -435,7 +435,7 @@ fn statement<'a>(
         match slot {
             SID | EFFECT => {
                 if slot == SID {
-                    view.sid = sid(member, element_path, at, ctx);
+                    view.sid_member = sid(member, element_path, at, ctx).map(|_| member);
                 } else {
                     view.effect = effect(member, element_path, at, ctx);
                 }
@@ -487,7 +487,11 @@ fn statement<'a>(
                     );
                 }
             }
-            _ => view.conditions = conditions(member, element_path, at, &mut variables, ctx),
+            _ => {
+                view.several_operators =
+                    matches!(&member.value.value, Value::Object(operators) if operators.len() > 1);
+                view.conditions = conditions(member, element_path, at, &mut variables, ctx);
+            }
         }
     }
     view.may_hold_variable = variables;
@@ -632,10 +636,10 @@ fn sids(doc: &Document<'_>, ctx: &mut Context<'_>) {
         IssueCode::UniqueSidsRequired
     };
     let reused = |statement: &Statement<'_>, earlier: &Statement<'_>, ctx: &mut Context<'_>| {
-        if let Some(sid) = &statement.sid {
+        if let Some(sid) = statement.sid() {
             ctx.report_entry(
                 code,
-                sid,
+                &sid,
                 Some(statement.index),
                 format!("`Sid` `{}` is already used by `{}`", sid.text, earlier.path),
                 Some("give each statement its own `Sid`".to_owned()),
@@ -645,18 +649,13 @@ fn sids(doc: &Document<'_>, ctx: &mut Context<'_>) {
     // A few statements are compared pair by pair.
     if doc.statements.len() <= super::PAIRWISE_UP_TO {
         for (position, statement) in doc.statements.iter().enumerate() {
-            let Some(sid) = &statement.sid else { continue };
+            let Some(sid) = statement.sid() else { continue };
             let earlier = doc
                 .statements
                 .get(..position)
                 .unwrap_or_default()
                 .iter()
-                .find(|earlier| {
-                    earlier
-                        .sid
-                        .as_ref()
-                        .is_some_and(|other| other.text == sid.text)
-                });
+                .find(|earlier| earlier.sid().is_some_and(|other| other.text == sid.text));
             if let Some(earlier) = earlier {
                 reused(statement, earlier, ctx);
             }
@@ -667,7 +666,7 @@ fn sids(doc: &Document<'_>, ctx: &mut Context<'_>) {
     let mut first: FxHashMap<&str, usize> =
         FxHashMap::with_capacity_and_hasher(doc.statements.len(), FxBuildHasher);
     for (position, statement) in doc.statements.iter().enumerate() {
-        let Some(sid) = &statement.sid else { continue };
+        let Some(sid) = statement.sid() else { continue };
         let earlier = *first.entry(sid.text).or_insert(position);
         if let Some(earlier) = doc.statements.get(earlier).filter(|_| earlier != position) {
             reused(statement, earlier, ctx);
@@ -728,7 +727,6 @@ fn list<'a>(
     Some(ListElement {
         negated,
         name_span: member.key_span,
-        node: &member.value,
         entries,
     })
 }
@@ -851,6 +849,7 @@ fn principal<'a>(
                     Some("name principals, e.g. `{\"AWS\": \"123456789012\"}`".to_owned()),
                 );
             }
+            element.entries = Vec::with_capacity(types.len());
             let mut seen_types = [false; PRINCIPAL_TYPES.len()];
             for principal_type in types {
                 let type_path = path.member(&principal_type.key);

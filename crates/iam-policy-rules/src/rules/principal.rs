@@ -2,7 +2,7 @@
 //! (account IDs, IAM and STS ARNs, service principals, federation providers, canonical IDs).
 //! Role trust policies also need actions that fit their principals.
 
-use super::{Context, Effect, Entry, Statement, arn, holds_wildcard};
+use super::{Context, Effect, Entries, Entry, Statement, arn, holds_wildcard};
 use crate::element;
 use crate::json::Value;
 use crate::{IssueCode, PolicyKind};
@@ -480,9 +480,8 @@ fn trust_actions(
 /// An RCP `Allow` statement must be exactly `Principal`, `Action` and `Resource` `"*"`
 /// without a condition (RCPs restrict; only the full-access statement allows).
 fn rcp_allow(statement: &Statement<'_>, ctx: &mut Context<'_>) {
-    let star = |node: Option<&crate::json::Node<'_>>| {
-        node.is_some_and(|node| matches!(&node.value, Value::String(text) if text == "*"))
-    };
+    // `"*"` written as a string, not an array.
+    let star = |entries: &Entries<'_>| matches!(entries, Entries::One(entry) if entry.text == "*");
     let principal_ok = statement
         .principal
         .as_ref()
@@ -490,11 +489,11 @@ fn rcp_allow(statement: &Statement<'_>, ctx: &mut Context<'_>) {
     let action_ok = statement
         .action
         .as_ref()
-        .is_some_and(|element| !element.negated && star(Some(element.node)));
+        .is_some_and(|element| !element.negated && star(&element.entries));
     let resource_ok = statement
         .resource
         .as_ref()
-        .is_some_and(|element| !element.negated && star(Some(element.node)));
+        .is_some_and(|element| !element.negated && star(&element.entries));
     let has_condition = match &statement.node.value {
         Value::Object(members) => members
             .iter()

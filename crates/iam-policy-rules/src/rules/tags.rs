@@ -20,22 +20,13 @@ pub(super) fn check_tag_keys_supported(statement: &Statement<'_>, ctx: &mut Cont
     };
     let mut services: Option<Vec<reference::Service>> = None;
     let mut unsupported_by_template: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
-    for (position, condition) in statement.conditions.iter().enumerate() {
+    for condition in &statement.conditions {
         let key = condition.key.text;
         let is_tag_key = TAG_KEYS.iter().any(|tag| {
             key.get(..tag.len())
                 .is_some_and(|start| start.eq_ignore_ascii_case(tag))
         });
-        // The condition rules' look-up, where they made one.
-        let template = || {
-            statement
-                .condition_keys
-                .get(position)
-                .copied()
-                .flatten()
-                .or_else(|| reference::condition_key(key))
-        };
-        let Some(template) = is_tag_key.then(template).flatten() else {
+        let Some(template) = is_tag_key.then(|| reference::condition_key(key)).flatten() else {
             continue;
         };
         let Ok(operator) = super::operator::Operator::parse(condition.operator.text) else {

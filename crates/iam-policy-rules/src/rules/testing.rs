@@ -60,13 +60,11 @@ pub(crate) mod statement_rules {
         let mut view_ctx = Context::new(&options, kind);
         let mut document = grammar::check_document(&node, &mut view_ctx);
         let mut ctx = Context::new(&options, kind);
-        let mut operators = Vec::new();
         for statement in &mut document.statements {
             let (actions, complete) = action::check_statement(statement, &mut view_ctx);
             statement.actions = actions;
             statement.actions_complete = complete;
-            statement.condition_keys =
-                super::super::condition::check_statement(statement, &mut operators, &mut ctx);
+            super::super::condition::check_statement(statement, &mut ctx);
         }
         super::super::check_whole_statements(&document, &mut ctx);
         ctx.finish()
