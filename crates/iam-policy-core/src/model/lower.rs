@@ -14,6 +14,7 @@ use super::{
 };
 use crate::Options;
 use crate::json::{Member, Node, Value};
+use crate::matching::Operator;
 
 /// The policy `document` describes, with the kind `options` declares.
 pub(super) fn policy(document: &Node<'_>, options: &Options) -> Option<Policy> {
@@ -221,25 +222,10 @@ fn condition_key(text: &str) -> Text {
     }
 }
 
-/// A condition operator as written: a base operator (the rules' list) without an allocation.
-/// Only a byte-exact match is borrowed, so the list decides what allocates, never what is kept.
+/// A condition operator as written: a base operator without an allocation. Only a byte-exact
+/// match is borrowed, so the rules' list decides what allocates, never what is kept.
 fn condition_operator(text: &str) -> Text {
-    macro_rules! borrowed {
-        ($($name:literal)*) => {
-            match text {
-                $($name => Cow::Borrowed($name),)*
-                _ => Cow::Owned(text.to_owned()),
-            }
-        };
-    }
-    borrowed!(
-        "StringEquals" "StringNotEquals" "StringEqualsIgnoreCase" "StringNotEqualsIgnoreCase"
-        "StringLike" "StringNotLike" "NumericEquals" "NumericNotEquals" "NumericLessThan"
-        "NumericLessThanEquals" "NumericGreaterThan" "NumericGreaterThanEquals" "DateEquals"
-        "DateNotEquals" "DateLessThan" "DateLessThanEquals" "DateGreaterThan"
-        "DateGreaterThanEquals" "Bool" "BinaryEquals" "IpAddress" "NotIpAddress" "ArnEquals"
-        "ArnLike" "ArnNotEquals" "ArnNotLike" "Null"
-    )
+    Operator::base_name(text).map_or_else(|| Cow::Owned(text.to_owned()), Cow::Borrowed)
 }
 
 /// The text as the model keeps it: the few texts nearly every policy writes (`*` for every

@@ -110,6 +110,13 @@ impl Operator {
         parse_exact(name).ok_or_else(|| suggest(name))
     }
 
+    /// The base operator spelt exactly `name` (no qualifier, no `IfExists`), as static text.
+    pub fn base_name(name: &str) -> Option<&'static str> {
+        (BASE_OPERATORS.iter())
+            .find(|(known, ..)| *known == name)
+            .map(|(known, ..)| *known)
+    }
+
     /// Reads an operator name, with no search for a suggestion when it is none (for readers
     /// of a policy already checked).
     pub fn exact(name: &str) -> Option<Operator> {
