@@ -305,6 +305,13 @@ pub fn why(statement: &Statement, result: &StatementMatch) -> String {
     text
 }
 
+/// Whether [`write_why`] explains `result` in the engine's own words alone, with no text of the
+/// statement (its actions, resources, condition operators and keys): so for a statement that
+/// applies. Those words hold no character that JSON escapes.
+pub fn why_in_own_words(result: &StatementMatch) -> bool {
+    result.applies()
+}
+
 /// Appends [`why`]'s words to `out`, pushed part by part with no formatting: the deciding
 /// statements of every scenario are explained.
 pub fn write_why(out: &mut String, statement: &Statement, result: &StatementMatch) {

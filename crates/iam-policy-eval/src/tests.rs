@@ -838,3 +838,53 @@ fn what_iam_refuses_to_store_never_allows_more() -> Outcome {
     );
     Ok(())
 }
+
+// Not an AWS rule: what `simulate --format json` relies on to write an applying statement's
+// explanation without escaping it.
+#[test]
+fn applying_statements_are_explained_in_words_json_need_not_escape() -> Outcome {
+    let conditional = doc(
+        r#"{"Sid": "Q\"uoted", "Effect": "Deny", "Principal": "*", "Action": "s3:Get\\Object", "Resource": "*", "Condition": {"StringEquals": {"aws:username": "a\"b"}}}"#,
+    )?;
+    let plain = doc(ALLOW_GET)?;
+    let principals = [
+        None,
+        Some(PrincipalMatch::Unnamed),
+        Some(PrincipalMatch::Account),
+        Some(PrincipalMatch::Everyone),
+        Some(PrincipalMatch::Role),
+        Some(PrincipalMatch::Exactly),
+    ];
+    for policy in [&conditional, &plain] {
+        let statement = &policy.statements()[0];
+        for principal in principals {
+            for (action, resource, failed) in [
+                (true, true, None),
+                (false, true, None),
+                (true, false, None),
+                (
+                    true,
+                    true,
+                    Some(FailedCondition {
+                        operator: 0,
+                        key: 0,
+                    }),
+                ),
+            ] {
+                let result = StatementMatch {
+                    effect: statement.effect,
+                    action,
+                    resource,
+                    principal,
+                    failed_condition: failed,
+                };
+                let text = why(statement, &result);
+                let escaped = text.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20);
+                if why_in_own_words(&result) {
+                    assert!(!escaped, "{text}");
+                }
+            }
+        }
+    }
+    Ok(())
+}

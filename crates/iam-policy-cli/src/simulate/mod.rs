@@ -978,6 +978,7 @@ fn read_scenarios(
         let mut stop = None;
         let mut full = false;
         while nodes.len() < batch && !full && stop.is_none() {
+            reader.next_scenario();
             let next =
                 elements.next_skipping(&scenario::holds_policies, &|rest| reader.known_at(rest));
             match next {
@@ -1212,6 +1213,7 @@ struct JsonObject<'b> {
 }
 
 impl<'b> JsonObject<'b> {
+    #[inline]
     fn open(out: &'b mut String) -> Self {
         out.push('{');
         JsonObject { out, empty: true }
@@ -1219,6 +1221,7 @@ impl<'b> JsonObject<'b> {
 
     /// Starts a member: `key` is its name as [`key!`] writes it, one of the record's own
     /// names, which need no escapes.
+    #[inline]
     fn key(&mut self, key: &str) -> &mut String {
         if !self.empty {
             self.out.push(',');
@@ -1228,12 +1231,14 @@ impl<'b> JsonObject<'b> {
         self.out
     }
 
+    #[inline]
     fn string(&mut self, key: &str, value: &str) {
         json::write_string(self.key(key), value);
     }
 
     /// The member `key` with a word of the tool's own vocabulary (a decision, an effect, a
     /// severity, an issue code), which needs no escapes: written as it is, not scanned.
+    #[inline]
     fn word(&mut self, key: &str, value: &'static str) {
         let out = self.key(key);
         out.push('"');
@@ -1241,18 +1246,31 @@ impl<'b> JsonObject<'b> {
         out.push('"');
     }
 
+    /// The member `key` with a text of the tool's own words that `write` appends, which needs
+    /// no escapes.
+    #[inline]
+    fn words(&mut self, key: &str, write: impl FnOnce(&mut String)) {
+        let out = self.key(key);
+        out.push('"');
+        write(out);
+        out.push('"');
+    }
+
+    #[inline]
     fn number(&mut self, key: &str, value: usize) {
         let mut digits = itoa::Buffer::new();
         let digits = digits.format(value);
         self.key(key).push_str(digits);
     }
 
+    #[inline]
     fn bool(&mut self, key: &str, value: bool) {
         self.key(key).push_str(if value { "true" } else { "false" });
     }
 
     /// The member `key` with a sentence of the tool's own words around a number (see
     /// [`eval::DeniedBy::sentence`]), which needs no escapes.
+    #[inline]
     fn sentence(&mut self, key: &str, (before, number, after): (&str, Option<usize>, &str)) {
         let out = self.key(key);
         out.push('"');
@@ -1264,6 +1282,7 @@ impl<'b> JsonObject<'b> {
         out.push('"');
     }
 
+    #[inline]
     fn member_name(&mut self, key: &str, name: MemberName) {
         let out = self.key(key);
         out.push('"');
@@ -1272,6 +1291,7 @@ impl<'b> JsonObject<'b> {
     }
 
     /// The member `key`: an array of what `write` makes of each item.
+    #[inline]
     fn array<T>(
         &mut self,
         key: &str,
@@ -1289,6 +1309,7 @@ impl<'b> JsonObject<'b> {
         out.push(']');
     }
 
+    #[inline]
     fn close(self) {
         self.out.push('}');
     }
@@ -1319,11 +1340,22 @@ fn write_json(
             record.string(key!("sid"), sid);
         }
         record.word(key!("effect"), decided.result.effect.as_str());
-        why.clear();
-        if let Some(found) = found {
-            eval::write_why(why, found, &decided.result);
+        match found {
+            // The engine's own words, which need no escapes: written straight into the record,
+            // not escaped from a buffer of their own (every deciding statement is one).
+            Some(found) if eval::why_in_own_words(&decided.result) => {
+                record.words(key!("why"), |out| {
+                    eval::write_why(out, found, &decided.result)
+                });
+            }
+            _ => {
+                why.clear();
+                if let Some(found) = found {
+                    eval::write_why(why, found, &decided.result);
+                }
+                record.string(key!("why"), why);
+            }
         }
-        record.string(key!("why"), why);
         record.number(key!("line"), place.lines.line(span.start as usize));
         record.close();
     };

@@ -81,7 +81,47 @@ pub struct Reader<'t> {
     /// Where the parser looked a policy's text up, and what it found, in the file's order: a
     /// policy is then read without looking its text up again. Entries before the scenario
     /// being read are dropped (see [`Reader::start_scenario`]).
-    looked_up: RefCell<VecDeque<(u32, Found)>>,
+    looked_up: RefCell<LookedUp>,
+}
+
+/// Where the parser looked a policy's text up, and what it found, in the file's order, and
+/// which look-ups were the scenario's it parses and the one's before: consecutive scenarios
+/// mostly hold the same policies in the same order (an organization's SCPs in each), and a
+/// text found at a look-up's turn in the scenario before is compared where it stands, with no
+/// hashing.
+#[derive(Debug, Default)]
+struct LookedUp {
+    entries: VecDeque<(u32, Found)>,
+    /// How many entries were dropped from the front.
+    dropped: usize,
+    /// The number, counting dropped ones, of the first look-up of the scenario parsed.
+    now: usize,
+    /// The same for the scenario parsed before it.
+    before: usize,
+    /// Whether a text was found at some look-up of the scenario parsed before, and of the
+    /// one parsed: turns are compared only after one was (a file of distinct policies has
+    /// none).
+    found_before: bool,
+    found_now: bool,
+}
+
+impl LookedUp {
+    /// The number of the next look-up, counting dropped ones.
+    fn next(&self) -> usize {
+        self.dropped + self.entries.len()
+    }
+
+    /// The place of the text found at the next look-up's turn in the scenario parsed before.
+    fn expected(&self) -> Option<usize> {
+        let number = self.before + (self.next() - self.now);
+        if number >= self.now {
+            return None;
+        }
+        match self.entries.get(number.checked_sub(self.dropped)?)? {
+            (_, Found::Known(place)) => Some(*place),
+            _ => None,
+        }
+    }
 }
 
 /// A distinct text read, and what it was read as, kind by kind: mostly one kind, held
@@ -122,23 +162,47 @@ impl<'t> Reader<'t> {
         }
     }
 
+    /// Tells that the parser goes on to the next scenario: its look-ups are taken in turn
+    /// against those of the one before.
+    pub fn next_scenario(&self) {
+        if let Ok(mut looked_up) = self.looked_up.try_borrow_mut() {
+            looked_up.before = looked_up.now;
+            looked_up.now = looked_up.next();
+            looked_up.found_before = std::mem::take(&mut looked_up.found_now);
+        }
+    }
+
     /// The length of a policy read before that `rest` (the rest of the file from a policy's
     /// `{`) starts with, so that parsing a scenario need not build its tree again:
     /// [`parse::Elements::next_skipping`] leaves it as a `null` node with its span. Only texts
     /// that parsed are known, as the parser requires.
     pub fn known_at(&self, rest: &str) -> Option<usize> {
-        let found = self.texts.starting(rest.as_bytes());
+        let looked_up = self.looked_up.try_borrow_mut().ok();
+        // The text found at this turn in the scenario before, if `rest` starts with it (a
+        // JSON object, so then it is the text here); else the index's answer.
+        let expected = (looked_up.as_deref())
+            .filter(|looked_up| looked_up.found_before)
+            .and_then(LookedUp::expected)
+            .and_then(|place| Some((place, self.read.get(place)?.text)))
+            .filter(|(_, text)| rest.as_bytes().starts_with(text));
+        let found = match expected {
+            Some((place, text)) => Ok((text.len(), place)),
+            None => self.texts.starting(rest.as_bytes()),
+        };
         // Not recorded, the text is looked up again when read: no borrow is held while the
         // parser asks, so this is never the case.
-        if let (Ok(at), Ok(mut looked_up)) = (
+        if let (Ok(at), Some(mut looked_up)) = (
             u32::try_from(self.text.len().saturating_sub(rest.len())),
-            self.looked_up.try_borrow_mut(),
+            looked_up,
         ) {
             let entry = match found {
-                Ok((_, place)) => Found::Known(place),
+                Ok((_, place)) => {
+                    looked_up.found_now = true;
+                    Found::Known(place)
+                }
                 Err(hashed) => Found::Unknown(self.read.len(), hashed),
             };
-            looked_up.push_back((at, entry));
+            looked_up.entries.push_back((at, entry));
         }
         found.ok().map(|(length, _)| length)
     }
@@ -147,15 +211,16 @@ impl<'t> Reader<'t> {
     /// of scenarios read (or malformed) before it.
     fn start_scenario(&mut self, start: u32) {
         let looked_up = self.looked_up.get_mut();
-        while looked_up.front().is_some_and(|&(at, _)| at < start) {
-            looked_up.pop_front();
+        while looked_up.entries.front().is_some_and(|&(at, _)| at < start) {
+            looked_up.entries.pop_front();
+            looked_up.dropped += 1;
         }
     }
 
     /// The place in [`Reader::read`] of the text of the policy written at `start`, if it was
     /// read before; else how far a look-up hashed it, if one did.
     fn place(&mut self, start: u32, source: &str) -> Result<usize, Option<Hashed>> {
-        let looked_up = self.looked_up.get_mut();
+        let looked_up = &self.looked_up.get_mut().entries;
         let found = (looked_up.binary_search_by_key(&start, |&(at, _)| at).ok())
             .and_then(|at| looked_up.get(at))
             .map(|&(_, found)| found);

@@ -662,15 +662,17 @@ impl<'a> ArnPattern<'a> {
         // ARN both describe are each other's: each field and the resource part can be
         // matched apart, most of them without a search.
         let format = format.tokens();
-        let (Some(format_colons), Some(arn_colons)) = (format.colons, self.colons) else {
+        // Borrowed, as are the pattern's stops below: copies of them for every format tried
+        // cost more than the match of most resource parts.
+        let (Some(format_colons), Some(arn_colons)) = (&format.colons, &self.colons) else {
             return intersects(&format.tokens, self.tokens());
         };
         let fields_fit = match self.fields_fit.get() {
             Some((fields, fit)) if fields == format.fields => fit,
             _ => {
                 let fit = fields_fit_recently(self.fields_text, format.fields, || {
-                    let [format_fields @ .., _] = parts(&format.tokens, format_colons);
-                    let [arn_fields @ .., _] = parts(self.tokens(), arn_colons);
+                    let [format_fields @ .., _] = parts(&format.tokens, *format_colons);
+                    let [arn_fields @ .., _] = parts(self.tokens(), *arn_colons);
                     format_fields
                         .into_iter()
                         .zip(arn_fields)
@@ -726,7 +728,7 @@ impl<'a> ArnPattern<'a> {
             format_resource,
             arn_resource,
             compared,
-            self.resource_stops,
+            self.resource_stops.as_ref(),
             || {
                 *self
                     .resource_separators
@@ -858,7 +860,7 @@ impl ResourceStops {
 
     /// The first position at or after `from` among `stops` (a union of the masks), or the
     /// length when there is none.
-    fn first(self, stops: u64, from: usize) -> usize {
+    fn first(&self, stops: u64, from: usize) -> usize {
         let after = stops
             .checked_shr(u32::try_from(from).unwrap_or(u32::MAX))
             .unwrap_or(0);
@@ -890,7 +892,7 @@ fn fits<T: PatternToken>(
     format: &[FormatToken],
     arn: &[T],
     compared: usize,
-    stops: Option<ResourceStops>,
+    stops: Option<&ResourceStops>,
     separators: impl FnOnce() -> Separators,
     rest: impl FnOnce(&[FormatToken], &[T], usize) -> bool,
 ) -> bool {

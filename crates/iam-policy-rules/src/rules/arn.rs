@@ -6,7 +6,7 @@ use super::{Context, Entry};
 use crate::IssueCode;
 use iam_policy_reference as reference;
 use rustc_hash::FxBuildHasher;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -16,8 +16,11 @@ use std::rc::Rc;
 #[derive(Default)]
 pub(crate) struct DocumentArns<'a> {
     /// The first few ARNs, searched in turn: most documents name a handful, for which setting
-    /// up a hash map costs more than its look-ups spare.
-    few: Vec<(&'a str, CheckedArn)>,
+    /// up a hash map costs more than its look-ups spare. In place, not in a vector: one
+    /// allocation less for every document.
+    few: [(&'a str, CheckedArn); FEW_ARNS],
+    /// How many of `few` are filled.
+    filled: usize,
     /// The others, once there are more.
     // rustc-hash's hasher: SipHash spent more on each ARN than the look-up it spares, and a
     // document's own ARNs are its keys, so resisting chosen keys buys nothing.
@@ -27,12 +30,13 @@ pub(crate) struct DocumentArns<'a> {
 /// What checking an ARN gave: the resource types it can name, if any could be matched.
 type CheckedArn = Option<Rc<[reference::ResourceType]>>;
 
-/// How many ARNs [`DocumentArns`] keeps in its list before it starts its map.
+/// How many ARNs [`DocumentArns`] keeps in place before it starts its map.
 const FEW_ARNS: usize = 8;
 
 impl<'a> DocumentArns<'a> {
     fn get(&self, text: &str) -> Option<&CheckedArn> {
-        match self.few.iter().find(|(known, _)| *known == text) {
+        let few = self.few.get(..self.filled).unwrap_or_default();
+        match few.iter().find(|(known, _)| *known == text) {
             Some((_, checked)) => Some(checked),
             None if self.more.is_empty() => None,
             None => self.more.get(text),
@@ -40,13 +44,14 @@ impl<'a> DocumentArns<'a> {
     }
 
     fn insert(&mut self, text: &'a str, checked: CheckedArn) {
-        if self.few.len() < FEW_ARNS {
-            if self.few.capacity() == 0 {
-                self.few.reserve_exact(FEW_ARNS);
+        match self.few.get_mut(self.filled) {
+            Some(slot) => {
+                *slot = (text, checked);
+                self.filled += 1;
             }
-            self.few.push((text, checked));
-        } else {
-            self.more.insert(text, checked);
+            None => {
+                self.more.insert(text, checked);
+            }
         }
     }
 }
@@ -229,27 +234,29 @@ struct CleanFields {
 }
 
 thread_local! {
-    static LAST_FIELDS: Cell<Option<CleanFields>> = const { Cell::new(None) };
+    static LAST_FIELDS: RefCell<Option<CleanFields>> = const { RefCell::new(None) };
 }
 
 impl CleanFields {
     /// `text` split into its fields, with its service's formats, when its fields are those
     /// kept.
     fn known(text: &str) -> Option<(Arn<'_>, reference::ArnService)> {
-        let last = LAST_FIELDS.get()?;
-        if !text.as_bytes().starts_with(last.text.get(..last.length)?) {
-            return None;
-        }
-        let [first, second, third, fourth, fifth] = last.colons;
+        // Compared where it is kept, not copied out.
+        let (colons, service) = LAST_FIELDS.with_borrow(|last| {
+            let last = last.as_ref()?;
+            (text.as_bytes().starts_with(last.text.get(..last.length)?))
+                .then_some((last.colons, last.service))
+        })?;
+        let [first, second, third, fourth, fifth] = colons;
         let arn = Arn {
             partition: text.get(first + 1..second)?,
             service: text.get(second + 1..third)?,
             region: text.get(third + 1..fourth)?,
             account: text.get(fourth + 1..fifth)?,
             resource: text.get(fifth + 1..)?,
-            field_colons: Some(last.colons),
+            field_colons: Some(colons),
         };
-        Some((arn, last.service))
+        Some((arn, service))
     }
 
     /// Keeps the fields of `arn`, split from `text`, which reported nothing, when they can be
@@ -537,21 +544,57 @@ fn fields_fit(
     statement: Option<usize>,
     ctx: &mut Context<'_>,
 ) -> bool {
-    // The types are those of the ARN's service field, whose formats have all six fields.
-    let formats = || {
-        types
-            .iter()
-            .filter_map(|resource_type| resource_type.arn_format_fields())
-    };
-    if formats().next().is_none() {
+    // The types are those of the ARN's service field, whose formats have all six fields:
+    // which of them fill the Region and the account, read in one pass.
+    let mut formats = 0;
+    let (mut region_filled, mut account_filled) = (0, 0);
+    for format in types
+        .iter()
+        .filter_map(|resource_type| resource_type.arn_format_fields())
+    {
+        formats += 1;
+        region_filled += usize::from(!format.region.is_empty());
+        account_filled += usize::from(!format.account.is_empty());
+    }
+    if formats == 0 {
         return true;
     }
-    // Named only in a finding: most ARNs fit.
-    let names = || type_names(types, arn.service);
     let region_given = !arn.region.is_empty() && !is_pattern(arn.region);
     let account_given = !arn.account.is_empty() && !is_pattern(arn.account);
-    let mut fits = true;
-    if region_given && formats().all(|format| format.region.is_empty()) {
+    let misfits = Misfits {
+        region_not_allowed: region_given && region_filled == 0,
+        region_missing: arn.region.is_empty() && region_filled == formats,
+        account_not_allowed: account_given && account_filled == 0,
+        account_missing: arn.account.is_empty() && account_filled == formats && !aws_owned(arn),
+    };
+    if misfits == Misfits::default() {
+        return true;
+    }
+    report_misfits(entry, arn, types, misfits, statement, ctx);
+    false
+}
+
+/// Where an ARN's Region and account fields do not fit its resource types' formats.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+struct Misfits {
+    region_not_allowed: bool,
+    region_missing: bool,
+    account_not_allowed: bool,
+    account_missing: bool,
+}
+
+/// Reports what [`fields_fit`] found: apart, as most ARNs fit.
+#[cold]
+fn report_misfits(
+    entry: &Entry<'_>,
+    arn: &Arn<'_>,
+    types: &[reference::ResourceType],
+    misfits: Misfits,
+    statement: Option<usize>,
+    ctx: &mut Context<'_>,
+) {
+    let names = || type_names(types, arn.service);
+    if misfits.region_not_allowed {
         ctx.report_entry(
             IssueCode::ArnRegionNotAllowed,
             entry,
@@ -563,9 +606,8 @@ fn fields_fit(
             ),
             Some("leave the Region field empty (`::`)".to_owned()),
         );
-        fits = false;
     }
-    if arn.region.is_empty() && formats().all(|format| !format.region.is_empty()) {
+    if misfits.region_missing {
         ctx.report_entry(
             IssueCode::MissingArnRegion,
             entry,
@@ -573,9 +615,8 @@ fn fields_fit(
             format!("{} ARNs need a Region, and this one has none", names()),
             Some("fill in the Region, e.g. `us-east-1`, or `*`".to_owned()),
         );
-        fits = false;
     }
-    if account_given && formats().all(|format| format.account.is_empty()) {
+    if misfits.account_not_allowed {
         ctx.report_entry(
             IssueCode::ArnAccountNotAllowed,
             entry,
@@ -587,12 +628,8 @@ fn fields_fit(
             ),
             Some("leave the account field empty (`::`)".to_owned()),
         );
-        fits = false;
     }
-    if arn.account.is_empty()
-        && formats().all(|format| !format.account.is_empty())
-        && !aws_owned(arn)
-    {
+    if misfits.account_missing {
         ctx.report_entry(
             IssueCode::MissingArnAccount,
             entry,
@@ -600,9 +637,7 @@ fn fields_fit(
             format!("{} ARNs need an account, and this one has none", names()),
             Some("fill in the 12-digit account ID, or `*`".to_owned()),
         );
-        fits = false;
     }
-    fits
 }
 
 /// Resources AWS owns and shares live in no account, although their resource type's ARN
