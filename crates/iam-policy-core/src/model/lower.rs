@@ -5,6 +5,7 @@
 //! having a policy at all. `None` here is that case seen from the model's side.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use super::element;
 use super::{
@@ -16,53 +17,70 @@ use crate::json::{Member, Node, Value};
 
 /// The policy `document` describes, with the kind `options` declares.
 pub(super) fn policy(document: &Node<'_>, options: &Options) -> Option<Policy> {
-    let (mut version, mut id, mut statement) = (None, None, None);
+    // A `Statement` array, the usual case, is kept apart from a single statement: the policy
+    // is then built in its place, with no copy of a large `OneOrMany::One` on the way.
+    let (mut version, mut id, mut many, mut one) = (None, None, None, None);
     for member in object(document)? {
         let value = &member.value;
         match &*member.key {
             element::VERSION if version.is_none() => version = Some(text(value)?),
             element::ID if id.is_none() => id = Some(text(value)?),
-            element::STATEMENT if statement.is_none() => {
-                statement = Some(match &value.value {
-                    Value::Array(items) => {
-                        // Each statement is put straight into its place in the vector: a
-                        // statement is large, and returning it first is a copy of it.
-                        let mut statements = Vec::with_capacity(items.len());
-                        for item in items {
-                            self::statement(item, |statement| statements.push(statement))?;
-                        }
-                        OneOrMany::Many(statements.into())
+            element::STATEMENT if many.is_none() && one.is_none() => match &value.value {
+                Value::Array(items) => {
+                    // Each statement is read straight into its place in the vector: a
+                    // statement is large, and each move of it is a copy.
+                    let mut statements = Vec::with_capacity(items.len());
+                    for item in items {
+                        statements.push(empty_statement());
+                        let place = statements.last_mut()?;
+                        self::statement(item, place)?;
                     }
-                    _ => self::statement(value, OneOrMany::One)?,
-                });
-            }
+                    many = Some(statements);
+                }
+                _ => {
+                    let mut single = empty_statement();
+                    self::statement(value, &mut single)?;
+                    one = Some(single);
+                }
+            },
             _ => return None,
         }
     }
+    let statement = match (many, one) {
+        (Some(statements), _) => OneOrMany::Many(statements.into()),
+        (None, single) => OneOrMany::One(single?),
+    };
     Some(Policy {
         version,
         id,
-        statement: statement?,
+        statement,
         kind: options.kind,
     })
 }
 
-/// The statement `node` describes, handed to `place`.
+/// A statement with no element, to be filled in by [`statement`].
+fn empty_statement() -> Statement {
+    Statement {
+        sid: None,
+        effect: Effect::Allow,
+        principal: None,
+        not_principal: None,
+        action: None,
+        not_action: None,
+        resource: None,
+        not_resource: None,
+        condition: None,
+    }
+}
+
+/// Fills in `place` (an [`empty_statement`]) with the statement `node` describes.
 #[inline(always)]
-fn statement<T>(node: &Node<'_>, place: impl FnOnce(Statement) -> T) -> Option<T> {
-    let mut sid = None;
+fn statement(node: &Node<'_>, place: &mut Statement) -> Option<()> {
     let mut effect = None;
-    let mut principal = None;
-    let mut not_principal = None;
-    let mut action = None;
-    let mut not_action = None;
-    let mut resource = None;
-    let mut not_resource = None;
-    let mut condition = None;
     for member in object(node)? {
         let value = &member.value;
         match &*member.key {
-            element::SID if sid.is_none() => sid = Some(text(value)?),
+            element::SID if place.sid.is_none() => place.sid = Some(text(value)?),
             element::EFFECT if effect.is_none() => {
                 effect = Some(match &value.value {
                     Value::String(text) if text == Effect::Allow.as_str() => Effect::Allow,
@@ -70,37 +88,37 @@ fn statement<T>(node: &Node<'_>, place: impl FnOnce(Statement) -> T) -> Option<T
                     _ => return None,
                 });
             }
-            element::PRINCIPAL if principal.is_none() => principal = Some(self::principal(value)?),
-            element::NOT_PRINCIPAL if not_principal.is_none() => {
-                not_principal = Some(self::principal(value)?);
+            element::PRINCIPAL if place.principal.is_none() => {
+                place.principal = Some(self::principal(value)?);
             }
-            element::ACTION if action.is_none() => action = Some(texts(value)?),
-            element::NOT_ACTION if not_action.is_none() => not_action = Some(texts(value)?),
-            element::RESOURCE if resource.is_none() => resource = Some(texts(value)?),
-            element::NOT_RESOURCE if not_resource.is_none() => not_resource = Some(texts(value)?),
-            element::CONDITION if condition.is_none() => condition = Some(self::condition(value)?),
+            element::NOT_PRINCIPAL if place.not_principal.is_none() => {
+                place.not_principal = Some(self::principal(value)?);
+            }
+            element::ACTION if place.action.is_none() => place.action = Some(texts(value)?),
+            element::NOT_ACTION if place.not_action.is_none() => {
+                place.not_action = Some(texts(value)?);
+            }
+            element::RESOURCE if place.resource.is_none() => place.resource = Some(texts(value)?),
+            element::NOT_RESOURCE if place.not_resource.is_none() => {
+                place.not_resource = Some(texts(value)?);
+            }
+            element::CONDITION if place.condition.is_none() => {
+                place.condition = Some(self::condition(value)?);
+            }
             _ => return None,
         }
     }
-    Some(place(Statement {
-        sid,
-        effect: effect?,
-        principal,
-        not_principal,
-        action,
-        not_action,
-        resource,
-        not_resource,
-        condition,
-    }))
+    place.effect = effect?;
+    Some(())
 }
 
+#[inline(always)]
 fn principal(node: &Node<'_>) -> Option<Principal> {
     match &node.value {
-        Value::String(text) if text == "*" => Some(Principal::Any),
+        Value::String(text) if matches!(text.as_bytes(), [b'*']) => Some(Principal::Any),
         Value::Object(types) => all(types, |member| {
             Some(PrincipalEntry {
-                principal_type: key(member),
+                principal_type: principal_type(&member.key),
                 values: texts(&member.value)?,
             })
         })
@@ -109,25 +127,31 @@ fn principal(node: &Node<'_>) -> Option<Principal> {
     }
 }
 
+#[inline(always)]
 fn condition(node: &Node<'_>) -> Option<Cow<'static, [ConditionBlock]>> {
     let blocks = all(object(node)?, |operator| {
         let entries = all(object(&operator.value)?, |entry| {
             Some(ConditionEntry {
-                key: key(entry),
+                key: condition_key(&entry.key),
                 values: one_or_many(&entry.value, condition_value)?,
             })
         })?;
         Some(ConditionBlock {
-            operator: key(operator),
+            operator: condition_operator(&operator.key),
             entries: entries.into(),
         })
     })?;
     Some(blocks.into())
 }
 
+#[inline(always)]
 fn condition_value(node: &Node<'_>) -> Option<ConditionValue> {
     match &node.value {
-        Value::String(text) => Some(ConditionValue::String(owned(text))),
+        Value::String(text) => Some(ConditionValue::String(match &**text {
+            "true" => Cow::Borrowed("true"),
+            "false" => Cow::Borrowed("false"),
+            _ => Cow::Owned(String::from(&**text)),
+        })),
         Value::Number(text) => Some(ConditionValue::Number(owned(text))),
         Value::Bool(value) => Some(ConditionValue::Bool(*value)),
         _ => None,
@@ -165,8 +189,57 @@ fn text(node: &Node<'_>) -> Option<Text> {
     }
 }
 
-fn key(member: &Member<'_>) -> Text {
-    owned(&member.key)
+/// A principal type as written: the four IAM knows without an allocation.
+fn principal_type(text: &str) -> Text {
+    match text {
+        "AWS" => Cow::Borrowed("AWS"),
+        "Service" => Cow::Borrowed("Service"),
+        "Federated" => Cow::Borrowed("Federated"),
+        "CanonicalUser" => Cow::Borrowed("CanonicalUser"),
+        _ => Cow::Owned(text.to_owned()),
+    }
+}
+
+/// A condition key as written: one spelt exactly as the reference spells it is its `'static`
+/// name there. The keys borrowed lately on this thread are tried first: a run's policies
+/// condition on few keys, and a look-up in the reference costs about what the allocation does.
+fn condition_key(text: &str) -> Text {
+    thread_local! {
+        static RECENT: Cell<[&'static str; 4]> = const { Cell::new([""; 4]) };
+    }
+    let recent = RECENT.get();
+    if let Some(&name) = recent.iter().find(|&&name| name == text) {
+        return Cow::Borrowed(name);
+    }
+    match iam_policy_reference::condition_key(text).map(|key| key.name()) {
+        Some(name) if name == text => {
+            let [first, second, third, _] = recent;
+            RECENT.set([name, first, second, third]);
+            Cow::Borrowed(name)
+        }
+        _ => Cow::Owned(text.to_owned()),
+    }
+}
+
+/// A condition operator as written: a base operator (the rules' list) without an allocation.
+/// Only a byte-exact match is borrowed, so the list decides what allocates, never what is kept.
+fn condition_operator(text: &str) -> Text {
+    macro_rules! borrowed {
+        ($($name:literal)*) => {
+            match text {
+                $($name => Cow::Borrowed($name),)*
+                _ => Cow::Owned(text.to_owned()),
+            }
+        };
+    }
+    borrowed!(
+        "StringEquals" "StringNotEquals" "StringEqualsIgnoreCase" "StringNotEqualsIgnoreCase"
+        "StringLike" "StringNotLike" "NumericEquals" "NumericNotEquals" "NumericLessThan"
+        "NumericLessThanEquals" "NumericGreaterThan" "NumericGreaterThanEquals" "DateEquals"
+        "DateNotEquals" "DateLessThan" "DateLessThanEquals" "DateGreaterThan"
+        "DateGreaterThanEquals" "Bool" "BinaryEquals" "IpAddress" "NotIpAddress" "ArnEquals"
+        "ArnLike" "ArnNotEquals" "ArnNotLike" "Null"
+    )
 }
 
 /// The text as the model keeps it: the few texts nearly every policy writes (`*` for every

@@ -202,9 +202,10 @@ fn read_with_bound(document: &Node<'_>, options: &Options, text_length: Option<u
     // A meaningless document is not lowered at all. The grammar reports every shape the model
     // cannot hold with a code that cannot be waived; should one slip through the lowering, the
     // document is still refused, and said why.
-    let policy = (!meaningless)
-        .then(|| lower::policy(document, options))
-        .flatten();
+    let policy = match meaningless {
+        true => None,
+        false => lower::policy(document, options),
+    };
     if policy.is_none() && !findings.iter().any(refused) {
         findings.push(unreadable(document));
     }
@@ -382,6 +383,54 @@ mod tests {
                 "{text}: {findings:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_text_written_as_the_reference_spells_it_is_borrowed_and_any_other_kept_as_written() {
+        let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"AWS": "*"}, "Action": "s3:GetObject", "Resource": "*", "Condition": {
+            "StringEquals": {"aws:PrincipalOrgID": "o-1234567"}, "stringEquals": {"AWS:SourceIp": "x"},
+            "Bool": {"aws:SecureTransport": ["false", "False"]}}}]}"#;
+        let policy = Policy::from_json_unchecked(text).unwrap();
+        let [statement] = policy.statements() else {
+            panic!("one statement");
+        };
+        let Some(Principal::Map(principal)) = &statement.principal else {
+            panic!("a principal map");
+        };
+        assert!(matches!(principal[0].principal_type, Cow::Borrowed("AWS")));
+        let blocks = statement.condition.as_deref().unwrap();
+        let written: Vec<(&Text, &Text)> = blocks
+            .iter()
+            .map(|block| (&block.operator, &block.entries[0].key))
+            .collect();
+        assert!(matches!(
+            written[..],
+            [
+                (
+                    Cow::Borrowed("StringEquals"),
+                    Cow::Borrowed("aws:PrincipalOrgID")
+                ),
+                (Cow::Owned(_), Cow::Owned(_)),
+                (Cow::Borrowed("Bool"), Cow::Borrowed("aws:SecureTransport")),
+            ]
+        ));
+        assert_eq!(
+            written[1],
+            (&Text::from("stringEquals"), &Text::from("AWS:SourceIp"))
+        );
+        let values = blocks[2].entries[0].values.as_slice();
+        assert!(matches!(
+            values,
+            [
+                ConditionValue::String(Cow::Borrowed("false")),
+                ConditionValue::String(Cow::Owned(value)),
+            ] if value == "False"
+        ));
+        assert_eq!(
+            Policy::from_json_unchecked(&policy.to_json()).unwrap(),
+            policy
+        );
     }
 
     #[test]
