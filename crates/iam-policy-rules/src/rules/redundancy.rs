@@ -366,16 +366,23 @@ pub(super) fn check_redundant_resources(statement: &Statement<'_>, ctx: &mut Con
     }
     let text = |index: usize| entries.get(index).map_or("", |entry| entry.text);
     if entries.len() <= PAIRWISE_UP_TO {
-        for (index, entry) in entries.iter().enumerate() {
-            let narrow = (entry.text, holds_wildcard(entry.text));
+        // Whether each entry holds a wildcard, found once rather than for each pair.
+        let mut wild = [false; PAIRWISE_UP_TO];
+        for (wild, entry) in wild.iter_mut().zip(entries) {
+            *wild = holds_wildcard(entry.text);
+        }
+        for (index, (entry, &entry_wild)) in entries.iter().zip(&wild).enumerate() {
+            let narrow = (entry.text, entry_wild);
             // The first entry that is the same text written earlier or a wildcard matching it.
-            let covering = entries.iter().enumerate().find(|&(other_index, other)| {
-                if other.text == entry.text {
-                    return other_index < index;
-                }
-                holds_wildcard(other.text) && resource_covers((other.text, true), narrow)
-            });
-            if let Some((_, other)) = covering {
+            let covering = entries.iter().zip(&wild).enumerate().find(
+                |&(other_index, (other, &other_wild))| {
+                    if other.text == entry.text {
+                        return other_index < index;
+                    }
+                    other_wild && resource_covers((other.text, true), narrow)
+                },
+            );
+            if let Some((_, (other, _))) = covering {
                 report_redundant_resource(statement, entry, other, ctx);
             }
         }

@@ -164,8 +164,8 @@ pub(super) fn check_wildcard_in_service_name(statement: &Statement<'_>, ctx: &mu
         return;
     };
     for entry in &element.entries {
-        // The third field: `arn:partition:service:...`.
-        let colon = |text: &str| text.bytes().position(|byte| byte == b':');
+        // The third field: `arn:partition:service:...`, its colons found eight bytes at a time.
+        let colon = |text: &str| crate::bytes::first_of(text.as_bytes(), b':');
         let Some(rest) = entry.text.strip_prefix("arn:") else {
             continue;
         };

@@ -18,14 +18,20 @@ pub(super) fn check_tag_keys_supported(statement: &Statement<'_>, ctx: &mut Cont
     let (Some(effect), Some(actions)) = (statement.effect, &statement.action) else {
         return;
     };
+    // Most statements have no condition: nothing to set up for them.
+    if statement.conditions.is_empty() {
+        return;
+    }
     let mut services: Option<Vec<reference::Service>> = None;
     let mut unsupported_by_template: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
     for condition in &statement.conditions {
         let key = condition.key.text;
-        let is_tag_key = TAG_KEYS.iter().any(|tag| {
-            key.get(..tag.len())
-                .is_some_and(|start| start.eq_ignore_ascii_case(tag))
-        });
+        // Told apart from most keys by the letter after `aws:` before any comparison.
+        let is_tag_key = matches!(key.as_bytes().get(4), Some(b'R' | b'r' | b'T' | b't'))
+            && TAG_KEYS.iter().any(|tag| {
+                key.get(..tag.len())
+                    .is_some_and(|start| start.eq_ignore_ascii_case(tag))
+            });
         let Some(template) = is_tag_key.then(|| reference::condition_key(key)).flatten() else {
             continue;
         };
@@ -120,9 +126,19 @@ pub(super) fn check_tag_keys_supported(statement: &Statement<'_>, ctx: &mut Cont
 
 #[cfg(test)]
 mod tests {
-
     use super::super::testing::statement_rules::check;
     use crate::IssueCode::*;
+
+    /// The rule tells keys apart by the letter after `aws:` first.
+    #[test]
+    fn tag_keys_start_with_aws_and_r_or_t() {
+        for tag in super::TAG_KEYS {
+            assert!(
+                tag.starts_with("aws:R") || tag.starts_with("aws:T"),
+                "{tag}"
+            );
+        }
+    }
 
     #[test]
     fn tag_keys_on_services_without_tags() {

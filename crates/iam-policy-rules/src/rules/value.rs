@@ -3,6 +3,7 @@
 
 use super::holds_wildcard;
 use super::variable::{self, Form};
+use std::cell::RefCell;
 use std::net::IpAddr;
 
 /// A value of a `Bool` or `Null` condition: `true`/`false`, as JSON or as a string. IAM compares
@@ -195,7 +196,20 @@ pub struct IpRange {
 
 impl IpRange {
     /// A range or a bare address; `None` when it is neither.
+    ///
+    /// The ranges read lately on this thread are kept: a run's policies and requests write the
+    /// same few ranges and addresses again (an organization's networks), and reading one
+    /// depends on its text alone.
     pub fn parse(text: &str) -> Option<IpRange> {
+        type Kept = iam_policy_reference::recent::Recent<Option<IpRange>, 8>;
+        thread_local! {
+            static RECENT: RefCell<Kept> = const { RefCell::new(Kept::new()) };
+        }
+        Kept::remembered(&RECENT, (0, 0), text.as_bytes(), || Self::read(text))
+    }
+
+    /// [`Self::parse`] without the ranges read before.
+    fn read(text: &str) -> Option<IpRange> {
         // A byte search, not `split_once`'s: an address is a few bytes long.
         let (address, prefix) = match text.bytes().position(|byte| byte == b'/') {
             Some(slash) => (
