@@ -32,14 +32,14 @@ pub(super) fn policy(document: &Node<'_>, options: &Options) -> Option<Policy> {
                     // statement is large, and each move of it is a copy.
                     let mut statements = Vec::with_capacity(items.len());
                     for item in items {
-                        statements.push(empty_statement());
+                        statements.push(Statement::new(Effect::Allow));
                         let place = statements.last_mut()?;
                         self::statement(item, place)?;
                     }
                     many = Some(statements);
                 }
                 _ => {
-                    let mut single = empty_statement();
+                    let mut single = Statement::new(Effect::Allow);
                     self::statement(value, &mut single)?;
                     one = Some(single);
                 }
@@ -59,22 +59,7 @@ pub(super) fn policy(document: &Node<'_>, options: &Options) -> Option<Policy> {
     })
 }
 
-/// A statement with no element, to be filled in by [`statement`].
-fn empty_statement() -> Statement {
-    Statement {
-        sid: None,
-        effect: Effect::Allow,
-        principal: None,
-        not_principal: None,
-        action: None,
-        not_action: None,
-        resource: None,
-        not_resource: None,
-        condition: None,
-    }
-}
-
-/// Fills in `place` (an [`empty_statement`]) with the statement `node` describes.
+/// Fills in `place` (a [`Statement::new`], to be filled in) with the statement `node` describes.
 #[inline(always)]
 fn statement(node: &Node<'_>, place: &mut Statement) -> Option<()> {
     let mut effect = None;
