@@ -44,8 +44,9 @@ pub struct SimulateArgs {
     /// When to color text output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
-    /// How many threads evaluate scenarios at once [default: the number of cores]. Results are
-    /// printed in input order whatever the number.
+    /// How many threads evaluate scenarios at once [default: the number of cores, once a run has
+    /// read 1 MiB or is given 200 files; one before]. Results are printed in input order
+    /// whatever the number.
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<NonZeroUsize>,
 }
