@@ -175,15 +175,15 @@ fn text(node: &Node<'_>) -> Option<Text> {
     }
 }
 
-/// A principal type as written: the four IAM knows without an allocation.
+/// A principal type as written: the four IAM knows ([`element::PRINCIPAL_TYPES`]) without an
+/// allocation.
 fn principal_type(text: &str) -> Text {
-    match text {
-        "AWS" => Cow::Borrowed("AWS"),
-        "Service" => Cow::Borrowed("Service"),
-        "Federated" => Cow::Borrowed("Federated"),
-        "CanonicalUser" => Cow::Borrowed("CanonicalUser"),
-        _ => Cow::Owned(text.to_owned()),
-    }
+    (element::PRINCIPAL_TYPES.iter())
+        .find(|&&known| known == text)
+        .map_or_else(
+            || Cow::Owned(text.to_owned()),
+            |&known| Cow::Borrowed(known),
+        )
 }
 
 /// A condition key as written: one spelt exactly as the reference spells it is its `'static`
